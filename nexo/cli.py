@@ -1,0 +1,251 @@
+"""The ``nexo`` command line: argument parsing and printing only.
+
+Each command calls one function of the package (``nexo.orchestrate``, ``nexo.matrix``,
+``nexo.psl``) and prints what it returns. Exit codes: 0 ok, 1 a user-facing failure (bad input,
+failed migration, failed check), 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import psycopg
+import typer
+from rich.console import Console
+
+from nexo import __version__
+from nexo.config import Config, load_config
+from nexo.db import mask_text
+from nexo.errors import NexoError
+
+app = typer.Typer(
+    name="nexo",
+    help="One schema.prisma for a multi-tenant PostgreSQL: Prisma-format migrations, a versioned SQL layer "
+    "(RLS, triggers, functions) and a version matrix.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DatabaseUrl = Annotated[
+    Optional[str],
+    typer.Option("--database-url", help="Database URL (default: DATABASE_URL, then the embedded server).", show_default=False),
+]
+Project = Annotated[
+    Optional[Path],
+    typer.Option("--project", help="Project folder (default: the nearest one with [tool.nexo]).", show_default=False),
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+def _config(project: Path | None, database_url: str | None) -> Config:
+    return load_config(project, database_url=database_url)
+
+
+def _run(fn: Callable[[], Any]) -> Any:
+    """Run a command body; turn nexo and database errors into a message and exit code 1."""
+    try:
+        return fn()
+    except NexoError as exc:
+        err.print(mask_text(str(exc)), markup=False)
+        raise typer.Exit(1) from None
+    except psycopg.Error as exc:
+        err.print(f"Error: database error\n\n{mask_text(str(exc).strip())}", markup=False)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        err.print("Interrupted: the current step was rolled back; nothing half-applied was recorded.")
+        raise typer.Exit(130) from None
+
+
+def _json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")
+
+
+def _say_target(description: str, quiet: bool) -> None:
+    if not quiet:
+        err.print(f"[dim]Database:[/] {description}")
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"nexo {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Print nexo's version.")
+    ] = False,
+) -> None:
+    """nexo: Prisma-compatible migrations, an SQL layer and a version matrix for multi-tenant PostgreSQL."""
+
+
+# --- embedded server --------------------------------------------------------------------------
+
+
+@app.command("db:up")
+def db_up(project: Project = None) -> None:
+    """Start the embedded PostgreSQL (data in .nexo/pgdata) and print its URL."""
+    from nexo import orchestrate
+
+    url = _run(lambda: orchestrate.embedded_up(_config(project, None)))
+    out.print(url, markup=False)
+
+
+@app.command("db:down")
+def db_down(project: Project = None) -> None:
+    """Stop the embedded PostgreSQL."""
+    from nexo import orchestrate
+
+    stopped = _run(lambda: orchestrate.embedded_down(_config(project, None)))
+    err.print("Embedded PostgreSQL stopped." if stopped else "Embedded PostgreSQL was not running.")
+
+
+@app.command("db:url")
+def db_url(project: Project = None, database_url: DatabaseUrl = None) -> None:
+    """Print the URL of the database commands use (password masked)."""
+    from nexo import orchestrate
+
+    target = _run(lambda: orchestrate.target(_config(project, database_url)))
+    out.print(target.masked, markup=False)
+
+
+# --- migrate ----------------------------------------------------------------------------------
+
+
+@app.command("db:migrate")
+def db_migrate(
+    project: Project = None,
+    database_url: DatabaseUrl = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would run; change nothing.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Apply pending Prisma migrations, then pending SQL-layer files, under one lock."""
+    from nexo import orchestrate, report
+
+    config = _config(project, database_url)
+    if dry_run:
+        plan = _run(lambda: orchestrate.dry_run(config, on_target=lambda d: _say_target(d, as_json)))
+        _json(plan.to_dict()) if as_json else report.print_plan(plan, out)
+        return
+    with report.progress(err, enabled=not as_json) as on_event:
+        result = _run(lambda: orchestrate.migrate(config, on_event=on_event, on_target=lambda d: _say_target(d, as_json)))
+    _json(result.to_dict()) if as_json else report.print_migrate(result, out)
+
+
+@app.command("db:migrate:dry")
+def db_migrate_dry(project: Project = None, database_url: DatabaseUrl = None, as_json: JsonFlag = False) -> None:
+    """List exactly what db:migrate would run, in order, with checksums; change nothing."""
+    db_migrate(project=project, database_url=database_url, dry_run=True, as_json=as_json)
+
+
+@app.command("db:migrate:deploy")
+def db_migrate_deploy(project: Project = None, database_url: DatabaseUrl = None, as_json: JsonFlag = False) -> None:
+    """Apply pending Prisma migrations only (like prisma migrate deploy)."""
+    from nexo import orchestrate, report
+
+    config = _config(project, database_url)
+    with report.progress(err, enabled=not as_json) as on_event:
+        result = _run(lambda: orchestrate.deploy(config, on_event=on_event, on_target=lambda d: _say_target(d, as_json)))
+    _json(result.to_dict()) if as_json else report.print_migrate(result, out)
+
+
+@app.command("db:migrate:status")
+def db_migrate_status(project: Project = None, database_url: DatabaseUrl = None, as_json: JsonFlag = False) -> None:
+    """Compare prisma_migrations/ and sql/ with the database (exit 1 when not up to date)."""
+    from nexo import orchestrate, report
+
+    config = _config(project, database_url)
+    st = _run(lambda: orchestrate.status(config, on_target=lambda d: _say_target(d, as_json)))
+    _json(st.to_dict()) if as_json else report.print_status(st, out)
+    if not st.up_to_date:
+        raise typer.Exit(1)
+
+
+@app.command("db:migrate:resolve")
+def db_migrate_resolve(
+    applied: Annotated[Optional[str], typer.Option("--applied", help="Record migration NAME as applied.", show_default=False)] = None,
+    rolled_back: Annotated[
+        Optional[str], typer.Option("--rolled-back", help="Record failed migration NAME as rolled back.", show_default=False)
+    ] = None,
+    project: Project = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Resolve a failed Prisma migration: mark it --applied or --rolled-back (like prisma migrate resolve)."""
+    from nexo import orchestrate
+
+    if (applied is None) == (rolled_back is None):
+        err.print("Give exactly one of --applied NAME or --rolled-back NAME.")
+        raise typer.Exit(2)
+    config = _config(project, database_url)
+    message = _run(
+        lambda: orchestrate.resolve(config, applied=applied, rolled_back=rolled_back, on_target=lambda d: _say_target(d, False))
+    )
+    out.print(message, markup=False)
+
+
+@app.command("db:rollback")
+def db_rollback(
+    steps: Annotated[Optional[int], typer.Option("--steps", min=1, help="Roll back the last N SQL-layer files.", show_default=False)] = None,
+    to: Annotated[Optional[str], typer.Option("--to", help="Roll back every SQL-layer file after VERSION.", show_default=False)] = None,
+    project: Project = None,
+    database_url: DatabaseUrl = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Run SQL-layer rollback twins (.down.sql) in reverse order; refuses if a twin is missing."""
+    from nexo import orchestrate, report
+
+    if steps is not None and to is not None:
+        err.print("Give --steps N or --to VERSION, not both.")
+        raise typer.Exit(2)
+    config = _config(project, database_url)
+    result = _run(lambda: orchestrate.rollback(config, steps=steps if to is None else None, to=to, on_target=lambda d: _say_target(d, as_json)))
+    _json(report.rollback_dict(result)) if as_json else report.print_rollback(result, out)
+
+
+@app.command("db:version")
+def db_version(
+    project: Project = None,
+    database_url: DatabaseUrl = None,
+    as_json: JsonFlag = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print a version document (history + matrix) in Markdown.")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 when anything is pending, failed, changed or RLS is incomplete.")] = False,
+) -> None:
+    """Show the version matrix: schema versions, pending/failed steps, software versions, RLS status."""
+    from nexo import matrix
+
+    config = _config(project, database_url)
+    m = _run(lambda: matrix.collect(config, on_target=lambda d: _say_target(d, as_json or markdown)))
+    if as_json:
+        _json(m.to_dict())
+    elif markdown:
+        sys.stdout.write(matrix.render_markdown(m))
+    else:
+        matrix.render_table(m, out)
+    if check:
+        problems = m.problems()
+        if problems:
+            if not as_json:
+                err.print("[red]Check failed:[/]")
+                for p in problems:
+                    err.print(f"  - {p}", markup=False)
+            raise typer.Exit(1)
+        if not as_json:
+            err.print("[green]Check passed.[/]")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,162 @@
+"""Where things are: project paths, settings from ``[tool.nexo]``, ``.env`` and the database URL.
+
+Precedence for the database URL: the ``--database-url`` flag, then ``DATABASE_URL`` (process
+environment, then the project's ``.env``), then the embedded PostgreSQL server.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from nexo.errors import ConfigError
+
+DEFAULT_TENANT_SETTING = "app.current_account_id"
+DEFAULT_APP_ROLE = "nexo_app"
+DEFAULT_TENANT_COLUMN = "account_id"
+_SETTING_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_.]*$")
+_ROLE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a command needs to know about the project, resolved once."""
+
+    root: Path
+    schema: Path
+    migrations_dir: Path
+    sql_dir: Path
+    tenant_setting: str = DEFAULT_TENANT_SETTING
+    app_role: str = DEFAULT_APP_ROLE
+    #: the column that names a row's tenant; tables with it are tenant tables
+    tenant_column: str = DEFAULT_TENANT_COLUMN
+    #: the URL given by flag or environment; ``None`` means "use the embedded server"
+    database_url: str | None = None
+    #: where ``database_url`` came from: ``flag``, ``env``, ``.env`` or ``embedded``
+    database_url_source: str = "embedded"
+    #: seconds to wait for the migration lock before giving up
+    lock_timeout: float = 10.0
+    #: extra settings from ``[tool.nexo]`` kept for later stages
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def data_dir(self) -> Path:
+        """Folder for local state (the embedded server's data), git-ignored."""
+        return self.root / ".nexo"
+
+    def with_database_url(self, url: str | None, source: str = "flag") -> "Config":
+        if not url:
+            return self
+        return replace(self, database_url=url, database_url_source=source)
+
+
+def find_project_root(start: Path | None = None) -> Path:
+    """The nearest folder at or above ``start`` holding a pyproject.toml with ``[tool.nexo]``,
+    else one holding ``schema.prisma`` or ``prisma_migrations/``, else ``start`` itself."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError):
+                data = {}
+            if "nexo" in data.get("tool", {}):
+                return folder
+    for folder in (here, *here.parents):
+        if (folder / "schema.prisma").is_file() or (folder / "prisma_migrations").is_dir():
+            return folder
+    return here
+
+
+def _read_tool_table(root: Path) -> dict[str, object]:
+    pyproject = root / "pyproject.toml"
+    if not pyproject.is_file():
+        return {}
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"pyproject.toml is not valid TOML: {exc}", file=pyproject) from exc
+    table = data.get("tool", {}).get("nexo", {})
+    if not isinstance(table, dict):
+        raise ConfigError("[tool.nexo] must be a table", file=pyproject)
+    return table
+
+
+def load_config(
+    root: Path | str | None = None,
+    *,
+    database_url: str | None = None,
+    environ: dict[str, str] | None = None,
+) -> Config:
+    """Resolve the project's configuration.
+
+    ``root`` defaults to the nearest project folder above the current directory. ``environ``
+    defaults to ``os.environ``; the project's ``.env`` fills in what it does not define.
+    """
+    base = Path(root).resolve() if root is not None else find_project_root()
+    env = dict(os.environ if environ is None else environ)
+    dotenv_file = base / ".env"
+    dotenv: dict[str, str] = {}
+    if dotenv_file.is_file():
+        dotenv = {k: v for k, v in dotenv_values(dotenv_file).items() if v is not None}
+
+    table = _read_tool_table(base)
+    known = {"schema", "migrations", "sql", "tenant_setting", "app_role", "tenant_column", "lock_timeout"}
+
+    def path_of(key: str, default: str) -> Path:
+        value = table.get(key, default)
+        if not isinstance(value, str):
+            raise ConfigError(f"[tool.nexo] {key} must be a string path", file=base / "pyproject.toml")
+        p = Path(value)
+        return p if p.is_absolute() else base / p
+
+    tenant_setting = str(table.get("tenant_setting", DEFAULT_TENANT_SETTING))
+    if not _SETTING_RE.match(tenant_setting):
+        raise ConfigError(
+            f"[tool.nexo] tenant_setting {tenant_setting!r} must be a custom setting name with a dot, "
+            "like 'app.current_account_id'",
+            file=base / "pyproject.toml",
+        )
+    app_role = str(table.get("app_role", DEFAULT_APP_ROLE))
+    if not _ROLE_RE.match(app_role):
+        raise ConfigError(
+            f"[tool.nexo] app_role {app_role!r} must be a plain role name (letters, digits, _)",
+            file=base / "pyproject.toml",
+        )
+    tenant_column = str(table.get("tenant_column", DEFAULT_TENANT_COLUMN))
+    if not _ROLE_RE.match(tenant_column):
+        raise ConfigError(
+            f"[tool.nexo] tenant_column {tenant_column!r} must be a plain column name (letters, digits, _)",
+            file=base / "pyproject.toml",
+        )
+    lock_timeout = table.get("lock_timeout", 10.0)
+    if not isinstance(lock_timeout, (int, float)) or lock_timeout <= 0:
+        raise ConfigError("[tool.nexo] lock_timeout must be a positive number of seconds", file=base / "pyproject.toml")
+
+    url, source = None, "embedded"
+    if database_url:
+        url, source = database_url, "flag"
+    elif env.get("DATABASE_URL"):
+        url, source = env["DATABASE_URL"], "env"
+    elif dotenv.get("DATABASE_URL"):
+        url, source = dotenv["DATABASE_URL"], ".env"
+
+    return Config(
+        root=base,
+        schema=path_of("schema", "schema.prisma"),
+        migrations_dir=path_of("migrations", "prisma_migrations"),
+        sql_dir=path_of("sql", "sql"),
+        tenant_setting=tenant_setting,
+        app_role=app_role,
+        tenant_column=tenant_column,
+        database_url=url,
+        database_url_source=source,
+        lock_timeout=float(lock_timeout),
+        extra={k: v for k, v in table.items() if k not in known},
+    )

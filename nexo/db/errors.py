@@ -1,0 +1,21 @@
+"""Database-level errors (connection, lock), with Prisma's P-codes where it has one."""
+
+from __future__ import annotations
+
+from nexo.errors import NexoError
+
+
+class DatabaseError(NexoError):
+    code = "NEXO_DB"
+
+
+class ConnectionFailed(DatabaseError):
+    code = "P1001"
+
+
+class LockTimeout(DatabaseError):
+    code = "P1002"
+
+
+class EmbeddedServerError(DatabaseError):
+    code = "NEXO_EMBEDDED"

@@ -1,0 +1,324 @@
+"""The version matrix: every version that matters for one database, in one place.
+
+``collect`` reads the two ledgers, the server and the client libraries; ``render_table``,
+``to_json`` and ``render_markdown`` present the result. ``problems`` is what ``--check`` fails on.
+The JSON keys are stable and documented in the README (section "db:version --json").
+"""
+
+from __future__ import annotations
+
+import platform
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psycopg
+
+import nexo
+from nexo.config import Config
+from nexo.db import Target
+from nexo.rls import RlsReport, inspect_rls
+
+MATRIX_FORMAT = 1
+
+#: the ranges nexo is built and tested for: (lowest, highest exclusive) as version tuples
+SUPPORTED = {
+    "PostgreSQL": ((13,), (19,), "13 – 18"),
+    "Python": ((3, 11), (3, 15), "3.11 – 3.14"),
+    "psycopg": ((3, 2), (4,), "3.2 – 3.x"),
+    "libpq": ((13,), (19,), "13 – 18"),
+    "Prisma CLI": ((5,), (8,), "5 – 7 (optional)"),
+}
+
+
+@dataclass(frozen=True)
+class SoftwareRow:
+    component: str
+    found: str
+    supported: str
+    #: ``ok``, ``warn``, ``fail`` or ``n/a``
+    status: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PrismaPart:
+    table_exists: bool
+    latest: str | None
+    applied: int
+    pending: list[str]
+    failed: list[str]
+    edited: list[str]
+    found_locally: int
+
+
+@dataclass(frozen=True)
+class SqlPart:
+    table_exists: bool
+    latest_version: str | None
+    schema_version: str | None
+    applied: int
+    pending: list[str]
+    failed: list[str]
+    changed: list[str]
+    repeatable_pending: list[str]
+    missing_on_disk: list[str]
+
+
+@dataclass
+class Matrix:
+    database: dict[str, object]
+    prisma: PrismaPart
+    sql: SqlPart
+    software: list[SoftwareRow]
+    rls: RlsReport
+    history: list[dict[str, object]] = field(default_factory=list)
+    generated_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+    def problems(self) -> list[str]:
+        """Everything ``db:version --check`` fails on."""
+        out: list[str] = []
+        if self.prisma.pending:
+            out.append(f"{len(self.prisma.pending)} Prisma migration(s) pending: {', '.join(self.prisma.pending)}")
+        if self.prisma.failed:
+            out.append(f"Prisma migration(s) failed: {', '.join(self.prisma.failed)}")
+        if self.prisma.edited:
+            out.append(f"Prisma migration(s) edited after they were applied: {', '.join(self.prisma.edited)}")
+        if self.sql.pending:
+            out.append(f"{len(self.sql.pending)} SQL-layer file(s) pending: {', '.join(self.sql.pending)}")
+        if self.sql.repeatable_pending:
+            out.append(f"repeatable SQL file(s) new or changed: {', '.join(self.sql.repeatable_pending)}")
+        if self.sql.failed:
+            out.append(f"SQL-layer file(s) failed: {', '.join(self.sql.failed)}")
+        if self.sql.changed:
+            out.append(f"SQL-layer file(s) changed after they were applied: {', '.join(self.sql.changed)}")
+        if self.rls.tenant_tables == 0:
+            out.append(f"no tenant table (a table with column {self.rls.tenant_column}) in schema {self.rls.schema}")
+        out += [f"RLS: {issue}" for issue in self.rls.lint()]
+        out += [f"RLS: {w}" for w in self.rls.role_warnings()]
+        out += [f"{r.component} {r.found} is outside the supported range {r.supported}" for r in self.software if r.status == "fail"]
+        return out
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "format": MATRIX_FORMAT,
+            "generated_at": self.generated_at,
+            "database": self.database,
+            "schema_version": {
+                "prisma": self.prisma.latest,
+                "sql": self.sql.latest_version,
+                "semantic": self.sql.schema_version,
+            },
+            "prisma_migrations": asdict(self.prisma),
+            "sql_layer": asdict(self.sql),
+            "software": [asdict(r) for r in self.software],
+            "rls": self.rls.to_dict(),
+            "problems": self.problems(),
+            "ok": not self.problems(),
+        }
+
+
+def _vtuple(text: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", text)[:3])
+
+
+def _row(component: str, found: str | None, note: str = "") -> SoftwareRow:
+    lo, hi, label = SUPPORTED[component]
+    if not found:
+        return SoftwareRow(component, "not found", label, "n/a", note)
+    v = _vtuple(found)
+    status = "ok" if lo <= v < hi else "fail"
+    return SoftwareRow(component, found, label, status, note)
+
+
+def prisma_cli_version(root: Path) -> str | None:
+    """The version of a Prisma CLI installed in the project or on PATH (nexo never needs one)."""
+    candidates = [root / "node_modules" / ".bin" / "prisma", shutil.which("prisma")]
+    for exe in candidates:
+        if exe and Path(exe).exists():
+            try:
+                out = subprocess.run(
+                    [str(exe), "--version"], capture_output=True, text=True, timeout=30,
+                    env={"PRISMA_HIDE_UPDATE_MESSAGE": "1", "CHECKPOINT_DISABLE": "1", "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"},
+                ).stdout
+            except (OSError, subprocess.SubprocessError):
+                continue
+            m = re.search(r"^prisma\s*:\s*(\S+)", out, re.M)
+            if m:
+                return m.group(1)
+    return None
+
+
+def software_rows(conn: psycopg.Connection, root: Path) -> list[SoftwareRow]:
+    server = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
+    libpq = psycopg.pq.version()
+    libpq_text = f"{libpq // 10000}.{libpq % 10000}"
+    prisma = prisma_cli_version(root)
+    rows = [
+        _row("PostgreSQL", server.split()[0]),
+        SoftwareRow("nexo", nexo.__version__, nexo.__version__, "ok"),
+        _row("Python", platform.python_version()),
+        _row("psycopg", psycopg.__version__, f"impl {psycopg.pq.__impl__}"),
+        _row("libpq", libpq_text),
+    ]
+    if prisma:
+        rows.append(_row("Prisma CLI", prisma, "optional: nexo does not use it"))
+    else:
+        rows.append(SoftwareRow("Prisma CLI", "not installed", SUPPORTED["Prisma CLI"][2], "ok", "not required"))
+    return rows
+
+
+def database_info(conn: psycopg.Connection, target: Target) -> dict[str, object]:
+    row = conn.execute(
+        "SELECT current_database(), current_schema(), current_user, version(), current_setting('server_version_num')::int"
+    ).fetchone()
+    assert row is not None
+    return {
+        "url": target.masked,
+        "source": target.source,
+        "name": row[0],
+        "schema": row[1],
+        "user": row[2],
+        "server": row[3],
+        "server_version_num": row[4],
+    }
+
+
+def render_table(m: Matrix, console) -> None:  # console: rich.console.Console
+    """Print the matrix as Rich tables."""
+    from rich.table import Table
+
+    marks = {"ok": "[green]✔[/]", "warn": "[yellow]![/]", "fail": "[red]✘[/]", "n/a": "[dim]–[/]"}
+    t = Table(title=f"nexo version matrix · {m.database['name']} ({m.database['url']})", title_justify="left")
+    t.add_column("Item", style="bold")
+    t.add_column("Value")
+    t.add_column("Supported / detail")
+    t.add_column("", justify="center")
+
+    def mark(ok: bool, warn: bool = False) -> str:
+        return marks["ok"] if ok else (marks["warn"] if warn else marks["fail"])
+
+    p, s = m.prisma, m.sql
+    t.add_row("Schema version (Prisma)", p.latest or "none applied", f"{p.applied} applied of {p.found_locally} local", mark(not p.pending and not p.failed))
+    t.add_row("Prisma pending / failed", f"{len(p.pending)} / {len(p.failed)}", ", ".join(p.pending + p.failed) or "", mark(not p.pending and not p.failed))
+    if p.edited:
+        t.add_row("Prisma edited after apply", str(len(p.edited)), ", ".join(p.edited), marks["fail"])
+    t.add_row("Schema version (SQL layer)", s.latest_version or "none applied", f"semantic {s.schema_version or '–'}; {s.applied} applied", mark(not s.pending and not s.failed))
+    t.add_row("SQL pending / failed", f"{len(s.pending) + len(s.repeatable_pending)} / {len(s.failed)}", ", ".join(s.pending + s.repeatable_pending + s.failed), mark(not s.pending and not s.failed and not s.repeatable_pending))
+    if s.changed:
+        t.add_row("SQL changed after apply", str(len(s.changed)), ", ".join(s.changed), marks["fail"])
+    for r in m.software:
+        t.add_row(r.component, r.found, r.supported + (f" ({r.note})" if r.note else ""), marks[r.status])
+    rls = m.rls
+    t.add_row("RLS (enabled + forced)", f"{rls.protected}/{rls.tenant_tables} tenant tables", f"schema {rls.schema}, column {rls.tenant_column}", mark(rls.complete))
+    t.add_row("RLS policies", str(rls.policy_count), "", mark(rls.policy_count > 0))
+    lint = rls.lint()
+    t.add_row("RLS lint", "clean" if not lint else f"{len(lint)} issue(s)", "\n".join(lint), mark(not lint))
+    warnings = rls.role_warnings()
+    t.add_row("Roles", "no role bypasses RLS" if not warnings else f"{len(warnings)} warning(s)", "\n".join(warnings), mark(not warnings, warn=True))
+    console.print(t)
+
+
+def render_markdown(m: Matrix) -> str:
+    """A version document: current state, compatibility matrix and the history from both ledgers."""
+    d = m.to_dict()
+    lines = [
+        "# Database version",
+        "",
+        f"Generated by nexo {nexo.__version__} at {m.generated_at} for database `{m.database['name']}` ({m.database['url']}).",
+        "",
+        "## Current state",
+        "",
+        "| Item | Value |",
+        "|---|---|",
+        f"| Schema version (Prisma migrations) | {m.prisma.latest or 'none applied'} |",
+        f"| Schema version (SQL layer) | {m.sql.latest_version or 'none applied'} |",
+        f"| Semantic schema version | {m.sql.schema_version or '–'} |",
+        f"| Pending (Prisma / SQL) | {len(m.prisma.pending)} / {len(m.sql.pending) + len(m.sql.repeatable_pending)} |",
+        f"| Failed (Prisma / SQL) | {len(m.prisma.failed)} / {len(m.sql.failed)} |",
+        f"| RLS | {m.rls.protected}/{m.rls.tenant_tables} tenant tables enabled and forced, {m.rls.policy_count} policies |",
+        "",
+        "## Compatibility matrix",
+        "",
+        "| Component | Found | Supported | Status |",
+        "|---|---|---|---|",
+    ]
+    for r in m.software:
+        lines.append(f"| {r.component} | {r.found} | {r.supported}{' (' + r.note + ')' if r.note else ''} | {r.status} |")
+    lines += ["", "## Version history", "", "| Applied at (UTC) | Ledger | Step | Result |", "|---|---|---|---|"]
+    for h in m.history:
+        lines.append(f"| {h['at']} | {h['ledger']} | {h['step']} | {h['result']} |")
+    problems = d["problems"]
+    lines += ["", "## Checks", ""]
+    lines += [f"- {p}" for p in problems] if problems else ["- All checks pass."]
+    return "\n".join(lines) + "\n"
+
+
+def _history(conn: psycopg.Connection, prisma_table: bool, sql_table: bool) -> list[dict[str, object]]:
+    """Both ledgers merged in time order, for the Markdown version document."""
+    events: list[tuple[datetime, dict[str, object]]] = []
+    if prisma_table:
+        for started, name, finished, rolled_back in conn.execute(
+            "SELECT started_at, migration_name, finished_at, rolled_back_at FROM _prisma_migrations ORDER BY started_at"
+        ):
+            result = "applied" if finished else ("rolled back" if rolled_back else "failed")
+            events.append((started, {"ledger": "prisma", "step": name, "result": result}))
+    if sql_table:
+        for at, version, name, kind, success, sv in conn.execute(
+            "SELECT applied_at, version, name, kind, success, schema_version FROM migration_history ORDER BY id"
+        ):
+            label = f"{version}_{name}" if version else f"R__{name}"
+            result = ("applied" if kind != "rollback" else "rolled back") if success else "failed"
+            if kind == "repair":
+                result = "checksum re-recorded"
+            if sv and success and kind == "versioned":
+                result += f" (schema {sv})"
+            events.append((at, {"ledger": "sql", "step": label, "result": result}))
+    events.sort(key=lambda e: e[0])
+    return [{"at": at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"), **e} for at, e in events]
+
+
+def collect(config: Config, *, on_target=None) -> Matrix:
+    """Read everything the matrix shows from the configured database (read-only)."""
+    from nexo import orchestrate, sqllayer
+    from nexo import migrate as prisma
+
+    directory = orchestrate.migrations(config)
+    files = orchestrate.sql_files(config)
+    with orchestrate.session(config, on_target) as (conn, target):
+        pst = prisma.status(conn, directory)
+        sst = sqllayer.status(conn, files)
+        summary = pst.summary
+        prisma_part = PrismaPart(
+            table_exists=summary.table_exists,
+            latest=summary.latest,
+            applied=summary.applied,
+            pending=list(summary.pending),
+            failed=list(summary.failed),
+            edited=list(summary.edited),
+            found_locally=len(directory.migrations),
+        )
+        sql_part = SqlPart(
+            table_exists=sst.table_exists,
+            latest_version=sst.latest_version,
+            schema_version=sst.latest_schema_version,
+            applied=len(sst.applied),
+            pending=[f.script for f in sst.pending],
+            failed=[f.script for f in sst.failed],
+            changed=[c.file.script for c in sst.changed],
+            repeatable_pending=[f.script for f in sst.repeatable_pending],
+            missing_on_disk=[a.script for a in sst.missing_on_disk],
+        )
+        rls = inspect_rls(conn, app_role=config.app_role, tenant_column=config.tenant_column)
+        return Matrix(
+            database=database_info(conn, target),
+            prisma=prisma_part,
+            sql=sql_part,
+            software=software_rows(conn, config.root),
+            rls=rls,
+            history=_history(conn, summary.table_exists, sst.table_exists),
+        )

@@ -1,0 +1,148 @@
+"""Printing results for people: progress while migrating, and short reports after.
+
+Everything here takes the result objects of :mod:`nexo.orchestrate` and a Rich console; nothing
+here talks to the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from nexo.orchestrate import MigrateResult, OnEvent, Plan, Status
+
+
+@contextmanager
+def progress(console: Console, *, enabled: bool = True) -> Iterator[OnEvent | None]:
+    """A progress callback: a Rich bar on a terminal, plain lines otherwise, nothing when disabled."""
+    if not enabled:
+        yield None
+        return
+    if console.is_terminal:
+        with Progress(
+            TextColumn("[bold]{task.fields[ledger]}[/]"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as bar:
+            tasks: dict[str, TaskID] = {}
+
+            def on_bar(ledger: str, phase: str, index: int, total: int, label: str, seconds: float | None) -> None:
+                if ledger not in tasks:
+                    tasks[ledger] = bar.add_task(label, total=total, ledger=ledger)
+                task = tasks[ledger]
+                if phase == "start":
+                    bar.update(task, description=label)
+                else:
+                    bar.update(task, completed=index)
+                    mark = "[green]✔[/]" if phase == "done" else "[red]✘[/]"
+                    took = f" ({seconds * 1000:.0f} ms)" if seconds is not None else ""
+                    console.print(f"{mark} {ledger}: {label}{took}")
+
+            yield on_bar
+        return
+
+    def on_line(ledger: str, phase: str, index: int, total: int, label: str, seconds: float | None) -> None:
+        if phase == "start":
+            console.print(f"[{index}/{total}] {ledger}: applying {label} ...", markup=False)
+        elif phase == "done":
+            took = f" in {seconds * 1000:.0f} ms" if seconds is not None else ""
+            console.print(f"[{index}/{total}] {ledger}: applied {label}{took}", markup=False)
+        else:
+            console.print(f"[{index}/{total}] {ledger}: FAILED {label}", markup=False)
+
+    yield on_line
+
+
+def print_migrate(result: MigrateResult, console: Console) -> None:
+    p = result.prisma_applied
+    if p:
+        console.print("The following Prisma migration(s) have been applied:")
+        for name in p:
+            console.print(f"  └─ {name}/migration.sql", markup=False)
+    else:
+        console.print("No pending Prisma migrations to apply.")
+    if result.sql is not None:
+        s = result.sql_applied
+        if s:
+            console.print("The following SQL-layer file(s) have been applied:")
+            for st in result.sql.steps:
+                note = "" if st.step.transactional else " (no transaction)"
+                console.print(f"  └─ {st.step.script}{note}", markup=False)
+        else:
+            console.print("No pending SQL-layer files to apply.")
+        latest = result.sql.latest_version or "none"
+        sem = f", schema version {result.sql.latest_schema_version}" if result.sql.latest_schema_version else ""
+        console.print(f"Database at Prisma {result.prisma.latest or 'none'}, SQL layer {latest}{sem} ({result.seconds:.2f} s).")
+
+
+def print_plan(plan: Plan, console: Console) -> None:
+    console.print("Dry run: nothing was changed.")
+    pp = plan.prisma
+    if pp.blocked:
+        console.print(f"Prisma migrations: BLOCKED\n{pp.blocked}", markup=False)
+    if pp.pending:
+        console.print(f"Prisma migrations that would run ({len(pp.pending)}):")
+        for i, m in enumerate(pp.pending, 1):
+            tx = "" if m.transactional else "  [no transaction: statement by statement]"
+            console.print(f"  {i}. {m.name}  sha256 {m.checksum}{tx}", markup=False)
+    elif not pp.blocked:
+        console.print("Prisma migrations: nothing to apply.")
+    if plan.sql_blocked:
+        console.print(f"SQL layer: BLOCKED\n{plan.sql_blocked}", markup=False)
+    elif plan.sql:
+        console.print(f"SQL-layer files that would run ({len(plan.sql)}), after the Prisma migrations:")
+        for i, s in enumerate(plan.sql, 1):
+            tx = "" if s.transactional else "  [no transaction]"
+            console.print(f"  {i}. {s.script} ({s.reason})  sha256 {s.checksum}{tx}", markup=False)
+    else:
+        console.print("SQL layer: nothing to apply.")
+
+
+def print_status(st: Status, console: Console) -> None:
+    console.print(st.prisma.render(), markup=False)
+    s = st.sql
+    console.print("")
+    if not s.table_exists:
+        console.print(f"SQL layer: {st.sql_files} file(s) in sql/, none applied yet (no migration_history table).")
+    else:
+        console.print(
+            f"SQL layer: {len(s.applied)} applied, latest {s.latest_version or 'none'}"
+            + (f" (schema version {s.latest_schema_version})" if s.latest_schema_version else "")
+        )
+    for label, items in (
+        ("pending", [f.script for f in s.pending]),
+        ("failed", [f.script for f in s.failed]),
+        ("changed after apply", [c.file.script for c in s.changed]),
+        ("repeatable new/changed", [f.script for f in s.repeatable_pending]),
+        ("applied but missing on disk", [a.script for a in s.missing_on_disk]),
+    ):
+        if items:
+            console.print(f"  {label}: {', '.join(items)}", markup=False)
+    console.print("Everything is up to date." if st.up_to_date else "Not up to date: run nexo db:migrate (see above).")
+
+
+def rollback_dict(result) -> dict[str, object]:  # sqllayer.RollbackResult
+    return {
+        "rolled_back": [
+            {"version": s.step.version, "name": s.step.name, "file": s.step.script, "ms": s.execution_ms} for s in result.steps
+        ],
+        "latest_version": result.latest_version,
+        "schema_version": result.latest_schema_version,
+    }
+
+
+def print_rollback(result, console: Console) -> None:
+    if not result.steps:
+        console.print("Nothing to roll back.")
+        return
+    console.print("Rolled back:")
+    for s in result.steps:
+        console.print(f"  └─ {s.step.version} {s.step.name} ({s.step.script})", markup=False)
+    console.print(f"SQL layer now at {result.latest_version or 'nothing applied'}.")
