@@ -287,20 +287,18 @@ def collect(config: Config, *, on_target=None) -> Matrix:
     from nexo import orchestrate, sqllayer
     from nexo import migrate as prisma
 
-    directory = orchestrate.migrations(config)
     files = orchestrate.sql_files(config)
     with orchestrate.session(config, on_target) as (conn, target):
-        pst = prisma.status(conn, directory)
+        pst = prisma.status(conn, config.migrations_dir)
         sst = sqllayer.status(conn, files)
-        summary = pst.summary
         prisma_part = PrismaPart(
-            table_exists=summary.table_exists,
-            latest=summary.latest,
-            applied=summary.applied,
-            pending=list(summary.pending),
-            failed=list(summary.failed),
-            edited=list(summary.edited),
-            found_locally=len(directory.migrations),
+            table_exists=pst.table_exists,
+            latest=max(pst.applied, key=prisma.locale_sort_key) if pst.applied else None,
+            applied=len(pst.applied),
+            pending=list(pst.deploy_pending),
+            failed=list(pst.failed),
+            edited=list(pst.edited),
+            found_locally=len(pst.local),
         )
         sql_part = SqlPart(
             table_exists=sst.table_exists,
@@ -320,5 +318,5 @@ def collect(config: Config, *, on_target=None) -> Matrix:
             sql=sql_part,
             software=software_rows(conn, config.root),
             rls=rls,
-            history=_history(conn, summary.table_exists, sst.table_exists),
+            history=_history(conn, pst.table_exists, sst.table_exists),
         )

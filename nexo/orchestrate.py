@@ -17,8 +17,7 @@ import socket
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import psycopg
 
@@ -61,8 +60,12 @@ def sql_files(config: Config) -> list[sqllayer.SqlFile]:
     return with_placeholders(sqllayer.discover(config.sql_dir), placeholders(config))
 
 
-def migrations(config: Config) -> prisma.MigrationsDirectory:
-    return prisma.read_migrations_dir(config.migrations_dir)
+def migrations(config: Config) -> list[prisma.MigrationDir]:
+    """The Prisma migration folders, in Prisma's order; every script is read (P3015 when one is missing)."""
+    found = prisma.list_migrations(config.migrations_dir)
+    for m in found:
+        m.read_script()
+    return found
 
 
 def applied_by() -> str:
@@ -95,13 +98,15 @@ class MigrateResult:
 
     target: str
     lock_wait_s: float
-    prisma: Any  # nexo.migrate.DeployResult
+    prisma: prisma.DeployResult
+    #: the latest applied Prisma migration after the run
+    prisma_latest: str | None
     sql: sqllayer.ApplyResult | None
     seconds: float = 0.0
 
     @property
     def prisma_applied(self) -> list[str]:
-        return [a.name for a in self.prisma.applied]
+        return self.prisma.applied_names
 
     @property
     def sql_applied(self) -> list[str]:
@@ -114,10 +119,17 @@ class MigrateResult:
             "seconds": round(self.seconds, 3),
             "prisma": {
                 "applied": [
-                    {"name": a.name, "ms": a.execution_ms, "transactional": a.transactional, "checksum": a.checksum}
+                    {
+                        "name": a.name,
+                        "ms": round(a.seconds * 1000),
+                        "transactional": a.mode == "transaction",
+                        "reason": a.reason,
+                        "statements": a.statements,
+                        "checksum": a.checksum,
+                    }
                     for a in self.prisma.applied
                 ],
-                "latest": self.prisma.latest,
+                "latest": self.prisma_latest,
             },
             "sql": None
             if self.sql is None
@@ -144,14 +156,31 @@ class Plan:
     """What ``db:migrate`` would run, in order (a dry run)."""
 
     target: str
-    prisma: Any  # nexo.migrate.DeployPlan
+    prisma: prisma.Plan
     sql: list[sqllayer.PlannedStep]
     sql_blocked: str | None = None
+
+    @property
+    def prisma_blocked(self) -> str | None:
+        return "\n\n".join(str(b) for b in self.prisma.blockers) or None
 
     def to_dict(self) -> dict[str, object]:
         return {
             "database": self.target,
-            "prisma": self.prisma.to_dict(),
+            "prisma": {
+                "found": self.prisma.found,
+                "table_exists": self.prisma.table_exists,
+                "pending": [
+                    {
+                        "name": m.name,
+                        "checksum": m.checksum,
+                        "transactional": m.mode == "transaction",
+                        "reason": m.reason,
+                    }
+                    for m in self.prisma.pending
+                ],
+                "blocked": self.prisma_blocked,
+            },
             "sql": [
                 {
                     "kind": s.kind,
@@ -172,20 +201,35 @@ class Plan:
 @dataclass
 class Status:
     target: str
-    prisma: Any  # nexo.migrate.MigrateStatus
+    prisma: prisma.MigrationStatus
     sql: sqllayer.LayerStatus
     sql_files: int = 0
 
     @property
     def up_to_date(self) -> bool:
-        return bool(self.prisma.up_to_date and not self.prisma.edited and self.sql.up_to_date)
+        p = self.prisma
+        return bool(p.up_to_date and not p.deploy_pending and not p.edited and self.sql.up_to_date)
+
+    def prisma_text(self, directory_label: str) -> str:
+        return prisma.render_status(self.prisma, directory_label=directory_label)
 
     def to_dict(self) -> dict[str, object]:
-        s = self.sql
+        s, p = self.sql, self.prisma
         return {
             "database": self.target,
             "up_to_date": self.up_to_date,
-            "prisma": self.prisma.to_dict(),
+            "prisma": {
+                "table_exists": p.table_exists,
+                "local": list(p.local),
+                "applied": list(p.applied),
+                "pending": list(p.deploy_pending),
+                "failed": list(p.failed),
+                "edited": list(p.edited),
+                "not_found_locally": list(p.db_only),
+                "history": p.history,
+                "up_to_date": p.up_to_date,
+                "problem": str(p.lock_error) if p.lock_error else None,
+            },
             "sql": {
                 "table_exists": s.table_exists,
                 "files": self.sql_files,
@@ -208,7 +252,7 @@ def _prisma_events(on_event: OnEvent | None):
     if on_event is None:
         return None
 
-    def cb(ev) -> None:  # nexo.migrate.DeployEvent
+    def cb(ev: prisma.DeployEvent) -> None:
         on_event("prisma", ev.phase, ev.index, ev.total, ev.name, ev.seconds)
 
     return cb
@@ -228,32 +272,33 @@ def _sql_events(on_event: OnEvent | None):
 
 def migrate(config: Config, *, on_event: OnEvent | None = None, on_target: OnTarget | None = None) -> MigrateResult:
     """``nexo db:migrate``: lock, pending Prisma migrations, then the SQL layer."""
-    directory = migrations(config)  # read and check every file before touching the database
+    migrations(config)  # read and check every file before touching the database
     files = sql_files(config)
     started = time.monotonic()
     with session(config, on_target) as (conn, tgt):
         with advisory_lock(conn, timeout=config.lock_timeout) as waited:
-            deployed = prisma.deploy(conn, directory, on_step=_prisma_events(on_event))
+            deployed = prisma.deploy(conn, config.migrations_dir, on_step=_prisma_events(on_event))
             applied = sqllayer.apply(conn, files, applied_by=applied_by(), on_step=_sql_events(on_event))
-    return MigrateResult(tgt.masked, waited, deployed, applied, time.monotonic() - started)
+            latest = prisma.summary(conn, config.migrations_dir).latest_applied
+    return MigrateResult(tgt.masked, waited, deployed, latest, applied, time.monotonic() - started)
 
 
 def deploy(config: Config, *, on_event: OnEvent | None = None, on_target: OnTarget | None = None) -> MigrateResult:
     """``nexo db:migrate:deploy``: the Prisma migrations only, like ``prisma migrate deploy``."""
-    directory = migrations(config)
+    migrations(config)
     started = time.monotonic()
     with session(config, on_target) as (conn, tgt):
         with advisory_lock(conn, timeout=config.lock_timeout) as waited:
-            deployed = prisma.deploy(conn, directory, on_step=_prisma_events(on_event))
-    return MigrateResult(tgt.masked, waited, deployed, None, time.monotonic() - started)
+            deployed = prisma.deploy(conn, config.migrations_dir, on_step=_prisma_events(on_event))
+            latest = prisma.summary(conn, config.migrations_dir).latest_applied
+    return MigrateResult(tgt.masked, waited, deployed, latest, None, time.monotonic() - started)
 
 
 def dry_run(config: Config, *, on_target: OnTarget | None = None) -> Plan:
     """What ``migrate`` would run, in order, with checksums. Writes nothing, takes no lock."""
-    directory = migrations(config)
     files = sql_files(config)
     with session(config, on_target) as (conn, tgt):
-        prisma_plan = prisma.plan(conn, directory)
+        prisma_plan = prisma.plan(conn, config.migrations_dir)
         blocked = None
         try:
             sql_plan = sqllayer.plan(conn, files)
@@ -263,25 +308,21 @@ def dry_run(config: Config, *, on_target: OnTarget | None = None) -> Plan:
 
 
 def status(config: Config, *, on_target: OnTarget | None = None) -> Status:
-    directory = migrations(config)
     files = sql_files(config)
     with session(config, on_target) as (conn, tgt):
-        return Status(tgt.masked, prisma.status(conn, directory), sqllayer.status(conn, files), len(files))
+        return Status(tgt.masked, prisma.status(conn, config.migrations_dir), sqllayer.status(conn, files), len(files))
 
 
 def resolve(
     config: Config, *, applied: str | None = None, rolled_back: str | None = None, on_target: OnTarget | None = None
 ) -> str:
     """``nexo db:migrate:resolve``: mark a Prisma migration applied or rolled back; returns the message."""
-    directory = migrations(config) if applied else None
     with session(config, on_target) as (conn, _):
         with advisory_lock(conn, timeout=config.lock_timeout):
             if applied:
-                prisma.resolve_applied(conn, directory, applied)
-                return f"Migration {applied} marked as applied."
+                return prisma.resolve_applied(conn, config.migrations_dir, applied).message
             assert rolled_back is not None
-            prisma.resolve_rolled_back(conn, rolled_back)
-            return f"Migration {rolled_back} marked as rolled back."
+            return prisma.resolve_rolled_back(conn, rolled_back).message
 
 
 def rollback(

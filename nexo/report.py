@@ -61,11 +61,11 @@ def progress(console: Console, *, enabled: bool = True) -> Iterator[OnEvent | No
 
 
 def print_migrate(result: MigrateResult, console: Console) -> None:
-    p = result.prisma_applied
-    if p:
+    if result.prisma.applied:
         console.print("The following Prisma migration(s) have been applied:")
-        for name in p:
-            console.print(f"  └─ {name}/migration.sql", markup=False)
+        for m in result.prisma.applied:
+            note = "" if m.mode == "transaction" else f" (statement by statement, not atomic: {m.reason})"
+            console.print(f"  └─ {m.name}/migration.sql{note}", markup=False)
     else:
         console.print("No pending Prisma migrations to apply.")
     if result.sql is not None:
@@ -79,20 +79,20 @@ def print_migrate(result: MigrateResult, console: Console) -> None:
             console.print("No pending SQL-layer files to apply.")
         latest = result.sql.latest_version or "none"
         sem = f", schema version {result.sql.latest_schema_version}" if result.sql.latest_schema_version else ""
-        console.print(f"Database at Prisma {result.prisma.latest or 'none'}, SQL layer {latest}{sem} ({result.seconds:.2f} s).")
+        console.print(f"Database at Prisma {result.prisma_latest or 'none'}, SQL layer {latest}{sem} ({result.seconds:.2f} s).")
 
 
 def print_plan(plan: Plan, console: Console) -> None:
     console.print("Dry run: nothing was changed.")
     pp = plan.prisma
-    if pp.blocked:
-        console.print(f"Prisma migrations: BLOCKED\n{pp.blocked}", markup=False)
+    if plan.prisma_blocked:
+        console.print(f"Prisma migrations: BLOCKED\n{plan.prisma_blocked}", markup=False)
     if pp.pending:
         console.print(f"Prisma migrations that would run ({len(pp.pending)}):")
         for i, m in enumerate(pp.pending, 1):
-            tx = "" if m.transactional else "  [no transaction: statement by statement]"
+            tx = "" if m.mode == "transaction" else f"  [no transaction: statement by statement; {m.reason}]"
             console.print(f"  {i}. {m.name}  sha256 {m.checksum}{tx}", markup=False)
-    elif not pp.blocked:
+    elif not plan.prisma_blocked:
         console.print("Prisma migrations: nothing to apply.")
     if plan.sql_blocked:
         console.print(f"SQL layer: BLOCKED\n{plan.sql_blocked}", markup=False)
@@ -105,8 +105,8 @@ def print_plan(plan: Plan, console: Console) -> None:
         console.print("SQL layer: nothing to apply.")
 
 
-def print_status(st: Status, console: Console) -> None:
-    console.print(st.prisma.render(), markup=False)
+def print_status(st: Status, console: Console, directory_label: str = "prisma_migrations") -> None:
+    console.print(st.prisma_text(directory_label).rstrip("\n"), markup=False)
     s = st.sql
     console.print("")
     if not s.table_exists:

@@ -39,6 +39,7 @@ ALTER TABLE "professionals" DISABLE ROW LEVEL SECURITY;
 
 REVOKE ALL ON "accounts", "users", "roles", "user_roles", "clients", "suppliers", "employees", "professionals"
     FROM "${app_role}";
+REVOKE SELECT ON "_prisma_migrations", "migration_history" FROM "${app_role}";
 DO $$
 BEGIN
     EXECUTE format('REVOKE USAGE ON SCHEMA %I FROM %I', current_schema(), '${app_role}');

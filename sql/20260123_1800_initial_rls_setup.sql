@@ -26,6 +26,9 @@ BEGIN
 END
 $$;
 
+-- Read-only access to both ledgers, so a service can check its schema version (nexo db:version --check)
+GRANT SELECT ON "_prisma_migrations", "migration_history" TO "${app_role}";
+
 GRANT SELECT, UPDATE ON "accounts" TO "${app_role}";
 GRANT SELECT, INSERT, UPDATE, DELETE ON
     "users", "roles", "user_roles", "clients", "suppliers", "employees", "professionals"

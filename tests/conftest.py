@@ -18,6 +18,7 @@ import pytest
 from psycopg import sql
 
 from nexo.db.urls import with_database
+from oracle_fixtures import prisma_oracle  # noqa: F401  (the real Prisma CLI, for every test module)
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -37,10 +37,11 @@ def substitute(text: str, values: dict[str, str], *, file: str = "", line_offset
 
 def with_placeholders(files: list[SqlFile], values: dict[str, str]) -> list[SqlFile]:
     """The same files with their text (and their rollback twins' text) substituted."""
-    out = []
-    for f in files:
-        down = f.down
-        if down is not None:
-            down = replace(down, text=substitute(down.text, values, file=str(down.path)))
-        out.append(replace(f, text=substitute(f.text, values, file=str(f.path)), down=down))
-    return out
+    return [_fill(f, values) for f in files]
+
+
+def _fill(f: SqlFile, values: dict[str, str]) -> SqlFile:
+    """``f`` with its text filled in, unless it opted out with ``-- nexo:no-placeholders``."""
+    down = _fill(f.down, values) if f.down is not None else None
+    text = substitute(f.text, values, file=str(f.path)) if f.placeholders else f.text
+    return replace(f, text=text, down=down)

@@ -1,0 +1,1003 @@
+"""Compiles Prisma Client Python calls into one parameterised SQL statement each.
+
+Reads (find, count, group_by) are compiled from a *skeleton* of the arguments: every value is
+replaced by a :class:`Slot`, so the SQL text depends only on the call's shape and is cached under
+a key built from that shape (:func:`skeletonize`). The compiled :class:`Plan` carries, per
+parameter, the slot it reads and the encoder to apply, so a cache hit only binds values.
+
+Relations are loaded inside the same statement as JSON: correlated subqueries building
+``json_build_object`` rows, aggregated with ``json_agg`` for to-many relations, to any depth.
+Identifiers are quoted with :func:`nexo.db.ident.quote_ident`; values are always parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from nexo.client import codec
+from nexo.client.errors import DataError, FieldNotFoundError, MissingRequiredValueError, UnknownRelationalFieldError
+from nexo.client.fields import Base64, Json
+from nexo.client.ids import GENERATORS
+from nexo.client.meta import FieldMeta, ModelMeta, RelationMeta, SchemaMeta
+from nexo.db.ident import quote_ident as qi
+
+RAW_STRINGS = frozenset({"asc", "desc", "insensitive", "default", "first", "last"})
+STRUCT_LIST_KEYS = frozenset({"AND", "OR", "NOT", "order", "order_by"})
+NAME_LIST_KEYS = frozenset({"distinct", "by"})
+RN = '"__nexo_rn"'
+
+
+class Slot:
+    """Stands for one value of the arguments (index into the values list)."""
+
+    __slots__ = ("i", "neg")
+
+    def __init__(self, i: int, neg: bool = False) -> None:
+        self.i = i
+        self.neg = neg
+
+    def __repr__(self) -> str:
+        return f"Slot({self.i})"
+
+
+def skeletonize(args: Any) -> tuple[Any, list[Any], Any]:
+    """(skeleton, values, shape key) of an argument tree."""
+    values: list[Any] = []
+
+    def walk(v: Any, key: str | None) -> tuple[Any, Any]:
+        if v is None or v is True or v is False:
+            return v, v
+        if isinstance(v, dict):
+            sk = {}
+            shape = []
+            for k, x in v.items():
+                s, sh = walk(x, k)
+                sk[k] = s
+                shape.append((k, sh))
+            return sk, ("d", tuple(shape))
+        if isinstance(v, (list, tuple)):
+            if key in NAME_LIST_KEYS and all(isinstance(x, str) for x in v):
+                t = tuple(v)
+                return list(t), ("n", t)
+            if key in STRUCT_LIST_KEYS or (v and all(isinstance(x, dict) for x in v)):
+                items = [walk(x, None) for x in v]
+                return [i[0] for i in items], ("l", tuple(i[1] for i in items))
+        elif isinstance(v, str) and v in RAW_STRINGS:
+            return v, v
+        slot = Slot(len(values), isinstance(v, int) and v < 0)
+        values.append(v)
+        return slot, (type(v), slot.neg)
+
+    sk, shape = walk(args, None)
+    return sk, values, shape
+
+
+Spec = tuple[int, Any]  # (slot index, encoder or None) or (-1, constant)
+
+
+def bind(specs: list[Spec], values: list[Any]) -> list[Any]:
+    """The parameter list for ``values`` under a compiled plan's specs."""
+    out = []
+    for i, e in specs:
+        if i < 0:
+            out.append(e)
+        elif e is None:
+            out.append(values[i])
+        else:
+            try:
+                out.append(e(values[i]))
+            except (ValueError, TypeError, ArithmeticError, AttributeError) as exc:
+                from nexo.client.errors import InputError
+
+                raise InputError(f"Invalid value {values[i]!r}: {exc}") from None
+    return out
+
+
+Decode = Callable[[Any], Any]
+
+
+@dataclass
+class RowPlan:
+    """How to turn one result row (a tuple) into a dict."""
+
+    keys: list[str]
+    decoders: list[Decode | None]
+
+    def __post_init__(self) -> None:
+        self._pairs = [(i, k, d) for i, (k, d) in enumerate(zip(self.keys, self.decoders, strict=True))]
+        self._fast = all(d is None for d in self.decoders)
+
+    def row(self, r: tuple[Any, ...]) -> dict[str, Any]:
+        if self._fast:
+            return dict(zip(self.keys, r, strict=True))
+        return {k: (r[i] if d is None else d(r[i])) for i, k, d in self._pairs}
+
+
+@dataclass
+class Plan:
+    """A compiled statement: SQL, parameter specs and how to read its rows."""
+
+    sql: str
+    specs: list[Spec]
+    rows: RowPlan | None = None
+    reverse: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def table(m: ModelMeta) -> str:
+    return (qi(m.schema) + "." if m.schema else "") + qi(m.db_name)
+
+
+def _abs(v: Any) -> Any:
+    return abs(v)
+
+
+def _escape_like(v: str) -> str:
+    return v.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _as_list(v: Any) -> list[Any]:
+    if isinstance(v, list):
+        return v
+    return [v]
+
+
+class Compiler:
+    """One compilation: collects parameter specs and hands out table aliases."""
+
+    def __init__(self, meta: SchemaMeta) -> None:
+        self.meta = meta
+        self.specs: list[Spec] = []
+        self.n = 0
+
+    # ------------------------------------------------------------ basics
+    def alias(self) -> str:
+        self.n += 1
+        return f"t{self.n}"
+
+    def p(self, v: Any, enc: Any = None, cast: str | None = None) -> str:
+        if isinstance(v, Slot):
+            self.specs.append((v.i, enc))
+        else:
+            try:
+                self.specs.append((-1, enc(v) if enc is not None else v))
+            except (ValueError, TypeError, ArithmeticError, AttributeError) as exc:
+                from nexo.client.errors import InputError
+
+                raise InputError(f"Invalid value {v!r}: {exc}") from None
+        return "%s" if cast is None else f"%s::{cast}"
+
+    def model(self, name: str) -> ModelMeta:
+        return self.meta.model(name)
+
+    def col(self, a: str, f: FieldMeta) -> str:
+        return f"{a}.{qi(f.db_name)}"
+
+    def sfield(self, m: ModelMeta, name: str) -> FieldMeta:
+        f = m.field(name)
+        if f is None or f.kind == "relation":
+            raise FieldNotFoundError(f"Field '{name}' does not exist on model {m.name}", meta={"field": name})
+        return f
+
+    def rel(self, m: ModelMeta, name: str) -> RelationMeta:
+        r = m.relation(name)
+        if r is None:
+            raise UnknownRelationalFieldError(m.name, name)
+        return r
+
+    # ------------------------------------------------------------ joins
+    def join(self, m: ModelMeta, pa: str, r: RelationMeta, t: ModelMeta, ca: str) -> tuple[str, str]:
+        """(extra FROM items, condition) linking child alias ``ca`` of ``t`` to parent ``pa`` of ``m``."""
+        if r.is_m2m:
+            j = ca + "j"
+            jt = (qi(r.join_schema) + "." if r.join_schema else "") + qi(r.join_table or "")
+            mid = self.sfield(m, m.id_fields[0])
+            tid = self.sfield(t, t.id_fields[0])
+            cond = f"{j}.{qi(r.join_self or 'A')} = {self.col(pa, mid)} AND {j}.{qi(r.join_other or 'B')} = {self.col(ca, tid)}"
+            return f", {jt} AS {j}", cond
+        if r.owns_fk:
+            pairs = zip(r.references, r.fields, strict=True)
+            return "", " AND ".join(f"{self.col(ca, self.sfield(t, tf))} = {self.col(pa, self.sfield(m, mf))}" for tf, mf in pairs)
+        pairs = zip(r.back_fields, r.back_references, strict=True)
+        return "", " AND ".join(f"{self.col(ca, self.sfield(t, tf))} = {self.col(pa, self.sfield(m, mf))}" for tf, mf in pairs)
+
+    # ------------------------------------------------------------ where
+    def where(self, m: ModelMeta, a: str, w: Any) -> str:
+        if not w:
+            return "TRUE"
+        if not isinstance(w, dict):
+            raise DataError(f"A where argument must be a dict, got {type(w).__name__}")
+        parts: list[str] = []
+        for k, v in w.items():
+            if k == "AND":
+                items = [self.where(m, a, x) for x in _as_list(v)]
+                parts.append("(" + " AND ".join(items) + ")" if items else "TRUE")
+            elif k == "OR":
+                items = [self.where(m, a, x) for x in _as_list(v)]
+                parts.append("(" + " OR ".join(items) + ")" if items else "FALSE")
+            elif k == "NOT":
+                items = [f"NOT ({self.where(m, a, x)})" for x in _as_list(v)]
+                parts.append("(" + " AND ".join(items) + ")" if items else "TRUE")
+            else:
+                f = m.field(k)
+                if f is None:
+                    if k in m.unique_sets and isinstance(v, dict):
+                        for sub in m.unique_sets[k]:
+                            if sub not in v:
+                                raise DataError(f"Compound key '{k}' needs a value for '{sub}'")
+                            sf = self.sfield(m, sub)
+                            parts.append(self.scalar_filter(sf, self.col(a, sf), v[sub]))
+                        continue
+                    raise FieldNotFoundError(
+                        f"Field '{k}' does not exist on model {m.name} (where argument)", meta={"field": k}
+                    )
+                if f.kind == "relation":
+                    parts.append(self.rel_filter(m, a, self.rel(m, k), v))
+                else:
+                    parts.append(self.scalar_filter(f, self.col(a, f), v))
+        return " AND ".join(parts) if parts else "TRUE"
+
+    def rel_filter(self, m: ModelMeta, a: str, r: RelationMeta, v: Any) -> str:
+        t = self.model(r.target)
+        ca = self.alias()
+        extra, cond = self.join(m, a, r, t, ca)
+        frm = f"{table(t)} AS {ca}{extra}"
+
+        def exists(inner: str | None, negate: bool = False) -> str:
+            c = cond if inner is None or inner == "TRUE" else f"{cond} AND {inner}"
+            return f"{'NOT ' if negate else ''}EXISTS (SELECT 1 FROM {frm} WHERE {c})"
+
+        if v is None:
+            return exists(None, negate=True)
+        if not isinstance(v, dict):
+            raise DataError(f"Invalid filter for relation '{r.field}'")
+        keys = set(v)
+        if r.is_list:
+            if not keys <= {"some", "every", "none"}:
+                raise DataError(f"A to-many relation filter on '{r.field}' takes some, every or none")
+        elif not keys & {"is", "is_not"}:
+            v = {"is": v}
+        parts = []
+        for op, body in v.items():
+            if op == "is":
+                parts.append(exists(None, True) if body is None else exists(self.where(t, ca, body)))
+            elif op == "is_not":
+                parts.append(exists(None) if body is None else exists(self.where(t, ca, body), True))
+            elif op == "some":
+                parts.append(exists(self.where(t, ca, body)))
+            elif op == "none":
+                parts.append(exists(self.where(t, ca, body), True))
+            elif op == "every":
+                inner = self.where(t, ca, body)
+                parts.append("TRUE" if inner == "TRUE" else exists(f"NOT COALESCE(({inner}), FALSE)", True))
+            else:
+                raise DataError(f"Unknown relation filter '{op}' on '{r.field}'")
+        return " AND ".join(parts) if parts else "TRUE"
+
+    def scalar_filter(self, f: FieldMeta, col: str, v: Any, mode: str | None = None) -> str:
+        if v is None:
+            return f"{col} IS NULL"
+        if not isinstance(v, dict):
+            return self._eq(f, col, v, mode == "insensitive")
+        mode = v.get("mode", mode)
+        ins = mode == "insensitive"
+        if f.is_list:
+            return self._list_filter(f, col, v)
+        if f.type == "Json":
+            return self._json_filter(f, col, v)
+        parts: list[str] = []
+        enc = codec.scalar_encoder(f, self.meta)
+        lenc = codec.list_encoder(f, self.meta)
+        typ = codec.pg_type(f, self.meta)
+        lhs = f"lower({col})" if ins else col
+        if ins:
+            enc = _lower_enc(enc)
+            lenc = _lower_list(lenc)
+        for op, x in v.items():
+            if op == "mode":
+                continue
+            if op == "equals":
+                parts.append(f"{col} IS NULL" if x is None else f"{lhs} = {self._val(f, x, enc, ins)}")
+            elif op == "not":
+                if x is None:
+                    parts.append(f"{col} IS NOT NULL")
+                elif isinstance(x, dict):
+                    parts.append(f"NOT ({self.scalar_filter(f, col, x, mode)})")
+                else:
+                    parts.append(f"{lhs} <> {self._val(f, x, enc, ins)}")
+            elif op in ("in", "not_in"):
+                arr = self.p(x, lenc, f"{typ}[]")
+                parts.append(f"{lhs} = ANY({arr})" if op == "in" else f"{lhs} <> ALL({arr})")
+            elif op in ("lt", "lte", "gt", "gte"):
+                sym = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}[op]
+                parts.append(f"{lhs} {sym} {self._val(f, x, enc, ins)}")
+            elif op in ("contains", "startswith", "endswith"):
+                pre = "%" if op in ("contains", "endswith") else ""
+                post = "%" if op in ("contains", "startswith") else ""
+                like = "ILIKE" if ins else "LIKE"
+                parts.append(f"{col}::text {like} {self.p(x, _like_enc(pre, post))}")
+            elif op == "search":
+                parts.append(f"to_tsvector({col}::text) @@ to_tsquery({self.p(x)})")
+            else:
+                raise FieldNotFoundError(f"Unknown filter '{op}' for field '{f.name}'", meta={"field": op})
+        return "(" + " AND ".join(parts) + ")" if len(parts) > 1 else (parts[0] if parts else "TRUE")
+
+    def _val(self, f: FieldMeta, x: Any, enc: Any, ins: bool) -> str:
+        ph = self.p(x, enc)
+        return f"lower({ph})" if ins else ph
+
+    def _eq(self, f: FieldMeta, col: str, v: Any, ins: bool) -> str:
+        if f.is_list:
+            return f"{col} = {self.p(v, codec.field_encoder(f, self.meta), codec.pg_type(f, self.meta) + '[]')}"
+        if f.type == "Json":
+            return f"{col}::jsonb = {self.p(v, codec.field_encoder(f, self.meta), 'jsonb')}"
+        enc = codec.scalar_encoder(f, self.meta)
+        if ins:
+            return f"lower({col}) = lower({self.p(v, enc)})"
+        return f"{col} = {self.p(v, enc)}"
+
+    def _list_filter(self, f: FieldMeta, col: str, v: dict[str, Any]) -> str:
+        typ = codec.pg_type(f, self.meta) + "[]"
+        one = codec.scalar_encoder(f, self.meta)
+        lenc = codec.list_encoder(f, self.meta)
+        parts = []
+        for op, x in v.items():
+            if op == "mode":
+                continue
+            if op == "has":
+                parts.append(f"{self.p(x, one, codec.pg_type(f, self.meta))} = ANY({col})")
+            elif op == "has_some":
+                parts.append(f"{col} && {self.p(x, lenc, typ)}")
+            elif op == "has_every":
+                parts.append(f"{col} @> {self.p(x, lenc, typ)}")
+            elif op == "is_empty":
+                parts.append(f"COALESCE(cardinality({col}), 0) = 0" if x else f"cardinality({col}) > 0")
+            elif op == "equals":
+                parts.append(f"{col} IS NULL" if x is None else f"{col} = {self.p(x, lenc, typ)}")
+            else:
+                raise FieldNotFoundError(f"Unknown list filter '{op}' for field '{f.name}'", meta={"field": op})
+        return " AND ".join(parts) if parts else "TRUE"
+
+    def _json_filter(self, f: FieldMeta, col: str, v: dict[str, Any]) -> str:
+        path = v.get("path")
+        parts = []
+        for op, x in v.items():
+            if op in ("path", "mode"):
+                continue
+            def tgt() -> str:
+                return f"({col}::jsonb #> {self.p(path, list, 'text[]')})" if path is not None else f"{col}::jsonb"
+
+            target = tgt()
+            if op == "equals":
+                parts.append(f"{target} IS NULL" if x is None else f"{target} = {self.p(x, codec._enc_json, 'jsonb')}")
+            elif op == "not":
+                parts.append(f"{target} IS NOT NULL" if x is None else f"{target} <> {self.p(x, codec._enc_json, 'jsonb')}")
+            elif op in ("string_contains", "string_starts_with", "string_ends_with"):
+                pre = "" if op == "string_starts_with" else "%"
+                post = "" if op == "string_ends_with" else "%"
+                parts.append(f"jsonb_typeof({target}) = 'string' AND ({tgt()} #>> '{{}}') LIKE {self.p(x, _like_enc(pre, post))}")
+            elif op == "array_contains":
+                parts.append(f"jsonb_typeof({target}) = 'array' AND {tgt()} @> {self.p(x, _json_array, 'jsonb')}")
+            elif op in ("array_starts_with", "array_ends_with"):
+                idx = "0" if op == "array_starts_with" else "-1"
+                parts.append(f"jsonb_typeof({target}) = 'array' AND ({tgt()} -> {idx}) = {self.p(x, codec._enc_json, 'jsonb')}")
+            elif op in ("lt", "lte", "gt", "gte"):
+                sym = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}[op]
+                parts.append(f"{target} {sym} {self.p(x, codec._enc_json, 'jsonb')}")
+            else:
+                raise FieldNotFoundError(f"Unknown Json filter '{op}' for field '{f.name}'", meta={"field": op})
+        return " AND ".join(parts) if parts else "TRUE"
+
+    # ------------------------------------------------------------ order
+    def order_items(self, m: ModelMeta, a: str, order: Any) -> list[tuple[str, str, str | None, FieldMeta | None]]:
+        """(expression, ASC|DESC, nulls, scalar field or None) per ordering key."""
+        out: list[tuple[str, str, str | None, FieldMeta | None]] = []
+        if not order:
+            return out
+        for item in _as_list(order):
+            if not isinstance(item, dict) or len(item) != 1:
+                raise DataError(
+                    "Expected exactly one field to be present in an order dict, "
+                    f"got {list(item) if isinstance(item, dict) else item!r}; pass a list to sort on several fields"
+                )
+            (k, d), = item.items()
+            f = m.field(k)
+            if f is None:
+                raise FieldNotFoundError(f"Field '{k}' does not exist on model {m.name} (order argument)", meta={"field": k})
+            if f.kind == "relation":
+                r = self.rel(m, k)
+                t = self.model(r.target)
+                ca = self.alias()
+                extra, cond = self.join(m, a, r, t, ca)
+                if r.is_list:
+                    if not isinstance(d, dict) or set(d) != {"_count"}:
+                        raise DataError(f"A to-many relation '{k}' can only be ordered by {{'_count': 'asc'|'desc'}}")
+                    out.append((f"(SELECT count(*) FROM {table(t)} AS {ca}{extra} WHERE {cond})", _dir(d["_count"]), None, None))
+                else:
+                    for expr, dd, nulls, _ in self.order_items(t, ca, d):
+                        out.append((f"(SELECT {expr} FROM {table(t)} AS {ca}{extra} WHERE {cond} LIMIT 1)", dd, nulls, None))
+                continue
+            if isinstance(d, dict):
+                out.append((self.col(a, f), _dir(d.get("sort")), d.get("nulls"), f))
+            else:
+                out.append((self.col(a, f), _dir(d), None, f))
+        return out
+
+    @staticmethod
+    def order_sql(items: list[tuple[str, str, str | None, FieldMeta | None]], reverse: bool = False) -> str:
+        parts = []
+        for expr, d, nulls, _ in items:
+            if reverse:
+                d = "DESC" if d == "ASC" else "ASC"
+                nulls = {"first": "last", "last": "first"}.get(nulls or "", None)
+            parts.append(f"{expr} {d}" + (f" NULLS {nulls.upper()}" if nulls else ""))
+        return ", ".join(parts)
+
+    # ------------------------------------------------------------ list queries
+    def list_query(self, m: ModelMeta, a: str, args: dict[str, Any], base: str, extra: str, select_sql: str, *, order_key: str) -> tuple[str, bool, str]:
+        """SELECT text for a windowed list of ``m`` (where, order, cursor, take, skip, distinct).
+
+        Returns (sql, reversed, order_sql-of-output) where ``reversed`` means a negative take."""
+        outer, self.specs = self.specs, []
+        where = self.where(m, a, args.get("where"))
+        where_specs, self.specs = self.specs, outer
+        cond = where if base == "TRUE" else (base if where == "TRUE" else f"{base} AND {where}")
+        items = self.order_items(m, a, args.get(order_key))
+        take, skip, cursor, distinct = args.get("take"), args.get("skip"), args.get("cursor"), args.get("distinct")
+        if (take is not None or skip is not None or cursor is not None) and not items:
+            items = [(self.col(a, self.sfield(m, k)), "ASC", None, self.sfield(m, k)) for k in m.id_fields]
+        if cursor is not None:
+            have = {id(it[3]) for it in items if it[3] is not None}
+            for k in m.id_fields:
+                f = self.sfield(m, k)
+                if id(f) not in have:
+                    items.append((self.col(a, f), "ASC", None, f))
+        neg = isinstance(take, Slot) and take.neg or (isinstance(take, int) and not isinstance(take, bool) and take < 0)
+        frm = f"{table(m)} AS {a}{extra}"
+        cursor_specs: list[Spec] = []
+        if distinct:
+            cols = ", ".join(self.col(a, self.sfield(m, d)) for d in distinct)
+            over = f"PARTITION BY {cols}" + (f" ORDER BY {self.order_sql(items)}" if items else "")
+            frm = f"(SELECT {a}.*, row_number() OVER ({over}) AS {RN} FROM {frm} WHERE {cond}) AS {a}"
+            cond = f"{a}.{RN} = 1"
+        if cursor is not None:
+            cx = self.alias()
+            if any(it[3] is None for it in items):
+                raise DataError("A cursor can only be combined with ordering on scalar fields")
+            cols = ", ".join(f"{self.col(cx, it[3])} AS c{i}" for i, it in enumerate(items) if it[3] is not None)
+            outer, self.specs = self.specs, []
+            cw = self.where(m, cx, cursor)
+            cursor_specs, self.specs = self.specs, outer
+            frm += f" CROSS JOIN (SELECT {cols} FROM {table(m)} AS {cx} WHERE {cw} LIMIT 1) AS {cx}c"
+            ors = []
+            for i, (expr, d, _, _) in enumerate(items):
+                eqs = [f"{items[j][0]} = {cx}c.c{j}" for j in range(i)]
+                up = (d == "ASC") != neg
+                eqs.append(f"{expr} {'>' if up else '<'} {cx}c.c{i}")
+                ors.append("(" + " AND ".join(eqs) + ")")
+            ors.append("(" + " AND ".join(f"{items[j][0]} = {cx}c.c{j}" for j in range(len(items))) + ")")
+            cond = f"{cond} AND (" + " OR ".join(ors) + ")"
+        if distinct:
+            self.specs += where_specs + cursor_specs
+        else:
+            self.specs += cursor_specs + where_specs
+        order = self.order_sql(items, reverse=neg)
+        sql = f"SELECT {select_sql} FROM {frm} WHERE {cond}"
+        if order:
+            sql += f" ORDER BY {order}"
+        if take is not None:
+            sql += f" LIMIT {self.p(take, _abs)}"
+        if skip is not None:
+            sql += f" OFFSET {self.p(skip)}"
+        return sql, neg, order
+
+    # ------------------------------------------------------------ selection
+    def scalar_cols(self, m: ModelMeta, select: Any) -> list[FieldMeta]:
+        if not select:
+            return m.scalar_fields
+        out = []
+        for k, v in select.items():
+            f = m.field(k)
+            if f is None:
+                raise FieldNotFoundError(f"Field '{k}' does not exist on model {m.name} (select argument)", meta={"field": k})
+            if f.kind != "relation" and v:
+                out.append(f)
+        return out
+
+    def relations_of(self, m: ModelMeta, include: Any, select: Any) -> list[tuple[RelationMeta, Any]]:
+        out = []
+        for src in (include, select):
+            if not src:
+                continue
+            if not isinstance(src, dict):
+                raise TypeError(f"include must be a dict, got {type(src).__name__}")
+            for k, v in src.items():
+                if k == "_count":
+                    out.append((None, v))
+                    continue
+                f = m.field(k)
+                if src is select and f is not None and f.kind != "relation":
+                    continue
+                r = self.rel(m, k)
+                if v is False or v is None:
+                    continue
+                if v is not True and not isinstance(v, dict):
+                    raise TypeError(f"Expected a bool or a dict for include '{k}', got {type(v).__name__}")
+                out.append((r, v))
+        return out  # type: ignore[return-value]
+
+    def select_exprs(self, m: ModelMeta, a: str, include: Any, select: Any = None, *, as_json: bool = False) -> tuple[list[tuple[str, str]], list[Decode | None]]:
+        """[(key, expression)] and decoders for the columns and included relations of ``m``."""
+        pairs: list[tuple[str, str]] = []
+        decs: list[Decode | None] = []
+        for f in self.scalar_cols(m, select):
+            expr = self.col(a, f)
+            if f.kind == "enum" and f.is_list:
+                expr += "::text[]"
+            elif as_json and f.type == "Decimal":
+                expr += "::text[]" if f.is_list else "::text"
+            pairs.append((f.name, expr))
+            decs.append(codec.field_decoder(f, self.meta))
+        for r, v in self.relations_of(m, include, select):
+            if r is None:
+                expr, dec = self.count_json(m, a, v)
+                pairs.append(("_count", expr))
+            else:
+                expr, dec = self.rel_json(m, a, r, {} if v is True else v)
+                pairs.append((r.field, expr))
+            decs.append(dec)
+        return pairs, decs
+
+    def count_json(self, m: ModelMeta, a: str, v: Any) -> tuple[str, Decode | None]:
+        sel = v.get("select") if isinstance(v, dict) else None
+        names = [k for k, x in sel.items() if x] if sel else [r.field for r in m.relations if r.is_list]
+        parts = []
+        for k in names:
+            r = self.rel(m, k)
+            t = self.model(r.target)
+            ca = self.alias()
+            extra, cond = self.join(m, a, r, t, ca)
+            body = sel.get(k) if sel else True
+            if isinstance(body, dict) and body.get("where"):
+                cond += " AND " + self.where(t, ca, body["where"])
+            parts.append(f"'{k}', (SELECT count(*) FROM {table(t)} AS {ca}{extra} WHERE {cond})")
+        return f"json_build_object({', '.join(parts)})", None
+
+    def json_object(self, m: ModelMeta, a: str, include: Any, select: Any = None) -> tuple[str, Decode]:
+        pairs, decs = self.select_exprs(m, a, include, select, as_json=True)
+        chunks = [pairs[i : i + 50] for i in range(0, len(pairs), 50)] or [[]]
+        objs = ["json_build_object(" + ", ".join(f"'{k}', {e}" for k, e in ch) + ")" for ch in chunks]
+        expr = objs[0] if len(objs) == 1 else "(" + " || ".join(o + "::jsonb" for o in objs) + ")::json"
+        todo = [(k, d) for (k, _), d in zip(pairs, decs, strict=True) if d is not None]
+
+        def dec(o: Any) -> Any:
+            if o is None:
+                return None
+            for k, d in todo:
+                o[k] = d(o[k])
+            return o
+
+        return expr, dec
+
+    def rel_json(self, m: ModelMeta, pa: str, r: RelationMeta, args: dict[str, Any]) -> tuple[str, Decode]:
+        t = self.model(r.target)
+        ca = self.alias()
+        extra, cond = self.join(m, pa, r, t, ca)
+        obj, odec = self.json_object(t, ca, args.get("include"), args.get("select"))
+        if not r.is_list:
+            where = self.where(t, ca, args.get("where")) if args.get("where") else "TRUE"
+            c = cond if where == "TRUE" else f"{cond} AND {where}"
+            return f"(SELECT {obj} FROM {table(t)} AS {ca}{extra} WHERE {c} LIMIT 1)", odec
+        sel = f"{obj} AS j"
+        inner, neg, order = self.list_query(t, ca, args, cond, extra, sel, order_key="order_by")
+        if order:
+            inner = inner.replace(f"SELECT {sel} FROM", f"SELECT {sel}, row_number() OVER (ORDER BY {order}) AS o FROM", 1)
+            agg = f"json_agg(s.j ORDER BY s.o{' DESC' if neg else ''})"
+        else:
+            agg = "json_agg(s.j)"
+        expr = f"(SELECT COALESCE({agg}, '[]'::json) FROM ({inner}) AS s)"
+
+        def dec(v: Any) -> Any:
+            return [odec(x) for x in v] if v else []
+
+        return expr, dec
+
+
+def _dir(d: Any) -> str:
+    if d in ("asc", "desc"):
+        return "ASC" if d == "asc" else "DESC"
+    raise DataError(f"Invalid sort order {d!r}; expected 'asc' or 'desc'")
+
+
+def _lower_enc(enc: Any) -> Any:
+    return lambda v: (enc(v).lower() if isinstance(enc(v), str) else enc(v))
+
+
+def _lower_list(enc: Any) -> Any:
+    return lambda v: [x.lower() if isinstance(x, str) else x for x in enc(v)]
+
+
+def _like_enc(pre: str, post: str) -> Any:
+    return lambda v: pre + _escape_like(str(v)) + post
+
+
+def _json_array(v: Any) -> Any:
+    data = v.data if isinstance(v, Json) else v
+    return codec.Jsonb(data if isinstance(data, list) else [data])
+
+
+# ================================================================ read actions
+
+
+def compile_find(meta: SchemaMeta, model: str, args: dict[str, Any], *, unique: bool = False) -> Plan:
+    """find_unique / find_first / find_many, with includes, in one statement."""
+    c = Compiler(meta)
+    m = c.model(model)
+    a = "t0"
+    if unique:
+        check_unique(m, args.get("where"))
+    pairs, decs = c.select_exprs(m, a, args.get("include"), args.get("select"))
+    sel = ", ".join(e for _, e in pairs)
+    sql, neg, _ = c.list_query(m, a, args, "TRUE", "", sel, order_key="order")
+    return Plan(sql, c.specs, RowPlan([k for k, _ in pairs], decs), reverse=neg)
+
+
+def check_unique(m: ModelMeta, where: Any) -> None:
+    if not isinstance(where, dict) or not where:
+        raise DataError(f"find_unique on {m.name} needs a unique where, e.g. {{'{m.id_fields[0] if m.id_fields else 'id'}': ...}}")
+    for name, fields in m.unique_sets.items():
+        if name in where or all(f in where for f in fields):
+            return
+    raise DataError(
+        f"The where argument of {m.name} must name a unique key: one of {', '.join(sorted(m.unique_sets))}",
+        meta={"unique_keys": sorted(m.unique_sets)},
+    )
+
+
+def compile_count(meta: SchemaMeta, model: str, args: dict[str, Any]) -> Plan:
+    c = Compiler(meta)
+    m = c.model(model)
+    a = "t0"
+    select = args.get("select")
+    keys = ["_all"]
+    aggs = ["count(*)"]
+    if select:
+        keys = []
+        aggs = []
+        for k, v in select.items():
+            if not v:
+                continue
+            if k == "_all":
+                keys.append(k)
+                aggs.append("count(*)")
+            else:
+                f = c.sfield(m, k)
+                keys.append(k)
+                aggs.append(f"count(s.{qi(f.db_name)})")
+    if select is not None and not keys:
+        keys, aggs = ["_all"], ["count(*)"]
+    windowed = any(args.get(k) is not None for k in ("take", "skip", "cursor"))
+    if not windowed and select is None:
+        where = c.where(m, a, args.get("where"))
+        return Plan(f"SELECT count(*) FROM {table(m)} AS {a} WHERE {where}", c.specs, extra={"keys": None})
+    inner, _, _ = c.list_query(m, a, args, "TRUE", "", f"{a}.*", order_key="order")
+    return Plan(f"SELECT {', '.join(aggs)} FROM ({inner}) AS s", c.specs, extra={"keys": keys if select is not None else None})
+
+
+AGGS = {"count": "_count", "avg": "_avg", "sum": "_sum", "min": "_min", "max": "_max"}
+
+
+def compile_group_by(meta: SchemaMeta, model: str, args: dict[str, Any]) -> Plan:
+    c = Compiler(meta)
+    m = c.model(model)
+    a = "t0"
+    by = args.get("by") or []
+    if not by:
+        raise DataError("group_by needs at least one field in 'by'")
+    if (args.get("take") is not None or args.get("skip") is not None) and not args.get("order"):
+        raise TypeError("Missing argument: 'order' which is required when 'take' or 'skip' are present")
+    cols: list[str] = []
+    keys: list[tuple[str, str | None]] = []
+    decs: list[Decode | None] = []
+    by_fields = [c.sfield(m, b) for b in by]
+    for f in by_fields:
+        cols.append(c.col(a, f) + ("::text[]" if f.kind == "enum" and f.is_list else ""))
+        keys.append((f.name, None))
+        decs.append(codec.field_decoder(f, meta))
+    for arg, out in AGGS.items():
+        spec = args.get(arg)
+        if not spec:
+            continue
+        if spec is True:
+            if arg != "count":
+                raise DataError(f"group_by {arg}= takes a dict of fields")
+            spec = {"_all": True}
+        for k, v in spec.items():
+            if not v:
+                continue
+            if k == "_all":
+                cols.append("count(*)")
+                keys.append((out, k))
+                decs.append(None)
+                continue
+            f = c.sfield(m, k)
+            fn = arg if arg != "count" else "count"
+            expr = f"{fn}({c.col(a, f)})"
+            cols.append(expr + ("::float8" if arg == "avg" else ""))
+            keys.append((out, k))
+            decs.append(None if arg in ("count", "avg") else codec.field_decoder(f, meta))
+    where = c.where(m, a, args.get("where"))
+    sql = f"SELECT {', '.join(cols)} FROM {table(m)} AS {a} WHERE {where} GROUP BY {', '.join(c.col(a, f) for f in by_fields)}"
+    having = args.get("having")
+    if having:
+        sql += f" HAVING {_having(c, m, a, having)}"
+    order = args.get("order")
+    if order:
+        parts = []
+        for item in _as_list(order):
+            if not isinstance(item, dict) or len(item) != 1:
+                raise DataError("Expected exactly one field to be present in an order dict")
+            (k, d), = item.items()
+            if k in ("_count", "_avg", "_sum", "_min", "_max"):
+                (fk, fd), = d.items()
+                fn = {"_count": "count", "_avg": "avg", "_sum": "sum", "_min": "min", "_max": "max"}[k]
+                target = "*" if fk == "_all" else c.col(a, c.sfield(m, fk))
+                parts.append(f"{fn}({target}) {_dir(fd)}")
+            else:
+                f = c.sfield(m, k)
+                if k not in by:
+                    raise DataError(f"Every field used for order must be included in the by argument; '{k}' is not")
+                parts.append(f"{c.col(a, f)} {_dir(d)}")
+        sql += " ORDER BY " + ", ".join(parts)
+    if args.get("take") is not None:
+        sql += f" LIMIT {c.p(args['take'])}"
+    if args.get("skip") is not None:
+        sql += f" OFFSET {c.p(args['skip'])}"
+    return Plan(sql, c.specs, extra={"keys": keys, "decs": decs})
+
+
+def _having(c: Compiler, m: ModelMeta, a: str, h: dict[str, Any]) -> str:
+    parts = []
+    for k, v in h.items():
+        if k in ("AND", "OR", "NOT"):
+            items = [_having(c, m, a, x) for x in _as_list(v)]
+            if k == "AND":
+                parts.append("(" + " AND ".join(items) + ")" if items else "TRUE")
+            elif k == "OR":
+                parts.append("(" + " OR ".join(items) + ")" if items else "FALSE")
+            else:
+                parts.append("(" + " AND ".join(f"NOT ({i})" for i in items) + ")" if items else "TRUE")
+            continue
+        f = c.sfield(m, k)
+        col = c.col(a, f)
+        if isinstance(v, dict) and any(x in v for x in ("_avg", "_sum", "_min", "_max", "_count")):
+            for ak, filt in v.items():
+                fn = ak.lstrip("_")
+                if ak == "_avg":
+                    expr, fm = f"avg({col})::float8", FieldMeta(f.name, f.db_name, "scalar", "Float")
+                elif ak == "_count":
+                    expr, fm = f"count({col})", FieldMeta(f.name, f.db_name, "scalar", "Int")
+                elif ak in ("_sum", "_min", "_max"):
+                    expr, fm = f"{fn}({col})", f
+                else:
+                    expr, fm = col, f
+                    filt = {ak: filt}
+                parts.append(c.scalar_filter(fm, expr, filt))
+        else:
+            parts.append(c.scalar_filter(f, col, v))
+    return " AND ".join(parts) if parts else "TRUE"
+
+
+# ================================================================ writes
+
+
+def _now() -> datetime:
+    n = datetime.now(UTC)
+    return n.replace(microsecond=(n.microsecond // 1000) * 1000)
+
+
+def split_data(m: ModelMeta, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(scalar values, relation operations) of a create/update data dict."""
+    if not isinstance(data, dict):
+        raise DataError(f"data for {m.name} must be a dict")
+    scalars: dict[str, Any] = {}
+    rels: dict[str, Any] = {}
+    for k, v in data.items():
+        f = m.field(k)
+        if f is None:
+            raise FieldNotFoundError(f"Field '{k}' does not exist on model {m.name} (data argument)", meta={"field": k})
+        if f.kind == "relation":
+            rels[k] = v
+        else:
+            scalars[k] = v
+    return scalars, rels
+
+
+def fill_create_defaults(m: ModelMeta, scalars: dict[str, Any]) -> None:
+    """Client-side defaults Prisma's engine generates: uuid(), cuid(), nanoid(), now(), @updatedAt."""
+    for f in m.scalar_fields:
+        if f.name in scalars:
+            continue
+        d = f.default
+        if isinstance(d, str) and d in GENERATORS:
+            scalars[f.name] = GENERATORS[d]()
+        elif d == "now" or f.is_updated_at:
+            scalars[f.name] = _now()
+
+
+def check_required(m: ModelMeta, scalars: dict[str, Any], provided_fk: set[str]) -> None:
+    for f in m.scalar_fields:
+        if f.name in provided_fk:
+            continue
+        v = scalars.get(f.name, ...)
+        if v is None and f.is_required and not f.is_list:
+            raise MissingRequiredValueError(f"A value is required but not set for the field: `{f.name}` of {m.name}", meta={"target": [f.name]})
+        if v is ... and f.is_required and not f.is_list and f.default is None and not f.is_updated_at:
+            raise MissingRequiredValueError(
+                f"A value is required but not set for the field: `{f.name}` of {m.name}", meta={"target": [f.name]}
+            )
+
+
+def _value_sql(c: Compiler, f: FieldMeta, v: Any) -> str:
+    if f.is_list:
+        return c.p(v, codec.field_encoder(f, c.meta), codec.pg_type(f, c.meta) + "[]")
+    if f.kind == "enum":
+        return c.p(v, codec.field_encoder(f, c.meta), codec.pg_type(f, c.meta))
+    return c.p(v, codec.field_encoder(f, c.meta))
+
+
+def returning(c: Compiler, m: ModelMeta, include: Any, select: Any = None) -> tuple[str, RowPlan]:
+    pairs, decs = c.select_exprs(m, "t0", include, select)
+    return ", ".join(e for _, e in pairs), RowPlan([k for k, _ in pairs], decs)
+
+
+def _wrap_cte(c: Compiler, m: ModelMeta, stmt: str, include: Any, select: Any) -> tuple[str, RowPlan]:
+    """A data-modifying statement returning rows of ``m`` (with includes via a CTE)."""
+    if include or select:
+        sel, rows = returning(c, m, include, select)
+        return f"WITH w AS ({stmt} RETURNING *) SELECT {sel} FROM w AS t0", rows
+    sel, rows = returning(c, m, None)
+    return f"{stmt} RETURNING {sel}", rows
+
+
+def compile_insert(meta: SchemaMeta, model: str, scalars: dict[str, Any], include: Any = None, select: Any = None) -> Plan:
+    c = Compiler(meta)
+    m = c.model(model)
+    cols, vals = [], []
+    for k, v in scalars.items():
+        f = c.sfield(m, k)
+        cols.append(qi(f.db_name))
+        vals.append(_value_sql(c, f, v))
+    if cols:
+        stmt = f"INSERT INTO {table(m)} AS t0 ({', '.join(cols)}) VALUES ({', '.join(vals)})"
+    else:
+        stmt = f"INSERT INTO {table(m)} AS t0 DEFAULT VALUES"
+    sql, rows = _wrap_cte(c, m, stmt, include, select)
+    return Plan(sql, c.specs, rows)
+
+
+def compile_insert_many(meta: SchemaMeta, model: str, rows: list[dict[str, Any]], skip_duplicates: bool) -> Plan:
+    c = Compiler(meta)
+    m = c.model(model)
+    names: list[str] = []
+    for r in rows:
+        for k in r:
+            if k not in names:
+                names.append(k)
+    fields = [c.sfield(m, k) for k in names]
+    tuples = []
+    for r in rows:
+        vals = [_value_sql(c, f, r[f.name]) if f.name in r else "DEFAULT" for f in fields]
+        tuples.append("(" + ", ".join(vals) + ")")
+    sql = f"INSERT INTO {table(m)} ({', '.join(qi(f.db_name) for f in fields)}) VALUES {', '.join(tuples)}"
+    if skip_duplicates:
+        sql += " ON CONFLICT DO NOTHING"
+    return Plan(sql, c.specs)
+
+
+ATOMIC = {"increment": "+", "decrement": "-", "multiply": "*", "divide": "/"}
+
+
+def set_clause(c: Compiler, m: ModelMeta, scalars: dict[str, Any]) -> str:
+    parts = []
+    for k, v in scalars.items():
+        f = c.sfield(m, k)
+        col = qi(f.db_name)
+        if v is None and f.is_required and not f.is_list:
+            raise MissingRequiredValueError(f"A value is required but not set for the field: `{k}` of {m.name}", meta={"target": [k]})
+        if isinstance(v, dict) and not isinstance(v, Json) and f.type != "Json":
+            if len(v) != 1:
+                raise DataError(f"Expected exactly one field to be present in the update of '{k}', got {list(v)}")
+            (op, x), = v.items()
+            if op == "set":
+                parts.append(f"{col} = {_value_sql(c, f, x)}")
+            elif op in ATOMIC and f.type in ("Int", "BigInt", "Float", "Decimal") and not f.is_list:
+                parts.append(f"{col} = t0.{col} {ATOMIC[op]} {c.p(x, codec.field_encoder(f, c.meta))}")
+            elif op == "push" and f.is_list:
+                items = x if isinstance(x, list) else [x]
+                enc = codec.list_encoder(f, c.meta)
+                parts.append(f"{col} = array_cat(t0.{col}, {c.p(items, enc, codec.pg_type(f, c.meta) + '[]')})")
+            else:
+                raise DataError(f"Unknown update operation '{op}' for field '{k}'")
+        else:
+            parts.append(f"{col} = {_value_sql(c, f, v)}")
+    return ", ".join(parts)
+
+
+def compile_update(meta: SchemaMeta, model: str, scalars: dict[str, Any], where: Any, include: Any = None, select: Any = None, *, many: bool = False) -> Plan:
+    c = Compiler(meta)
+    m = c.model(model)
+    if not scalars:
+        if many:
+            w = c.where(m, "t0", where)
+            return Plan(f"SELECT count(*) FROM {table(m)} AS t0 WHERE {w}", c.specs, extra={"count": True})
+        sel, rows = returning(c, m, include, select)
+        w = c.where(m, "t0", where)
+        return Plan(f"SELECT {sel} FROM {table(m)} AS t0 WHERE {w}", c.specs, rows)
+    sets = set_clause(c, m, scalars)
+    w = c.where(m, "t0", where)
+    stmt = f"UPDATE {table(m)} AS t0 SET {sets} WHERE {w}"
+    if many:
+        return Plan(stmt, c.specs)
+    sql, rows = _wrap_cte(c, m, stmt, include, select)
+    return Plan(sql, c.specs, rows)
+
+
+def compile_delete(meta: SchemaMeta, model: str, where: Any, include: Any = None, select: Any = None, *, many: bool = False) -> Plan:
+    c = Compiler(meta)
+    m = c.model(model)
+    stmt = f"DELETE FROM {table(m)} AS t0 WHERE {c.where(m, 't0', where)}"
+    if many:
+        return Plan(stmt, c.specs)
+    sql, rows = _wrap_cte(c, m, stmt, include, select)
+    return Plan(sql, c.specs, rows)
+
+
+def compile_select_keys(meta: SchemaMeta, model: str, where: Any, fields: list[str], *, lock: bool = False) -> Plan:
+    """SELECT some scalar fields of the rows matching ``where`` (used by nested writes)."""
+    c = Compiler(meta)
+    m = c.model(model)
+    fs = [c.sfield(m, f) for f in fields]
+    sql = f"SELECT {', '.join(c.col('t0', f) for f in fs)} FROM {table(m)} AS t0 WHERE {c.where(m, 't0', where)}"
+    if lock:
+        sql += " FOR UPDATE"
+    return Plan(sql, c.specs, RowPlan([f.name for f in fs], [codec.field_decoder(f, meta) for f in fs]))
+
+
+def compile_link(meta: SchemaMeta, r: RelationMeta, self_id: Any, other_id: Any, *, unlink: bool = False) -> Plan:
+    """Insert (or delete) one row of an implicit many-to-many join table."""
+    jt = (qi(r.join_schema) + "." if r.join_schema else "") + qi(r.join_table or "")
+    a, b = qi(r.join_self or "A"), qi(r.join_other or "B")
+    if unlink:
+        return Plan(f"DELETE FROM {jt} WHERE {a} = %s AND {b} = %s", [(-1, self_id), (-1, other_id)])
+    return Plan(f"INSERT INTO {jt} ({a}, {b}) VALUES (%s, %s) ON CONFLICT DO NOTHING", [(-1, self_id), (-1, other_id)])
+
+
+def compile_unlink_all(meta: SchemaMeta, r: RelationMeta, self_id: Any) -> Plan:
+    jt = (qi(r.join_schema) + "." if r.join_schema else "") + qi(r.join_table or "")
+    return Plan(f"DELETE FROM {jt} WHERE {qi(r.join_self or 'A')} = %s", [(-1, self_id)])
+
+
+def _bool(v: Any) -> bool:
+    return bool(v)
+
+
+__all__ = [
+    "Base64",
+    "Compiler",
+    "Plan",
+    "RowPlan",
+    "Slot",
+    "bind",
+    "compile_count",
+    "compile_delete",
+    "compile_find",
+    "compile_group_by",
+    "compile_insert",
+    "compile_insert_many",
+    "compile_update",
+    "skeletonize",
+]

@@ -1,0 +1,1145 @@
+"""The asyncio client runtime: executor, actions, nested writes, transactions, batches, tenants.
+
+This module is the ONE source of the runtime. ``nexo/client/engine_sync.py`` is generated from
+it by ``nexo/client/_codegen.py`` (``async``/``await`` removed, async names mapped to their sync
+twins); a test checks the committed file equals the transformer's output. Keep to constructs the
+transformer understands: no ``asyncio`` calls, only names listed in ``_codegen.RENAMES``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import warnings
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import psycopg
+from psycopg.types.string import TextLoader
+from psycopg_pool import AsyncConnectionPool
+
+from nexo.client import codec
+from nexo.client.compiler import (
+    Plan,
+    RowPlan,
+    _now,
+    bind,
+    check_required,
+    check_unique,
+    compile_count,
+    compile_delete,
+    compile_find,
+    compile_group_by,
+    compile_insert,
+    compile_insert_many,
+    compile_link,
+    compile_select_keys,
+    compile_unlink_all,
+    compile_update,
+    fill_create_defaults,
+    skeletonize,
+    split_data,
+)
+from nexo.client.errors import (
+    ClientNotConnectedError,
+    DataError,
+    EngineConnectionError,
+    MissingRequiredValueError,
+    PrismaError,
+    RecordNotFoundError,
+    TransactionError,
+    TransactionExpiredError,
+    TransactionNotStartedError,
+    AlreadyConnectedError,
+    map_db_error,
+)
+from nexo.client.meta import ModelMeta, RelationMeta, SchemaMeta
+from nexo.db.urls import mask_text, mask_url
+
+log = logging.getLogger("nexo.client")
+
+ISOLATION_LEVELS = {
+    "READ UNCOMMITTED": "READ UNCOMMITTED",
+    "READ COMMITTED": "READ COMMITTED",
+    "REPEATABLE READ": "REPEATABLE READ",
+    "SERIALIZABLE": "SERIALIZABLE",
+    "READUNCOMMITTED": "READ UNCOMMITTED",
+    "READCOMMITTED": "READ COMMITTED",
+    "REPEATABLEREAD": "REPEATABLE READ",
+}
+NOT_FOUND = "An operation failed because it depends on one or more records that were required but not found."
+Factory = Callable[[str, dict[str, Any]], Any]
+
+
+def _seconds(v: timedelta | float | int | None) -> float | None:
+    if v is None:
+        return None
+    if isinstance(v, timedelta):
+        return v.total_seconds()
+    if isinstance(v, int):
+        warnings.warn("Passing an int as a timeout is deprecated; it is taken as milliseconds", DeprecationWarning, stacklevel=3)
+        return v / 1000
+    return float(v)
+
+
+def pool_settings(url: str) -> tuple[str, dict[str, Any]]:
+    """A psycopg conninfo from a Prisma datasource URL, and pool options from its parameters.
+
+    ``schema`` becomes ``search_path``, ``connection_limit`` the pool size, ``pool_timeout`` the
+    wait for a connection; Prisma-only parameters (``pgbouncer``, ``statement_cache_size``) are dropped."""
+    if "://" not in url:
+        return url, {}
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    keep = []
+    opts: dict[str, Any] = {}
+    for k, v in query:
+        if k == "schema":
+            opts["search_path"] = v
+        elif k == "connection_limit":
+            opts["max_size"] = int(v)
+        elif k == "pool_timeout":
+            opts["timeout"] = float(v)
+        elif k in ("pgbouncer", "statement_cache_size", "socket_timeout"):
+            if k == "pgbouncer" and v == "true":
+                opts["prepare_threshold"] = None
+            continue
+        else:
+            keep.append((k, v))
+    return urlunsplit(parts._replace(query=urlencode(keep))), opts
+
+
+async def _configure(conn: psycopg.AsyncConnection[Any]) -> None:
+    """Per-connection setup: uuid values come back as ``str`` (Prisma's String @db.Uuid)."""
+    conn.adapters.register_loader("uuid", TextLoader)
+
+
+# ====================================================================== executors
+
+
+class Executor:
+    """Runs statements on the pool (autocommit, one round trip each)."""
+
+    in_tx = False
+
+    def __init__(self, pool: AsyncConnectionPool | None) -> None:
+        self.pool = pool
+
+    def _pool(self) -> AsyncConnectionPool:
+        if self.pool is None or self.pool.closed:
+            raise ClientNotConnectedError()
+        return self.pool
+
+    async def fetch(self, sql: str, params: list[Any], model: ModelMeta | None = None, *, raw: bool = False) -> tuple[list[tuple[Any, ...]], list[str], int]:
+        async with self._pool().connection() as conn:
+            return await _run(conn, sql, params, model, raw)
+
+    @asynccontextmanager
+    async def atomic(self) -> AsyncIterator[Executor]:
+        """A transaction for the statements of one nested write or batch."""
+        async with self._pool().connection() as conn:
+            ex = TxExecutor(conn, None)
+            await _run(conn, "BEGIN", [], None, False)
+            try:
+                yield ex
+            except BaseException:
+                if not conn.closed:
+                    await conn.execute("ROLLBACK")
+                raise
+            else:
+                await _run(conn, "COMMIT", [], None, False)
+
+
+async def _run(conn: psycopg.AsyncConnection[Any], sql: str, params: list[Any], model: ModelMeta | None, raw: bool) -> tuple[list[tuple[Any, ...]], list[str], int]:
+    try:
+        cur = await conn.execute(sql, params or None)
+        if cur.description is None:
+            return [], [], cur.rowcount
+        rows = await cur.fetchall()
+        return rows, [d.name for d in cur.description], cur.rowcount
+    except psycopg.OperationalError as exc:
+        if exc.sqlstate is None:
+            raise EngineConnectionError(mask_text(str(exc))) from None
+        raise map_db_error(exc, model, raw=raw) from None
+    except psycopg.Error as exc:
+        raise map_db_error(exc, model, raw=raw) from None
+
+
+class TxExecutor(Executor):
+    """Runs statements on one connection inside an open transaction (with an optional deadline)."""
+
+    in_tx = True
+
+    def __init__(self, conn: psycopg.AsyncConnection[Any], deadline: float | None) -> None:
+        super().__init__(None)
+        self.conn = conn
+        self.deadline = deadline
+        self.closed = False
+        self.expired = False
+        self.savepoints = 0
+
+    def check(self) -> None:
+        if self.closed:
+            if self.expired:
+                raise TransactionExpiredError("Transaction already closed: the transaction timed out and was rolled back.")
+            raise TransactionExpiredError("Transaction already closed: a query cannot be executed on a closed transaction.")
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            self.expired = True
+            raise TransactionExpiredError("Transaction already closed: the timeout for this transaction was exceeded.")
+
+    async def fetch(self, sql: str, params: list[Any], model: ModelMeta | None = None, *, raw: bool = False) -> tuple[list[tuple[Any, ...]], list[str], int]:
+        self.check()
+        try:
+            return await _run(self.conn, sql, params, model, raw)
+        except TransactionExpiredError:
+            self.expired = True
+            raise
+
+    @asynccontextmanager
+    async def atomic(self) -> AsyncIterator[Executor]:
+        self.check()
+        self.savepoints += 1
+        name = f"nexo_sp{self.savepoints}"
+        await _run(self.conn, f"SAVEPOINT {name}", [], None, False)
+        try:
+            yield self
+        except BaseException:
+            if not self.conn.closed and not self.closed:
+                await self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            raise
+        else:
+            await _run(self.conn, f"RELEASE SAVEPOINT {name}", [], None, False)
+
+
+# ====================================================================== client
+
+
+class Client:
+    """A connected runtime for one schema: model actions, raw SQL, transactions, tenant sessions.
+
+    ``Client(meta, url)``; ``await client.connect()``; ``client.model("User").find_many(...)``.
+    ``model_factory(model_name, row_dict)`` (optional) turns result rows into model instances."""
+
+    def __init__(
+        self,
+        meta: SchemaMeta | dict[str, Any],
+        datasource_url: str | None = None,
+        *,
+        model_factory: Factory | None = None,
+        min_size: int = 1,
+        max_size: int = 10,
+        connect_timeout: timedelta | float = timedelta(seconds=10),
+        tenant_setting: str | None = None,
+        log_queries: bool = False,
+    ) -> None:
+        self.meta = meta if isinstance(meta, SchemaMeta) else SchemaMeta.from_dict(meta)
+        self.datasource_url = datasource_url
+        self.model_factory = model_factory
+        self.min_size = min_size
+        self.max_size = max_size
+        self.connect_timeout = _seconds(connect_timeout) or 10.0
+        self.tenant_setting = tenant_setting or self.meta.tenant_setting
+        self.log_queries = log_queries
+        self._executor: Executor = Executor(None)
+        self._pool: AsyncConnectionPool | None = None
+        self._cache: dict[Any, Plan] = {}
+        self._actions: dict[str, ModelActions] = {}
+        self._tx: TransactionManager | None = None
+
+    # ------------------------------------------------------------ lifecycle
+    async def connect(self, timeout: timedelta | float | None = None) -> None:
+        if self._pool is not None and not self._pool.closed:
+            raise AlreadyConnectedError("Already connected to the database")
+        if not self.datasource_url:
+            raise ClientNotConnectedError("No datasource URL given: pass datasource_url or set DATABASE_URL")
+        conninfo, opts = pool_settings(self.datasource_url)
+        kwargs: dict[str, Any] = {"autocommit": True}
+        if "search_path" in opts:
+            kwargs["options"] = f"-c search_path={opts['search_path']}"
+        if "prepare_threshold" in opts:
+            kwargs["prepare_threshold"] = opts["prepare_threshold"]
+        pool = AsyncConnectionPool(
+            conninfo,
+            min_size=min(self.min_size, opts.get("max_size", self.max_size)),
+            max_size=opts.get("max_size", self.max_size),
+            timeout=opts.get("timeout", 30.0),
+            kwargs=kwargs,
+            configure=_configure,
+            open=False,
+        )
+        try:
+            await pool.open(wait=True, timeout=_seconds(timeout) or self.connect_timeout)
+        except Exception as exc:
+            await pool.close()
+            raise EngineConnectionError(f"Can't reach the database at {mask_url(self.datasource_url)}: {mask_text(str(exc))}") from None
+        self._pool = pool
+        self._executor = Executor(pool)
+
+    async def disconnect(self, timeout: timedelta | float | None = None) -> None:
+        if self._pool is not None:
+            await self._pool.close(timeout=_seconds(timeout) or 5.0)
+        self._pool = None
+        self._executor = Executor(None)
+
+    def is_connected(self) -> bool:
+        return self._pool is not None and not self._pool.closed
+
+    def is_transaction(self) -> bool:
+        return self._tx is not None
+
+    async def __aenter__(self) -> Client:
+        await self.connect()
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        if self.is_connected():
+            await self.disconnect()
+
+    def _child(self, executor: Executor, tx: TransactionManager) -> Client:
+        c = object.__new__(type(self))
+        c.__dict__.update(self.__dict__)
+        c._executor = executor
+        c._actions = {}
+        c._tx = tx
+        return c
+
+    # ------------------------------------------------------------ access
+    def model(self, name: str, factory: Callable[[dict[str, Any]], Any] | None = None) -> ModelActions:
+        """The actions of one model (dict results, or ``factory(row)`` / the client's model_factory)."""
+        if factory is None:
+            got = self._actions.get(name)
+            if got is None:
+                self.meta.model(name)
+                got = self._actions[name] = ModelActions(self, name)
+            return got
+        self.meta.model(name)
+        return ModelActions(self, name, factory)
+
+    def tx(
+        self,
+        *,
+        max_wait: timedelta | float = timedelta(seconds=2),
+        timeout: timedelta | float | None = timedelta(seconds=5),
+        isolation_level: str | None = None,
+    ) -> TransactionManager:
+        """An interactive transaction: ``async with client.tx() as tx: ...`` (commit, or rollback on error)."""
+        if self._tx is not None:
+            warnings.warn("The current client is already in a transaction. This can lead to surprising behaviour.", UserWarning, stacklevel=2)
+        return TransactionManager(self, max_wait=max_wait, timeout=timeout, isolation_level=isolation_level)
+
+    def tenant(
+        self,
+        account_id: Any,
+        *,
+        max_wait: timedelta | float = timedelta(seconds=10),
+        timeout: timedelta | float | None = None,
+        isolation_level: str | None = None,
+    ) -> TransactionManager:
+        """A tenant session: every call through it runs in one transaction whose first statement
+        is ``SELECT set_config(<tenant_setting>, account_id, true)`` (transaction-local)."""
+        if account_id is None or str(account_id) == "":
+            raise DataError("tenant() needs an account id")
+        return TransactionManager(self, max_wait=max_wait, timeout=timeout, isolation_level=isolation_level, tenant=str(account_id))
+
+    def batch_(self) -> Batch:
+        return Batch(self)
+
+    # ------------------------------------------------------------ raw SQL
+    async def query_raw(self, query: str, *args: Any, model: Any = None) -> list[Any]:
+        sql, params = convert_placeholders(query, args)
+        rows, names, _ = await self._executor.fetch(sql, params, raw=True)
+        out = [{n: codec.raw_value(v) for n, v in zip(names, r, strict=True)} for r in rows]
+        return [_apply_model(model, d) for d in out] if model is not None else out
+
+    async def query_first(self, query: str, *args: Any, model: Any = None) -> Any:
+        rows = await self.query_raw(query, *args, model=model)
+        return rows[0] if rows else None
+
+    async def execute_raw(self, query: str, *args: Any) -> int:
+        sql, params = convert_placeholders(query, args)
+        _, _, count = await self._executor.fetch(sql, params, raw=True)
+        return max(count, 0)
+
+    # ------------------------------------------------------------ internals
+    def _plan(self, key: Any, make: Callable[[], Plan]) -> Plan:
+        plan = self._cache.get(key)
+        if plan is None:
+            plan = make()
+            if len(self._cache) > 4096:
+                self._cache.clear()
+            self._cache[key] = plan
+        return plan
+
+
+def _apply_model(model: Any, d: dict[str, Any]) -> Any:
+    validate = getattr(model, "model_validate", None)
+    if validate is not None:
+        return validate(d)
+    return model(d)
+
+
+_PLACEHOLDER = re.compile(
+    r"""(?P<skip>'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|/\*.*?\*/|(?P<dq>\$[A-Za-z_]*\$).*?(?P=dq))|(?P<ph>\$(?P<n>\d+))|(?P<pct>%)""",
+    re.S,
+)
+
+
+def convert_placeholders(query: str, args: tuple[Any, ...]) -> tuple[str, list[Any]]:
+    """PostgreSQL ``$n`` placeholders as psycopg ``%s`` (args reordered, ``%`` escaped), leaving
+    string literals, quoted identifiers, dollar-quoted bodies and comments untouched."""
+    params: list[Any] = []
+
+    def sub(m: re.Match[str]) -> str:
+        if m.group("skip") is not None:
+            return m.group("skip").replace("%", "%%")
+        if m.group("pct") is not None:
+            return "%%"
+        n = int(m.group("n"))
+        if n < 1 or n > len(args):
+            raise DataError(f"Raw query placeholder ${n} has no argument ({len(args)} given)")
+        params.append(codec.raw_param(args[n - 1]))
+        return "%s"
+
+    return _PLACEHOLDER.sub(sub, query), params
+
+
+# ====================================================================== transactions
+
+
+class TransactionManager:
+    """Starts, commits and rolls back one interactive transaction (or tenant session)."""
+
+    def __init__(
+        self,
+        client: Client,
+        *,
+        max_wait: timedelta | float,
+        timeout: timedelta | float | None,
+        isolation_level: str | None,
+        tenant: str | None = None,
+    ) -> None:
+        self.client = client
+        self.max_wait = _seconds(max_wait) or 2.0
+        self.timeout = _seconds(timeout)
+        level = None
+        if isolation_level is not None:
+            level = ISOLATION_LEVELS.get(isolation_level.upper().replace("_", " ").strip()) or ISOLATION_LEVELS.get(
+                isolation_level.upper().replace("_", "").replace(" ", "")
+            )
+            if level is None:
+                raise DataError(f"Unknown isolation level {isolation_level!r}; use one of {sorted(set(ISOLATION_LEVELS.values()))}")
+        self.isolation_level = level
+        self.tenant = tenant
+        self._ex: TxExecutor | None = None
+        self._conn: psycopg.AsyncConnection[Any] | None = None
+
+    async def start(self) -> Client:
+        pool = self.client._executor._pool() if not isinstance(self.client._executor, TxExecutor) else self.client._pool
+        if pool is None or pool.closed:
+            raise ClientNotConnectedError()
+        try:
+            conn = await pool.getconn(timeout=self.max_wait)
+        except Exception as exc:
+            raise TransactionExpiredError(f"Transaction could not start within max_wait ({self.max_wait}s): {exc}") from None
+        self._conn = conn
+        try:
+            await _run(conn, "BEGIN" + (f" ISOLATION LEVEL {self.isolation_level}" if self.isolation_level else ""), [], None, False)
+            settings = []
+            params: list[Any] = []
+            if self.tenant is not None:
+                settings.append("set_config(%s, %s, true)")
+                params += [self.client.tenant_setting, self.tenant]
+            if self.timeout is not None:
+                settings.append("set_config('statement_timeout', %s, true)")
+                params.append(str(max(int(self.timeout * 1000), 1)))
+            if settings:
+                await _run(conn, "SELECT " + ", ".join(settings), params, None, False)
+        except BaseException:
+            await pool.putconn(conn)
+            self._conn = None
+            raise
+        deadline = time.monotonic() + self.timeout if self.timeout is not None else None
+        self._ex = TxExecutor(conn, deadline)
+        return self.client._child(self._ex, self)
+
+    async def _release(self) -> None:
+        pool = self.client._pool
+        if self._conn is not None and pool is not None:
+            await pool.putconn(self._conn)
+        self._conn = None
+
+    async def commit(self) -> None:
+        ex = self._ex
+        if ex is None:
+            raise TransactionNotStartedError("Transaction has not been started: call start() first")
+        try:
+            ex.check()
+        except TransactionExpiredError:
+            await self._finish("ROLLBACK")
+            raise
+        if self._conn is not None and self._conn.info.transaction_status == psycopg.pq.TransactionStatus.INERROR:
+            await self._finish("ROLLBACK")
+            raise TransactionError("The transaction was aborted by a failed statement inside it; everything in it was rolled back.")
+        await self._finish("COMMIT")
+
+    async def rollback(self) -> None:
+        if self._ex is None:
+            raise TransactionNotStartedError("Transaction has not been started: call start() first")
+        await self._finish("ROLLBACK")
+
+    async def _finish(self, stmt: str) -> None:
+        ex = self._ex
+        if ex is None or ex.closed:
+            if stmt == "COMMIT":
+                raise TransactionExpiredError("Transaction already closed: it was committed or rolled back before.")
+            return
+        ex.closed = True
+        try:
+            if self._conn is not None and not self._conn.closed:
+                await _run(self._conn, stmt, [], None, False)
+        except PrismaError as exc:
+            if stmt == "COMMIT":
+                await self._safe_rollback()
+                await self._release()
+                raise TransactionExpiredError(f"Transaction could not commit: {exc}") from None
+        finally:
+            await self._release()
+
+    async def _safe_rollback(self) -> None:
+        try:
+            if self._conn is not None and not self._conn.closed:
+                await self._conn.execute("ROLLBACK")
+        except Exception:
+            log.exception("rollback failed")
+
+    async def __aenter__(self) -> Client:
+        return await self.start()
+
+    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc_type is None:
+            await self.commit()
+            return
+        try:
+            await self._finish("ROLLBACK")
+        except Exception:
+            log.exception("rollback failed")
+
+
+# ====================================================================== batch
+
+
+class Batch:
+    """Queued writes sent together in one transaction on ``commit()`` (results are discarded)."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+        self._ops: list[tuple[str | None, str, tuple[Any, ...], dict[str, Any]]] = []
+
+    def model(self, name: str) -> BatchActions:
+        self.client.meta.model(name)
+        return BatchActions(self, name)
+
+    def execute_raw(self, query: str, *args: Any) -> None:
+        self._ops.append((None, "execute_raw", (query, *args), {}))
+
+    async def commit(self) -> None:
+        ops, self._ops = self._ops, []
+        if not ops:
+            return
+        async with self.client._executor.atomic() as ex:
+            client = self.client._child(ex, self.client._tx)  # type: ignore[arg-type]
+            for model, action, args, kwargs in ops:
+                if model is None:
+                    await client.execute_raw(*args)
+                    continue
+                actions = ModelActions(client, model, raise_not_found=True)
+                await getattr(actions, action)(*args, **kwargs)
+
+    async def __aenter__(self) -> Batch:
+        return self
+
+    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc_type is None:
+            await self.commit()
+
+
+class BatchActions:
+    """The write actions of one model, queued on a :class:`Batch`."""
+
+    def __init__(self, batch: Batch, model: str) -> None:
+        self._batch = batch
+        self._model = model
+
+    def _q(self, action: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        self._batch._ops.append((self._model, action, args, kwargs))
+
+    def create(self, data: dict[str, Any], include: dict[str, Any] | None = None) -> None:
+        self._q("create", (data,), {"include": include})
+
+    def create_many(self, data: list[dict[str, Any]], *, skip_duplicates: bool | None = None) -> None:
+        self._q("create_many", (data,), {"skip_duplicates": skip_duplicates})
+
+    def update(self, data: dict[str, Any], where: dict[str, Any], include: dict[str, Any] | None = None) -> None:
+        self._q("update", (data, where), {"include": include})
+
+    def upsert(self, where: dict[str, Any], data: dict[str, Any], include: dict[str, Any] | None = None) -> None:
+        self._q("upsert", (where, data), {"include": include})
+
+    def delete(self, where: dict[str, Any], include: dict[str, Any] | None = None) -> None:
+        self._q("delete", (where,), {"include": include})
+
+    def update_many(self, data: dict[str, Any], where: dict[str, Any]) -> None:
+        self._q("update_many", (data, where), {})
+
+    def delete_many(self, where: dict[str, Any] | None = None) -> None:
+        self._q("delete_many", (where,), {})
+
+
+# ====================================================================== actions
+
+
+def _given(**kw: Any) -> dict[str, Any]:
+    return {k: v for k, v in kw.items() if v is not None}
+
+
+class ModelActions:
+    """Prisma Client Python's actions for one model, on dicts (signatures as in client-api.md §3.1)."""
+
+    def __init__(self, client: Client, model: str, factory: Callable[[dict[str, Any]], Any] | None = None, *, raise_not_found: bool = False) -> None:
+        self._client = client
+        self._name = model
+        self._m = client.meta.model(model)
+        mf = client.model_factory
+        if factory is not None:
+            self._factory: Callable[[dict[str, Any]], Any] | None = factory
+        elif mf is not None:
+            self._factory = lambda row: mf(model, row)
+        else:
+            self._factory = None
+        self._raise_not_found = raise_not_found
+
+    # ------------------------------------------------------------ helpers
+    def _out(self, row: dict[str, Any] | None) -> Any:
+        if row is None or self._factory is None:
+            return row
+        return self._factory(row)
+
+    async def _read(self, kind: str, args: dict[str, Any], compile_fn: Callable[[Any], Plan], ex: Executor | None = None) -> tuple[Plan, list[tuple[Any, ...]]]:
+        skel, values, shape = skeletonize(args)
+        plan = self._client._plan((kind, self._name, shape), lambda: compile_fn(skel))
+        rows, _, _ = await (ex or self._client._executor).fetch(plan.sql, bind(plan.specs, values), self._m)
+        return plan, rows
+
+    async def _find(self, args: dict[str, Any], unique: bool = False, ex: Executor | None = None) -> list[dict[str, Any]]:
+        meta = self._client.meta
+        plan, rows = await self._read("find_unique" if unique else "find", args, lambda s: compile_find(meta, self._name, s, unique=unique), ex)
+        rp = plan.rows
+        assert rp is not None
+        out = [rp.row(r) for r in rows]
+        if plan.reverse:
+            out.reverse()
+        return out
+
+    async def _exec(self, ex: Executor, plan: Plan) -> tuple[list[dict[str, Any]], int]:
+        rows, _, count = await ex.fetch(plan.sql, bind(plan.specs, []), self._m)
+        rp = plan.rows
+        return ([rp.row(r) for r in rows] if rp is not None else []), count
+
+    def _not_found(self, what: str) -> RecordNotFoundError:
+        return RecordNotFoundError(f"{NOT_FOUND} {what}", meta={"cause": what, "modelName": self._name})
+
+    # ------------------------------------------------------------ reads
+    async def find_unique(self, where: dict[str, Any], include: dict[str, Any] | None = None, *, select: dict[str, Any] | None = None) -> Any:
+        rows = await self._find(_given(where=where, include=include, select=select), unique=True)
+        return self._out(rows[0]) if rows else None
+
+    async def find_unique_or_raise(self, where: dict[str, Any], include: dict[str, Any] | None = None, *, select: dict[str, Any] | None = None) -> Any:
+        rows = await self._find(_given(where=where, include=include, select=select), unique=True)
+        if not rows:
+            raise self._not_found(f"Expected a record, found none ({self._name} where {where!r}).")
+        return self._out(rows[0])
+
+    async def find_first(
+        self,
+        skip: int | None = None,
+        where: dict[str, Any] | None = None,
+        cursor: dict[str, Any] | None = None,
+        include: dict[str, Any] | None = None,
+        order: Any = None,
+        distinct: list[str] | None = None,
+        *,
+        select: dict[str, Any] | None = None,
+    ) -> Any:
+        rows = await self._find(_given(take=1, skip=skip, where=where, cursor=cursor, include=include, order=order, distinct=distinct, select=select))
+        return self._out(rows[0]) if rows else None
+
+    async def find_first_or_raise(
+        self,
+        skip: int | None = None,
+        where: dict[str, Any] | None = None,
+        cursor: dict[str, Any] | None = None,
+        include: dict[str, Any] | None = None,
+        order: Any = None,
+        distinct: list[str] | None = None,
+        *,
+        select: dict[str, Any] | None = None,
+    ) -> Any:
+        got = await self.find_first(skip, where, cursor, include, order, distinct, select=select)
+        if got is None:
+            raise self._not_found(f"Expected a record, found none ({self._name}).")
+        return got
+
+    async def find_many(
+        self,
+        take: int | None = None,
+        skip: int | None = None,
+        where: dict[str, Any] | None = None,
+        cursor: dict[str, Any] | None = None,
+        include: dict[str, Any] | None = None,
+        order: Any = None,
+        distinct: list[str] | None = None,
+        *,
+        select: dict[str, Any] | None = None,
+    ) -> list[Any]:
+        rows = await self._find(_given(take=take, skip=skip, where=where, cursor=cursor, include=include, order=order, distinct=distinct, select=select))
+        if self._factory is None:
+            return rows
+        return [self._factory(r) for r in rows]
+
+    async def count(
+        self,
+        select: dict[str, Any] | None = None,
+        take: int | None = None,
+        skip: int | None = None,
+        where: dict[str, Any] | None = None,
+        cursor: dict[str, Any] | None = None,
+    ) -> Any:
+        meta = self._client.meta
+        args = _given(take=take, skip=skip, where=where, cursor=cursor)
+        if select is not None:
+            args["select"] = {k: bool(v) for k, v in select.items()}
+        plan, rows = await self._read("count", args, lambda s: compile_count(meta, self._name, s))
+        keys = plan.extra.get("keys")
+        if keys is None:
+            return int(rows[0][0])
+        return {k: int(v) for k, v in zip(keys, rows[0], strict=True)}
+
+    async def group_by(
+        self,
+        by: list[str],
+        *,
+        where: dict[str, Any] | None = None,
+        take: int | None = None,
+        skip: int | None = None,
+        avg: dict[str, Any] | None = None,
+        sum: dict[str, Any] | None = None,  # noqa: A002
+        min: dict[str, Any] | None = None,  # noqa: A002
+        max: dict[str, Any] | None = None,  # noqa: A002
+        having: dict[str, Any] | None = None,
+        count: Any = None,
+        order: Any = None,
+    ) -> list[dict[str, Any]]:
+        meta = self._client.meta
+        args = _given(by=list(by), where=where, take=take, skip=skip, avg=avg, sum=sum, min=min, max=max, having=having, count=count, order=order)
+        plan, rows = await self._read("group_by", args, lambda s: compile_group_by(meta, self._name, s))
+        keys = plan.extra["keys"]
+        decs = plan.extra["decs"]
+        out = []
+        for r in rows:
+            d: dict[str, Any] = {}
+            for (k, sub), dec, v in zip(keys, decs, r, strict=True):
+                v = v if dec is None else dec(v)
+                if sub is None:
+                    d[k] = v
+                else:
+                    d.setdefault(k, {})[sub] = v
+            out.append(d)
+        return out
+
+    # ------------------------------------------------------------ writes
+    async def create(self, data: dict[str, Any], include: dict[str, Any] | None = None, *, select: dict[str, Any] | None = None) -> Any:
+        _, rels = split_data(self._m, data)
+        if not rels:
+            row = await self._create_row(self._client._executor, self._m, data, include, select)
+            return self._out(row)
+        async with self._client._executor.atomic() as ex:
+            row = await self._create_row(ex, self._m, data, include, select)
+        return self._out(row)
+
+    async def create_many(self, data: list[dict[str, Any]], *, skip_duplicates: bool | None = None) -> int:
+        if not data:
+            return 0
+        rows = []
+        for item in data:
+            scalars, rels = split_data(self._m, item)
+            if rels:
+                raise DataError(f"create_many does not take relation fields ({', '.join(rels)}); use their foreign keys")
+            fill_create_defaults(self._m, scalars)
+            check_required(self._m, scalars, set())
+            rows.append(scalars)
+        plan = compile_insert_many(self._client.meta, self._name, rows, bool(skip_duplicates))
+        _, _, count = await self._client._executor.fetch(plan.sql, bind(plan.specs, []), self._m)
+        return count
+
+    async def update(self, data: dict[str, Any], where: dict[str, Any], include: dict[str, Any] | None = None, *, select: dict[str, Any] | None = None) -> Any:
+        check_unique(self._m, where)
+        try:
+            _, rels = split_data(self._m, data)
+            if not rels:
+                row = await self._update_row(self._client._executor, self._m, data, where, include, select)
+            else:
+                async with self._client._executor.atomic() as ex:
+                    row = await self._update_row(ex, self._m, data, where, include, select)
+        except RecordNotFoundError:
+            if self._raise_not_found:
+                raise
+            return None
+        if row is None and self._raise_not_found:
+            raise self._not_found("Record to update not found.")
+        return self._out(row)
+
+    async def update_many(self, data: dict[str, Any], where: dict[str, Any]) -> int:
+        scalars, rels = split_data(self._m, data)
+        if rels:
+            raise DataError(f"update_many does not take relation fields ({', '.join(rels)})")
+        self._touch(self._m, scalars)
+        plan = compile_update(self._client.meta, self._name, scalars, where, many=True)
+        rows, _, count = await self._client._executor.fetch(plan.sql, bind(plan.specs, []), self._m)
+        if plan.extra.get("count"):
+            return int(rows[0][0])
+        return count
+
+    async def upsert(self, where: dict[str, Any], data: dict[str, Any], include: dict[str, Any] | None = None, *, select: dict[str, Any] | None = None) -> Any:
+        check_unique(self._m, where)
+        if not isinstance(data, dict) or "create" not in data or "update" not in data:
+            raise DataError("upsert data needs both 'create' and 'update'")
+        async with self._client._executor.atomic() as ex:
+            found = await self._keys(ex, self._m, where, lock=True)
+            if found is None:
+                row = await self._create_row(ex, self._m, data["create"], include, select)
+            else:
+                row = await self._update_row(ex, self._m, data["update"], where, include, select)
+        return self._out(row)
+
+    async def delete(self, where: dict[str, Any], include: dict[str, Any] | None = None, *, select: dict[str, Any] | None = None) -> Any:
+        check_unique(self._m, where)
+        plan = compile_delete(self._client.meta, self._name, where, include, select)
+        rows, _ = await self._exec(self._client._executor, plan)
+        if not rows:
+            if self._raise_not_found:
+                raise self._not_found("Record to delete does not exist.")
+            return None
+        return self._out(rows[0])
+
+    async def delete_many(self, where: dict[str, Any] | None = None) -> int:
+        plan = compile_delete(self._client.meta, self._name, where or {}, many=True)
+        _, count = await self._exec(self._client._executor, plan)
+        return count
+
+    async def query_raw(self, query: str, *args: Any) -> list[Any]:
+        rows = await self._client.query_raw(query, *args)
+        return [self._out(r) for r in rows]
+
+    async def query_first(self, query: str, *args: Any) -> Any:
+        rows = await self.query_raw(query, *args)
+        return rows[0] if rows else None
+
+    # ------------------------------------------------------------ nested writes
+    @staticmethod
+    def _touch(m: ModelMeta, scalars: dict[str, Any]) -> None:
+        for f in m.scalar_fields:
+            if f.is_updated_at and f.name not in scalars:
+                scalars[f.name] = _now()
+
+    async def _keys(self, ex: Executor, m: ModelMeta, where: Any, fields: list[str] | None = None, *, lock: bool = False) -> dict[str, Any] | None:
+        names = fields or [f.name for f in m.scalar_fields]
+        plan = compile_select_keys(self._client.meta, m.name, where, names, lock=lock)
+        rows, _, _ = await ex.fetch(plan.sql, bind(plan.specs, []), m)
+        if not rows:
+            return None
+        assert plan.rows is not None
+        return plan.rows.row(rows[0])
+
+    def _pk_where(self, m: ModelMeta, row: dict[str, Any]) -> dict[str, Any]:
+        return {k: row[k] for k in m.id_fields}
+
+    async def _reselect(self, ex: Executor, m: ModelMeta, row: dict[str, Any], include: Any, select: Any) -> dict[str, Any]:
+        if not include and not select:
+            return row
+        meta = self._client.meta
+        args = _given(where=self._pk_where(m, row), include=include, select=select)
+        plan = compile_find(meta, m.name, args)
+        rows, _, _ = await ex.fetch(plan.sql, bind(plan.specs, []), m)
+        assert plan.rows is not None
+        return plan.rows.row(rows[0])
+
+    async def _create_row(self, ex: Executor, m: ModelMeta, data: dict[str, Any], include: Any, select: Any, fk: dict[str, Any] | None = None) -> dict[str, Any]:
+        meta = self._client.meta
+        scalars, rels = split_data(m, data)
+        if fk:
+            scalars.update(fk)
+        provided: set[str] = set(fk or ())
+        after: list[tuple[RelationMeta, Any]] = []
+        for name, ops in rels.items():
+            r = m.relation(name)
+            assert r is not None
+            if ops is None:
+                raise MissingRequiredValueError(f"A value is required but not set for the relation: `{name}` of {m.name}", meta={"target": [name]})
+            if r.owns_fk:
+                target = await self._to_one_target(ex, r, ops)
+                for lf, rf in zip(r.fields, r.references, strict=True):
+                    scalars[lf] = target[rf]
+                provided.update(r.fields)
+            else:
+                after.append((r, ops))
+        fill_create_defaults(m, scalars)
+        check_required(m, scalars, provided)
+        if not after:
+            plan = compile_insert(meta, m.name, scalars, include, select)
+            rows, _ = await self._exec(ex, plan)
+            return rows[0]
+        plan = compile_insert(meta, m.name, scalars)
+        rows, _ = await self._exec(ex, plan)
+        row = rows[0]
+        for r, ops in after:
+            await self._nested(ex, m, row, r, ops, creating=True)
+        return await self._reselect(ex, m, row, include, select)
+
+    async def _to_one_target(self, ex: Executor, r: RelationMeta, ops: Any) -> dict[str, Any]:
+        """The row a to-one relation (FK on this side) should point to after create/connect."""
+        t = self._client.meta.model(r.target)
+        if not isinstance(ops, dict) or len(ops) != 1:
+            raise DataError(f"Expected exactly one of create, connect, connect_or_create for relation '{r.field}'")
+        (op, body), = ops.items()
+        if op == "create":
+            return await self._create_row(ex, t, body, None, None)
+        if op == "connect":
+            found = await self._keys(ex, t, body, list(r.references))
+            if found is None:
+                raise RecordNotFoundError(
+                    f"{NOT_FOUND} No '{t.name}' record was found for a nested connect on relation '{r.field}'.",
+                    meta={"cause": "nested connect", "relation": r.field},
+                )
+            return found
+        if op == "connect_or_create":
+            found = await self._keys(ex, t, body["where"], list(r.references))
+            if found is not None:
+                return found
+            return await self._create_row(ex, t, body["create"], None, None)
+        raise DataError(f"Unknown nested write '{op}' for relation '{r.field}'")
+
+    async def _update_row(self, ex: Executor, m: ModelMeta, data: dict[str, Any], where: Any, include: Any, select: Any) -> dict[str, Any] | None:
+        meta = self._client.meta
+        scalars, rels = split_data(m, data)
+        self._touch(m, scalars)
+        if not rels:
+            plan = compile_update(meta, m.name, scalars, where, include, select)
+            rows, _ = await self._exec(ex, plan)
+            return rows[0] if rows else None
+        current = await self._keys(ex, m, where, lock=True)
+        if current is None:
+            raise self._not_found("Record to update not found.")
+        later: list[tuple[RelationMeta, Any]] = []
+        deletes: list[tuple[ModelMeta, dict[str, Any]]] = []
+        for name, ops in rels.items():
+            r = m.relation(name)
+            assert r is not None
+            if not r.owns_fk:
+                later.append((r, ops))
+                continue
+            t = meta.model(r.target)
+            for op, body in ops.items():
+                if op in ("create", "connect", "connect_or_create"):
+                    target = await self._to_one_target(ex, r, {op: body})
+                    for lf, rf in zip(r.fields, r.references, strict=True):
+                        scalars[lf] = target[rf]
+                elif op == "disconnect":
+                    if body:
+                        if r.is_required:
+                            raise DataError(f"The required relation '{r.field}' cannot be disconnected", code="P2014")
+                        for lf in r.fields:
+                            scalars[lf] = None
+                elif op == "delete":
+                    if body:
+                        if r.is_required:
+                            raise DataError(f"The required relation '{r.field}' cannot be deleted through {m.name}", code="P2014")
+                        tw = {rf: current[lf] for lf, rf in zip(r.fields, r.references, strict=True)}
+                        for lf in r.fields:
+                            scalars[lf] = None
+                        deletes.append((t, tw))
+                elif op == "update":
+                    tw = {rf: current[lf] for lf, rf in zip(r.fields, r.references, strict=True)}
+                    if any(v is None for v in tw.values()):
+                        raise self._not_found(f"No '{t.name}' record is linked through '{r.field}' to update.")
+                    await self._update_nested(ex, t, body, tw)
+                else:
+                    raise DataError(f"Unknown nested write '{op}' for relation '{r.field}'")
+        pk = self._pk_where(m, current)
+        if scalars:
+            plan = compile_update(meta, m.name, scalars, pk)
+            rows, _ = await self._exec(ex, plan)
+            current = rows[0]
+            pk = self._pk_where(m, current)
+        for t, tw in deletes:
+            plan = compile_delete(meta, t.name, tw, many=True)
+            await self._exec(ex, plan)
+        for r, ops in later:
+            await self._nested(ex, m, current, r, ops, creating=False)
+        return await self._reselect(ex, m, current, include, select)
+
+    async def _update_nested(self, ex: Executor, t: ModelMeta, data: dict[str, Any], where: dict[str, Any]) -> None:
+        got = await self._update_row(ex, t, data, where, None, None)
+        if got is None:
+            raise self._not_found(f"No '{t.name}' record was found for a nested update.")
+
+    async def _nested(self, ex: Executor, m: ModelMeta, row: dict[str, Any], r: RelationMeta, ops: Any, *, creating: bool) -> None:
+        """Writes on a relation whose foreign key is on the other side (or an implicit m:n table)."""
+        meta = self._client.meta
+        t = meta.model(r.target)
+        if not isinstance(ops, dict):
+            raise DataError(f"Relation '{r.field}' takes a dict of nested writes")
+        if r.is_m2m:
+            self_id = row[m.id_fields[0]]
+            parent: dict[str, Any] = {}
+        else:
+            parent = {bf: row[br] for bf, br in zip(r.back_fields, r.back_references, strict=True)}
+        tid = t.id_fields[0] if t.id_fields else None
+
+        def items(v: Any) -> list[Any]:
+            return v if isinstance(v, list) else [v]
+
+        async def link(where: Any) -> None:
+            if r.is_m2m:
+                found = await self._keys(ex, t, where, [tid])  # type: ignore[list-item]
+                if found is None:
+                    raise self._not_found(f"No '{t.name}' record was found for a nested connect on relation '{r.field}'.")
+                await ex.fetch(*_sqlp(compile_link(meta, r, self_id, found[tid])), m)  # type: ignore[index]
+                return
+            plan = compile_update(meta, t.name, dict(parent), where, many=True)
+            _, _, n = await ex.fetch(plan.sql, bind(plan.specs, []), t)
+            if n == 0:
+                raise self._not_found(f"No '{t.name}' record was found for a nested connect on relation '{r.field}'.")
+
+        def owned(where: Any) -> Any:
+            return {"AND": [where, parent]} if parent else where
+
+        for op, body in ops.items():
+            if op == "create":
+                for item in items(body):
+                    if r.is_m2m:
+                        child = await self._create_row(ex, t, item, None, None)
+                        await ex.fetch(*_sqlp(compile_link(meta, r, self_id, child[tid])), m)  # type: ignore[index]
+                    else:
+                        await self._create_row(ex, t, item, None, None, fk=dict(parent))
+            elif op == "connect":
+                for item in items(body):
+                    await link(item)
+            elif op == "connect_or_create":
+                for item in items(body):
+                    found = await self._keys(ex, t, item["where"], list(t.id_fields))
+                    if found is not None:
+                        await link(item["where"])
+                    elif r.is_m2m:
+                        child = await self._create_row(ex, t, item["create"], None, None)
+                        await ex.fetch(*_sqlp(compile_link(meta, r, self_id, child[tid])), m)  # type: ignore[index]
+                    else:
+                        await self._create_row(ex, t, item["create"], None, None, fk=dict(parent))
+            elif creating:
+                raise DataError(f"Nested '{op}' is only available in update (relation '{r.field}')")
+            elif op == "set":
+                if r.is_m2m:
+                    await ex.fetch(*_sqlp(compile_unlink_all(meta, r, self_id)), m)
+                else:
+                    await self._detach(ex, t, r, parent, {})
+                for item in items(body):
+                    await link(item)
+            elif op == "disconnect":
+                if not r.is_list:
+                    if body:
+                        await self._detach(ex, t, r, parent, {})
+                    continue
+                for item in items(body):
+                    if r.is_m2m:
+                        found = await self._keys(ex, t, item, [tid])  # type: ignore[list-item]
+                        if found is not None:
+                            await ex.fetch(*_sqlp(compile_link(meta, r, self_id, found[tid], unlink=True)), m)  # type: ignore[index]
+                    else:
+                        await self._detach(ex, t, r, parent, item)
+            elif op == "delete":
+                targets = [{}] if not r.is_list and body is True else ([] if body is False else items(body))
+                for item in targets:
+                    where = owned(item) if not r.is_m2m else {"AND": [item, {_m2m_back(t, r, m): {"some": self._pk_where(m, row)}}]}
+                    plan = compile_delete(meta, t.name, where, many=True)
+                    _, n = await self._exec(ex, plan)
+                    if n == 0 and r.is_list:
+                        raise self._not_found(f"No '{t.name}' record was found for a nested delete on relation '{r.field}'.")
+            elif op == "delete_many":
+                for item in items(body):
+                    where = owned(item) if not r.is_m2m else {"AND": [item, {_m2m_back(t, r, m): {"some": self._pk_where(m, row)}}]}
+                    await self._exec(ex, compile_delete(meta, t.name, where, many=True))
+            elif op == "update":
+                for item in items(body):
+                    if r.is_list:
+                        where, data = item["where"], item["data"]
+                    else:
+                        where, data = {}, item
+                    where = owned(where) if not r.is_m2m else {"AND": [where, {_m2m_back(t, r, m): {"some": self._pk_where(m, row)}}]}
+                    found = await self._keys(ex, t, where, list(t.id_fields))
+                    if found is None:
+                        raise self._not_found(f"No '{t.name}' record was found for a nested update on relation '{r.field}'.")
+                    await self._update_row(ex, t, data, found, None, None)
+            elif op == "update_many":
+                for item in items(body):
+                    where = owned(item.get("where") or {})
+                    scalars, _ = split_data(t, item["data"])
+                    self._touch(t, scalars)
+                    await self._exec(ex, compile_update(meta, t.name, scalars, where, many=True))
+            else:
+                raise DataError(f"Unknown nested write '{op}' for relation '{r.field}'")
+
+    async def _detach(self, ex: Executor, t: ModelMeta, r: RelationMeta, parent: dict[str, Any], where: Any) -> None:
+        """Set the foreign key of ``t`` rows that point at the parent to NULL."""
+        for bf in r.back_fields:
+            f = t.field(bf)
+            if f is not None and f.is_required:
+                raise DataError(
+                    f"The change you are trying to make would violate the required relation between {t.name} and its parent "
+                    f"(field '{bf}' cannot be NULL)",
+                    code="P2014",
+                )
+        meta = self._client.meta
+        w = {"AND": [where, parent]} if where else parent
+        plan = compile_update(meta, t.name, {bf: None for bf in r.back_fields}, w, many=True)
+        _, _, n = await ex.fetch(plan.sql, bind(plan.specs, []), t)
+        if where and n == 0:
+            return
+
+
+def _m2m_back(t: ModelMeta, r: RelationMeta, m: ModelMeta) -> str:
+    """The relation field on ``t`` that is the other side of the m:n relation ``r``."""
+    for other in t.relations:
+        if other.is_m2m and other.join_table == r.join_table and other.join_self == r.join_other:
+            return other.field
+    raise DataError(f"No back relation for '{r.field}' on {t.name}")
+
+
+def _sqlp(plan: Plan) -> tuple[str, list[Any]]:
+    return plan.sql, bind(plan.specs, [])
+
+
+__all__ = [
+    "Batch",
+    "BatchActions",
+    "Client",
+    "Executor",
+    "ModelActions",
+    "RowPlan",
+    "TransactionManager",
+    "TxExecutor",
+    "convert_placeholders",
+    "pool_settings",
+]

@@ -1,0 +1,240 @@
+"""Prisma Client Python's exception classes, raised by the nexo client runtime.
+
+Names, parents and attributes follow ``prisma.errors`` (0.15): ``DataError`` carries ``.code`` (a
+Prisma P-code), ``.meta`` and ``.data``. Database errors are mapped from SQLSTATE in
+:func:`map_db_error`, naming the failing field through the schema metadata.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from nexo.client.meta import ModelMeta
+
+
+class PrismaError(Exception):
+    """Base of every client error."""
+
+    code: str = "P0000"
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class DataError(PrismaError):
+    """An error about the data of a query (the engine's known request errors)."""
+
+    code = "P2000"
+
+    def __init__(self, message: str, *, code: str | None = None, meta: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+        self.meta: dict[str, Any] = meta or {}
+        self.data: dict[str, Any] = {"user_facing_error": {"message": message, "error_code": self.code, "meta": self.meta}}
+
+
+class UniqueViolationError(DataError):
+    code = "P2002"
+
+
+class ForeignKeyViolationError(DataError):
+    code = "P2003"
+
+
+class MissingRequiredValueError(DataError):
+    code = "P2012"
+
+
+class FieldNotFoundError(DataError):
+    code = "P2009"
+
+
+class TableNotFoundError(DataError):
+    code = "P2021"
+
+    def __init__(self, message: str, *, table: str | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.table = table
+
+
+class RawQueryError(DataError):
+    code = "P2010"
+
+
+class RecordNotFoundError(DataError):
+    code = "P2025"
+
+
+class InputError(DataError):
+    code = "P2019"
+
+
+class TransactionError(PrismaError):
+    code = "P2028"
+
+
+class TransactionExpiredError(TransactionError):
+    pass
+
+
+class TransactionNotStartedError(TransactionError):
+    pass
+
+
+class ClientNotConnectedError(PrismaError):
+    def __init__(self, message: str = "Client is not connected to the query engine, you must call `connect()` before attempting to query data.") -> None:
+        super().__init__(message)
+
+
+class ClientAlreadyRegisteredError(PrismaError):
+    pass
+
+
+class ClientNotRegisteredError(PrismaError):
+    pass
+
+
+class UnsupportedDatabaseError(PrismaError):
+    def __init__(self, database: str, context: str) -> None:
+        super().__init__(f"{context} is not supported by {database}")
+        self.database = database
+        self.context = context
+
+
+class BuilderError(PrismaError):
+    pass
+
+
+class InvalidModelError(BuilderError):
+    pass
+
+
+class UnknownModelError(BuilderError):
+    def __init__(self, model: str) -> None:
+        super().__init__(f"Model: {model!r} does not exist.")
+        self.model = model
+
+
+class UnknownRelationalFieldError(BuilderError):
+    def __init__(self, model: str, field: str) -> None:
+        super().__init__(f"Field: {field!r} either does not exist or is not a relational field on the {model} model")
+        self.model = model
+        self.field = field
+
+
+class EngineError(PrismaError):
+    pass
+
+
+class AlreadyConnectedError(EngineError):
+    pass
+
+
+class NotConnectedError(EngineError):
+    pass
+
+
+class EngineConnectionError(EngineError):
+    pass
+
+
+class HTTPClientClosedError(PrismaError):
+    pass
+
+
+_KEY_RE = re.compile(r"Key \((?P<cols>[^)]*)\)")
+
+
+def _fields_for(model: ModelMeta | None, constraint: str | None, detail: str | None, column: str | None = None) -> list[str]:
+    """The Prisma field names a failing constraint covers (metadata first, then the error detail)."""
+    if model is None:
+        return [column] if column else []
+    if constraint and constraint in model.constraints:
+        return list(model.constraints[constraint])
+    cols: list[str] = []
+    if column:
+        cols = [column]
+    elif detail:
+        m = _KEY_RE.search(detail)
+        if m:
+            cols = [c.strip().strip('"') for c in m.group("cols").split(",")]
+    if not cols and constraint:
+        # Prisma's names: <table>_<col>_<col>_key / _fkey / _pkey
+        if constraint.endswith("_pkey"):
+            return list(model.id_fields)
+        body = constraint[len(model.db_name) + 1 :] if constraint.startswith(model.db_name + "_") else constraint
+        body = re.sub(r"_(key|fkey)$", "", body)
+        split = _split_columns(body, {f.db_name: f.name for f in model.scalar_fields})
+        return split if split else [body]
+    out = []
+    for c in cols:
+        f = model.field_by_db(c)
+        out.append(f.name if f else c)
+    return out
+
+
+def _split_columns(body: str, columns: dict[str, str]) -> list[str] | None:
+    """``account_id_email`` as the field names of columns joined by ``_`` (longest names first)."""
+    if body in columns:
+        return [columns[body]]
+    for col in sorted(columns, key=len, reverse=True):
+        if body.startswith(col + "_"):
+            rest = _split_columns(body[len(col) + 1 :], columns)
+            if rest is not None:
+                return [columns[col], *rest]
+    return None
+
+
+def map_db_error(exc: psycopg.Error, model: ModelMeta | None = None, *, raw: bool = False) -> PrismaError:
+    """The Prisma Client Python error for a psycopg error (by SQLSTATE)."""
+    sqlstate = getattr(exc, "sqlstate", None) or ""
+    diag = getattr(exc, "diag", None)
+    constraint = getattr(diag, "constraint_name", None) if diag else None
+    detail = getattr(diag, "message_detail", None) if diag else None
+    column = getattr(diag, "column_name", None) if diag else None
+    text = (getattr(diag, "message_primary", None) if diag else None) or str(exc).strip()
+    if sqlstate in ("57014", "25P02"):
+        return TransactionExpiredError(f"Transaction failed: {text}")
+    if raw:
+        return RawQueryError(text, meta={"code": sqlstate, "message": text})
+    if sqlstate == "23505":
+        fields = _fields_for(model, constraint, detail)
+        return UniqueViolationError(
+            f"Unique constraint failed on the fields: ({', '.join('`' + f + '`' for f in fields)})",
+            meta={"target": fields, "constraint": constraint},
+        )
+    if sqlstate == "23503":
+        fields = _fields_for(model, constraint, detail)
+        name = ", ".join(fields) or (constraint or "")
+        return ForeignKeyViolationError(
+            f"Foreign key constraint failed on the field: `{name}` ({constraint})",
+            meta={"field_name": name, "target": fields, "constraint": constraint},
+        )
+    if sqlstate == "23502":
+        fields = _fields_for(model, None, None, column)
+        return MissingRequiredValueError(
+            f"A value is required but not set for the field: `{', '.join(fields)}`", meta={"target": fields}
+        )
+    if sqlstate == "42P01":
+        return TableNotFoundError(f"The table does not exist in the current database: {text}", table=model.db_name if model else None)
+    if sqlstate == "42703":
+        return FieldNotFoundError(f"The column does not exist in the current database: {text}")
+    if sqlstate == "22001":
+        return DataError(f"The provided value for the column is too long for the column's type: {text}", code="P2000")
+    if sqlstate == "23514":
+        return DataError(f"A check constraint failed on the database: {text}", code="P2004")
+    if sqlstate == "42501":
+        return DataError(f"Permission denied by the database (privileges or row-level security): {text}", code="P2010", meta={"code": sqlstate})
+    if sqlstate in ("40001", "40P01"):
+        return DataError(f"Transaction failed due to a write conflict or a deadlock: {text}", code="P2034")
+    if sqlstate.startswith("22"):
+        return InputError(f"Invalid value: {text}", meta={"code": sqlstate})
+    if sqlstate.startswith("08"):
+        return EngineConnectionError(text)
+    return DataError(text, code="P2010" if not sqlstate else "P2000", meta={"code": sqlstate})

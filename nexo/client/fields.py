@@ -1,0 +1,64 @@
+"""Value wrappers of Prisma Client Python: ``Json`` and ``Base64``."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+
+class Json:
+    """A JSON value to store in a ``Json`` field (``Json(None)`` stores JSON null, bare ``None`` SQL NULL)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+
+    @classmethod
+    def keys(cls, **data: Any) -> Json:
+        return cls(data)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Json) and other.data == self.data
+
+    def __hash__(self) -> int:
+        return hash(json.dumps(self.data, sort_keys=True, default=str))
+
+    def __repr__(self) -> str:
+        return f"Json({self.data!r})"
+
+
+class Base64:
+    """Bytes carried as base64 text, as Prisma Client Python does."""
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: bytes) -> None:
+        self._raw = raw  # the base64 text, as bytes
+
+    @classmethod
+    def encode(cls, value: bytes) -> Base64:
+        return cls(base64.b64encode(value))
+
+    @classmethod
+    def fromb64(cls, value: str | bytes) -> Base64:
+        return cls(value.encode() if isinstance(value, str) else value)
+
+    def decode(self) -> bytes:
+        return base64.b64decode(self._raw)
+
+    def decode_str(self, encoding: str = "utf-8") -> str:
+        return self.decode().decode(encoding)
+
+    def __str__(self) -> str:
+        return self._raw.decode()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Base64) and other._raw == self._raw
+
+    def __hash__(self) -> int:
+        return hash(self._raw)
+
+    def __repr__(self) -> str:
+        return f"Base64({self._raw!r})"

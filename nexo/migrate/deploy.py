@@ -1,0 +1,211 @@
+"""``migrate deploy`` in Prisma's format, and its dry run (prisma-compat §4.4).
+
+:func:`deploy` applies every pending migration folder in order, keeping ``_prisma_migrations`` exactly
+as Prisma does (row inserted before the script, ``applied_steps_count`` then ``finished_at`` after it,
+``logs`` on failure). Unlike Prisma, each script runs in an explicit transaction, or statement by
+statement when it cannot (see :mod:`nexo.migrate.execute`), and a failure says which statement failed
+and what was rolled back. :func:`plan` reports what deploy would do and writes nothing.
+
+Callers hold the migration advisory lock (``nexo.db.advisory_lock``) around these functions.
+Refusals (P3019, P3005, P3009, P3015) are detected before anything is written.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+
+from nexo.migrate import ledger
+from nexo.migrate.checksum import script_checksum
+from nexo.migrate.directory import DEFAULT_PROVIDER, MigrationDir, check_lock_file, list_migrations
+from nexo.migrate.errors import (
+    FailedMigrationsFound,
+    FailedRow,
+    MigrateError,
+    MigrationFailed,
+    MigrationFileMissing,
+    SchemaNotEmpty,
+)
+from nexo.migrate.execute import analyse_script, run_script
+
+@dataclass(frozen=True)
+class DeployEvent:
+    """What ``on_step`` receives: ``start`` before a migration runs, then ``done`` or ``failed``."""
+
+    name: str
+    phase: str
+    #: 1-based position among the ``total`` migrations this run applies
+    index: int
+    total: int
+    #: run time, on ``done`` and ``failed``
+    seconds: float | None = None
+
+
+StepCallback = Callable[[DeployEvent], None]
+
+
+@dataclass(frozen=True)
+class AppliedMigration:
+    """One migration applied by :func:`deploy`."""
+
+    name: str
+    checksum: str
+    #: ``transaction`` or ``statements`` (see :mod:`nexo.migrate.execute`)
+    mode: str
+    #: why it ran statement by statement
+    reason: str | None
+    statements: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class DeployResult:
+    """What :func:`deploy` did."""
+
+    #: number of migration folders found
+    found: int
+    applied: list[AppliedMigration] = field(default_factory=list)
+    #: ``_prisma_migrations`` was created by this run
+    table_created: bool = False
+
+    @property
+    def applied_names(self) -> list[str]:
+        return [m.name for m in self.applied]
+
+    @property
+    def statement_by_statement(self) -> list[AppliedMigration]:
+        """The applied migrations that could not run in one transaction."""
+        return [m for m in self.applied if m.mode != "transaction"]
+
+
+@dataclass(frozen=True)
+class PlannedMigration:
+    """A migration :func:`deploy` would apply."""
+
+    name: str
+    path: Path
+    #: checksum of the script as it would be stored; ``None`` when migration.sql is missing
+    checksum: str | None
+    mode: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Dry run of :func:`deploy`: what would run, in order, and what would stop it."""
+
+    found: int
+    table_exists: bool
+    pending: list[PlannedMigration]
+    #: the errors deploy would raise (P3019, P3005, P3009, P3015), in the order it checks them
+    blockers: list[MigrateError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.blockers
+
+    @property
+    def would_create_table(self) -> bool:
+        return not self.table_exists and self.ok
+
+
+def _pending(migrations: list[MigrationDir], records: list[ledger.MigrationRecord]) -> list[MigrationDir]:
+    live = {r.migration_name for r in records if r.rolled_back_at is None}
+    return [m for m in migrations if m.name not in live]
+
+
+def _failed_rows(records: list[ledger.MigrationRecord]) -> list[FailedRow]:
+    return [FailedRow(r.migration_name, ledger.format_started_at(r.started_at)) for r in records if r.failed]
+
+
+def plan(conn: psycopg.Connection, directory: str | Path, *, provider: str = DEFAULT_PROVIDER) -> Plan:
+    """What :func:`deploy` would apply, with checksums, and the refusals it would raise. Writes nothing."""
+    blockers: list[MigrateError] = []
+    try:
+        check_lock_file(directory, provider)
+    except MigrateError as exc:
+        blockers.append(exc)
+    migrations = list_migrations(directory)
+    exists = ledger.table_exists(conn)
+    if not exists:
+        tables = ledger.user_tables(conn)
+        if tables:
+            blockers.append(SchemaNotEmpty(ledger.current_schema(conn), tables))
+    records = ledger.list_records(conn) if exists else []
+    failed = _failed_rows(records)
+    if failed:
+        blockers.append(FailedMigrationsFound(failed))
+    pending: list[PlannedMigration] = []
+    for m in _pending(migrations, records):
+        try:
+            script = m.read_script()
+        except MigrationFileMissing as exc:
+            blockers.append(exc)
+            pending.append(PlannedMigration(m.name, m.path, None, None, None))
+            continue
+        analysis = analyse_script(script)
+        pending.append(PlannedMigration(m.name, m.path, script_checksum(script), analysis.mode, analysis.reason))
+    return Plan(len(migrations), exists, pending, blockers)
+
+
+def deploy(
+    conn: psycopg.Connection,
+    directory: str | Path,
+    *,
+    provider: str = DEFAULT_PROVIDER,
+    on_step: StepCallback | None = None,
+) -> DeployResult:
+    """Apply the pending migrations of ``directory`` to ``conn`` (autocommit), like ``prisma migrate deploy``.
+
+    Raises P3019 (lock file names another provider), P3005 (schema not empty and no migrations table),
+    P3009 (failed rows), P3015 (a pending folder has no migration.sql) before writing anything, and
+    P3018 (:class:`MigrationFailed`) when a script fails; the failed row then holds the error in
+    ``logs`` and the migrations after it are not attempted.
+    """
+    check_lock_file(directory, provider)
+    migrations = list_migrations(directory)
+    exists = ledger.table_exists(conn)
+    if not exists:
+        tables = ledger.user_tables(conn)
+        if tables:
+            raise SchemaNotEmpty(ledger.current_schema(conn), tables)
+    records = ledger.list_records(conn) if exists else []
+    failed = _failed_rows(records)
+    if failed:
+        raise FailedMigrationsFound(failed)
+    todo = [(m, m.read_script()) for m in _pending(migrations, records)]
+    if not exists:
+        ledger.create_table(conn)
+    result = DeployResult(found=len(migrations), table_created=not exists)
+    for index, (migration, script) in enumerate(todo, 1):
+        result.applied.append(_apply_one(conn, migration, script, index, len(todo), on_step))
+    return result
+
+
+def _apply_one(
+    conn: psycopg.Connection, migration: MigrationDir, script: str, index: int, total: int, on_step: StepCallback | None
+) -> AppliedMigration:
+    checksum = script_checksum(script)
+    started = time.monotonic()
+    if on_step:
+        on_step(DeployEvent(migration.name, "start", index, total))
+    row_id = ledger.record_started(conn, migration.name, checksum)
+    try:
+        report = run_script(conn, migration.name, script, migration.script_path)
+    except MigrationFailed as exc:
+        try:
+            ledger.record_failed_step(conn, row_id, exc.message)
+        except psycopg.Error:
+            pass  # the connection is gone; the row stays failed without logs
+        if on_step:
+            on_step(DeployEvent(migration.name, "failed", index, total, time.monotonic() - started))
+        raise
+    ledger.record_successful_step(conn, row_id)
+    ledger.record_finished(conn, row_id)
+    if on_step:
+        on_step(DeployEvent(migration.name, "done", index, total, report.seconds))
+    return AppliedMigration(migration.name, checksum, report.mode, report.reason, report.statements, report.seconds)

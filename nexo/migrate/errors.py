@@ -1,0 +1,284 @@
+"""Errors of Prisma-format migrations, with Prisma Migrate's P-codes and message texts.
+
+Each error's ``prisma_message`` is the text Prisma 6.19 prints for the same situation (see
+``reference/prisma-compat.md`` §4-§5); ``message`` is that text, followed (after a blank line) by
+nexo's extra detail where nexo knows more (which statement failed, what was rolled back, which
+tables are in the way). ``str(error)`` is ``Error: Pxxxx`` + blank line + message, as Prisma prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from nexo.errors import NexoError
+
+RESOLVE_LINK = "https://pris.ly/d/migrate-resolve"
+BASELINE_LINK = "https://pris.ly/d/migrate-baseline"
+
+
+class MigrateError(NexoError):
+    """Base of every Prisma-format migration error."""
+
+    code = "NEXO_MIGRATE"
+
+    def __init__(
+        self,
+        prisma_message: str,
+        *,
+        detail: str | None = None,
+        file: str | Path | None = None,
+        line: int | None = None,
+    ) -> None:
+        self.prisma_message = prisma_message
+        self.detail = detail
+        message = prisma_message if not detail else f"{prisma_message}\n\n{detail}"
+        super().__init__(message, file=file, line=line)
+
+
+class SchemaNotEmpty(MigrateError):
+    """P3005: deploy on a database whose schema has tables but no ``_prisma_migrations``."""
+
+    code = "P3005"
+
+    def __init__(self, schema: str, tables: Sequence[str]) -> None:
+        self.schema = schema
+        self.tables = list(tables)
+        shown = ", ".join(self.tables[:10]) + (f" (and {len(self.tables) - 10} more)" if len(self.tables) > 10 else "")
+        super().__init__(
+            "The database schema is not empty. Read more about how to baseline an existing production "
+            f"database: {BASELINE_LINK}",
+            detail=(
+                f'Schema "{schema}" already has tables ({shown}) but no _prisma_migrations table. If they '
+                "match a migration, mark it applied with `nexo db:migrate:resolve --applied NAME` (baselining); "
+                "otherwise deploy to an empty database."
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class FailedRow:
+    """One failed ``_prisma_migrations`` row, as listed by P3009."""
+
+    migration_name: str
+    started_at_text: str
+
+
+class FailedMigrationsFound(MigrateError):
+    """P3009: the ledger has failed rows; nothing new is applied until they are resolved."""
+
+    code = "P3009"
+
+    def __init__(self, failed: Sequence[FailedRow]) -> None:
+        self.failed = list(failed)
+        lines = "\n".join(
+            f"The `{row.migration_name}` migration started at {row.started_at_text} failed" for row in self.failed
+        )
+        first = self.failed[0].migration_name if self.failed else "NAME"
+        super().__init__(
+            "migrate found failed migrations in the target database, new migrations will not be applied. "
+            f"Read more about how to resolve migration issues in a production database: {RESOLVE_LINK}\n{lines}",
+            detail=(
+                "If the failed migration left nothing behind (or you undid it), fix its file and run "
+                f'`nexo db:migrate:resolve --rolled-back "{first}"`; if you completed it by hand, run '
+                f'`nexo db:migrate:resolve --applied "{first}"`. Then deploy again.'
+            ),
+        )
+
+
+class MigrationNameTooLong(MigrateError):
+    """P3010: a new migration's name is longer than 200 bytes."""
+
+    code = "P3010"
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(
+            "The name of the migration is too long. It must not be longer than 200 characters (bytes).",
+            detail=f"The name `{name}` is {len(name.encode('utf-8'))} bytes long after slugging.",
+        )
+
+
+class MigrationAlreadyApplied(MigrateError):
+    """P3008: ``resolve --applied`` for a migration that has a finished row."""
+
+    code = "P3008"
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"The migration `{name}` is already recorded as applied in the database.")
+
+
+class MigrationNeverApplied(MigrateError):
+    """P3011: ``resolve --rolled-back`` for a migration with no row at all."""
+
+    code = "P3011"
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(
+            f"Migration `{name}` cannot be rolled back because it was never applied to the database. "
+            'Hint: did you pass in the whole migration name? (example: "20201207184859_initial_migration")'
+        )
+
+
+class MigrationNotFailed(MigrateError):
+    """P3012: ``resolve --rolled-back`` for a migration whose rows all finished."""
+
+    code = "P3012"
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"Migration `{name}` cannot be rolled back because it is not in a failed state.")
+
+
+class MigrationFileMissing(MigrateError):
+    """P3015: a migration directory without ``migration.sql``."""
+
+    code = "P3015"
+
+    def __init__(self, name: str, path: Path) -> None:
+        self.name = name
+        self.path = path
+        super().__init__(
+            f"Could not find the migration file at {path.name}. Please delete the directory or restore the "
+            "migration file.",
+            detail=f"Migration `{name}` has no {path.name}.",
+            file=path,
+        )
+
+
+class MigrationNotFound(MigrateError):
+    """P3017: ``resolve --applied`` names a directory that does not exist (or has no readable script)."""
+
+    code = "P3017"
+
+    def __init__(self, name: str, directory: Path | None = None) -> None:
+        self.name = name
+        super().__init__(
+            f"The migration {name} could not be found. Please make sure that the migration exists, and that you "
+            'included the whole name of the directory. (example: "20201207184859_initial_migration")',
+            detail=None if directory is None else f"Looked in {directory}.",
+        )
+
+
+class ProviderMismatch(MigrateError):
+    """P3019: ``migration_lock.toml`` names another provider."""
+
+    code = "P3019"
+
+    def __init__(self, provider: str, expected_provider: str, lock_file: Path) -> None:
+        self.provider = provider
+        self.expected_provider = expected_provider
+        super().__init__(
+            f"The datasource provider `{provider}` specified in your schema does not match the one specified in "
+            f"the migration_lock.toml, `{expected_provider}`. Please remove your current migration directory and "
+            "start a new migration history with prisma migrate dev. Read more: "
+            "https://pris.ly/d/migrate-provider-switch",
+            file=lock_file,
+        )
+
+
+class MigrationsTableMissing(MigrateError):
+    """``resolve --rolled-back`` on a database without ``_prisma_migrations`` (Prisma: an invariant error)."""
+
+    code = "NEXO_MIGRATE_NO_TABLE"
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(
+            "Invariant violation: called markMigrationRolledBack on a database without migrations table.",
+            detail=f"The database has no _prisma_migrations table, so no migration (`{name}` included) was ever "
+            "applied to it: there is nothing to mark rolled back.",
+        )
+
+
+@dataclass(frozen=True)
+class StatementInfo:
+    """A statement of a migration script, for reports: its first line number and text."""
+
+    line: int
+    text: str
+
+    @property
+    def summary(self) -> str:
+        first = self.text.strip().splitlines()[0] if self.text.strip() else ""
+        return first if len(first) <= 100 else first[:97] + "..."
+
+
+class MigrationFailed(MigrateError):
+    """P3018: a migration's script failed. Says which statement failed and what was rolled back."""
+
+    code = "P3018"
+
+    def __init__(
+        self,
+        *,
+        migration_name: str,
+        database_error_code: str,
+        database_error: str,
+        script_path: Path,
+        statement: StatementInfo | None,
+        error_line: int | None,
+        mode: str,
+        mode_reason: str | None,
+        rolled_back: bool,
+        committed: Sequence[StatementInfo] = (),
+        rolled_back_block: Sequence[StatementInfo] = (),
+    ) -> None:
+        self.migration_name = migration_name
+        self.database_error_code = database_error_code
+        self.database_error = database_error
+        self.script_path = script_path
+        self.statement = statement
+        self.mode = mode
+        self.mode_reason = mode_reason
+        self.rolled_back = rolled_back
+        self.committed = list(committed)
+        self.rolled_back_block = list(rolled_back_block)
+        prisma = (
+            "A migration failed to apply. New migrations cannot be applied before the error is recovered from. "
+            f"Read more about how to resolve migration issues in a production database: {RESOLVE_LINK}\n\n"
+            f"Migration name: {migration_name}\n\n"
+            f"Database error code: {database_error_code}\n\n"
+            f"Database error:\n{database_error}"
+        )
+        line = error_line if error_line is not None else (statement.line if statement else None)
+        parts: list[str] = []
+        if statement is not None:
+            parts.append(f"Failed statement (line {statement.line} of {script_path}):\n    {statement.summary}")
+        if rolled_back:
+            parts.append(
+                "Rolled back: the migration ran in one transaction, so nothing of it is left in the database. "
+                f'Fix the migration, then run `nexo db:migrate:resolve --rolled-back "{migration_name}"` and deploy '
+                "again."
+            )
+        else:
+            why = f" because it contains {mode_reason}" if mode_reason else ""
+            if self.committed:
+                listed = "\n".join(f"    line {s.line}: {s.summary}" for s in self.committed)
+                text = (
+                    f"Partially applied: the migration ran statement by statement{why}, so these statements "
+                    f"stayed applied:\n{listed}"
+                )
+            else:
+                text = f"Nothing applied: the migration ran statement by statement{why}, and it failed before any statement was committed."
+            if self.rolled_back_block:
+                text += (
+                    f"\nThe failed statement's own BEGIN/COMMIT block (from line {self.rolled_back_block[0].line}) "
+                    "was rolled back."
+                )
+            if self.committed:
+                text += (
+                    "\nUndo them by hand (then fix the file and run "
+                    f'`nexo db:migrate:resolve --rolled-back "{migration_name}"`), or complete the migration by hand '
+                    f'and run `nexo db:migrate:resolve --applied "{migration_name}"`.'
+                )
+            else:
+                text += (
+                    f'\nFix the migration, then run `nexo db:migrate:resolve --rolled-back "{migration_name}"` and '
+                    "deploy again."
+                )
+            parts.append(text)
+        super().__init__(prisma, detail="\n\n".join(parts), file=script_path, line=line)

@@ -1,0 +1,213 @@
+"""Interactive transactions, batches, raw SQL and the error classes."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from nexo.client.engine import Client, convert_placeholders
+from nexo.client.errors import (
+    AlreadyConnectedError,
+    ClientNotConnectedError,
+    DataError,
+    InputError,
+    RawQueryError,
+    RecordNotFoundError,
+    TableNotFoundError,
+    TransactionExpiredError,
+    TransactionNotStartedError,
+    UniqueViolationError,
+)
+from nexo.client.fields import Json
+
+from .metas import FEATURE
+
+
+async def test_tx_commit_and_isolation_from_outside(db: Client) -> None:
+    async with db.tx() as tx:
+        assert tx.is_transaction() and not db.is_transaction()
+        await tx.model("User").create({"email": "a@x.io"})
+        assert await tx.model("User").count() == 1
+        assert await db.model("User").count() == 0
+    assert await db.model("User").count() == 1
+
+
+async def test_tx_rollback_on_exception(db: Client) -> None:
+    with pytest.raises(ValueError, match="boom"):
+        async with db.tx() as tx:
+            await tx.model("User").create({"email": "a@x.io"})
+            raise ValueError("boom")
+    assert await db.model("User").count() == 0
+    # a database error inside the block also rolls back
+    await db.model("User").create({"email": "b@x.io"})
+    with pytest.raises(UniqueViolationError):
+        async with db.tx() as tx:
+            await tx.model("User").create({"email": "c@x.io"})
+            await tx.model("User").create({"email": "b@x.io"})
+    assert await db.model("User").count() == 1
+
+
+async def test_tx_manual_control_and_closed(db: Client) -> None:
+    mgr = db.tx()
+    with pytest.raises(TransactionNotStartedError):
+        await mgr.commit()
+    tx = await mgr.start()
+    await tx.model("User").create({"email": "a@x.io"})
+    await mgr.rollback()
+    assert await db.model("User").count() == 0
+    with pytest.raises(TransactionExpiredError, match="closed"):
+        await tx.model("User").count()
+    mgr = db.tx()
+    tx = await mgr.start()
+    await tx.model("User").create({"email": "a@x.io"})
+    await mgr.commit()
+    assert await db.model("User").count() == 1
+    with pytest.raises(TransactionExpiredError):
+        await tx.model("User").count()
+
+
+async def test_tx_timeout(db: Client) -> None:
+    with pytest.raises(TransactionExpiredError):
+        async with db.tx(timeout=timedelta(milliseconds=200)) as tx:
+            await tx.model("User").create({"email": "a@x.io"})
+            time.sleep(0.3)  # noqa: ASYNC251 - deliberately blocking past the deadline
+            await tx.model("User").count()
+    assert await db.model("User").count() == 0
+    # a statement running past the timeout is cancelled by the server and the tx expires
+    with pytest.raises(TransactionExpiredError):
+        async with db.tx(timeout=timedelta(milliseconds=300)) as tx:
+            await tx.query_raw("SELECT pg_sleep(2)")
+    # commit after the deadline raises and rolls back
+    with pytest.raises(TransactionExpiredError):
+        async with db.tx(timeout=timedelta(milliseconds=100)) as tx:
+            await tx.model("User").create({"email": "b@x.io"})
+            time.sleep(0.2)  # noqa: ASYNC251
+    assert await db.model("User").count() == 0
+
+
+async def test_tx_isolation_level_and_nested_warning(db: Client) -> None:
+    async with db.tx(isolation_level="SERIALIZABLE") as tx:
+        row = await tx.query_first("SHOW transaction_isolation")
+        assert row == {"transaction_isolation": "serializable"}
+        with pytest.warns(UserWarning, match="already in a transaction"):
+            inner = tx.tx()
+        async with inner as other:
+            await other.model("User").create({"email": "x@x.io"})
+        assert await tx.model("User").count() == 0  # independent transaction, not yet visible in this snapshot
+    with pytest.raises(DataError):
+        db.tx(isolation_level="sometimes")
+
+
+async def test_nested_write_inside_tx_uses_savepoint(db: Client) -> None:
+    async with db.tx() as tx:
+        await tx.model("User").create({"email": "keep@x.io"})
+        with pytest.raises(RecordNotFoundError):
+            await tx.model("User").create({"email": "lost@x.io", "posts": {"connect": [{"id": "none"}]}})
+        assert await tx.model("User").count() == 1
+    assert [u["email"] for u in await db.model("User").find_many()] == ["keep@x.io"]
+
+
+async def test_batch(db: Client) -> None:
+    async with db.batch_() as b:
+        b.model("User").create({"email": "a@x.io"})
+        b.model("User").create_many([{"email": "b@x.io"}, {"email": "c@x.io"}])
+        b.model("User").update({"name": "A"}, {"email": "a@x.io"})
+        b.model("User").upsert({"email": "d@x.io"}, {"create": {"email": "d@x.io"}, "update": {}})
+        b.model("User").update_many({"score": 2.0}, {})
+        b.model("User").delete({"email": "c@x.io"})
+        b.execute_raw('UPDATE "users" SET "big" = $1 WHERE "email" = $2', 7, "b@x.io")
+    assert await db.model("User").count() == 3
+    assert (await db.model("User").find_unique({"email": "a@x.io"}))["name"] == "A"  # type: ignore[index]
+    assert (await db.model("User").find_unique({"email": "b@x.io"}))["big"] == 7  # type: ignore[index]
+    # atomic: one failure commits nothing
+    b = db.batch_()
+    b.model("User").create({"email": "e@x.io"})
+    b.model("User").create({"email": "a@x.io"})
+    with pytest.raises(UniqueViolationError):
+        await b.commit()
+    assert await db.model("User").count(where={"email": "e@x.io"}) == 0
+    await b.commit()  # the queue was emptied: nothing is sent twice
+    b = db.batch_()
+    b.model("User").delete({"email": "nobody@x.io"})
+    with pytest.raises(RecordNotFoundError):
+        await b.commit()
+    # not committed when the block raises
+    with pytest.raises(ValueError):
+        async with db.batch_() as b:
+            b.model("User").create({"email": "f@x.io"})
+            raise ValueError
+    assert await db.model("User").count(where={"email": "f@x.io"}) == 0
+    async with db.tx() as tx:
+        async with tx.batch_() as b:
+            b.model("User").create({"email": "g@x.io"})
+        assert await db.model("User").count(where={"email": "g@x.io"}) == 0
+    assert await db.model("User").count(where={"email": "g@x.io"}) == 1
+
+
+async def test_raw_queries(db: Client) -> None:
+    await db.model("User").create({"email": "a@x.io", "balance": Decimal("1.50"), "meta": Json({"a": 1}), "avatar": b"hi", "tags": ["x"]})
+    rows = await db.query_raw('SELECT id, email, balance, meta, avatar, "createdAt", tags FROM users WHERE email = $1 AND id = $2 AND email = $1', "a@x.io", 1)
+    assert len(rows) == 1
+    r = rows[0]
+    assert r["balance"] == 1.5 and r["meta"] == {"a": 1} and r["avatar"] == "aGk=" and r["tags"] == ["x"]
+    assert isinstance(r["createdAt"], str) and r["createdAt"].endswith("+00:00")
+    assert await db.query_first("SELECT '50%' AS p, $1::int AS n -- $2 in a comment", 5) == {"p": "50%", "n": 5}
+    assert await db.query_first("SELECT 1 AS x WHERE false") is None
+    assert await db.execute_raw("UPDATE users SET name = $1", "N") == 1
+    assert (await db.model("User").query_first("SELECT * FROM users"))["name"] == "N"  # type: ignore[index]
+
+    class Row:
+        def __init__(self, d: dict[str, object]) -> None:
+            self.d = d
+
+    got = await db.query_raw("SELECT 1 AS one", model=Row)
+    assert got[0].d == {"one": 1}
+    with pytest.raises(RawQueryError):
+        await db.query_raw("SELECT * FROM nope")
+    with pytest.raises(RawQueryError):
+        await db.execute_raw("INSERT INTO users (email, \"updatedAt\") VALUES ($1, now())", "a@x.io")
+    with pytest.raises(DataError):
+        await db.query_raw("SELECT $3", 1)
+
+
+def test_convert_placeholders() -> None:
+    sql, params = convert_placeholders("SELECT $2, '$1 %', \"a$1\", $$ $1 $$, $tag$ x $tag$ /* $1 */ FROM t WHERE a LIKE '%' || $1", ("a", "b"))
+    assert sql == "SELECT %s, '$1 %%', \"a$1\", $$ $1 $$, $tag$ x $tag$ /* $1 */ FROM t WHERE a LIKE '%%' || %s"
+    assert params == ["b", "a"]
+
+
+async def test_lifecycle_errors(feature_url: str) -> None:
+    c = Client(FEATURE, feature_url)
+    assert not c.is_connected()
+    with pytest.raises(ClientNotConnectedError):
+        await c.model("User").count()
+    with pytest.raises(ClientNotConnectedError):
+        await c.query_raw("SELECT 1")
+    async with c:
+        assert c.is_connected()
+        with pytest.raises(AlreadyConnectedError):
+            await c.connect()
+        assert await c.model("User").count() == 0
+    assert not c.is_connected()
+    await c.disconnect()  # no-op when not connected
+
+
+async def test_database_errors_map_to_classes(db: Client, feature_url: str) -> None:
+    with pytest.raises(InputError):
+        await db.model("User").find_many(where={"balance": {"gt": "not a number"}})
+    with pytest.raises(InputError):
+        await db.model("Post").find_many(where={"views": {"gt": "abc"}})
+    await db.execute_raw('ALTER TABLE "Category" RENAME TO "Gone"')
+    with pytest.raises(TableNotFoundError):
+        await db.model("Category").count()
+
+
+async def test_datasource_url_parameters(feature_url: str) -> None:
+    sep = "&" if "?" in feature_url else "?"
+    c = Client(FEATURE, feature_url + sep + "schema=nexo_alt&connection_limit=2&pool_timeout=5")
+    async with c:
+        assert c._pool is not None and c._pool.max_size == 2
+        assert await c.query_first("SHOW search_path") == {"search_path": "nexo_alt"}

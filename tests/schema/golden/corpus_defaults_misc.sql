@@ -1,0 +1,22 @@
+-- CreateTable
+CREATE TABLE "D" (
+    "id" INTEGER NOT NULL,
+    "dt" TIMESTAMP(3) NOT NULL DEFAULT '2024-01-02 03:04:05.678 +00:00',
+    "dtz" TIMESTAMPTZ(6) NOT NULL DEFAULT '2024-01-02 03:04:05 +02:00',
+    "dec" DECIMAL(65,30) NOT NULL DEFAULT 1.25,
+    "js" JSONB NOT NULL DEFAULT '[]',
+    "jsl" JSONB[] DEFAULT ARRAY['{}']::JSONB[],
+    "bl" BOOLEAN[] DEFAULT ARRAY[true]::BOOLEAN[],
+    "dtl" TIMESTAMP(3)[] DEFAULT ARRAY['2024-01-01 00:00:00 +00:00']::TIMESTAMP(3)[],
+    "ign" TEXT NOT NULL DEFAULT 'x',
+    "upd" TIMESTAMP(3),
+
+    CONSTRAINT "D_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Ignored" (
+    "id" INTEGER NOT NULL,
+
+    CONSTRAINT "Ignored_pkey" PRIMARY KEY ("id")
+);
