@@ -21,6 +21,7 @@ import psycopg
 import nexo
 from nexo.config import Config
 from nexo.db import Target
+from nexo.db.errors import DatabaseError
 from nexo.rls import RlsReport, inspect_rls
 
 MATRIX_FORMAT = 1
@@ -289,8 +290,16 @@ def collect(config: Config, *, on_target=None) -> Matrix:
 
     files = orchestrate.sql_files(config)
     with orchestrate.session(config, on_target) as (conn, target):
-        pst = prisma.status(conn, config.migrations_dir)
-        sst = sqllayer.status(conn, files)
+        try:
+            pst = prisma.status(conn, config.migrations_dir)
+            sst = sqllayer.status(conn, files)
+        except psycopg.errors.InsufficientPrivilege as exc:
+            user = conn.execute("SELECT current_user").fetchone()[0]  # type: ignore[index]
+            raise DatabaseError(
+                f"The role {user} cannot read the migration ledgers ({str(exc).strip()}).\n"
+                f'Run db:version as the role that migrates, or grant read access: GRANT SELECT ON "_prisma_migrations", '
+                f'"migration_history" TO "{user}";'
+            ) from None
         prisma_part = PrismaPart(
             table_exists=pst.table_exists,
             latest=max(pst.applied, key=prisma.locale_sort_key) if pst.applied else None,

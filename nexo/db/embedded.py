@@ -33,10 +33,13 @@ def pgdata_path(data_dir: Path) -> Path:
 
 
 def _server(pgdata: Path):  # -> pgserver.PostgresServer
-    try:
-        import pgserver
-    except ImportError as exc:  # pragma: no cover - pgserver is a hard dependency
-        raise EmbeddedServerError("the embedded server needs the 'pgserver' package: pip install pgserver") from exc
+    # pgserver (through platformdirs) warns about XDG_RUNTIME_DIR on import and start: noise for users
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        try:
+            import pgserver
+        except ImportError as exc:  # pragma: no cover - pgserver is a hard dependency
+            raise EmbeddedServerError("the embedded server needs the 'pgserver' package: pip install pgserver") from exc
     pgdata.mkdir(parents=True, exist_ok=True)
     try:
         with warnings.catch_warnings():

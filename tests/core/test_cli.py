@@ -90,6 +90,20 @@ def test_check_passes_for_the_application_role(project: Path, db_url: str):
     assert "app-pw-for-tests" not in check.stdout + check.stderr
 
 
+def test_role_without_ledger_access_gets_a_clear_error(project: Path, db_url: str):
+    assert run(["db:migrate"], project, {"DATABASE_URL": db_url}).returncode == 0
+    with psycopg.connect(db_url, autocommit=True) as c:
+        c.execute("DROP ROLE IF EXISTS nexo_reader_no_ledger")
+        c.execute("CREATE ROLE nexo_reader_no_ledger LOGIN PASSWORD 'reader-secret'")
+    from nexo.db.urls import with_user
+
+    r = run(["db:version"], project, {"DATABASE_URL": with_user(db_url, "nexo_reader_no_ledger", "reader-secret")})
+    assert r.returncode == 1
+    assert "nexo_reader_no_ledger cannot read the migration ledgers" in r.stderr
+    assert 'GRANT SELECT ON "_prisma_migrations"' in r.stderr
+    assert "Traceback" not in r.stderr and "reader-secret" not in r.stdout + r.stderr
+
+
 def test_check_fails_when_pending(project: Path, db_url: str):
     r = run(["db:version", "--check", "--json"], project, {"DATABASE_URL": db_url})
     assert r.returncode == 1
