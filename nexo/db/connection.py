@@ -45,11 +45,25 @@ def resolve_target(config: Config) -> Target:
     return Target(embedded.start(config.data_dir), "embedded")
 
 
+#: how often the server checks, during a long statement, that nexo's process is still there
+CLIENT_CHECK_INTERVAL = "1s"
+
+
 def connect(url: str, *, autocommit: bool = True, application_name: str = "nexo", **kwargs) -> psycopg.Connection:
-    """Open a connection; failures become :class:`ConnectionFailed` with the password masked."""
+    """Open a connection; failures become :class:`ConnectionFailed` with the password masked.
+
+    On PostgreSQL 14 and later the session sets ``client_connection_check_interval``: without it a
+    server backend only notices that a killed nexo process is gone when its current statement ends,
+    and until then keeps the migration's transaction open and the advisory lock held.
+    """
     try:
-        return psycopg.connect(url, autocommit=autocommit, application_name=application_name, **kwargs)
+        conn = psycopg.connect(url, autocommit=autocommit, application_name=application_name, **kwargs)
     except psycopg.OperationalError as exc:
         raise ConnectionFailed(
             f"Can't reach the database at {mask_url(url)}:\n{mask_text(str(exc).strip())}"
         ) from None
+    if conn.info.server_version >= 140000:
+        conn.execute(f"SET client_connection_check_interval = '{CLIENT_CHECK_INTERVAL}'")
+        if not autocommit:
+            conn.commit()
+    return conn

@@ -178,34 +178,61 @@ def deploy(
     if failed:
         raise FailedMigrationsFound(failed)
     todo = [(m, m.read_script()) for m in _pending(migrations, records)]
-    if not exists:
-        ledger.create_table(conn)
     result = DeployResult(found=len(migrations), table_created=not exists)
+    if not exists and not todo:
+        ledger.create_table(conn)  # like Prisma: deploy leaves the table even with nothing to apply
     for index, (migration, script) in enumerate(todo, 1):
-        result.applied.append(_apply_one(conn, migration, script, index, len(todo), on_step))
+        create = not exists and index == 1  # created with the first migration, so a kill leaves nothing
+        result.applied.append(_apply_one(conn, migration, script, index, len(todo), on_step, create_table=create))
     return result
 
 
 def _apply_one(
-    conn: psycopg.Connection, migration: MigrationDir, script: str, index: int, total: int, on_step: StepCallback | None
+    conn: psycopg.Connection,
+    migration: MigrationDir,
+    script: str,
+    index: int,
+    total: int,
+    on_step: StepCallback | None,
+    *,
+    create_table: bool = False,
 ) -> AppliedMigration:
+    """Apply one migration with Prisma's ledger rows.
+
+    The row Prisma inserts before the script and the two updates after it are written inside the
+    script's transaction (transaction mode), so the final rows are Prisma's while a killed process
+    leaves neither the script's changes nor a dangling "started" row. On failure the failed row
+    (``logs`` set, ``finished_at`` NULL) is written afterwards, as Prisma leaves it. In statement
+    mode the rows are written around the statements, as Prisma does.
+    """
     checksum = script_checksum(script)
     started = time.monotonic()
     if on_step:
         on_step(DeployEvent(migration.name, "start", index, total))
-    row_id = ledger.record_started(conn, migration.name, checksum)
+    row: list[str] = []
+
+    def before() -> None:
+        if create_table:
+            ledger.create_table(conn)
+        row.append(ledger.record_started(conn, migration.name, checksum))
+
+    def after() -> None:
+        ledger.record_successful_step(conn, row[0])
+        ledger.record_finished(conn, row[0])
+
     try:
-        report = run_script(conn, migration.name, script, migration.script_path)
+        report = run_script(conn, migration.name, script, migration.script_path, before=before, after=after)
     except MigrationFailed as exc:
         try:
+            if create_table and not ledger.table_exists(conn):
+                ledger.create_table(conn)
+            row_id = row[0] if (row and not exc.rolled_back) else ledger.record_started(conn, migration.name, checksum)
             ledger.record_failed_step(conn, row_id, exc.message)
         except psycopg.Error:
-            pass  # the connection is gone; the row stays failed without logs
+            pass  # the connection is gone; nothing of this attempt was committed (transaction mode)
         if on_step:
             on_step(DeployEvent(migration.name, "failed", index, total, time.monotonic() - started))
         raise
-    ledger.record_successful_step(conn, row_id)
-    ledger.record_finished(conn, row_id)
     if on_step:
         on_step(DeployEvent(migration.name, "done", index, total, report.seconds))
     return AppliedMigration(migration.name, checksum, report.mode, report.reason, report.statements, report.seconds)

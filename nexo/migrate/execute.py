@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,36 +125,69 @@ def _statement_at(statements: list[Statement], offset: int) -> Statement | None:
     return found
 
 
+Hook = Callable[[], None]
+
+
 def run_script(
-    conn: psycopg.Connection, migration_name: str, script: str, script_path: Path, analysis: ScriptAnalysis | None = None
+    conn: psycopg.Connection,
+    migration_name: str,
+    script: str,
+    script_path: Path,
+    analysis: ScriptAnalysis | None = None,
+    *,
+    before: Hook | None = None,
+    after: Hook | None = None,
 ) -> ExecutionReport:
     """Run ``script`` on ``conn`` (autocommit); raise :class:`MigrationFailed` (P3018) when it fails.
 
     On return the script's effects are committed. On failure, in transaction mode nothing is left;
     in statement mode the error lists the statements that stayed committed.
+
+    ``before`` and ``after`` (ledger writes) run inside the script's transaction in transaction mode,
+    so the script and its ledger row commit together, or, when the process dies half-way, not at
+    all. In statement mode they run on their own, before the first and after the last statement.
     """
     plan = analysis or analyse_script(script)
     started = time.perf_counter()
     if plan.mode == "transaction":
-        _run_transaction(conn, migration_name, script, script_path, plan)
+        _run_transaction(conn, migration_name, script, script_path, plan, before, after)
     else:
+        if before:
+            before()
         _run_statements(conn, migration_name, script, script_path, plan)
+        if after:
+            after()
     return ExecutionReport(plan.mode, plan.reason, len(plan.statements), time.perf_counter() - started)
 
 
 def _run_transaction(
-    conn: psycopg.Connection, name: str, script: str, path: Path, plan: ScriptAnalysis
+    conn: psycopg.Connection,
+    name: str,
+    script: str,
+    path: Path,
+    plan: ScriptAnalysis,
+    before: Hook | None,
+    after: Hook | None,
 ) -> None:
     current: Statement | None = None
+    in_script = False
     try:
         with conn.transaction():
+            if before:
+                before()
+            in_script = True
             if plan.whole:
                 conn.execute(script)  # type: ignore[arg-type]
             else:
                 for stmt in plan.statements:
                     current = stmt
                     conn.execute(stmt.text)  # type: ignore[arg-type]
+            in_script = False
+            if after:
+                after()
     except psycopg.Error as exc:
+        if not in_script:
+            raise  # a ledger write failed, not the script
         raise _failure(exc, name, script, path, plan, current, rolled_back=True) from exc
 
 

@@ -155,3 +155,69 @@ def test_embedded_server_path(project: Path):
     finally:
         down = run(["db:down"], project)
         assert down.returncode == 0
+
+
+def _kill_while_sleeping(args: list[str], cwd: Path, db_url: str) -> None:
+    """Start ``nexo args``, wait until its session runs pg_sleep, then SIGKILL the process."""
+    import signal
+    import time
+
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["DATABASE_URL"] = db_url
+    proc = subprocess.Popen([NEXO, *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        with psycopg.connect(db_url, autocommit=True) as c:
+            for _ in range(600):
+                row = c.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE '%pg_sleep(%' "
+                    "AND pid <> pg_backend_pid()"
+                ).fetchone()
+                if row and row[0]:
+                    break
+                assert proc.poll() is None, proc.communicate()
+                time.sleep(0.1)
+            else:
+                pytest.fail("nexo never reached the sleeping statement")
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def _tables(db_url: str) -> list[str]:
+    with psycopg.connect(db_url) as c:
+        return [r[0] for r in c.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")]
+
+
+def test_killed_during_a_prisma_migration_leaves_the_database_as_it_was(project: Path, db_url: str):
+    slow = project / "prisma_migrations" / "20260124000000_slow"
+    slow.mkdir()
+    (slow / "migration.sql").write_text('CREATE TABLE "slow_t" ("id" INTEGER NOT NULL);\nSELECT pg_sleep(60);\n')
+    _kill_while_sleeping(["db:migrate"], project, db_url)
+    # the first migration committed with its row; the killed one left neither its table nor a "started" row
+    assert "slow_t" not in _tables(db_url)
+    with psycopg.connect(db_url) as c:
+        rows = c.execute("SELECT migration_name, finished_at IS NOT NULL FROM _prisma_migrations ORDER BY started_at").fetchall()
+    assert rows == [("20260123175900_initial_multi_tenant_setup", True)]
+    # the lock died with the process: a new run proceeds at once and is not blocked by a failed row
+    (slow / "migration.sql").write_text('CREATE TABLE "slow_t" ("id" INTEGER NOT NULL);\n')
+    again = run(["db:migrate"], project, {"DATABASE_URL": db_url})
+    assert again.returncode == 0, again.stderr
+    assert "20260124000000_slow" in again.stdout and "slow_t" in _tables(db_url)
+
+
+def test_killed_during_the_first_migration_leaves_an_empty_database(project: Path, db_url: str):
+    first = project / "prisma_migrations" / "20260123175900_initial_multi_tenant_setup" / "migration.sql"
+    first.write_text(first.read_text() + "\nSELECT pg_sleep(60);\n")
+    _kill_while_sleeping(["db:migrate"], project, db_url)
+    assert _tables(db_url) == []  # not even _prisma_migrations
+
+
+def test_killed_during_an_sql_layer_file_leaves_nothing_of_it(project: Path, db_url: str):
+    (project / "sql" / "20260301_1000_slow.sql").write_text("CREATE TABLE slow_sql (x int);\nSELECT pg_sleep(60);\n")
+    _kill_while_sleeping(["db:migrate"], project, db_url)
+    assert "slow_sql" not in _tables(db_url)
+    with psycopg.connect(db_url) as c:
+        versions = [r[0] for r in c.execute("SELECT version FROM migration_history ORDER BY id")]
+    assert versions == ["20260123_1800"]
