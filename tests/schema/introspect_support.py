@@ -1,0 +1,144 @@
+"""Helpers shared by the introspection tests: the schemas they run, and a generated large schema."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from nexo.psl import validate_path, validate_source
+from nexo.schema import Database, relational_model
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+CORPUS = REPO / "tests" / "psl" / "corpus" / "valid"
+
+# Types that exist only once an extension is installed (the type as build.py renders it → extension).
+EXTENSION_TYPES = {"CITEXT": "citext", "vector": "vector"}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One schema of the round trip: where it comes from, its text, and what it needs from the server."""
+
+    id: str
+    text: dict[str, str]  # file name → text (several files for a multi-file schema)
+    note: str = ""
+
+    def model(self) -> Database:
+        from nexo.psl import validate_sources
+
+        return relational_model(validate_sources(list(self.text.items())).raise_for_errors())
+
+    def needed_extensions(self) -> set[str]:
+        """Extensions the CREATE script needs: declared ones, and those providing column types it uses."""
+        db = self.model()
+        return {x.name for x in db.extensions} | self.type_extensions()
+
+    def type_extensions(self) -> set[str]:
+        db = self.model()
+        types = {c.type.split("(", 1)[0] for t in db.tables for c in t.columns}
+        return {EXTENSION_TYPES[name] for name in types if name in EXTENSION_TYPES}
+
+
+def _files(path: Path) -> dict[str, str]:
+    if path.is_dir():
+        return {str(p): p.read_text() for p in sorted(path.rglob("*.prisma"), key=lambda p: p.relative_to(path).as_posix())}
+    return {str(path): path.read_text()}
+
+
+def _case(prefix: str, path: Path) -> Case:
+    name = path.stem if path.suffix else path.name
+    case = Case(f"{prefix}/{name}", _files(path))
+    needs = case.needed_extensions()
+    if needs:
+        case = Case(f"{case.id}[needs-extension:{','.join(sorted(needs))}]", case.text)
+    return case
+
+
+def _without_extensions(case: Case) -> Case | None:
+    """The same schema minus what needs an extension this server may lack (``@db.Citext`` fields,
+    ``gin_trgm_ops`` indexes, the ``extensions`` list): keeps the rest of such a schema tested."""
+    texts = {}
+    for name, text in case.text.items():
+        lines = [
+            line for line in text.splitlines()
+            if "@db.Citext" not in line and "gin_trgm_ops" not in line and not re.match(r"\s*extensions\s*=", line)
+        ]
+        texts[name] = "\n".join(lines) + "\n"
+    if texts == case.text:
+        return None
+    base = case.id.split("[", 1)[0]
+    stripped = Case(f"{base}[without-extension-features]", texts, note="extension features removed")
+    if not validate_source_ok(stripped) or stripped.needed_extensions():
+        return None
+    return stripped
+
+
+def validate_source_ok(case: Case) -> bool:
+    from nexo.psl import validate_sources
+
+    return validate_sources(list(case.text.items())).ok
+
+
+def round_trip_cases() -> list[Case]:
+    """Every valid schema of the corpus, the schema examples, the extra introspection cases and the
+    repo's own ``schema.prisma``; schemas that need an extension also come stripped of it."""
+    paths = [("corpus", p) for p in sorted(CORPUS.iterdir()) if p.suffix == ".prisma" or p.is_dir()]
+    paths += [("examples", p) for p in sorted((HERE / "examples").glob("*.prisma"))]
+    paths += [("introspect", p) for p in sorted((HERE / "introspect_cases").glob("*.prisma"))]
+    paths += [("repo", REPO / "schema.prisma")]
+    cases = []
+    for prefix, path in paths:
+        case = _case(prefix, path)
+        cases.append(case)
+        if "[needs-extension:" in case.id:
+            stripped = _without_extensions(case)
+            if stripped is not None:
+                cases.append(stripped)
+    return cases
+
+
+def generated_schema(models: int) -> str:
+    """A schema of ``models`` models (plus implicit m:n tables) with relations, enums, indexes and defaults."""
+    out = [
+        'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n',
+        "enum Status {\n  ACTIVE\n  PAUSED @map(\"paused\")\n  GONE\n}\n",
+        "enum Tier {\n  FREE\n  PRO\n  @@map(\"tier\")\n}\n",
+    ]
+    for i in range(models):
+        lines = [
+            f"model M{i:03d} {{",
+            "  id        Int      @id @default(autoincrement())",
+            "  name      String   @db.VarChar(100)",
+            "  slug      String   @unique",
+            "  status    Status   @default(ACTIVE)",
+            "  tier      Tier[]   @default([FREE])",
+            "  score     Decimal  @default(0) @db.Decimal(10, 2)",
+            "  data      Json?    @default(\"{}\")",
+            "  createdAt DateTime @default(now()) @map(\"created_at\") @db.Timestamptz(6)",
+            "  tags      String[]",
+        ]
+        if i > 0:
+            lines += [
+                "  parentId  Int?     @map(\"parent_id\")",
+                f"  parent    M{i - 1:03d}?    @relation(fields: [parentId], references: [id], onDelete: Cascade)",
+                "  @@index([parentId, createdAt(sort: Desc)])",
+            ]
+        if i + 1 < models:
+            lines.append(f"  children  M{i + 1:03d}[]")
+        if i % 10 == 0 and i + 5 < models:
+            lines.append(f"  peers     M{i + 5:03d}[] @relation(\"peers{i}\")")
+        if i % 10 == 5:
+            lines.append(f"  peerOf    M{i - 5:03d}[] @relation(\"peers{i - 5}\")")
+        lines += ["  @@index([name, status])", "  @@index([data], type: Gin)", f"  @@map(\"m_{i:03d}\")", "}\n"]
+        out.append("\n".join(lines))
+    return "\n".join(out)
+
+
+def generated_model(models: int) -> Database:
+    return relational_model(validate_source(generated_schema(models)).raise_for_errors())
+
+
+def repo_model() -> Database:
+    return relational_model(validate_path(REPO / "schema.prisma").raise_for_errors())
