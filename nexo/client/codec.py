@@ -136,8 +136,11 @@ def _enc_enum(values: dict[str, str]) -> Encoder:
     return enc
 
 
-def _identity(v: Any) -> Any:
+def identity(v: Any) -> Any:
     return v
+
+
+_identity = identity
 
 
 def _enc_str(v: Any) -> Any:
@@ -173,6 +176,24 @@ def field_encoder(f: FieldMeta, meta: SchemaMeta) -> Encoder:
     if one is _identity:
         return lambda v: None if v is None else list(v)
     return lambda v: None if v is None else [one(x) for x in v]
+
+
+def _enc_datetime_write(v: Any) -> Any:
+    """A datetime written to a timestamp/timestamptz column: the connection runs in UTC, so
+    PostgreSQL converts an aware value itself and a naive one already means UTC; only Prisma's
+    millisecond precision is applied here."""
+    if type(v) is datetime:
+        us = v.microsecond % 1000
+        return v.replace(microsecond=v.microsecond - us) if us else v
+    return _enc_datetime(None)(v)
+
+
+def write_encoder(f: FieldMeta, meta: SchemaMeta) -> Encoder:
+    """Encoder for a value written by INSERT/UPDATE (a filter value goes through :func:`scalar_encoder`,
+    which converts datetimes to the column's own type so indexes stay usable)."""
+    if f.type == "DateTime" and not f.is_list and (f.db_type or "timestamp").lower() in ("timestamp", "timestamptz"):
+        return _enc_datetime_write
+    return field_encoder(f, meta)
 
 
 def list_encoder(f: FieldMeta, meta: SchemaMeta) -> Encoder:
@@ -216,6 +237,11 @@ def _dec_bytes(v: Any) -> Any:
     return bytes(v)
 
 
+def _dec_base64(v: Any) -> Any:
+    b = _dec_bytes(v)
+    return None if b is None else Base64.encode(b)
+
+
 def _dec_float(v: Any) -> Any:
     return None if v is None else float(v)
 
@@ -243,7 +269,7 @@ def scalar_decoder(f: FieldMeta, meta: SchemaMeta) -> Decoder:
     if t == "Decimal":
         return _dec_decimal
     if t == "Bytes":
-        return _dec_bytes
+        return _dec_base64 if meta.base64_bytes else _dec_bytes
     if t == "Float":
         return _dec_float
     if t == "String" and (f.db_type or "").lower() == "uuid":
@@ -259,6 +285,57 @@ def field_decoder(f: FieldMeta, meta: SchemaMeta) -> Decoder:
     if one is None:
         return lambda v: [] if v is None else v
     return lambda v: [] if v is None else [one(x) for x in v]
+
+
+def _dec_iso_utc(v: Any) -> Any:
+    """A timestamp rendered by PostgreSQL into JSON with its offset (the session runs in UTC)."""
+    if v is None:
+        return None
+    d = datetime.fromisoformat(v)
+    if d.tzinfo is None:  # a date, or a timestamp rendered without offset
+        return _dec_datetime(d if len(v) > 10 else v)
+    return d if not d.utcoffset() else d.astimezone(UTC)
+
+
+def _dec_date_column(v: Any) -> Any:
+    return None if v is None else datetime(v.year, v.month, v.day, tzinfo=UTC)
+
+
+_PLAIN_TEXT = ("text", "varchar", "char")
+
+
+def select_column(f: FieldMeta, meta: SchemaMeta, col: str, as_json: bool) -> tuple[str, Decoder]:
+    """The SQL expression selecting ``f`` from column ``col`` and the decoder for what it returns.
+
+    Work is pushed into the statement where PostgreSQL does it for free: ``timestamp`` values come
+    back as ``timestamptz`` (the client's connections run with ``TimeZone=UTC``, so psycopg hands out
+    UTC-aware datetimes with no Python decoder), NULL scalar lists as ``'{}'``, enum lists as
+    ``text[]`` and, inside JSON, decimals as text (no float rounding). ``as_json``: the value is
+    read back from a JSON document (included relations) rather than from a column."""
+    kind = (f.db_type or "timestamp").lower()
+    expr = col
+    if f.kind == "enum" or (f.type == "String" and (f.db_type or "text").lower() not in _PLAIN_TEXT):
+        # enums and String columns of other SQL types (uuid, citext, inet, ...) are read as text
+        expr = f"{col}::text[]" if f.is_list else f"{col}::text"
+    elif as_json and f.type == "Decimal":
+        expr = f"{col}::text[]" if f.is_list else f"{col}::text"
+    elif f.type == "DateTime" and kind == "timestamp" and not f.is_list:
+        expr = f"({col} AT TIME ZONE 'UTC')"
+    if f.is_list:
+        expr = f"COALESCE({expr}, '{{}}')"
+    if as_json:
+        one = _dec_iso_utc if f.type == "DateTime" else scalar_decoder(f, meta)
+    elif f.type == "DateTime":
+        one = _dec_datetime if f.is_list else (_dec_date_column if kind == "date" else None)
+    elif f.kind == "enum" or f.type == "Bytes":
+        one = scalar_decoder(f, meta)
+    else:
+        one = None
+    if one is None:
+        return expr, None
+    if f.is_list:
+        return expr, lambda v, one=one: [one(x) for x in v]
+    return expr, one
 
 
 def raw_value(v: Any) -> Any:

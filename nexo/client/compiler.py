@@ -12,10 +12,13 @@ Identifiers are quoted with :func:`nexo.db.ident.quote_ident`; values are always
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+from psycopg.types.json import Jsonb
 
 from nexo.client import codec
 from nexo.client.errors import DataError, FieldNotFoundError, MissingRequiredValueError, UnknownRelationalFieldError
@@ -43,8 +46,8 @@ class Slot:
         return f"Slot({self.i})"
 
 
-def skeletonize(args: Any) -> tuple[Any, list[Any], Any]:
-    """(skeleton, values, shape key) of an argument tree."""
+def skeletonize(args: Any, start: int = 0) -> tuple[Any, list[Any], Any]:
+    """(skeleton, values, shape key) of an argument tree (slots numbered from ``start``)."""
     values: list[Any] = []
 
     def walk(v: Any, key: str | None) -> tuple[Any, Any]:
@@ -67,12 +70,63 @@ def skeletonize(args: Any) -> tuple[Any, list[Any], Any]:
                 return [i[0] for i in items], ("l", tuple(i[1] for i in items))
         elif isinstance(v, str) and v in RAW_STRINGS:
             return v, v
-        slot = Slot(len(values), isinstance(v, int) and v < 0)
+        slot = Slot(start + len(values), isinstance(v, int) and v < 0)
         values.append(v)
         return slot, (type(v), slot.neg)
 
     sk, shape = walk(args, None)
     return sk, values, shape
+
+
+_D, _L, _N, _E = object(), object(), object(), object()  # shape tokens: dict / list / name list / end
+
+
+def shape_values(args: Any) -> tuple[Any, list[Any]]:
+    """(shape key, values) of an argument tree, without building the skeleton: what every call
+    computes to find its compiled plan. Walks the tree exactly like :func:`skeletonize`, so the
+    values line up with the skeleton's slots. The key is one flat tuple of tokens (keys, value
+    types, literal strings, and markers opening and closing dicts and lists): cheap to build and
+    to hash, and as precise as the skeleton's shape."""
+    toks: list[Any] = []
+    vals: list[Any] = []
+    _walk(args, None, toks, vals)
+    return tuple(toks), vals
+
+
+def _walk(v: Any, key: str | None, toks: list[Any], vals: list[Any]) -> None:
+    add = toks.append
+    if v is None or v is True or v is False:
+        add(v)
+    elif isinstance(v, dict):
+        add(_D)
+        for k, x in v.items():
+            add(k)
+            if x is None or x is True or x is False:
+                add(x)
+            elif isinstance(x, (dict, list, tuple)):
+                _walk(x, k, toks, vals)
+            elif isinstance(x, str) and x in RAW_STRINGS:
+                add(x)
+            else:
+                vals.append(x)
+                t = type(x)
+                add((t, True) if t is int and x < 0 else t)
+        add(_E)
+    elif isinstance(v, (list, tuple)) and key in NAME_LIST_KEYS and all(isinstance(x, str) for x in v):
+        add(_N)
+        toks.extend(v)
+        add(_E)
+    elif isinstance(v, (list, tuple)) and (key in STRUCT_LIST_KEYS or (v and all(isinstance(x, dict) for x in v))):
+        add(_L)
+        for x in v:
+            _walk(x, None, toks, vals)
+        add(_E)
+    elif isinstance(v, str) and v in RAW_STRINGS:
+        add(v)
+    else:
+        vals.append(v)
+        t = type(v)
+        add((t, True) if t is int and v < 0 else t)
 
 
 Spec = tuple[int, Any]  # (slot index, encoder or None) or (-1, constant)
@@ -109,6 +163,8 @@ class RowPlan:
     def __post_init__(self) -> None:
         self._pairs = [(i, k, d) for i, (k, d) in enumerate(zip(self.keys, self.decoders, strict=True))]
         self._fast = all(d is None for d in self.decoders)
+        #: row -> model instance functions, one per model shape (filled by the executor on first use)
+        self.builders: dict[Any, Callable[[list[tuple[Any, ...]]], list[Any]]] = {}
 
     def row(self, r: tuple[Any, ...]) -> dict[str, Any]:
         if self._fast:
@@ -125,6 +181,8 @@ class Plan:
     rows: RowPlan | None = None
     reverse: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    #: results in binary format (select lists built by :meth:`Compiler.select_exprs` only)
+    binary: bool = False
 
 
 def table(m: ModelMeta) -> str:
@@ -159,6 +217,8 @@ class Compiler:
         return f"t{self.n}"
 
     def p(self, v: Any, enc: Any = None, cast: str | None = None) -> str:
+        if enc is codec.identity:
+            enc = None
         if isinstance(v, Slot):
             self.specs.append((v.i, enc))
         else:
@@ -507,8 +567,9 @@ class Compiler:
                 out.append(f)
         return out
 
-    def relations_of(self, m: ModelMeta, include: Any, select: Any) -> list[tuple[RelationMeta, Any]]:
-        out = []
+    def relations_of(self, m: ModelMeta, include: Any, select: Any) -> list[tuple[RelationMeta | None, Any]]:
+        """(relation, its include arguments) per included relation; ``None`` stands for ``_count``."""
+        out: list[tuple[RelationMeta | None, Any]] = []
         for src in (include, select):
             if not src:
                 continue
@@ -527,20 +588,16 @@ class Compiler:
                 if v is not True and not isinstance(v, dict):
                     raise TypeError(f"Expected a bool or a dict for include '{k}', got {type(v).__name__}")
                 out.append((r, v))
-        return out  # type: ignore[return-value]
+        return out
 
     def select_exprs(self, m: ModelMeta, a: str, include: Any, select: Any = None, *, as_json: bool = False) -> tuple[list[tuple[str, str]], list[Decode | None]]:
         """[(key, expression)] and decoders for the columns and included relations of ``m``."""
         pairs: list[tuple[str, str]] = []
         decs: list[Decode | None] = []
         for f in self.scalar_cols(m, select):
-            expr = self.col(a, f)
-            if f.kind == "enum" and f.is_list:
-                expr += "::text[]"
-            elif as_json and f.type == "Decimal":
-                expr += "::text[]" if f.is_list else "::text"
+            expr, dec = codec.select_column(f, self.meta, self.col(a, f), as_json)
             pairs.append((f.name, expr))
-            decs.append(codec.field_decoder(f, self.meta))
+            decs.append(dec)
         for r, v in self.relations_of(m, include, select):
             if r is None:
                 expr, dec = self.count_json(m, a, v)
@@ -566,31 +623,24 @@ class Compiler:
             parts.append(f"'{k}', (SELECT count(*) FROM {table(t)} AS {ca}{extra} WHERE {cond})")
         return f"json_build_object({', '.join(parts)})", None
 
-    def json_object(self, m: ModelMeta, a: str, include: Any, select: Any = None) -> tuple[str, Decode]:
+    def json_object(self, m: ModelMeta, a: str, include: Any, select: Any = None) -> tuple[str, list[str], list[Decode | None]]:
+        """A JSON array holding one row of ``m`` (positional: smaller to build, send and parse than
+        an object), its keys and the decoders of its elements."""
         pairs, decs = self.select_exprs(m, a, include, select, as_json=True)
-        chunks = [pairs[i : i + 50] for i in range(0, len(pairs), 50)] or [[]]
-        objs = ["json_build_object(" + ", ".join(f"'{k}', {e}" for k, e in ch) + ")" for ch in chunks]
-        expr = objs[0] if len(objs) == 1 else "(" + " || ".join(o + "::jsonb" for o in objs) + ")::json"
-        todo = [(k, d) for (k, _), d in zip(pairs, decs, strict=True) if d is not None]
+        chunks = [pairs[i : i + 100] for i in range(0, len(pairs), 100)] or [[]]
+        arrays = ["json_build_array(" + ", ".join(e for _, e in ch) + ")" for ch in chunks]
+        expr = arrays[0] if len(arrays) == 1 else "(" + " || ".join(x + "::jsonb" for x in arrays) + ")::json"
+        return expr, [k for k, _ in pairs], decs
 
-        def dec(o: Any) -> Any:
-            if o is None:
-                return None
-            for k, d in todo:
-                o[k] = d(o[k])
-            return o
-
-        return expr, dec
-
-    def rel_json(self, m: ModelMeta, pa: str, r: RelationMeta, args: dict[str, Any]) -> tuple[str, Decode]:
+    def rel_json(self, m: ModelMeta, pa: str, r: RelationMeta, args: dict[str, Any]) -> tuple[str, Nested]:
         t = self.model(r.target)
         ca = self.alias()
         extra, cond = self.join(m, pa, r, t, ca)
-        obj, odec = self.json_object(t, ca, args.get("include"), args.get("select"))
+        obj, keys, decs = self.json_object(t, ca, args.get("include"), args.get("select"))
         if not r.is_list:
             where = self.where(t, ca, args.get("where")) if args.get("where") else "TRUE"
             c = cond if where == "TRUE" else f"{cond} AND {where}"
-            return f"(SELECT {obj} FROM {table(t)} AS {ca}{extra} WHERE {c} LIMIT 1)", odec
+            return f"(SELECT {obj} FROM {table(t)} AS {ca}{extra} WHERE {c} LIMIT 1)", Nested(keys, decs, False)
         sel = f"{obj} AS j"
         inner, neg, order = self.list_query(t, ca, args, cond, extra, sel, order_key="order_by")
         if order:
@@ -598,12 +648,31 @@ class Compiler:
             agg = f"json_agg(s.j ORDER BY s.o{' DESC' if neg else ''})"
         else:
             agg = "json_agg(s.j)"
-        expr = f"(SELECT COALESCE({agg}, '[]'::json) FROM ({inner}) AS s)"
+        return f"(SELECT COALESCE({agg}, '[]'::json) FROM ({inner}) AS s)", Nested(keys, decs, True)
 
-        def dec(v: Any) -> Any:
-            return [odec(x) for x in v] if v else []
 
-        return expr, dec
+class Nested:
+    """The decoder of an included relation, read back as JSON arrays (one per related row).
+
+    Called, it gives dicts (the runtime's dict API); model builders read :attr:`keys` and
+    :attr:`decoders` instead and compile code that goes from the arrays straight to instances."""
+
+    __slots__ = ("keys", "decoders", "many")
+
+    def __init__(self, keys: list[str], decoders: list[Decode | None], many: bool) -> None:
+        self.keys = keys
+        self.decoders = decoders
+        self.many = many
+
+    def _obj(self, a: list[Any]) -> dict[str, Any]:
+        return {k: (x if d is None else d(x)) for k, d, x in zip(self.keys, self.decoders, a, strict=True)}
+
+    def __call__(self, v: Any) -> Any:
+        if v is None:
+            return [] if self.many else None
+        if self.many:
+            return [self._obj(x) for x in v]
+        return self._obj(v)
 
 
 def _dir(d: Any) -> str:
@@ -626,7 +695,7 @@ def _like_enc(pre: str, post: str) -> Any:
 
 def _json_array(v: Any) -> Any:
     data = v.data if isinstance(v, Json) else v
-    return codec.Jsonb(data if isinstance(data, list) else [data])
+    return Jsonb(data if isinstance(data, list) else [data])
 
 
 # ================================================================ read actions
@@ -642,7 +711,7 @@ def compile_find(meta: SchemaMeta, model: str, args: dict[str, Any], *, unique: 
     pairs, decs = c.select_exprs(m, a, args.get("include"), args.get("select"))
     sel = ", ".join(e for _, e in pairs)
     sql, neg, _ = c.list_query(m, a, args, "TRUE", "", sel, order_key="order")
-    return Plan(sql, c.specs, RowPlan([k for k, _ in pairs], decs), reverse=neg)
+    return Plan(sql, c.specs, RowPlan([k for k, _ in pairs], decs), reverse=neg, binary=True)
 
 
 def check_unique(m: ModelMeta, where: Any) -> None:
@@ -795,8 +864,8 @@ def _having(c: Compiler, m: ModelMeta, a: str, h: dict[str, Any]) -> str:
 
 
 def _now() -> datetime:
-    n = datetime.now(UTC)
-    return n.replace(microsecond=(n.microsecond // 1000) * 1000)
+    """Now, UTC, in milliseconds (Prisma's precision)."""
+    return datetime.fromtimestamp(time.time_ns() // 1_000_000 / 1000, UTC)
 
 
 def split_data(m: ModelMeta, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -818,27 +887,27 @@ def split_data(m: ModelMeta, data: dict[str, Any]) -> tuple[dict[str, Any], dict
 
 def fill_create_defaults(m: ModelMeta, scalars: dict[str, Any]) -> None:
     """Client-side defaults Prisma's engine generates: uuid(), cuid(), nanoid(), now(), @updatedAt."""
-    for f in m.scalar_fields:
-        if f.name in scalars:
+    now = None
+    for name, kind, args in m.client_defaults:
+        if name in scalars:
             continue
-        d = f.default
-        if isinstance(d, str) and d in GENERATORS:
-            scalars[f.name] = GENERATORS[d]()
-        elif d == "now" or f.is_updated_at:
-            scalars[f.name] = _now()
+        gen = GENERATORS.get(kind)
+        if gen is not None:
+            scalars[name] = gen(*args)
+        else:
+            if now is None:
+                now = _now()
+            scalars[name] = now
 
 
 def check_required(m: ModelMeta, scalars: dict[str, Any], provided_fk: set[str]) -> None:
-    for f in m.scalar_fields:
-        if f.name in provided_fk:
-            continue
-        v = scalars.get(f.name, ...)
-        if v is None and f.is_required and not f.is_list:
-            raise MissingRequiredValueError(f"A value is required but not set for the field: `{f.name}` of {m.name}", meta={"target": [f.name]})
-        if v is ... and f.is_required and not f.is_list and f.default is None and not f.is_updated_at:
-            raise MissingRequiredValueError(
-                f"A value is required but not set for the field: `{f.name}` of {m.name}", meta={"target": [f.name]}
-            )
+    for name in m.required_on_create:
+        if name not in scalars and name not in provided_fk:
+            raise MissingRequiredValueError(f"A value is required but not set for the field: `{name}` of {m.name}", meta={"target": [name]})
+    if None in scalars.values():
+        for name, v in scalars.items():
+            if v is None and name in m.not_null and name not in provided_fk:
+                raise MissingRequiredValueError(f"A value is required but not set for the field: `{name}` of {m.name}", meta={"target": [name]})
 
 
 def _value_sql(c: Compiler, f: FieldMeta, v: Any) -> str:
@@ -846,7 +915,7 @@ def _value_sql(c: Compiler, f: FieldMeta, v: Any) -> str:
         return c.p(v, codec.field_encoder(f, c.meta), codec.pg_type(f, c.meta) + "[]")
     if f.kind == "enum":
         return c.p(v, codec.field_encoder(f, c.meta), codec.pg_type(f, c.meta))
-    return c.p(v, codec.field_encoder(f, c.meta))
+    return c.p(v, codec.write_encoder(f, c.meta))
 
 
 def returning(c: Compiler, m: ModelMeta, include: Any, select: Any = None) -> tuple[str, RowPlan]:
@@ -876,7 +945,7 @@ def compile_insert(meta: SchemaMeta, model: str, scalars: dict[str, Any], includ
     else:
         stmt = f"INSERT INTO {table(m)} AS t0 DEFAULT VALUES"
     sql, rows = _wrap_cte(c, m, stmt, include, select)
-    return Plan(sql, c.specs, rows)
+    return Plan(sql, c.specs, rows, binary=True)
 
 
 def compile_insert_many(meta: SchemaMeta, model: str, rows: list[dict[str, Any]], skip_duplicates: bool) -> Plan:
@@ -917,9 +986,9 @@ def set_clause(c: Compiler, m: ModelMeta, scalars: dict[str, Any]) -> str:
             elif op in ATOMIC and f.type in ("Int", "BigInt", "Float", "Decimal") and not f.is_list:
                 parts.append(f"{col} = t0.{col} {ATOMIC[op]} {c.p(x, codec.field_encoder(f, c.meta))}")
             elif op == "push" and f.is_list:
-                items = x if isinstance(x, list) else [x]
-                enc = codec.list_encoder(f, c.meta)
-                parts.append(f"{col} = array_cat(t0.{col}, {c.p(items, enc, codec.pg_type(f, c.meta) + '[]')})")
+                lenc = codec.list_encoder(f, c.meta)
+                enc = (lambda v, lenc=lenc: lenc(v if isinstance(v, list) else [v]))
+                parts.append(f"{col} = array_cat(t0.{col}, {c.p(x, enc, codec.pg_type(f, c.meta) + '[]')})")
             else:
                 raise DataError(f"Unknown update operation '{op}' for field '{k}'")
         else:
@@ -943,7 +1012,7 @@ def compile_update(meta: SchemaMeta, model: str, scalars: dict[str, Any], where:
     if many:
         return Plan(stmt, c.specs)
     sql, rows = _wrap_cte(c, m, stmt, include, select)
-    return Plan(sql, c.specs, rows)
+    return Plan(sql, c.specs, rows, binary=True)
 
 
 def compile_delete(meta: SchemaMeta, model: str, where: Any, include: Any = None, select: Any = None, *, many: bool = False) -> Plan:
@@ -953,7 +1022,7 @@ def compile_delete(meta: SchemaMeta, model: str, where: Any, include: Any = None
     if many:
         return Plan(stmt, c.specs)
     sql, rows = _wrap_cte(c, m, stmt, include, select)
-    return Plan(sql, c.specs, rows)
+    return Plan(sql, c.specs, rows, binary=True)
 
 
 def compile_select_keys(meta: SchemaMeta, model: str, where: Any, fields: list[str], *, lock: bool = False) -> Plan:

@@ -11,6 +11,7 @@ transformer understands: no ``asyncio`` calls, only names listed in ``_codegen.R
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 import warnings
@@ -28,6 +29,7 @@ from nexo.client import codec
 from nexo.client.compiler import (
     Plan,
     RowPlan,
+    Slot,
     _now,
     bind,
     check_required,
@@ -43,6 +45,7 @@ from nexo.client.compiler import (
     compile_unlink_all,
     compile_update,
     fill_create_defaults,
+    shape_values,
     skeletonize,
     split_data,
 )
@@ -60,9 +63,11 @@ from nexo.client.errors import (
     map_db_error,
 )
 from nexo.client.meta import ModelMeta, RelationMeta, SchemaMeta
+from nexo.client.models import ModelShape, ShapeRegistry
 from nexo.db.urls import mask_text, mask_url
 
 log = logging.getLogger("nexo.client")
+query_log = logging.getLogger("prisma")
 
 ISOLATION_LEVELS = {
     "READ UNCOMMITTED": "READ UNCOMMITTED",
@@ -73,6 +78,8 @@ ISOLATION_LEVELS = {
     "READCOMMITTED": "READ COMMITTED",
     "REPEATABLEREAD": "REPEATABLE READ",
 }
+_TUPLES_OK = psycopg.pq.ExecStatus.TUPLES_OK
+_NO_NAMES: list[str] = []
 NOT_FOUND = "An operation failed because it depends on one or more records that were required but not found."
 Factory = Callable[[str, dict[str, Any]], Any]
 
@@ -116,8 +123,10 @@ def pool_settings(url: str) -> tuple[str, dict[str, Any]]:
 
 
 def _configure(conn: psycopg.Connection[Any]) -> None:
-    """Per-connection setup: uuid values come back as ``str`` (Prisma's String @db.Uuid)."""
+    """Per-connection setup: uuid values come back as ``str`` (Prisma's String @db.Uuid), and the
+    session runs in UTC, so timestamps are read as UTC-aware datetimes (Prisma stores UTC)."""
     conn.adapters.register_loader("uuid", TextLoader)
+    conn.execute("SET TIME ZONE 'UTC'")
 
 
 # ====================================================================== executors
@@ -128,23 +137,28 @@ class Executor:
 
     in_tx = False
 
-    def __init__(self, pool: ConnectionPool | None) -> None:
+    def __init__(self, pool: ConnectionPool | None, log_queries: bool = False) -> None:
         self.pool = pool
+        self.log_queries = log_queries
 
     def _pool(self) -> ConnectionPool:
         if self.pool is None or self.pool.closed:
             raise ClientNotConnectedError()
         return self.pool
 
-    def fetch(self, sql: str, params: list[Any], model: ModelMeta | None = None, *, raw: bool = False) -> tuple[list[tuple[Any, ...]], list[str], int]:
+    def fetch(
+        self, sql: str, params: list[Any], model: ModelMeta | None = None, *, raw: bool = False, binary: bool = False
+    ) -> tuple[list[tuple[Any, ...]], list[str], int]:
+        if self.log_queries:
+            query_log.info("%s %r", sql, params)
         with self._pool().connection() as conn:
-            return _run(conn, sql, params, model, raw)
+            return _run(conn, sql, params, model, raw, binary)
 
     @contextmanager
     def atomic(self) -> Iterator[Executor]:
         """A transaction for the statements of one nested write or batch."""
         with self._pool().connection() as conn:
-            ex = TxExecutor(conn, None)
+            ex = TxExecutor(conn, None, self.log_queries)
             _run(conn, "BEGIN", [], None, False)
             try:
                 yield ex
@@ -156,13 +170,19 @@ class Executor:
                 _run(conn, "COMMIT", [], None, False)
 
 
-def _run(conn: psycopg.Connection[Any], sql: str, params: list[Any], model: ModelMeta | None, raw: bool) -> tuple[list[tuple[Any, ...]], list[str], int]:
+def _run(
+    conn: psycopg.Connection[Any], sql: str, params: list[Any], model: ModelMeta | None, raw: bool, binary: bool = False
+) -> tuple[list[tuple[Any, ...]], list[str], int]:
+    """Execute one statement; ``binary`` asks for results in binary format (compiled reads, whose
+    select lists only hold types with binary loaders that give the same values as text)."""
     try:
-        cur = conn.execute(sql, params or None)
-        if cur.description is None:
+        cur = conn.execute(sql, params or None, binary=binary)
+        res = cur.pgresult
+        if res is None or res.status != _TUPLES_OK:
             return [], [], cur.rowcount
         rows = cur.fetchall()
-        return rows, [d.name for d in cur.description], cur.rowcount
+        # column names only for raw queries: building psycopg's description costs per call
+        return rows, ([d.name for d in cur.description] if raw and cur.description else _NO_NAMES), cur.rowcount
     except psycopg.OperationalError as exc:
         if exc.sqlstate is None:
             raise EngineConnectionError(mask_text(str(exc))) from None
@@ -176,8 +196,8 @@ class TxExecutor(Executor):
 
     in_tx = True
 
-    def __init__(self, conn: psycopg.Connection[Any], deadline: float | None) -> None:
-        super().__init__(None)
+    def __init__(self, conn: psycopg.Connection[Any], deadline: float | None, log_queries: bool = False) -> None:
+        super().__init__(None, log_queries)
         self.conn = conn
         self.deadline = deadline
         self.closed = False
@@ -193,10 +213,14 @@ class TxExecutor(Executor):
             self.expired = True
             raise TransactionExpiredError("Transaction already closed: the timeout for this transaction was exceeded.")
 
-    def fetch(self, sql: str, params: list[Any], model: ModelMeta | None = None, *, raw: bool = False) -> tuple[list[tuple[Any, ...]], list[str], int]:
+    def fetch(
+        self, sql: str, params: list[Any], model: ModelMeta | None = None, *, raw: bool = False, binary: bool = False
+    ) -> tuple[list[tuple[Any, ...]], list[str], int]:
         self.check()
+        if self.log_queries:
+            query_log.info("%s %r", sql, params)
         try:
-            return _run(self.conn, sql, params, model, raw)
+            return _run(self.conn, sql, params, model, raw, binary)
         except TransactionExpiredError:
             self.expired = True
             raise
@@ -224,7 +248,17 @@ class Client:
     """A connected runtime for one schema: model actions, raw SQL, transactions, tenant sessions.
 
     ``Client(meta, url)``; ``await client.connect()``; ``client.model("User").find_many(...)``.
-    ``model_factory(model_name, row_dict)`` (optional) turns result rows into model instances."""
+    ``model_factory(model_name, row_dict)`` (optional) turns result rows into model instances.
+
+    Generated clients subclass it: they set :attr:`_shapes` (their model classes) and list in
+    :attr:`_LAZY` the per-model attributes they cache on the instance, which a transaction's
+    child client must not inherit."""
+
+    _shapes: ShapeRegistry | None = None
+    _LAZY: tuple[str, ...] = ()
+    #: the transaction manager and batch classes (generated clients use typed subclasses)
+    _TX_MANAGER: type[TransactionManager] | None = None
+    _BATCH: type[Batch] | None = None
 
     def __init__(
         self,
@@ -246,19 +280,35 @@ class Client:
         self.connect_timeout = _seconds(connect_timeout) or 10.0
         self.tenant_setting = tenant_setting or self.meta.tenant_setting
         self.log_queries = log_queries
-        self._executor: Executor = Executor(None)
+        self._executor: Executor = Executor(None, log_queries)
         self._pool: ConnectionPool | None = None
         self._cache: dict[Any, Plan] = {}
         self._actions: dict[str, ModelActions] = {}
         self._tx: TransactionManager | None = None
 
     # ------------------------------------------------------------ lifecycle
+    def _resolve_url(self) -> str:
+        """The URL to connect to: the one given, else the schema's ``env("...")`` variable or literal URL."""
+        if self.datasource_url:
+            return self.datasource_url
+        env = self.meta.datasource_env
+        if env:
+            url = os.environ.get(env)
+            if url:
+                return url
+            raise ClientNotConnectedError(
+                f"The datasource URL comes from the environment variable {env}, which is not set: set it "
+                f"(in the environment or in .env), or pass Prisma(datasource={{'url': ...}})"
+            )
+        if self.meta.datasource_url:
+            return self.meta.datasource_url
+        raise ClientNotConnectedError("No datasource URL given: pass datasource_url or set DATABASE_URL")
+
     def connect(self, timeout: timedelta | float | None = None) -> None:
         if self._pool is not None and not self._pool.closed:
             raise AlreadyConnectedError("Already connected to the database")
-        if not self.datasource_url:
-            raise ClientNotConnectedError("No datasource URL given: pass datasource_url or set DATABASE_URL")
-        conninfo, opts = pool_settings(self.datasource_url)
+        url = self._resolve_url()
+        conninfo, opts = pool_settings(url)
         kwargs: dict[str, Any] = {"autocommit": True}
         if "search_path" in opts:
             kwargs["options"] = f"-c search_path={opts['search_path']}"
@@ -277,15 +327,15 @@ class Client:
             pool.open(wait=True, timeout=_seconds(timeout) or self.connect_timeout)
         except Exception as exc:
             pool.close()
-            raise EngineConnectionError(f"Can't reach the database at {mask_url(self.datasource_url)}: {mask_text(str(exc))}") from None
+            raise EngineConnectionError(f"Can't reach the database at {mask_url(url)}: {mask_text(str(exc))}") from None
         self._pool = pool
-        self._executor = Executor(pool)
+        self._executor = Executor(pool, self.log_queries)
 
     def disconnect(self, timeout: timedelta | float | None = None) -> None:
         if self._pool is not None:
             self._pool.close(timeout=_seconds(timeout) or 5.0)
         self._pool = None
-        self._executor = Executor(None)
+        self._executor = Executor(None, self.log_queries)
 
     def is_connected(self) -> bool:
         return self._pool is not None and not self._pool.closed
@@ -304,6 +354,8 @@ class Client:
     def _child(self, executor: Executor, tx: TransactionManager) -> Client:
         c = object.__new__(type(self))
         c.__dict__.update(self.__dict__)
+        for name in self._LAZY:
+            c.__dict__.pop(name, None)
         c._executor = executor
         c._actions = {}
         c._tx = tx
@@ -321,6 +373,13 @@ class Client:
         self.meta.model(name)
         return ModelActions(self, name, factory)
 
+    def typed_model(self, name: str, cls: Any) -> ModelActions:
+        """The actions of one model returning instances of the pydantic class ``cls`` (generated
+        clients: ``db.user`` and ``User.prisma()``)."""
+        if self._shapes is None:
+            raise TypeError(f"{type(self).__name__} has no model classes; use model() for dict results")
+        return ModelActions(self, name, shape=self._shapes.shape(name, cls))
+
     def tx(
         self,
         *,
@@ -331,7 +390,7 @@ class Client:
         """An interactive transaction: ``async with client.tx() as tx: ...`` (commit, or rollback on error)."""
         if self._tx is not None:
             warnings.warn("The current client is already in a transaction. This can lead to surprising behaviour.", UserWarning, stacklevel=2)
-        return TransactionManager(self, max_wait=max_wait, timeout=timeout, isolation_level=isolation_level)
+        return (self._TX_MANAGER or TransactionManager)(self, max_wait=max_wait, timeout=timeout, isolation_level=isolation_level)
 
     def tenant(
         self,
@@ -345,17 +404,25 @@ class Client:
         is ``SELECT set_config(<tenant_setting>, account_id, true)`` (transaction-local)."""
         if account_id is None or str(account_id) == "":
             raise DataError("tenant() needs an account id")
-        return TransactionManager(self, max_wait=max_wait, timeout=timeout, isolation_level=isolation_level, tenant=str(account_id))
+        return (self._TX_MANAGER or TransactionManager)(
+            self, max_wait=max_wait, timeout=timeout, isolation_level=isolation_level, tenant=str(account_id)
+        )
 
     def batch_(self) -> Batch:
-        return Batch(self)
+        return (self._BATCH or Batch)(self)
 
     # ------------------------------------------------------------ raw SQL
     def query_raw(self, query: str, *args: Any, model: Any = None) -> list[Any]:
         sql, params = convert_placeholders(query, args)
         rows, names, _ = self._executor.fetch(sql, params, raw=True)
         out = [{n: codec.raw_value(v) for n, v in zip(names, r, strict=True)} for r in rows]
-        return [_apply_model(model, d) for d in out] if model is not None else out
+        if model is None:
+            return out
+        name = getattr(model, "__prisma_model__", None)
+        if self._shapes is not None and isinstance(name, str) and name in self.meta.models:
+            shape = self._shapes.shape(name, model)
+            return [shape.validate(d) for d in out]
+        return [_apply_model(model, d) for d in out]
 
     def query_first(self, query: str, *args: Any, model: Any = None) -> Any:
         rows = self.query_raw(query, *args, model=model)
@@ -448,24 +515,32 @@ class TransactionManager:
         except Exception as exc:
             raise TransactionExpiredError(f"Transaction could not start within max_wait ({self.max_wait}s): {exc}") from None
         self._conn = conn
+        logged = self.client.log_queries
         try:
-            _run(conn, "BEGIN" + (f" ISOLATION LEVEL {self.isolation_level}" if self.isolation_level else ""), [], None, False)
+            begin = "BEGIN" + (f" ISOLATION LEVEL {self.isolation_level}" if self.isolation_level else "")
+            if logged:
+                query_log.info("%s %r", begin, [])
+            _run(conn, begin, [], None, False)
             settings = []
             params: list[Any] = []
             if self.tenant is not None:
+                # the tenant first: the transaction's first statement scopes it to the tenant
                 settings.append("set_config(%s, %s, true)")
                 params += [self.client.tenant_setting, self.tenant]
             if self.timeout is not None:
                 settings.append("set_config('statement_timeout', %s, true)")
                 params.append(str(max(int(self.timeout * 1000), 1)))
             if settings:
-                _run(conn, "SELECT " + ", ".join(settings), params, None, False)
+                stmt = "SELECT " + ", ".join(settings)
+                if logged:
+                    query_log.info("%s %r", stmt, params)
+                _run(conn, stmt, params, None, False)
         except BaseException:
             pool.putconn(conn)
             self._conn = None
             raise
         deadline = time.monotonic() + self.timeout if self.timeout is not None else None
-        self._ex = TxExecutor(conn, deadline)
+        self._ex = TxExecutor(conn, deadline, self.client.log_queries)
         return self.client._child(self._ex, self)
 
     def _release(self) -> None:
@@ -538,11 +613,12 @@ class Batch:
     """Queued writes sent together in one transaction on ``commit()`` (results are discarded)."""
 
     def __init__(self, client: Client) -> None:
-        self.client = client
+        # private names: generated subclasses add one attribute per model (a model may be called Client)
+        self._client = client
         self._ops: list[tuple[str | None, str, tuple[Any, ...], dict[str, Any]]] = []
 
     def model(self, name: str) -> BatchActions:
-        self.client.meta.model(name)
+        self._client.meta.model(name)
         return BatchActions(self, name)
 
     def execute_raw(self, query: str, *args: Any) -> None:
@@ -552,8 +628,8 @@ class Batch:
         ops, self._ops = self._ops, []
         if not ops:
             return
-        with self.client._executor.atomic() as ex:
-            client = self.client._child(ex, self.client._tx)  # type: ignore[arg-type]
+        with self._client._executor.atomic() as ex:
+            client = self._client._child(ex, self._client._tx)  # type: ignore[arg-type]
             for model, action, args, kwargs in ops:
                 if model is None:
                     client.execute_raw(*args)
@@ -579,25 +655,25 @@ class BatchActions:
     def _q(self, action: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         self._batch._ops.append((self._model, action, args, kwargs))
 
-    def create(self, data: dict[str, Any], include: dict[str, Any] | None = None) -> None:
+    def create(self, data: Any, include: Any = None) -> None:
         self._q("create", (data,), {"include": include})
 
-    def create_many(self, data: list[dict[str, Any]], *, skip_duplicates: bool | None = None) -> None:
+    def create_many(self, data: Any, *, skip_duplicates: bool | None = None) -> None:
         self._q("create_many", (data,), {"skip_duplicates": skip_duplicates})
 
-    def update(self, data: dict[str, Any], where: dict[str, Any], include: dict[str, Any] | None = None) -> None:
+    def update(self, data: Any, where: Any, include: Any = None) -> None:
         self._q("update", (data, where), {"include": include})
 
-    def upsert(self, where: dict[str, Any], data: dict[str, Any], include: dict[str, Any] | None = None) -> None:
+    def upsert(self, where: Any, data: Any, include: Any = None) -> None:
         self._q("upsert", (where, data), {"include": include})
 
-    def delete(self, where: dict[str, Any], include: dict[str, Any] | None = None) -> None:
+    def delete(self, where: Any, include: Any = None) -> None:
         self._q("delete", (where,), {"include": include})
 
-    def update_many(self, data: dict[str, Any], where: dict[str, Any]) -> None:
+    def update_many(self, data: Any, where: Any) -> None:
         self._q("update_many", (data, where), {})
 
-    def delete_many(self, where: dict[str, Any] | None = None) -> None:
+    def delete_many(self, where: Any = None) -> None:
         self._q("delete_many", (where,), {})
 
 
@@ -611,13 +687,24 @@ def _given(**kw: Any) -> dict[str, Any]:
 class ModelActions:
     """Prisma Client Python's actions for one model, on dicts (signatures as in client-api.md §3.1)."""
 
-    def __init__(self, client: Client, model: str, factory: Callable[[dict[str, Any]], Any] | None = None, *, raise_not_found: bool = False) -> None:
+    def __init__(
+        self,
+        client: Client,
+        model: str,
+        factory: Callable[[dict[str, Any]], Any] | None = None,
+        *,
+        raise_not_found: bool = False,
+        shape: ModelShape | None = None,
+    ) -> None:
         self._client = client
         self._name = model
         self._m = client.meta.model(model)
+        self._shape = shape
         mf = client.model_factory
-        if factory is not None:
-            self._factory: Callable[[dict[str, Any]], Any] | None = factory
+        if shape is not None:
+            self._factory: Callable[[dict[str, Any]], Any] | None = shape.build
+        elif factory is not None:
+            self._factory = factory
         elif mf is not None:
             self._factory = lambda row: mf(model, row)
         else:
@@ -630,24 +717,57 @@ class ModelActions:
             return row
         return self._factory(row)
 
-    def _read(self, kind: str, args: dict[str, Any], compile_fn: Callable[[Any], Plan], ex: Executor | None = None) -> tuple[Plan, list[tuple[Any, ...]]]:
-        skel, values, shape = skeletonize(args)
-        plan = self._client._plan((kind, self._name, shape), lambda: compile_fn(skel))
-        rows, _, _ = (ex or self._client._executor).fetch(plan.sql, bind(plan.specs, values), self._m)
+    def _shaped(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Arguments adapted to a partial model class: only its columns, also in included relations."""
+        shape = self._shape
+        if shape is None or "select" in args:
+            return args
+        if shape.select is not None:
+            args["select"] = shape.select
+        if "include" in args and (not shape.fast or shape.select is not None):
+            args["include"] = shape.adapt_include(args["include"])
+        return args
+
+    def _read(self, kind: str, args: dict[str, Any], compile_fn: Callable[[SchemaMeta, str, Any], Plan]) -> tuple[Plan, list[tuple[Any, ...]]]:
+        shape, values = shape_values(args)
+        key = (kind, self._name, shape)
+        client = self._client
+        plan = client._cache.get(key)
+        if plan is None:
+            plan = client._plan(key, lambda: compile_fn(client.meta, self._name, skeletonize(args)[0]))
+        rows, _, _ = client._executor.fetch(plan.sql, bind(plan.specs, values), self._m, binary=plan.binary)
         return plan, rows
 
-    def _find(self, args: dict[str, Any], unique: bool = False, ex: Executor | None = None) -> list[dict[str, Any]]:
-        meta = self._client.meta
-        plan, rows = self._read("find_unique" if unique else "find", args, lambda s: compile_find(meta, self._name, s, unique=unique), ex)
+    def _find(self, args: dict[str, Any], unique: bool = False) -> list[Any]:
+        """The result rows: model instances for typed actions, else dicts (see :meth:`_out`)."""
+        shape = self._shape
+        if shape is not None and (shape.select is not None or not shape.fast):
+            args = self._shaped(args)
+        key_shape, values = shape_values(args)
+        key = ("find_unique" if unique else "find", self._name, key_shape)
+        client = self._client
+        plan = client._cache.get(key)
+        if plan is None:
+            plan = client._plan(key, lambda: compile_find(client.meta, self._name, skeletonize(args)[0], unique=unique))
+        rows, _, _ = client._executor.fetch(plan.sql, bind(plan.specs, values), self._m, binary=True)
         rp = plan.rows
         assert rp is not None
-        out = [rp.row(r) for r in rows]
+        if shape is not None:
+            build = rp.builders.get(shape)
+            if build is None:
+                build = rp.builders[shape] = shape.row_builder(rp.keys, rp.decoders)
+            out = build(rows)
+        elif self._factory is not None:
+            f = self._factory
+            out = [f(rp.row(r)) for r in rows]
+        else:
+            out = [rp.row(r) for r in rows]
         if plan.reverse:
             out.reverse()
         return out
 
     def _exec(self, ex: Executor, plan: Plan) -> tuple[list[dict[str, Any]], int]:
-        rows, _, count = ex.fetch(plan.sql, bind(plan.specs, []), self._m)
+        rows, _, count = ex.fetch(plan.sql, bind(plan.specs, []), self._m, binary=plan.binary)
         rp = plan.rows
         return ([rp.row(r) for r in rows] if rp is not None else []), count
 
@@ -655,40 +775,45 @@ class ModelActions:
         return RecordNotFoundError(f"{NOT_FOUND} {what}", meta={"cause": what, "modelName": self._name})
 
     # ------------------------------------------------------------ reads
-    def find_unique(self, where: dict[str, Any], include: dict[str, Any] | None = None, *, select: dict[str, Any] | None = None) -> Any:
-        rows = self._find(_given(where=where, include=include, select=select), unique=True)
-        return self._out(rows[0]) if rows else None
+    def find_unique(self, where: Any, include: Any = None, *, select: Any = None) -> Any:
+        args = {"where": where}
+        if include is not None:
+            args["include"] = include
+        if select is not None:
+            args["select"] = select
+        rows = self._find(args, True)
+        return rows[0] if rows else None
 
-    def find_unique_or_raise(self, where: dict[str, Any], include: dict[str, Any] | None = None, *, select: dict[str, Any] | None = None) -> Any:
+    def find_unique_or_raise(self, where: Any, include: Any = None, *, select: Any = None) -> Any:
         rows = self._find(_given(where=where, include=include, select=select), unique=True)
         if not rows:
             raise self._not_found(f"Expected a record, found none ({self._name} where {where!r}).")
-        return self._out(rows[0])
+        return rows[0]
 
     def find_first(
         self,
-        skip: int | None = None,
-        where: dict[str, Any] | None = None,
-        cursor: dict[str, Any] | None = None,
-        include: dict[str, Any] | None = None,
+        skip: Any = None,
+        where: Any = None,
+        cursor: Any = None,
+        include: Any = None,
         order: Any = None,
-        distinct: list[str] | None = None,
+        distinct: Any = None,
         *,
-        select: dict[str, Any] | None = None,
+        select: Any = None,
     ) -> Any:
         rows = self._find(_given(take=1, skip=skip, where=where, cursor=cursor, include=include, order=order, distinct=distinct, select=select))
-        return self._out(rows[0]) if rows else None
+        return rows[0] if rows else None
 
     def find_first_or_raise(
         self,
-        skip: int | None = None,
-        where: dict[str, Any] | None = None,
-        cursor: dict[str, Any] | None = None,
-        include: dict[str, Any] | None = None,
+        skip: Any = None,
+        where: Any = None,
+        cursor: Any = None,
+        include: Any = None,
         order: Any = None,
-        distinct: list[str] | None = None,
+        distinct: Any = None,
         *,
-        select: dict[str, Any] | None = None,
+        select: Any = None,
     ) -> Any:
         got = self.find_first(skip, where, cursor, include, order, distinct, select=select)
         if got is None:
@@ -697,34 +822,30 @@ class ModelActions:
 
     def find_many(
         self,
-        take: int | None = None,
-        skip: int | None = None,
-        where: dict[str, Any] | None = None,
-        cursor: dict[str, Any] | None = None,
-        include: dict[str, Any] | None = None,
+        take: Any = None,
+        skip: Any = None,
+        where: Any = None,
+        cursor: Any = None,
+        include: Any = None,
         order: Any = None,
-        distinct: list[str] | None = None,
+        distinct: Any = None,
         *,
-        select: dict[str, Any] | None = None,
+        select: Any = None,
     ) -> list[Any]:
-        rows = self._find(_given(take=take, skip=skip, where=where, cursor=cursor, include=include, order=order, distinct=distinct, select=select))
-        if self._factory is None:
-            return rows
-        return [self._factory(r) for r in rows]
+        return self._find(_given(take=take, skip=skip, where=where, cursor=cursor, include=include, order=order, distinct=distinct, select=select))
 
     def count(
         self,
-        select: dict[str, Any] | None = None,
-        take: int | None = None,
-        skip: int | None = None,
-        where: dict[str, Any] | None = None,
-        cursor: dict[str, Any] | None = None,
+        select: Any = None,
+        take: Any = None,
+        skip: Any = None,
+        where: Any = None,
+        cursor: Any = None,
     ) -> Any:
-        meta = self._client.meta
         args = _given(take=take, skip=skip, where=where, cursor=cursor)
         if select is not None:
             args["select"] = {k: bool(v) for k, v in select.items()}
-        plan, rows = self._read("count", args, lambda s: compile_count(meta, self._name, s))
+        plan, rows = self._read("count", args, compile_count)
         keys = plan.extra.get("keys")
         if keys is None:
             return int(rows[0][0])
@@ -732,22 +853,21 @@ class ModelActions:
 
     def group_by(
         self,
-        by: list[str],
+        by: Any,
         *,
-        where: dict[str, Any] | None = None,
-        take: int | None = None,
-        skip: int | None = None,
-        avg: dict[str, Any] | None = None,
-        sum: dict[str, Any] | None = None,  # noqa: A002
-        min: dict[str, Any] | None = None,  # noqa: A002
-        max: dict[str, Any] | None = None,  # noqa: A002
-        having: dict[str, Any] | None = None,
+        where: Any = None,
+        take: Any = None,
+        skip: Any = None,
+        avg: Any = None,
+        sum: Any = None,  # noqa: A002
+        min: Any = None,  # noqa: A002
+        max: Any = None,  # noqa: A002
+        having: Any = None,
         count: Any = None,
         order: Any = None,
-    ) -> list[dict[str, Any]]:
-        meta = self._client.meta
+    ) -> Any:
         args = _given(by=list(by), where=where, take=take, skip=skip, avg=avg, sum=sum, min=min, max=max, having=having, count=count, order=order)
-        plan, rows = self._read("group_by", args, lambda s: compile_group_by(meta, self._name, s))
+        plan, rows = self._read("group_by", args, compile_group_by)
         keys = plan.extra["keys"]
         decs = plan.extra["decs"]
         out = []
@@ -763,16 +883,31 @@ class ModelActions:
         return out
 
     # ------------------------------------------------------------ writes
-    def create(self, data: dict[str, Any], include: dict[str, Any] | None = None, *, select: dict[str, Any] | None = None) -> Any:
-        _, rels = split_data(self._m, data)
+    def create(self, data: Any, include: Any = None, *, select: Any = None) -> Any:
+        m = self._m
+        scalars, rels = split_data(m, data)
         if not rels:
-            row = self._create_row(self._client._executor, self._m, data, include, select)
-            return self._out(row)
+            fill_create_defaults(m, scalars)
+            check_required(m, scalars, set())
+            plan, rows = self._insert_rows(self._client._executor, m, scalars, include, select)
+            return self._one(plan, rows[0])
         with self._client._executor.atomic() as ex:
-            row = self._create_row(ex, self._m, data, include, select)
+            row = self._create_row(ex, m, data, include, select)
         return self._out(row)
 
-    def create_many(self, data: list[dict[str, Any]], *, skip_duplicates: bool | None = None) -> int:
+    def _one(self, plan: Plan, r: tuple[Any, ...]) -> Any:
+        """One result row of a write, straight into the output (model instance or dict)."""
+        rp = plan.rows
+        assert rp is not None
+        shape = self._shape
+        if shape is not None:
+            build = rp.builders.get(shape)
+            if build is None:
+                build = rp.builders[shape] = shape.row_builder(rp.keys, rp.decoders)
+            return build([r])[0]
+        return self._out(rp.row(r))
+
+    def create_many(self, data: Any, *, skip_duplicates: bool | None = None) -> int:
         if not data:
             return 0
         rows = []
@@ -787,12 +922,18 @@ class ModelActions:
         _, _, count = self._client._executor.fetch(plan.sql, bind(plan.specs, []), self._m)
         return count
 
-    def update(self, data: dict[str, Any], where: dict[str, Any], include: dict[str, Any] | None = None, *, select: dict[str, Any] | None = None) -> Any:
+    def update(self, data: Any, where: Any, include: Any = None, *, select: Any = None) -> Any:
         check_unique(self._m, where)
         try:
-            _, rels = split_data(self._m, data)
+            scalars, rels = split_data(self._m, data)
             if not rels:
-                row = self._update_row(self._client._executor, self._m, data, where, include, select)
+                self._touch(self._m, scalars)
+                plan, rows = self._update_rows(self._client._executor, self._m, scalars, where, include, select)
+                if not rows:
+                    if self._raise_not_found:
+                        raise self._not_found("Record to update not found.")
+                    return None
+                return self._one(plan, rows[0])
             else:
                 with self._client._executor.atomic() as ex:
                     row = self._update_row(ex, self._m, data, where, include, select)
@@ -804,7 +945,7 @@ class ModelActions:
             raise self._not_found("Record to update not found.")
         return self._out(row)
 
-    def update_many(self, data: dict[str, Any], where: dict[str, Any]) -> int:
+    def update_many(self, data: Any, where: Any) -> int:
         scalars, rels = split_data(self._m, data)
         if rels:
             raise DataError(f"update_many does not take relation fields ({', '.join(rels)})")
@@ -815,19 +956,20 @@ class ModelActions:
             return int(rows[0][0])
         return count
 
-    def upsert(self, where: dict[str, Any], data: dict[str, Any], include: dict[str, Any] | None = None, *, select: dict[str, Any] | None = None) -> Any:
+    def upsert(self, where: Any, data: Any, include: Any = None, *, select: Any = None) -> Any:
         check_unique(self._m, where)
         if not isinstance(data, dict) or "create" not in data or "update" not in data:
             raise DataError("upsert data needs both 'create' and 'update'")
         with self._client._executor.atomic() as ex:
             found = self._keys(ex, self._m, where, lock=True)
+            row: dict[str, Any] | None
             if found is None:
                 row = self._create_row(ex, self._m, data["create"], include, select)
             else:
                 row = self._update_row(ex, self._m, data["update"], where, include, select)
         return self._out(row)
 
-    def delete(self, where: dict[str, Any], include: dict[str, Any] | None = None, *, select: dict[str, Any] | None = None) -> Any:
+    def delete(self, where: Any, include: Any = None, *, select: Any = None) -> Any:
         check_unique(self._m, where)
         plan = compile_delete(self._client.meta, self._name, where, include, select)
         rows, _ = self._exec(self._client._executor, plan)
@@ -837,13 +979,15 @@ class ModelActions:
             return None
         return self._out(rows[0])
 
-    def delete_many(self, where: dict[str, Any] | None = None) -> int:
+    def delete_many(self, where: Any = None) -> int:
         plan = compile_delete(self._client.meta, self._name, where or {}, many=True)
         _, count = self._exec(self._client._executor, plan)
         return count
 
     def query_raw(self, query: str, *args: Any) -> list[Any]:
         rows = self._client.query_raw(query, *args)
+        if self._shape is not None:
+            return [self._shape.validate(r) for r in rows]
         return [self._out(r) for r in rows]
 
     def query_first(self, query: str, *args: Any) -> Any:
@@ -853,9 +997,9 @@ class ModelActions:
     # ------------------------------------------------------------ nested writes
     @staticmethod
     def _touch(m: ModelMeta, scalars: dict[str, Any]) -> None:
-        for f in m.scalar_fields:
-            if f.is_updated_at and f.name not in scalars:
-                scalars[f.name] = _now()
+        for name in m.updated_at:
+            if name not in scalars:
+                scalars[name] = _now()
 
     def _keys(self, ex: Executor, m: ModelMeta, where: Any, fields: list[str] | None = None, *, lock: bool = False) -> dict[str, Any] | None:
         names = fields or [f.name for f in m.scalar_fields]
@@ -875,7 +1019,7 @@ class ModelActions:
         meta = self._client.meta
         args = _given(where=self._pk_where(m, row), include=include, select=select)
         plan = compile_find(meta, m.name, args)
-        rows, _, _ = ex.fetch(plan.sql, bind(plan.specs, []), m)
+        rows, _, _ = ex.fetch(plan.sql, bind(plan.specs, []), m, binary=plan.binary)
         assert plan.rows is not None
         return plan.rows.row(rows[0])
 
@@ -901,15 +1045,91 @@ class ModelActions:
         fill_create_defaults(m, scalars)
         check_required(m, scalars, provided)
         if not after:
-            plan = compile_insert(meta, m.name, scalars, include, select)
-            rows, _ = self._exec(ex, plan)
-            return rows[0]
+            return self._insert(ex, m, scalars, include, select)
         plan = compile_insert(meta, m.name, scalars)
         rows, _ = self._exec(ex, plan)
         row = rows[0]
         for r, ops in after:
             self._nested(ex, m, row, r, ops, creating=True)
         return self._reselect(ex, m, row, include, select)
+
+    def _extra(self, include: Any, select: Any, start: int) -> tuple[Any, list[Any], Any]:
+        """Shape key, values and skeleton of the include/select arguments of a write."""
+        if not include and not select:
+            return None, [], {}
+        args = _given(include=include, select=select)
+        shape, values = shape_values(args)
+        return shape, values, args
+
+    def _insert(self, ex: Executor, m: ModelMeta, scalars: dict[str, Any], include: Any, select: Any) -> dict[str, Any]:
+        plan, rows = self._insert_rows(ex, m, scalars, include, select)
+        assert plan.rows is not None
+        return plan.rows.row(rows[0])
+
+    def _insert_rows(self, ex: Executor, m: ModelMeta, scalars: dict[str, Any], include: Any, select: Any) -> tuple[Plan, list[tuple[Any, ...]]]:
+        """INSERT one row; the statement is compiled once per shape (columns, include, select)."""
+        client = self._client
+        keys = tuple(scalars)
+        values = [scalars[k] for k in keys]
+        shape, extra, args = self._extra(include, select, len(keys))
+        key = ("insert", m.name, keys, shape)
+        plan = client._cache.get(key)
+        if plan is None:
+
+            def make() -> Plan:
+                skel = skeletonize(args, len(keys))[0] if args else {}
+                slots = {k: Slot(i) for i, k in enumerate(keys)}
+                return compile_insert(client.meta, m.name, slots, skel.get("include"), skel.get("select"))
+
+            plan = client._plan(key, make)
+        rows, _, _ = ex.fetch(plan.sql, bind(plan.specs, values + extra), m, binary=plan.binary)
+        return plan, rows
+
+    def _update(self, ex: Executor, m: ModelMeta, scalars: dict[str, Any], where: Any, include: Any, select: Any) -> dict[str, Any] | None:
+        plan, rows = self._update_rows(ex, m, scalars, where, include, select)
+        if not rows:
+            return None
+        assert plan.rows is not None
+        return plan.rows.row(rows[0])
+
+    def _update_rows(
+        self, ex: Executor, m: ModelMeta, scalars: dict[str, Any], where: Any, include: Any, select: Any
+    ) -> tuple[Plan, list[tuple[Any, ...]]]:
+        """UPDATE the row ``where`` names (scalar fields only); compiled once per shape."""
+        client = self._client
+        ops: list[tuple[str, str | None]] = []
+        values: list[Any] = []
+        for k, v in scalars.items():
+            f = m.field(k)
+            if f is None or f.kind == "relation":
+                raise DataError(f"Field '{k}' cannot be updated on model {m.name}")
+            if v is None and f.is_required and not f.is_list:
+                raise MissingRequiredValueError(f"A value is required but not set for the field: `{k}` of {m.name}", meta={"target": [k]})
+            if isinstance(v, dict) and f.type != "Json":
+                if len(v) != 1:
+                    raise DataError(f"Expected exactly one field to be present in the update of '{k}', got {list(v)}")
+                ((op, x),) = v.items()
+                ops.append((k, op))
+                values.append(x)
+            else:
+                ops.append((k, None))
+                values.append(v)
+        wshape, wvalues = shape_values(where)
+        shape, extra, args = self._extra(include, select, len(values) + len(wvalues))
+        key = ("update", m.name, tuple(ops), wshape, shape)
+        plan = client._cache.get(key)
+        if plan is None:
+            n = len(values)
+
+            def make() -> Plan:
+                sets = {k: (Slot(i) if op is None else {op: Slot(i)}) for i, (k, op) in enumerate(ops)}
+                wskel = skeletonize(where, n)[0]
+                skel = skeletonize(args, n + len(wvalues))[0] if args else {}
+                return compile_update(client.meta, m.name, sets, wskel, skel.get("include"), skel.get("select"))
+
+            plan = client._plan(key, make)
+        rows, _, _ = ex.fetch(plan.sql, bind(plan.specs, values + wvalues + extra), m, binary=plan.binary)
+        return plan, rows
 
     def _to_one_target(self, ex: Executor, r: RelationMeta, ops: Any) -> dict[str, Any]:
         """The row a to-one relation (FK on this side) should point to after create/connect."""
@@ -939,9 +1159,7 @@ class ModelActions:
         scalars, rels = split_data(m, data)
         self._touch(m, scalars)
         if not rels:
-            plan = compile_update(meta, m.name, scalars, where, include, select)
-            rows, _ = self._exec(ex, plan)
-            return rows[0] if rows else None
+            return self._update(ex, m, scalars, where, include, select)
         current = self._keys(ex, m, where, lock=True)
         if current is None:
             raise self._not_found("Record to update not found.")

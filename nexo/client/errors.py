@@ -144,7 +144,27 @@ class EngineConnectionError(EngineError):
     pass
 
 
+class EngineRequestError(EngineError):
+    pass
+
+
 class HTTPClientClosedError(PrismaError):
+    pass
+
+
+class GeneratorError(PrismaError):
+    """Kept for imports written for Prisma Client Python (nexo's generator raises its own errors)."""
+
+
+class UnsupportedListTypeError(GeneratorError):
+    pass
+
+
+class PrismaWarning(Warning):
+    pass
+
+
+class UnsupportedSubclassWarning(PrismaWarning):
     pass
 
 

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 from typing import Any
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 
 class Json:
@@ -62,3 +67,29 @@ class Base64:
 
     def __repr__(self) -> str:
         return f"Base64({self._raw!r})"
+
+    # pydantic v2: a model field typed Base64 takes a Base64, or base64 text as str or bytes, and
+    # serialises to base64 text in JSON mode.
+    @classmethod
+    def _validate(cls, value: Any) -> Base64:
+        if isinstance(value, Base64):
+            return value
+        if isinstance(value, (str, bytes)):
+            raw = value.encode() if isinstance(value, str) else value
+            try:
+                base64.b64decode(raw, validate=True)
+            except (binascii.Error, ValueError):
+                raise ValueError("expected base64 text") from None
+            return cls(raw)
+        raise ValueError(f"expected Base64, or base64 text as str or bytes, got {type(value).__name__}")
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls._validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(str, when_used="json"),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {"type": "string", "format": "byte"}

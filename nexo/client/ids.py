@@ -63,4 +63,24 @@ def new_nanoid(size: int = 21) -> str:
     return "".join(secrets.choice(_NANO) for _ in range(size))
 
 
-GENERATORS = {"uuid": new_uuid4, "uuid7": new_uuid7, "cuid": new_cuid, "cuid2": new_cuid2, "nanoid": new_nanoid}
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_ulid() -> str:
+    """A ULID: 48-bit Unix milliseconds and 80 random bits, 26 Crockford base32 characters."""
+    value = ((time.time_ns() // 1_000_000) << 80) | int.from_bytes(os.urandom(10), "big")
+    out = []
+    for _ in range(26):
+        value, r = divmod(value, 32)
+        out.append(_CROCKFORD[r])
+    return "".join(reversed(out))
+
+
+GENERATORS = {
+    "uuid": new_uuid4,
+    "uuid7": new_uuid7,
+    "cuid": new_cuid,
+    "cuid2": new_cuid2,
+    "nanoid": new_nanoid,
+    "ulid": new_ulid,
+}

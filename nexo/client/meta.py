@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SCALAR_TYPES = ("String", "Int", "BigInt", "Float", "Decimal", "Boolean", "DateTime", "Json", "Bytes")
-DEFAULT_KINDS = ("autoincrement", "dbgenerated", "now", "uuid", "uuid7", "cuid", "cuid2", "nanoid")
+DEFAULT_KINDS = ("autoincrement", "dbgenerated", "now", "uuid", "uuid7", "cuid", "cuid2", "nanoid", "ulid")
 
 
 @dataclass(frozen=True)
@@ -26,14 +26,17 @@ class FieldMeta:
     is_required: bool = True
     is_id: bool = False
     is_unique: bool = False
-    #: None | 'autoincrement' | 'dbgenerated' | 'now' | 'uuid' | 'uuid7' | 'cuid' | 'cuid2' | 'nanoid' | ('value', x)
+    #: None | 'autoincrement' | 'dbgenerated' | 'now' | 'uuid' | 'uuid7' | 'cuid' | 'cuid2' | 'nanoid' | 'ulid' | ('value', x)
     default: Any = None
     is_updated_at: bool = False
+    #: arguments of a client-side default function: ``nanoid(10)`` -> (10,)
+    default_args: tuple[Any, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
         if isinstance(self.default, tuple):
             d["default"] = list(self.default)
+        d["default_args"] = list(self.default_args)
         return d
 
     @classmethod
@@ -41,6 +44,7 @@ class FieldMeta:
         d = dict(d)
         if isinstance(d.get("default"), list):
             d["default"] = tuple(d["default"])
+        d["default_args"] = tuple(d.get("default_args", ()))
         return cls(**d)
 
 
@@ -122,10 +126,35 @@ class ModelMeta:
     #: constraint / index name -> the fields it covers (for naming the failing field in errors)
     constraints: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
+    # derived in __post_init__ (not part of the metadata's data)
+    client_defaults: tuple[tuple[str, str, tuple[Any, ...]], ...] = field(init=False, repr=False, compare=False)
+    updated_at: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    required_on_create: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    not_null: frozenset[str] = field(init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_name", {f.name: f for f in self.fields})
         object.__setattr__(self, "_by_db", {f.db_name: f for f in self.fields if f.kind != "relation"})
         object.__setattr__(self, "_rels", {r.field: r for r in self.relations})
+        scalars = [f for f in self.fields if f.kind != "relation"]
+        #: fields a create fills in on the client (uuid(), cuid(), nanoid(), now(), @updatedAt)
+        object.__setattr__(
+            self,
+            "client_defaults",
+            tuple(
+                (f.name, f.default if isinstance(f.default, str) else "now", f.default_args)
+                for f in scalars
+                if (isinstance(f.default, str) and f.default not in ("autoincrement", "dbgenerated")) or f.is_updated_at
+            ),
+        )
+        object.__setattr__(self, "updated_at", tuple(f.name for f in scalars if f.is_updated_at))
+        #: fields a create must be given (required, no default of any kind, not a list)
+        object.__setattr__(
+            self,
+            "required_on_create",
+            tuple(f.name for f in scalars if f.is_required and not f.is_list and f.default is None and not f.is_updated_at),
+        )
+        object.__setattr__(self, "not_null", frozenset(f.name for f in scalars if f.is_required and not f.is_list))
 
     def field(self, name: str) -> FieldMeta | None:
         return self._by_name.get(name)  # type: ignore[attr-defined, no-any-return]
@@ -168,11 +197,20 @@ class ModelMeta:
 
 @dataclass(frozen=True)
 class SchemaMeta:
-    """Everything the runtime knows about a schema."""
+    """Everything the runtime knows about a schema.
+
+    ``datasource_env`` / ``datasource_url``: where the connection URL comes from when the client is
+    not given one (``url = env("DATABASE_URL")`` or a literal URL in the schema). ``base64_bytes``:
+    decode ``Bytes`` values as :class:`~nexo.client.fields.Base64` (generated clients) instead of
+    ``bytes``.
+    """
 
     models: dict[str, ModelMeta]
     enums: dict[str, EnumMeta] = field(default_factory=dict)
     tenant_setting: str = "app.current_account_id"
+    datasource_env: str | None = None
+    datasource_url: str | None = None
+    base64_bytes: bool = False
 
     def model(self, name: str) -> ModelMeta:
         try:
@@ -187,6 +225,9 @@ class SchemaMeta:
             "models": {k: m.to_dict() for k, m in self.models.items()},
             "enums": {k: e.to_dict() for k, e in self.enums.items()},
             "tenant_setting": self.tenant_setting,
+            "datasource_env": self.datasource_env,
+            "datasource_url": self.datasource_url,
+            "base64_bytes": self.base64_bytes,
         }
 
     @classmethod
@@ -195,4 +236,7 @@ class SchemaMeta:
             models={k: ModelMeta.from_dict(m) for k, m in d["models"].items()},
             enums={k: EnumMeta.from_dict(e) for k, e in d.get("enums", {}).items()},
             tenant_setting=d.get("tenant_setting", "app.current_account_id"),
+            datasource_env=d.get("datasource_env"),
+            datasource_url=d.get("datasource_url"),
+            base64_bytes=bool(d.get("base64_bytes", False)),
         )

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
-from nexo.client.engine import Client
 from nexo.client.errors import DataError, FieldNotFoundError, RecordNotFoundError, UnknownRelationalFieldError
 from nexo.client.fields import Base64, Json
 
 
 @pytest.fixture
-async def seeded(db: Client) -> Client:
-    u = db.model("User")
-    cat = db.model("Category")
+async def seeded(db: Any) -> Any:
+    u = db.user
+    cat = db.category
     for name in ("python", "rust", "go"):
         await cat.create({"name": name})
     await u.create(
@@ -39,34 +39,38 @@ async def seeded(db: Client) -> Client:
     return db
 
 
-async def emails(db: Client, **kw: object) -> list[str]:
-    return [r["email"] for r in await db.model("User").find_many(order={"email": "asc"}, **kw)]  # type: ignore[arg-type]
+async def emails(db: Any, **kw: object) -> list[str]:
+    return [r.email for r in await db.user.find_many(order={"email": "asc"}, **kw)]  # type: ignore[arg-type]
 
 
-async def test_scalar_types_round_trip(seeded: Client) -> None:
-    ann = await seeded.model("User").find_unique({"email": "ann@x.io"})
+async def test_scalar_types_round_trip(seeded: Any) -> None:
+    ann = await seeded.user.find_unique({"email": "ann@x.io"})
     assert ann is not None
-    assert ann["big"] == 2**40 and isinstance(ann["big"], int)
-    assert ann["balance"] == Decimal("10.25")
-    assert ann["score"] == 1.5
-    assert ann["meta"] == {"city": "Oslo", "n": 3, "arr": [1, 2]}
-    assert ann["avatar"] == b"\x00\x01ann"
-    assert ann["birthday"] == datetime(1990, 5, 17, tzinfo=UTC)
-    assert ann["createdAt"].tzinfo is not None and ann["createdAt"].utcoffset().total_seconds() == 0
-    assert ann["role"] == "ADMIN" and ann["roles"] == ["ADMIN", "EDITOR"]
-    cy = await seeded.model("User").find_unique({"email": "cy@x.io"})
-    assert cy is not None and cy["tags"] == [] and cy["meta"] is None
+    assert ann.big == 2**40 and isinstance(ann.big, int)
+    assert ann.balance == Decimal("10.25")
+    assert ann.score == 1.5
+    assert ann.meta == {"city": "Oslo", "n": 3, "arr": [1, 2]}
+    assert isinstance(ann.avatar, Base64) and ann.avatar.decode() == b"\x00\x01ann"
+    assert ann.birthday == datetime(1990, 5, 17, tzinfo=UTC)
+    assert ann.createdAt.tzinfo is not None and ann.createdAt.utcoffset().total_seconds() == 0
+    assert ann.role == "ADMIN" and ann.roles == ["ADMIN", "EDITOR"]
+    cy = await seeded.user.find_unique({"email": "cy@x.io"})
+    assert cy is not None and cy.tags == [] and cy.meta is None
     # the same values decoded from JSON (through an include)
-    post = await seeded.model("Post").find_first(where={"title": "Hello Prisma"}, include={"author": True})
+    post = await seeded.post.find_first(where={"title": "Hello Prisma"}, include={"author": True})
     assert post is not None
-    author = post["author"]
-    assert author["big"] == 2**40 and author["balance"] == Decimal("10.25") and author["avatar"] == b"\x00\x01ann"
-    assert author["birthday"] == datetime(1990, 5, 17, tzinfo=UTC) and author["createdAt"] == ann["createdAt"]
-    assert author["roles"] == ["ADMIN", "EDITOR"] and author["meta"] == ann["meta"]
-    assert isinstance(post["createdAt"], datetime) and post["createdAt"].tzinfo is not None
+    author = post.author
+    assert author.big == 2**40 and author.balance == Decimal("10.25") and author.avatar == ann.avatar
+    assert author.birthday == datetime(1990, 5, 17, tzinfo=UTC) and author.createdAt == ann.createdAt
+    assert author.roles == ["ADMIN", "EDITOR"] and author.meta == ann.meta
+    assert isinstance(post.createdAt, datetime) and post.createdAt.tzinfo is not None
+    # models are the generated pydantic classes and serialise the Prisma Client Python way
+    assert type(ann).__name__ == "User" and type(author) is type(ann)
+    dumped = ann.model_dump(mode="json")
+    assert dumped["avatar"] == "AAFhbm4=" and dumped["balance"] == "10.25" and dumped["posts"] is None
 
 
-async def test_string_filters(seeded: Client) -> None:
+async def test_string_filters(seeded: Any) -> None:
     assert await emails(seeded, where={"name": "Ann"}) == ["ann@x.io"]
     assert await emails(seeded, where={"name": {"equals": "ann"}}) == []
     assert await emails(seeded, where={"name": {"equals": "ann", "mode": "insensitive"}}) == ["ann@x.io"]
@@ -81,22 +85,22 @@ async def test_string_filters(seeded: Client) -> None:
     assert await emails(seeded, where={"name": {"not": {"contains": "n"}}}) == ["bob@x.io"]
     assert await emails(seeded, where={"name": {"in": ["ANN"], "mode": "insensitive"}}) == ["ann@x.io"]
     # LIKE wildcards in values are literal
-    assert await seeded.model("Profile").count(where={"bio": {"contains": "100%"}}) == 1
-    assert await seeded.model("Profile").count(where={"bio": {"contains": "0_"}}) == 0
-    assert await seeded.model("Profile").count(where={"bio": {"endswith": "n_"}}) == 1
+    assert await seeded.profile.count(where={"bio": {"contains": "100%"}}) == 1
+    assert await seeded.profile.count(where={"bio": {"contains": "0_"}}) == 0
+    assert await seeded.profile.count(where={"bio": {"endswith": "n_"}}) == 1
 
 
-async def test_none_semantics(seeded: Client) -> None:
+async def test_none_semantics(seeded: Any) -> None:
     assert await emails(seeded, where={"name": None}) == ["cy@x.io"]
     assert await emails(seeded, where={"name": {"equals": None}}) == ["cy@x.io"]
     assert await emails(seeded, where={"name": {"not": None}}) == ["ann@x.io", "bob@x.io"]
     assert await emails(seeded, where={"NOT": [{"name": None}]}) == ["ann@x.io", "bob@x.io"]
     assert await emails(seeded, where={"avatar": None}) == ["bob@x.io", "cy@x.io"]
     # top-level None arguments mean "not given"
-    assert len(await seeded.model("User").find_many(take=None, where=None, order=None)) == 3
+    assert len(await seeded.user.find_many(take=None, where=None, order=None)) == 3
 
 
-async def test_number_bool_date_decimal_bytes_filters(seeded: Client) -> None:
+async def test_number_bool_date_decimal_bytes_filters(seeded: Any) -> None:
     assert await emails(seeded, where={"score": {"gt": 1, "lt": 2}}) == ["ann@x.io"]
     assert await emails(seeded, where={"big": {"gte": 2**40}}) == ["ann@x.io"]
     assert await emails(seeded, where={"balance": {"gt": Decimal("50")}}) == ["bob@x.io"]
@@ -113,7 +117,7 @@ async def test_number_bool_date_decimal_bytes_filters(seeded: Client) -> None:
     assert await emails(seeded, where={"birthday": date(1990, 5, 17)}) == ["ann@x.io"]
 
 
-async def test_list_filters(seeded: Client) -> None:
+async def test_list_filters(seeded: Any) -> None:
     assert await emails(seeded, where={"tags": {"has": "a"}}) == ["ann@x.io"]
     assert await emails(seeded, where={"tags": {"has_some": ["b", "z"]}}) == ["ann@x.io"]
     assert await emails(seeded, where={"tags": {"has_every": ["a", "b"]}}) == ["ann@x.io"]
@@ -125,7 +129,7 @@ async def test_list_filters(seeded: Client) -> None:
     assert await emails(seeded, where={"roles": {"has": "EDITOR"}}) == ["ann@x.io"]
 
 
-async def test_json_filters(seeded: Client) -> None:
+async def test_json_filters(seeded: Any) -> None:
     assert await emails(seeded, where={"meta": {"equals": Json({"city": "Rome", "n": 7})}}) == ["bob@x.io"]
     assert await emails(seeded, where={"meta": {"path": ["city"], "equals": Json("Oslo")}}) == ["ann@x.io"]
     assert await emails(seeded, where={"meta": {"path": ["city"], "string_contains": "om"}}) == ["bob@x.io"]
@@ -137,7 +141,7 @@ async def test_json_filters(seeded: Client) -> None:
     assert await emails(seeded, where={"meta": {"not": Json({"city": "Rome", "n": 7})}}) == ["ann@x.io", "cy@x.io"]
 
 
-async def test_combinators(seeded: Client) -> None:
+async def test_combinators(seeded: Any) -> None:
     assert await emails(seeded, where={"OR": [{"name": "Ann"}, {"name": "bob"}]}) == ["ann@x.io", "bob@x.io"]
     assert await emails(seeded, where={"AND": [{"active": True}, {"score": {"gt": 2}}]}) == ["bob@x.io"]
     assert await emails(seeded, where={"NOT": [{"active": True}]}) == ["cy@x.io"]
@@ -147,8 +151,8 @@ async def test_combinators(seeded: Client) -> None:
     assert len(await emails(seeded, where={"NOT": []})) == 3
 
 
-async def test_relation_filters(seeded: Client) -> None:
-    post = seeded.model("Post")
+async def test_relation_filters(seeded: Any) -> None:
+    post = seeded.post
     assert await emails(seeded, where={"posts": {"some": {"published": True}}}) == ["ann@x.io", "bob@x.io"]
     assert await emails(seeded, where={"posts": {"every": {"published": True}}}) == ["bob@x.io", "cy@x.io"]
     assert await emails(seeded, where={"posts": {"none": {}}}) == ["cy@x.io"]
@@ -156,18 +160,18 @@ async def test_relation_filters(seeded: Client) -> None:
     assert await emails(seeded, where={"profile": {"is_not": {"bio": {"contains": "cotton"}}}}) == ["bob@x.io", "cy@x.io"]
     assert await emails(seeded, where={"profile": {"is": None}}) == ["bob@x.io", "cy@x.io"]
     assert await emails(seeded, where={"profile": {"is_not": None}}) == ["ann@x.io"]
-    titles = [p["title"] for p in await post.find_many(where={"author": {"is": {"name": "Ann"}}}, order={"title": "asc"})]
+    titles = [p.title for p in await post.find_many(where={"author": {"is": {"name": "Ann"}}}, order={"title": "asc"})]
     assert titles == ["Hello Prisma", "second"]
-    assert [p["title"] for p in await post.find_many(where={"author": {"name": "bob"}})] == ["bob post"]
+    assert [p.title for p in await post.find_many(where={"author": {"name": "bob"}})] == ["bob post"]
     # depth 3 relation filter, through an implicit m:n
     assert await emails(seeded, where={"posts": {"some": {"categories": {"some": {"name": "rust"}}}}}) == ["ann@x.io"]
-    cats = await seeded.model("Category").find_many(where={"posts": {"some": {"author": {"is": {"email": "ann@x.io"}}}}}, order={"name": "asc"})
-    assert [c["name"] for c in cats] == ["go", "python", "rust"]
-    assert await seeded.model("Category").count(where={"posts": {"none": {}}}) == 0
+    cats = await seeded.category.find_many(where={"posts": {"some": {"author": {"is": {"email": "ann@x.io"}}}}}, order={"name": "asc"})
+    assert [c.name for c in cats] == ["go", "python", "rust"]
+    assert await seeded.category.count(where={"posts": {"none": {}}}) == 0
 
 
-async def test_include_depth_three_with_args(seeded: Client) -> None:
-    users = await seeded.model("User").find_many(
+async def test_include_depth_three_with_args(seeded: Any) -> None:
+    users = await seeded.user.find_many(
         where={"email": {"in": ["ann@x.io", "cy@x.io"]}},
         order={"email": "asc"},
         include={
@@ -183,50 +187,52 @@ async def test_include_depth_three_with_args(seeded: Client) -> None:
         },
     )
     ann, cy = users
-    assert cy["posts"] == [] and cy["profile"] is None
-    assert ann["profile"]["bio"] == "likes 100% cotton_"
-    assert [p["title"] for p in ann["posts"]] == ["Hello Prisma", "second"]
-    hello = ann["posts"][0]
-    assert [c["name"] for c in hello["categories"]] == ["go", "python"]
-    assert [c["body"] for c in hello["comments"]] == ["c1"]
-    assert hello["categories"][0]["posts"][0]["author"]["email"] == "ann@x.io"
-    assert "posts" not in hello["categories"][0]["posts"][0]["author"]
-    # relations not included are absent; False skips
-    u = await seeded.model("User").find_first(where={"email": "ann@x.io"}, include={"posts": False})
-    assert u is not None and "posts" not in u and "profile" not in u
+    assert cy.posts == [] and cy.profile is None
+    assert ann.profile.bio == "likes 100% cotton_"
+    assert [p.title for p in ann.posts] == ["Hello Prisma", "second"]
+    hello = ann.posts[0]
+    assert [c.name for c in hello.categories] == ["go", "python"]
+    assert [c.body for c in hello.comments] == ["c1"]
+    assert hello.categories[0].posts[0].author.email == "ann@x.io"
+    assert hello.categories[0].posts[0].author.posts is None
+    assert type(hello.categories[0].posts[0].author).__name__ == "User"
+    # relations not included are None; False skips
+    u = await seeded.user.find_first(where={"email": "ann@x.io"}, include={"posts": False})
+    assert u is not None and u.posts is None and u.profile is None
+    assert "posts" not in u.model_fields_set
 
 
-async def test_include_pagination_and_distinct(seeded: Client) -> None:
-    p = await seeded.model("Post").find_unique({"id": (await seeded.model("Post").find_first(where={"title": "Hello Prisma"}))["id"]},  # type: ignore[index]
-                                               include={"comments": {"take": -1, "order_by": {"likes": "desc"}}})
-    assert [c["body"] for c in p["comments"]] == ["c2"]  # type: ignore[index]
-    u = await seeded.model("User").find_unique({"email": "ann@x.io"}, include={"posts": {"skip": 1, "order_by": {"title": "asc"}}})
-    assert [x["title"] for x in u["posts"]] == ["second"]  # type: ignore[index]
-    u = await seeded.model("User").find_unique({"email": "ann@x.io"}, include={"posts": {"distinct": ["published"], "order_by": {"views": "asc"}}})
-    assert sorted(x["title"] for x in u["posts"]) == ["Hello Prisma", "second"]  # type: ignore[index]
+async def test_include_pagination_and_distinct(seeded: Any) -> None:
+    p = await seeded.post.find_unique({"id": (await seeded.post.find_first(where={"title": "Hello Prisma"})).id},
+                                      include={"comments": {"take": -1, "order_by": {"likes": "desc"}}})
+    assert [c.body for c in p.comments] == ["c2"]
+    u = await seeded.user.find_unique({"email": "ann@x.io"}, include={"posts": {"skip": 1, "order_by": {"title": "asc"}}})
+    assert [x.title for x in u.posts] == ["second"]
+    u = await seeded.user.find_unique({"email": "ann@x.io"}, include={"posts": {"distinct": ["published"], "order_by": {"views": "asc"}}})
+    assert sorted(x.title for x in u.posts) == ["Hello Prisma", "second"]
 
 
-async def test_order_forms(seeded: Client) -> None:
-    post = seeded.model("Post")
-    assert [p["title"] for p in await post.find_many(order={"views": "desc"})] == ["bob post", "Hello Prisma", "second"]
-    assert [p["title"] for p in await post.find_many(order=[{"published": "desc"}, {"views": "asc"}])] == ["Hello Prisma", "bob post", "second"]
+async def test_order_forms(seeded: Any) -> None:
+    post = seeded.post
+    assert [p.title for p in await post.find_many(order={"views": "desc"})] == ["bob post", "Hello Prisma", "second"]
+    assert [p.title for p in await post.find_many(order=[{"published": "desc"}, {"views": "asc"}])] == ["Hello Prisma", "bob post", "second"]
     # by a to-one relation field, and by a to-many relation count
-    assert [p["title"] for p in await post.find_many(order=[{"author": {"email": "desc"}}, {"title": "asc"}])] == ["bob post", "Hello Prisma", "second"]
-    users = await seeded.model("User").find_many(order=[{"posts": {"_count": "desc"}}, {"email": "asc"}])
-    assert [u["email"] for u in users] == ["ann@x.io", "bob@x.io", "cy@x.io"]
-    nulls = await seeded.model("User").find_many(order={"name": {"sort": "asc", "nulls": "first"}})
-    assert nulls[0]["email"] == "cy@x.io"
+    assert [p.title for p in await post.find_many(order=[{"author": {"email": "desc"}}, {"title": "asc"}])] == ["bob post", "Hello Prisma", "second"]
+    users = await seeded.user.find_many(order=[{"posts": {"_count": "desc"}}, {"email": "asc"}])
+    assert [u.email for u in users] == ["ann@x.io", "bob@x.io", "cy@x.io"]
+    nulls = await seeded.user.find_many(order={"name": {"sort": "asc", "nulls": "first"}})
+    assert nulls[0].email == "cy@x.io"
     with pytest.raises(DataError, match="exactly one field"):
         await post.find_many(order={"views": "desc", "title": "asc"})
     with pytest.raises(FieldNotFoundError):
         await post.find_many(order={"desc": None})
 
 
-async def test_pagination_cursor_distinct(db: Client) -> None:
-    c = db.model("Comment")
-    p = await db.model("Post").create({"title": "p", "comments": {"create": [{"id": f"c{i}", "body": f"b{i % 3}", "likes": i} for i in range(10)]}})
-    assert p["id"]
-    ids = lambda rows: [r["id"] for r in rows]  # noqa: E731
+async def test_pagination_cursor_distinct(db: Any) -> None:
+    c = db.comment
+    p = await db.post.create({"title": "p", "comments": {"create": [{"id": f"c{i}", "body": f"b{i % 3}", "likes": i} for i in range(10)]}})
+    assert p.id
+    ids = lambda rows: [r.id for r in rows]  # noqa: E731
     assert ids(await c.find_many(take=3, order={"likes": "asc"})) == ["c0", "c1", "c2"]
     assert ids(await c.find_many(take=3, skip=2, order={"likes": "asc"})) == ["c2", "c3", "c4"]
     # implicit primary-key order with take
@@ -238,22 +244,22 @@ async def test_pagination_cursor_distinct(db: Client) -> None:
     assert ids(await c.find_many(cursor={"id": "missing"}, take=2)) == []
     assert ids(await c.find_many(take=-3, order={"likes": "asc"})) == ["c7", "c8", "c9"]
     d = await c.find_many(distinct=["body"], order={"likes": "desc"})
-    assert [(r["body"], r["likes"]) for r in d] == [("b0", 9), ("b2", 8), ("b1", 7)]
+    assert [(r.body, r.likes) for r in d] == [("b0", 9), ("b2", 8), ("b1", 7)]
     first = await c.find_first(where={"likes": {"gt": 4}}, order={"likes": "asc"}, skip=1)
-    assert first is not None and first["id"] == "c6"
+    assert first is not None and first.id == "c6"
     assert await c.count(take=4) == 4
     assert await c.count(skip=8) == 2
     assert await c.count(cursor={"id": "c7"}) == 3
 
 
-async def test_find_unique_and_raise_variants(seeded: Client) -> None:
-    u = seeded.model("User")
+async def test_find_unique_and_raise_variants(seeded: Any) -> None:
+    u = seeded.user
     assert await u.find_unique({"email": "nobody@x.io"}) is None
     with pytest.raises(RecordNotFoundError):
         await u.find_unique_or_raise({"email": "nobody@x.io"})
     with pytest.raises(RecordNotFoundError):
         await u.find_first_or_raise(where={"name": "nobody"})
-    assert (await u.find_first_or_raise(where={"name": "bob"}))["email"] == "bob@x.io"
+    assert (await u.find_first_or_raise(where={"name": "bob"})).email == "bob@x.io"
     with pytest.raises(DataError, match="unique key"):
         await u.find_unique({"name": "Ann"})
     with pytest.raises(FieldNotFoundError):
@@ -262,33 +268,35 @@ async def test_find_unique_and_raise_variants(seeded: Client) -> None:
         await u.find_many(include={"nope": True})
     with pytest.raises(TypeError):
         await u.find_many(include={"posts": 1})
-    m = seeded.model("Membership")
+    m = seeded.membership
     await m.create({"orgId": 1, "userEmail": "a@x.io", "level": 2})
     got = await m.find_unique({"orgId_userEmail": {"orgId": 1, "userEmail": "a@x.io"}})
-    assert got is not None and got["level"] == 2
+    assert got is not None and got.level == 2
     got = await m.find_unique({"email_level": {"userEmail": "a@x.io", "level": 2}})
-    assert got is not None and got["orgId"] == 1
+    assert got is not None and got.orgId == 1
 
 
-async def test_select_and_count_relation(seeded: Client) -> None:
-    u = await seeded.model("User").find_unique({"email": "ann@x.io"}, select={"email": True, "posts": {"select": {"title": True}}})
-    assert u is not None and set(u) == {"email", "posts"}
-    assert sorted(p["title"] for p in u["posts"]) == ["Hello Prisma", "second"]
-    assert set(u["posts"][0]) == {"title"}
-    c = await seeded.model("User").find_unique({"email": "ann@x.io"}, include={"_count": {"select": {"posts": True}}})
-    assert c is not None and c["_count"] == {"posts": 2}
+async def test_select_and_count_relation(seeded: Any) -> None:
+    u = await seeded.user.find_unique({"email": "ann@x.io"}, select={"email": True, "posts": {"select": {"title": True}}})
+    assert u is not None and u.model_fields_set == {"email", "posts"} and u.id is None
+    assert u.model_dump(exclude_unset=True) == {"email": "ann@x.io", "posts": [{"title": "Hello Prisma"}, {"title": "second"}]} or \
+        u.model_dump(exclude_unset=True) == {"email": "ann@x.io", "posts": [{"title": "second"}, {"title": "Hello Prisma"}]}
+    assert sorted(p.title for p in u.posts) == ["Hello Prisma", "second"]
+    assert u.posts[0].model_fields_set == {"title"}
+    c = await seeded.user.find_unique({"email": "ann@x.io"}, include={"_count": {"select": {"posts": True}}})
+    assert c is not None and c._count == {"posts": 2}
 
 
-async def test_count_select(seeded: Client) -> None:
-    u = seeded.model("User")
+async def test_count_select(seeded: Any) -> None:
+    u = seeded.user
     assert await u.count() == 3
     assert await u.count(where={"active": True}) == 2
     assert await u.count(select={"_all": True, "name": True}) == {"_all": 3, "name": 2}
     assert await u.count(select={}) == {"_all": 3}
 
 
-async def test_group_by(db: Client) -> None:
-    u = db.model("User")
+async def test_group_by(db: Any) -> None:
+    u = db.user
     await u.create_many([
         {"email": f"u{i}@x.io", "name": ["oslo", "rome", "oslo", "paris"][i], "score": float(i), "balance": Decimal(i), "big": i}
         for i in range(4)
@@ -309,8 +317,8 @@ async def test_group_by(db: Client) -> None:
     assert await u.group_by(["active"], where={"score": {"gt": 10}}) == []
 
 
-async def test_compiled_sql_is_cached_per_shape(seeded: Client) -> None:
-    u = seeded.model("User")
+async def test_compiled_sql_is_cached_per_shape(seeded: Any) -> None:
+    u = seeded.user
     seeded._cache.clear()
     await u.find_many(where={"email": "ann@x.io"}, take=1)
     await u.find_many(where={"email": "bob@x.io"}, take=2)
@@ -320,4 +328,4 @@ async def test_compiled_sql_is_cached_per_shape(seeded: Client) -> None:
     await u.find_many(where={"email": None}, take=2)
     assert len(seeded._cache) == 2
     got = await u.find_many(where={"email": "bob@x.io"}, take=5)
-    assert [r["email"] for r in got] == ["bob@x.io"]
+    assert [r.email for r in got] == ["bob@x.io"]

@@ -1,58 +1,51 @@
-"""Tenant sessions through the client, as a non-owner application role under RLS (CRM schema)."""
+"""Tenant sessions through the generated CRM client, as the application role ``nexo_app`` under the
+repo's own row-level security (migrations and SQL layer applied with ``nexo.orchestrate.migrate``)."""
 
 from __future__ import annotations
 
 import asyncio
-import uuid
+import logging
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import psycopg
 import pytest
-from psycopg import sql
 
-from nexo.client.engine import Client
+from nexo import orchestrate
 from nexo.client.errors import DataError, PrismaError, TransactionError, UniqueViolationError
+from nexo.config import load_config
 from nexo.db.urls import with_user
 
-from .metas import CRM
+from .conftest import with_limit
 
-TENANT_TABLES = ("users", "roles", "user_roles", "clients", "suppliers", "employees", "professionals")
-POLICY = "(SELECT NULLIF(current_setting('app.current_account_id', true), '')::uuid)"
 A = "00000000-0000-0000-0000-00000000000a"
 B = "00000000-0000-0000-0000-00000000000b"
+APP_PASSWORD = "app-pw-client-tests"
 
 
 @pytest.fixture
-def app_url(crm_url: str) -> Iterator[str]:
-    """The CRM database with RLS on every tenant table, and a URL for a fresh application role."""
-    role = f"nexo_app_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(crm_url, autocommit=True) as c:
-        c.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD 'app-pw'").format(sql.Identifier(role)))
-        c.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(sql.Identifier(role)))
-        c.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}").format(sql.Identifier(role)))
-        for t in TENANT_TABLES:
-            c.execute(f'ALTER TABLE "{t}" ENABLE ROW LEVEL SECURITY')
-            c.execute(f'ALTER TABLE "{t}" FORCE ROW LEVEL SECURITY')
-            c.execute(f'CREATE POLICY tenant_isolation ON "{t}" USING (account_id = {POLICY}) WITH CHECK (account_id = {POLICY})')
-        c.execute('ALTER TABLE "accounts" ENABLE ROW LEVEL SECURITY')
-        c.execute('ALTER TABLE "accounts" FORCE ROW LEVEL SECURITY')
-        c.execute(f'CREATE POLICY tenant_isolation ON "accounts" USING (id = {POLICY})')
+def app_url(project: Path, fresh_db: str) -> str:
+    """The repo's migrations and SQL layer on a fresh database; a URL for the ``nexo_app`` role."""
+    result = orchestrate.migrate(load_config(project, database_url=fresh_db))
+    assert result.sql is not None and result.sql_applied, "the SQL layer (RLS) must be applied"
+    with psycopg.connect(fresh_db, autocommit=True) as c:
+        c.execute(f"ALTER ROLE nexo_app LOGIN PASSWORD '{APP_PASSWORD}'")
+        # seed as the superuser (RLS does not apply to it)
         for acc, slug in ((A, "a"), (B, "b")):
             c.execute("INSERT INTO accounts (id, name, slug) VALUES (%s, %s, %s)", (acc, slug.upper(), slug))
             for i in range(3):
                 c.execute("INSERT INTO clients (account_id, name, email) VALUES (%s, %s, %s)", (acc, f"{slug}-client-{i}", f"{i}@{slug}.io"))
             c.execute("INSERT INTO users (account_id, email, status) VALUES (%s, %s, 'invited')", (acc, f"boss@{slug}.io"))
-    try:
-        yield with_user(crm_url, role, "app-pw")
-    finally:
-        with psycopg.connect(crm_url, autocommit=True) as c:
-            c.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
-            c.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+        role = c.execute("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = 'nexo_app'").fetchone()
+        assert role == (False, False)
+    return with_user(fresh_db, "nexo_app", APP_PASSWORD)
 
 
 @pytest.fixture
-async def app(app_url: str) -> AsyncIterator[Client]:
-    client = Client(CRM, app_url, max_size=6)
+async def app(app_url: str, generated: SimpleNamespace) -> AsyncIterator[Any]:
+    client = generated.crm.Prisma(datasource={"url": with_limit(app_url, 6)}, use_dotenv=False)
     await client.connect()
     try:
         yield client
@@ -60,87 +53,161 @@ async def app(app_url: str) -> AsyncIterator[Client]:
         await client.disconnect()
 
 
-async def test_outside_a_session_no_tenant_rows(app: Client) -> None:
-    assert await app.model("Client").count() == 0
-    assert await app.model("Account").find_many() == []
+@pytest.fixture
+def sync_app(app_url: str, generated: SimpleNamespace) -> Iterator[Any]:
+    client = generated.crm_sync.Prisma(datasource={"url": with_limit(app_url, 2)}, use_dotenv=False)
+    client.connect()
+    try:
+        yield client
+    finally:
+        client.disconnect()
 
 
-async def test_inside_tenant_only_own_rows(app: Client) -> None:
+async def test_connected_as_the_application_role(app: Any) -> None:
+    who = await app.query_first("SELECT current_user AS u, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS s")
+    assert who == {"u": "nexo_app", "s": False}
+
+
+async def test_outside_a_session_no_tenant_rows(app: Any) -> None:
+    assert await app.client.count() == 0
+    assert await app.account.find_many() == []
+    assert await app.user.find_first() is None
+
+
+async def test_first_statement_sets_the_tenant(app_url: str, generated: SimpleNamespace, caplog: pytest.LogCaptureFixture) -> None:
+    client = generated.crm.Prisma(datasource={"url": app_url}, use_dotenv=False, log_queries=True)
+    await client.connect()
+    try:
+        with caplog.at_level(logging.INFO, logger="prisma"):
+            async with client.tenant(A) as t:
+                await t.client.count()
+        statements = [r.getMessage() for r in caplog.records if r.name == "prisma"]
+        assert statements[0].startswith("BEGIN")
+        assert statements[1].startswith("SELECT set_config(%s, %s, true)") and "'app.current_account_id'" in statements[1]
+        assert A in statements[1]
+    finally:
+        await client.disconnect()
+
+
+async def test_inside_tenant_only_own_rows(app: Any) -> None:
     async with app.tenant(A) as t:
-        first = await t.query_first("SELECT current_setting('app.current_account_id') AS s")
-        assert first == {"s": A}
-        clients = await t.model("Client").find_many(order={"name": "asc"})
-        assert [c["name"] for c in clients] == ["a-client-0", "a-client-1", "a-client-2"]
-        assert {c["accountId"] for c in clients} == {A}
-        acc = await t.model("Account").find_many(include={"clients": True, "users": True})
-        assert len(acc) == 1 and acc[0]["slug"] == "a" and len(acc[0]["clients"]) == 3
-        assert acc[0]["users"][0]["status"] == "INVITED"
+        assert await t.query_first("SELECT current_setting('app.current_account_id') AS s") == {"s": A}
+        clients = await t.client.find_many(order={"name": "asc"})
+        assert [c.name for c in clients] == ["a-client-0", "a-client-1", "a-client-2"]
+        assert {c.accountId for c in clients} == {A}
+        acc = await t.account.find_many(include={"clients": True, "users": True})
+        assert len(acc) == 1 and acc[0].slug == "a" and len(acc[0].clients) == 3
+        assert acc[0].users[0].status == "INVITED"
+        assert await t.client.group_by(["accountId"], count=True) == [{"accountId": A, "_count": {"_all": 3}}]
         # B's rows cannot be read, updated or deleted, even by key
-        assert await t.model("Client").find_first(where={"accountId": B}) is None
-        assert await t.model("Client").find_unique({"accountId_email": {"accountId": B, "email": "0@b.io"}}) is None
-        assert await t.model("Client").update({"notes": "x"}, {"accountId_email": {"accountId": B, "email": "0@b.io"}}) is None
-        assert await t.model("Client").update_many({"notes": "touched"}, {}) == 3
-        assert await t.model("Client").delete({"accountId_email": {"accountId": B, "email": "1@b.io"}}) is None
-        assert await t.model("Client").delete_many({"email": {"startswith": "2@"}}) == 1
+        assert await t.client.find_first(where={"accountId": B}) is None
+        assert await t.client.find_unique({"accountId_email": {"accountId": B, "email": "0@b.io"}}) is None
+        assert await t.client.update({"notes": "x"}, {"accountId_email": {"accountId": B, "email": "0@b.io"}}) is None
+        assert await t.client.update_many({"notes": "touched"}, {}) == 3
+        assert await t.client.delete({"accountId_email": {"accountId": B, "email": "1@b.io"}}) is None
+        assert await t.client.delete_many({"email": {"startswith": "2@"}}) == 1
+        assert await t.account.update({"name": "B!"}, {"id": B}) is None
+        assert await t.execute_raw("UPDATE clients SET phone = '1'") == 2
+        # a nested write through the tenant's own account
+        await t.account.update({"clients": {"create": [{"name": "nested"}]}}, {"id": A})
     async with app.tenant(A) as t:
-        assert await t.model("Client").count(where={"notes": "touched"}) == 2
+        assert await t.client.count(where={"notes": "touched"}) == 2
+        assert await t.client.count(where={"name": "nested"}) == 1
     # writing a row for B is refused by the policy; the failed statement aborts the session
     with pytest.raises(TransactionError):
         async with app.tenant(A) as t:
             with pytest.raises(DataError, match="row-level security"):
-                await t.model("Client").create({"name": "evil", "accountId": B})
+                await t.client.create({"name": "evil", "accountId": B})
     async with app.tenant(B) as t:
-        rows = await t.model("Client").find_many()
-        assert len(rows) == 3 and all(r["notes"] is None for r in rows)
-        assert await t.model("Client").count(where={"name": "evil"}) == 0
-        created = await t.model("Client").create({"name": "new", "accountId": B})
-        assert created["accountId"] == B
-        n = await t.model("Client").count()
-        assert n == 4
-        raw = await t.query_raw("SELECT count(*) AS n FROM clients")
-        assert raw == [{"n": 4}]
+        rows = await t.client.find_many()
+        assert len(rows) == 3 and all(r.notes is None and r.phone is None for r in rows)
+        assert await t.client.count(where={"name": {"in": ["evil", "nested"]}}) == 0
+        assert (await t.account.find_unique_or_raise({"id": B})).name == "B"
+        created = await t.client.create({"name": "new", "account": {"connect": {"id": B}}})
+        assert created.accountId == B
+        assert await t.client.count() == 4
+        assert await t.query_raw("SELECT count(*) AS n FROM clients") == [{"n": 4}]
     # the setting was transaction-local: nothing leaks back into the pool
     assert await app.query_first("SELECT current_setting('app.current_account_id', true) AS s") in ({"s": ""}, {"s": None})
-    assert await app.model("Client").count() == 0
+    assert await app.client.count() == 0
 
 
-async def test_tenant_session_rolls_back_on_error(app: Client) -> None:
+async def test_readme_example_include_depth_three(app: Any) -> None:
+    """The README's client example: a tenant session and an include three levels deep."""
+    async with app.tenant(A) as t:
+        user = (await t.user.find_many())[0]
+        role = await t.role.create({"name": "admin", "account": {"connect": {"id": A}}})
+        await t.userrole.create({"user": {"connect": {"id": user.id}}, "role": {"connect": {"id": role.id}}, "account": {"connect": {"id": A}}})
+        clients = await t.client.find_many(where={"name": {"contains": "A-CLIENT", "mode": "insensitive"}})
+        account = await t.account.find_unique(
+            where={"id": A},
+            include={"users": {"include": {"roles": {"include": {"role": True}}}}, "clients": {"take": 10}},
+        )
+    assert len(clients) == 3 and account is not None
+    assert [[ur.role.name for ur in u.roles] for u in account.users] == [["admin"]]
+    assert len(account.clients) == 3
+    async with app.tenant(B) as t:
+        assert await t.userrole.count() == 0 and await t.role.find_first() is None
+        async with t.batch_() as b:  # a model named Client: b.client is its batch actions
+            b.client.create({"name": "batched", "accountId": B})
+        assert await t.client.count(where={"name": "batched"}) == 1
+
+
+async def test_tenant_session_rolls_back_on_error(app: Any) -> None:
     with pytest.raises(RuntimeError):
         async with app.tenant(A) as t:
-            await t.model("Client").create({"name": "temp", "accountId": A})
+            await t.client.create({"name": "temp", "accountId": A})
             raise RuntimeError("abort")
     async with app.tenant(A) as t:
-        assert await t.model("Client").count(where={"name": "temp"}) == 0
+        assert await t.client.count(where={"name": "temp"}) == 0
     with pytest.raises(DataError):
         app.tenant("")
 
 
-async def test_hundred_concurrent_tasks_two_tenants_one_pool(app: Client) -> None:
+async def test_hundred_concurrent_tasks_two_tenants_one_pool(app: Any) -> None:
     seen: dict[str, set[str]] = {A: set(), B: set()}
 
     async def task(i: int) -> None:
         acc = A if i % 2 == 0 else B
+        other = B if acc == A else A
         async with app.tenant(acc) as t:
-            await t.model("Client").create({"name": f"task-{i}", "accountId": acc})
+            await t.client.create({"name": f"task-{i}", "accountId": acc})
             await asyncio.sleep(0)
-            rows = await t.model("Client").find_many(where={"name": {"startswith": "task-"}})
+            rows = await t.client.find_many(where={"name": {"startswith": "task-"}})
             for r in rows:
-                seen[acc].add(r["accountId"])
-                assert int(r["name"].split("-")[1]) % 2 == (0 if acc == A else 1)
-            setting = await t.query_first("SELECT current_setting('app.current_account_id') AS s")
-            assert setting == {"s": acc}
-            assert await t.model("Client").count(where={"accountId": B if acc == A else A}) == 0
+                seen[acc].add(r.accountId)
+                assert int(r.name.split("-")[1]) % 2 == (0 if acc == A else 1)
+            await asyncio.sleep(0)
+            assert await t.query_first("SELECT current_setting('app.current_account_id') AS s") == {"s": acc}
+            assert await t.client.count(where={"accountId": other}) == 0
+            assert await t.client.update_many({"notes": f"by-{acc}"}, {"accountId": other}) == 0
 
     await asyncio.gather(*(task(i) for i in range(100)))
     assert seen == {A: {A}, B: {B}}
-    async with app.tenant(A) as t:
-        assert await t.model("Client").count(where={"name": {"startswith": "task-"}}) == 50
+    for acc in (A, B):
+        async with app.tenant(acc) as t:
+            assert await t.client.count(where={"name": {"startswith": "task-"}}) == 50
+            assert await t.client.count(where={"notes": {"startswith": "by-"}}) == 0
 
 
-async def test_unique_violation_names_fields_without_constraint_metadata(app: Client) -> None:
+async def test_unique_violation_names_fields(app: Any) -> None:
     with pytest.raises(TransactionError):
         async with app.tenant(A) as t:
             with pytest.raises(UniqueViolationError) as err:
-                await t.model("Client").create({"name": "dup", "accountId": A, "email": "0@a.io"})
+                await t.client.create({"name": "dup", "accountId": A, "email": "0@a.io"})
     assert err.value.meta["target"] == ["accountId", "email"]
+    assert "`accountId`, `email`" in str(err.value)
     assert isinstance(err.value, PrismaError)
+
+
+def test_sync_tenant_session(sync_app: Any) -> None:
+    assert sync_app.client.count() == 0
+    with sync_app.tenant(B) as t:
+        assert t.query_first("SELECT current_setting('app.current_account_id') AS s") == {"s": B}
+        assert sorted(c.name for c in t.client.find_many()) == ["b-client-0", "b-client-1", "b-client-2"]
+        assert t.client.find_first(where={"accountId": A}) is None
+        t.client.create({"name": "sync", "accountId": B})
+    with sync_app.tenant(A) as t:
+        assert t.client.count(where={"name": "sync"}) == 0
+    with sync_app.tenant(B) as t:
+        assert t.client.count(where={"name": "sync"}) == 1

@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
-from nexo.client.engine import Client, convert_placeholders
+from nexo.client.engine import convert_placeholders
 from nexo.client.errors import (
     AlreadyConnectedError,
     ClientNotConnectedError,
@@ -23,59 +24,59 @@ from nexo.client.errors import (
 )
 from nexo.client.fields import Json
 
-from .metas import FEATURE
+from .conftest import with_limit
 
 
-async def test_tx_commit_and_isolation_from_outside(db: Client) -> None:
+async def test_tx_commit_and_isolation_from_outside(db: Any) -> None:
     async with db.tx() as tx:
         assert tx.is_transaction() and not db.is_transaction()
-        await tx.model("User").create({"email": "a@x.io"})
-        assert await tx.model("User").count() == 1
-        assert await db.model("User").count() == 0
-    assert await db.model("User").count() == 1
+        await tx.user.create({"email": "a@x.io"})
+        assert await tx.user.count() == 1
+        assert await db.user.count() == 0
+    assert await db.user.count() == 1
 
 
-async def test_tx_rollback_on_exception(db: Client) -> None:
+async def test_tx_rollback_on_exception(db: Any) -> None:
     with pytest.raises(ValueError, match="boom"):
         async with db.tx() as tx:
-            await tx.model("User").create({"email": "a@x.io"})
+            await tx.user.create({"email": "a@x.io"})
             raise ValueError("boom")
-    assert await db.model("User").count() == 0
+    assert await db.user.count() == 0
     # a database error inside the block also rolls back
-    await db.model("User").create({"email": "b@x.io"})
+    await db.user.create({"email": "b@x.io"})
     with pytest.raises(UniqueViolationError):
         async with db.tx() as tx:
-            await tx.model("User").create({"email": "c@x.io"})
-            await tx.model("User").create({"email": "b@x.io"})
-    assert await db.model("User").count() == 1
+            await tx.user.create({"email": "c@x.io"})
+            await tx.user.create({"email": "b@x.io"})
+    assert await db.user.count() == 1
 
 
-async def test_tx_manual_control_and_closed(db: Client) -> None:
+async def test_tx_manual_control_and_closed(db: Any) -> None:
     mgr = db.tx()
     with pytest.raises(TransactionNotStartedError):
         await mgr.commit()
     tx = await mgr.start()
-    await tx.model("User").create({"email": "a@x.io"})
+    await tx.user.create({"email": "a@x.io"})
     await mgr.rollback()
-    assert await db.model("User").count() == 0
+    assert await db.user.count() == 0
     with pytest.raises(TransactionExpiredError, match="closed"):
-        await tx.model("User").count()
+        await tx.user.count()
     mgr = db.tx()
     tx = await mgr.start()
-    await tx.model("User").create({"email": "a@x.io"})
+    await tx.user.create({"email": "a@x.io"})
     await mgr.commit()
-    assert await db.model("User").count() == 1
+    assert await db.user.count() == 1
     with pytest.raises(TransactionExpiredError):
-        await tx.model("User").count()
+        await tx.user.count()
 
 
-async def test_tx_timeout(db: Client) -> None:
+async def test_tx_timeout(db: Any) -> None:
     with pytest.raises(TransactionExpiredError):
         async with db.tx(timeout=timedelta(milliseconds=200)) as tx:
-            await tx.model("User").create({"email": "a@x.io"})
+            await tx.user.create({"email": "a@x.io"})
             time.sleep(0.3)  # noqa: ASYNC251 - deliberately blocking past the deadline
-            await tx.model("User").count()
-    assert await db.model("User").count() == 0
+            await tx.user.count()
+    assert await db.user.count() == 0
     # a statement running past the timeout is cancelled by the server and the tx expires
     with pytest.raises(TransactionExpiredError):
         async with db.tx(timeout=timedelta(milliseconds=300)) as tx:
@@ -83,72 +84,72 @@ async def test_tx_timeout(db: Client) -> None:
     # commit after the deadline raises and rolls back
     with pytest.raises(TransactionExpiredError):
         async with db.tx(timeout=timedelta(milliseconds=100)) as tx:
-            await tx.model("User").create({"email": "b@x.io"})
+            await tx.user.create({"email": "b@x.io"})
             time.sleep(0.2)  # noqa: ASYNC251
-    assert await db.model("User").count() == 0
+    assert await db.user.count() == 0
 
 
-async def test_tx_isolation_level_and_nested_warning(db: Client) -> None:
+async def test_tx_isolation_level_and_nested_warning(db: Any) -> None:
     async with db.tx(isolation_level="SERIALIZABLE") as tx:
         row = await tx.query_first("SHOW transaction_isolation")
         assert row == {"transaction_isolation": "serializable"}
         with pytest.warns(UserWarning, match="already in a transaction"):
             inner = tx.tx()
         async with inner as other:
-            await other.model("User").create({"email": "x@x.io"})
-        assert await tx.model("User").count() == 0  # independent transaction, not yet visible in this snapshot
+            await other.user.create({"email": "x@x.io"})
+        assert await tx.user.count() == 0  # independent transaction, not yet visible in this snapshot
     with pytest.raises(DataError):
         db.tx(isolation_level="sometimes")
 
 
-async def test_nested_write_inside_tx_uses_savepoint(db: Client) -> None:
+async def test_nested_write_inside_tx_uses_savepoint(db: Any) -> None:
     async with db.tx() as tx:
-        await tx.model("User").create({"email": "keep@x.io"})
+        await tx.user.create({"email": "keep@x.io"})
         with pytest.raises(RecordNotFoundError):
-            await tx.model("User").create({"email": "lost@x.io", "posts": {"connect": [{"id": "none"}]}})
-        assert await tx.model("User").count() == 1
-    assert [u["email"] for u in await db.model("User").find_many()] == ["keep@x.io"]
+            await tx.user.create({"email": "lost@x.io", "posts": {"connect": [{"id": "none"}]}})
+        assert await tx.user.count() == 1
+    assert [u.email for u in await db.user.find_many()] == ["keep@x.io"]
 
 
-async def test_batch(db: Client) -> None:
+async def test_batch(db: Any) -> None:
     async with db.batch_() as b:
-        b.model("User").create({"email": "a@x.io"})
-        b.model("User").create_many([{"email": "b@x.io"}, {"email": "c@x.io"}])
-        b.model("User").update({"name": "A"}, {"email": "a@x.io"})
-        b.model("User").upsert({"email": "d@x.io"}, {"create": {"email": "d@x.io"}, "update": {}})
-        b.model("User").update_many({"score": 2.0}, {})
-        b.model("User").delete({"email": "c@x.io"})
+        b.user.create({"email": "a@x.io"})
+        b.user.create_many([{"email": "b@x.io"}, {"email": "c@x.io"}])
+        b.user.update({"name": "A"}, {"email": "a@x.io"})
+        b.user.upsert({"email": "d@x.io"}, {"create": {"email": "d@x.io"}, "update": {}})
+        b.user.update_many({"score": 2.0}, {})
+        b.user.delete({"email": "c@x.io"})
         b.execute_raw('UPDATE "users" SET "big" = $1 WHERE "email" = $2', 7, "b@x.io")
-    assert await db.model("User").count() == 3
-    assert (await db.model("User").find_unique({"email": "a@x.io"}))["name"] == "A"  # type: ignore[index]
-    assert (await db.model("User").find_unique({"email": "b@x.io"}))["big"] == 7  # type: ignore[index]
+    assert await db.user.count() == 3
+    assert (await db.user.find_unique({"email": "a@x.io"})).name == "A"
+    assert (await db.user.find_unique({"email": "b@x.io"})).big == 7
     # atomic: one failure commits nothing
     b = db.batch_()
-    b.model("User").create({"email": "e@x.io"})
-    b.model("User").create({"email": "a@x.io"})
+    b.user.create({"email": "e@x.io"})
+    b.user.create({"email": "a@x.io"})
     with pytest.raises(UniqueViolationError):
         await b.commit()
-    assert await db.model("User").count(where={"email": "e@x.io"}) == 0
+    assert await db.user.count(where={"email": "e@x.io"}) == 0
     await b.commit()  # the queue was emptied: nothing is sent twice
     b = db.batch_()
-    b.model("User").delete({"email": "nobody@x.io"})
+    b.user.delete({"email": "nobody@x.io"})
     with pytest.raises(RecordNotFoundError):
         await b.commit()
     # not committed when the block raises
     with pytest.raises(ValueError):
         async with db.batch_() as b:
-            b.model("User").create({"email": "f@x.io"})
+            b.user.create({"email": "f@x.io"})
             raise ValueError
-    assert await db.model("User").count(where={"email": "f@x.io"}) == 0
+    assert await db.user.count(where={"email": "f@x.io"}) == 0
     async with db.tx() as tx:
         async with tx.batch_() as b:
-            b.model("User").create({"email": "g@x.io"})
-        assert await db.model("User").count(where={"email": "g@x.io"}) == 0
-    assert await db.model("User").count(where={"email": "g@x.io"}) == 1
+            b.user.create({"email": "g@x.io"})
+        assert await db.user.count(where={"email": "g@x.io"}) == 0
+    assert await db.user.count(where={"email": "g@x.io"}) == 1
 
 
-async def test_raw_queries(db: Client) -> None:
-    await db.model("User").create({"email": "a@x.io", "balance": Decimal("1.50"), "meta": Json({"a": 1}), "avatar": b"hi", "tags": ["x"]})
+async def test_raw_queries(db: Any) -> None:
+    await db.user.create({"email": "a@x.io", "balance": Decimal("1.50"), "meta": Json({"a": 1}), "avatar": b"hi", "tags": ["x"]})
     rows = await db.query_raw('SELECT id, email, balance, meta, avatar, "createdAt", tags FROM users WHERE email = $1 AND id = $2 AND email = $1', "a@x.io", 1)
     assert len(rows) == 1
     r = rows[0]
@@ -157,7 +158,7 @@ async def test_raw_queries(db: Client) -> None:
     assert await db.query_first("SELECT '50%' AS p, $1::int AS n -- $2 in a comment", 5) == {"p": "50%", "n": 5}
     assert await db.query_first("SELECT 1 AS x WHERE false") is None
     assert await db.execute_raw("UPDATE users SET name = $1", "N") == 1
-    assert (await db.model("User").query_first("SELECT * FROM users"))["name"] == "N"  # type: ignore[index]
+    assert (await db.user.query_first("SELECT * FROM users")).name == "N"
 
     class Row:
         def __init__(self, d: dict[str, object]) -> None:
@@ -179,35 +180,35 @@ def test_convert_placeholders() -> None:
     assert params == ["b", "a"]
 
 
-async def test_lifecycle_errors(feature_url: str) -> None:
-    c = Client(FEATURE, feature_url)
+async def test_lifecycle_errors(feature_url: str, fc: Any) -> None:
+    c = fc.Prisma(datasource={"url": feature_url}, use_dotenv=False)
     assert not c.is_connected()
     with pytest.raises(ClientNotConnectedError):
-        await c.model("User").count()
+        await c.user.count()
     with pytest.raises(ClientNotConnectedError):
         await c.query_raw("SELECT 1")
     async with c:
         assert c.is_connected()
         with pytest.raises(AlreadyConnectedError):
             await c.connect()
-        assert await c.model("User").count() == 0
+        assert await c.user.count() == 0
     assert not c.is_connected()
     await c.disconnect()  # no-op when not connected
 
 
-async def test_database_errors_map_to_classes(db: Client, feature_url: str) -> None:
+async def test_database_errors_map_to_classes(db: Any, feature_url: str) -> None:
     with pytest.raises(InputError):
-        await db.model("User").find_many(where={"balance": {"gt": "not a number"}})
+        await db.user.find_many(where={"balance": {"gt": "not a number"}})
     with pytest.raises(InputError):
-        await db.model("Post").find_many(where={"views": {"gt": "abc"}})
+        await db.post.find_many(where={"views": {"gt": "abc"}})
     await db.execute_raw('ALTER TABLE "Category" RENAME TO "Gone"')
     with pytest.raises(TableNotFoundError):
-        await db.model("Category").count()
+        await db.category.count()
 
 
-async def test_datasource_url_parameters(feature_url: str) -> None:
+async def test_datasource_url_parameters(feature_url: str, fc: Any) -> None:
     sep = "&" if "?" in feature_url else "?"
-    c = Client(FEATURE, feature_url + sep + "schema=nexo_alt&connection_limit=2&pool_timeout=5")
+    c = fc.Prisma(datasource={"url": feature_url + sep + "schema=nexo_alt&connection_limit=2&pool_timeout=5"}, use_dotenv=False)
     async with c:
         assert c._pool is not None and c._pool.max_size == 2
         assert await c.query_first("SHOW search_path") == {"search_path": "nexo_alt"}

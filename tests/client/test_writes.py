@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
-from nexo.client.engine import Client
 from nexo.client.errors import (
     DataError,
     FieldNotFoundError,
@@ -20,27 +20,27 @@ from nexo.client.errors import (
 from nexo.client.fields import Json
 
 
-async def test_create_defaults_and_return(db: Client) -> None:
+async def test_create_defaults_and_return(db: Any) -> None:
     before = datetime.now(UTC) - timedelta(seconds=1)
-    u = await db.model("User").create({"email": "a@x.io"})
-    assert u["id"] == 1 and u["role"] == "USER" and u["active"] is True and u["balance"] == Decimal("0")
-    assert u["updatedAt"] >= before and u["createdAt"] >= before
-    assert u["updatedAt"].microsecond % 1000 == 0
-    assert "posts" not in u
-    prof = await db.model("Profile").create({"bio": "b", "user": {"connect": {"id": u["id"]}}})
-    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", prof["id"])
-    post = await db.model("Post").create({"title": "t"})
-    assert re.fullmatch(r"c[0-9a-z]{24}", post["id"])
-    com = await db.model("Comment").create({"body": "x", "postId": post["id"]})
-    assert len(com["id"]) == 21
+    u = await db.user.create({"email": "a@x.io"})
+    assert u.id == 1 and u.role == "USER" and u.active is True and u.balance == Decimal("0")
+    assert u.updatedAt >= before and u.createdAt >= before
+    assert u.updatedAt.microsecond % 1000 == 0
+    assert u.posts is None and u.profile is None
+    prof = await db.profile.create({"bio": "b", "user": {"connect": {"id": u.id}}})
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", prof.id)
+    post = await db.post.create({"title": "t"})
+    assert re.fullmatch(r"c[0-9a-z]{24}", post.id)
+    com = await db.comment.create({"body": "x", "postId": post.id})
+    assert len(com.id) == 21
     # naive datetimes are UTC; aware ones are converted
-    d = await db.model("User").create({"email": "b@x.io", "birthday": datetime(2000, 1, 2, 23, 30, tzinfo=UTC)})
-    assert d["birthday"] == datetime(2000, 1, 2, tzinfo=UTC)
+    d = await db.user.create({"email": "b@x.io", "birthday": datetime(2000, 1, 2, 23, 30, tzinfo=UTC)})
+    assert d.birthday == datetime(2000, 1, 2, tzinfo=UTC)
 
 
-async def test_create_nested_to_one_and_to_many(db: Client) -> None:
-    await db.model("Category").create({"name": "py"})
-    post = await db.model("Post").create(
+async def test_create_nested_to_one_and_to_many(db: Any) -> None:
+    await db.category.create({"name": "py"})
+    post = await db.post.create(
         {
             "title": "Hi",
             "author": {"connect_or_create": {"where": {"email": "e@x.io"}, "create": {"email": "e@x.io", "name": "E"}}},
@@ -49,40 +49,40 @@ async def test_create_nested_to_one_and_to_many(db: Client) -> None:
         },
         include={"author": True, "categories": {"order_by": {"name": "asc"}}, "comments": True},
     )
-    assert post["author"]["name"] == "E"
-    assert [c["name"] for c in post["categories"]] == ["new", "py"]
-    assert [c["body"] for c in post["comments"]] == ["first"]
+    assert post.author.name == "E"
+    assert [c.name for c in post.categories] == ["new", "py"]
+    assert [c.body for c in post.comments] == ["first"]
     # connect_or_create finds the existing row the second time
-    again = await db.model("Post").create(
+    again = await db.post.create(
         {"title": "Again", "author": {"connect_or_create": {"where": {"email": "e@x.io"}, "create": {"email": "e@x.io", "name": "X"}}}},
         include={"author": True},
     )
-    assert again["author"]["id"] == post["author"]["id"] and await db.model("User").count() == 1
+    assert again.author.id == post.author.id and await db.user.count() == 1
     # nested create of the owning side, then connect by FK scalar
-    p = await db.model("Profile").create({"bio": "x", "user": {"create": {"email": "u@x.io"}}}, include={"user": True})
-    assert p["user"]["email"] == "u@x.io"
+    p = await db.profile.create({"bio": "x", "user": {"create": {"email": "u@x.io"}}}, include={"user": True})
+    assert p.user.email == "u@x.io"
     # a failing nested connect raises and rolls the whole create back
     with pytest.raises(RecordNotFoundError):
-        await db.model("Post").create({"title": "lost", "author": {"connect": {"id": 999}}})
+        await db.post.create({"title": "lost", "author": {"connect": {"id": 999}}})
     with pytest.raises(RecordNotFoundError):
-        await db.model("User").create({"email": "z@x.io", "posts": {"connect": [{"id": "missing"}]}})
-    assert await db.model("User").count(where={"email": "z@x.io"}) == 0
-    assert await db.model("Post").count(where={"title": "lost"}) == 0
+        await db.user.create({"email": "z@x.io", "posts": {"connect": [{"id": "missing"}]}})
+    assert await db.user.count(where={"email": "z@x.io"}) == 0
+    assert await db.post.count(where={"title": "lost"}) == 0
 
 
-async def test_create_required_checks(db: Client) -> None:
+async def test_create_required_checks(db: Any) -> None:
     with pytest.raises(MissingRequiredValueError, match="email"):
-        await db.model("User").create({"name": "x"})
+        await db.user.create({"name": "x"})
     with pytest.raises(MissingRequiredValueError, match="email"):
-        await db.model("User").create({"email": None})
+        await db.user.create({"email": None})
     with pytest.raises(MissingRequiredValueError, match="user"):
-        await db.model("Profile").create({"bio": "x"})
+        await db.profile.create({"bio": "x"})
     with pytest.raises(FieldNotFoundError):
-        await db.model("User").create({"email": "a@x.io", "nope": 1})
+        await db.user.create({"email": "a@x.io", "nope": 1})
 
 
-async def test_create_many(db: Client) -> None:
-    u = db.model("User")
+async def test_create_many(db: Any) -> None:
+    u = db.user
     n = await u.create_many([{"email": "a@x.io"}, {"email": "b@x.io", "name": "B", "tags": ["t"]}])
     assert n == 2
     n = await u.create_many([{"email": "a@x.io"}, {"email": "c@x.io"}], skip_duplicates=True)
@@ -91,118 +91,118 @@ async def test_create_many(db: Client) -> None:
         await u.create_many([{"email": "a@x.io"}])
     assert await u.create_many([]) == 0
     b = await u.find_unique({"email": "b@x.io"})
-    assert b is not None and b["tags"] == ["t"] and b["updatedAt"] is not None
+    assert b is not None and b.tags == ["t"] and b.updatedAt is not None
     with pytest.raises(DataError):
         await u.create_many([{"email": "d@x.io", "posts": {"create": []}}])
 
 
-async def test_update_scalars_and_atomic(db: Client) -> None:
-    u = db.model("User")
+async def test_update_scalars_and_atomic(db: Any) -> None:
+    u = db.user
     a = await u.create({"email": "a@x.io", "score": 2.0, "big": 10, "balance": Decimal("1.50"), "tags": ["x"]})
-    p = await db.model("Post").create({"title": "t", "views": 10})
-    got = await u.update({"name": "N", "score": {"multiply": 3}, "big": {"increment": 5}, "tags": {"push": ["y"]}, "meta": Json([1])}, {"id": a["id"]})
-    assert got["name"] == "N" and got["score"] == 6.0 and got["big"] == 15 and got["tags"] == ["x", "y"] and got["meta"] == [1]
-    assert got["updatedAt"] >= a["updatedAt"]
-    got = await db.model("Post").update(data={"views": {"decrement": 4}}, where={"id": p["id"]})
-    assert got["views"] == 6
-    got = await db.model("Post").update({"views": {"divide": 3}}, {"id": p["id"]})
-    assert got["views"] == 2
-    got = await db.model("Post").update({"views": {"set": 42}, "rating": None}, {"id": p["id"]})
-    assert got["views"] == 42 and got["rating"] is None
+    p = await db.post.create({"title": "t", "views": 10})
+    got = await u.update({"name": "N", "score": {"multiply": 3}, "big": {"increment": 5}, "tags": {"push": ["y"]}, "meta": Json([1])}, {"id": a.id})
+    assert got.name == "N" and got.score == 6.0 and got.big == 15 and got.tags == ["x", "y"] and got.meta == [1]
+    assert got.updatedAt >= a.updatedAt
+    got = await db.post.update(data={"views": {"decrement": 4}}, where={"id": p.id})
+    assert got.views == 6
+    got = await db.post.update({"views": {"divide": 3}}, {"id": p.id})
+    assert got.views == 2
+    got = await db.post.update({"views": {"set": 42}, "rating": None}, {"id": p.id})
+    assert got.views == 42 and got.rating is None
     got = await u.update({"balance": Decimal("2.25"), "tags": {"set": []}}, {"email": "a@x.io"})
-    assert got["balance"] == Decimal("2.25") and got["tags"] == []
+    assert got.balance == Decimal("2.25") and got.tags == []
     assert await u.update({"name": "x"}, {"id": 999}) is None
     with pytest.raises(DataError, match="exactly one"):
-        await db.model("Post").update({"views": {"increment": 1, "decrement": 1}}, {"id": p["id"]})
+        await db.post.update({"views": {"increment": 1, "decrement": 1}}, {"id": p.id})
     with pytest.raises(MissingRequiredValueError):
-        await u.update({"email": None}, {"id": a["id"]})
+        await u.update({"email": None}, {"id": a.id})
     with pytest.raises(UniqueViolationError) as err:
         await u.create({"email": "a@x.io"})
     assert err.value.meta["target"] == ["email"]
     # FK scalars are accepted directly
-    got = await db.model("Post").update({"authorId": a["id"]}, {"id": p["id"]}, include={"author": True})
-    assert got["author"]["email"] == "a@x.io"
+    got = await db.post.update({"authorId": a.id}, {"id": p.id}, include={"author": True})
+    assert got.author.email == "a@x.io"
 
 
-async def test_update_nested_relations(db: Client) -> None:
-    u = db.model("User")
+async def test_update_nested_relations(db: Any) -> None:
+    u = db.user
     a = await u.create({"email": "a@x.io", "posts": {"create": [{"id": "p1", "title": "one"}, {"id": "p2", "title": "two"}]}})
-    await db.model("Post").create({"id": "p3", "title": "three"})
+    await db.post.create({"id": "p3", "title": "three"})
     # set replaces all links
-    got = await u.update({"posts": {"set": [{"id": "p3"}], "create": [{"id": "p4", "title": "four"}]}}, {"id": a["id"]}, include={"posts": {"order_by": {"id": "asc"}}})
-    assert [p["id"] for p in got["posts"]] == ["p3", "p4"]
-    assert (await db.model("Post").find_unique({"id": "p1"}))["authorId"] is None  # type: ignore[index]
-    got = await u.update({"posts": {"connect": [{"id": "p1"}], "disconnect": [{"id": "p3"}]}}, {"id": a["id"]}, include={"posts": {"order_by": {"id": "asc"}}})
-    assert [p["id"] for p in got["posts"]] == ["p1", "p4"]
-    got = await u.update({"posts": {"update": [{"where": {"id": "p1"}, "data": {"title": "ONE"}}], "delete": [{"id": "p4"}]}}, {"id": a["id"]}, include={"posts": True})
-    assert [(p["id"], p["title"]) for p in got["posts"]] == [("p1", "ONE")]
-    assert await db.model("Post").find_unique({"id": "p4"}) is None
-    got = await u.update({"posts": {"update_many": [{"where": {}, "data": {"views": 7}}]}}, {"id": a["id"]}, include={"posts": True})
-    assert got["posts"][0]["views"] == 7
+    got = await u.update({"posts": {"set": [{"id": "p3"}], "create": [{"id": "p4", "title": "four"}]}}, {"id": a.id}, include={"posts": {"order_by": {"id": "asc"}}})
+    assert [p.id for p in got.posts] == ["p3", "p4"]
+    assert (await db.post.find_unique({"id": "p1"})).authorId is None
+    got = await u.update({"posts": {"connect": [{"id": "p1"}], "disconnect": [{"id": "p3"}]}}, {"id": a.id}, include={"posts": {"order_by": {"id": "asc"}}})
+    assert [p.id for p in got.posts] == ["p1", "p4"]
+    got = await u.update({"posts": {"update": [{"where": {"id": "p1"}, "data": {"title": "ONE"}}], "delete": [{"id": "p4"}]}}, {"id": a.id}, include={"posts": True})
+    assert [(p.id, p.title) for p in got.posts] == [("p1", "ONE")]
+    assert await db.post.find_unique({"id": "p4"}) is None
+    got = await u.update({"posts": {"update_many": [{"where": {}, "data": {"views": 7}}]}}, {"id": a.id}, include={"posts": True})
+    assert got.posts[0].views == 7
     # nested connect to a missing row: update returns None (Prisma quirk) and changes nothing
-    assert await u.update({"name": "changed", "posts": {"connect": [{"id": "missing"}]}}, {"id": a["id"]}) is None
-    assert (await u.find_unique({"id": a["id"]}))["name"] is None  # type: ignore[index]
+    assert await u.update({"name": "changed", "posts": {"connect": [{"id": "missing"}]}}, {"id": a.id}) is None
+    assert (await u.find_unique({"id": a.id})).name is None
     # to-one, FK on this side: connect, disconnect, create
-    post = db.model("Post")
+    post = db.post
     b = await u.create({"email": "b@x.io"})
     got = await post.update({"author": {"connect": {"email": "b@x.io"}}}, {"id": "p2"}, include={"author": True})
-    assert got["author"]["id"] == b["id"]
+    assert got.author.id == b.id
     got = await post.update({"author": {"disconnect": True}}, {"id": "p2"}, include={"author": True})
-    assert got["author"] is None
+    assert got.author is None
     got = await post.update({"author": {"create": {"email": "c@x.io"}}}, {"id": "p2"}, include={"author": True})
-    assert got["author"]["email"] == "c@x.io"
+    assert got.author.email == "c@x.io"
     got = await post.update({"author": {"update": {"name": "Cee"}}}, {"id": "p2"}, include={"author": True})
-    assert got["author"]["name"] == "Cee"
+    assert got.author.name == "Cee"
     got = await post.update({"author": {"delete": True}}, {"id": "p2"}, include={"author": True})
-    assert got["author"] is None and await u.find_unique({"email": "c@x.io"}) is None
+    assert got.author is None and await u.find_unique({"email": "c@x.io"}) is None
     # to-one back relation: create, update, delete
-    got = await u.update({"profile": {"create": {"bio": "hey"}}}, {"id": b["id"]}, include={"profile": True})
-    assert got["profile"]["bio"] == "hey"
-    got = await u.update({"profile": {"update": {"bio": "yo"}}}, {"id": b["id"]}, include={"profile": True})
-    assert got["profile"]["bio"] == "yo"
-    got = await u.update({"profile": {"delete": True}}, {"id": b["id"]}, include={"profile": True})
-    assert got["profile"] is None
+    got = await u.update({"profile": {"create": {"bio": "hey"}}}, {"id": b.id}, include={"profile": True})
+    assert got.profile.bio == "hey"
+    got = await u.update({"profile": {"update": {"bio": "yo"}}}, {"id": b.id}, include={"profile": True})
+    assert got.profile.bio == "yo"
+    got = await u.update({"profile": {"delete": True}}, {"id": b.id}, include={"profile": True})
+    assert got.profile is None
     with pytest.raises(DataError):
-        await u.update({"profile": {"disconnect": True}}, {"id": b["id"]})  # Profile.userId is required
+        await u.update({"profile": {"disconnect": True}}, {"id": b.id})  # Profile.userId is required
 
 
-async def test_update_many_to_many(db: Client) -> None:
-    c = db.model("Category")
+async def test_update_many_to_many(db: Any) -> None:
+    c = db.category
     for n in ("a", "b", "c"):
         await c.create({"name": n})
-    p = await db.model("Post").create({"title": "t", "categories": {"connect": [{"name": "a"}, {"name": "b"}]}})
+    p = await db.post.create({"title": "t", "categories": {"connect": [{"name": "a"}, {"name": "b"}]}})
     inc = {"categories": {"order_by": {"name": "asc"}}}
-    got = await db.model("Post").update({"categories": {"set": [{"name": "c"}]}}, {"id": p["id"]}, include=inc)
-    assert [x["name"] for x in got["categories"]] == ["c"]
-    got = await db.model("Post").update({"categories": {"connect": [{"name": "a"}], "connect_or_create": [{"where": {"name": "d"}, "create": {"name": "d"}}]}}, {"id": p["id"]}, include=inc)
-    assert [x["name"] for x in got["categories"]] == ["a", "c", "d"]
-    got = await db.model("Post").update({"categories": {"disconnect": [{"name": "a"}]}}, {"id": p["id"]}, include=inc)
-    assert [x["name"] for x in got["categories"]] == ["c", "d"]
-    got = await db.model("Post").update({"categories": {"delete": [{"name": "d"}]}}, {"id": p["id"]}, include=inc)
-    assert [x["name"] for x in got["categories"]] == ["c"] and await c.count() == 3
-    got = await db.model("Category").update({"posts": {"create": [{"title": "via cat"}]}}, {"name": "b"}, include={"posts": True})
-    assert [x["title"] for x in got["posts"]] == ["via cat"]
+    got = await db.post.update({"categories": {"set": [{"name": "c"}]}}, {"id": p.id}, include=inc)
+    assert [x.name for x in got.categories] == ["c"]
+    got = await db.post.update({"categories": {"connect": [{"name": "a"}], "connect_or_create": [{"where": {"name": "d"}, "create": {"name": "d"}}]}}, {"id": p.id}, include=inc)
+    assert [x.name for x in got.categories] == ["a", "c", "d"]
+    got = await db.post.update({"categories": {"disconnect": [{"name": "a"}]}}, {"id": p.id}, include=inc)
+    assert [x.name for x in got.categories] == ["c", "d"]
+    got = await db.post.update({"categories": {"delete": [{"name": "d"}]}}, {"id": p.id}, include=inc)
+    assert [x.name for x in got.categories] == ["c"] and await c.count() == 3
+    got = await db.category.update({"posts": {"create": [{"title": "via cat"}]}}, {"name": "b"}, include={"posts": True})
+    assert [x.title for x in got.posts] == ["via cat"]
 
 
-async def test_upsert(db: Client) -> None:
-    u = db.model("User")
+async def test_upsert(db: Any) -> None:
+    u = db.user
     got = await u.upsert({"email": "a@x.io"}, {"create": {"email": "a@x.io", "score": 1.0}, "update": {"score": {"increment": 1}}})
-    assert got["score"] == 1.0
+    assert got.score == 1.0
     got = await u.upsert(where={"email": "a@x.io"}, data={"create": {"email": "a@x.io"}, "update": {"score": {"increment": 1}}}, include={"posts": True})
-    assert got["score"] == 2.0 and got["posts"] == []
+    assert got.score == 2.0 and got.posts == []
     assert await u.count() == 1
     with pytest.raises(DataError):
         await u.upsert({"email": "a@x.io"}, {"create": {"email": "a@x.io"}})
 
 
-async def test_delete(db: Client) -> None:
-    u = db.model("User")
+async def test_delete(db: Any) -> None:
+    u = db.user
     a = await u.create({"email": "a@x.io", "posts": {"create": [{"title": "t"}]}, "profile": {"create": {"bio": "b"}}})
-    got = await u.delete({"id": a["id"]}, include={"posts": True, "profile": True})
-    assert got["email"] == "a@x.io" and got["profile"]["bio"] == "b" and len(got["posts"]) == 1
-    assert await u.delete({"id": a["id"]}) is None
-    assert await db.model("Profile").count() == 0  # cascade
-    assert (await db.model("Post").find_first())["authorId"] is None  # type: ignore[index]
+    got = await u.delete({"id": a.id}, include={"posts": True, "profile": True})
+    assert got.email == "a@x.io" and got.profile.bio == "b" and len(got.posts) == 1
+    assert await u.delete({"id": a.id}) is None
+    assert await db.profile.count() == 0  # cascade
+    assert (await db.post.find_first()).authorId is None
     await u.create_many([{"email": f"{i}@x.io", "active": i % 2 == 0} for i in range(5)])
     assert await u.delete_many({"active": False}) == 2
     assert await u.update_many({"name": "all"}, {}) == 3
@@ -211,18 +211,18 @@ async def test_delete(db: Client) -> None:
     assert await u.delete_many() == 3
 
 
-async def test_foreign_key_violation_names_field(db: Client) -> None:
+async def test_foreign_key_violation_names_field(db: Any) -> None:
     with pytest.raises(ForeignKeyViolationError, match="authorId") as err:
-        await db.model("Post").create({"title": "x", "authorId": 12345})
+        await db.post.create({"title": "x", "authorId": 12345})
     assert err.value.meta["target"] == ["authorId"]
     assert err.value.code == "P2003"
 
 
-async def test_compound_keys_write(db: Client) -> None:
-    m = db.model("Membership")
+async def test_compound_keys_write(db: Any) -> None:
+    m = db.membership
     await m.create({"orgId": 1, "userEmail": "a@x.io"})
     got = await m.update({"note": "n", "level": {"increment": 1}}, {"orgId_userEmail": {"orgId": 1, "userEmail": "a@x.io"}})
-    assert got["level"] == 2 and got["note"] == "n"
+    assert got.level == 2 and got.note == "n"
     with pytest.raises(UniqueViolationError) as err:
         await m.create({"orgId": 1, "userEmail": "a@x.io"})
     assert err.value.meta["target"] == ["orgId", "userEmail"]
@@ -230,4 +230,4 @@ async def test_compound_keys_write(db: Client) -> None:
     with pytest.raises(UniqueViolationError) as err:
         await m.create({"orgId": 3, "userEmail": "b@x.io", "level": 5})
     assert err.value.meta["target"] == ["userEmail", "level"]
-    assert (await m.delete({"email_level": {"userEmail": "b@x.io", "level": 5}}))["orgId"] == 2  # type: ignore[index]
+    assert (await m.delete({"email_level": {"userEmail": "b@x.io", "level": 5}})).orgId == 2

@@ -1,0 +1,276 @@
+"""Result rows as pydantic model instances: generated models, partial models and custom ``Base<M>`` classes.
+
+A :class:`ModelShape` is computed once per model class. For the classes nexo generates (marked with
+``__nexo_fast__ = True``) rows are decoded *straight into* instances: the row's values are already
+the right Python types (the codecs did that), so validation is skipped and the instance's
+``__dict__`` is filled directly, the way ``model_construct`` does it but without its per-call
+bookkeeping. Any other class (a hand-written subclass of a generated ``Base<M>``) goes through
+``model_validate``, so its own field types and validators apply.
+
+A class that declares only some of the model's scalar fields selects only those columns (at the
+root and in included relations annotated with such a class), as Prisma Client Python does.
+
+``_count`` (an include beyond Prisma Client Python) is kept as an extra attribute: ``user._count``.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from nexo.client.errors import FieldNotFoundError, InvalidModelError
+from nexo.client.meta import ModelMeta, SchemaMeta
+
+_new = object.__new__
+_SET_FIELDS = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_SET_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
+_SET_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
+_SET_DICT = BaseModel.__dict__["__dict__"].__set__
+COUNT_KEY = "_count"
+
+
+def _model_class_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model class inside ``Optional[List[X]]``-like annotations, if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin is None and not isinstance(annotation, types.UnionType):
+        return None
+    for arg in typing.get_args(annotation):
+        found = _model_class_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+class ModelShape:
+    """How rows of one schema model become instances of one class (see the module docstring)."""
+
+    def __init__(self, registry: ShapeRegistry, model: ModelMeta, cls: type[BaseModel]) -> None:
+        self.registry = registry
+        self.model = model
+        self.cls = cls
+        fields = cls.model_fields
+        for name in fields:
+            if model.field(name) is None:
+                raise FieldNotFoundError(
+                    f"Field '{name}' of {cls.__name__} does not exist on model {model.name}", meta={"field": name}
+                )
+        self.fast = bool(cls.__dict__.get("__nexo_fast__", False))
+        self.names = frozenset(fields)
+        scalars = [f.name for f in model.scalar_fields]
+        declared = [n for n in scalars if n in fields]
+        #: the scalar selection when the class leaves some columns out (None: every column)
+        self.select: dict[str, bool] | None = None if len(declared) == len(scalars) else {n: True for n in declared}
+        self._rels: dict[str, tuple[ModelShape, bool]] | None = None
+        self._raw_fixers: tuple[dict[str, str], list[str], dict[str, dict[str, str]]] | None = None
+        self._obj_builders: dict[tuple[str, ...], Callable[[Any], Any]] = {}
+        if self.fast and getattr(cls, "__private_attributes__", None):
+            raise InvalidModelError(f"{cls.__name__} declares private attributes; generated model classes cannot")
+
+    # ------------------------------------------------------------ relations
+    @property
+    def rels(self) -> dict[str, tuple[ModelShape, bool]]:
+        """Relation field -> (shape of the class it is annotated with, is a list)."""
+        if self._rels is None:
+            out: dict[str, tuple[ModelShape, bool]] = {}
+            for r in self.model.relations:
+                info = self.cls.model_fields.get(r.field)
+                if info is None:
+                    continue
+                target = _model_class_in(info.annotation) or self.registry.default_class(r.target)
+                out[r.field] = (self.registry.shape(r.target, target), r.is_list)
+            self._rels = out
+        return self._rels
+
+    def adapt_include(self, include: Any) -> Any:
+        """``include`` with a ``select`` added for every included relation annotated with a partial class."""
+        if not isinstance(include, dict):
+            return include
+        out: dict[str, Any] = {}
+        for k, v in include.items():
+            rel = self.rels.get(k)
+            if rel is None or v is False or v is None:
+                out[k] = v
+                continue
+            sub = rel[0]
+            args: dict[str, Any] = {} if v is True else dict(v)
+            if "include" in args:
+                args["include"] = sub.adapt_include(args["include"])
+            if sub.select is not None and "select" not in args:
+                args["select"] = sub.select
+            out[k] = args if args else v
+        return out
+
+    # ------------------------------------------------------------ building
+    def _slow(self, row: Mapping[str, Any]) -> Any:
+        """A validated instance (classes nexo did not generate): nested relations built first."""
+        d = {k: v for k, v in row.items() if k in self.names}
+        for k, (sub, many) in self.rels.items():
+            v = d.get(k)
+            if v is not None:
+                d[k] = [sub.build(x) for x in v] if many else sub.build(v)
+        inst = self.cls.model_validate(d)
+        if COUNT_KEY in row:
+            _SET_EXTRA(inst, {COUNT_KEY: row[COUNT_KEY]})
+        return inst
+
+    def build(self, row: Mapping[str, Any]) -> Any:
+        """An instance from a dict of decoded values (a written row, or an object of an included relation)."""
+        if not self.fast:
+            return self._slow(row)
+        key = tuple(row)
+        fn = self._obj_builders.get(key)
+        if fn is None:
+            fn = self._obj_builders[key] = self._compile(key, None, "dict")
+        return fn(row)
+
+    def row_builder(self, keys: list[str], decoders: list[Any]) -> Callable[[list[tuple[Any, ...]]], list[Any]]:
+        """A function turning the result tuples of one compiled statement (columns ``keys``, values
+        read through ``decoders``) into instances."""
+        if not self.fast:
+            pairs = list(enumerate(zip(keys, decoders, strict=True)))
+
+            def slow(rows: list[tuple[Any, ...]]) -> list[Any]:
+                return [self._slow({k: (r[i] if dec is None else dec(r[i])) for i, (k, dec) in pairs}) for r in rows]
+
+            return slow
+        return self._compile(tuple(keys), list(decoders), "rows")
+
+    def _compile(self, keys: tuple[str, ...], decoders: list[Any] | None, mode: str) -> Callable[[Any], Any]:
+        """Generated code building instances of :attr:`cls` the way ``model_construct`` would, minus
+        its per-call bookkeeping: one dict display in field order, then the four pydantic slots.
+
+        ``mode``: ``"rows"`` (a list of result tuples -> a list of instances), ``"array"`` (one JSON
+        array of an included relation -> an instance) or ``"dict"`` (a dict of decoded values)."""
+        from nexo.client.compiler import Nested  # the compiler's decoder of included relations
+
+        ns: dict[str, Any] = {
+            "new": _new,
+            "cls": self.cls,
+            "set_dict": _SET_DICT,
+            "set_fields": _SET_FIELDS,
+            "set_extra": _SET_EXTRA,
+            "set_private": _SET_PRIVATE,
+            "proto": {k for k in keys if k in self.names},
+        }
+        index = {k: i for i, k in enumerate(keys)}
+
+        def at(i: int, name: str) -> str:
+            return f"r[{name!r}]" if mode == "dict" else f"r[{i}]"
+
+        items = []
+        for name in self.cls.model_fields:
+            if name not in index:
+                items.append(f"{name!r}: None")
+                continue
+            i = index[name]
+            expr = at(i, name)
+            dec = decoders[i] if decoders is not None else None
+            rel = self.rels.get(name)
+            if rel is not None and isinstance(dec, Nested):
+                sub, many = rel
+                if sub.fast:
+                    ns[f"n{i}"] = sub._compile(tuple(dec.keys), list(dec.decoders), "array")
+                    expr = f"[n{i}(x) for x in {expr}]" if many else f"(None if (v{i} := {expr}) is None else n{i}(v{i}))"
+                else:
+                    ns[f"d{i}"] = dec
+                    ns[f"s{i}"] = _relation_builder(sub, many)
+                    expr = f"s{i}(d{i}({expr}))"
+            else:
+                if dec is not None:
+                    ns[f"d{i}"] = dec
+                    expr = f"d{i}({expr})"
+                if rel is not None:
+                    ns[f"s{i}"] = _relation_builder(*rel)
+                    expr = f"s{i}({expr})"
+            items.append(f"{name!r}: {expr}")
+        if COUNT_KEY in index:
+            extra = f"{{{COUNT_KEY!r}: {at(index[COUNT_KEY], COUNT_KEY)}}}"
+        else:
+            extra = "None"
+        body = [
+            "i = new(cls)",
+            "set_dict(i, {" + ", ".join(items) + "})",
+            "set_fields(i, proto.copy())",
+            f"set_extra(i, {extra})",
+            "set_private(i, None)",
+        ]
+        if mode == "rows":
+            src = "def build(rows):\n    out = []\n    add = out.append\n    for r in rows:\n"
+            src += "".join(f"        {line}\n" for line in body) + "        add(i)\n    return out\n"
+        else:
+            src = "def build(r):\n" + "".join(f"    {line}\n" for line in body) + "    return i\n"
+        exec(compile(src, f"<nexo row builder {self.cls.__name__}>", "exec"), ns)  # noqa: S102 - our own generated text
+        return ns["build"]  # type: ignore[no-any-return]
+
+    def validate(self, row: Mapping[str, Any]) -> Any:
+        """An instance from loosely typed values (raw query results): always validated.
+
+        Columns may be named by field or by database column; a NULL scalar list becomes ``[]`` and
+        enum values are given by their Prisma names, as model attributes hold them."""
+        fixers = self._raw_fixers
+        if fixers is None:
+            fixers = self._raw_fixers = self._make_raw_fixers()
+        renames, lists, enums = fixers
+        d = {renames.get(k, k): v for k, v in row.items()}
+        for k in lists:
+            if k in d and d[k] is None:
+                d[k] = []
+        for k, rev in enums.items():
+            v = d.get(k)
+            if isinstance(v, str):
+                d[k] = rev.get(v, v)
+            elif isinstance(v, list):
+                d[k] = [rev.get(x, x) for x in v]
+        return self.cls.model_validate(d)
+
+    def _make_raw_fixers(self) -> tuple[dict[str, str], list[str], dict[str, dict[str, str]]]:
+        fields = self.cls.model_fields
+        renames = {f.db_name: f.name for f in self.model.scalar_fields if f.db_name != f.name and f.name in fields}
+        lists = [f.name for f in self.model.scalar_fields if f.is_list and f.name in fields]
+        enums = {}
+        for f in self.model.scalar_fields:
+            if f.kind == "enum" and f.name in fields:
+                e = self.registry.meta.enums.get(f.type)
+                if e is not None:
+                    enums[f.name] = {db: name for name, db in e.values.items()}
+        return renames, lists, enums
+
+
+def _relation_builder(sub: ModelShape, many: bool) -> Callable[[Any], Any]:
+    build = sub.build
+    if many:
+        return lambda v: None if v is None else [build(x) for x in v]
+    return lambda v: None if v is None else build(v)
+
+
+class ShapeRegistry:
+    """The shapes of one generated package: model name -> generated class, and every class seen."""
+
+    def __init__(self, meta: SchemaMeta, classes: Mapping[str, type[BaseModel]] | Callable[[], Mapping[str, type[BaseModel]]]) -> None:
+        self.meta = meta
+        self._classes = classes
+        self._shapes: dict[tuple[str, type[BaseModel]], ModelShape] = {}
+
+    def classes(self) -> Mapping[str, type[BaseModel]]:
+        c = self._classes
+        if callable(c):
+            c = self._classes = c()
+        return c
+
+    def default_class(self, model: str) -> type[BaseModel]:
+        return self.classes()[model]
+
+    def shape(self, model: str, cls: type[BaseModel]) -> ModelShape:
+        got = self._shapes.get((model, cls))
+        if got is None:
+            declared = getattr(cls, "__prisma_model__", model)
+            if declared != model:
+                raise InvalidModelError(f"{cls.__name__} is a model class of {declared}, not of {model}")
+            got = self._shapes[(model, cls)] = ModelShape(self, self.meta.model(model), cls)
+        return got

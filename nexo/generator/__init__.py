@@ -1,0 +1,27 @@
+"""The client generator: ``schema.prisma`` -> a Prisma Client Python–compatible package that runs on
+nexo's psycopg 3 runtime (:mod:`nexo.client`).
+
+- :func:`generate` — what ``nexo db:generate`` does (returns a :class:`GenerateResult`).
+- :func:`watch` — generate again whenever the schema changes (``--watch``).
+- :func:`render_package` — the package's files as text (pure; deterministic).
+"""
+
+from __future__ import annotations
+
+from .errors import GeneratorError
+from .generate import GeneratedClient, GenerateResult, generate, render_package, watch
+from .options import ClientOptions, read_generators
+from .view import SchemaView, build_view
+
+__all__ = [
+    "ClientOptions",
+    "GenerateResult",
+    "GeneratedClient",
+    "GeneratorError",
+    "SchemaView",
+    "build_view",
+    "generate",
+    "read_generators",
+    "render_package",
+    "watch",
+]
