@@ -165,7 +165,7 @@ def db_migrate_status(project: Project = None, database_url: DatabaseUrl = None,
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
-    st = _run(lambda: orchestrate.status(config, on_target=lambda d: _say_target(d, as_json)))
+    st = _run(lambda: orchestrate.status(config, on_target=lambda d: _say_target(d, as_json), drift=True))
     _json(st.to_dict()) if as_json else report.print_status(st, out)
     if not st.up_to_date:
         raise typer.Exit(1)
@@ -241,6 +241,250 @@ def db_version(
             raise typer.Exit(1)
         if not as_json:
             err.print("[green]Check passed.[/]")
+
+
+# --- schema (validate, format) ------------------------------------------------------------------
+
+SchemaPath = Annotated[
+    Optional[Path],
+    typer.Option("--schema", help="Schema file, or folder of .prisma files (default: [tool.nexo] schema).", show_default=False),
+]
+
+
+def _schema_path(schema: Path | None, project: Path | None) -> Path:
+    return schema if schema is not None else _config(project, None).schema
+
+
+@app.command("validate")
+def validate(schema: SchemaPath = None, project: Project = None, as_json: JsonFlag = False) -> None:
+    """Validate the schema like prisma validate: print "valid" or every error (exit 1 on errors)."""
+    from nexo.psl.commands import validate_command
+
+    report = _run(lambda: validate_command(_schema_path(schema, project)))
+    if as_json:
+        _json(report.to_dict())
+    elif report.ok:
+        out.print(report.text(), markup=False)
+    else:
+        err.print(mask_text(report.text()), markup=False)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command("format")
+def format_(
+    schema: SchemaPath = None,
+    project: Project = None,
+    check: Annotated[bool, typer.Option("--check", help="Change nothing; exit 1 when a file is not formatted.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Rewrite the schema in Prisma's canonical format (like prisma format); --check only checks."""
+    from nexo.psl.commands import format_command
+
+    result = _run(lambda: format_command(_schema_path(schema, project), check=check))
+    if as_json:
+        _json(result.to_dict())
+    else:
+        for line in result.messages():
+            (err if result.failed else out).print(line, markup=False)
+    if result.failed:
+        raise typer.Exit(1)
+
+
+# --- schema-driven migrations: dev, diff, push, reset ------------------------------------------
+
+
+def _terminal_confirm():
+    """A confirmation prompt on the terminal, or ``None`` when stdin is not one (or CI is set)."""
+    import os
+
+    if not sys.stdin.isatty() or os.environ.get("CI"):
+        return None
+
+    def confirm(explanation: str, question: str) -> bool:
+        err.print(explanation, markup=False)
+        return typer.confirm(question, default=False, err=True)
+
+    return confirm
+
+
+ShadowUrl = Annotated[
+    Optional[str],
+    typer.Option(
+        "--shadow-database-url",
+        help="An existing database to use (and wipe) as shadow database (default: shadowDatabaseUrl of the "
+        "datasource, else a temporary database on the same server, always dropped).",
+        show_default=False,
+    ),
+]
+AcceptDataLoss = Annotated[
+    bool, typer.Option("--accept-data-loss", help="Apply destructive changes without asking (needed without a terminal).")
+]
+
+
+@app.command("db:migrate:dev")
+def db_migrate_dev(
+    name: Annotated[str, typer.Option("--name", "-n", help="Name of the new migration (slugged like Prisma).")],
+    create_only: Annotated[bool, typer.Option("--create-only", help="Write the migration but do not apply it.")] = False,
+    accept_data_loss: AcceptDataLoss = False,
+    shadow_database_url: ShadowUrl = None,
+    project: Project = None,
+    database_url: DatabaseUrl = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Create a migration from schema.prisma changes and apply it, then the SQL layer (like prisma migrate dev)."""
+    from nexo import orchestrate, report
+
+    config = _config(project, database_url)
+    with report.progress(err, enabled=not as_json) as on_event:
+        result = _run(
+            lambda: orchestrate.migrate_dev(
+                config,
+                name=name,
+                create_only=create_only,
+                accept_data_loss=accept_data_loss,
+                confirm=_terminal_confirm(),
+                shadow_database_url=shadow_database_url,
+                on_event=on_event,
+                on_target=lambda d: _say_target(d, as_json),
+            )
+        )
+    _json(result.to_dict()) if as_json else report.print_dev(result, out)
+
+
+@app.command("db:migrate:diff")
+def db_migrate_diff(
+    from_empty: Annotated[bool, typer.Option("--from-empty", help="From an empty schema.")] = False,
+    to_empty: Annotated[bool, typer.Option("--to-empty", help="To an empty schema.")] = False,
+    from_schema: Annotated[
+        Optional[Path], typer.Option("--from-schema-datamodel", "--from-schema", help="From a schema.prisma file or folder.", show_default=False)
+    ] = None,
+    to_schema: Annotated[
+        Optional[Path], typer.Option("--to-schema-datamodel", "--to-schema", help="To a schema.prisma file or folder.", show_default=False)
+    ] = None,
+    from_migrations: Annotated[
+        Optional[Path], typer.Option("--from-migrations", help="From a migrations directory (replayed in a shadow database).", show_default=False)
+    ] = None,
+    to_migrations: Annotated[
+        Optional[Path], typer.Option("--to-migrations", help="To a migrations directory (replayed in a shadow database).", show_default=False)
+    ] = None,
+    from_url: Annotated[Optional[str], typer.Option("--from-url", help="From a live database (introspected).", show_default=False)] = None,
+    to_url: Annotated[Optional[str], typer.Option("--to-url", help="To a live database (introspected).", show_default=False)] = None,
+    script: Annotated[bool, typer.Option("--script", help="Print the SQL script instead of a summary.")] = False,
+    exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 0 when the diff is empty, 2 when not, 1 on error.")] = False,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to a file instead of stdout.", show_default=False)] = None,
+    shadow_database_url: ShadowUrl = None,
+    project: Project = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Compare two schema sources; print SQL (--script) or a summary (like prisma migrate diff). Read-only."""
+    from nexo import orchestrate
+    from nexo.migrate.diffcmd import pick_source
+
+    try:
+        src = pick_source("from", {"empty": from_empty, "schema": from_schema, "migrations": from_migrations, "url": from_url})
+        dst = pick_source("to", {"empty": to_empty, "schema": to_schema, "migrations": to_migrations, "url": to_url})
+    except NexoError as exc:  # a usage error; with --exit-code, 2 means "changes", so Prisma's 1
+        err.print(str(exc), markup=False)
+        raise typer.Exit(1 if exit_code else 2) from None
+    outcome = _run(
+        lambda: orchestrate.migrate_diff(_config(project, database_url), src, dst, shadow_database_url=shadow_database_url)
+    )
+    if output is not None:
+        output.write_bytes(outcome.file_text(script).encode("utf-8"))
+    else:
+        sys.stdout.write(outcome.stdout(script))
+    code = outcome.exit_code(exit_code)
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command("db:push")
+def db_push(
+    accept_data_loss: AcceptDataLoss = False,
+    project: Project = None,
+    database_url: DatabaseUrl = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Make the database match schema.prisma without a migration file (development), then the SQL layer."""
+    from nexo import orchestrate, report
+
+    config = _config(project, database_url)
+    with report.progress(err, enabled=not as_json) as on_event:
+        result = _run(
+            lambda: orchestrate.push(
+                config,
+                accept_data_loss=accept_data_loss,
+                confirm=_terminal_confirm(),
+                on_event=on_event,
+                on_target=lambda d: _say_target(d, as_json),
+            )
+        )
+    _json(result.to_dict()) if as_json else report.print_push(result, out)
+
+
+@app.command("db:reset")
+def db_reset(
+    force: Annotated[bool, typer.Option("--force", "-f", help="Do not ask for confirmation.")] = False,
+    skip_sql: Annotated[bool, typer.Option("--skip-sql", help="Re-apply the Prisma migrations only, not the SQL layer.")] = False,
+    production: Annotated[
+        bool, typer.Option("--i-know-this-is-production", help="Needed as well when the database name contains 'prod'.")
+    ] = False,
+    project: Project = None,
+    database_url: DatabaseUrl = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Drop everything in the target schema, re-apply all Prisma migrations, then the SQL layer. Roles are kept."""
+    from nexo import orchestrate, report
+
+    config = _config(project, database_url)
+    with report.progress(err, enabled=not as_json) as on_event:
+        result = _run(
+            lambda: orchestrate.reset(
+                config,
+                force=force,
+                skip_sql=skip_sql,
+                production_ok=production,
+                confirm=None if force else _terminal_confirm(),
+                on_event=on_event,
+                on_target=lambda d: _say_target(d, as_json),
+            )
+        )
+    _json(result.to_dict()) if as_json else report.print_reset(result, out)
+
+
+# --- client generator ---------------------------------------------------------------------------
+
+
+@app.command("db:generate")
+def db_generate(
+    schema: SchemaPath = None,
+    project: Project = None,
+    watch: Annotated[bool, typer.Option("--watch", help="Generate again whenever the schema changes (Ctrl-C stops).")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Generate the typed Python client (Prisma Client Python–compatible) from the schema's generator blocks."""
+    from nexo import generator
+
+    if not watch:
+        result = _run(lambda: generator.generate(schema, project=project))
+        _json(result.to_dict()) if as_json else out.print(result.render(), markup=False)
+        return
+
+    def show(result: object) -> None:
+        if isinstance(result, generator.GenerateResult):
+            _json(result.to_dict()) if as_json else out.print(result.render(), markup=False)
+        else:
+            err.print(mask_text(str(result)), markup=False)
+        if not as_json:
+            err.print("[dim]Watching the schema for changes (Ctrl-C stops)...[/]")
+
+    import threading
+
+    try:
+        generator.watch(schema, project=project, on_result=show, stop=threading.Event())
+    except KeyboardInterrupt:
+        err.print("Stopped watching.")
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ import nexo
 from nexo.config import Config
 from nexo.db import Target
 from nexo.db.errors import DatabaseError
+from nexo.migrate.drift import DriftReport
 from nexo.rls import RlsReport, inspect_rls
 
 MATRIX_FORMAT = 1
@@ -78,6 +79,8 @@ class Matrix:
     software: list[SoftwareRow]
     rls: RlsReport
     history: list[dict[str, object]] = field(default_factory=list)
+    #: the database against schema.prisma (``None``: not computed)
+    drift: DriftReport | None = None
     generated_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
     def problems(self) -> list[str]:
@@ -97,6 +100,11 @@ class Matrix:
             out.append(f"SQL-layer file(s) failed: {', '.join(self.sql.failed)}")
         if self.sql.changed:
             out.append(f"SQL-layer file(s) changed after they were applied: {', '.join(self.sql.changed)}")
+        if self.drift is not None and self.drift.drifted:
+            shown = "; ".join(self.drift.differences[:6]) + ("; ..." if len(self.drift.differences) > 6 else "")
+            out.append(f"database schema does not match schema.prisma (drift): {shown}")
+        elif self.drift is not None and self.drift.error:
+            out.append(f"drift not checked: {self.drift.error.splitlines()[0]}")
         if self.rls.tenant_tables == 0:
             out.append(f"no tenant table (a table with column {self.rls.tenant_column}) in schema {self.rls.schema}")
         out += [f"RLS: {issue}" for issue in self.rls.lint()]
@@ -118,6 +126,7 @@ class Matrix:
             "sql_layer": asdict(self.sql),
             "software": [asdict(r) for r in self.software],
             "rls": self.rls.to_dict(),
+            "drift": self.drift.to_dict() if self.drift is not None else None,
             "problems": self.problems(),
             "ok": not self.problems(),
         }
@@ -212,6 +221,13 @@ def render_table(m: Matrix, console) -> None:  # console: rich.console.Console
     t.add_row("SQL pending / failed", f"{len(s.pending) + len(s.repeatable_pending)} / {len(s.failed)}", ", ".join(s.pending + s.repeatable_pending + s.failed), mark(not s.pending and not s.failed and not s.repeatable_pending))
     if s.changed:
         t.add_row("SQL changed after apply", str(len(s.changed)), ", ".join(s.changed), marks["fail"])
+    if m.drift is not None:
+        d = m.drift
+        if d.checked:
+            detail = "\n".join(d.differences[:8]) + ("\n..." if len(d.differences) > 8 else "")
+            t.add_row("Drift vs schema.prisma", "none" if d.in_sync else f"{len(d.differences)} line(s)", detail, mark(bool(d.in_sync)))
+        else:
+            t.add_row("Drift vs schema.prisma", "not checked", (d.error or d.reason or "").splitlines()[0], mark(not d.error, warn=True))
     for r in m.software:
         t.add_row(r.component, r.found, r.supported + (f" ({r.note})" if r.note else ""), marks[r.status])
     rls = m.rls
@@ -242,6 +258,7 @@ def render_markdown(m: Matrix) -> str:
         f"| Pending (Prisma / SQL) | {len(m.prisma.pending)} / {len(m.sql.pending) + len(m.sql.repeatable_pending)} |",
         f"| Failed (Prisma / SQL) | {len(m.prisma.failed)} / {len(m.sql.failed)} |",
         f"| RLS | {m.rls.protected}/{m.rls.tenant_tables} tenant tables enabled and forced, {m.rls.policy_count} policies |",
+        f"| Drift vs schema.prisma | {_drift_cell(m.drift)} |",
         "",
         "## Compatibility matrix",
         "",
@@ -257,6 +274,16 @@ def render_markdown(m: Matrix) -> str:
     lines += ["", "## Checks", ""]
     lines += [f"- {p}" for p in problems] if problems else ["- All checks pass."]
     return "\n".join(lines) + "\n"
+
+
+def _drift_cell(d: DriftReport | None) -> str:
+    if d is None:
+        return "not computed"
+    if not d.checked:
+        return "not checked: " + (d.error or d.reason or "").splitlines()[0].replace("|", "\\|")
+    if d.in_sync:
+        return "none"
+    return "<br>".join(x.strip().replace("|", "\\|") for x in d.differences)
 
 
 def _history(conn: psycopg.Connection, prisma_table: bool, sql_table: bool) -> list[dict[str, object]]:
@@ -328,4 +355,5 @@ def collect(config: Config, *, on_target=None) -> Matrix:
             software=software_rows(conn, config.root),
             rls=rls,
             history=_history(conn, pst.table_exists, sst.table_exists),
+            drift=orchestrate.drift_report(conn, config),
         )

@@ -25,6 +25,11 @@ from nexo import migrate as prisma
 from nexo import sqllayer
 from nexo.config import Config
 from nexo.db import Target, advisory_lock, connect, embedded, resolve_target
+from nexo.migrate.dev import DevResult
+from nexo.migrate.diffcmd import Source as DiffSource
+from nexo.migrate.drift import DriftReport
+from nexo.migrate.push import PushResult
+from nexo.migrate.reset import CleanResult, Confirm
 from nexo.sqllayer.placeholders import with_placeholders
 
 #: progress callback: (ledger, phase, index, total, label, seconds or None)
@@ -204,11 +209,14 @@ class Status:
     prisma: prisma.MigrationStatus
     sql: sqllayer.LayerStatus
     sql_files: int = 0
+    #: the database against schema.prisma (``status(..., drift=True)``); ``None`` when not asked
+    drift: DriftReport | None = None
 
     @property
     def up_to_date(self) -> bool:
         p = self.prisma
-        return bool(p.up_to_date and not p.deploy_pending and not p.edited and self.sql.up_to_date)
+        in_sync = self.drift is None or not self.drift.drifted
+        return bool(p.up_to_date and not p.deploy_pending and not p.edited and self.sql.up_to_date and in_sync)
 
     def prisma_text(self, directory_label: str) -> str:
         return prisma.render_status(self.prisma, directory_label=directory_label)
@@ -242,6 +250,7 @@ class Status:
                 "latest_version": s.latest_version,
                 "schema_version": s.latest_schema_version,
             },
+            **({"drift": self.drift.to_dict()} if self.drift is not None else {}),
         }
 
 
@@ -307,10 +316,14 @@ def dry_run(config: Config, *, on_target: OnTarget | None = None) -> Plan:
     return Plan(tgt.masked, prisma_plan, sql_plan, blocked)
 
 
-def status(config: Config, *, on_target: OnTarget | None = None) -> Status:
+def status(config: Config, *, on_target: OnTarget | None = None, drift: bool = False) -> Status:
+    """Both ledgers against the files; with ``drift``, also the database against schema.prisma."""
     files = sql_files(config)
     with session(config, on_target) as (conn, tgt):
-        return Status(tgt.masked, prisma.status(conn, config.migrations_dir), sqllayer.status(conn, files), len(files))
+        st = Status(tgt.masked, prisma.status(conn, config.migrations_dir), sqllayer.status(conn, files), len(files))
+        if drift:
+            st.drift = drift_report(conn, config)
+        return st
 
 
 def resolve(
@@ -340,3 +353,311 @@ def rollback(
     with session(config, on_target) as (conn, _):
         with advisory_lock(conn, timeout=config.lock_timeout):
             return sqllayer.rollback(conn, files, steps=steps, to=to, applied_by=applied_by(), on_step=_sql_events(on_event))
+
+
+# --- schema-driven commands: migrate dev, push, reset, diff, drift -------------------------------
+
+#: tables that belong to a ledger, never to the schema (Prisma's own table is known to the migrate package)
+LEDGER_TABLES = (sqllayer.HISTORY_TABLE,)
+
+
+def load_schema(config: Config):  # -> nexo.psl.Schema
+    """The validated schema.prisma; :class:`nexo.psl.PslError` (P1012, every diagnostic) when invalid."""
+    from nexo.psl import validate_path
+
+    return validate_path(config.schema).raise_for_errors()
+
+
+def schema_model(config: Config):  # -> tuple[nexo.schema.Database, tuple[str, ...]]
+    """The relational model of schema.prisma and the datasource's ``schemas`` (empty: single schema)."""
+    from nexo.schema import relational_model
+
+    schema = load_schema(config)
+    return relational_model(schema), tuple(schema.datasource.schemas)
+
+
+def _env_value(config: Config, name: str) -> str | None:
+    import os
+
+    from dotenv import dotenv_values
+
+    if os.environ.get(name):
+        return os.environ[name]
+    dotenv = config.root / ".env"
+    if dotenv.is_file():
+        value = dotenv_values(dotenv).get(name)
+        return value or None
+    return None
+
+
+def datasource_shadow_url(config: Config, schema=None) -> str | None:
+    """``shadowDatabaseUrl`` of the datasource (``env("X")`` resolved), if schema.prisma sets one."""
+    from nexo.psl.model import Env
+
+    value = (schema or load_schema(config)).datasource.shadow_database_url
+    if isinstance(value, Env):
+        return _env_value(config, value.name)
+    return value if isinstance(value, str) and value else None
+
+
+def _introspection_schemas(namespaces: tuple[str, ...]) -> list[str] | None:
+    return list(namespaces) if namespaces else None
+
+
+def _location(conn: psycopg.Connection, namespaces: tuple[str, ...]) -> str:
+    """Prisma's ``We need to reset the "public" schema at "host:port"`` line."""
+    host = conn.info.host or "localhost"
+    where = f"{host}:{conn.info.port}"
+    if namespaces:
+        return f'We need to reset the following schemas: "{", ".join(namespaces)}" at "{where}"'
+    schema = prisma.ledger.current_schema(conn)
+    return f'We need to reset the "{schema}" schema at "{where}"'
+
+
+def drift_report(conn: psycopg.Connection, config: Config) -> DriftReport:
+    """The database on ``conn`` against schema.prisma: one introspection, SQL-layer objects ignored."""
+    from nexo.errors import NexoError
+    from nexo.migrate import drift
+
+    if not config.schema.exists():
+        return drift.not_checked(f"no schema file at {config.schema}")
+    try:
+        model, namespaces = schema_model(config)
+    except NexoError as exc:
+        return drift.not_checked(error=f"schema.prisma is invalid:\n{exc}")
+    try:
+        return drift.check(conn, model, schemas=_introspection_schemas(namespaces), ignore_tables=LEDGER_TABLES)
+    except (NexoError, psycopg.Error) as exc:
+        return drift.not_checked(error=f"the database schema could not be compared: {str(exc).strip()}")
+
+
+def drift(config: Config, *, on_target: OnTarget | None = None) -> DriftReport:
+    """Whether the configured database matches schema.prisma."""
+    with session(config, on_target) as (conn, _):
+        return drift_report(conn, config)
+
+
+@dataclass
+class DevReport:
+    """What ``db:migrate:dev`` did: the Prisma part, then the SQL layer."""
+
+    target: str
+    dev: DevResult
+    sql: sqllayer.ApplyResult | None
+    directory: str
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        d = self.dev
+        return {
+            "database": self.target,
+            "seconds": round(self.seconds, 3),
+            "applied_pending": d.pending_names,
+            "created": d.created.name if d.created else None,
+            "migration_file": str(d.created.script_path) if d.created else None,
+            "applied": d.applied_new.applied_names if d.applied_new else [],
+            "create_only": d.create_only,
+            "in_sync": d.created is None and not d.create_only,
+            "warnings": list(d.warnings),
+            "unexecutable": list(d.unexecutable),
+            "sql": None if self.sql is None else {
+                "applied": [s.step.label for s in self.sql.steps],
+                "latest_version": self.sql.latest_version,
+            },
+        }
+
+
+def migrate_dev(
+    config: Config,
+    *,
+    name: str,
+    create_only: bool = False,
+    accept_data_loss: bool = False,
+    confirm: Confirm | None = None,
+    shadow_database_url: str | None = None,
+    on_event: OnEvent | None = None,
+    on_target: OnTarget | None = None,
+    now=None,  # datetime | None: the migration folder's timestamp (UTC)
+) -> DevReport:
+    """``nexo db:migrate:dev``: like ``prisma migrate dev`` (see :mod:`nexo.migrate.dev`), then the SQL layer.
+
+    One advisory lock covers the diagnosis, the new migration and the SQL layer. ``confirm`` is
+    asked before destructive changes; ``None`` (no terminal) stops instead unless ``accept_data_loss``.
+    """
+    from nexo.migrate.dev import migrate_dev as dev
+    from nexo.schema import relational_model
+
+    schema = load_schema(config)  # P1012 before anything else
+    model, namespaces = relational_model(schema), tuple(schema.datasource.schemas)
+    shadow = shadow_database_url or datasource_shadow_url(config, schema)
+    migrations(config)
+    files = sql_files(config)
+    started = time.monotonic()
+    with session(config, on_target) as (conn, tgt):
+        with advisory_lock(conn, timeout=config.lock_timeout):
+            result = dev(
+                conn,
+                tgt.url,
+                config.migrations_dir,
+                model,
+                name=name,
+                location=_location(conn, namespaces),
+                create_only=create_only,
+                accept_data_loss=accept_data_loss,
+                confirm=confirm,
+                shadow_url=shadow,
+                schemas=_introspection_schemas(namespaces),
+                ignore_tables=LEDGER_TABLES,
+                now=now,
+                on_step=_prisma_events(on_event),
+            )
+            applied = None
+            if not create_only:
+                applied = sqllayer.apply(conn, files, applied_by=applied_by(), on_step=_sql_events(on_event))
+    return DevReport(tgt.masked, result, applied, str(config.migrations_dir), time.monotonic() - started)
+
+
+@dataclass
+class PushReport:
+    target: str
+    push: PushResult
+    sql: sqllayer.ApplyResult | None
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        p = self.push
+        return {
+            "database": self.target,
+            "seconds": round(self.seconds, 3),
+            "changed": p.changed,
+            "statements": p.statements,
+            "summary": p.summary,
+            "warnings": list(p.warnings),
+            "script": p.script,
+            "sql": None if self.sql is None else {
+                "applied": [s.step.label for s in self.sql.steps],
+                "latest_version": self.sql.latest_version,
+            },
+        }
+
+
+def push(
+    config: Config,
+    *,
+    accept_data_loss: bool = False,
+    confirm: Confirm | None = None,
+    on_event: OnEvent | None = None,
+    on_target: OnTarget | None = None,
+) -> PushReport:
+    """``nexo db:push``: make the database match schema.prisma without a migration file, then the SQL layer."""
+    from nexo.migrate.push import push as do_push
+
+    model, namespaces = schema_model(config)
+    files = sql_files(config)
+    started = time.monotonic()
+    with session(config, on_target) as (conn, tgt):
+        with advisory_lock(conn, timeout=config.lock_timeout):
+            result = do_push(
+                conn,
+                model,
+                accept_data_loss=accept_data_loss,
+                confirm=confirm,
+                schemas=_introspection_schemas(namespaces),
+                ignore_tables=LEDGER_TABLES,
+            )
+            applied = sqllayer.apply(conn, files, applied_by=applied_by(), on_step=_sql_events(on_event))
+    return PushReport(tgt.masked, result, applied, time.monotonic() - started)
+
+
+@dataclass
+class ResetReport:
+    target: str
+    database: str
+    schemas: list[str]
+    cleaned: CleanResult
+    prisma: prisma.DeployResult
+    sql: sqllayer.ApplyResult | None
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "database": self.target,
+            "name": self.database,
+            "schemas": self.schemas,
+            "dropped": {k: list(v) for k, v in self.cleaned.dropped.items()},
+            "prisma": {"applied": self.prisma.applied_names},
+            "sql": None if self.sql is None else {
+                "applied": [s.step.label for s in self.sql.steps],
+                "latest_version": self.sql.latest_version,
+            },
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def _reset_schemas(config: Config, conn: psycopg.Connection) -> list[str]:
+    """The schemas a reset empties: the connection's current schema, plus the datasource's ``schemas``."""
+    from nexo.errors import NexoError
+
+    found = [prisma.ledger.current_schema(conn)]
+    if config.schema.exists():
+        try:
+            _, namespaces = schema_model(config)
+        except NexoError:
+            namespaces = ()  # an invalid schema does not stop a reset; it re-applies the migrations only
+        found += [n for n in namespaces if n not in found]
+    return found
+
+
+def reset(
+    config: Config,
+    *,
+    force: bool = False,
+    skip_sql: bool = False,
+    production_ok: bool = False,
+    confirm: Confirm | None = None,
+    on_event: OnEvent | None = None,
+    on_target: OnTarget | None = None,
+) -> ResetReport:
+    """``nexo db:reset``: drop everything in the target schema(s), re-apply every Prisma migration, then
+    (unless ``skip_sql``) the SQL layer. Guarded: see :func:`nexo.migrate.reset.check_reset_allowed`."""
+    from nexo.migrate.reset import check_reset_allowed, clean_schemas
+
+    migrations(config)
+    files = [] if skip_sql else sql_files(config)
+    started = time.monotonic()
+    with session(config, on_target) as (conn, tgt):
+        database = conn.execute("SELECT current_database()").fetchone()[0]  # type: ignore[index]
+        schemas = _reset_schemas(config, conn)
+        check_reset_allowed(
+            database=database,
+            location=tgt.masked,
+            schemas=schemas,
+            embedded=tgt.embedded,
+            force=force,
+            production_ok=production_ok,
+            confirm=confirm,
+        )
+        with advisory_lock(conn, timeout=config.lock_timeout):
+            cleaned = clean_schemas(conn, schemas)
+            deployed = prisma.deploy(conn, config.migrations_dir, on_step=_prisma_events(on_event))
+            applied = None
+            if not skip_sql:
+                applied = sqllayer.apply(conn, files, applied_by=applied_by(), on_step=_sql_events(on_event))
+    return ResetReport(tgt.masked, database, schemas, cleaned, deployed, applied, time.monotonic() - started)
+
+
+def migrate_diff(
+    config: Config,
+    from_source: DiffSource,
+    to_source: DiffSource,
+    *,
+    shadow_database_url: str | None = None,
+):  # -> nexo.migrate.diffcmd.DiffOutcome
+    """``nexo db:migrate:diff``: compare two sources (read-only; a temporary shadow DB for migrations)."""
+    from nexo.migrate.diffcmd import migrate_diff as do_diff
+
+    needs_server = "migrations" in (from_source.kind, to_source.kind) and not shadow_database_url
+    server = resolve_target(config).url if needs_server else None
+    return do_diff(
+        from_source, to_source, server_url=server, shadow_url=shadow_database_url, ignore_tables=LEDGER_TABLES
+    )

@@ -125,7 +125,15 @@ def print_status(st: Status, console: Console, directory_label: str = "prisma_mi
     ):
         if items:
             console.print(f"  {label}: {', '.join(items)}", markup=False)
-    console.print("Everything is up to date." if st.up_to_date else "Not up to date: run nexo db:migrate (see above).")
+    if st.drift is not None:
+        console.print("")
+        print_drift(st.drift, console)
+    if st.up_to_date:
+        console.print("Everything is up to date.")
+    elif st.drift is not None and st.drift.drifted and st.prisma.up_to_date and not st.prisma.deploy_pending:
+        console.print("Not up to date: schema.prisma and the database differ (nexo db:migrate:dev creates the migration).")
+    else:
+        console.print("Not up to date: run nexo db:migrate (see above).")
 
 
 def rollback_dict(result) -> dict[str, object]:  # sqllayer.RollbackResult
@@ -146,3 +154,95 @@ def print_rollback(result, console: Console) -> None:
     for s in result.steps:
         console.print(f"  └─ {s.step.version} {s.step.name} ({s.step.script})", markup=False)
     console.print(f"SQL layer now at {result.latest_version or 'nothing applied'}.")
+
+
+# --- db:migrate:dev, db:push, db:reset, drift --------------------------------------------------
+
+
+def _tree(console: Console, directory: str, names: list[str]) -> None:
+    console.print(f"{directory}/", markup=False)
+    for n in names:
+        console.print(f"  └─ {n}/\n    └─ migration.sql", markup=False)
+
+
+def _sql_line(sql, console: Console) -> None:  # sql: sqllayer.ApplyResult | None
+    if sql is None:
+        return
+    if sql.steps:
+        console.print("The following SQL-layer file(s) have been applied:")
+        for st in sql.steps:
+            console.print(f"  └─ {st.step.script}", markup=False)
+    else:
+        console.print("No pending SQL-layer files to apply.")
+
+
+def print_dev(report, console: Console) -> None:  # report: orchestrate.DevReport
+    from pathlib import Path
+
+    d = report.dev
+    label = Path(report.directory).name
+    if d.pending_names:
+        console.print("The following migration(s) have been applied:\n")
+        _tree(console, label, d.pending_names)
+        console.print("")
+    if d.create_only:
+        if d.created is not None:
+            console.print(
+                f"Prisma Migrate created the following migration without applying it {d.created.name}\n\n"
+                "You can now edit it and apply it by running nexo db:migrate:dev.",
+                markup=False,
+            )
+        return
+    if d.created is None:
+        if d.pending_names:
+            console.print("Your database is now in sync with your schema.")
+        else:
+            console.print("Already in sync, no schema change or pending migration was found.")
+    else:
+        console.print("The following migration(s) have been created and applied from new schema changes:\n")
+        _tree(console, label, [d.created.name])
+        console.print("\nYour database is now in sync with your schema.")
+    _sql_line(report.sql, console)
+
+
+def print_push(report, console: Console) -> None:  # report: orchestrate.PushReport
+    p = report.push
+    if not p.changed:
+        console.print("The database is already in sync with the Prisma schema.")
+    else:
+        if p.summary:
+            console.print(p.summary, markup=False)
+            console.print("")
+        console.print(f"Your database is now in sync with your Prisma schema. Done in {p.seconds * 1000:.0f}ms")
+    _sql_line(report.sql, console)
+
+
+def print_reset(report, console: Console) -> None:  # report: orchestrate.ResetReport
+    schemas = ", ".join(report.schemas)
+    console.print(f'Database reset successful: schema "{schemas}" of "{report.database}" emptied '
+                  f"({report.cleaned.count} object(s) dropped; roles kept).", markup=False)
+    if report.prisma.applied:
+        console.print("\nThe following migration(s) have been applied:\n")
+        for name in report.prisma.applied_names:
+            console.print(f"  └─ {name}/migration.sql", markup=False)
+    else:
+        console.print("No Prisma migrations to apply.")
+    if report.sql is None:
+        console.print("SQL layer skipped (--skip-sql).")
+    else:
+        _sql_line(report.sql, console)
+
+
+def print_drift(drift, console: Console) -> None:  # drift: nexo.migrate.drift.DriftReport
+    if drift is None:
+        return
+    if drift.error:
+        console.print(f"Drift: not checked: {drift.error}", markup=False)
+    elif not drift.checked:
+        console.print(f"Drift: not checked ({drift.reason}).", markup=False)
+    elif drift.in_sync:
+        console.print("Drift: none, the database schema matches schema.prisma.")
+    else:
+        console.print("Drift detected: the database schema does not match schema.prisma.", markup=False)
+        console.print("It should be understood as the set of changes to get from schema.prisma to the database:\n")
+        console.print(drift.summary.strip("\n"), markup=False)

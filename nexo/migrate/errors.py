@@ -282,3 +282,191 @@ class MigrationFailed(MigrateError):
                 )
             parts.append(text)
         super().__init__(prisma, detail="\n\n".join(parts), file=script_path, line=line)
+
+
+# --- shadow database, migrate dev, db push, db reset, migrate diff --------------------------------
+
+SHADOW_LINK = "https://pris.ly/d/migrate-shadow"
+
+
+class ShadowDatabaseCreateFailed(MigrateError):
+    """P3014: the temporary shadow database could not be created (usually: no CREATEDB privilege)."""
+
+    code = "P3014"
+
+    def __init__(self, database_error: str) -> None:
+        self.database_error = database_error
+        super().__init__(
+            "Prisma Migrate could not create the shadow database. Please make sure the database user has permission "
+            f"to create databases. Read more about the shadow database (and workarounds) at {SHADOW_LINK}\n\n"
+            f"Original error: \n{database_error}",
+            detail="Grant the role CREATEDB, or set shadowDatabaseUrl in the datasource of schema.prisma (or pass "
+            "--shadow-database-url) to an existing empty database nexo may wipe.",
+        )
+
+
+class ShadowDatabaseDropFailed(MigrateError):
+    """The temporary shadow database could not be dropped after use."""
+
+    code = "NEXO_SHADOW_DROP"
+
+    def __init__(self, name: str, database_error: str) -> None:
+        self.name = name
+        super().__init__(
+            f"The temporary shadow database {name} could not be dropped:\n{database_error}",
+            detail=f'Drop it by hand: DROP DATABASE IF EXISTS "{name}" WITH (FORCE);',
+        )
+
+
+class ShadowDatabaseIsMainDatabase(MigrateError):
+    """The configured shadow database is the development database itself (it would be wiped)."""
+
+    code = "NEXO_SHADOW_IS_MAIN"
+
+    def __init__(self, masked_url: str) -> None:
+        super().__init__(
+            "The shadow database you configured appears to be the same as the main database. Please specify another "
+            "shadow database.",
+            detail=f"Both point at {masked_url}. The shadow database is wiped on every use.",
+        )
+
+
+class ShadowReplayFailed(MigrateError):
+    """P3006: a migration of the history does not apply cleanly to the (empty) shadow database."""
+
+    code = "P3006"
+
+    def __init__(self, migration_name: str, database_error_code: str, database_error: str, script_path: Path,
+                 line: int | None) -> None:
+        self.migration_name = migration_name
+        self.database_error_code = database_error_code
+        self.database_error = database_error
+        super().__init__(
+            f"Migration `{migration_name}` failed to apply cleanly to the shadow database. \n"
+            f"Error:\n{database_error}",
+            detail=(
+                f"Database error code: {database_error_code}. The migrations are replayed, in order, into an empty "
+                "temporary database; this one fails there, so the history cannot be rebuilt from the files. Fix "
+                "the migration (or an earlier one it depends on)."
+            ),
+            file=script_path,
+            line=line,
+        )
+
+
+class ResetRequired(MigrateError):
+    """``migrate dev`` found drift, failed or edited migrations, or a diverging history: it explains and stops."""
+
+    code = "NEXO_RESET_REQUIRED"
+
+    def __init__(self, reason: str, location: str, *, drift_summary: str | None = None) -> None:
+        self.reason = reason
+        self.drift_summary = drift_summary
+        super().__init__(
+            f"{reason}\n{location}\n\n"
+            "You may use nexo db:reset to drop the development database.\nAll data will be lost.",
+            detail="Nothing was changed. db:reset re-applies every migration and then the SQL layer. To keep the "
+            "data instead, turn the differences into a migration (nexo db:migrate:diff --from-migrations "
+            "prisma_migrations --to-url ... --script) or undo them by hand.",
+        )
+
+
+class DataLossNotAccepted(MigrateError):
+    """Destructive changes with no terminal to confirm them and no ``--accept-data-loss``."""
+
+    code = "NEXO_DATA_LOSS"
+
+    def __init__(self, warnings: list[str], command: str) -> None:
+        self.warnings = list(warnings)
+        listed = "\n".join(f"  • {w}" for w in self.warnings)
+        if command == "db:push":
+            head = ("Use the --accept-data-loss flag to ignore the data loss warnings like nexo db:push "
+                    "--accept-data-loss")
+        else:
+            head = (
+                "Prisma Migrate has detected that the environment is non-interactive, which is not supported.\n\n"
+                "`nexo db:migrate:dev` needs a confirmation for these changes; pass --accept-data-loss to give it "
+                "without a terminal. To apply existing migrations in deployments, use nexo db:migrate:deploy."
+            )
+        super().__init__(f"⚠️  Warnings for the current datasource:\n\n{listed}\n\n{head}",
+                         detail="Nothing was written and nothing was applied.")
+
+
+class UnexecutableChanges(MigrateError):
+    """Steps that cannot run on the data in the database (Prisma refuses them too)."""
+
+    code = "NEXO_UNEXECUTABLE"
+
+    def __init__(self, items: list[str], command: str) -> None:
+        self.items = list(items)
+        if command == "db:push":
+            listed = "\n".join(f"  • {m}" for m in self.items)
+            tail = ("You may use nexo db:reset (or fix the data) before pushing.\nAll data will be lost with "
+                    "db:reset.")
+        else:
+            listed = "\n".join(f"  • {m}" for m in self.items)
+            tail = (
+                "You can use nexo db:migrate:dev --create-only to create the migration file, and manually modify it "
+                "to address the underlying issue(s).\nThen run nexo db:migrate:dev to apply it and verify it works."
+            )
+        super().__init__(f"⚠️ We found changes that cannot be executed:\n\n{listed}\n\n{tail}",
+                         detail="Nothing was written and nothing was applied.")
+
+
+class OperationCancelled(MigrateError):
+    """The user answered no to a confirmation."""
+
+    code = "NEXO_CANCELLED"
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what} cancelled.", detail="Nothing was changed.")
+
+
+class ResetRefused(MigrateError):
+    """``db:reset`` without the confirmation it needs (no terminal and no --force, or a production name)."""
+
+    code = "NEXO_RESET_REFUSED"
+
+    def __init__(self, message: str, detail: str | None = None) -> None:
+        super().__init__(message, detail=detail)
+
+
+class ResetIncomplete(MigrateError):
+    """P3016: the schema could not be emptied (an object could not be dropped, or survived the drops)."""
+
+    code = "P3016"
+
+    def __init__(self, original_error: str, leftovers: list[str] | None = None) -> None:
+        self.original_error = original_error
+        self.leftovers = list(leftovers or [])
+        super().__init__(
+            "The fallback method for database resets failed, meaning Migrate could not clean up the database "
+            f"entirely. Original error: \n{original_error}",
+            detail="Nothing was dropped: the reset runs in one transaction, which was rolled back. Objects owned by "
+            "another role must be dropped by that role (or a superuser).",
+        )
+
+
+class DiffSourceError(MigrateError):
+    """``db:migrate:diff`` was given the wrong number of --from-*/--to-* sources, or an unusable one."""
+
+    code = "NEXO_DIFF_SOURCE"
+
+    def __init__(self, message: str, detail: str | None = None) -> None:
+        super().__init__(message, detail=detail)
+
+
+class PushFailed(MigrateError):
+    """``db:push``: the change script failed; it ran in one transaction, so nothing of it is left."""
+
+    code = "NEXO_PUSH_FAILED"
+
+    def __init__(self, database_error_code: str, database_error: str, statement: str | None) -> None:
+        self.database_error_code = database_error_code
+        self.database_error = database_error
+        super().__init__(
+            f"The schema could not be pushed to the database.\n\nDatabase error code: {database_error_code}\n\n"
+            f"Database error:\n{database_error}",
+            detail=(f"Failed statement:\n    {statement}\n\n" if statement else "")
+            + "Rolled back: the push ran in one transaction, so nothing of it is left in the database.",
+        )

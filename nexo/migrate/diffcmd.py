@@ -1,0 +1,168 @@
+"""``migrate diff``: compare two schema sources, print SQL or a summary (Prisma's ``migrate diff``).
+
+Sources (exactly one ``from`` and one ``to``): ``empty``; ``schema`` (a schema.prisma file or folder,
+validated first: an invalid one raises P1012 with every diagnostic); ``migrations`` (a migrations
+directory replayed into a shadow database, then introspected); ``url`` (a live database,
+introspected). With ``exit_code``, Prisma's convention: 0 empty diff, 2 changes, 1 error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from nexo.db import connect
+from nexo.migrate.directory import check_lock_file, list_migrations
+from nexo.migrate.errors import DiffSourceError
+from nexo.migrate.shadow import schema_from_migrations
+from nexo.schema.model import Database
+
+if TYPE_CHECKING:
+    from nexo.migrate.differ import MigrationPlan
+
+KINDS = ("empty", "schema", "migrations", "url")
+
+#: Prisma's text for an empty summary
+NO_DIFFERENCE = "No difference detected."
+
+
+@dataclass(frozen=True)
+class Source:
+    """One side of a diff: ``kind`` in :data:`KINDS`; ``value`` the path or URL (``None`` for empty)."""
+
+    kind: str
+    value: str | None = None
+
+    def describe(self) -> str:
+        from nexo.db import mask_url
+
+        if self.kind == "empty":
+            return "empty"
+        if self.kind == "url":
+            return f"url {mask_url(self.value)}"
+        return f"{self.kind} {self.value}"
+
+
+def pick_source(side: str, candidates: dict[str, str | bool | None]) -> Source:
+    """The one source given for ``side`` (``from``/``to``) among ``{kind: value}``; error otherwise."""
+    given = [(k, v) for k, v in candidates.items() if v not in (None, False, "")]
+    if len(given) != 1:
+        names = ", ".join(f"--{side}-{k}" for k in KINDS)
+        raise DiffSourceError(
+            f"{len(given)} `--{side}-...` parameter(s) provided. 1 must be provided.",
+            detail=f"One of {names}.",
+        )
+    kind, value = given[0]
+    return Source(kind, None if value is True else str(value))
+
+
+def load_schema_model(path: str | Path) -> tuple[Database, tuple[str, ...]]:
+    """Validate a schema file/folder and build its model; also its datasource ``schemas``."""
+    from nexo.psl import validate_path
+    from nexo.schema import relational_model
+
+    schema = validate_path(path).raise_for_errors()
+    return relational_model(schema), tuple(schema.datasource.schemas)
+
+
+@dataclass
+class DiffOutcome:
+    plan: MigrationPlan
+    from_source: Source
+    to_source: Source
+
+    @property
+    def is_empty(self) -> bool:
+        return bool(self.plan.is_empty)
+
+    def script(self) -> str:
+        """Prisma's ``--script`` stdout text."""
+        return self.plan.script()
+
+    def summary(self) -> str:
+        """The human summary (``No difference detected.`` when empty)."""
+        text = self.plan.summary()
+        return NO_DIFFERENCE if self.plan.is_empty and not text.strip() else text
+
+    def stdout(self, script: bool) -> str:
+        """What the Prisma CLI (6.19) prints: a text ending in a newline as it is, any other followed by a
+        blank line (``No difference detected.``, ``-- This is an empty migration.``)."""
+        text = self.script() if script else self.summary()
+        return text if text.endswith("\n") else text + "\n\n"
+
+    def file_text(self, script: bool) -> str:
+        """What ``--output FILE`` holds: the script as a migration.sql holds it, or the summary."""
+        text = self.script() if script else self.summary()
+        return text if script or text.endswith("\n") else text + "\n"
+
+    def exit_code(self, exit_code_flag: bool) -> int:
+        return 2 if exit_code_flag and not self.is_empty else 0
+
+
+def migrate_diff(
+    from_source: Source,
+    to_source: Source,
+    *,
+    server_url: str | None,
+    shadow_url: str | None = None,
+    ignore_tables: Sequence[str] = (),
+) -> DiffOutcome:
+    """Diff ``from_source`` → ``to_source``.
+
+    ``server_url`` is the configured database: a ``migrations`` source without ``shadow_url`` creates a
+    temporary shadow database on its server (and drops it). Schema sources are validated first.
+    """
+    from nexo.migrate.differ import diff
+
+    # Validate schema sources first; their datasource schemas decide what introspection reads.
+    models: dict[int, Database | None] = {}
+    namespaces: list[str] = []
+    for i, src in enumerate((from_source, to_source)):
+        if src.kind == "schema":
+            model, ns = load_schema_model(src.value or "")
+            models[i] = model
+            namespaces += [n for n in ns if n not in namespaces]
+    for i, src in enumerate((from_source, to_source)):
+        if i in models:
+            continue
+        models[i] = _load(
+            src, server_url=server_url, shadow_url=shadow_url, schemas=namespaces or None, ignore=ignore_tables
+        )
+    plan = diff(models[0], models[1], before_is_live=from_source.kind in ("url", "migrations"))
+    return DiffOutcome(plan, from_source, to_source)
+
+
+def _load(
+    src: Source,
+    *,
+    server_url: str | None,
+    shadow_url: str | None,
+    schemas: Sequence[str] | None,
+    ignore: Sequence[str],
+) -> Database | None:
+    from nexo.migrate.drift import without_tables
+
+    if src.kind == "empty":
+        return None  # Prisma's empty source: not even the "public" schema
+    if src.kind == "url":
+        from nexo.schema.introspect import introspect
+
+        with connect(src.value or "", application_name="nexo diff") as conn:
+            return without_tables(introspect(conn, schemas=list(schemas) if schemas else None), ignore)
+    if src.kind == "migrations":
+        directory = Path(src.value or "")
+        if not directory.is_dir():
+            raise DiffSourceError(f"The migrations directory {directory} does not exist.", detail=None)
+        check_lock_file(directory)
+        migrations = list_migrations(directory)
+        for m in migrations:
+            m.read_script()
+        if not shadow_url and not server_url:
+            raise DiffSourceError(
+                "You must pass the --shadow-database-url if you want to diff a migrations directory.",
+            )
+        db = schema_from_migrations(server_url or "", migrations, shadow_url=shadow_url, schemas=schemas)
+        return without_tables(db, ignore)
+    raise DiffSourceError(f"unknown diff source {src.kind!r}")

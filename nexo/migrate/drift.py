@@ -1,0 +1,114 @@
+"""Drift: does the live database match an expected relational model?
+
+``db:version`` and ``db:migrate:status`` compare the introspected database with the model of
+``schema.prisma`` (one introspection per call; no shadow database). ``db:migrate:dev`` compares it with
+the model of the replayed migration history. Either way the difference is reported the way Prisma
+reports drift: the changes that would take the *expected* schema to the *actual* one, in the
+differ's human summary.
+
+Objects the SQL layer creates never count: policies, triggers, functions, grants and RLS flags are
+not part of the relational model, and the ledger tables (``_prisma_migrations`` and the SQL layer's
+``migration_history``, passed in ``ignore_tables``) are removed from both sides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+import psycopg
+
+from nexo.migrate.ledger import TABLE as PRISMA_TABLE
+from nexo.schema.model import Database
+
+#: the Prisma migrate intro of a drift message (``dev_diagnostic_cli.rs``)
+DRIFT_INTRO = (
+    "Drift detected: Your database schema is not in sync with your migration history.\n\n"
+    "The following is a summary of the differences between the expected database schema given your migrations "
+    "files, and the actual schema of the database.\n\n"
+    "It should be understood as the set of changes to get from the expected schema to the actual schema.\n"
+)
+FIRST_TIME_NOTE = (
+    "\nIf you are running this the first time on an existing database, please make sure to read this "
+    "documentation page:\n"
+    "https://www.prisma.io/docs/guides/database/developing-with-prisma-migrate/troubleshooting-development\n"
+)
+
+
+def without_tables(db: Database, names: Iterable[str]) -> Database:
+    """``db`` without the tables called ``names`` (ledgers that are not part of any schema)."""
+    drop = set(names) | {PRISMA_TABLE}
+    kept = tuple(t for t in db.tables if t.name not in drop)
+    return db if len(kept) == len(db.tables) else replace(db, tables=kept)
+
+
+@dataclass(frozen=True)
+class DriftReport:
+    """The result of a drift check."""
+
+    #: whether the comparison ran (``False``: no schema.prisma, or it is invalid; see ``reason``)
+    checked: bool
+    #: the database matches the expected model (``None`` when not checked)
+    in_sync: bool | None = None
+    #: what the expected model was: ``schema.prisma`` or ``migrations``
+    against: str = "schema.prisma"
+    #: the differ's human summary of expected → actual ('' when in sync)
+    summary: str = ""
+    #: the summary's non-empty lines
+    differences: list[str] = field(default_factory=list)
+    #: why it was not checked (no schema.prisma: not a problem)
+    reason: str | None = None
+    #: what stopped the check (an invalid schema.prisma, a database error): a problem for --check
+    error: str | None = None
+
+    @property
+    def drifted(self) -> bool:
+        return self.in_sync is False
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "checked": self.checked,
+            "in_sync": self.in_sync,
+            "against": self.against,
+            "differences": list(self.differences),
+            "summary": self.summary,
+            "reason": self.reason,
+            "error": self.error,
+        }
+
+
+def compare(expected: Database, actual: Database, *, against: str = "schema.prisma",
+            ignore_tables: Iterable[str] = (), expected_is_live: bool = False) -> DriftReport:
+    """Diff ``expected`` → ``actual`` (ledger tables removed from both)."""
+    from nexo.migrate.differ import diff
+
+    ignore = list(ignore_tables)
+    plan = diff(without_tables(expected, ignore), without_tables(actual, ignore), before_is_live=expected_is_live)
+    if plan.is_empty:
+        return DriftReport(True, True, against)
+    summary = plan.summary().strip("\n")
+    return DriftReport(True, False, against, summary, [line for line in summary.splitlines() if line.strip()])
+
+
+def check(
+    conn: psycopg.Connection,
+    expected: Database,
+    *,
+    schemas: Sequence[str] | None = None,
+    against: str = "schema.prisma",
+    ignore_tables: Iterable[str] = (),
+) -> DriftReport:
+    """Introspect ``conn`` once and compare it with ``expected``."""
+    from nexo.schema.introspect import introspect
+
+    actual = introspect(conn, schemas=list(schemas) if schemas else None)
+    return compare(expected, actual, against=against, ignore_tables=ignore_tables)
+
+
+def not_checked(reason: str | None = None, *, error: str | None = None) -> DriftReport:
+    return DriftReport(False, None, reason=reason, error=error)
+
+
+def drift_message(summary: str, *, has_migrations_table: bool) -> str:
+    """Prisma's drift reason text for ``migrate dev``."""
+    return DRIFT_INTRO + ("" if has_migrations_table else FIRST_TIME_NOTE) + "\n" + summary.strip("\n") + "\n"

@@ -1,0 +1,201 @@
+"""The shadow database: an empty database the migration history is replayed into (prisma-compat §4.8).
+
+:func:`shadow_database` yields the URL of an empty database. By default it creates a uniquely named
+database (``nexo_shadow_<uuid>``) on the server of the main database and **always** drops it again
+(``DROP DATABASE … WITH (FORCE)``): on success, on error, on Ctrl-C and on SIGTERM (turned into
+``KeyboardInterrupt`` for the duration, so the ``finally`` runs; signals are held back while the drop
+itself runs). With an explicit shadow URL (``shadowDatabaseUrl`` / ``--shadow-database-url``) that
+database is wiped first instead, and left in place.
+
+:func:`replay` runs migration scripts into it with the deploy executor (:func:`nexo.migrate.execute.run_script`),
+without a ``_prisma_migrations`` table; a script that fails raises P3006. :func:`schema_from_migrations`
+does all of it and returns the introspected model.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
+
+from nexo.db import connect, mask_text, mask_url, with_database
+from nexo.errors import NexoError
+from nexo.migrate.directory import MigrationDir
+from nexo.migrate.errors import (
+    MigrationFailed,
+    ShadowDatabaseCreateFailed,
+    ShadowDatabaseDropFailed,
+    ShadowDatabaseIsMainDatabase,
+    ShadowReplayFailed,
+)
+from nexo.migrate.execute import run_script
+
+if TYPE_CHECKING:
+    from nexo.schema.model import Database
+
+#: prefix of the temporary shadow databases nexo creates (the rest is a random uuid4 hex)
+SHADOW_PREFIX = "nexo_shadow_"
+
+
+def _interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+@contextmanager
+def interrupts_on_sigterm() -> Iterator[None]:
+    """While the block runs, SIGTERM raises ``KeyboardInterrupt`` (like Ctrl-C), so cleanup code runs.
+
+    psycopg cancels a running query on ``KeyboardInterrupt``. Outside the main thread signals cannot be
+    handled; the block then runs unchanged.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT/SIGTERM back while the block runs; they are delivered when it ends."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _location(url: str) -> tuple[str, str, str]:
+    try:
+        d = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return (url, "", "")
+    host = d.get("host") or d.get("hostaddr") or "localhost"
+    return (str(host), str(d.get("port") or "5432"), str(d.get("dbname") or d.get("user") or ""))
+
+
+def same_database(a: str, b: str) -> bool:
+    """Whether two URLs name the same database (host, port and database name)."""
+    return _location(a) == _location(b)
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    """``DROP DATABASE IF EXISTS name WITH (FORCE)`` on the server of ``admin_url``."""
+    with connect(admin_url, application_name="nexo shadow cleanup") as conn:
+        try:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        except psycopg.errors.SyntaxError:  # PostgreSQL < 13: no FORCE
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                (name,),
+            )
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+
+
+def wipe_database(url: str) -> None:
+    """Empty an external shadow database: every user schema dropped, ``public`` emptied."""
+    from nexo.migrate.reset import clean_schemas
+
+    with connect(url, application_name="nexo shadow reset") as conn:
+        schemas = [
+            r[0]
+            for r in conn.execute(
+                "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'"
+                " ORDER BY nspname"
+            ).fetchall()
+        ]
+        with conn.transaction():
+            for s in schemas:
+                if s != "public":
+                    conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(s)))
+        clean_schemas(conn, ["public"] if "public" in schemas else [])
+
+
+@contextmanager
+def shadow_database(main_url: str, *, shadow_url: str | None = None) -> Iterator[str]:
+    """The URL of an empty shadow database for the duration of the block (see the module docstring).
+
+    Raises P3014 when the temporary database cannot be created, and refuses a ``shadow_url`` that names
+    the main database.
+    """
+    if shadow_url:
+        if same_database(shadow_url, main_url):
+            raise ShadowDatabaseIsMainDatabase(mask_url(shadow_url))
+        wipe_database(shadow_url)
+        yield shadow_url
+        return
+    name = f"{SHADOW_PREFIX}{uuid.uuid4().hex}"
+    with interrupts_on_sigterm():
+        try:
+            with connect(main_url, application_name="nexo shadow") as admin:
+                try:
+                    admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                except psycopg.Error as exc:
+                    raise ShadowDatabaseCreateFailed(mask_text(str(exc).strip())) from None
+        except KeyboardInterrupt as exc:  # interrupted while creating: it may exist
+            _drop_quietly(main_url, name, exc)
+            raise
+        try:
+            yield with_database(main_url, name)
+        except BaseException as exc:
+            _drop_quietly(main_url, name, exc)  # never hides the error that is on its way out
+            raise
+        with _signals_held():
+            try:
+                drop_database(main_url, name)
+            except (psycopg.Error, NexoError) as exc:
+                raise ShadowDatabaseDropFailed(name, mask_text(str(exc).strip())) from None
+
+
+def _drop_quietly(main_url: str, name: str, propagating: BaseException) -> None:
+    """Drop while another error is on its way out: a failure to drop becomes a note on that error."""
+    with _signals_held():
+        try:
+            drop_database(main_url, name)
+        except Exception as exc:  # noqa: BLE001 - the original error matters more
+            propagating.add_note(
+                f'The temporary shadow database {name} could not be dropped ({mask_text(str(exc).strip())}); '
+                f'drop it by hand: DROP DATABASE IF EXISTS "{name}" WITH (FORCE);'
+            )
+
+
+def replay(conn: psycopg.Connection, migrations: Sequence[MigrationDir]) -> None:
+    """Run each migration's script on ``conn`` (autocommit), in order; P3006 when one fails."""
+    for m in migrations:
+        script = m.read_script()
+        try:
+            run_script(conn, m.name, script, m.script_path)
+        except MigrationFailed as exc:
+            raise ShadowReplayFailed(
+                m.name, exc.database_error_code, exc.database_error, m.script_path, exc.line
+            ) from None
+
+
+def schema_from_migrations(
+    main_url: str,
+    migrations: Sequence[MigrationDir],
+    *,
+    shadow_url: str | None = None,
+    schemas: Sequence[str] | None = None,
+) -> Database:
+    """Replay ``migrations`` into a shadow database and introspect it (the database is dropped after)."""
+    from nexo.schema.introspect import introspect
+
+    with shadow_database(main_url, shadow_url=shadow_url) as url:
+        with connect(url, application_name="nexo shadow") as conn:
+            replay(conn, migrations)
+            return introspect(conn, schemas=list(schemas) if schemas else None)
