@@ -39,7 +39,17 @@ ALTER TABLE "professionals" DISABLE ROW LEVEL SECURITY;
 
 REVOKE ALL ON "accounts", "users", "roles", "user_roles", "clients", "suppliers", "employees", "professionals"
     FROM "${app_role}";
-REVOKE SELECT ON "_prisma_migrations", "migration_history" FROM "${app_role}";
+DO $$
+DECLARE
+    ledger text;
+BEGIN
+    FOREACH ledger IN ARRAY ARRAY['_prisma_migrations', 'migration_history'] LOOP
+        IF to_regclass(format('%I', ledger)) IS NOT NULL THEN
+            EXECUTE format('REVOKE SELECT ON %I FROM %I', ledger, '${app_role}');
+        END IF;
+    END LOOP;
+END
+$$;
 DO $$
 BEGIN
     EXECUTE format('REVOKE USAGE ON SCHEMA %I FROM %I', current_schema(), '${app_role}');

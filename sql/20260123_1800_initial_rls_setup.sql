@@ -26,8 +26,19 @@ BEGIN
 END
 $$;
 
--- Read-only access to both ledgers, so a service can check its schema version (nexo db:version --check)
-GRANT SELECT ON "_prisma_migrations", "migration_history" TO "${app_role}";
+-- Read-only access to the ledgers, so a service can check its schema version (nexo db:version --check).
+-- _prisma_migrations is missing on a database made with nexo db:push, hence the checks.
+DO $$
+DECLARE
+    ledger text;
+BEGIN
+    FOREACH ledger IN ARRAY ARRAY['_prisma_migrations', 'migration_history'] LOOP
+        IF to_regclass(format('%I', ledger)) IS NOT NULL THEN
+            EXECUTE format('GRANT SELECT ON %I TO %I', ledger, '${app_role}');
+        END IF;
+    END LOOP;
+END
+$$;
 
 GRANT SELECT, UPDATE ON "accounts" TO "${app_role}";
 GRANT SELECT, INSERT, UPDATE, DELETE ON

@@ -112,3 +112,15 @@ def test_cli_push(proj: Path, db_url: str):
     accepted = run(["db:push", "--accept-data-loss"], proj, env)
     assert accepted.returncode == 0, accepted.stderr
     assert columns(db_url, "User") == ["id", "email"]
+
+
+def test_push_of_the_repo_project_brings_its_rls_layer(project: Path, db_url: str):
+    """The repo's own SQL layer runs after a push too, although push creates no _prisma_migrations."""
+    from nexo.config import load_config
+
+    report = orchestrate.push(load_config(project, database_url=db_url))
+    assert report.push.changed and report.sql is not None
+    assert [s.step.version for s in report.sql.steps] == ["20260123_1800"]
+    assert "_prisma_migrations" not in tables(db_url)
+    assert scalar(db_url, "SELECT count(*) FROM pg_policies WHERE policyname = 'tenant_isolation'") == 8
+    assert scalar(db_url, "SELECT has_table_privilege('nexo_app', 'migration_history', 'SELECT')") is True
