@@ -7,6 +7,12 @@ Stdlib only.
 - :func:`validate_source` / :func:`validate_path` — a :class:`ValidationResult` holding the
   validated :class:`~nexo.psl.model.Schema` (or None) and every diagnostic.
 - :class:`PslError` — raised by callers that need a valid schema; ``str()`` is the full report.
+
+Modules: ``parser`` (grammar, positions), ``validate`` (Prisma's two validation stages),
+``attrargs`` (attribute/argument bookkeeping shared by every attribute check), ``jsoncheck``
+(JSON default values), ``native`` (``@db.*`` types, operator classes), ``names`` (constraint names),
+``format`` (``prisma format``'s layout and relation repair), ``diagnostics`` (P1012 reports),
+``commands`` (what ``nexo validate`` and ``nexo format`` call).
 """
 
 from __future__ import annotations

@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Union
 
 from . import ast as A
-from .diagnostics import Diagnostic, render_diagnostics
+from .diagnostics import Diagnostic
+from .errors import FormatError, PslError
 from .parser import parse
 
 INDENT = "  "
@@ -39,36 +40,6 @@ SCALAR_TYPES = frozenset(("String", "Boolean", "Int", "BigInt", "Float", "Decima
 _ATTRIBUTE_ORDER = ("id", "unique", "default", "updatedAt", "index", "fulltext", "map", "relation", "ignore")
 _ATTRIBUTE_RANK = {name: i for i, name in enumerate(_ATTRIBUTE_ORDER)}
 _LINE_END = re.compile(r"\r\n|\r|\n")
-
-
-class FormatError(Exception):
-    """The schema cannot be formatted because it does not parse; ``diagnostics`` say why."""
-
-    code = "P1012"
-
-    def __init__(self, diagnostics: Sequence[Diagnostic], texts: dict[str, str]) -> None:
-        self.diagnostics = list(diagnostics)
-        self.texts = dict(texts)
-        first = self.diagnostics[0] if self.diagnostics else None
-        self.file = first.file if first else None
-        self.line = first.line if first else None
-        super().__init__(self.render())
-
-    def render(self) -> str:
-        """The diagnostics as ``prisma validate`` prints them."""
-        return render_diagnostics(self.diagnostics, self.texts)
-
-
-@dataclass
-class FormatResult:
-    """What ``format_command`` did: the files it rewrote (or, with ``check``, would rewrite)."""
-
-    changed_files: list[Path] = field(default_factory=list)
-    checked_files: list[Path] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.changed_files)
 
 
 # =============================================================================== public API
@@ -118,18 +89,15 @@ def format_path(path: Path | str, check: bool = False) -> list[Path]:
     return changed
 
 
-def format_command(schema_path: Path | str, check: bool) -> FormatResult:
-    """The ``nexo format [--check]`` action: format in place (or only check); see :func:`format_path`."""
-    files = schema_files(Path(schema_path))
-    return FormatResult(changed_files=format_path(schema_path, check=check), checked_files=files)
-
-
 def schema_files(path: Path) -> list[Path]:
     """The schema's files: ``path`` itself, or every ``*.prisma`` under a folder in sorted relative-path order."""
     if path.is_dir():
-        return sorted(path.rglob("*.prisma"), key=lambda p: p.relative_to(path).as_posix())
-    if not path.exists():
-        raise FileNotFoundError(f"schema file not found: {path}")
+        found = sorted((f for f in path.rglob("*.prisma") if f.is_file()), key=lambda p: p.relative_to(path).as_posix())
+        if not found:
+            raise PslError.simple(f"No .prisma files were found in the folder {path}.", str(path))
+        return found
+    if not path.is_file():
+        raise PslError.simple(f"The schema file {path} does not exist.", str(path))
     return [path]
 
 

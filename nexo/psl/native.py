@@ -111,7 +111,7 @@ def opclass_sql(name: str) -> str:
     out: list[str] = []
     i = 0
     tokens: list[str] = []
-    special = ("MinMax", "TimestampTz", "TimeTz")
+    special = ("MinMax", "TimestampTz", "TimeTz", "VarBit")
     while i < len(name):
         for sp in special:
             if name.startswith(sp, i):

@@ -1,16 +1,23 @@
 """Validation: syntax trees → :class:`~nexo.psl.model.Schema`, or Prisma-style diagnostics.
 
-The rules are Prisma's for the PostgreSQL provider (``prisma-compat.md`` §1), checked in phases
-like Prisma's own validator: names, types, attributes, relations, then schema-wide checks (unique
-criteria, index arguments, constraint names). Every error found in a phase is reported; a phase whose
-problems would make later checks meaningless (duplicate or unknown names) stops the run there.
+The rules are Prisma's for the PostgreSQL provider (``prisma-compat.md`` §1), checked in the two
+stages Prisma's own validator has:
+
+1. *Reading the schema*: configuration blocks, names, field types and every attribute with its
+   arguments (see :mod:`nexo.psl.attrargs`). All problems found here are reported together, in one
+   run, including alongside syntax errors.
+2. *Checking what it means*, only when stage 1 found nothing: unique criteria, native types, default
+   values, relations (pairing, ambiguity, referenced fields, arities, referential actions), index
+   capabilities of PostgreSQL, constraint names, ``@@schema``, views and composite types.
+
+Each diagnostic carries the span Prisma marks (an argument's value, an attribute, a field line, a
+block), so a report underlines exactly the offending text.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,20 +25,40 @@ from pathlib import Path
 
 from . import ast as A
 from . import model as M
+from .attrargs import Args, AttributeSet, Coerce, attribute_span, display, mismatch
 from .diagnostics import Diagnostic, render_diagnostics
 from .errors import PslError
-from .native import DEFAULT_NATIVE, INDEX_ALGORITHMS, NATIVE_TYPES, OPERATOR_CLASSES
-from .parser import parse
+from .jsoncheck import json_error
+from .native import INDEX_ALGORITHMS, NATIVE_TYPES, OPERATOR_CLASSES
+from .parser import parse, paused_gc
 
 MAX_NAME = 63
 KNOWN_PROVIDERS = ("postgresql", "postgres", "mysql", "sqlite", "sqlserver", "mongodb", "cockroachdb")
-FIELD_ATTRIBUTES = ("id", "default", "unique", "relation", "map", "updatedAt", "ignore")
-BLOCK_ATTRIBUTES = ("id", "unique", "index", "map", "ignore", "schema", "fulltext")
-DEFAULT_FUNCTIONS = ("autoincrement", "now", "dbgenerated", "uuid", "cuid", "nanoid", "ulid")
+DEFAULT_FUNCTIONS = ("autoincrement", "now", "dbgenerated", "uuid", "cuid", "nanoid", "ulid", "auto")
 KIND_NAMES = {"model": "model", "view": "view", "type": "composite type", "enum": "enum"}
 KIND_TITLES = {"model": "Model", "view": "View", "type": "Composite Type", "enum": "Enum"}
-_DEFAULT_TYPE_ERRORS = ("cannot be used on fields of type", "value, but found", "is not a valid value of the enum")
-_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+# Preview features Prisma 6.19 still lists (anything else it knows is GA or retired and accepted silently).
+ACTIVE_PREVIEW_FEATURES = (
+    "fullTextSearchPostgres", "metrics", "nativeDistinct", "postgresqlExtensions", "relationJoins",
+    "schemaEngineDriverAdapters", "shardKeys", "strictUndefinedChecks", "views",
+)
+# Names Prisma recognises as former preview features (now generally available, or removed): accepted.
+RETIRED_PREVIEW_FEATURES = frozenset((
+    "aggregateApi", "atomicNumberOperations", "clientExtensions", "cockroachdb", "connectOrCreate", "createMany",
+    "dataProxy", "deno", "distinct", "driverAdapters", "extendedIndexes", "extendedWhereUnique", "fieldReference",
+    "filterJson", "filteredRelationCount", "fullTextIndex", "fullTextSearch", "groupBy", "improvedQueryRaw",
+    "interactiveTransactions", "jsonProtocol", "microsoftSqlServer", "middlewares",
+    "mongoDb", "multiSchema", "nApi", "namedConstraints", "napi", "nativeTypes", "omitApi", "orderByAggregateGroup",
+    "orderByNulls", "orderByRelation", "prismaSchemaFolder", "queryCompiler", "reactNative",
+    "referentialActions", "referentialIntegrity", "selectRelationCount", "tracing", "transactionApi", "typedSql",
+    "uncheckedScalarInputs", "postgresqlExtensions", "views", "relationJoins", "nativeDistinct", "metrics",
+    "fullTextSearchPostgres", "strictUndefinedChecks", "shardKeys", "schemaEngineDriverAdapters",
+))
+_RFC3339 = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+)
+_SCALARS = frozenset(M.SCALAR_TYPES)
+_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
 @dataclass
@@ -104,46 +131,31 @@ def validate_source(text: str, file: str = "schema.prisma") -> ValidationResult:
 
 def validate_sources(files: list[tuple[str, str]]) -> ValidationResult:
     """Validate a schema made of several files ``(name, text)`` in declaration order."""
-    trees = []
-    diags: list[Diagnostic] = []
-    for name, text in files:
-        tree, d = parse(text, name)
-        trees.append(tree)
-        diags.extend(d)
-    v = _Validator(trees, diags)
-    try:
+    with paused_gc():
+        trees = []
+        diags: list[Diagnostic] = []
+        for name, text in files:
+            tree, d = parse(text, name)
+            trees.append(tree)
+            diags.extend(d)
+        v = _Validator(trees, diags)
         schema = v.run()
-    except _Stop:
-        schema = None
     texts = {name: text for name, text in files}
     if v.diags:
         schema = None
     return ValidationResult(schema, v.diags, texts)
 
 
-class _Stop(Exception):
-    """Ends validation after a phase whose errors make later checks meaningless."""
+_expr_text = display
 
 
-def _expr_text(e: A.Expression | None) -> str:
-    if e is None:
-        return ""
-    if isinstance(e, A.StringValue):
-        return e.raw
-    if isinstance(e, A.NumberValue):
-        return e.raw
-    if isinstance(e, A.ConstantValue):
-        return e.name
-    if isinstance(e, A.FunctionCall):
-        return e.name + "(" + ", ".join(_arg_text(a) for a in e.arguments) + ")"
-    return "[" + ", ".join(_expr_text(i) for i in e.items) + "]"
+def _fields_phrase(names: list[str]) -> str:
+    """``field `a``` / ``fields `a`, `b``` (Prisma's wording for field lists in messages)."""
+    quoted = ", ".join(f"`{n}`" for n in names)
+    return ("field " if len(names) == 1 else "fields ") + quoted
 
 
-def _arg_text(a: A.Argument) -> str:
-    return (f"{a.name}: " if a.name else "") + _expr_text(a.value)
-
-
-@dataclass
+@dataclass(slots=True)
 class _FieldInfo:
     """Working data about one field while validating."""
 
@@ -154,12 +166,80 @@ class _FieldInfo:
     arity: str
     attrs: dict[str, A.Attribute]
     native: tuple[str, tuple[str, ...]] | None = None
+    native_attr: A.Attribute | None = None
     is_id: bool = False
+    ignored: bool = False
+    default_ok: bool = False
+    mapped: str | None = None
+    rel: _RelArgs | None = None
+
+
+@dataclass(slots=True)
+class _RelArgs:
+    """What a field's ``@relation`` says (``fields``/``references`` None when not written)."""
+
+    fields: list[str] | None = None
+    references: list[str] | None = None
+    name: str = ""
+    on_delete: str | None = None
+    on_update: str | None = None
+    on_delete_span: A.Span | None = None
+    on_update_span: A.Span | None = None
+    map: str | None = None
+
+
+_NO_RELATION_ARGS = _RelArgs()
+
+
+@dataclass(slots=True)
+class _IndexData:
+    """An ``@unique``, ``@@unique``, ``@@index`` or ``@@fulltext`` as read (``fields``: info, sort, length, ops)."""
+
+    kind: str  # unique | index | fulltext
+    attr: A.Attribute
+    fields: list[tuple[_FieldInfo, str | None, int | None, A.Argument | None]]
+    source: _FieldInfo | None = None
+    name: str | None = None
+    map: str | None = None
+    algorithm: str | None = None
+    clustered: bool | None = None
+
+
+@dataclass(slots=True)
+class _Rel:
+    """A relation as Prisma infers it: its kind and its forward (``fields`` side) and back fields.
+
+    ``kind``: ``1:1``, ``1:n``, ``m:n`` or ``embedded`` (a many-to-many with ``fields``, MongoDB only).
+    For ``m:n`` the two fields are the A side and the B side.
+    """
+
+    kind: str
+    forward: _FieldInfo | None
+    back: _FieldInfo | None
+
+
+@dataclass(slots=True)
+class _ModelData:
+    """What the attributes of one model said (primary key, indexes, ignore)."""
+
+    pk_attr: A.Attribute | None = None
+    pk_source: _FieldInfo | None = None
+    pk_fields: list[tuple[_FieldInfo, str | None, int | None]] = field(default_factory=list)
+    pk_sort: str | None = None
+    pk_length: int | None = None
+    pk_clustered: bool | None = None
+    pk_name: str | None = None
+    pk_map: str | None = None
+    ignored: bool = False
+    indexes: list[_IndexData] = field(default_factory=list)
+    mapped: str | None = None
+    schema: tuple[str, A.Span] | None = None
 
 
 class _Validator:
     def __init__(self, trees: list[A.SchemaFile], diags: list[Diagnostic]) -> None:
         self.trees = trees
+        self.texts = {t.file: t.text for t in trees}
         self.diags = diags
         self.blocks: list[A.Block] = [b for t in trees for b in t.blocks]
         self.models = [b for b in self.blocks if isinstance(b, A.Model)]
@@ -168,39 +248,65 @@ class _Validator:
         self.generators = [b for b in self.blocks if isinstance(b, A.ConfigBlock) and b.keyword == "generator"]
         self.model_by_name: dict[str, A.Model] = {}
         self.enum_by_name: dict[str, A.Enum] = {}
+        # first model of a name → field name → info (first field of a name); per model object: all infos
         self.fields: dict[str, dict[str, _FieldInfo]] = {}
+        self.infos: dict[int, list[_FieldInfo]] = {}
+        self.mdata: dict[int, _ModelData] = {}
         self.ds_name = "db"
         self.preview: set[str] = set()
-        self.names_failed = False
-        self.deferred: list[Diagnostic] = []
+        self.coerce = Coerce(self.err)
+        self.unknown_defaults: list[tuple[_FieldInfo, A.FunctionCall]] = []
+        self.extensions_prop: A.ConfigProperty | None = None
+        self.infer_relations_cache: list[_Rel] = []
+        self.field_indexes: dict[int, dict[str, _FieldInfo]] = {}
+        self.relation_mode = "foreignKeys"
 
     def err(self, message: str, span: A.Span) -> None:
         self.diags.append(Diagnostic(message, span))
 
+    # ------------------------------------------------------------------ spans as Prisma marks them
+    def aspan(self, a: A.Attribute) -> A.Span:
+        return attribute_span(a, self.texts.get(a.span.file, ""))
+
+    def line_span(self, s: A.Span) -> A.Span:
+        """``s`` widened to the end of its line (newline included), which is how Prisma marks whole fields."""
+        text = self.texts.get(s.file)
+        if text is None:
+            return s
+        end = text.find("\n", s.end)
+        end = len(text) if end < 0 else end + 1
+        return A.Span(s.file, s.start, end, 0, 0, 0, 0, getattr(s, "_index", None))
+
+    def fspan(self, info: _FieldInfo | A.Field) -> A.Span:
+        node = info.node if isinstance(info, _FieldInfo) else info
+        return self.line_span(node.span)
+
+    def field_index(self, m: A.Model) -> dict[str, _FieldInfo]:
+        """The model's fields by name (the first of a name), built once."""
+        index = self.field_indexes.get(id(m))
+        if index is None:
+            index = {}
+            for i in self.infos.get(id(m), ()):
+                index.setdefault(i.node.name, i)
+            self.field_indexes[id(m)] = index
+        return index
+
+    def attrs_of(self, attrs: list[A.Attribute], file: str) -> AttributeSet:
+        return AttributeSet(attrs, self.texts.get(file, ""), self.err)
+
     # ================================================================== driver
     def run(self) -> M.Schema | None:
-        generators = [self.generator(g) for g in self.generators]
+        generators = [g for g in (self.generator(g) for g in self.generators) if g is not None]
         for g in generators:
             self.preview.update(g.preview_features)
         datasource = self.datasource()
+        self.extension_rules()
         self.names()
-        self.block_kinds()
-        before = len(self.diags)
         self.types()
-        if len(self.diags) > before:
-            # Unknown types stop Prisma's validation after type resolution; only default values whose
-            # type is wrong are still reported (they are checked while types are resolved).
-            self.default_type_errors_only()
+        self.attributes()
+        if self.diags:
             return None
-        self.field_attributes()
-        self.block_attributes()
-        if self.names_failed:
-            return None
-        relations = self.relations()
-        if self.names_failed or len(self.diags) > before:
-            return None
-        self.diags.extend(self.deferred)
-        self.schema_checks()
+        relations = self.pipeline()
         if self.diags:
             return None
         return self.build(datasource, generators, relations)
@@ -223,101 +329,248 @@ class _Validator:
             return e.name
         return _expr_text(e)
 
-    def generator(self, g: A.ConfigBlock) -> M.Generator:
-        cfg: dict[str, M.ConfigValue] = {}
-        for p in g.properties:
-            cfg[p.key] = self.config_value(p.value)
-        gen = M.Generator(g.name, g.span, config=cfg, documentation=g.documentation)
-        gen.provider = cfg.get("provider")
-        gen.output = cfg.get("output")
-        pf = cfg.get("previewFeatures")
-        if isinstance(pf, list):
-            gen.preview_features = [x for x in pf if isinstance(x, str)]
-        bt = cfg.get("binaryTargets")
-        if isinstance(bt, list):
-            gen.binary_targets = bt
-        if "provider" not in cfg:
-            self.err(f'Argument "provider" is missing in generator block "{g.name}".', g.span)
-        return gen
+    def config_properties(self, b: A.ConfigBlock) -> dict[str, A.ConfigProperty] | None:
+        """The block's properties by key (a repeated key: the last one wins, as in Prisma).
 
-    def datasource(self) -> M.Datasource | None:
-        if len(self.datasources) > 1:
-            for d in self.datasources:
-                self.err(
-                    f"Error validating datasource `{d.name}`: You defined more than one datasource. This is not "
-                    "allowed yet because support for multiple databases has not been implemented yet.",
-                    d.span,
-                )
+        A key without a value makes Prisma drop the whole block (after reporting the first such key):
+        None then.
+        """
+        props: dict[str, A.ConfigProperty] = {}
+        for p in b.properties:
+            if p.value is None:
+                self.err(f"Property {p.key} in {b.keyword} {b.name} needs to be assigned a value", b.span)
+                return None
+            props[p.key] = p
+        return props
+
+    def repeated_keys(self) -> None:
+        """A key written twice in a datasource or generator (a names check in Prisma)."""
+        for b in self.datasources + self.generators:
+            where = f'source "{b.name}"' if b.keyword == "datasource" else f'generator "{b.name}"'
+            seen: set[str] = set()
+            for p in b.properties:
+                if p.key in seen:
+                    self.err(f'Key "{p.key}" is already defined in {where}.', p.key_span)
+                seen.add(p.key)
+
+    def env_string(self, v: A.Expression) -> str | M.Env | None:
+        """A string, or ``env("NAME")``; anything else is reported (Prisma's ``StringFromEnvVar``)."""
+        if isinstance(v, A.FunctionCall) and v.name == "env":
+            args = [a for a in v.arguments if a.value is not None]
+            if len(args) != 1:
+                self.err("Exactly one string parameter must be passed to the env function.", v.span)
+                return None
+            if args[0].name is not None:
+                self.err("The env function expects a singular, unnamed, string argument.", v.span)
+                return None
+            value = args[0].value
+            if not isinstance(value, A.StringValue):
+                assert value is not None
+                self.err(mismatch("string", value), value.span)
+                return None
+            return M.Env(value.value)
+        if isinstance(v, A.StringValue):
+            return v.value
+        self.err(mismatch("String", v), v.span)
+        return None
+
+    def generator(self, g: A.ConfigBlock) -> M.Generator | None:
+        props = self.config_properties(g)
+        if props is None:
             return None
-        if not self.datasources:
-            return None
-        d = self.datasources[0]
-        self.ds_name = d.name
-        props = {p.key: p for p in d.properties}
-        values = {k: self.config_value(p.value) for k, p in props.items()}
-        ds = M.Datasource(d.name, "postgresql", d.span, properties=values, documentation=d.documentation)
+        cfg: dict[str, M.ConfigValue] = {key: self.config_value(p.value) for key, p in props.items()}
+        gen = M.Generator(g.name, g.span, config=cfg, documentation=g.documentation)
+        engine = props.get("engineType")
+        if engine is not None and engine.value is not None and not isinstance(engine.value, A.StringValue):
+            self.err(mismatch("String", engine.value), engine.value.span)
         prov = props.get("provider")
         if prov is None:
-            self.err(f'Argument "provider" is missing in data source block "{d.name}".', d.span)
-        else:
-            pv = values["provider"]
-            if not isinstance(pv, str):
-                self.err(f"Error validating datasource `{d.name}`: The `provider` argument must be a string literal.",
-                         prov.span)
-            elif pv not in KNOWN_PROVIDERS:
-                self.err(f'Datasource provider not known: "{pv}".', prov.value.span if prov.value else prov.span)
-            elif pv not in ("postgresql", "postgres"):
-                self.err(f'The datasource provider "{pv}" is not supported by nexo: only "postgresql" is.',
-                         prov.value.span if prov.value else prov.span)
-            else:
-                ds.provider = pv
-        if "url" not in props:
-            self.err(f'Argument "url" is missing in data source block "{d.name}".', d.span)
-        for key in ("url", "directUrl", "shadowDatabaseUrl"):
-            p = props.get(key)
-            if p is None:
-                continue
-            val = values[key]
-            if not isinstance(val, (str, M.Env)):
-                self.err(
-                    f"Error validating datasource `{d.name}`: The `{key}` argument must be a string literal or an "
-                    "environment variable (`env(\"NAME\")`).", p.span)
-        ds.url = values.get("url")
-        ds.direct_url = values.get("directUrl")
-        ds.shadow_database_url = values.get("shadowDatabaseUrl")
-        rm = props.get("relationMode")
-        if rm is not None:
-            if values["relationMode"] in ("foreignKeys", "prisma"):
-                ds.relation_mode = str(values["relationMode"])
-            else:
-                self.err(
-                    f"Error validating datasource `{d.name}`: Invalid relation mode setting: "
-                    f"\"{values['relationMode']}\". Supported values: \"foreignKeys\", \"prisma\"", rm.span)
-        ext = props.get("extensions")
-        if ext is not None:
-            if "postgresqlExtensions" not in self.preview:
-                self.err("The `extensions` property is only available with the `postgresqlExtensions` preview feature.",
-                         ext.span)
-            elif not isinstance(ext.value, A.ArrayValue):
-                self.err("Expected an array of extensions.", ext.span)
-            else:
-                for item in ext.value.items:
-                    e = self.extension(item)
-                    if e is not None:
-                        ds.extensions.append(e)
-        sch = props.get("schemas")
-        if sch is not None:
-            sv = values["schemas"]
-            if not isinstance(sv, list) or not all(isinstance(x, str) for x in sv):
-                self.err("The `schemas` property must be an array of strings.", sch.span)
-            else:
-                seen: set[str] = set()
-                for x in sv:
-                    if x in seen:
-                        self.err(f'Duplicated schema names are not allowed: "{x}"', sch.span)
-                    seen.add(str(x))
-                ds.schemas = [str(x) for x in sv]
+            self.err(f'Argument "provider" is missing in generator block "{g.name}".', g.span)
+            return None
+        gen.provider = self.env_string(prov.value)  # type: ignore[arg-type]
+        if gen.provider is None:
+            return None
+        out = props.get("output")
+        if out is not None:
+            gen.output = self.env_string(out.value)  # type: ignore[arg-type]
+        bt = props.get("binaryTargets")
+        if bt is not None:
+            targets = self.coerce.array(bt.value, self.env_string)  # type: ignore[arg-type]
+            gen.binary_targets = list(targets or [])
+        pf = props.get("previewFeatures")
+        if pf is not None:
+            names = self.coerce.array(pf.value, self.coerce.string)  # type: ignore[arg-type]
+            if names is not None:
+                gen.preview_features = self.preview_features(names, pf.value)  # type: ignore[arg-type]
+        return gen
+
+    def preview_features(self, names: list[str], v: A.Expression) -> list[str]:
+        for n in names:
+            if n not in RETIRED_PREVIEW_FEATURES:
+                self.err(f'The preview feature "{n}" is not known. Expected one of: '
+                         f'{", ".join(ACTIVE_PREVIEW_FEATURES)}', v.span)
+        return [n for n in names if n in RETIRED_PREVIEW_FEATURES]
+
+    def datasource(self) -> M.Datasource | None:
+        self.repeated_keys()
+        by_file: dict[str, list[M.Datasource]] = {}
+        lifted: list[M.Datasource] = []
+        for d in self.datasources:
+            ds = self.lift_datasource(d)
+            if ds is not None:
+                by_file.setdefault(d.span.file, []).append(ds)
+                lifted.append(ds)
+        for file, found in by_file.items():
+            if len(found) > 1:
+                for d in self.datasources:
+                    if d.span.file == file:
+                        self.err(f"Error validating datasource `{d.name}`: You defined more than one datasource. This "
+                                 "is not allowed yet because support for multiple databases has not been implemented "
+                                 "yet.", d.span)
+        if not lifted:
+            return None
+        # Prisma checks the number of datasources file by file: in a multi-file schema, datasources in
+        # different files are accepted and the first one is used.
+        ds = lifted[0]
+        self.ds_name = ds.name
+        self.relation_mode = ds.relation_mode
         return ds
+
+    def lift_datasource(self, d: A.ConfigBlock) -> M.Datasource | None:
+        """One datasource block, checked in the order Prisma checks it (some problems end the check)."""
+        props = self.config_properties(d)
+        if props is None:
+            return None
+        props = dict(props)
+        values = {k: self.config_value(p.value) for k, p in props.items()}
+        ds = M.Datasource(d.name, "postgresql", d.span, properties=values, documentation=d.documentation)
+        prov = props.pop("provider", None)
+        if prov is None:
+            self.err(f'Argument "provider" is missing in data source block "{d.name}".', d.span)
+            return None
+        pv_expr = prov.value
+        assert pv_expr is not None
+        if isinstance(pv_expr, A.FunctionCall) and pv_expr.name == "env":
+            self.err("A datasource must not use the env() function in the provider argument.", d.span)
+            return None
+        if not isinstance(pv_expr, A.StringValue):
+            self.err(f"Error validating datasource `{d.name}`: The provider argument in a datasource must be a string "
+                     "literal", pv_expr.span)
+            return None
+        pv = pv_expr.value
+        if pv == "":
+            self.err(f"Error validating datasource `{d.name}`: The provider argument in a datasource must not be "
+                     "empty", pv_expr.span)
+            return None
+        if pv not in KNOWN_PROVIDERS:
+            self.err(f'Datasource provider not known: "{pv}".', pv_expr.span)
+            return None
+        if pv not in ("postgresql", "postgres"):
+            self.err(f'The datasource provider "{pv}" is not supported by nexo: only "postgresql" is.', pv_expr.span)
+            return None
+        ds.provider = pv
+        rm = props.pop("relationMode", None)
+        ri = props.pop("referentialIntegrity", None)
+        if rm is not None and ri is not None:
+            self.err("The `referentialIntegrity` and `relationMode` attributes cannot be used together. Please use only "
+                     "`relationMode` instead.", ri.span)
+        elif rm is not None or ri is not None:
+            setting = rm or ri
+            assert setting is not None
+            mode = self.coerce.string(setting.value)
+            if mode in ("prisma", "foreignKeys"):
+                ds.relation_mode = mode
+            elif mode is not None:
+                self.err(f'Error validating datasource `relationMode`: Invalid relation mode setting: "{mode}". '
+                         'Supported values: "prisma", "foreignKeys"', d.span)
+        ext = props.pop("extensions", None)
+        if ext is not None:
+            ds.extensions = self.extensions(ext)
+            self.extensions_prop = ext
+        url = props.pop("url", None)
+        if url is None:
+            self.err(f'Argument "url" is missing in data source block "{d.name}".', d.span)
+            return None
+        ds.url = self.env_string(url.value)  # type: ignore[arg-type]
+        if ds.url is None:
+            return None
+        shadow = props.pop("shadowDatabaseUrl", None)
+        if shadow is not None:
+            value = self.env_string(shadow.value)  # type: ignore[arg-type]
+            ds.shadow_database_url = None if value == "" else value
+        direct = props.pop("directUrl", None)
+        if direct is not None:
+            ds.direct_url = self.env_string(direct.value)  # type: ignore[arg-type]
+            if ds.direct_url == "":
+                # reported by the Prisma CLI's configuration check (``prisma validate``), not by its validator
+                self.err(f"Error validating datasource `{d.name}`: You must provide a nonempty direct URL",
+                         direct.value.span)  # type: ignore[union-attr]
+        if ds.shadow_database_url is not None:
+            if ds.direct_url is not None and ds.shadow_database_url == ds.direct_url:
+                self.err(f'shadowDatabaseUrl is the same as directUrl for datasource "{d.name}". Please specify a '
+                         "different database as shadow database to avoid data loss.", direct.value.span)  # type: ignore[union-attr]
+            if ds.shadow_database_url == ds.url:
+                self.err(f'shadowDatabaseUrl is the same as url for datasource "{d.name}". Please specify a different '
+                         "database as shadow database to avoid data loss.", url.value.span)  # type: ignore[union-attr]
+        pf = props.pop("previewFeatures", None)
+        if pf is not None:
+            self.err("Preview features are only supported in the generator block. Please move this field to the "
+                     "generator block.", pf.span)
+        sch = props.pop("schemas", None)
+        if sch is not None:
+            assert sch.value is not None
+            def with_span(e: A.Expression) -> tuple[str, A.Span] | None:
+                value = self.coerce.string(e)
+                return None if value is None else (value, e.span)
+
+            items = self.coerce.array(sch.value, with_span)
+            if items is not None:
+                if not items:
+                    self.err("If provided, the schemas array can not be empty.", sch.value.span)
+                else:
+                    ordered = sorted(items, key=lambda pair: pair[0])  # type: ignore[index]
+                    for first, second in zip(ordered, ordered[1:]):
+                        if first[0] == second[0]:  # type: ignore[index]
+                            self.err("Duplicated schema names are not allowed", first[1])  # type: ignore[index]
+                    names: list[str] = []
+                    for name, _span in items:  # type: ignore[misc]
+                        if name not in names:
+                            names.append(name)
+                    ds.schemas = names
+        for key, p in props.items():
+            self.err(f'Property not known: "{key}".', p.span)
+        return ds
+
+    def extension_rules(self) -> None:
+        ext = self.extensions_prop
+        if ext is None:
+            return
+        if "postgresqlExtensions" not in self.preview:
+            self.err("The `extensions` property is only available with the `postgresqlExtensions` preview feature.",
+                     ext.span)
+            return
+        items = ext.value.items if isinstance(ext.value, A.ArrayValue) else []
+        for item in items:
+            name = item.name if isinstance(item, (A.ConstantValue, A.FunctionCall)) else None
+            if name is None:
+                continue
+            if name[:1].isdigit():
+                self.err("Error validating: The name of an extension must not start with a number.", item.span)
+            elif "-" in name:
+                self.err("Error validating: The character `-` is not allowed in extension names.", item.span)
+
+    def extensions(self, ext: A.ConfigProperty) -> list[M.Extension]:
+        v = ext.value
+        assert v is not None
+        if not isinstance(v, A.ArrayValue):
+            self.err(mismatch("array", v), v.span)
+            return []
+        out = []
+        for item in v.items:
+            e = self.extension(item)
+            if e is not None:
+                out.append(e)
+        return out
 
     def extension(self, item: A.Expression) -> M.Extension | None:
         if isinstance(item, A.ConstantValue):
@@ -328,7 +581,7 @@ class _Validator:
                 if a.name in ("schema", "version", "map") and isinstance(a.value, A.StringValue):
                     opts[a.name] = a.value.value
                 else:
-                    self.err(f"Invalid argument `{_arg_text(a)}` for the extension `{item.name}`: expected "
+                    self.err(f"Invalid argument `{display(a.value)}` for the extension `{item.name}`: expected "
                              "`schema`, `version` or `map` with a string value.", a.span)
                     return None
             return M.Extension(item.name, opts.get("schema"), opts.get("version"), opts.get("map"))
@@ -338,7 +591,6 @@ class _Validator:
     # ================================================================== names
     def names(self) -> None:
         seen: dict[str, A.Block] = {}
-        stop = False
         for b in self.blocks:
             kind = b.keyword
             if isinstance(b, A.ConfigBlock):
@@ -351,7 +603,6 @@ class _Validator:
                 self.err(
                     f'The {KIND_NAMES[kind]} "{b.name}" cannot be defined because a {KIND_NAMES[other.keyword]} '
                     "with that name already exists.", b.name_span)
-                stop = True
             else:
                 seen[b.name] = b
             if isinstance(b, A.Model):
@@ -359,60 +610,57 @@ class _Validator:
                 for f in b.fields:
                     if f.name in names:
                         self.err(f'Field "{f.name}" is already defined on {b.keyword} "{b.name}".', f.name_span)
-                        stop = True
                     names.add(f.name)
                     if f.name[:1].isdigit():
                         self.err("Error validating: The name of a Field must not start with a number.", f.name_span)
             else:
+                if not b.values:
+                    self.err("Error validating: An enum must have at least one value.", b.span)
                 names = set()
                 for v in b.values:
                     if v.name in names:
                         self.err(f'Value "{v.name}" is already defined on enum "{b.name}".', self.line_span(v.span))
-                        stop = True
                     names.add(v.name)
                     if v.name[:1].isdigit():
                         self.err("Error validating: The name of a Enum Value must not start with a number.",
                                  v.name_span)
-        cfg_seen: dict[tuple[str, str], A.ConfigBlock] = {}
+        cfg_seen: set[tuple[str, str]] = set()
         for b in self.blocks:
-            if isinstance(b, A.ConfigBlock) and b.keyword == "generator":
-                if ("generator", b.name) in cfg_seen:
-                    self.err(f'The generator "{b.name}" cannot be defined because a generator with that name '
-                             "already exists.", b.name_span)
-                cfg_seen[("generator", b.name)] = b
+            if isinstance(b, A.ConfigBlock):
+                kind = "generator" if b.keyword == "generator" else "source"
+                if (kind, b.name) in cfg_seen:
+                    self.err(f'The {kind} "{b.name}" cannot be defined because a {kind} with that name already '
+                             "exists.", b.name_span)
+                cfg_seen.add((kind, b.name))
         for m in self.models:
             self.model_by_name.setdefault(m.name, m)
         for e in self.enums:
             self.enum_by_name.setdefault(e.name, e)
-        self.names_failed = stop
-        self.names_failed = self.names_failed or bool(self.diags)
-
-    def block_kinds(self) -> None:
-        for m in self.models:
-            if m.keyword == "type":
-                self.err("Error validating: Composite types are not supported on Postgres.", m.span)
-            elif m.keyword == "view" and "views" not in self.preview:
-                self.err("Error validating: View definitions are only available with the `views` preview feature.",
-                         m.span)
 
     # ================================================================== types
     def types(self) -> None:
         for m in self.models:
-            infos: dict[str, _FieldInfo] = {}
-            self.fields[m.name] = infos
+            infos = self.fields.setdefault(m.name, {})
+            first = self.model_by_name.get(m.name) is m
+            listed: list[_FieldInfo] = []
+            self.infos[id(m)] = listed
+            self.mdata[id(m)] = _ModelData()
             for f in m.fields:
                 t = f.type
                 assert t is not None
                 if t.legacy_required:
                     self.err("Fields are required by default, `!` is no longer required.", t.span)
+                    continue
                 if t.legacy_list:
                     self.err("To specify a list, please use `Type[]` instead of `[Type]`.", t.span)
+                    continue
                 if t.optional_list:
                     self.err("Optional lists are not supported. Use either `Type[]` or `Type?`.", t.span)
+                    continue
                 attrs: dict[str, A.Attribute] = {}
                 for a in f.attributes:
                     attrs.setdefault(a.name, a)
-                if t.name in M.SCALAR_TYPES:
+                if t.name in _SCALARS:
                     kind = "scalar"
                 elif t.name == "Unsupported" and t.unsupported is not None:
                     kind = "unsupported"
@@ -424,803 +672,1249 @@ class _Validator:
                     self.err(f'Type "{t.name}" is neither a built-in type, nor refers to another model, composite '
                              "type, or enum.", t.name_span)
                     continue
-                infos[f.name] = _FieldInfo(f, m, kind, t.name, t.arity, attrs)
+                info = _FieldInfo(f, m, kind, t.name, t.arity, attrs)
+                listed.append(info)
+                if first:
+                    infos.setdefault(f.name, info)
 
-    # ================================================================== field attributes
-    def field_attributes(self) -> None:
+    # ================================================================== attributes (stage 1)
+    def attributes(self) -> None:
         for m in self.models:
-            infos = self.fields[m.name]
-            id_fields = []
-            for f in m.fields:
-                info = infos.get(f.name)
-                if info is None:
-                    continue
-                seen: set[str] = set()
-                for a in f.attributes:
-                    base = a.name
-                    if base in seen and not base.startswith(self.ds_name + "."):
-                        self.err(f'Attribute "@{base}" can only be defined once.', a.span)
-                    seen.add(base)
-                    if base.startswith(self.ds_name + ".") and base.count(".") == 1:
-                        self.deferred_call(lambda: self.native_type(info, a), keep=())
-                    elif base not in FIELD_ATTRIBUTES:
-                        self.err(f'Attribute not known: "@{base}".', a.span)
-                at = info.attrs
+            for info in self.infos[id(m)]:
                 if info.kind == "relation":
-                    for name in ("map", "default", "updatedAt", "id", "unique"):
-                        if name in at:
-                            self.err(f'Error parsing attribute "@{name}": The attribute `@{name}` cannot be used on '
-                                     "relation fields.", at[name].span)
-                    continue
-                if "relation" in at:
-                    self.err('Error parsing attribute "@relation": Invalid field type, not a relation.', at["relation"].span)
-                if "map" in at:
-                    self.string_arg(at["map"], "map")
-                if "id" in at:
-                    id_fields.append(f)
-                    info.is_id = True
-                    if info.arity == "optional":
-                        self.err('Error parsing attribute "@id": Fields that are marked as id must be required.',
-                                 at["id"].span)
-                    elif info.arity == "list" and info.kind != "unsupported":
-                        self.err('Error parsing attribute "@id": Fields that are marked as id must not be lists.',
-                                 at["id"].span)
-                    self.index_args(at["id"], "@id", single=True)
-                if "unique" in at:
-                    self.index_args(at["unique"], "@unique", single=True)
-                if "updatedAt" in at:
-                    if info.type != "DateTime":
-                        self.err('Error parsing attribute "@updatedAt": Fields that are marked with @updatedAt must '
-                                 "be of type DateTime.", at["updatedAt"].span)
-                    elif info.arity == "list":
-                        self.err('Error parsing attribute "@updatedAt": Fields that are marked with @updatedAt '
-                                 "cannot be lists.", at["updatedAt"].span)
-                if "default" in at:
-                    self.deferred_call(lambda: self.default(info, at["default"]), keep=_DEFAULT_TYPE_ERRORS)
-            if len(id_fields) > 1:
+                    self.relation_field_attributes(info)
+        for m in self.models:
+            if m.keyword == "type":
+                for info in self.infos[id(m)]:
+                    s = self.attrs_of(info.node.attributes, m.span.file)
+                    if "map" in s.by_name and (a := s.single("map")) is not None:
+                        self.coerce.string(a.default("name"))
+                        a.finish()
+                    if "default" in s.by_name and (a := s.single("default")) is not None:
+                        a.discard()
+                    s.datasource_scoped()
+                    s.finish()
+                continue
+            self.model_attributes(m)
+        for e in self.enums:
+            self.enum_attributes(e)
+
+    def model_attributes(self, m: A.Model) -> None:
+        data = self.mdata[id(m)]
+        mapped_columns: dict[str, _FieldInfo] = {}
+        for info in self.infos[id(m)]:
+            if info.kind != "relation":
+                self.scalar_field_attributes(info, data, mapped_columns)
+        s = self.attrs_of(m.attributes, m.span.file)
+        if "ignore" in s.by_name and (a := s.single("ignore")) is not None:
+            for info in self.infos[id(m)]:
+                if info.kind != "relation" and info.ignored:
+                    self.err('Error parsing attribute "@ignore": Fields on an already ignored Model do not need an '
+                             "`@ignore` annotation.", self.fspan(info))
+            data.ignored = True
+            a.finish()
+        if "id" in s.by_name and (a := s.single("id")) is not None:
+            self.block_id(m, a, data)
+            a.finish()
+        if "map" in s.by_name and (a := s.single("map")) is not None:
+            data.mapped = self.coerce.string(a.default("name"))
+            a.finish()
+        if "schema" in s.by_name and (a := s.single("schema")) is not None:
+            v = a.default("name")
+            name = self.coerce.string(v)
+            if name is not None and v is not None:
+                data.schema = (name, v.span)
+            a.finish()
+        for a in s.repeated("index"):
+            self.block_index(m, a, data, "index")
+            a.finish()
+        for a in s.repeated("unique"):
+            self.block_index(m, a, data, "unique")
+            a.finish()
+        for a in s.repeated("fulltext"):
+            self.block_index(m, a, data, "fulltext")
+            a.finish()
+        if not data.ignored and data.pk_source is not None and data.pk_source.arity != "required":
+            assert data.pk_attr is not None
+            self.err('Error parsing attribute "@id": Fields that are marked as id must be required.',
+                     self.aspan(data.pk_attr))
+        s.finish()
+
+    def scalar_field_attributes(self, info: _FieldInfo, data: _ModelData, mapped: dict[str, _FieldInfo]) -> None:
+        if not info.node.attributes:
+            return
+        m = info.model
+        s = self.attrs_of(info.node.attributes, m.span.file)
+        if "map" in s.by_name and (a := s.single("map")) is not None:
+            name = self.coerce.string(a.default("name"))
+            if name is not None:
+                info.mapped = name
+                message = f'Field "{info.node.name}" is already defined on {m.keyword} "{m.name}".'
+                if name in mapped:  # another field maps to the same column
+                    self.err(message, self.fspan(info))
+                mapped.setdefault(name, info)
+                other = self.field_index(m).get(name)
+                if other is not None and other is not info and other.kind != "relation" and other.mapped in (
+                        None, name):  # a field is called what this one maps to
+                    self.err(message, self.fspan(info))
+            a.finish()
+        if "ignore" in s.by_name and (a := s.single("ignore")) is not None:
+            if info.kind == "unsupported":
+                a.error("Fields of type `Unsupported` cannot take an `@ignore` attribute. They are already treated as "
+                        "ignored by the client due to their type.")
+            else:
+                info.ignored = True
+            a.finish()
+        if "relation" in s.by_name and (a := s.single("relation")) is not None:
+            a.error("Invalid field type, not a relation.")
+            a.finish()
+        if "id" in s.by_name and (a := s.single("id")) is not None:
+            if data.pk_attr is not None:
                 self.err(f'Error validating model "{m.name}": At most one field must be marked as the id field with '
                          "the `@id` attribute.", m.span)
-            elif id_fields and any(a.name == "id" for a in m.attributes):
-                self.err(f'Error validating model "{m.name}": Each model must have at most one id criteria. You '
-                         "can't have `@id` and `@@id` at the same time.", m.span)
-
-    def deferred_call(self, fn, keep: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
-        """Run a check; its errors are reported now when they match ``keep`` (Prisma finds them while
-        resolving the schema), else deferred to the validation pass, which runs only on a resolved schema."""
-        saved = self.diags
-        self.diags = []
-        try:
-            fn()
-        finally:
-            produced, self.diags = self.diags, saved
-        for d in produced:
-            if any(k in d.message for k in keep):
-                self.diags.append(d)
             else:
-                self.deferred.append(d)
+                data.pk_map = self.map_argument(a)
+                data.pk_length = self.coerce.integer(a.optional("length"))
+                data.pk_sort = self.sort_argument(a)
+                data.pk_clustered = self.coerce.boolean(a.optional("clustered"))
+                data.pk_attr, data.pk_source = a.attr, info
+                data.pk_fields = [(info, data.pk_sort, data.pk_length)]
+                info.is_id = True
+            a.finish()
+        if "updatedAt" in s.by_name and (a := s.single("updatedAt")) is not None:
+            if info.type != "DateTime" or info.kind != "scalar":
+                a.error("Fields that are marked with @updatedAt must be of type DateTime.")
+            if info.arity == "list":
+                a.error("Fields that are marked with @updatedAt cannot be lists.")
+            a.finish()
+        if "default" in s.by_name and (a := s.single("default")) is not None:
+            self.visit_default(info, a)
+            a.finish()
+        if info.kind == "scalar":
+            native = s.datasource_scoped()
+            if native is not None:
+                info.native_attr = native
+        if "unique" in s.by_name and (a := s.single("unique")) is not None:
+            mp = self.map_argument(a)
+            length = self.coerce.integer(a.optional("length"))
+            sort = self.sort_argument(a)
+            clustered = self.coerce.boolean(a.optional("clustered"))
+            data.indexes.append(_IndexData("unique", a.attr, [(info, sort, length, None)], source=info, map=mp,
+                                           clustered=clustered))
+            a.finish()
+        s.finish()
 
-    def default_type_errors_only(self) -> None:
-        kept = self.diags
-        for m in self.models:
-            for info in self.fields[m.name].values():
-                a = info.attrs.get("default")
-                if a is None or info.kind not in ("scalar", "enum"):
-                    continue
-                self.diags = []
-                self.default(info, a)
-                kept.extend(d for d in self.diags if any(k in d.message for k in _DEFAULT_TYPE_ERRORS))
-        self.diags = kept
-
-    def string_arg(self, a: A.Attribute, what: str) -> str | None:
-        args = a.positional or ([a.named("name")] if a.named("name") else [])
-        if len(a.arguments) != 1 or not args or not isinstance(args[0].value, A.StringValue):
-            self.err(f'Error parsing attribute "@{a.name}": Expected a string value.' if a.arguments else
-                     f'Error parsing attribute "@{a.name}": The argument `name` is required for `@{a.name}`.'
-                     if False else f'Error parsing attribute "@{a.name}": Argument "name" is missing.', a.span)
+    def map_argument(self, a: Args) -> str | None:
+        mp = self.coerce.string(a.optional("map"))
+        if mp == "":
+            a.error("The `map` argument cannot be an empty string.")
             return None
-        return args[0].value.value
+        return mp
 
-    def native_type(self, info: _FieldInfo, a: A.Attribute) -> None:
-        name = a.name.split(".", 1)[1]
-        spec = NATIVE_TYPES.get(name)
-        if spec is None:
-            self.err(f"Native type {name} is not supported for postgresql connector.", a.span)
-            return
-        if info.kind != "scalar":
-            self.err(f'Error parsing attribute "@{a.name}": Native types can only be used on scalar fields '
-                     f"(`{info.node.name}` is of type `{info.type}`).", a.span)
-            return
-        if spec.scalar != info.type:
-            self.err(f"Native type {name} is not compatible with declared field type {info.type}, expected field "
-                     f"type {spec.scalar}.", a.span)
-            return
-        args = []
-        for arg in a.arguments:
-            if arg.name is not None or not isinstance(arg.value, A.NumberValue) or not arg.value.is_integer \
-                    or arg.value.raw.startswith("-"):
-                self.err(f'Error parsing attribute "@{a.name}": Expected a numeric value, but found '
-                         f"`{_expr_text(arg.value)}`.", arg.span)
-                return
-            args.append(arg.value.raw)
-        n = len(args)
-        if spec.max_args == 0 and n:
-            self.err(f"Native type {name} takes no arguments, but received {n}.", a.span)
-            return
-        if spec.exact_args and n not in (0, spec.max_args):
-            self.err(f"Native type {name} takes {spec.max_args} optional arguments, but received {n}.", a.span)
-            return
-        if n > spec.max_args:
-            self.err(f"Native type {name} takes {spec.max_args} optional arguments, but received {n}.", a.span)
-            return
-        if name in ("Timestamp", "Timestamptz", "Time", "Timetz") and args and int(args[0]) > 6:
-            self.err(f"Argument M is out of range for native type `{name}({args[0]})`: M can range from 0 to 6.",
-                     a.span)
-            return
-        if name == "Decimal" and args and (int(args[0]) > 1000 or int(args[0]) < 1 or int(args[1]) > int(args[0])):
-            self.err(f"Argument M is out of range for native type `Decimal({args[0]},{args[1]})`: M can range from 1 "
-                     "to 1000 and D must not be larger than M.", a.span)
-            return
-        info.native = (name, tuple(args))
+    def name_argument(self, a: Args) -> str | None:
+        name = self.coerce.string(a.optional("name"))
+        if name == "":
+            a.error("The `name` argument cannot be an empty string.")
+            return None
+        return name
 
-    # ------------------------------------------------------------------ @default
-    def default(self, info: _FieldInfo, a: A.Attribute) -> None:
-        pre = 'Error parsing attribute "@default": '
-        pos = a.positional
-        for arg in a.arguments:
-            if arg.name is not None and arg.name != "map":
-                self.err(f'{pre}No such argument: "{arg.name}".', arg.span)
-                return
-        if len(pos) != 1 or pos[0].value is None:
-            self.err(f"{pre}The `@default` attribute expects exactly one positional argument (the value).", a.span)
+    def sort_argument(self, a: Args) -> str | None:
+        sort = self.coerce.constant(a.optional("sort"))
+        if sort is not None and sort not in ("Asc", "Desc"):
+            a.error(f"The `sort` argument can only be `Asc` or `Desc` you provided: {sort}.")
+            return None
+        return sort
+
+    def client_name(self, m: A.Model, a: Args, name: str, label: str) -> None:
+        if not all(c == "_" or c.isascii() and c.isalnum() for c in name):
+            self.err(f'Error validating model "{m.name}": The `name` property within the `{label}` attribute only '
+                     "allows for the following characters: `_a-zA-Z0-9`.", a.span)
+
+    # ------------------------------------------------------------------ @@id / @@index / @@unique / @@fulltext
+    def resolve_index_fields(
+        self, m: A.Model, a: Args, value: A.Expression, with_args: bool
+    ) -> tuple[list[tuple[_FieldInfo, str | None, int | None, A.Argument | None]], list[str], list[_FieldInfo]] | None:
+        """The fields an index-like attribute names: (resolved, unknown names, relation fields), or None when
+        the list itself is malformed (already reported)."""
+        coerce = self.coerce
+
+        def item(e: A.Expression) -> tuple[str, list[A.Argument]] | None:
+            if isinstance(e, A.ConstantValue):
+                return e.name, []
+            if isinstance(e, A.FunctionCall) and with_args:
+                return e.name, e.arguments
+            if with_args:
+                self.err(mismatch("constant literal", e), e.span)
+                return None
+            name = coerce.constant(e)
+            return None if name is None else (name, [])
+
+        items = coerce.array(value, item)
+        if items is None:
+            return None
+        by_name = self.field_index(m)
+        resolved: list[tuple[_FieldInfo, str | None, int | None, A.Argument | None]] = []
+        unknown: list[str] = []
+        relational: list[_FieldInfo] = []
+        for name, fargs in items:
+            sort, length, ops = self.index_field_args(fargs) if with_args else (None, None, None)
+            info = by_name.get(name)
+            if "." in name or info is None:
+                unknown.append(name)
+                continue
+            if info.kind == "relation":
+                relational.append(info)
+                continue
+            if any(r[0] is info for r in resolved):
+                self.err(f'Error validating model "{m.name}": The unique index definition refers to the field '
+                         f"{name} multiple times.", a.span)
+                return None
+            resolved.append((info, sort, length, ops))
+        return resolved, unknown, relational
+
+    def index_field_args(self, fargs: list[A.Argument]) -> tuple[str | None, int | None, A.Argument | None]:
+        """``sort:``, ``length:`` and ``ops:`` of one field of an index (other arguments are ignored, as by Prisma)."""
+        sort = length = ops = None
+        for fa in fargs:
+            if fa.value is None:
+                continue
+            if fa.name == "sort" and sort is None:
+                c = self.coerce.constant(fa.value)
+                if c in ("Asc", "Desc"):
+                    sort = c
+                elif c is not None:
+                    self.err("Unexpected token. Expected one of: Asc, Desc", fa.span)
+                sort = sort or ""
+            elif fa.name == "length" and length is None:
+                n = self.coerce.integer(fa.value)
+                length = n if n is not None and n >= 0 else -1
+            elif fa.name == "ops" and ops is None:
+                ops = fa
+                v = fa.value
+                if isinstance(v, A.ConstantValue):
+                    if v.name not in OPERATOR_CLASSES:
+                        self.err(f"Unexpected token. Expected one of: Invalid operator class: {v.name}", v.span)
+                elif isinstance(v, A.FunctionCall) and v.name == "raw":
+                    if len(v.arguments) != 1:
+                        self.err(f"Unexpected token. Expected one of: Wrong number of arguments. Expected: 1, got: "
+                                 f"{len(v.arguments)}", v.span)
+                    elif not isinstance(v.arguments[0].value, A.StringValue):
+                        self.err("Unexpected token. Expected one of: Invalid parameter type: expected string", v.span)
+                elif isinstance(v, A.FunctionCall):
+                    self.err(f"Unexpected token. Expected one of: operator class (`{v.name}()` is not an operator "
+                             "class; use `raw(\"…\")`)", v.span)
+                else:
+                    self.err("Unexpected token. Expected one of: operator class", fa.span)
+        return (sort or None), (length if length is None or length >= 0 else None), ops
+
+    def block_id(self, m: A.Model, a: Args, data: _ModelData) -> None:
+        fields = a.default("fields")
+        if fields is None:
             return
-        mp = a.named("map")
-        if mp is not None:
-            self.err(f"{pre}The `map` argument of `@default` is not supported by the PostgreSQL provider.", mp.span)
+        got = self.resolve_index_fields(m, a, fields, with_args=True)
+        if got is None:
             return
-        value = pos[0].value
-        if isinstance(value, A.FunctionCall):
-            self.default_function(info, a, value)
+        resolved, unknown, relational = got
+        if unknown or relational:
+            if unknown:
+                self.err(f'Error validating model "{m.name}": The multi field id declaration refers to the unknown '
+                         f"{_fields_phrase(unknown)}.", fields.span)
+            if relational:
+                self.err(f'Error validating model "{m.name}": The id definition refers to the relation '
+                         f"{_fields_phrase([r.node.name for r in relational])}. ID definitions must reference only "
+                         "scalar fields.", a.span)
+            return
+        optional = [r[0].node.name for r in resolved if r[0].arity != "required"]
+        if optional and not data.ignored:
+            self.err(f'Error validating model "{m.name}": The id definition refers to the optional '
+                     f"{_fields_phrase(optional)}. ID definitions must reference only required fields.", a.span)
+        if data.pk_attr is not None:
+            self.err(f'Error validating model "{m.name}": Each model must have at most one id criteria. You can\'t '
+                     "have `@id` and `@@id` at the same time.", m.span)
+        data.pk_map = self.map_argument(a)
+        name = self.name_argument(a)
+        if name is not None:
+            self.client_name(m, a, name, "@@id")
+        data.pk_name = name
+        data.pk_clustered = self.coerce.boolean(a.optional("clustered"))
+        data.pk_attr, data.pk_source = a.attr, None
+        data.pk_fields = [(r[0], r[1], r[2]) for r in resolved]
+
+    def block_index(self, m: A.Model, a: Args, data: _ModelData, kind: str) -> None:
+        index = _IndexData(kind, a.attr, [])
+        fields = a.default("fields")
+        if fields is not None:
+            got = self.resolve_index_fields(m, a, fields, with_args=True)
+            if got is not None:
+                resolved, unknown, relational = got
+                prefix = "unique " if kind == "unique" else ""
+                if unknown:
+                    self.err(f'Error validating model "{m.name}": The {prefix}index definition refers to the unknown '
+                             f"fields: {', '.join(unknown)}.", a.span)
+                if relational:
+                    under = [f for r in relational for f in (r.rel.fields if r.rel and r.rel.fields else [])]
+                    hint = (f" Did you mean `@@{'unique' if kind == 'unique' else 'index'}([{', '.join(under)}])`?"
+                            if under else "")
+                    self.err(f'Error validating model "{m.name}": The {prefix}index definition refers to the relation '
+                             f"fields {', '.join(r.node.name for r in relational)}. Index definitions must reference "
+                             f"only scalar fields.{hint}", a.span)
+                if not unknown and not relational:
+                    index.fields = resolved
+        if kind == "index":
+            name = self.name_argument(a)
+            mp = self.map_argument(a)
+            if name is not None and mp is not None:
+                a.error("The `@@index` attribute accepts the `name` argument as an alias for the `map` argument for "
+                        "legacy reasons. It does not accept both though. Please use the `map` argument to specify the "
+                        "database name of the index.")
+                mp = None
+            elif name is not None:
+                mp = name
+            index.map = mp
+            algo = self.coerce.constant(a.optional("type"))
+            if algo is not None and algo not in INDEX_ALGORITHMS:
+                a.error(f"Unknown index type: {algo}.")
+                algo = None
+            index.algorithm = algo
+            index.clustered = self.coerce.boolean(a.optional("clustered"))
+        elif kind == "unique":
+            name = self.name_argument(a)
+            index.map = self.map_argument(a)
+            if name is not None:
+                self.client_name(m, a, name, "@@unique")
+            index.name = name
+            index.clustered = self.coerce.boolean(a.optional("clustered"))
+        else:
+            index.map = self.map_argument(a)
+        data.indexes.append(index)
+
+    # ------------------------------------------------------------------ relation fields
+    def relation_field_attributes(self, info: _FieldInfo) -> None:
+        if not info.node.attributes:
+            return
+        m = info.model
+        s = self.attrs_of(info.node.attributes, m.span.file)
+        if "relation" in s.by_name and (a := s.single("relation")) is not None:
+            self.visit_relation(info, a)
+            a.finish()
+        if "id" in s.by_name and (a := s.single("id")) is not None:
+            a.error(f"The field `{info.node.name}` is a relation field and cannot be marked with `@id`. Only scalar "
+                    "fields can be declared as id.")
+            a.discard()
+        if "ignore" in s.by_name and (a := s.single("ignore")) is not None:
+            info.ignored = True
+            a.finish()
+        if "default" in s.by_name and (a := s.single("default")) is not None:
+            a.error("Cannot set a default value on a relation field.")
+            a.discard()
+        if "map" in s.by_name and (a := s.single("map")) is not None:
+            a.error("The attribute `@map` cannot be used on relation fields.")
+            a.default("name")
+            a.discard()
+        if "unique" in s.by_name and (a := s.single("unique")) is not None:
+            under = list(info.rel.fields or []) if info.rel else []
+            if len(under) == 1:
+                hint = f" Did you mean to put it on `{under[0]}`?"
+            elif under:
+                hint = f" Did you mean to provide `@@unique([{', '.join(under)}])`?"
+            else:
+                hint = ""
+            a.error(f"The field `{info.node.name}` is a relation field and cannot be marked with `unique`. Only scalar "
+                    f"fields can be made unique.{hint}")
+            a.discard()
+        s.finish()
+
+    def relation_field_names(
+        self, m: A.Model, a: Args, value: A.Expression
+    ) -> tuple[list[str], list[str], list[str]] | None:
+        """``fields:``/``references:`` names resolved on ``m``: (scalar fields, unknown, relation fields)."""
+        names = self.coerce.array(value, self.coerce.constant)
+        if names is None:
+            return None
+        by_name = self.field_index(m)
+        ok: list[str] = []
+        unknown: list[str] = []
+        relational: list[str] = []
+        for n in names:
+            info = by_name.get(n)
+            if "." in n or info is None:
+                unknown.append(n)
+            elif info.kind == "relation":
+                relational.append(n)
+            elif n in ok:
+                self.err(f'Error validating model "{m.name}": The unique index definition refers to the field {n} '
+                         "multiple times.", a.span)
+                return None
+            else:
+                ok.append(n)
+        return ok, unknown, relational
+
+    def visit_relation(self, info: _FieldInfo, a: Args) -> None:
+        rel = _RelArgs()
+        info.rel = rel
+        fields = a.optional("fields")
+        if fields is not None:
+            got = self.relation_field_names(info.model, a, fields)
+            rel.fields = []
+            if got is not None:
+                ok, unknown, relational = got
+                if unknown:
+                    self.err("Error validating: The argument fields must refer only to existing fields. The following "
+                             f"fields do not exist in this model: {', '.join(unknown)}", fields.span)
+                if relational:
+                    self.err("Error validating: The argument fields must refer only to scalar fields. But it is "
+                             f"referencing the following relation fields: {', '.join(relational)}", fields.span)
+                if not unknown and not relational:
+                    rel.fields = ok
+        refs = a.optional("references")
+        if refs is not None:
+            target = self.model_by_name[info.type]
+            got = self.relation_field_names(target, a, refs)
+            rel.references = []
+            if got is not None:
+                ok, unknown, relational = got
+                if unknown:
+                    self.err("Error validating: The argument `references` must refer only to existing fields in the "
+                             f"related model `{target.name}`. The following fields do not exist in the related model: "
+                             f"{', '.join(unknown)}", a.span)
+                if relational:
+                    self.err("Error validating: The argument `references` must refer only to scalar fields in the "
+                             f"related model `{target.name}`. But it is referencing the following relation fields: "
+                             f"{', '.join(relational)}", a.span)
+                if not unknown and not relational:
+                    rel.references = ok
+        name_value = a.default("name", report=False)
+        name = self.coerce.string(name_value) if name_value is not None else None
+        if name == "":
+            a.error("A relation cannot have an empty name.")
+        elif name is not None:
+            rel.name = name
+        for key in ("onDelete", "onUpdate"):
+            v = a.optional(key)
+            if v is None:
+                continue
+            action = self.coerce.constant(v)
+            if action is None:
+                continue
+            if action not in M.REFERENTIAL_ACTIONS:
+                a.report(f'Error parsing attribute "@relation": Invalid referential action: `{action}`', v.span)
+                continue
+            if key == "onDelete":
+                rel.on_delete, rel.on_delete_span = action, v.span
+            else:
+                rel.on_update, rel.on_update_span = action, v.span
+        rel.map = self.map_argument(a)
+
+    # ------------------------------------------------------------------ enums
+    def enum_attributes(self, e: A.Enum) -> None:
+        for v in e.values:
+            s = self.attrs_of(v.attributes, e.span.file)
+            if "map" in s.by_name and (a := s.single("map")) is not None:
+                self.coerce.string(a.default("name"))
+                a.finish()
+            s.finish()
+        s = self.attrs_of(e.attributes, e.span.file)
+        if "map" in s.by_name and (a := s.single("map")) is not None:
+            self.coerce.string(a.default("name"))
+            a.finish()
+        if "schema" in s.by_name and (a := s.single("schema")) is not None:
+            self.coerce.string(a.default("name"))
+            a.finish()
+        s.finish()
+
+    # ------------------------------------------------------------------ @default (stage 1: kinds and functions)
+    def visit_default(self, info: _FieldInfo, a: Args) -> None:
+        before = len(self.diags)
+        self.default_kind(info, a)
+        info.default_ok = len(self.diags) == before
+
+    def default_kind(self, info: _FieldInfo, a: Args) -> None:
+        """Prisma's first look at ``@default``: the value suits the field's kind (contents come later)."""
+        value = a.default("value")
+        if value is None:
+            return
+        named = self.map_argument(a)
+        if isinstance(value, A.FunctionCall) and value.name == "dbgenerated":
+            args = value.arguments
+            if len(args) > 1:
+                a.error("`dbgenerated()` takes a single String argument")
+            first = args[0].value if args else None
+            if isinstance(first, A.StringValue) and not first.value:
+                a.error("dbgenerated() takes either no argument, or a single nonempty string argument.")
+            elif first is None or isinstance(first, A.StringValue):
+                pass
+            elif len(args) <= 1:
+                a.error("`dbgenerated()` takes a single String argument")
+            return
+        if info.kind == "enum":
+            if info.arity == "list":
+                if not isinstance(value, A.ArrayValue):
+                    a.error(f"Expected an enum value, but found `{display(value)}`.")
+                    return
+                for item in value.items:
+                    if not self.enum_default(info, item, a):
+                        return
+            else:
+                self.enum_default(info, value, a)
             return
         if info.kind == "unsupported":
-            self.err(f'{pre}Only @default(dbgenerated("...")) can be used for Unsupported types.', a.span)
+            a.error('Only @default(dbgenerated("...")) can be used for Unsupported types.')
+            return
+        if info.kind != "scalar":
+            return
+        t = info.type
+        if isinstance(value, A.FunctionCall):
+            fn, args = value.name, value.arguments
+            if fn == "autoincrement" and named is not None:
+                a.error("Naming an autoincrement default value is not allowed.")
+            elif fn == "autoincrement" and t in ("Int", "BigInt"):
+                self.no_arguments(a, fn, args)
+            elif fn in ("cuid", "uuid", "nanoid") and t == "String":
+                self.id_function_args(a, fn, args)
+            elif fn == "ulid" and t == "String":
+                self.no_arguments(a, fn, args)
+            elif fn == "now" and t == "DateTime":
+                self.no_arguments(a, fn, args)
+            elif fn == "auto":
+                if args:
+                    a.error("`auto()` takes no arguments")
+            elif fn not in DEFAULT_FUNCTIONS:
+                self.unknown_defaults.append((info, value))
+            else:
+                a.error(f"The function `{fn}()` cannot be used on fields of type `{t}`.")
             return
         if info.arity == "list":
             if not isinstance(value, A.ArrayValue):
-                self.err(f"{pre}The default value of a list field must be a list.", a.span)
+                a.error("The default value of a list field must be a list.")
                 return
             for item in value.items:
-                if not self.literal_ok(info, item, a):
+                if not self.scalar_literal(t, item, a):
                     return
-            return
-        if isinstance(value, A.ArrayValue):
-            self.err(f"{pre}The default value of a non-list field cannot be a list.", a.span)
-            return
-        self.literal_ok(info, value, a)
+        else:
+            if isinstance(value, A.ArrayValue):
+                a.error("The default value of a non-list field cannot be a list.")
+                return
+            self.scalar_literal(t, value, a)
 
-    def literal_ok(self, info: _FieldInfo, value: A.Expression, a: A.Attribute) -> bool:
-        pre = 'Error parsing attribute "@default": '
-        t = info.type
-        if info.kind == "enum":
-            enum = self.enum_by_name[t]
-            if not isinstance(value, A.ConstantValue):
-                self.err(f"{pre}Expected an enum value, but found `{_expr_text(value)}`.", a.span)
-                return False
-            if value.name not in {v.name for v in enum.values}:
-                self.err(f"{pre}The defined default value `{value.name}` is not a valid value of the enum specified "
-                         "for the field.", a.span)
-                return False
-            return True
-        ok = False
-        if t == "String":
-            ok = isinstance(value, A.StringValue)
-        elif t in ("Int", "BigInt"):
-            ok = isinstance(value, A.NumberValue) and value.is_integer
-            if ok:
-                n = int(value.raw)  # type: ignore[union-attr]
-                limit = 2**31 if t == "Int" else 2**63
-                if not -limit <= n < limit:
-                    self.err(f"{pre}The value `{value.raw}` is out of range for the type {t}.", a.span)  # type: ignore[union-attr]
-                    return False
-        elif t == "Float":
-            ok = isinstance(value, A.NumberValue)
-        elif t == "Decimal":
-            ok = isinstance(value, A.NumberValue) or (
-                isinstance(value, A.StringValue) and re.fullmatch(r"-?\d+(\.\d+)?", value.value) is not None)
-        elif t == "Boolean":
-            ok = isinstance(value, A.ConstantValue) and value.name in ("true", "false")
-        elif t == "DateTime":
-            ok = isinstance(value, A.StringValue) and _parse_datetime(value.value) is not None
-            if isinstance(value, A.StringValue) and not ok:
-                self.err(f'{pre}Parse error: "{value.value}" is not a valid rfc3339 datetime string.', a.span)
-                return False
-        elif t == "Json":
-            ok = isinstance(value, A.StringValue)
-            if ok:
-                try:
-                    json.loads(value.value)  # type: ignore[union-attr]
-                except ValueError:
-                    self.err(f"{pre}Parse error: `{value.raw}` is not valid JSON.", a.span)  # type: ignore[union-attr]
-                    return False
-        elif t == "Bytes":
-            ok = isinstance(value, A.StringValue)
-            if ok:
-                try:
-                    base64.b64decode(value.value, validate=True)  # type: ignore[union-attr]
-                except (binascii.Error, ValueError):
-                    self.err(f"{pre}Parse error: `{value.raw}` is not a valid base64 string.", a.span)  # type: ignore[union-attr]
-                    return False
-        if not ok:
-            self.err(f"{pre}Expected a {t} value, but found `{_expr_text(value)}`.", a.span)
-        return ok
+    def no_arguments(self, a: Args, fn: str, args: list[A.Argument]) -> None:
+        if args:
+            a.error(f"The `{fn}` function does not take any argument. Consider changing this default to `{fn}()`.")
 
-    def default_function(self, info: _FieldInfo, a: A.Attribute, call: A.FunctionCall) -> None:
-        pre = 'Error parsing attribute "@default": '
-        name = call.name
-        if name not in DEFAULT_FUNCTIONS:
-            self.err(f"Unknown function in @default(): `{name}` is not known. You can read about the available "
-                     "functions here: https://pris.ly/d/attribute-functions", a.span)
+    def id_function_args(self, a: Args, fn: str, args: list[A.Argument]) -> None:
+        """``uuid(4|7)``, ``cuid(1|2)``, ``nanoid(n ≥ 2)``: at most one integer argument."""
+        if len(args) > 1:
+            a.error(f"`{fn}()` takes a single Int argument.")
             return
-        if info.kind == "unsupported" and name != "dbgenerated":
-            self.err(f'{pre}Only @default(dbgenerated("...")) can be used for Unsupported types.', a.span)
+        if not args:
             return
-        t = info.type
-        allowed = {
-            "autoincrement": ("Int", "BigInt"),
-            "now": ("DateTime",),
-            "uuid": ("String",),
-            "cuid": ("String",),
-            "nanoid": ("String",),
-            "ulid": ("String",),
-        }.get(name)
-        if allowed is not None and (t not in allowed or info.kind == "enum"):
-            self.err(f"{pre}The function `{name}()` cannot be used on fields of type `{t}`.", a.span)
+        v = args[0].value
+        if not isinstance(v, A.NumberValue):
+            a.error(f"`{fn}()` takes a single Int argument.")
             return
-        if info.arity == "list" and name != "dbgenerated":
-            self.err(f"{pre}The function `{name}()` cannot be used on list fields.", a.span)
-            return
-        args = call.arguments
-        if name in ("autoincrement", "now", "ulid") and args:
-            self.err(f"{pre}The function `{name}` takes no arguments.", a.span)
-        elif name == "dbgenerated":
-            if len(args) > 1 or (args and not (args[0].name is None and isinstance(args[0].value, A.StringValue))):
-                self.err(f"{pre}`dbgenerated()` takes either no argument, or a single nonempty string argument.",
-                         a.span)
-            elif args and not args[0].value.value:  # type: ignore[union-attr]
-                self.err(f"{pre}dbgenerated() takes either no argument, or a single nonempty string argument.", a.span)
-        elif name in ("uuid", "cuid", "nanoid"):
-            allowed_args = {"uuid": ("4", "7"), "cuid": ("1", "2")}.get(name)
-            if len(args) > 1 or (args and not isinstance(args[0].value, A.NumberValue)):
-                self.err(f"{pre}The function `{name}` takes at most one numeric argument.", a.span)
-            elif args:
-                raw = args[0].value.raw  # type: ignore[union-attr]
-                if allowed_args is not None and raw not in allowed_args:
-                    self.err(f"{pre}`{name}()` takes a single Int argument: {' or '.join(allowed_args)}.", a.span)
-                elif name == "nanoid" and (not raw.isdigit() or not 2 <= int(raw) <= 255):
-                    self.err(f"{pre}`nanoid()` takes a single Int argument between 2 and 255.", a.span)
+        try:
+            n = int(v.raw)
+        except ValueError:
+            n = -1
+        if fn == "uuid" and n not in (4, 7):
+            a.error("`uuid()` takes either no argument, or a single integer argument which is either 4 or 7.")
+        elif fn == "cuid" and n not in (1, 2):
+            a.error("`cuid()` takes either no argument, or a single integer argument which is either 1 or 2.")
+        elif fn == "nanoid" and not 2 <= n <= 255:
+            a.error("`nanoid()` takes either no argument, or a single integer argument between 2 and 255.")
 
-    # ------------------------------------------------------------------ index arguments
-    def index_args(self, a: A.Attribute, label: str, single: bool) -> None:
-        """Common arguments of @id/@unique (single) and @@id/@@unique/@@index."""
-        pre = f'Error parsing attribute "{label}": '
-        allowed = {"map", "sort", "length", "clustered"} if single else {"fields", "name", "map", "type", "clustered"}
-        if label == "@id":
-            allowed = {"map", "sort", "length", "clustered"}
-        for arg in a.arguments:
-            if arg.name is None:
-                if single or arg is not a.arguments[0]:
-                    self.err(f"{pre}No such argument.", arg.span)
-                continue
-            if arg.name not in allowed:
-                self.err(f'{pre}No such argument: "{arg.name}".', arg.span)
-            elif arg.name == "length":
-                self.err(f"{pre}The length argument is not supported in an index definition with the current "
-                         "connector", a.span)
-            elif arg.name == "clustered":
-                self.err(f"{pre}Defining clustering is not supported in the current connector.", a.span)
-            elif arg.name == "sort" and not (isinstance(arg.value, A.ConstantValue) and arg.value.name in ("Asc", "Desc")):
-                self.err(f'{pre}Invalid sort order `{_expr_text(arg.value)}`: expected `Asc` or `Desc`.', arg.span)
-            elif arg.name in ("map", "name") and not isinstance(arg.value, A.StringValue):
-                self.err(f"{pre}Expected a string value, but found `{_expr_text(arg.value)}`.", arg.span)
-            elif arg.name == "map" and isinstance(arg.value, A.StringValue) and not arg.value.value:
-                self.err(f"{pre}The `map` argument cannot be an empty string.", arg.span)
-
-    # ================================================================== block attributes
-    def block_attributes(self) -> None:
-        for m in self.models:
-            seen: dict[str, A.Attribute] = {}
-            for a in m.attributes:
-                if a.name not in BLOCK_ATTRIBUTES:
-                    self.err(f'Attribute not known: "@@{a.name}".', a.span)
-                    continue
-                if a.name in ("id", "map", "ignore", "schema") and a.name in seen:
-                    self.err(f'Attribute "@@{a.name}" can only be defined once.', a.span)
-                seen[a.name] = a
-                if a.name == "fulltext":
-                    self.err('Error parsing attribute "@@fulltext": Defining fulltext indexes is not supported with '
-                             "the current connector.", a.span)
-                elif a.name in ("id", "unique", "index"):
-                    self.index_args(a, f"@@{a.name}", single=False)
-                    self.index_fields(m, a)
-                elif a.name == "map":
-                    self.string_arg(a, "map")
-                elif a.name == "schema":
-                    self.string_arg(a, "schema")
-                elif a.name == "ignore" and a.arguments:
-                    self.err('Error parsing attribute "@@ignore": The attribute takes no arguments.', a.span)
-        for e in self.enums:
-            for a in e.attributes:
-                if a.name not in ("map", "schema"):
-                    self.err(f'Attribute not known: "@@{a.name}".', a.span)
-                else:
-                    self.string_arg(a, a.name)
-            for v in e.values:
-                for a in v.attributes:
-                    if a.name != "map":
-                        self.err(f'Attribute not known: "@{a.name}".', a.span)
-                    else:
-                        self.string_arg(a, "map")
-
-    def index_fields(self, m: A.Model, a: A.Attribute) -> None:
-        label = f"@@{a.name}"
-        pre = f'Error parsing attribute "{label}": '
-        arg = a.positional[0] if a.positional else a.named("fields")
-        if arg is None:
-            self.err(f'{pre}Argument "fields" is missing.', a.span)
-            return
-        if not isinstance(arg.value, A.ArrayValue):
-            self.err(f"{pre}Expected a list of fields, but found `{_expr_text(arg.value)}`.", arg.span)
-            return
-        infos = self.fields[m.name]
-        unknown, relational = [], []
-        algorithm = a.named("type")
-        algo = algorithm.value.name if algorithm and isinstance(algorithm.value, A.ConstantValue) else None
-        if algorithm is not None:
-            if a.name != "index":
-                self.err(f'{pre}No such argument: "type".', algorithm.span)
-            elif algo not in INDEX_ALGORITHMS:
-                self.err(f"{pre}Unknown index type: {_expr_text(algorithm.value)}.", algorithm.span)
-                algo = None
-        for item in arg.value.items:
-            if isinstance(item, A.ConstantValue):
-                fname, fargs = item.name, []
-            elif isinstance(item, A.FunctionCall):
-                fname, fargs = item.name, item.arguments
-            else:
-                self.err(f"{pre}Expected a field name, but found `{_expr_text(item)}`.", item.span)
-                continue
-            info = infos.get(fname)
-            if fname not in {f.name for f in m.fields}:
-                unknown.append(fname)
-                continue
-            if info is not None and info.kind == "relation":
-                relational.append(fname)
-                continue
-            for fa in fargs:
-                if fa.name == "length":
-                    self.err(f"{pre}The length argument is not supported in an index definition with the current "
-                             "connector", a.span)
-                elif fa.name == "sort":
-                    if not (isinstance(fa.value, A.ConstantValue) and fa.value.name in ("Asc", "Desc")):
-                        self.err(f"{pre}Invalid sort order `{_expr_text(fa.value)}`: expected `Asc` or `Desc`.",
-                                 fa.span)
-                elif fa.name == "ops":
-                    if a.name != "index":
-                        self.err(f"{pre}Operator classes can only be defined on `@@index`.", fa.span)
-                    elif info is not None:
-                        self.check_ops(info, fa, algo or "BTree", pre, a)
-                else:
-                    self.err(f"{pre}No such argument: \"{fa.name}\".", fa.span)
-            if info is not None and algo and a.name == "index" and not any(fa.name == "ops" for fa in fargs):
-                if not self.algo_supports(info, algo):
-                    self.err(f"{pre}The {algo} index type does not support the type of the field `{fname}`.", a.span)
-        what = {"index": "index", "unique": "unique index", "id": "multi field id declaration"}[a.name]
-        if unknown:
-            self.err(f'Error validating model "{m.name}": The {what} definition refers to the unknown fields: '
-                     f"{', '.join(unknown)}.", a.span)
-        if relational:
-            self.err(f'Error validating model "{m.name}": The {what} definition refers to the relation fields: '
-                     f"{', '.join(relational)}. Index definitions must reference only scalar fields.", a.span)
-        if a.name == "id":
-            for item in arg.value.items:
-                n = item.name if isinstance(item, (A.ConstantValue, A.FunctionCall)) else None
-                info = infos.get(n) if n else None
-                if info is not None and info.kind != "relation" and info.arity == "optional":
-                    self.err(f'Error validating model "{m.name}": The id definition refers to the optional field '
-                             f"`{n}`. ID definitions must reference only required fields.", a.span)
-
-    def effective_native(self, info: _FieldInfo) -> str | None:
-        if info.native is not None:
-            return info.native[0]
-        if info.kind == "scalar":
-            return DEFAULT_NATIVE[info.type][0]
-        return None
-
-    def algo_supports(self, info: _FieldInfo, algo: str) -> bool:
-        native = self.effective_native(info)
-        if algo in ("BTree", "Hash"):
-            return True
-        if info.kind == "unsupported":
-            return True
-        if algo == "Gin":
-            return info.arity == "list" or native in ("JsonB", "Json")
-        if info.arity == "list":
+    def enum_default(self, info: _FieldInfo, value: A.Expression, a: Args) -> bool:
+        if not isinstance(value, A.ConstantValue):
+            a.error(f"Expected an enum value, but found `{display(value)}`.")
             return False
-        if algo == "Gist":
-            return native == "Inet"
-        if algo == "SpGist":
-            return native in ("Inet", "Text", "VarChar", "Char")
-        if algo == "Brin":
-            return native in {"Bit", "VarBit", "Char", "ByteA", "Text", "VarChar", "Date", "Real", "DoublePrecision",
-                              "Inet", "SmallInt", "Integer", "BigInt", "Decimal", "Oid", "Timestamp",
-                              "Timestamptz", "Time", "Timetz", "Uuid"}
+        enum = self.enum_by_name[info.type]
+        if value.name not in {v.name for v in enum.values}:
+            a.error(f"The defined default value `{value.name}` is not a valid value of the enum specified for the "
+                    "field.")
+            return False
         return True
 
-    def check_ops(self, info: _FieldInfo, fa: A.Argument, algo: str, pre: str, a: A.Attribute) -> None:
-        v = fa.value
-        if isinstance(v, A.FunctionCall) and v.name == "raw":
-            if len(v.arguments) != 1 or not isinstance(v.arguments[0].value, A.StringValue):
-                self.err(f'{pre}`raw()` takes a single string argument (the operator class).', fa.span)
-            return
-        if not isinstance(v, A.ConstantValue) or v.name not in OPERATOR_CLASSES:
-            self.err(f"{pre}Invalid operator class: {_expr_text(v)}.", fa.span)
-            return
-        algos, natives = OPERATOR_CLASSES[v.name]
-        if algo not in algos:
-            self.err(f"{pre}The given operator class `{v.name}` is not supported with the `{algo}` index type.",
-                     fa.span)
-            return
-        name = info.node.name
-        if "list" in natives:
-            if info.arity != "list":
-                self.err(f"{pre}The given operator class `{v.name}` expects the type of field `{name}` to be an array.",
-                         a.span)
-            return
-        if info.arity == "list":
-            self.err(f"{pre}The given operator class `{v.name}` does not support list field `{name}`.", a.span)
-            return
-        if self.effective_native(info) not in natives:
-            self.err(f"{pre}The given operator class `{v.name}` expects the field `{name}` to define a valid native "
-                     "type.", a.span)
+    def scalar_literal(self, t: str, value: A.Expression, a: Args) -> bool:
+        ok = (
+            (t in ("String", "Json", "Bytes", "DateTime") and isinstance(value, A.StringValue))
+            or (t in ("Int", "BigInt", "Float", "Decimal") and isinstance(value, A.NumberValue))
+            or (t == "Decimal" and isinstance(value, A.StringValue))
+        )
+        if ok:
+            return True
+        if t == "Boolean" and isinstance(value, A.ConstantValue):
+            if value.name in ("true", "false"):
+                return True
+            self.err('Error parsing attribute "@default": A boolean literal must be `true` or `false`.', value.span)
+            return False
+        a.error(f"Expected a {t} value, but found `{display(value)}`.")
+        return False
 
-    # ================================================================== relations
-    def relations(self) -> list[M.Relation]:
-        groups: dict[tuple[str, str, str], list[_FieldInfo]] = {}
+    # ================================================================== stage 2: what the schema means
+    def pipeline(self) -> list[M.Relation]:
+        self.block_kinds()
+        for info, call in self.unknown_defaults:
+            self.err(f"Unknown function in @default(): `{call.name}` is not known. You can read about the available "
+                     "functions here: https://pris.ly/d/attribute-functions", call.span)
         for m in self.models:
-            for info in self.fields[m.name].values():
+            if m.keyword == "type":
+                continue
+            data = self.mdata[id(m)]
+            self.unique_criteria(m, data)
+            self.primary_key_checks(m, data)
+            for info in self.infos[id(m)]:
+                if info.kind == "relation":
+                    continue
+                if info.native_attr is not None:
+                    self.native_type(info, info.native_attr)
+                self.default_values(info)
+            for info in self.infos[id(m)]:
                 if info.kind != "relation":
                     continue
-                rel = info.attrs.get("relation")
-                rname = self.relation_name(rel) if rel else ""
-                key = (m.name, info.type, rname)
-                groups.setdefault(key, []).append(info)
-        done: set[tuple[str, str, str]] = set()
-        relations: list[M.Relation] = []
-        for m in self.models:
-            for info in list(self.fields[m.name].values()):
-                if info.kind != "relation":
-                    continue
-                rel = info.attrs.get("relation")
-                rname = self.relation_name(rel) if rel else ""
-                key = (m.name, info.type, rname)
-                if key in done:
-                    continue
-                mine = groups.get(key, [])
-                self_rel = m.name == info.type
-                theirs = [] if self_rel else groups.get((info.type, m.name, rname), [])
-                done.add(key)
-                done.add((info.type, m.name, rname))
-                if self_rel:
-                    if len(mine) > 2:
-                        self.err(f'Error validating model "{m.name}": Ambiguous self relation detected. The fields '
-                                 f"{', '.join('`%s`' % i.node.name for i in mine)} in model `{m.name}` both refer to "
-                                 f"`{m.name}`. If they are part of the same relation add the same relation name for "
-                                 "them with `@relation(<name>)`.", mine[0].node.span)
-                        continue
-                    if len(mine) == 1:
-                        one = mine[0]
-                        if one.arity != "list" and self.has_fields(one):
-                            self.missing_opposite(one)
-                            continue
-                        self.missing_opposite(one)
-                        continue
-                    r = self.pair(mine[0], mine[1], rname)
-                else:
-                    if len(mine) > 1 or len(theirs) > 1:
-                        amb = mine if len(mine) > 1 else theirs
-                        owner = amb[0].model.name
-                        self.err(f'Error validating model "{owner}": Ambiguous relation detected. The fields '
-                                 f"`{amb[0].node.name}` and `{amb[1].node.name}` in model `{owner}` both refer to "
-                                 f"`{amb[0].type}`. Please provide different relation names for them by adding "
-                                 "`@relation(<name>).", amb[0].node.span)
-                        continue
-                    if not theirs:
-                        self.missing_opposite(info)
-                        continue
-                    r = self.pair(mine[0], theirs[0], rname)
-                if r is not None:
-                    relations.append(r)
+                if self.ambiguity(m, info):
+                    return []
+                self.relation_field_checks(info)
+            for index in data.indexes:
+                self.index_checks(m, data, index)
+        self.schema_checks()
+        self.infer_relations_cache = self.infer_relations()
+        relations = self.relations()
+        self.constraint_names(relations)
         return relations
 
-    def relation_name(self, a: A.Attribute) -> str:
-        arg = a.positional[0] if a.positional else a.named("name")
-        if arg is not None and isinstance(arg.value, A.StringValue):
-            return arg.value.value
-        return ""
+    def block_kinds(self) -> None:
+        for m in self.models:
+            if m.keyword == "type":
+                self.err("Error validating: Composite types are not supported on Postgres.", m.span)
+            elif m.keyword == "view" and "views" not in self.preview:
+                self.err("Error validating: View definitions are only available with the `views` preview feature.",
+                         m.span)
 
-    def has_fields(self, info: _FieldInfo) -> bool:
-        rel = info.attrs.get("relation")
-        return bool(rel and (rel.named("fields") or rel.named("references")))
+    def unique_criteria(self, m: A.Model, data: _ModelData) -> None:
+        if m.keyword != "model" or data.ignored:
+            return
+        crits = self.criteria(m)
+        good = [c for c in crits if c and all(i.arity == "required" for i in c)]
+        if good:
+            return
+        msg = (f'Error validating model "{m.name}": Each model must have at least one unique criteria that has only '
+               "required fields. Either mark a single field with `@id`, `@unique` or add a multi field criterion with "
+               "`@@id([])` or `@@unique([])` to the model.")
+        bad = [c for c in crits if c]
+        if bad:
+            msg += (" The following unique criterias were not considered as they contain fields that are not "
+                    "required:\n" + "\n".join("- " + ", ".join(i.node.name for i in c) for c in bad))
+        self.err(msg, m.span)
+
+    def primary_key_checks(self, m: A.Model, data: _ModelData) -> None:
+        if data.pk_attr is None:
+            return
+        span = self.aspan(data.pk_attr)
+        if m.keyword == "view":
+            self.err("Error validating: Views cannot have primary keys.", span)
+        label = "@id" if data.pk_source is not None else "@@id"
+        if data.pk_source is not None:
+            if data.pk_length is not None:
+                self.err(f'Error parsing attribute "{label}": The length argument is not supported in the primary key '
+                         "with the current connector", span)
+            if data.pk_sort is not None:
+                self.err(f'Error parsing attribute "{label}": The sort argument is not supported in the primary key '
+                         "with the current connector", span)
+        else:
+            if any(f[2] is not None for f in data.pk_fields):
+                self.err(f'Error parsing attribute "{label}": The length argument is not supported in the primary key '
+                         "with the current connector", span)
+            if any(f[1] is not None for f in data.pk_fields):
+                self.err(f'Error parsing attribute "{label}": The sort argument is not supported in the primary key '
+                         "with the current connector", span)
+            if data.pk_name is not None and any(i.node.name == data.pk_name for i in self.infos[id(m)]):
+                self.err(f'Error validating model "{m.name}": The field `{data.pk_name}` clashes with the `@@id` '
+                         "attribute's name. Please resolve the conflict by providing a custom id name: "
+                         "`@@id([...], name: \"custom_name\")`", m.span)
+        if data.pk_clustered is not None:
+            self.err(f'Error parsing attribute "{label}": Defining clustering is not supported in the current '
+                     "connector.", span)
+
+    # ------------------------------------------------------------------ native types
+    def native_type(self, info: _FieldInfo, attr: A.Attribute) -> None:
+        prefix, _, name = attr.name.partition(".")
+        span = self.aspan(attr)
+        if prefix != self.ds_name:
+            self.err(f"The prefix {prefix} is invalid. It must be equal to the name of an existing datasource e.g. "
+                     f"{self.ds_name}. Did you mean to use {self.ds_name}.{name}?", span)
+            return
+        spec = NATIVE_TYPES.get(name)
+        if spec is None:
+            self.err(f"Native type {name} is not supported for postgresql connector.", span)
+            return
+        if spec.scalar != info.type:
+            self.err(f"Native type {name} is not compatible with declared field type {info.type}, expected field "
+                     f"type {spec.scalar}.", span)
+            return
+        args: list[str] = []
+        for arg in attr.arguments:
+            v = arg.value
+            if v is None:
+                continue
+            if not isinstance(v, A.NumberValue) or not v.is_integer:
+                self.err(f"Expected a numeric value, but failed while parsing \"{display(v)}\": invalid digit found in "
+                         "string.", span)
+                return
+            args.append(v.raw)
+        n = len(args)
+        if spec.max_args == 0 and n:
+            self.err(f'Function "{name}" takes 0 arguments, but received {n}.', span)
+            return
+        if spec.exact_args and n not in (0, spec.max_args):
+            self.err(f"Native type {name} takes {spec.max_args} optional arguments, but received {n}.", span)
+            return
+        if n > spec.max_args:
+            self.err(f"Native type {name} takes {spec.max_args} optional arguments, but received {n}.", span)
+            return
+        if name in ("Timestamp", "Timestamptz", "Time", "Timetz") and args and int(args[0]) > 6:
+            self.err(f"Argument M is out of range for native type `{name}({args[0]})`: M can range from 0 to 6.",
+                     span)
+            return
+        if name == "Decimal" and args and (int(args[0]) > 1000 or int(args[0]) < 1 or int(args[1]) > int(args[0])):
+            self.err(f"Argument M is out of range for native type `Decimal({args[0]},{args[1]})`: M can range from 1 "
+                     "to 1000 and D must not be larger than M.", span)
+            return
+        info.native = (name, tuple(args))
+
+    # ------------------------------------------------------------------ default values (stage 2: literal contents)
+    def default_values(self, info: _FieldInfo) -> None:
+        a = info.attrs.get("default")
+        if a is None or not info.default_ok:
+            return
+        args = Args(a, self.texts.get(a.span.file, ""), lambda message, span: None)
+        value = args.default("value", report=False)
+        if value is None:
+            return
+        if args.optional("map") is not None:
+            self.err('Error parsing attribute "@default": You defined a database name for the default value of a field '
+                     "on the model. This is not supported by the provider.", self.aspan(a))
+            return
+        if isinstance(value, A.FunctionCall):
+            if value.name == "auto":
+                self.err('Error parsing attribute "@default": The current connector does not support the `auto()` '
+                         "function.", value.span)
+            return
+        if info.kind != "scalar":
+            return
+        items = value.items if isinstance(value, A.ArrayValue) else [value]
+        for item in items:
+            if not self.literal_contents(info.type, item):
+                return
+
+    def literal_contents(self, t: str, v: A.Expression) -> bool:
+        pre = 'Error parsing attribute "@default": Parse error: '
+        if t in ("Int", "BigInt") and isinstance(v, A.NumberValue):
+            raw = v.raw
+            if not v.is_integer:
+                self.err(f'{pre}"{raw}" is not a valid integer. (invalid digit found in string)', v.span)
+                return False
+            n = int(raw)
+            if n >= 2**63:
+                self.err(f'{pre}"{raw}" is not a valid integer. (number too large to fit in target type)', v.span)
+                return False
+            if n < -(2**63):
+                self.err(f'{pre}"{raw}" is not a valid integer. (number too small to fit in target type)', v.span)
+                return False
+        elif t == "Decimal" and isinstance(v, A.StringValue):
+            if not _DECIMAL.match(v.value):
+                self.err(f'Error parsing attribute "default": Parse error: "{v.value}" is not a valid decimal. '
+                         "(invalid digit found in string)", v.span)
+                return False
+        elif t == "Json" and isinstance(v, A.StringValue):
+            problem = json_error(v.value)
+            if problem is not None:
+                self.err(f'{pre}"{v.value}" is not a valid JSON string. ({problem})', v.span)
+                return False
+        elif t == "Bytes" and isinstance(v, A.StringValue):
+            try:
+                base64.b64decode(v.value, validate=True)
+            except (binascii.Error, ValueError):
+                self.err(f'{pre}"{v.value}" is not a valid base64 string. (Could not convert from `base64 encoded '
+                         "bytes` to `PrismaValue::Bytes`)", v.span)
+                return False
+        elif t == "DateTime" and isinstance(v, A.StringValue):
+            problem = _datetime_error(v.value)
+            if problem is not None:
+                self.err(f'{pre}"{v.value}" is not a valid rfc3339 datetime string. ({problem})', v.span)
+                return False
+        return True
+
+    # ------------------------------------------------------------------ relations: per-field checks
+    def ambiguity(self, m: A.Model, info: _FieldInfo) -> bool:
+        """Prisma stops all further checks at the first ambiguous relation field (model order)."""
+        rname = self.relation_name_of(info)
+        same = [i for i in self.infos[id(m)] if i.kind == "relation" and i.type == info.type
+                and self.relation_name_of(i) == rname]
+        if info.type == m.name:
+            if len(same) <= 2:
+                return False
+            names = [i.node.name for i in same]
+            listed = ", ".join(f"`{n}`" for n in names[:-1]) + f" and `{names[-1]}`"
+            if rname:
+                self.err(f'Error validating model "{m.name}": Wrongly named self relation detected. The fields {listed} '
+                         f"in model `{m.name}` have the same relation name. At most two relation fields can belong to "
+                         "the same relation and therefore have the same name. Please assign a different relation name "
+                         "to one of them.", self.fspan(info))
+            else:
+                self.err(f'Error validating model "{m.name}": Unnamed self relation detected. The fields {listed} in '
+                         f"model `{m.name}` have no relation name. Please provide a relation name for one of them by "
+                         "adding `@relation(<name>).", self.fspan(info))
+            return True
+        if len(same) < 2:
+            return False
+        other = next(i for i in same if i is not info)
+        self.err(f'Error validating model "{m.name}": Ambiguous relation detected. The fields `{info.node.name}` and '
+                 f"`{other.node.name}` in model `{m.name}` both refer to `{info.type}`. Please provide different "
+                 "relation names for them by adding `@relation(<name>).", self.fspan(info))
+        return True
+
+    def relation_field_checks(self, info: _FieldInfo) -> None:
+        target = self.model_by_name[info.type]
+        if self.mdata[id(target)].ignored and not info.ignored and not self.mdata[id(info.model)].ignored:
+            self.err(f'Error parsing attribute "@ignore": The relation field '
+                     f"`{info.node.name}` on Model `{info.model.name}` must specify the `@ignore` attribute, because "
+                     f"the model {info.type} it is pointing to is marked ignored.", self.fspan(info))
+
+    def relation_name_of(self, info: _FieldInfo) -> str:
+        rel = info.rel
+        return "" if rel is None else rel.name
+
+    # ------------------------------------------------------------------ indexes (PostgreSQL capabilities)
+    def index_checks(self, m: A.Model, data: _ModelData, index: _IndexData) -> None:
+        a = index.attr
+        span = self.aspan(a)
+        label = ("@@" if index.source is None else "@") + ("unique" if index.kind == "unique" else index.kind)
+        pre = f'Error parsing attribute "{label}": '
+        if m.keyword == "view" and index.kind == "index":
+            self.err("Error validating: Views cannot have indexes.", span)
+        if not index.fields and index.kind != "fulltext" and index.attr.arguments:
+            self.err(f"{pre}The list of fields in an index cannot be empty. Please specify at least one field.", span)
+        if index.kind == "fulltext":
+            self.err(f"{pre}Defining fulltext indexes is not supported with the current connector.", span)
+            return
+        if index.kind == "unique" and len(index.fields) > 1:
+            client = "_".join(f[0].node.name for f in index.fields)
+            if index.name is None and any(i.node.name == client and i.kind != "relation" for i in self.infos[id(m)]):
+                self.err(f'Error validating {m.keyword} "{m.name}": The field `{client}` clashes with the `{label}` '
+                         f"name. Please resolve the conflict by providing a custom id name: `{label}([...], name: "
+                         '"custom_name")`', span)
+        if index.name is not None and any(i.node.name == index.name for i in self.infos[id(m)]):
+            self.err(f'Error validating model "{m.name}": The custom name `{index.name}` specified for the `@@unique` '
+                     "attribute is already used as a name for a field. Please choose a different name.", m.span)
+        if any(f[2] is not None for f in index.fields):
+            self.err(f"{pre}The length argument is not supported in an index definition with the current connector",
+                     span)
+        if index.algorithm == "Hash" and any(f[1] is not None for f in index.fields):
+            self.err(f"{pre}Hash type does not support sort option.", span)
+        if index.clustered is not None:
+            self.err(f"{pre}Defining clustering is not supported in the current connector.", span)
+        if index.kind != "index" and any(f[3] is not None for f in index.fields):
+            self.err(f"{pre}Operator classes can only be defined to fields in an @@index attribute.", span)
+        if index.algorithm == "SpGist" and len(index.fields) != 1:
+            self.err(f"{pre}SpGist does not support multi-column indices.", span)
+        for info, _sort, _length, _ops in index.fields:
+            if info.native is not None and info.native[0] == "Xml":
+                what = "unique constraint" if index.kind == "unique" else "index"
+                self.err(f"You cannot define an {what} on fields with native type `Xml` of Postgres.",
+                         self.fspan(info))
+                break
+        self.operator_classes(index, pre, span)
+
+    def operator_classes(self, index: _IndexData, pre: str, span: A.Span) -> None:
+        """Prisma's PostgreSQL rules for GiST, GIN, SP-GiST and BRIN fields and their operator classes."""
+        algo = index.algorithm or "BTree"
+        for info, _sort, _length, ops in index.fields:
+            opclass = None
+            if ops is not None:
+                if isinstance(ops.value, A.FunctionCall):
+                    continue  # raw("…"): taken as written
+                if isinstance(ops.value, A.ConstantValue):
+                    opclass = ops.value.name
+            if opclass is not None and algo not in OPERATOR_CLASSES[opclass][0]:
+                self.err(f"{pre}The given operator class `{opclass}` is not supported with the `{algo}` index type.",
+                         span)
+                continue
+            native = info.native[0] if info.native_attr is not None and info.native is not None else None
+            name = info.node.name
+            t = info.type if info.kind == "scalar" else None
+            problem = _opclass_problem(algo, native, opclass, t, info.arity == "list", info.kind == "unsupported")
+            if problem is None:
+                continue
+            if problem == "unfit":
+                if native is not None and opclass is not None:
+                    self.err(f"{pre}The given operator class `{opclass}` does not support native type `{native}` of "
+                             f"field `{name}`.", span)
+                elif native is not None:
+                    self.err(f"{pre}The {algo} index field type `{native}` has no default operator class.", span)
+                elif opclass is not None:
+                    self.err(f"{pre}The given operator class `{opclass}` expects the field `{name}` to define a valid "
+                             "native type.", span)
+                elif not _algo_supports_type(algo, t, info.arity == "list", info.kind == "unsupported"):
+                    self.err(f"{pre}The {algo} index type does not support the type of the field `{name}`.", span)
+            elif problem == "array":
+                self.err(f"{pre}The given operator class `ArrayOps` expects the type of field `{name}` to be an array.",
+                         span)
+            else:
+                self.err(f"{pre}The given operator class `{opclass}` points to the field `{name}` that is not of "
+                         f"{problem} type.", span)
+
+    # ------------------------------------------------------------------ relations: pairing and rules
+    def infer_relations(self) -> list[_Rel]:
+        """Pair relation fields the way Prisma does (``parser-database/relations.rs``).
+
+        Each field looks for its opposite: the first relation field of the other model that points
+        back with the same relation name. The pair's arities decide the kind of relation and which
+        side is the forward one (the side holding ``fields``/``references``).
+        """
+        rel_infos = {m.name: [i for i in self.infos[id(m)] if i.kind == "relation"]
+                     for m in self.models if self.model_by_name.get(m.name) is m}
+        out: list[_Rel] = []
+        for m in self.models:
+            if self.model_by_name.get(m.name) is not m or m.keyword == "type":
+                continue
+            for f in rel_infos[m.name]:
+                is_self = f.type == m.name
+                name = self.relation_name_of(f)
+                opp = next((g for g in rel_infos.get(f.type, []) if g.type == m.name and (not is_self or g is not f)
+                            and self.relation_name_of(g) == name), None)
+                f_fields = f.rel is not None and f.rel.fields is not None
+                key_f = (m.name, f.node.name)
+                if opp is not None:
+                    key_o = (opp.model.name, opp.node.name)
+                    o_fields = opp.rel is not None and opp.rel.fields is not None
+                    if f.arity == "list" and opp.arity == "list":
+                        if m.name > opp.model.name or (is_self and f.node.name > opp.node.name):
+                            continue
+                        out.append(_Rel("embedded" if f_fields or o_fields else "m:n", f, opp))
+                    elif f.arity == "required" and opp.arity == "optional":
+                        out.append(_Rel("1:1", f, opp))
+                    elif f.arity == "required" and opp.arity == "required":
+                        if key_f > key_o:
+                            continue
+                        out.append(_Rel("1:1", f, opp))
+                    elif f.arity == "optional" and opp.arity == "required":
+                        continue
+                    elif f.arity == "optional" and opp.arity == "optional":
+                        if f_fields:
+                            out.append(_Rel("1:1", f, opp))
+                        elif not o_fields:
+                            if key_f > key_o:
+                                continue
+                            out.append(_Rel("1:1", f, opp))
+                    elif f.arity == "list":
+                        continue
+                    else:
+                        out.append(_Rel("1:n", f, opp))
+                elif f.arity == "list":
+                    out.append(_Rel("1:n", None, f))
+                else:
+                    fields = f.rel.fields if f.rel else None
+                    data = self.mdata[id(m)]
+                    unique = fields is not None and any(
+                        i.kind == "unique" and [x[0].node.name for x in i.fields] == list(fields)  # type: ignore[call-overload]
+                        for i in data.indexes)
+                    out.append(_Rel("1:1" if unique else "1:n", f, None))
+        return out
+
+    def relations(self) -> list[M.Relation]:
+        """Prisma's relation rules (``validations/relations``), then the relations of the schema."""
+        rels = self.infer_relations_cache
+        for r in rels:
+            if r.kind in ("1:1", "1:n"):
+                self.inline_relation_checks(r)
+            elif r.kind == "m:n":
+                self.many_to_many_checks(r)
+            else:
+                msg = ("Error validating: Embedded many-to-many relations are not supported on Postgres. Please use the "
+                       "syntax defined in https://pris.ly/d/relational-database-many-to-many")
+                for f in (r.forward, r.back):
+                    assert f is not None
+                    self.err(msg, self.fspan(f))
+        if self.diags:
+            return []
+        return [self.relation_model(r) for r in rels]
 
     def missing_opposite(self, info: _FieldInfo) -> None:
-        self.err(f"Error validating field `{info.node.name}` in model `{info.model.name}`: The relation field "
-                 f"`{info.node.name}` on model `{info.model.name}` is missing an opposite relation field on the model "
-                 f"`{info.type}`. Either run `prisma format` or add it manually.", self.line_span(info.node.span))
+        container = "view" if info.model.keyword == "view" else "model"
+        self.err(f"Error validating field `{info.node.name}` in {container} `{info.model.name}`: The relation field "
+                 f"`{info.node.name}` on {container} `{info.model.name}` is missing an opposite relation field on the "
+                 f"model `{info.type}`. Either run `prisma format` or add it manually.", self.fspan(info))
 
-    def line_span(self, s: A.Span) -> A.Span:
-        """``s`` widened to the end of its line (newline included), which is how Prisma marks whole fields."""
-        for t in self.trees:
-            if t.file == s.file:
-                text = t.text
-                end = text.find("\n", s.end)
-                end = len(text) if end < 0 else end + 1
-                return A.Span(s.file, s.start, end, s.line, s.column, s.line + 1, 1)
-        return s
+    def relation_args(self, info: _FieldInfo | None) -> _RelArgs:
+        if info is None or info.rel is None:
+            return _NO_RELATION_ARGS
+        return info.rel
 
-    def name_list(self, a: A.Attribute, key: str) -> list[str] | None:
-        arg = a.named(key)
-        if arg is None:
-            return None
-        if not isinstance(arg.value, A.ArrayValue):
-            if isinstance(arg.value, A.ConstantValue):
-                return [arg.value.name]
-            self.err(f'Error parsing attribute "@relation": Expected a list of field names for `{key}`.', arg.span)
-            return []
-        out = []
-        for i in arg.value.items:
-            if isinstance(i, A.ConstantValue):
-                out.append(i.name)
-            else:
-                self.err(f'Error parsing attribute "@relation": Expected a field name, but found `{_expr_text(i)}`.',
-                         i.span)
-        return out
-
-    def relation_args(self, info: _FieldInfo) -> dict[str, object]:
-        rel = info.attrs.get("relation")
-        out: dict[str, object] = {"fields": None, "references": None, "onDelete": None, "onUpdate": None, "map": None}
-        if rel is None:
-            return out
+    def inline_relation_checks(self, r: _Rel) -> None:
+        fwd, back = r.forward, r.back
+        fa, ba = self.relation_args(fwd), self.relation_args(back)
         pre = 'Error parsing attribute "@relation": '
-        for i, arg in enumerate(rel.arguments):
-            if arg.name is None:
-                if i != 0 or not isinstance(arg.value, A.StringValue):
-                    self.err(f"{pre}The relation name must be a string, given as the first argument.", arg.span)
-                continue
-            if arg.name not in ("name", "fields", "references", "onDelete", "onUpdate", "map"):
-                self.err(f'{pre}No such argument: "{arg.name}".', arg.span)
-        out["fields"] = self.name_list(rel, "fields")
-        out["references"] = self.name_list(rel, "references")
-        for key in ("onDelete", "onUpdate"):
-            arg = rel.named(key)
-            if arg is None:
-                continue
-            if not isinstance(arg.value, A.ConstantValue) or arg.value.name not in M.REFERENTIAL_ACTIONS:
-                self.err(f"{pre}Invalid referential action: `{_expr_text(arg.value)}`", arg.span if False else rel.span
-                         if False else self.line_span(info.node.span))
-                out[key] = "invalid"
-            else:
-                out[key] = arg.value.name
-        mp = rel.named("map")
-        if mp is not None:
-            if isinstance(mp.value, A.StringValue):
-                out["map"] = mp.value.value
-            else:
-                self.err(f"{pre}Expected a string value, but found `{_expr_text(mp.value)}`.", mp.span)
-        return out
 
-    def pair(self, x: _FieldInfo, y: _FieldInfo, rname: str) -> M.Relation | None:
-        xa, ya = self.relation_args(x), self.relation_args(y)
-        explicit = bool(rname)
-        ma, mb = sorted([x.model.name, y.model.name])
-        name = rname or f"{ma}To{mb}"
-        pre = 'Error parsing attribute "@relation": '
-        if x.arity == "list" and y.arity == "list":
-            for f, args in ((x, xa), (y, ya)):
-                if args["fields"] is not None or args["references"] is not None:
-                    self.err(f'{pre}Implicit many-to-many relations must not have references argument. You probably '
-                             "want to remove the `references` argument.", self.line_span(f.node.span))
-                    return None
-            ok = True
-            for f in (x, y):
-                target = self.model_by_name[f.type]
-                if not self.single_id(target):
-                    self.err(f"Error validating field `{f.node.name}` in model `{f.model.name}`: The relation field "
-                             f"`{f.node.name}` on model `{f.model.name}` references `{f.type}` which does not have an "
-                             "`@id` field. Models without `@id` cannot be part of a many to many relation. Use an "
-                             "explicit intermediate Model to represent this relationship.",
-                             self.line_span(f.node.span))
-                    ok = False
-            if not ok:
-                return None
-            if x.model.name == y.model.name:
-                a_f, b_f = sorted([x, y], key=lambda i: i.node.name)
-            else:
-                a_f, b_f = (x, y) if x.model.name == ma else (y, x)
-            return M.Relation(name, "m:n", a_f.model.name, a_f.node.name, b_f.model.name, b_f.node.name,
-                              explicit_name=explicit, on_delete="Cascade", on_update="Cascade")
-        # one side holds the foreign key
-        if x.arity == "list" or y.arity == "list":
-            fk, back = (y, x) if x.arity == "list" else (x, y)
-            fka, backa = (ya, xa) if x.arity == "list" else (xa, ya)
-            if backa["fields"] is not None or backa["references"] is not None:
-                self.err(f"Error validating field `{back.node.name}` in model `{back.model.name}`: The relation field "
-                         f"`{back.node.name}` on Model `{back.model.name}` must not specify the `fields` or "
-                         "`references` argument in the @relation attribute. You must only specify it on the opposite "
-                         f"field `{fk.node.name}` on model `{fk.model.name}`.", self.line_span(back.node.span))
-                return None
-            if fka["fields"] is None or fka["references"] is None:
-                missing = "fields" if fka["fields"] is None else "references"
-                self.err(f"Error validating field `{fk.node.name}` in model `{fk.model.name}`: The relation field "
-                         f"`{fk.node.name}` on Model `{fk.model.name}` must specify the `{missing}` argument in the "
-                         "@relation attribute. You can run `prisma format` to fix this automatically.",
-                         self.line_span(fk.node.span))
-                return None
-            kind = "1:n"
-        else:
-            xs = xa["fields"] is not None or xa["references"] is not None
-            ys = ya["fields"] is not None or ya["references"] is not None
-            if xs and ys:
-                self.err(f"Error validating field `{x.node.name}` in model `{x.model.name}`: The relation fields "
-                         f"`{x.node.name}` on Model `{x.model.name}` and `{y.node.name}` on Model `{y.model.name}` "
-                         "both provide the `references` argument in the @relation attribute. You have to provide it "
-                         "only on one of the two fields.", self.line_span(x.node.span))
-                return None
-            if not xs and not ys:
-                self.err(f"Error validating field `{x.node.name}` in model `{x.model.name}`: The relation fields "
-                         f"`{x.node.name}` on Model `{x.model.name}` and `{y.node.name}` on Model `{y.model.name}` "
-                         "do not provide the `fields` argument in the @relation attribute. You have to provide it on "
-                         "one of the two fields.", self.line_span(x.node.span))
-                return None
-            fk, back = (x, y) if xs else (y, x)
-            fka, backa = (xa, ya) if xs else (ya, xa)
-            if fka["fields"] is None or fka["references"] is None:
-                missing = "fields" if fka["fields"] is None else "references"
-                self.err(f"Error validating field `{fk.node.name}` in model `{fk.model.name}`: The relation field "
-                         f"`{fk.node.name}` on Model `{fk.model.name}` must specify the `{missing}` argument in the "
-                         "@relation attribute. You can run `prisma format` to fix this automatically.",
-                         self.line_span(fk.node.span))
-                return None
-            kind = "1:1"
-        if backa["onDelete"] or backa["onUpdate"]:
-            self.err(f"{pre}The relation field `{back.node.name}` on Model `{back.model.name}` must not specify "
-                     "referential actions: set `onDelete`/`onUpdate` on the field that defines the relation "
-                     f"(`{fk.node.name}` on model `{fk.model.name}`).", self.line_span(back.node.span))
-            return None
-        if backa["map"] is not None:
+        def empty(v: object) -> bool:
+            return not v
+
+        if fwd is not None and back is not None and self.relation_mode == "prisma":
+            self.cycles(r)
+        if fwd is not None:
+            fields: list[str] = list(fa.fields or [])
+            refs: list[str] = list(fa.references or [])
+            target = self.model_by_name[fwd.type]
+            if refs:
+                crits = [sorted(i.node.name for i in c) for c in self.criteria(target)]
+                if sorted(refs) not in crits:
+                    if len(refs) == 1:
+                        hint = (f"Consider adding an `@unique` attribute to the field `{refs[0]}` in the model "
+                                f"`{target.name}`.")
+                    else:
+                        hint = f"Consider adding an `@@unique([{', '.join(refs)}])` attribute to the model `{target.name}`."
+                    self.err(f"{pre}The argument `references` must refer to a unique criterion in the related model. "
+                             f"{hint}", self.fspan(fwd))
+            if fa.fields is not None and fa.references is not None and len(fields) != len(refs):
+                self.err("Error validating: You must specify the same number of fields in `fields` and `references`.",
+                         self.aspan(fwd.attrs["relation"]))
+            own = self.fields[fwd.model.name]
+            if fwd.arity == "required" and fields and any(own[f].arity != "required" for f in fields if f in own):
+                self.err(f"Error validating: The relation field `{fwd.node.name}` uses the scalar fields "
+                         f"{', '.join(fields)}. At least one of those fields is optional. Hence the relation field must "
+                         "be optional as well.", self.fspan(fwd))
+            tfields = self.fields[target.name]
+            for f, ref in zip(fields, refs):
+                fi, ri = own.get(f), tfields.get(ref)
+                if fi is None or ri is None:
+                    continue
+                if fi.type != ri.type or fi.kind != ri.kind or (
+                        fi.kind == "unsupported" and fi.node.type.unsupported != ri.node.type.unsupported):  # type: ignore[union-attr]
+                    self.err(f"{pre}The type of the field `{f}` in the model `{fwd.model.name}` is not matching the "
+                             f"type of the referenced field `{ref}` in model `{target.name}`.", self.fspan(fwd))
+        if r.kind == "1:1":
+            if back is None:
+                assert fwd is not None
+                self.missing_opposite(fwd)
+                return
+            assert fwd is not None
+            for arg in ("fields", "references"):
+                if empty(getattr(fa, arg)) and empty(getattr(ba, arg)):
+                    for one, other in ((fwd, back), (back, fwd)):
+                        self.err(f"{pre}The relation fields `{one.node.name}` on Model `{one.model.name}` and "
+                                 f"`{other.node.name}` on Model `{other.model.name}` do not provide the `{arg}` argument "
+                                 "in the @relation attribute. You have to provide it on one of the two fields.",
+                                 self.fspan(one))
+            for arg in ("references", "fields"):
+                if not empty(getattr(fa, arg)) and not empty(getattr(ba, arg)):
+                    msg = (f"{pre}The relation fields `{fwd.node.name}` on Model `{fwd.model.name}` and "
+                           f"`{back.node.name}` on Model `{back.model.name}` both provide the `{arg}` argument in the "
+                           "@relation attribute. You have to provide it only on one of the two fields.")
+                    self.err(msg, self.fspan(fwd))
+                    self.err(msg, self.fspan(back))
+            f_actions = fa.on_delete is not None or fa.on_update is not None
+            b_actions = ba.on_delete is not None or ba.on_update is not None
+            if f_actions and b_actions:
+                for one, other in ((back, fwd), (fwd, back)):
+                    self.err(f"{pre}The relation fields `{one.node.name}` on Model `{one.model.name}` and "
+                             f"`{other.node.name}` on Model `{other.model.name}` both provide the `onDelete` or "
+                             "`onUpdate` argument in the @relation attribute. You have to provide it only on one of the "
+                             "two fields.", self.fspan(one))
+            elif b_actions:
+                self.err(f"{pre}The relation field `{back.node.name}` on Model `{back.model.name}` must not specify the "
+                         "`onDelete` or `onUpdate` argument in the @relation attribute. You must only specify it on the "
+                         f"opposite field `{fwd.node.name}` on model `{fwd.model.name}`.", self.fspan(back))
+            fields = list(fa.fields or [])
+            if fa.fields is not None:
+                crits = [sorted(i.node.name for i in c) for c in self.criteria(fwd.model)]
+                if sorted(fields) not in crits:
+                    if len(fields) == 1:
+                        self.err(f"{pre}A one-to-one relation must use unique fields on the defining side. Either add "
+                                 f"an `@unique` attribute to the field `{fields[0]}`, or change the relation to "
+                                 "one-to-many.", self.fspan(fwd))
+                    else:
+                        self.err(f"{pre}A one-to-one relation must use unique fields on the defining side. Either add "
+                                 f"an `@@unique([{', '.join(fields)}])` attribute to the model, or change the relation "
+                                 "to one-to-many.", self.fspan(fwd))
+            if not self.diags:
+                if not empty(fa.fields) and not empty(ba.references):
+                    msg = (f"{pre}The relation field `{fwd.node.name}` on Model `{fwd.model.name}` provides the `fields` "
+                           f"argument in the @relation attribute. And the related field `{back.node.name}` on Model "
+                           f"`{back.model.name}` provides the `references` argument. You must provide both arguments on "
+                           "the same side.")
+                    self.err(msg, self.fspan(fwd))
+                    self.err(msg, self.fspan(back))
+                if not empty(fa.references) and not empty(ba.fields):
+                    self.err(f"{pre}The relation field `{fwd.node.name}` on Model `{fwd.model.name}` provides the "
+                             f"`references` argument in the @relation attribute. And the related field "
+                             f"`{back.node.name}` on Model `{back.model.name}` provides the `fields` argument. You must "
+                             "provide both arguments on the same side.", self.fspan(fwd))
+            if not self.diags and back.arity == "required":
+                self.err(f"{pre}The relation field `{back.node.name}` on Model `{back.model.name}` is required. This is "
+                         "not valid because it's not possible to enforce this constraint on the database level. Please "
+                         f"change the field type from `{fwd.model.name}` to `{fwd.model.name}?` to fix this.",
+                         self.fspan(back))
+            if not self.diags and fwd.arity == "required" and (ba.fields is not None or ba.references is not None):
+                self.err(f"{pre}The relation field `{back.model.name}.{back.node.name}` defines the `fields` and/or "
+                         "`references` argument. You must set them on the required side of the relation "
+                         f"(`{fwd.model.name}.{fwd.node.name}`) in order for the constraints to be enforced. "
+                         "Alternatively, you can change this field to be required and the opposite optional, or make "
+                         "both sides of the relation optional.", self.fspan(back))
+            return
+        # one-to-many
+        if fwd is None or back is None:
+            self.missing_opposite(fwd or back)  # type: ignore[arg-type]
+            return
+        if empty(fa.fields):
+            self.err(f"{pre}The relation field `{fwd.node.name}` on Model `{fwd.model.name}` must specify the `fields` "
+                     "argument in the @relation attribute. You can run `prisma format` to fix this automatically.",
+                     self.fspan(fwd))
+        if empty(fa.references):
+            self.err(f"{pre}The relation field `{fwd.node.name}` on Model `{fwd.model.name}` must specify the "
+                     "`references` argument in the @relation attribute.", self.fspan(fwd))
+        if not empty(ba.fields) or not empty(ba.references):
             self.err(f"{pre}The relation field `{back.node.name}` on Model `{back.model.name}` must not specify the "
-                     "`map` argument: set it on the field that defines the relation.", self.line_span(back.node.span))
-            return None
-        fields: list[str] = fka["fields"]  # type: ignore[assignment]
-        refs: list[str] = fka["references"]  # type: ignore[assignment]
-        if "invalid" in (fka["onDelete"], fka["onUpdate"]):
-            return None
-        own = self.fields[fk.model.name]
-        target = self.model_by_name[fk.type]
-        tfields = self.fields[target.name]
-        missing_f = [f for f in fields if f not in {n.name for n in fk.model.fields}]
-        if missing_f:
-            self.err("Error validating: The argument fields must refer only to existing fields. The following fields "
-                     f"do not exist in this model: {', '.join(missing_f)}", self.line_span(fk.node.span))
-            return None
-        missing_r = [f for f in refs if f not in {n.name for n in target.fields}]
-        if missing_r:
-            self.err("Error validating: The argument `references` must refer only to existing fields in the related "
-                     f"model `{target.name}`. The following fields do not exist in the related model: "
-                     f"{', '.join(missing_r)}", self.line_span(fk.node.span))
-            return None
-        rel_f = [f for f in fields if own.get(f) is None or own[f].kind == "relation"]
-        rel_r = [f for f in refs if tfields.get(f) is None or tfields[f].kind == "relation"]
-        if rel_f or rel_r:
-            self.err("Error validating: The arguments `fields` and `references` must refer only to scalar fields. "
-                     f"These are relation fields: {', '.join(rel_f + rel_r)}", self.line_span(fk.node.span))
-            return None
-        if not fields or not refs:
-            self.err(f"{pre}The `fields` and `references` arguments must not be empty.", self.line_span(fk.node.span))
-            return None
-        if len(fields) != len(refs):
-            self.err("Error validating: You must specify the same number of fields in `fields` and `references`.",
-                     self.line_span(fk.node.span))
-            return None
-        for f, r in zip(fields, refs):
-            fi, ri = own[f], tfields[r]
-            if fi.type != ri.type or (fi.native and ri.native and fi.native != ri.native):
-                self.err(f"{pre}The type of the field `{f}` in the model `{fk.model.name}` is not matching the type "
-                         f"of the referenced field `{r}` in model `{target.name}`.", self.line_span(fk.node.span))
-                return None
-        if not self.is_unique_criterion(target, refs):
-            if len(refs) == 1:
-                hint = f"Consider adding an `@unique` attribute to the field `{refs[0]}` in the model `{target.name}`."
+                     "`fields` or `references` argument in the @relation attribute. You must only specify it on the "
+                     f"opposite field `{fwd.node.name}` on model `{fwd.model.name}`.", self.fspan(back))
+        if ba.on_delete is not None or ba.on_update is not None:
+            self.err(f"{pre}The relation field `{back.node.name}` on Model `{back.model.name}` must not specify the "
+                     "`onDelete` or `onUpdate` argument in the @relation attribute. You must only specify it on the "
+                     f"opposite field `{fwd.node.name}` on model `{fwd.model.name}`, or in case of a many to many "
+                     "relation, in an explicit join table.", self.fspan(back))
+
+    def many_to_many_checks(self, r: _Rel) -> None:
+        for f in (r.forward, r.back):
+            assert f is not None
+            target = self.model_by_name[f.type]
+            if not self.single_id(target):
+                container = "view" if target.keyword == "view" else "model"
+                self.err(f"Error validating field `{f.node.name}` in {container} `{f.model.name}`: The relation field "
+                         f"`{f.node.name}` on {container} `{f.model.name}` references `{f.type}` which does not have an "
+                         "`@id` field. Models without `@id` cannot be part of a many to many relation. Use an explicit "
+                         "intermediate Model to represent this relationship.", self.fspan(f))
+                continue
+            refs = self.relation_args(f).references
+            pk = [x[0].node.name for x in self.mdata[id(target)].pk_fields]
+            if refs is not None and list(refs) != pk:
+                self.err("Error validating: Implicit many-to-many relations must always reference the id field of the "
+                         f"related model. Change the argument `references` to use the id field of the related model "
+                         f"`{target.name}`. But it is referencing the following fields that are not the id: "
+                         f"{', '.join(refs)}", self.fspan(f))
+        for f in (r.forward, r.back):
+            args = self.relation_args(f)
+            for span in (args.on_delete_span, args.on_update_span):
+                if span is not None:
+                    self.err("Error validating: Referential actions on implicit many-to-many relations are not "
+                             "supported", span)
+        for f in (r.forward, r.back):
+            if self.relation_args(f).references is not None:
+                self.err('Error parsing attribute "@relation": Implicit many-to-many relation should not have '
+                         "references argument defined. Either remove it, or change the relation to one-to-many.",
+                         self.fspan(f))  # type: ignore[arg-type]
+
+    def effective_actions(self, fwd: _FieldInfo) -> tuple[str, str, bool, bool]:
+        """(onDelete, onUpdate, onDelete written, onUpdate written) of a relation's forward side."""
+        args = self.relation_args(fwd)
+        own = self.fields[fwd.model.name]
+        fields = list(args.fields or [])
+        optional = any(own[f].arity == "optional" for f in fields if f in own)
+        on_delete = args.on_delete or ("SetNull" if optional else "Restrict")
+        on_update = args.on_update or "Cascade"
+        return on_delete, on_update, args.on_delete is not None, args.on_update is not None
+
+    def cycles(self, r: _Rel) -> None:
+        """With ``relationMode = "prisma"``, cascading actions must not run in a cycle (Prisma's ``cycles``)."""
+        triggers = {"Cascade", "SetNull", "SetDefault"}
+        assert r.forward is not None
+        start = r.forward
+        parent = start.model.name
+        visited: set[int] = set()
+        stack: list[tuple[_FieldInfo, list[_FieldInfo]]] = [(start, [start])]
+        while stack:
+            fwd, path = stack.pop()
+            visited.add(id(fwd))
+            on_delete, on_update, _, _ = self.effective_actions(fwd)
+            if on_delete not in triggers and on_update not in triggers:
+                continue
+            related = fwd.type
+            if fwd.model.name == related:
+                self.cycle_error(start, "A self-relation must have `onDelete` and `onUpdate` referential actions set to "
+                                 "`NoAction` in one of the @relation attributes.")
+                return
+            if related == parent:
+                trail = " → ".join(f"{p.model.name}.{p.node.name}" for p in path)
+                self.cycle_error(start, "Reference causes a cycle. One of the @relation attributes in this cycle must "
+                                 "have `onDelete` and `onUpdate` referential actions set to `NoAction`. Cycle path: "
+                                 f"{trail}.")
+                return
+            for nxt in self.complete_forward_fields(related):
+                if id(nxt) not in visited:
+                    stack.append((nxt, path + [nxt]))
+
+    def complete_forward_fields(self, model: str) -> list[_FieldInfo]:
+        out = []
+        for r in self.infer_relations_cache:
+            if r.kind in ("1:1", "1:n") and r.forward is not None and r.back is not None and r.forward.model.name == model:
+                out.append(r.forward)
+        return out
+
+    def cycle_error(self, fwd: _FieldInfo, msg: str) -> None:
+        on_delete, on_update, d_written, u_written = self.effective_actions(fwd)
+        implicit = []
+        if not d_written and on_delete in ("Cascade", "SetNull", "SetDefault"):
+            implicit.append(f"`onDelete`: `{on_delete}`")
+        if not u_written and on_update in ("Cascade", "SetNull", "SetDefault"):
+            implicit.append(f"`onUpdate`: `{on_update}`")
+        if len(implicit) == 2:
+            msg += f" (Implicit default {implicit[0]}, and {implicit[1]})"
+        elif implicit:
+            msg += f" (Implicit default {implicit[0]})"
+        self.err(f"Error validating: {msg} Read more at https://pris.ly/d/cyclic-referential-actions", self.fspan(fwd))
+
+    def relation_model(self, r: _Rel) -> M.Relation:
+        """The :class:`~nexo.psl.model.Relation` of a valid relation."""
+        fwd, back = r.forward, r.back
+        assert fwd is not None and back is not None
+        rname = self.relation_name_of(fwd)
+        ma, mb = sorted([fwd.model.name, back.model.name])
+        name = rname or f"{ma}To{mb}"
+        if r.kind == "m:n":
+            if fwd.model.name == back.model.name:
+                a_f, b_f = sorted([fwd, back], key=lambda i: i.node.name)
             else:
-                hint = (f"Consider adding an `@@unique([{', '.join(refs)}])` attribute to the model "
-                        f"`{target.name}`.")
-            self.err(f"{pre}The argument `references` must refer to a unique criterion in the related model. {hint}",
-                     self.line_span(fk.node.span))
-            return None
-        optional_scalars = [f for f in fields if own[f].arity == "optional"]
-        if fk.arity == "required" and optional_scalars:
-            self.err(f"{pre}The relation field `{fk.node.name}` uses the scalar fields {', '.join(fields)}. At least "
-                     "one of those fields is optional. Hence the relation field must be optional as well.",
-                     self.line_span(fk.node.span))
-            return None
-        if kind == "1:1":
-            if not self.is_unique_criterion(fk.model, fields):
-                if len(fields) == 1:
-                    self.err(f"{pre}A one-to-one relation must use unique fields on the defining side. Either add an "
-                             f"`@unique` attribute to the field `{fields[0]}`, or change the relation to one-to-many.",
-                             self.line_span(fk.node.span))
-                else:
-                    self.err(f"{pre}A one-to-one relation must use unique fields on the defining side. Either add an "
-                             f"`@@unique([{', '.join(fields)}])` attribute to the model, or change the relation to "
-                             "one-to-many.", self.line_span(fk.node.span))
-                return None
-            if back.arity == "required":
-                self.err(f"{pre}The relation field `{back.node.name}` on Model `{back.model.name}` is required. This "
-                         "is not valid because it's not possible to enforce this constraint on the database level. "
-                         f"Please change the field type from `{back.type}` to `{back.type}?` to fix this.",
-                         self.line_span(back.node.span))
-                return None
-        all_required = not optional_scalars
-        on_delete = fka["onDelete"] or ("Restrict" if all_required else "SetNull")
-        on_update = fka["onUpdate"] or "Cascade"
-        if fka["onDelete"] == "SetNull" and all_required or fka["onUpdate"] == "SetNull" and all_required:
-            which = "onDelete" if fka["onDelete"] == "SetNull" else "onUpdate"
-            self.err(f"{pre}The `{which}` referential action of a relation must not be set to `SetNull` when a "
-                     "referenced field is required.\nEither choose another referential action, or make the referenced "
-                     "fields optional.", self.line_span(fk.node.span))
-            return None
+                a_f, b_f = (fwd, back) if fwd.model.name == ma else (back, fwd)
+            return M.Relation(name, "m:n", a_f.model.name, a_f.node.name, b_f.model.name, b_f.node.name,
+                              explicit_name=bool(rname), on_delete="Cascade", on_update="Cascade")
+        fa = self.relation_args(fwd)
+        on_delete, on_update, _, _ = self.effective_actions(fwd)
+        if fwd.model.name != back.model.name:
+            field_a = (fwd if fwd.model.name == ma else back).node.name
+            field_b = (back if fwd.model.name == ma else fwd).node.name
+        else:
+            field_a, field_b = fwd.node.name, back.node.name
         return M.Relation(
-            name, kind, ma,
-            (x if x.model.name == ma else y).node.name if x.model.name != y.model.name else fk.node.name,
-            mb,
-            (y if x.model.name == ma else x).node.name if x.model.name != y.model.name else back.node.name,
-            explicit_name=explicit, referencing_model=fk.model.name, referencing_field=fk.node.name,
-            referenced_model=target.name, back_field=back.node.name, fields=tuple(fields), references=tuple(refs),
-            on_delete=str(on_delete), on_update=str(on_update), map=fka["map"],  # type: ignore[arg-type]
+            name, r.kind, ma, field_a, mb, field_b, explicit_name=bool(rname), referencing_model=fwd.model.name,
+            referencing_field=fwd.node.name, referenced_model=fwd.type, back_field=back.node.name,
+            fields=tuple(fa.fields or ()), references=tuple(fa.references or ()),
+            on_delete=on_delete, on_update=on_update, map=fa.map,
         )
 
     def single_id(self, m: A.Model) -> bool:
-        infos = self.fields[m.name]
-        if any("id" in i.attrs for i in infos.values()):
-            return True
-        for a in m.attributes:
-            if a.name == "id":
-                names = self.attr_field_names(a)
-                return len(names) == 1
-        return False
+        data = self.mdata[id(m)]
+        return data.pk_attr is not None and len(data.pk_fields) == 1
 
-    def attr_field_names(self, a: A.Attribute) -> list[str]:
-        arg = a.positional[0] if a.positional else a.named("fields")
-        if arg is None or not isinstance(arg.value, A.ArrayValue):
-            return []
-        out = []
-        for i in arg.value.items:
-            if isinstance(i, (A.ConstantValue, A.FunctionCall)):
-                out.append(i.name)
-        return out
-
-    def criteria(self, m: A.Model) -> list[list[str]]:
-        """Every unique criterion of a model (ids and uniques), as field-name lists."""
-        out: list[list[str]] = []
-        for info in self.fields[m.name].values():
-            if "id" in info.attrs or "unique" in info.attrs:
-                out.append([info.node.name])
-        for a in m.attributes:
-            if a.name in ("id", "unique"):
-                out.append(self.attr_field_names(a))
+    def criteria(self, m: A.Model) -> list[list[_FieldInfo]]:
+        """Every unique criterion of a model (primary key first, then uniques), as field lists."""
+        data = self.mdata[id(m)]
+        out: list[list[_FieldInfo]] = []
+        if data.pk_attr is not None:
+            out.append([f[0] for f in data.pk_fields])
+        for index in data.indexes:
+            if index.kind == "unique":
+                out.append([f[0] for f in index.fields])
         return out
 
     def is_unique_criterion(self, m: A.Model, names: list[str]) -> bool:
         want = sorted(names)
-        return any(sorted(c) == want for c in self.criteria(m))
+        return any(sorted(i.node.name for i in c) == want for c in self.criteria(m))
 
     # ================================================================== schema-wide checks
     def schema_checks(self) -> None:
@@ -1229,7 +1923,10 @@ class _Validator:
             p = self.datasources[0].get("schemas")
             if p is not None and isinstance(p.value, A.ArrayValue):
                 schemas_declared = [i.value for i in p.value.items if isinstance(i, A.StringValue)]
-        for block in [*self.models, *self.enums]:
+        blocks: list[A.Model | A.Enum] = [*self.models, *self.enums]
+        for block in blocks:
+            if isinstance(block, A.Model) and block.keyword == "type":
+                continue
             sa = next((a for a in block.attributes if a.name == "schema"), None)
             if sa is not None:
                 val = sa.positional[0].value if sa.positional else None
@@ -1237,25 +1934,11 @@ class _Validator:
                     self.err("This schema is not defined in the datasource. Read more on `@@schema` at "
                              "https://pris.ly/d/multi-schema", val.span if val is not None else sa.span)
             elif schemas_declared:
-                what = "model" if isinstance(block, A.Model) else "enum"
-                self.err(f"This {what} is missing an `@@schema` attribute.", block.name_span)
-        for m in self.models:
-            if m.keyword != "model" or any(a.name == "ignore" for a in m.attributes):
-                continue
-            infos = self.fields[m.name]
-            crits = self.criteria(m)
-            good = [c for c in crits if c and all(
-                n in infos and infos[n].arity == "required" and infos[n].kind != "relation" for n in c)]
-            if not good:
-                msg = (f'Error validating model "{m.name}": Each model must have at least one unique criteria that has '
-                       "only required fields. Either mark a single field with `@id`, `@unique` or add a multi field "
-                       "criterion with `@@id([])` or `@@unique([])` to the model.")
-                bad = [c for c in crits if c]
-                if bad:
-                    msg += (" The following unique criterias were not considered as they contain fields that are not "
-                            "required:\n" + "\n".join("- " + ", ".join(c) for c in bad))
-                self.err(msg, m.span)
-        self.constraint_names()
+                if isinstance(block, A.Model):
+                    self.err(f'Error validating {block.keyword} "{block.name}": This model is missing an `@@schema` '
+                             "attribute.", block.span)
+                else:
+                    self.err("This enum is missing an `@@schema` attribute.", block.span)
 
     def db_name(self, block: A.Model | A.Enum) -> str:
         a = next((a for a in block.attributes if a.name == "map"), None)
@@ -1264,74 +1947,123 @@ class _Validator:
         return block.name
 
     def column_name(self, info: _FieldInfo) -> str:
-        a = info.attrs.get("map")
-        if a is not None and a.positional and isinstance(a.positional[0].value, A.StringValue):
-            return a.positional[0].value.value
-        return info.node.name
+        return info.mapped or info.node.name
 
-    def constraint_names(self) -> None:
-        """Explicit ``map:`` names must fit in 63 bytes; every index/unique/PK name must be unique."""
-        from .names import index_name, pk_name
+    def constraint_names(self, relations: list[M.Relation]) -> None:
+        """Constraint names must be unique where PostgreSQL needs them to be, and explicit ``map:`` names must fit.
 
-        seen: dict[str, list[tuple[A.Attribute, str]]] = {}
+        Prisma's PostgreSQL namespaces: primary keys and indexes share one namespace per database schema;
+        a model's primary key, indexes and foreign keys share one namespace per model (indexes are
+        only checked in the first, foreign keys only in the second). Client names (``name:`` of
+        ``@@id``/``@@unique``) must be unique per model.
+        """
+        from .names import fk_name, index_name, pk_name
+
+        glob: dict[tuple[str | None, str], int] = {}
+        local: dict[tuple[int, str], int] = {}
+        custom: dict[tuple[int, str], int] = {}
+        pks: list[tuple[A.Model, _ModelData, str]] = []
+        idxs: list[tuple[A.Model, _IndexData, str]] = []
+        fks: list[tuple[A.Model, _FieldInfo, str]] = []
+        tables = {m.name: self.db_name(m) for m in self.models}
         for m in self.models:
-            if m.keyword != "model":
+            if m.keyword == "type":
                 continue
-            table = self.db_name(m)
-            infos = self.fields[m.name]
-            entries: list[tuple[A.Attribute, str, str]] = []  # attr, label, name
-            for info in infos.values():
-                for kind in ("id", "unique"):
-                    a = info.attrs.get(kind)
-                    if a is None or info.kind == "relation":
-                        continue
-                    mp = a.named("map")
-                    explicit = mp.value.value if mp is not None and isinstance(mp.value, A.StringValue) else None
-                    name = explicit or (pk_name(table) if kind == "id" else
-                                        index_name(table, [self.column_name(info)], True))
-                    entries.append((a, f"@{kind}", name))
-                    if explicit is not None:
-                        self.check_len(m, explicit, f"@{kind}", a)
-            for a in m.attributes:
-                if a.name not in ("id", "unique", "index"):
-                    continue
-                mp = a.named("map")
-                if a.name == "index" and mp is None:
-                    mp = a.named("name")
-                explicit = mp.value.value if mp is not None and isinstance(mp.value, A.StringValue) else None
-                cols = [self.column_name(infos[n]) for n in self.attr_field_names(a) if n in infos]
-                if explicit is not None:
-                    self.check_len(m, explicit, f"@@{a.name}", a)
-                    name = explicit
-                elif a.name == "id":
-                    name = pk_name(table)
-                else:
-                    name = index_name(table, cols, a.name == "unique")
-                entries.append((a, f"@@{a.name}", name))
-            for info in infos.values():
-                rel = info.attrs.get("relation")
-                if rel is not None and info.kind == "relation":
-                    mp = rel.named("map")
-                    if mp is not None and isinstance(mp.value, A.StringValue):
-                        self.check_len(m, mp.value.value, "@relation", rel)
-            for a, label, name in entries:
-                if label in ("@id", "@@id"):
-                    key = name
-                else:
-                    key = name
-                seen.setdefault(key, []).append((a, label))
-        for name, uses in seen.items():
-            if len(uses) > 1:
-                for a, label in uses:
-                    self.err(f'Error parsing attribute "{label}": The given constraint name `{name}` has to be unique '
-                             "in the following namespace: global for primary key, indexes and unique constraints. "
-                             "Please provide a different name using the `map` argument.", a.span)
+            data = self.mdata[id(m)]
+            table = tables[m.name]
+            schema = data.schema[0] if data.schema else None
+            if data.pk_attr is not None:
+                label = "@id" if data.pk_source is not None else "@@id"
+                name = data.pk_map or pk_name(table)
+                pks.append((m, data, name))
+                glob[(schema, name)] = glob.get((schema, name), 0) + 1
+                local[(id(m), name)] = local.get((id(m), name), 0) + 1
+                if data.pk_map is not None:
+                    self.check_len(m, data.pk_map, label, data.pk_attr)
+                if data.pk_name is not None:
+                    custom[(id(m), data.pk_name)] = custom.get((id(m), data.pk_name), 0) + 1
+            for index in data.indexes:
+                label = ("@" if index.source is not None else "@@") + index.kind
+                cols = [self.column_name(f[0]) for f in index.fields]
+                name = index.map or index_name(table, cols, index.kind == "unique")
+                if index.map is not None:
+                    self.check_len(m, index.map, label, index.attr)
+                idxs.append((m, index, name))
+                glob[(schema, name)] = glob.get((schema, name), 0) + 1
+                local[(id(m), name)] = local.get((id(m), name), 0) + 1
+                if index.name is not None:
+                    custom[(id(m), index.name)] = custom.get((id(m), index.name), 0) + 1
+        for r in self.infer_relations_cache:
+            if r.kind not in ("1:1", "1:n") or r.forward is None:
+                continue
+            info = r.forward
+            m = info.model
+            args = self.relation_args(info)
+            own = self.fields[m.name]
+            cols = [self.column_name(own[f]) for f in (args.fields or []) if f in own]
+            mp = args.map
+            name = str(mp) if mp else fk_name(tables[m.name], cols)
+            if mp:
+                self.check_len(m, str(mp), "@relation", info.attrs["relation"])
+            fks.append((m, info, name))
+            local[(id(m), name)] = local.get((id(m), name), 0) + 1
+
+        def violation(name: str, label: str, span: A.Span, where: str) -> None:
+            self.err(f'Error parsing attribute "{label}": The given constraint name `{name}` has to be unique in the '
+                     f"following namespace: {where}. Please provide a different name using the `map` argument.", span)
+
+        glob_text = "global for primary key, indexes and unique constraints"
+        for m, data, name in pks:
+            schema = data.schema[0] if data.schema else None
+            assert data.pk_attr is not None
+            label = "@id" if data.pk_source is not None else "@@id"
+            span = self.map_span(data.pk_attr)
+            if glob[(schema, name)] > 1:
+                violation(name, label, span, glob_text)
+            if local[(id(m), name)] > 1:
+                violation(name, label, span, f"on model `{m.name}` for primary key, indexes, unique constraints and "
+                          "foreign keys")
+            if data.pk_name is not None and custom[(id(m), data.pk_name)] > 1:
+                self.err(f'Error parsing attribute "{label}": The given custom name `{data.pk_name}` has to be unique on '
+                         "the model. Please provide a different name for the `name` argument.",
+                         self.arg_span(data.pk_attr, "name"))
+        for m, index, name in idxs:
+            data = self.mdata[id(m)]
+            schema = data.schema[0] if data.schema else None
+            label = ("@" if index.source is not None else "@@") + index.kind
+            if glob[(schema, name)] > 1:
+                violation(name, label, self.map_span(index.attr), glob_text)
+            if index.name is not None and custom[(id(m), index.name)] > 1:
+                self.err(f'Error parsing attribute "{label}": The given custom name `{index.name}` has to be unique on '
+                         "the model. Please provide a different name for the `name` argument.",
+                         self.arg_span(index.attr, "name"))
+        for m, info, name in fks:
+            if local[(id(m), name)] > 1:
+                rel = info.attrs["relation"]
+                span = self.arg_span(rel, "map") if rel.named("map") else self.fspan(info)
+                violation(name, "@relation", span, f"on model `{m.name}` for primary key, indexes, unique constraints "
+                          "and foreign keys")
+
+    def arg_span(self, a: A.Attribute, name: str) -> A.Span:
+        arg = a.named(name)
+        return arg.span if arg is not None else self.aspan(a)
+
+    def map_span(self, a: A.Attribute) -> A.Span:
+        """Where Prisma points for a constraint name: the ``map:`` argument, else the attribute."""
+        for arg in a.arguments:
+            if arg.name == "map" and arg.value is not None:
+                return arg.span
+        if a.name == "index":
+            for arg in a.arguments:
+                if arg.name == "name" and arg.value is not None:
+                    return arg.span
+        return self.aspan(a)
 
     def check_len(self, m: A.Model, name: str, label: str, a: A.Attribute) -> None:
         if len(name.encode()) > MAX_NAME:
             self.err(f"Error validating model \"{m.name}\": The constraint name '{name}' specified in the `map` "
                      f"argument for the `{label}` constraint is too long for your chosen provider. The maximum allowed "
-                     "length is 63 bytes.", a.span)
+                     "length is 63 bytes.", self.aspan(a))
 
     # ================================================================== build the model
     def build(self, ds: M.Datasource | None, gens: list[M.Generator], relations: list[M.Relation]) -> M.Schema:
@@ -1354,22 +2086,19 @@ class _Validator:
         for m in self.models:
             if m.keyword == "type":
                 continue
-            infos = self.fields[m.name]
+            data = self.mdata[id(m)]
             fields: list[M.Field] = []
             pk = None
-            indexes: list[M.Index] = []
-            for f in m.fields:
-                info = infos[f.name]
-                ignored = "ignore" in info.attrs
+            for info in self.infos[id(m)]:
+                f = info.node
                 if info.kind == "relation":
                     ra = self.relation_args(info)
-                    rel = info.attrs.get("relation")
                     rf = M.RelationField(
                         f.name, info.type, info.arity, f.span,
-                        relation_name=self.relation_name(rel) or None if rel else None,
-                        fields=tuple(ra["fields"] or ()), references=tuple(ra["references"] or ()),  # type: ignore[arg-type]
-                        on_delete=ra["onDelete"], on_update=ra["onUpdate"], map=ra["map"],  # type: ignore[arg-type]
-                        is_ignored=ignored, documentation=f.documentation,
+                        relation_name=ra.name or None,
+                        fields=tuple(ra.fields or ()), references=tuple(ra.references or ()),
+                        on_delete=ra.on_delete, on_update=ra.on_update, map=ra.map,
+                        is_ignored=info.ignored, documentation=f.documentation,
                     )
                     rf.relation = rel_by_field.get((m.name, f.name))
                     fields.append(rf)
@@ -1377,44 +2106,44 @@ class _Validator:
                 native = M.NativeType(*info.native) if info.native else None
                 sf = M.ScalarField(
                     f.name, self.column_name(info), info.type, info.kind, info.arity, f.span,
-                    native_type=native, default=self.default_value(info), is_id="id" in info.attrs,
-                    is_updated_at="updatedAt" in info.attrs, is_ignored=ignored,
+                    native_type=native, default=self.default_value(info), is_id=info.is_id,
+                    is_updated_at="updatedAt" in info.attrs, is_ignored=info.ignored,
                     unsupported_type=f.type.unsupported if f.type else None, documentation=f.documentation,
                 )
                 fields.append(sf)
-                if "id" in info.attrs:
-                    a = info.attrs["id"]
-                    pk = M.PrimaryKey((M.IndexField(f.name, self.str_named(a, "sort")),), "field", a.span,
-                                      map=self.str_named(a, "map"))
-            for f in m.fields:
-                info = infos[f.name]
-                if info.kind != "relation" and "unique" in info.attrs:
-                    a = info.attrs["unique"]
-                    indexes.append(M.Index("unique", (M.IndexField(f.name, self.str_named(a, "sort")),), "field",
-                                           a.span, map=self.str_named(a, "map")))
-            block_idx = [a for a in m.attributes if a.name == "index"]
-            block_unq = [a for a in m.attributes if a.name == "unique"]
-            for a in block_idx + block_unq:
-                algo = a.named("type")
-                mp = self.str_named(a, "map")
-                name = self.str_named(a, "name")
-                if a.name == "index" and mp is None:
-                    mp, name = name, None
-                indexes.append(M.Index("unique" if a.name == "unique" else "index", self.index_field_list(a),
-                                       "block", a.span, name=name, map=mp,
-                                       algorithm=algo.value.name if algo and isinstance(algo.value, A.ConstantValue)
-                                       else None))
-            for a in m.attributes:
-                if a.name == "id":
-                    pk = M.PrimaryKey(self.index_field_list(a), "block", a.span, name=self.str_named(a, "name"),
-                                      map=self.str_named(a, "map"))
+            if data.pk_attr is not None:
+                pk = M.PrimaryKey(tuple(M.IndexField(i.node.name, sort, length) for i, sort, length in data.pk_fields),
+                                  "field" if data.pk_source is not None else "block", data.pk_attr.span,
+                                  name=data.pk_name, map=data.pk_map)
+            indexes: list[M.Index] = []
+            ordered = [i for i in data.indexes if i.source is not None]
+            ordered += [i for i in data.indexes if i.source is None and i.kind == "index"]
+            ordered += [i for i in data.indexes if i.source is None and i.kind == "unique"]
+            for index in ordered:
+                indexes.append(M.Index(
+                    index.kind, tuple(M.IndexField(i.node.name, sort, length, self.ops_text(ops))
+                                      for i, sort, length, ops in index.fields),
+                    "field" if index.source is not None else "block", index.attr.span,
+                    name=index.name, map=index.map, algorithm=index.algorithm,
+                ))
             models.append(M.Model(
                 m.name, self.db_name(m), fields, m.span, primary_key=pk, indexes=indexes,
                 schema=self.block_schema(m), is_view=m.keyword == "view",
-                is_ignored=any(a.name == "ignore" for a in m.attributes), documentation=m.documentation,
+                is_ignored=data.ignored, documentation=m.documentation,
             ))
         files = [t.file for t in self.trees]
         return M.Schema(ds, gens, models, enums, relations, files)
+
+    @staticmethod
+    def ops_text(ops: A.Argument | None) -> str | None:
+        if ops is None:
+            return None
+        v = ops.value
+        if isinstance(v, A.FunctionCall) and v.arguments and isinstance(v.arguments[0].value, A.StringValue):
+            return "raw:" + v.arguments[0].value.value
+        if isinstance(v, A.ConstantValue):
+            return v.name
+        return None
 
     def block_schema(self, b: A.Model | A.Enum) -> str | None:
         sa = next((a for a in b.attributes if a.name == "schema"), None)
@@ -1422,43 +2151,12 @@ class _Validator:
             return sa.positional[0].value.value
         return None
 
-    def str_named(self, a: A.Attribute, key: str) -> str | None:
-        arg = a.named(key)
-        if arg is None:
-            return None
-        if isinstance(arg.value, (A.StringValue,)):
-            return arg.value.value
-        if isinstance(arg.value, A.ConstantValue):
-            return arg.value.name
-        return None
-
-    def index_field_list(self, a: A.Attribute) -> tuple[M.IndexField, ...]:
-        arg = a.positional[0] if a.positional else a.named("fields")
-        out = []
-        if arg is not None and isinstance(arg.value, A.ArrayValue):
-            for i in arg.value.items:
-                if isinstance(i, A.ConstantValue):
-                    out.append(M.IndexField(i.name))
-                elif isinstance(i, A.FunctionCall):
-                    opts: dict[str, str | None] = {"sort": None, "ops": None}
-                    for fa in i.arguments:
-                        if fa.name == "sort" and isinstance(fa.value, A.ConstantValue):
-                            opts["sort"] = fa.value.name
-                        elif fa.name == "ops":
-                            v = fa.value
-                            if isinstance(v, A.FunctionCall) and v.arguments and isinstance(
-                                    v.arguments[0].value, A.StringValue):
-                                opts["ops"] = "raw:" + v.arguments[0].value.value
-                            elif isinstance(v, A.ConstantValue):
-                                opts["ops"] = v.name
-                    out.append(M.IndexField(i.name, opts["sort"], None, opts["ops"]))
-        return tuple(out)
-
     def default_value(self, info: _FieldInfo) -> M.DefaultValue | None:
         a = info.attrs.get("default")
-        if a is None or not a.positional:
+        if a is None:
             return None
-        v = a.positional[0].value
+        named = a.named("value")
+        v = a.positional[0].value if a.positional else (named.value if named is not None else None)
         if isinstance(v, A.FunctionCall):
             args = []
             for arg in v.arguments:
@@ -1485,10 +2183,115 @@ class _Validator:
         return M.Literal("string", _expr_text(v))
 
 
-def _parse_datetime(s: str) -> datetime | None:
-    if not _RFC3339.match(s):
-        return None
+def _datetime_error(s: str) -> str | None:
+    """Why ``s`` is not an RFC 3339 date-time, in chrono's words (None when it is one)."""
+    m = _RFC3339.match(s)
+    if m is None:
+        shape = "dddd-dd-ddTdd:dd:dd"
+        for i, c in enumerate(s):
+            want = shape[i] if i < len(shape) else None
+            if want is None:
+                break
+            if (want == "d" and not c.isdigit()) or (want not in "dT" and c != want) or (
+                    want == "T" and c not in "Tt "):
+                return "input contains invalid characters"
+        if len(s) < len(shape):
+            return "premature end of input"
+        rest = s[len(shape):]
+        if rest and rest[0] == "." and not rest[1:2].isdigit():
+            return "input contains invalid characters"
+        if not rest or rest.startswith(".") and not re.match(r"^\.\d+([Zz]|[+-]\d{2}:\d{2})", rest):
+            return "premature end of input"
+        return "input contains invalid characters"
+    year, month, day, hour, minute, second = (int(m.group(i)) for i in range(1, 7))
+    if not (1 <= month <= 12 and 1 <= day <= 31 and hour <= 23 and minute <= 59 and second <= 60):
+        return "input is out of range"
     try:
-        return datetime.fromisoformat(s.replace("Z", "+00:00"))
+        datetime(year, month, day)
     except ValueError:
-        return None
+        return "input is out of range"
+    return None
+
+
+
+
+# BRIN: native type → operator classes it accepts (and it has a default class: None is accepted too).
+_BRIN_NATIVE = {
+    "Bit": ("BitMinMaxOps",), "VarBit": ("VarBitMinMaxOps",), "Char": ("BpcharBloomOps", "BpcharMinMaxOps"),
+    "Date": ("DateBloomOps", "DateMinMaxOps", "DateMinMaxMultiOps"),
+    "Real": ("Float4BloomOps", "Float4MinMaxOps", "Float4MinMaxMultiOps"),
+    "DoublePrecision": ("Float8BloomOps", "Float8MinMaxOps", "Float8MinMaxMultiOps"),
+    "Inet": ("InetInclusionOps", "InetBloomOps", "InetMinMaxOps", "InetMinMaxMultiOps"),
+    "SmallInt": ("Int2BloomOps", "Int2MinMaxOps", "Int2MinMaxMultiOps"),
+    "Integer": ("Int4BloomOps", "Int4MinMaxOps", "Int4MinMaxMultiOps"),
+    "BigInt": ("Int8BloomOps", "Int8MinMaxOps", "Int8MinMaxMultiOps"),
+    "Decimal": ("NumericBloomOps", "NumericMinMaxOps", "NumericMinMaxMultiOps"),
+    "Oid": ("OidBloomOps", "OidMinMaxOps", "OidMinMaxMultiOps"),
+    "ByteA": ("ByteaBloomOps", "ByteaMinMaxOps"),
+    "Text": ("TextBloomOps", "TextMinMaxOps"), "VarChar": ("TextBloomOps", "TextMinMaxOps"),
+    "Timestamp": ("TimestampBloomOps", "TimestampMinMaxOps", "TimestampMinMaxMultiOps"),
+    "Timestamptz": ("TimestampTzBloomOps", "TimestampTzMinMaxOps", "TimestampTzMinMaxMultiOps"),
+    "Time": ("TimeBloomOps", "TimeMinMaxOps", "TimeMinMaxMultiOps"),
+    "Timetz": ("TimeTzBloomOps", "TimeTzMinMaxOps", "TimeTzMinMaxMultiOps"),
+    "Uuid": ("UuidBloomOps", "UuidMinMaxOps", "UuidMinMaxMultiOps"),
+}
+# BRIN without a native type: the scalar type decides (operator class family → scalar type).
+_BRIN_SCALAR = {
+    "Float": ("Float8BloomOps", "Float8MinMaxOps", "Float8MinMaxMultiOps"),
+    "Int": ("Int4BloomOps", "Int4MinMaxOps", "Int4MinMaxMultiOps"),
+    "BigInt": ("Int8BloomOps", "Int8MinMaxOps", "Int8MinMaxMultiOps"),
+    "Decimal": ("NumericBloomOps", "NumericMinMaxOps", "NumericMinMaxMultiOps"),
+    "Bytes": ("ByteaBloomOps", "ByteaMinMaxOps"),
+    "String": ("TextBloomOps", "TextMinMaxOps"),
+    "DateTime": ("TimestampBloomOps", "TimestampMinMaxOps", "TimestampMinMaxMultiOps"),
+}
+
+
+def _algo_supports_type(algo: str, t: str | None, is_list: bool, unsupported: bool) -> bool:
+    if unsupported or algo in ("BTree", "Hash"):
+        return True
+    if algo in ("Gist", "SpGist"):
+        return t == "String"
+    if algo == "Gin":
+        return t == "Json" or is_list
+    return t in ("String", "Bytes", "DateTime", "Float", "Int", "BigInt", "Decimal")
+
+
+def _opclass_problem(algo: str, native: str | None, opclass: str | None, t: str | None, is_list: bool,
+                     unsupported: bool) -> str | None:
+    """None when a field fits the index method; else "unfit", "array", or the scalar type it should have."""
+    if algo == "Gist":
+        return None if native == "Inet" and opclass == "InetOps" else "unfit"
+    if algo == "Gin":
+        if native is None and opclass is None and t == "Json":
+            return None
+        if opclass is None and is_list:
+            return None
+        if native == "JsonB" and opclass in ("JsonbOps", "JsonbPathOps", None):
+            return None
+        if native is None and opclass in ("JsonbOps", "JsonbPathOps"):
+            return None if t == "Json" else "Json"
+        if opclass == "ArrayOps":
+            return None if is_list else "array"
+        return "unfit"
+    if algo == "SpGist":
+        if native == "Inet" and opclass in ("InetOps", None):
+            return None
+        if native is None and opclass is None and t == "String":
+            return None
+        if native is None and opclass == "TextOps":
+            return None if t == "String" else "String"
+        if native in ("Text", "VarChar", "Char") and opclass in ("TextOps", None):
+            return None
+        return "unfit"
+    if algo == "Brin":
+        if native is not None and native in _BRIN_NATIVE and (opclass is None or opclass in _BRIN_NATIVE[native]):
+            return None
+        if native is None:
+            if opclass is None and t in _BRIN_SCALAR:
+                return None
+            for scalar, classes in _BRIN_SCALAR.items():
+                if opclass in classes:
+                    return None if t == scalar else scalar
+        return "unfit"
+    return None

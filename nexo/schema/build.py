@@ -14,6 +14,7 @@ import re
 from ..psl import model as M
 from ..psl.names import cut, fk_name, index_name, pk_name
 from ..psl.native import DEFAULT_NATIVE, NATIVE_TYPES, opclass_sql
+from ..psl.parser import paused_gc
 from .model import Column, Database, Enum, Extension, ForeignKey, Index, IndexColumn, JoinTable, PrimaryKey, Table
 
 ACTION_SQL = {
@@ -44,7 +45,8 @@ def qualified(name: str, schema: str | None) -> str:
 
 def relational_model(schema: M.Schema) -> Database:
     """The tables, enums, extensions and namespaces Prisma Migrate would create for ``schema``."""
-    return _Builder(schema).build()
+    with paused_gc():
+        return _Builder(schema).build()
 
 
 class _Builder:

@@ -2,7 +2,7 @@
 
 This is what ``prisma migrate diff --from-empty --to-schema-datamodel F --script`` prints (minus the
 extra trailing newline of stdout), and what the first ``migration.sql`` of a project contains. Steps
-in Prisma's order: CreateSchema (multi-schema only), CreateExtension, CreateEnum, CreateTable,
+in Prisma's order: CreateSchema (multi-schema only, schemas holding a table or an enum), CreateExtension, CreateEnum, CreateTable,
 CreateIndex, AddForeignKey.
 """
 
@@ -78,8 +78,10 @@ def render_create_extension(x: Extension) -> str:
 def render_create_script(db: Database) -> str:
     """The whole script; ends with ``;\\n`` like a ``migration.sql`` (an empty model gives Prisma's empty-migration line)."""
     steps: list[tuple[str, str]] = []
+    used = {t.schema for t in db.tables} | {e.schema for e in db.enums}
     for ns in sorted(db.namespaces):
-        steps.append(("CreateSchema", f"CREATE SCHEMA IF NOT EXISTS {quote_ident(ns)}"))
+        if ns in used:  # Prisma creates only the schemas that hold a table or an enum
+            steps.append(("CreateSchema", f"CREATE SCHEMA IF NOT EXISTS {quote_ident(ns)}"))
     for x in sorted(db.extensions, key=lambda x: x.name):
         steps.append(("CreateExtension", render_create_extension(x)))
     for e in db.enums:

@@ -20,11 +20,11 @@ from hypothesis import strategies as st
 
 from nexo.psl import ast as A
 from nexo.psl import parse
+from nexo.psl.commands import FormatResult, format_command
+from nexo.psl.errors import PslError
 from nexo.psl.format import (
     FormatError,
-    FormatResult,
     camel_case,
-    format_command,
     format_path,
     format_source,
     format_sources,
@@ -185,7 +185,7 @@ def test_format_command_result(tmp_path: Path) -> None:
     assert result.changed and result.changed_files == [path]
     assert format_command(path, check=False).changed_files == [path]
     assert format_command(path, check=True).changed_files == []
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(PslError, match="does not exist"):
         format_command(tmp_path / "missing.prisma", check=True)
 
 

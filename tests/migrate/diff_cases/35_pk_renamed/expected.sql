@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "T" RENAME CONSTRAINT "T_pkey" TO "t_primary";
+

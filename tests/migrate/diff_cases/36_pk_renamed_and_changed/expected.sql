@@ -1,0 +1,5 @@
+-- AlterTable
+ALTER TABLE "T" DROP CONSTRAINT "t_pk_old",
+RENAME CONSTRAINT "t_pk_old" TO "t_pk_new",
+ADD CONSTRAINT "t_pk_new" PRIMARY KEY ("a", "b");
+

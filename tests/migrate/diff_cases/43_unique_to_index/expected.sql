@@ -1,0 +1,6 @@
+-- DropIndex
+DROP INDEX "T_a_key";
+
+-- CreateIndex
+CREATE INDEX "T_a_idx" ON "T"("a");
+

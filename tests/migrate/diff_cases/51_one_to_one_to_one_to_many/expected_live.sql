@@ -1,0 +1,3 @@
+-- DropIndex
+DROP INDEX "Profile_userId_key";
+

@@ -1,0 +1,3 @@
+-- AlterEnum
+ALTER TYPE "Status" ADD VALUE 'BANNED';
+

@@ -1,0 +1,6 @@
+-- AlterTable
+ALTER TABLE "T" DROP COLUMN "g";
+
+-- DropEnum
+DROP TYPE "Gone";
+

@@ -1,0 +1,16 @@
+-- DropForeignKey
+ALTER TABLE "_PostToTag" DROP CONSTRAINT "_PostToTag_B_fkey";
+
+-- AlterTable
+ALTER TABLE "Tag" DROP CONSTRAINT "Tag_pkey",
+ALTER COLUMN "id" SET DATA TYPE BIGINT,
+ADD CONSTRAINT "Tag_pkey" PRIMARY KEY ("id");
+
+-- AlterTable
+ALTER TABLE "_PostToTag" DROP CONSTRAINT "_PostToTag_AB_pkey",
+ALTER COLUMN "B" SET DATA TYPE BIGINT,
+ADD CONSTRAINT "_PostToTag_AB_pkey" PRIMARY KEY ("A", "B");
+
+-- AddForeignKey
+ALTER TABLE "_PostToTag" ADD CONSTRAINT "_PostToTag_B_fkey" FOREIGN KEY ("B") REFERENCES "Tag"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+

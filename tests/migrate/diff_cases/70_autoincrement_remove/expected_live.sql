@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "T" ALTER COLUMN "num" DROP DEFAULT;
+DROP SEQUENCE "T_num_seq";
+

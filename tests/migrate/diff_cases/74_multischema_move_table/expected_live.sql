@@ -1,0 +1,13 @@
+-- CreateSchema
+CREATE SCHEMA IF NOT EXISTS "auth";
+
+-- DropTable
+DROP TABLE "base"."Item";
+
+-- CreateTable
+CREATE TABLE "auth"."Item" (
+    "id" INTEGER NOT NULL,
+
+    CONSTRAINT "Item_pkey" PRIMARY KEY ("id")
+);
+

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "T" ALTER COLUMN "pt" SET DATA TYPE TEXT;
+

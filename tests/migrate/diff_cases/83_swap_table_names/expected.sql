@@ -1,0 +1,8 @@
+-- AlterTable
+ALTER TABLE "first" DROP COLUMN "x",
+ADD COLUMN     "y" INTEGER NOT NULL;
+
+-- AlterTable
+ALTER TABLE "second" DROP COLUMN "y",
+ADD COLUMN     "x" INTEGER NOT NULL;
+

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "T" ALTER COLUMN "b" SET DEFAULT '\x776f726c64';
+

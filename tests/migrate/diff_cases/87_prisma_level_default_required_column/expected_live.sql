@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "T" ADD COLUMN     "token" TEXT NOT NULL,
+ADD COLUMN     "ulid" TEXT NOT NULL;
+

@@ -1,0 +1,17 @@
+-- AlterTable
+ALTER TABLE "C" DROP COLUMN "v";
+
+-- AlterTable
+ALTER TABLE "A" ADD COLUMN     "w" INTEGER,
+ALTER COLUMN "v" SET DATA TYPE TEXT;
+
+-- AlterTable
+ALTER TABLE "B" ALTER COLUMN "v" SET DATA TYPE TEXT;
+
+-- CreateTable
+CREATE TABLE "D" (
+    "id" INTEGER NOT NULL,
+
+    CONSTRAINT "D_pkey" PRIMARY KEY ("id")
+);
+

@@ -1,0 +1,227 @@
+"""The migration-diff cases under ``tests/migrate/diff_cases/`` and how to (re)generate their expected output.
+
+A case is a folder ``NN_name/`` with ``before.prisma`` and/or ``after.prisma`` (a missing file is
+Prisma's ``--from-empty`` / ``--to-empty``) and files written once by the real Prisma CLI 6.19.0:
+
+* ``expected.sql`` — stdout of ``prisma migrate diff --from-… --to-… --script`` (the script plus
+  the one ``\\n`` stdout adds);
+* ``expected_summary.txt`` — stdout of the same command without ``--script``;
+* ``expected_live.sql`` (cases with an ``after.prisma``) — stdout of ``prisma migrate diff
+  --from-migrations DIR --to-schema-datamodel after.prisma --script``, where ``DIR`` holds one
+  migration, Prisma's from-empty script of ``before.prisma``: the previous state is then a database
+  replayed and introspected by Prisma, as in ``migrate dev``. Prisma 6.19's driver adapter cannot
+  read PostgreSQL's ``name`` catalog columns, so this runs with a copy of ``@prisma/adapter-pg``
+  patched to read unknown column types as text (the engine itself is untouched).
+
+Regenerate them after adding or changing a case (needs Node.js; runs the CLI 2 at a time)::
+
+    python tests/migrate/diffcases.py [--live] [NAME_SUBSTRING ...]
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from nexo.migrate.differ import MigrationPlan, diff
+from nexo.psl import validate_path
+from nexo.schema import Database, relational_model
+
+CASES_DIR = Path(__file__).resolve().parent / "diff_cases"
+
+
+@dataclass(frozen=True)
+class DiffCase:
+    name: str
+    folder: Path
+
+    @property
+    def before(self) -> Path | None:
+        p = self.folder / "before.prisma"
+        return p if p.exists() else None
+
+    @property
+    def after(self) -> Path | None:
+        p = self.folder / "after.prisma"
+        return p if p.exists() else None
+
+    @property
+    def expected_sql(self) -> Path:
+        return self.folder / "expected.sql"
+
+    @property
+    def expected_summary(self) -> Path:
+        return self.folder / "expected_summary.txt"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def all_cases() -> list[DiffCase]:
+    return [DiffCase(d.name, d) for d in sorted(CASES_DIR.iterdir()) if d.is_dir() and not d.name.startswith((".", "_"))]
+
+
+@cache
+def load_model(path: Path) -> Database:
+    """The relational model of a schema file (which must be valid)."""
+    result = validate_path(path)
+    if result.schema is None:
+        raise AssertionError(f"{path} is not a valid schema:\n{result.render()}")
+    return relational_model(result.schema)
+
+
+def model_or_none(path: Path | None) -> Database | None:
+    return None if path is None else load_model(path)
+
+
+def nexo_plan(case: DiffCase) -> MigrationPlan:
+    return diff(model_or_none(case.before), model_or_none(case.after))
+
+
+def stdout_script(plan: MigrationPlan) -> str:
+    """What ``migrate diff --script`` prints."""
+    return plan.stdout(script=True)
+
+
+def stdout_summary(plan: MigrationPlan) -> str:
+    """What ``migrate diff`` prints without ``--script``."""
+    return plan.stdout(script=False)
+
+
+def run_script(conn, script: str) -> None:  # noqa: ANN001 - a psycopg connection (autocommit)
+    """A migration script as Prisma's native engine sends it: one simple query (one implicit transaction)."""
+    if script.strip() and script != "-- This is an empty migration.":
+        conn.execute(script.encode("utf-8"), prepare=False)  # bytes → simple query protocol, many statements
+
+
+def regenerate(names: list[str]) -> None:  # pragma: no cover - maintenance tool
+    tests_dir = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(tests_dir))
+    import pgserver
+
+    from oracle import PrismaOracle
+
+    import tempfile
+
+    cases = [c for c in all_cases() if not names or any(n in c.name for n in names)]
+    with tempfile.TemporaryDirectory(prefix="nexo-regen-") as tmp:
+        srv = pgserver.get_server(Path(tmp) / "pg", cleanup_mode="stop")
+        oracle = PrismaOracle(srv.get_uri())
+
+        def run(case: DiffCase) -> str:
+            out = []
+            for script, target in ((True, case.expected_sql), (False, case.expected_summary)):
+                r = oracle.migrate_diff(from_schema=case.before, to_schema=case.after, script=script)
+                if not r.ok:
+                    return f"{case.name}: prisma failed ({r.returncode}):\n{r.output}"
+                target.write_text(r.stdout)
+                out.append(target.name)
+            return f"{case.name}: wrote {', '.join(out)}"
+
+        for line in oracle.map(run, cases, workers=2):
+            print(line)
+
+
+def patched_adapter_folder(cache: Path, folder: Path) -> Path:
+    """A CLI folder like ``cache`` whose ``@prisma/adapter-pg`` reads unknown column types as text."""
+    import shutil
+
+    modules = folder / "node_modules"
+    (modules / "@prisma").mkdir(parents=True)
+    for entry in (cache / "node_modules").iterdir():
+        if entry.name != "@prisma":
+            (modules / entry.name).symlink_to(entry)
+    for entry in (cache / "node_modules" / "@prisma").iterdir():
+        if entry.name != "adapter-pg":
+            (modules / "@prisma" / entry.name).symlink_to(entry)
+    adapter = modules / "@prisma" / "adapter-pg"
+    shutil.copytree(cache / "node_modules" / "@prisma" / "adapter-pg", adapter)
+    for name in ("index.js", "index.mjs"):
+        js = adapter / "dist" / name
+        text = js.read_text()
+        throw = "throw new UnsupportedNativeDataType(fieldTypeId);"
+        assert text.count(throw) == 1, js
+        enum = "import_driver_adapter_utils.ColumnTypeEnum" if name == "index.js" else "ColumnTypeEnum"
+        js.write_text(text.replace(throw, f"return {enum}.Text;"))
+    for name in ("package.json", "prisma.config.ts", "empty-engine"):
+        shutil.copy2(cache / name, folder / name)
+    return folder
+
+
+def live_prisma_diff(base, shim: Path, admin_url: str, case: DiffCase, work: Path):  # noqa: ANN001, ANN201
+    """Prisma's ``migrate diff --from-migrations … --to-schema-datamodel after.prisma --script`` for ``case``.
+
+    ``base`` is a :class:`oracle.PrismaOracle` (it writes before's from-empty migration), ``shim`` a
+    folder from :func:`patched_adapter_folder`, ``admin_url`` a superuser URL on a server where a
+    scratch database (Prisma's shadow database here) is created and dropped. Returns the
+    ``OracleResult`` of the diff (or of the failing first step).
+    """
+    import uuid
+
+    import psycopg
+    from psycopg import sql
+
+    from nexo.db.urls import with_database
+    from oracle import PrismaOracle
+
+    assert case.after is not None
+    migrations = work / f"migrations_{uuid.uuid4().hex[:8]}"
+    migrations.mkdir(parents=True)
+    (migrations / "migration_lock.toml").write_text('provider = "postgresql"\n')
+    if case.before is not None:
+        first = base.migrate_diff(from_schema=None, to_schema=case.before, script=True)
+        if not first.ok:
+            return first
+        if first.stdout.strip() != "-- This is an empty migration.":
+            (migrations / "20240101000000_before").mkdir()
+            (migrations / "20240101000000_before" / "migration.sql").write_text(first.stdout)
+    db = f"nexo_live_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(db)))
+    try:
+        oracle = PrismaOracle(with_database(admin_url, db), cache_dir=shim)
+        oracle._installed = True  # the patched copy is complete; never npm-install into it
+        return oracle.run("migrate", "diff", "--from-migrations", str(migrations), "--to-schema-datamodel",
+                          str(case.after.resolve()), "--script")
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db)))
+
+
+def regenerate_live(names: list[str]) -> None:  # pragma: no cover - maintenance tool
+    """Write ``expected_live.sql`` (see the module documentation)."""
+    tests_dir = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(tests_dir))
+    import tempfile
+
+    import pgserver
+
+    from oracle import PrismaOracle, default_cache_dir
+
+    cases = [c for c in all_cases() if c.after is not None and (not names or any(n in c.name for n in names))]
+    with tempfile.TemporaryDirectory(prefix="nexo-regen-live-") as tmp:
+        root = Path(tmp)
+        srv = pgserver.get_server(root / "pg", cleanup_mode="stop")
+        base = PrismaOracle(srv.get_uri())
+        base.ensure_installed()
+        shim = patched_adapter_folder(default_cache_dir(), root / "cli")
+
+        def run(case: DiffCase) -> str:
+            r = live_prisma_diff(base, shim, srv.get_uri(), case, root)
+            if not r.ok:
+                return f"{case.name}: prisma failed ({r.returncode}): {r.output[-600:]}"
+            (case.folder / "expected_live.sql").write_text(r.stdout)
+            return f"{case.name}: wrote expected_live.sql"
+
+        for line in base.map(run, cases, workers=2):
+            print(line)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    args = sys.argv[1:]
+    if "--live" in args:
+        regenerate_live([a for a in args if a != "--live"])
+    else:
+        regenerate(args)

@@ -1,0 +1,113 @@
+"""Every diff case re-run through the real ``prisma migrate diff --script`` (6.19.0): nexo prints the same.
+
+Both forms are re-run: schema → schema (``expected.sql``), and a database replayed from before's
+migration → schema (``expected_live.sql``, through a copy of the driver adapter patched to read
+PostgreSQL's ``name`` columns, see ``diffcases.py``).
+
+This keeps ``diff_cases/*/expected.sql`` honest: the committed file, Prisma's output today and nexo's
+script must be one text. Two CLI processes run at a time (a call takes one to two seconds); like the
+oracle's ``format`` results, each CLI result is kept in the oracle's cache folder under a hash of the
+CLI version and both schema texts, so only new or edited cases run the CLI again (set
+``NEXO_ORACLE_NO_CACHE=1`` to run every case). Skipped, with the reason, where Node.js is missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from diffcases import (  # noqa: E402
+    DiffCase,
+    all_cases,
+    live_prisma_diff,
+    nexo_plan,
+    patched_adapter_folder,
+    stdout_script,
+    stdout_summary,
+)
+from oracle import PRISMA_VERSION, OracleResult, PrismaOracle  # noqa: E402
+
+CASES = all_cases()
+
+
+def _cached(oracle: PrismaOracle, case: DiffCase, kind: str, run) -> OracleResult:  # noqa: ANN001
+    h = hashlib.sha256(f"migrate-diff-{kind}\0{PRISMA_VERSION}".encode())
+    for path in (case.before, case.after):
+        h.update(b"\1" + (path.read_bytes() if path is not None else b"<empty>"))
+    cache = oracle.results_dir / f"diff-{h.hexdigest()}.json"
+    use_cache = oracle.use_result_cache and not os.environ.get("NEXO_ORACLE_NO_CACHE")
+    if use_cache and cache.is_file():
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        return OracleResult(tuple(data["args"]), data["returncode"], data["stdout"], data["stderr"])
+    result = run()
+    if result.returncode in (0, 1) and oracle.use_result_cache:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"args": list(result.args), "returncode": result.returncode,
+                                   "stdout": result.stdout, "stderr": result.stderr}), encoding="utf-8")
+        tmp.replace(cache)
+    return result
+
+
+@pytest.fixture(scope="module")
+def prisma_scripts(prisma_oracle: PrismaOracle) -> dict[str, OracleResult]:
+    """``migrate diff --script`` for every case, two CLI processes at a time."""
+
+    def one(c: DiffCase) -> OracleResult:
+        return _cached(prisma_oracle, c, "script",
+                       lambda: prisma_oracle.migrate_diff(from_schema=c.before, to_schema=c.after, script=True))
+
+    results = prisma_oracle.map(one, CASES)
+    return {c.name: r for c, r in zip(CASES, results, strict=True)}
+
+
+LIVE_CASES = [c for c in CASES if (c.folder / "expected_live.sql").is_file()]
+
+
+@pytest.fixture(scope="module")
+def prisma_live_scripts(
+    prisma_oracle: PrismaOracle, pg_server_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, OracleResult]:
+    """``migrate diff --from-migrations … --script`` for every live case, two at a time."""
+    work = tmp_path_factory.mktemp("live-diff")
+    shim = patched_adapter_folder(prisma_oracle.cache_dir, work / "cli")
+
+    def one(c: DiffCase) -> OracleResult:
+        return _cached(prisma_oracle, c, "live", lambda: live_prisma_diff(prisma_oracle, shim, pg_server_url, c, work))
+
+    results = prisma_oracle.map(one, LIVE_CASES)
+    return {c.name: r for c, r in zip(LIVE_CASES, results, strict=True)}
+
+
+@pytest.mark.parametrize("case", LIVE_CASES, ids=str)
+def test_prisma_from_a_database_prints_the_committed_text(
+    case: DiffCase, prisma_live_scripts: dict[str, OracleResult]
+) -> None:
+    """(test_diff_live.py proves nexo prints this committed text from its own introspection.)"""
+    result = prisma_live_scripts[case.name]
+    assert result.ok, result.output
+    assert result.stdout == (case.folder / "expected_live.sql").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_prisma_prints_what_nexo_prints(case: DiffCase, prisma_scripts: dict[str, OracleResult]) -> None:
+    result = prisma_scripts[case.name]
+    assert result.ok, result.output
+    assert stdout_script(nexo_plan(case)) == result.stdout
+    assert result.stdout == case.expected_sql.read_text(encoding="utf-8")
+
+
+def test_summary_of_the_reference_pair(prisma_oracle: PrismaOracle) -> None:
+    """The human summary too (every case's summary is checked against its committed file without Node)."""
+    case = next(c for c in CASES if c.name.endswith("incremental_reference_04"))
+    result = prisma_oracle.migrate_diff(from_schema=case.before, to_schema=case.after, script=False)
+    assert result.ok, result.output
+    assert stdout_summary(nexo_plan(case)) == result.stdout == case.expected_summary.read_text(encoding="utf-8")
