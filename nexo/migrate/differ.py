@@ -13,11 +13,17 @@ creates no implicit ``public`` schema for a single-schema target (only the ``dat
 entries that hold a table or a new enum get a ``CREATE SCHEMA``), and names every dropped object with
 its schema when diffing *to* empty (``DROP TABLE "public"."T"``).
 
-Known limits (the model does not carry the information): a ``dbgenerated`` default whose text looks
-like a literal is compared as that literal; a column with a client-side default (``uuid()``,
-``cuid()`` …) added as required gets the plain "without a default value" item rather than Prisma's
-"prisma-level default" one; a column that stops autoincrementing in a live database drops the
-sequence PostgreSQL names ``{table}_{column}_seq``.
+Defaults are compared by kind first (``Column.default_kind``: a ``dbgenerated("'x'")`` default is not
+the literal ``"x"``, ``dbgenerated()`` matches any previous default), as Prisma's ``defaults_match``
+does; a column whose kind is unknown (``None``, e.g. a model reduced by ``comparable()``) has its kind
+inferred from the text. Extensions are diffed only when one side is a schema that enables the
+``postgresqlExtensions`` preview feature (``Database.manages_extensions``), as Prisma ignores them
+otherwise. A unique index that backs a hand-written ``UNIQUE`` constraint (``Index.constraint``) is
+dropped with ``ALTER TABLE … DROP CONSTRAINT``: Prisma 6.19 writes ``DROP INDEX`` there, which
+PostgreSQL refuses, so nexo deliberately differs.
+
+Known limit: a column that stops autoincrementing in a live database drops the sequence PostgreSQL
+names ``{table}_{column}_seq``.
 """
 
 from __future__ import annotations
@@ -136,7 +142,9 @@ class MigrationPlan:
         return text + "\n"
 
 
-def diff(before: Database | None, after: Database | None, *, before_is_live: bool = False) -> MigrationPlan:
+def diff(
+    before: Database | None, after: Database | None, *, before_is_live: bool = False, extensions: bool | None = None
+) -> MigrationPlan:
     """The migration from ``before`` to ``after``, as ``prisma migrate diff`` computes it.
 
     ``None`` is Prisma's empty source/target (``--from-empty`` / ``--to-empty``). Set
@@ -144,8 +152,14 @@ def diff(before: Database | None, after: Database | None, *, before_is_live: boo
     database, ``--from-url``, ``--from-migrations``): Prisma then names the old enum type it drops
     and the tables whose enum default it drops with their schema (``DROP TYPE "public"."Level_old"``)
     and drops the sequence a column stops using (``DROP SEQUENCE "T_n_seq"``).
+
+    Extensions are compared only when ``extensions`` is True; by default (None) when either side
+    was built from a schema with the ``postgresqlExtensions`` preview feature
+    (``Database.manages_extensions``) — without it Prisma ignores extensions on both sides.
     """
-    return _Differ(before, after, before_is_live).run()
+    if extensions is None:
+        extensions = any(db is not None and db.manages_extensions for db in (before, after))
+    return _Differ(before, after, before_is_live, extensions).run()
 
 
 # =============================================================================== column analysis
@@ -497,13 +511,17 @@ def _split_array_items(body: str) -> list[str] | None:
 
 
 def _classify_default(c: Column) -> _Default | None:
+    """Prisma's ``DefaultKind`` of a column's default (None: no default in the database)."""
     if c.autoincrement:
         # Prisma gives autoincrementing columns a sequence default (with an empty sequence name)
         return _Default("sequence", "")
+    kind = c.default_kind
     text = c.default
-    if text is None:
-        return None
-    if text == "CURRENT_TIMESTAMP":
+    if kind == "dbgenerated":
+        return _Default("dbgenerated", text)  # text None: dbgenerated() without argument
+    if kind == "client" or text is None:
+        return None  # a client-side (prisma-level) default is nothing in the database
+    if kind == "now" or (kind is None and text == "CURRENT_TIMESTAMP"):
         return _Default("now")
     family = _col_type(c).family
     if c.is_list and text.startswith("ARRAY[") and "]::" in text:
@@ -540,14 +558,21 @@ def _list_items_match(prev: tuple[_Default, ...], nxt: tuple[_Default, ...]) -> 
     return True
 
 
+def _has_db_default(c: Column) -> bool:
+    """Whether the column has a default to Prisma (``dbgenerated()`` without argument counts; a
+    client-side ``uuid()`` does not)."""
+    return _classify_default(c) is not None
+
+
 def _defaults_match(prev: Column, nxt: Column, live: bool = False) -> bool:
     """Prisma's ``defaults_match`` (``sql_schema_differ/column.rs``), arm by arm.
 
     ``live``: ``prev`` was read from a database, where Prisma sees a DateTime literal default as a
-    database expression (``dbgenerated``), not as a DateTime value.
+    database expression (``dbgenerated``), not as a DateTime value (introspection says so itself
+    through ``default_kind``; this covers a previous model whose kinds are unknown).
     """
     p, n = _classify_default(prev), _classify_default(nxt)
-    if live and p is not None and p.kind == "datetime":
+    if live and p is not None and p.kind == "datetime" and prev.default_kind is None:
         p = _Default("dbgenerated", prev.default)
     pk = p.kind if p else None
     nk = n.kind if n else None
@@ -570,18 +595,33 @@ def _defaults_match(prev: Column, nxt: Column, live: bool = False) -> bool:
         return p.value == n.value
     if pk in _VALUE_KINDS and nk in _VALUE_KINDS:
         return p == n
-    if pk == "sequence" and nk in (None, "sequence"):
-        return True
-    if pk == "sequence":
+    if pk in _VALUE_KINDS and nk in ("now", None):
         return False
-    if pk == "now" and nk == "now":
+    if pk == "now" and nk in ("now", None) or pk == "now" and nk in _VALUE_KINDS:
+        return nk == "now"
+    if pk == "dbgenerated" and (nk in _VALUE_KINDS or nk in ("now", None)):
+        return False
+    if nk == "dbgenerated" and n is not None and n.value is None:
+        return True  # dbgenerated() without argument: whatever the database has
+    if pk == "sequence" and nk is None:
+        return True  # sequences are dropped separately
+    if pk == "sequence" and (nk in _VALUE_KINDS or nk == "now"):
+        return False
+    if pk is None and nk is None:
         return True
+    if pk is None and (nk in _VALUE_KINDS or nk == "now"):
+        return False
     if pk == "dbgenerated" and nk == "dbgenerated":
         assert p is not None and n is not None
-        return str(p.value).lower() == str(n.value).lower()
-    if nk == "sequence":
-        return True
-    return pk is None and nk is None
+        if p.value is None:
+            return False
+        return str(p.value).translate(_ASCII_LOWER) == str(n.value).translate(_ASCII_LOWER)
+    if nk == "dbgenerated":
+        return False
+    return nk == "sequence"
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 def _debug_str(s: str) -> str:
@@ -643,6 +683,8 @@ def _debug_default(c: Column) -> str:
     if d.kind == "now":
         return "Some(Now)"
     if d.kind == "dbgenerated":
+        if d.value is None:
+            return "Some(DbGenerated(None))"
         return f"Some(DbGenerated(Some({_debug_str(str(d.value))})))"
     if d.kind == "sequence":
         return f"Some(Sequence({_debug_str(str(d.value))}))"
@@ -673,6 +715,7 @@ def _column_changes(prev: Column, nxt: Column, live: bool = False) -> _ColumnCha
         and prev.nullable == nxt.nullable
         and prev.is_list == nxt.is_list
         and prev.autoincrement == nxt.autoincrement
+        and prev.default_kind == nxt.default_kind
     ):
         return _NO_CHANGES  # the common case: nothing about the column changed
     tc = _type_change(prev, nxt)
@@ -783,13 +826,14 @@ class _TablePair:
 
 
 class _Differ:
-    def __init__(self, before: Database | None, after: Database | None, before_is_live: bool) -> None:
+    def __init__(self, before: Database | None, after: Database | None, before_is_live: bool, extensions: bool) -> None:
         if after is None and before is not None:
             # with nothing to diff against, Prisma names the dropped objects with their schema
             before = _with_default_schema(before)
         self.prev = _Side.of(before)
         self.next = _Side.of(after)
         self.live = before_is_live
+        self.extensions = extensions
         self.steps: list[Step] = []
         self.pairs: list[_TablePair] = []
         self.created_tables: list[tuple[int, Table]] = []
@@ -861,6 +905,8 @@ class _Differ:
                 self.add("CreateSchema", (ns,), [R.render_create_schema(ns)])
 
     def push_extension_steps(self) -> None:
+        if not self.extensions:
+            return  # without the postgresqlExtensions preview feature Prisma ignores extensions
         prev_x = sorted(self.prev.db.extensions, key=lambda x: x.name)
         next_x = sorted(self.next.db.extensions, key=lambda x: x.name)
         prev_by = {x.name: (i, x) for i, x in enumerate(prev_x)}
@@ -1032,9 +1078,14 @@ class _Differ:
             drift.append(f"  [-] Removed column `{c.name}`")
         for c in pair.added_columns():
             clauses.append(R.render_add_column(c))
-            if not c.nullable and not c.is_list and c.default is None:
-                unexec.append(f"Added the required column `{c.name}` to the `{next_t.name}` table without a default "
-                              "value. This is not possible if the table is not empty.")
+            if not c.nullable and not c.is_list and not _has_db_default(c):
+                if c.default_kind == "client":
+                    unexec.append(f"The required column `{c.name}` was added to the `{next_t.name}` table with a "
+                                  "prisma-level default value. This is not possible if the table is not empty. Please "
+                                  "add this column as optional, then populate it before making it required.")
+                else:
+                    unexec.append(f"Added the required column `{c.name}` to the `{next_t.name}` table without a "
+                                  "default value. This is not possible if the table is not empty.")
             drift.append(f"  [+] Added column `{c.name}`")
         altered = []
         for name, (p, n) in pair.columns.items():
@@ -1049,10 +1100,10 @@ class _Differ:
                 clauses.append(R.render_drop_column(pc))
                 clauses.append(R.render_add_column(nc))
                 arity_changed = _ARITY in ch.changes
-                if arity_changed and pc.nullable and not pc.is_list and _arity(nc) == "Required" and nc.default is None:
+                if arity_changed and pc.nullable and not pc.is_list and _arity(nc) == "Required" and not _has_db_default(nc):
                     unexec.append(f"Added the required column `{pc.name}` to the `{tname}` table without a default "
                                   "value. This is not possible if the table is not empty.")
-                elif _arity(nc) == "Required" and nc.default is None:
+                elif _arity(nc) == "Required" and not _has_db_default(nc):
                     unexec.append(f"Changed the type of `{pc.name}` on the `{tname}` table. No cast exists, the column "
                                   "would be dropped and recreated, which cannot be done if there is data, since the "
                                   "column is required.")

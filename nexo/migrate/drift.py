@@ -8,7 +8,9 @@ differ's human summary.
 
 Objects the SQL layer creates never count: policies, triggers, functions, grants and RLS flags are
 not part of the relational model, and the ledger tables (``_prisma_migrations`` and the SQL layer's
-``migration_history``, passed in ``ignore_tables``) are removed from both sides.
+``migration_history``, passed in ``ignore_tables``) are removed from both sides. Installed extensions
+count only when the schema enables Prisma's ``postgresqlExtensions`` preview feature
+(``Database.manages_extensions``), as for Prisma.
 """
 
 from __future__ import annotations
@@ -78,12 +80,19 @@ class DriftReport:
 
 
 def compare(expected: Database, actual: Database, *, against: str = "schema.prisma",
-            ignore_tables: Iterable[str] = (), expected_is_live: bool = False) -> DriftReport:
-    """Diff ``expected`` → ``actual`` (ledger tables removed from both)."""
+            ignore_tables: Iterable[str] = (), expected_is_live: bool = False,
+            extensions: bool | None = None) -> DriftReport:
+    """Diff ``expected`` → ``actual`` (ledger tables removed from both).
+
+    Extensions are compared when ``extensions`` is True, or (None) when either model comes from a
+    schema with the ``postgresqlExtensions`` preview feature; pass the schema's setting when both
+    models were introspected (a shadow database against the live one).
+    """
     from nexo.migrate.differ import diff
 
     ignore = list(ignore_tables)
-    plan = diff(without_tables(expected, ignore), without_tables(actual, ignore), before_is_live=expected_is_live)
+    plan = diff(without_tables(expected, ignore), without_tables(actual, ignore), before_is_live=expected_is_live,
+                extensions=extensions)
     if plan.is_empty:
         return DriftReport(True, True, against)
     summary = plan.summary().strip("\n")
@@ -97,12 +106,13 @@ def check(
     schemas: Sequence[str] | None = None,
     against: str = "schema.prisma",
     ignore_tables: Iterable[str] = (),
+    extensions: bool | None = None,
 ) -> DriftReport:
-    """Introspect ``conn`` once and compare it with ``expected``."""
+    """Introspect ``conn`` once and compare it with ``expected`` (``extensions``: see :func:`compare`)."""
     from nexo.schema.introspect import introspect
 
     actual = introspect(conn, schemas=list(schemas) if schemas else None)
-    return compare(expected, actual, against=against, ignore_tables=ignore_tables)
+    return compare(expected, actual, against=against, ignore_tables=ignore_tables, extensions=extensions)
 
 
 def not_checked(reason: str | None = None, *, error: str | None = None) -> DriftReport:

@@ -162,6 +162,10 @@ def render_rename_foreign_key(previous: ForeignKey, nxt: ForeignKey) -> str:
 
 
 def render_drop_index(ix: Index) -> str:
+    """``DROP INDEX``, or ``ALTER TABLE … DROP CONSTRAINT`` for the index of a ``UNIQUE`` constraint
+    (PostgreSQL refuses to drop that index on its own; Prisma 6.19 writes ``DROP INDEX`` anyway)."""
+    if ix.constraint:
+        return f"ALTER TABLE {qualified(ix.table, ix.schema)} DROP CONSTRAINT {quote_ident(ix.name)}"
     return f"DROP INDEX {qualified(ix.name, ix.schema)}"
 
 

@@ -12,9 +12,11 @@ What is read
     an extension) of the requested schemas, except the ledgers :data:`LEDGER_TABLES`; their columns
     in ``attnum`` order; column defaults; sequences owned by columns (``SERIAL`` and identity columns
     become autoincrement); primary keys; unique and plain indexes with method, sort order and
-    non-default operator classes (unique *constraints* are unique indexes here, as in Prisma); foreign
-    keys with their actions; enums with their values in order; installed extensions (``plpgsql``
-    excepted). One catalog query per kind, whatever the number of tables.
+    non-default operator classes (unique *constraints* are unique indexes here, as in Prisma, flagged
+    ``Index.constraint`` so that a migration drops them with ``ALTER TABLE … DROP CONSTRAINT``);
+    foreign keys with their actions; enums with their values in order; installed extensions
+    (``plpgsql`` excepted; whether they count is the schema's business, see
+    ``Database.manages_extensions``). One catalog query per kind, whatever the number of tables.
 
 What is never part of the model
     Policies, triggers, functions, roles, grants, RLS flags, comments, check constraints, views,
@@ -23,8 +25,8 @@ What is never part of the model
     warnings by :func:`introspect_with_warnings`: indexes on expressions, partial indexes, indexes
     with ``INCLUDE`` columns or an access method other than BTree/Hash/Gist/Gin/SpGist/Brin, exclusion
     constraints. Details that are lost but whose object stays in the model are warned about too
-    (generated columns, identity columns, ``NULLS FIRST/LAST``, deferrable constraints, unique
-    constraints that are constraints rather than bare indexes, invalid indexes, non-owned sequences).
+    (generated columns, identity columns, ``NULLS FIRST/LAST``, deferrable constraints, invalid
+    indexes, non-owned sequences).
 
 Structural and provenance fields
     *Structural* fields describe the database and are filled by both sides; :func:`comparable`
@@ -34,12 +36,15 @@ Structural and provenance fields
     ============== ============================================================ ==============================================
     class          structural (kept)                                            provenance (cleared by ``comparable``)
     ============== ============================================================ ==============================================
-    Database       tables, enums, extensions (name), namespaces                 relation_mode; table/enum/extension order
+    Database       tables, enums, extensions (name), namespaces                 relation_mode, manages_extensions;
+                                                                                table/enum/extension order
     Table          name, schema, columns (in order), primary_key, indexes, FKs   model, join (implicit m:n link)
-    Column         name, type, nullable, is_list, default, autoincrement,       field, prisma_type
+    Column         name, type, nullable, is_list, default, autoincrement,       field, prisma_type, default_kind
                    native_type, enum
     PrimaryKey     name, columns                                                explicit_name
-    Index          name, table, schema, unique, algorithm, columns               explicit_name; order of indexes in a table
+    Index          name, table, schema, unique, algorithm, columns               explicit_name, constraint (a unique
+                                                                                constraint = its unique index);
+                                                                                order of indexes in a table
     IndexColumn    name, sort (``Desc`` only), opclass (non-default only)        —
     ForeignKey     name, table, schema, columns, referenced_table,               relation, field, explicit_name; FK order
                    referenced_schema, referenced_columns, on_delete, on_update
@@ -49,7 +54,14 @@ Structural and provenance fields
     ============== ============================================================ ==============================================
 
     Introspection fills what it can infer anyway: ``native_type``/``prisma_type`` from the SQL type,
-    ``explicit_name`` where the name is not Prisma's default name, ``relation_mode="foreignKeys"``.
+    ``explicit_name`` where the name is not Prisma's default name, ``relation_mode="foreignKeys"``,
+    and ``default_kind`` the way Prisma's schema describer reads a default: a constant of the
+    column's type is ``literal``; ``now()``/``CURRENT_TIMESTAMP`` on a date/time column is ``now``;
+    ``nextval`` of an owned sequence (or an identity) is ``sequence``; anything else is
+    ``dbgenerated`` — including every other default of a date/time column and every default of a
+    ``UUID`` column, which Prisma's describer does not parse as values. The kind is how the default
+    was written, not what the database holds: ``comparable`` clears it (``@default("x")`` and
+    ``@default(dbgenerated("'x'"))`` create the same column).
 
 Equivalences :func:`comparable` also folds (same database, two spellings)
     A name longer than 63 bytes = its first 63 bytes (PostgreSQL cuts identifiers silently, and
@@ -485,6 +497,7 @@ class _Reader:
         typname, typschema, typtype = c.elem if c.elem is not None else (c.typname, c.typschema, c.typtype)
         sql, native, scalar, enum = self.render_type(typname, typschema, typtype, c.typmod, c.formatted)
         default = c.default
+        kind: str | None = None
         auto = False
         if c.generated:
             self.warnings.append(
@@ -510,12 +523,13 @@ class _Reader:
                     )
         if auto:
             default = None
+            kind = "sequence"
             sql = _SERIAL.get(sql, sql)
         elif default is not None:
-            default = _render_default(default, sql, _category(sql, native, enum), is_list)
+            default, kind = _read_default(default, sql, _category(sql, native, enum), is_list)
         return Column(
             name=c.name, type=sql, nullable=not c.not_null, is_list=is_list, default=default,
-            autoincrement=auto, prisma_type=scalar, native_type=native, enum=enum,
+            autoincrement=auto, prisma_type=scalar, native_type=native, enum=enum, default_kind=kind,
         )
 
     def render_type(
@@ -589,16 +603,11 @@ class _Reader:
             self.warnings.append(f"{label} is invalid (a failed CREATE INDEX CONCURRENTLY?); it is in the model but should be rebuilt.")
         if nnd:
             self.warnings.append(f"{label} is NULLS NOT DISTINCT, which Prisma cannot express; the model keeps a plain unique index.")
-        if contype == "u":
-            self.warnings.append(
-                f"{label} backs a UNIQUE constraint, not only an index (Prisma creates indexes); the model keeps it "
-                f"as a unique index, but dropping it needs ALTER TABLE … DROP CONSTRAINT {quote_ident(name)}."
-            )
-            if deferrable:
-                self.warnings.append(f"{label}: the unique constraint is DEFERRABLE, which Prisma cannot express.")
+        if contype == "u" and deferrable:
+            self.warnings.append(f"{label}: the unique constraint is DEFERRABLE, which Prisma cannot express.")
         names = [c.name for c in columns]
         return Index(name, table, tuple(columns), bool(unique), algorithm,
-                     name != index_name(table, names, bool(unique)), self.ns(schema))
+                     name != index_name(table, names, bool(unique)), self.ns(schema), constraint=contype == "u")
 
 
 # --------------------------------------------------------------------------------- default values
@@ -810,22 +819,41 @@ def _array_literal(text: str) -> list[_Lit]:
     return items
 
 
-def _render_default(expr: str, sql_type: str, category: str, is_list: bool) -> str:
+_NOW = re.compile(r"(?:now\(\)|current_timestamp)(?:::[a-z ]+)?", re.IGNORECASE)
+
+
+def _read_default(expr: str, sql_type: str, category: str, is_list: bool) -> tuple[str, str]:
+    """(the default as build.py writes it, its ``Column.default_kind``), from PostgreSQL's text.
+
+    The kind follows Prisma's describer: a parsed constant is a literal, except on date/time columns
+    (where only ``now()``/``CURRENT_TIMESTAMP`` is understood, as ``now``) and ``UUID`` columns (whose
+    defaults are never parsed); whatever is not understood is ``dbgenerated``.
+    """
+    text, parsed = _render_default(expr, sql_type, category, is_list)
+    if category == "datetime":
+        return text, "now" if not is_list and _NOW.fullmatch(expr.strip()) else "dbgenerated"
+    if not parsed or _base(sql_type) == "UUID":
+        return text, "dbgenerated"
+    return text, "literal"
+
+
+def _render_default(expr: str, sql_type: str, category: str, is_list: bool) -> tuple[str, bool]:
     """A default expression as PostgreSQL prints it → as build.py writes it (literals unwrapped from their
     casts, numbers bare, DateTime literals as ``'YYYY-MM-DD HH:MM:SS[.fff] +00:00'``, lists as
-    ``ARRAY[…]::TYPE[]``); anything else (functions, ``dbgenerated`` expressions) verbatim."""
+    ``ARRAY[…]::TYPE[]``); anything else (functions, ``dbgenerated`` expressions) verbatim. The flag
+    says whether it was read as a literal of the column's type."""
     if category == "other":
-        return expr
+        return expr, False
     parsed = _Parser(expr).parse()
     if parsed is None or isinstance(parsed, _Arr) != is_list:
-        return expr
+        return expr, False
     try:
         if isinstance(parsed, _Arr):
             items = ", ".join(_render_item(x, category, sql_type) for x in parsed.items)
-            return f"ARRAY[{items}]::{sql_type}[]"
-        return _render_item(parsed, category, sql_type)
+            return f"ARRAY[{items}]::{sql_type}[]", True
+        return _render_item(parsed, category, sql_type), True
     except ValueError:
-        return expr
+        return expr, False
 
 
 def _render_item(lit: _Lit, category: str, sql_type: str) -> str:

@@ -12,10 +12,19 @@ Prisma's ``--from-empty`` / ``--to-empty``) and files written once by the real P
   replayed and introspected by Prisma, as in ``migrate dev``. Prisma 6.19's driver adapter cannot
   read PostgreSQL's ``name`` catalog columns, so this runs with a copy of ``@prisma/adapter-pg``
   patched to read unknown column types as text (the engine itself is untouched).
+* ``expected_rediff.sql`` (only where it is not the empty migration) — what ``migrate dev`` would
+  write next, once the diff is applied: stdout of ``prisma migrate diff --from-migrations DIR
+  --to-schema-datamodel after.prisma --script`` where ``DIR`` holds before's from-empty script and
+  ``expected.sql``. Prisma keeps re-setting some defaults (a DateTime literal it never diffs between
+  schemas, a ``dbgenerated`` text PostgreSQL respells or that reads like a literal). Not written for
+  a schema with the ``postgresqlExtensions`` preview feature: ``--from-migrations`` describes the
+  migrated database without the schema's preview features, so Prisma's diff re-creates every
+  extension there (observed on case 91), which ``migrate dev`` — both sides described with the
+  schema's features — and nexo do not.
 
 Regenerate them after adding or changing a case (needs Node.js; runs the CLI 2 at a time)::
 
-    python tests/migrate/diffcases.py [--live] [NAME_SUBSTRING ...]
+    python tests/migrate/diffcases.py [--live | --rediff] [NAME_SUBSTRING ...]
 """
 
 from __future__ import annotations
@@ -190,6 +199,114 @@ def live_prisma_diff(base, shim: Path, admin_url: str, case: DiffCase, work: Pat
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db)))
 
 
+def rediff_prisma(base, shim: Path, admin_url: str, case: DiffCase, work: Path):  # noqa: ANN001, ANN201
+    """Prisma's diff from a database migrated by before's from-empty script and ``expected.sql`` to after.
+
+    Arguments as for :func:`live_prisma_diff`; returns the ``OracleResult`` of the diff (or of the
+    failing first step).
+    """
+    import uuid
+
+    import psycopg
+    from psycopg import sql
+
+    from nexo.db.urls import with_database
+    from oracle import PrismaOracle
+
+    assert case.after is not None
+    migrations = work / f"rediff_{uuid.uuid4().hex[:8]}"
+    migrations.mkdir(parents=True)
+    (migrations / "migration_lock.toml").write_text('provider = "postgresql"\n')
+    if case.before is not None:
+        first = base.migrate_diff(from_schema=None, to_schema=case.before, script=True)
+        if not first.ok:
+            return first
+        if first.stdout.strip() != "-- This is an empty migration.":
+            (migrations / "20240101000000_before").mkdir()
+            (migrations / "20240101000000_before" / "migration.sql").write_text(first.stdout)
+    step = case.expected_sql.read_text(encoding="utf-8")
+    if step.strip() != "-- This is an empty migration.":
+        (migrations / "20240102000000_diff").mkdir()
+        (migrations / "20240102000000_diff" / "migration.sql").write_text(step)
+    db = f"nexo_rediff_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(db)))
+    try:
+        oracle = PrismaOracle(with_database(admin_url, db), cache_dir=shim)
+        oracle._installed = True
+        return oracle.run("migrate", "diff", "--from-migrations", str(migrations), "--to-schema-datamodel",
+                          str(case.after.resolve()), "--script")
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db)))
+
+
+EMPTY_STDOUT = "-- This is an empty migration.\n\n"
+
+
+def regenerate_rediff(names: list[str]) -> None:  # pragma: no cover - maintenance tool
+    """Write (or remove, when Prisma sees nothing more to do) ``expected_rediff.sql``."""
+    tests_dir = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(tests_dir))
+    import tempfile
+
+    import pgserver
+
+    from oracle import PrismaOracle, default_cache_dir
+
+    cases = [c for c in all_cases() if c.after is not None and (not names or any(n in c.name for n in names))]
+    with tempfile.TemporaryDirectory(prefix="nexo-regen-rediff-") as tmp:
+        root = Path(tmp)
+        srv = pgserver.get_server(root / "pg", cleanup_mode="stop")
+        base = PrismaOracle(srv.get_uri())
+        base.ensure_installed()
+        shim = patched_adapter_folder(default_cache_dir(), root / "cli")
+
+        def run(case: DiffCase) -> str:
+            target = case.folder / "expected_rediff.sql"
+            if load_model(case.after).manages_extensions:  # type: ignore[arg-type]
+                return f"{case.name}: skipped (postgresqlExtensions, see the module documentation)"
+            r = rediff_prisma(base, shim, srv.get_uri(), case, root)
+            if not r.ok:
+                return f"{case.name}: prisma failed ({r.returncode}): {r.output[-600:]}"
+            if r.stdout == EMPTY_STDOUT:
+                target.unlink(missing_ok=True)
+                return f"{case.name}: nothing more to do"
+            target.write_text(r.stdout)
+            return f"{case.name}: wrote expected_rediff.sql"
+
+        for line in base.map(run, cases, workers=2):
+            print(line)
+
+
+def live_prisma_diff_from_sql(shim: Path, admin_url: str, before_sql: str, after: Path, work: Path):  # noqa: ANN201
+    """Prisma's ``migrate diff --from-migrations … --to-schema-datamodel after --script`` where the one
+    migration is ``before_sql`` (hand-written DDL); arguments as for :func:`live_prisma_diff`."""
+    import uuid
+
+    import psycopg
+    from psycopg import sql
+
+    from nexo.db.urls import with_database
+    from oracle import PrismaOracle
+
+    migrations = work / f"migrations_{uuid.uuid4().hex[:8]}"
+    (migrations / "20240101000000_before").mkdir(parents=True)
+    (migrations / "migration_lock.toml").write_text('provider = "postgresql"\n')
+    (migrations / "20240101000000_before" / "migration.sql").write_text(before_sql)
+    db = f"nexo_live_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(db)))
+    try:
+        oracle = PrismaOracle(with_database(admin_url, db), cache_dir=shim)
+        oracle._installed = True
+        return oracle.run("migrate", "diff", "--from-migrations", str(migrations), "--to-schema-datamodel",
+                          str(after.resolve()), "--script")
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db)))
+
+
 def regenerate_live(names: list[str]) -> None:  # pragma: no cover - maintenance tool
     """Write ``expected_live.sql`` (see the module documentation)."""
     tests_dir = Path(__file__).resolve().parents[1]
@@ -223,5 +340,7 @@ if __name__ == "__main__":  # pragma: no cover
     args = sys.argv[1:]
     if "--live" in args:
         regenerate_live([a for a in args if a != "--live"])
+    elif "--rediff" in args:
+        regenerate_rediff([a for a in args if a != "--rediff"])
     else:
         regenerate(args)

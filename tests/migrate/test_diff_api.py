@@ -114,6 +114,70 @@ def test_drop_and_recreate_of_an_optional_column_warns() -> None:
     assert plan.unexecutable == []
 
 
+def test_required_column_with_a_client_side_default_gets_the_prisma_level_item() -> None:
+    """Case 87: ``uuid()``/``ulid()`` write no DEFAULT; Prisma's item names the prisma-level default."""
+    plan = case_plan("prisma_level_default_required_column")
+    assert plan.unexecutable == [
+        f"The required column `{c}` was added to the `T` table with a prisma-level default value. This is not "
+        "possible if the table is not empty. Please add this column as optional, then populate it before making it "
+        "required."
+        for c in ("token", "ulid")
+    ]
+    assert plan.warnings == []
+    # a database default of any kind (dbgenerated() without argument included, and a sequence) is a default
+    plan = diff(model("model T {\n  id Int @id\n}\n"), model(
+        "model T {\n  id Int @id\n  a String @default(dbgenerated())\n  b Int @default(autoincrement())\n"
+        "  c String @default(dbgenerated(\"'c'\"))\n  d String\n  e String @default(cuid())\n}\n"))
+    assert [u.split("`")[1] for u in plan.unexecutable] == ["d", "e"]
+    assert plan.unexecutable[0].startswith("Added the required column `d`")
+    assert "prisma-level default" in plan.unexecutable[1]
+
+
+def test_default_kinds_are_compared_as_prisma_does() -> None:
+    """``Column.default_kind`` decides before the text (case 94 has the CLI's text; here, the arms alone)."""
+    cols = {
+        "lit": 'String @default("x")', "gen": "String @default(dbgenerated(\"'x'\"))",
+        "bare": "String @default(dbgenerated())", "none": "String", "client": "String @default(uuid())",
+        "now": "DateTime @default(now())", "gennow": 'DateTime @default(dbgenerated("CURRENT_TIMESTAMP"))',
+    }
+    built = {k: model(f"model T {{\n  id Int @id\n  c {v}\n}}\n") for k, v in cols.items()}
+    changed = {(a, b) for a in cols for b in cols
+               if cols[a].split()[0] == cols[b].split()[0] and not diff(built[a], built[b]).is_empty}
+    assert changed == {
+        ("lit", "gen"), ("gen", "lit"), ("lit", "none"), ("gen", "none"), ("bare", "none"), ("bare", "lit"),
+        ("bare", "gen"), ("none", "lit"), ("none", "gen"), ("client", "lit"), ("client", "gen"), ("lit", "client"),
+        ("gen", "client"), ("bare", "client"), ("now", "gennow"), ("gennow", "now"),
+    }
+    # without kinds (a comparable() model) the text decides: the same literal, the same CURRENT_TIMESTAMP
+    from nexo.schema import comparable
+
+    assert diff(comparable(built["lit"]), comparable(built["gen"])).is_empty
+    assert diff(comparable(built["now"]), comparable(built["gennow"])).is_empty
+    summary = diff(built["bare"], built["none"]).summary()
+    assert "default changed from `Some(DbGenerated(None))` to `None`" in summary
+
+
+def test_unique_constraint_drop_is_qualified_like_its_table() -> None:
+    """``Index.constraint`` (set by introspection): ALTER TABLE … DROP CONSTRAINT, with the table's schema."""
+    from nexo.schema import Column, Index, IndexColumn, PrimaryKey, Table
+
+    def db(*indexes: Index, schema: str | None = None) -> Database:
+        t = Table("T", (Column("id", "INTEGER", False), Column("x", "TEXT", False)), PrimaryKey("T_pkey", ("id",)),
+                  indexes, (), schema)
+        return Database((t,), (), namespaces=(schema,) if schema else ())
+
+    uq = Index("uq", "T", (IndexColumn("x"),), True, constraint=True)
+    assert diff(db(uq), db()).script() == '-- DropIndex\nALTER TABLE "T" DROP CONSTRAINT "uq";\n'
+    multi = replace(uq, schema="auth")
+    assert diff(db(multi, schema="auth"), db(schema="auth")).script() == (
+        '-- DropIndex\nALTER TABLE "auth"."T" DROP CONSTRAINT "uq";\n')
+    # the same structure as a unique index: nothing to do when the schema has it, a rename stays ALTER INDEX
+    plain = Index("uq", "T", (IndexColumn("x"),), True)
+    assert diff(db(uq), db(plain)).is_empty
+    renamed = replace(plain, name="T_x_key")
+    assert diff(db(uq), db(renamed)).script() == '-- RenameIndex\nALTER INDEX "uq" RENAME TO "T_x_key";\n'
+
+
 def test_no_warnings_block_without_warnings() -> None:
     plan = case_plan("create_table")
     assert plan.warnings == plan.unexecutable == []
@@ -147,14 +211,31 @@ def test_to_empty_names_everything_with_its_schema() -> None:
 
 
 # ----------------------------------------------------------------------------- pairing by structure
+def _with_default_kinds(stripped: Database, source: Database) -> Database:
+    """``stripped`` (a ``comparable()`` model) with the default kinds of ``source`` put back."""
+    from nexo.psl.names import MAX_IDENTIFIER, cut
+
+    kinds = {(t.schema and cut(t.schema, MAX_IDENTIFIER), cut(t.name, MAX_IDENTIFIER)): t.columns for t in source.tables}
+    return replace(stripped, tables=tuple(
+        replace(t, columns=tuple(replace(c, default_kind=k.default_kind)
+                                 for c, k in zip(t.columns, kinds[(t.schema, t.name)], strict=True)))
+        for t in stripped.tables
+    ))
+
+
 @pytest.mark.parametrize("case", [c for c in all_cases() if c.after is not None], ids=str)
 def test_provenance_never_matters(case) -> None:  # noqa: ANN001
-    """A model stripped of provenance (as introspection gives it, tables in name order) diffs as equal."""
+    """A model stripped of provenance (as introspection gives it, tables in name order) diffs as equal.
+
+    The default kinds are not provenance to the differ (Prisma tells ``dbgenerated("'x'")`` from
+    ``"x"``) although ``comparable()`` clears them (both create the same column), so they are put back.
+    """
     from nexo.schema import comparable
 
     m = load_model(case.after)
-    assert diff(comparable(m), m).is_empty, diff(comparable(m), m).script()
-    assert diff(m, comparable(m)).is_empty, diff(m, comparable(m)).script()
+    c = _with_default_kinds(comparable(m), m)
+    assert diff(c, m).is_empty, diff(c, m).script()
+    assert diff(m, c).is_empty, diff(m, c).script()
     stripped = replace(
         m,
         tables=tuple(

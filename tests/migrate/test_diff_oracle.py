@@ -5,7 +5,8 @@ migration → schema (``expected_live.sql``, through a copy of the driver adapte
 PostgreSQL's ``name`` columns, see ``diffcases.py``).
 
 This keeps ``diff_cases/*/expected.sql`` honest: the committed file, Prisma's output today and nexo's
-script must be one text. Two CLI processes run at a time (a call takes one to two seconds); like the
+script must be one text. The same goes for ``expected_rediff.sql`` (Prisma's next diff once the case's
+migration is applied) and for the deliberate differences of ``diff_gaps/`` (``prisma_live.sql``). Two CLI processes run at a time (a call takes one to two seconds); like the
 oracle's ``format`` results, each CLI result is kept in the oracle's cache folder under a hash of the
 CLI version and both schema texts, so only new or edited cases run the CLI again (set
 ``NEXO_ORACLE_NO_CACHE=1`` to run every case). Skipped, with the reason, where Node.js is missing.
@@ -28,8 +29,10 @@ from diffcases import (  # noqa: E402
     DiffCase,
     all_cases,
     live_prisma_diff,
+    live_prisma_diff_from_sql,
     nexo_plan,
     patched_adapter_folder,
+    rediff_prisma,
     stdout_script,
     stdout_summary,
 )
@@ -38,9 +41,9 @@ from oracle import PRISMA_VERSION, OracleResult, PrismaOracle  # noqa: E402
 CASES = all_cases()
 
 
-def _cached(oracle: PrismaOracle, case: DiffCase, kind: str, run) -> OracleResult:  # noqa: ANN001
+def _cached(oracle: PrismaOracle, case: DiffCase, kind: str, run, extra: tuple[Path, ...] = ()) -> OracleResult:  # noqa: ANN001
     h = hashlib.sha256(f"migrate-diff-{kind}\0{PRISMA_VERSION}".encode())
-    for path in (case.before, case.after):
+    for path in (case.before, case.after, *extra):
         h.update(b"\1" + (path.read_bytes() if path is not None else b"<empty>"))
     cache = oracle.results_dir / f"diff-{h.hexdigest()}.json"
     use_cache = oracle.use_result_cache and not os.environ.get("NEXO_ORACLE_NO_CACHE")
@@ -85,6 +88,44 @@ def prisma_live_scripts(
 
     results = prisma_oracle.map(one, LIVE_CASES)
     return {c.name: r for c, r in zip(LIVE_CASES, results, strict=True)}
+
+
+@pytest.fixture(scope="module")
+def live_shim(prisma_oracle: PrismaOracle, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("live-cli")
+    return patched_adapter_folder(prisma_oracle.cache_dir, work / "cli")
+
+
+REDIFF_CASES = [c for c in CASES if (c.folder / "expected_rediff.sql").is_file()]
+
+
+@pytest.mark.parametrize("case", REDIFF_CASES, ids=str)
+def test_prisma_after_the_migration_prints_the_committed_rediff(
+    case: DiffCase, prisma_oracle: PrismaOracle, pg_server_url: str, live_shim: Path, tmp_path: Path
+) -> None:
+    """(test_diff_cases.py's round trip proves nexo prints this committed text from its own introspection.)"""
+    result = _cached(prisma_oracle, case, "rediff",
+                     lambda: rediff_prisma(prisma_oracle, live_shim, pg_server_url, case, tmp_path),
+                     extra=(case.expected_sql,))
+    assert result.ok, result.output
+    assert result.stdout == (case.folder / "expected_rediff.sql").read_text(encoding="utf-8")
+
+
+GAPS = Path(__file__).resolve().parent / "diff_gaps"
+
+
+@pytest.mark.parametrize("folder", sorted(d for d in GAPS.iterdir() if d.is_dir()), ids=lambda d: d.name)
+def test_prisma_prints_the_committed_text_of_each_gap(
+    folder: Path, prisma_oracle: PrismaOracle, pg_server_url: str, live_shim: Path, tmp_path: Path
+) -> None:
+    """(test_diff_known_gaps.py shows why nexo's script differs from this one.)"""
+    gap = DiffCase(folder.name, folder)
+    result = _cached(prisma_oracle, gap, "gap",
+                     lambda: live_prisma_diff_from_sql(live_shim, pg_server_url, (folder / "before.sql").read_text(),
+                                                       folder / "after.prisma", tmp_path),
+                     extra=(folder / "before.sql",))
+    assert result.ok, result.output
+    assert result.stdout == (folder / "prisma_live.sql").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("case", LIVE_CASES, ids=str)

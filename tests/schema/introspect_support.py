@@ -14,7 +14,32 @@ REPO = HERE.parent.parent
 CORPUS = REPO / "tests" / "psl" / "corpus" / "valid"
 
 # Types that exist only once an extension is installed (the type as build.py renders it → extension).
-EXTENSION_TYPES = {"CITEXT": "citext", "vector": "vector"}
+EXTENSION_TYPES = {"CITEXT": "citext", "vector": "vector", "geography": "postgis", "geometry": "postgis"}
+
+# Column types a GiST index covers with PostgreSQL's own default operator classes; any other column
+# of a GiST index without an operator class needs btree_gist (GIN: arrays, jsonb and tsvector, else btree_gin).
+GIST_TYPES = {"point", "box", "polygon", "circle", "tsvector", "tsquery", "int4range", "int8range", "numrange",
+              "tsrange", "tstzrange", "daterange", "int4multirange", "int8multirange", "nummultirange",
+              "tsmultirange", "tstzmultirange", "datemultirange"}
+GIN_TYPES = {"jsonb", "tsvector"}
+
+
+def index_extensions(db: Database) -> dict[str, set[str]]:
+    """Extensions that indexes of ``db`` need for a column without an operator class: name → field names."""
+    out: dict[str, set[str]] = {}
+    for t in db.tables:
+        cols = {c.name: c for c in t.columns}
+        for ix in t.indexes:
+            for ic in ix.columns:
+                c = cols[ic.name]
+                base = c.type.split("(", 1)[0].lower()
+                if ic.opclass is not None:
+                    continue
+                if ix.algorithm == "Gist" and (c.is_list or base not in GIST_TYPES):
+                    out.setdefault("btree_gist", set()).add(c.field or c.name)
+                elif ix.algorithm == "Gin" and not c.is_list and base not in GIN_TYPES:
+                    out.setdefault("btree_gin", set()).add(c.field or c.name)
+    return out
 
 
 @dataclass(frozen=True)
@@ -30,15 +55,23 @@ class Case:
 
         return relational_model(validate_sources(list(self.text.items())).raise_for_errors())
 
+    def without_field(self, name: str) -> Case:
+        """The same schema without the field ``name`` (its line removed from every file)."""
+        pattern = re.compile(rf"\s*{re.escape(name)}\s")
+        texts = {f: "\n".join(line for line in t.splitlines() if not pattern.match(line)) + "\n" for f, t in self.text.items()}
+        assert texts != self.text, f"no field {name} in {self.id}"
+        return Case(self.id, texts, note=f"without the field {name}")
+
     def needed_extensions(self) -> set[str]:
-        """Extensions the CREATE script needs: declared ones, and those providing column types it uses."""
+        """Extensions the CREATE script needs: declared ones, and those it uses without declaring them."""
         db = self.model()
         return {x.name for x in db.extensions} | self.type_extensions()
 
     def type_extensions(self) -> set[str]:
+        """Extensions providing column types the schema uses, or operator classes its GiST/GIN indexes need."""
         db = self.model()
         types = {c.type.split("(", 1)[0] for t in db.tables for c in t.columns}
-        return {EXTENSION_TYPES[name] for name in types if name in EXTENSION_TYPES}
+        return {EXTENSION_TYPES[name] for name in types if name in EXTENSION_TYPES} | set(index_extensions(db))
 
 
 def _files(path: Path) -> dict[str, str]:
@@ -56,15 +89,27 @@ def _case(prefix: str, path: Path) -> Case:
     return case
 
 
+def _needs_extension(line: str, index_fields: set[str]) -> bool:
+    """Whether a schema line asks for something only an extension provides."""
+    if "@db.Citext" in line or "gin_trgm_ops" in line or re.match(r"\s*extensions\s*=", line):
+        return True
+    if re.search(r'Unsupported\("(geography|geometry)\b', line):  # PostGIS
+        return True
+    m = re.match(r"\s*@@(?:index|unique)\(\s*(?:fields:\s*)?\[([^\]]*)\].*\btype:\s*(Gist|Gin)\b", line)
+    if m:
+        fields = {f.split("(", 1)[0].strip() for f in m.group(1).split(",")}
+        return bool(fields & index_fields)
+    return False
+
+
 def _without_extensions(case: Case) -> Case | None:
     """The same schema minus what needs an extension this server may lack (``@db.Citext`` fields,
-    ``gin_trgm_ops`` indexes, the ``extensions`` list): keeps the rest of such a schema tested."""
+    ``gin_trgm_ops`` indexes, PostGIS columns, GiST/GIN indexes that need btree_gist/btree_gin, the
+    ``extensions`` list): keeps the rest of such a schema tested."""
+    index_fields = set().union(*index_extensions(case.model()).values())
     texts = {}
     for name, text in case.text.items():
-        lines = [
-            line for line in text.splitlines()
-            if "@db.Citext" not in line and "gin_trgm_ops" not in line and not re.match(r"\s*extensions\s*=", line)
-        ]
+        lines = [line for line in text.splitlines() if not _needs_extension(line, index_fields)]
         texts[name] = "\n".join(lines) + "\n"
     if texts == case.text:
         return None
