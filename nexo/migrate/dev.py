@@ -162,8 +162,12 @@ def history_models(
     shadow_url: str | None = None,
     schemas: Sequence[str] | None = None,
     ignore_tables: Iterable[str] = (),
+    extensions: bool = False,
 ) -> tuple[Diagnosis, Database]:
-    """Run the dev diagnostic; return it with the model of the whole history (replayed in a shadow DB)."""
+    """Run the dev diagnostic; return it with the model of the whole history (replayed in a shadow DB).
+
+    ``extensions``: compare extensions in the drift check (the schema has ``postgresqlExtensions``);
+    both sides are introspected, so the differ cannot tell on its own."""
     from nexo.migrate.differ import diff
 
     ignore = list(ignore_tables)
@@ -174,7 +178,7 @@ def history_models(
             replay(shadow, applied)
             expected = _introspect(shadow, schemas, ignore)
             live = _introspect(conn, schemas, ignore)
-            drift = diff(expected, live, before_is_live=True)
+            drift = diff(expected, live, before_is_live=True, extensions=extensions)
             if not drift.is_empty:
                 diag.drift_summary = drift.summary()
             if is_prefix:
@@ -235,7 +239,8 @@ def migrate_dev(
     for m in migrations:
         m.read_script()  # P3015 before anything happens
     diag, history = history_models(
-        conn, main_url, migrations, shadow_url=shadow_url, schemas=schemas, ignore_tables=ignore_tables
+        conn, main_url, migrations, shadow_url=shadow_url, schemas=schemas, ignore_tables=ignore_tables,
+        extensions=target.manages_extensions,
     )
     reason = diag.reset_reason()
     if reason is not None:

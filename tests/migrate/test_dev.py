@@ -464,3 +464,31 @@ def test_failed_new_migration_resolved_as_rolled_back_is_applied_by_the_next_run
     report = orchestrate.migrate_dev(cfg, name="again")
     assert report.dev.pending_names == [failed] and report.dev.created is None
     assert scalar(db_url, "SELECT count(*) FROM pg_indexes WHERE indexname = 'User_name_key'") == 1
+
+
+EXT_GENERATOR = """generator client {
+  provider        = "prisma-client-js"
+  previewFeatures = ["postgresqlExtensions"]
+}
+"""
+
+
+@pytest.mark.parametrize("managed", [True, False], ids=["postgresqlExtensions", "no-preview-flag"])
+def test_an_extension_added_by_hand_is_drift_only_when_the_schema_manages_extensions(
+    tmp_path: Path, db_url: str, managed: bool
+):
+    """Both sides of the dev drift check are introspected; the schema's preview flag decides whether
+    extensions count, as in Prisma (pgserver ships the ``vector`` extension)."""
+    schema = (EXT_GENERATOR if managed else "") + USERS
+    proj = write_project(tmp_path / ("managed" if managed else "plain"), schema)
+    cfg = config(proj, db_url)
+    orchestrate.migrate_dev(cfg, name="init")
+    execute(db_url, "CREATE EXTENSION vector")
+    set_schema(proj, schema + USERS_POSTS[len(USERS):])
+    if managed:
+        with pytest.raises(ResetRequired) as info:
+            orchestrate.migrate_dev(cfg, name="posts")
+        assert "Drift detected" in str(info.value) and "vector" in str(info.value)
+    else:
+        report = orchestrate.migrate_dev(cfg, name="posts")
+        assert "Post" in tables(db_url) and report is not None
