@@ -5,8 +5,23 @@ replaced by a :class:`Slot`, so the SQL text depends only on the call's shape an
 a key built from that shape (:func:`skeletonize`). The compiled :class:`Plan` carries, per
 parameter, the slot it reads and the encoder to apply, so a cache hit only binds values.
 
-Relations are loaded inside the same statement as JSON: correlated subqueries building
-``json_build_object`` rows, aggregated with ``json_agg`` for to-many relations, to any depth.
+Included relations are loaded one of two ways (measured in ``bench/client.py``):
+
+- **JSON in the same statement**: correlated subqueries building one ``json_build_array`` per
+  related row, aggregated with ``json_agg`` for to-many relations, to any depth. One round trip;
+  the database builds and the client parses JSON. Used by ``find_unique``/``find_first`` and a
+  ``find_many`` with a small ``take`` (a few parent rows: a second round trip would cost more than
+  the JSON; see ``FEW_ROWS`` in the engine), by writes that return includes, and for relations a
+  batch cannot express (many-to-many, composite keys, ``cursor``/``distinct`` inside an include,
+  keys of other types than Int/BigInt/String/uuid).
+- **One batched query per relation and level** (:class:`RelationBatch`, ``find_many``): the parent
+  rows carry the link key where the relation goes; then ``SELECT ... FROM child WHERE fk = ANY(keys)``
+  (``take``/``skip`` per parent through ``row_number() OVER (PARTITION BY fk ...)``), read in binary
+  like the parents, and grouped per key by the executor. Several parent rows cost one query per
+  relation instead of one subquery and one JSON document each. The queries run one after the other
+  on one connection: outside a transaction each sees its own snapshot (a write committed in
+  between can show in a later level); inside ``tx()``/``tenant()`` they share the transaction.
+
 Identifiers are quoted with :func:`nexo.db.ident.quote_ident`; values are always parameters.
 """
 
@@ -183,6 +198,28 @@ class Plan:
     extra: dict[str, Any] = field(default_factory=dict)
     #: results in binary format (select lists built by :meth:`Compiler.select_exprs` only)
     binary: bool = False
+    #: included relations loaded by their own queries once the rows are read (see :class:`RelationBatch`)
+    batches: list[RelationBatch] = field(default_factory=list)
+
+
+@dataclass
+class RelationBatch:
+    """An included relation loaded by its own query, for all parent rows at once.
+
+    Until the executor attaches the related rows, the parent rows hold at :attr:`pos` the link key
+    (the parent's side of the foreign key). :attr:`sql` selects the related rows whose link key is
+    in the array bound to slot :attr:`slot` (appended after the call's own values), with the key
+    itself as the last column (:attr:`key`). The executor replaces each parent's key with the list
+    of its related rows (``many``) or the one related row (or ``None``); the relation's
+    :class:`Nested` decoder in the parent's :class:`RowPlan` then reads them like JSON arrays."""
+
+    pos: int
+    many: bool
+    sql: str
+    specs: list[Spec]
+    key: int
+    slot: int
+    batches: list[RelationBatch] = field(default_factory=list)
 
 
 def table(m: ModelMeta) -> str:
@@ -650,6 +687,99 @@ class Compiler:
             agg = "json_agg(s.j)"
         return f"(SELECT COALESCE({agg}, '[]'::json) FROM ({inner}) AS s)", Nested(keys, decs, True)
 
+    # ------------------------------------------------------------ batched includes
+    def select_level(self, m: ModelMeta, a: str, include: Any, select: Any, slot: int) -> tuple[list[tuple[str, str]], list[Decode | None], list[RelationBatch]]:
+        """:meth:`select_exprs` for rows read as columns, with every included relation that a
+        :class:`RelationBatch` can load loaded that way (the others as JSON)."""
+        pairs: list[tuple[str, str]] = []
+        decs: list[Decode | None] = []
+        batches: list[RelationBatch] = []
+        for f in self.scalar_cols(m, select):
+            expr, dec = codec.select_column(f, self.meta, self.col(a, f), False)
+            pairs.append((f.name, expr))
+            decs.append(dec)
+        for r, v in self.relations_of(m, include, select):
+            if r is None:
+                expr, dec = self.count_json(m, a, v)
+                pairs.append(("_count", expr))
+                decs.append(dec)
+                continue
+            args = {} if v is True else v
+            got = self.rel_batch(m, a, r, args, slot)
+            if got is None:
+                expr, nested = self.rel_json(m, a, r, args)
+            else:
+                expr, nested, b = got
+                b.pos = len(pairs)
+                batches.append(b)
+            pairs.append((r.field, expr))
+            decs.append(nested)
+        return pairs, decs, batches
+
+    def rel_batch(self, m: ModelMeta, pa: str, r: RelationMeta, args: dict[str, Any], slot: int) -> tuple[str, Nested, RelationBatch] | None:
+        """(parent's link key expression, decoder, batch) for relation ``r``, or None when a batch
+        cannot load it (see the module docstring)."""
+        if r.is_m2m or args.get("cursor") is not None or args.get("distinct"):
+            return None
+        pf, cf = (r.fields, r.references) if r.owns_fk else (r.back_references, r.back_fields)
+        if len(pf) != 1 or len(cf) != 1:
+            return None
+        t = self.model(r.target)
+        fp, fc = self.sfield(m, pf[0]), self.sfield(t, cf[0])
+        if fp.kind != "scalar" or fp.is_list or fp.type not in _BATCH_KEYS or fc.type != fp.type or fc.is_list:
+            return None
+        kind = (fp.db_type or "").lower()
+        if kind != (fc.db_type or "").lower() or (fp.type == "String" and kind not in _BATCH_TEXT):
+            # keys read back as the same Python values on both sides, and equal in Python exactly
+            # when equal in SQL (not so for citext, inet and other non-text String columns)
+            return None
+        outer, self.specs = self.specs, []
+        ca = self.alias()
+        pairs, decs, batches = self.select_level(t, ca, args.get("include"), args.get("select"), slot)
+        key_expr = codec.select_column(fc, self.meta, self.col(ca, fc), False)[0]
+        sel_specs, self.specs = self.specs, []
+        arr = self.p(Slot(slot), None, codec.pg_type(fc, self.meta) + "[]")
+        cond = f"{self.col(ca, fc)} = ANY({arr})"
+        if args.get("where"):
+            where = self.where(t, ca, args["where"])
+            if where != "TRUE":
+                cond += f" AND {where}"
+        cond_specs, self.specs = self.specs, []
+        exprs = [e for _, e in pairs] + [key_expr]
+        # ordering and windows apply to to-many relations (the JSON form ignores them on to-one)
+        items = self.order_items(t, ca, args.get("order_by")) if r.is_list else []
+        take, skip = (args.get("take"), args.get("skip")) if r.is_list else (None, None)
+        frm = f"{table(t)} AS {ca} WHERE {cond}"
+        if take is None and skip is None:
+            sql = f"SELECT {', '.join(exprs)} FROM {frm}"
+            if items:
+                sql += f" ORDER BY {self.order_sql(items)}"
+            specs = sel_specs + cond_specs
+        else:
+            if not items:
+                items = [(self.col(ca, self.sfield(t, k)), "ASC", None, self.sfield(t, k)) for k in t.id_fields]
+            neg = isinstance(take, Slot) and take.neg or (isinstance(take, int) and not isinstance(take, bool) and take < 0)
+            cols = ", ".join(f"{e} AS c{i}" for i, e in enumerate(exprs))
+            over = f"PARTITION BY {self.col(ca, fc)} ORDER BY {self.order_sql(items, reverse=neg)}"
+            inner = f"SELECT {cols}, row_number() OVER ({over}) AS {RN} FROM {frm}"
+            bounds = []
+            if skip is not None:
+                bounds.append(f"s.{RN} > {self.p(skip, None, 'bigint')}")
+            if take is not None:
+                lo = f"{self.p(skip, None, 'bigint')} + " if skip is not None else ""  # parameters in text order
+                bounds.append(f"s.{RN} <= {lo}{self.p(take, _abs, 'bigint')}")
+            outs = ", ".join(f"s.c{i}" for i in range(len(exprs)))
+            sql = f"SELECT {outs} FROM ({inner}) AS s WHERE {' AND '.join(bounds)} ORDER BY s.{RN}{' DESC' if neg else ''}"
+            specs = sel_specs + cond_specs + self.specs
+        self.specs = outer
+        b = RelationBatch(pos=-1, many=r.is_list, sql=sql, specs=specs, key=len(pairs), slot=slot, batches=batches)
+        parent_key = codec.select_column(fp, self.meta, self.col(pa, fp), False)[0]
+        return parent_key, Nested([k for k, _ in pairs], decs, r.is_list, tail=1), b
+
+
+_BATCH_KEYS = frozenset({"Int", "BigInt", "String"})
+_BATCH_TEXT = frozenset({"", "text", "varchar", "uuid"})
+
 
 class Nested:
     """The decoder of an included relation, read back as JSON arrays (one per related row).
@@ -657,15 +787,18 @@ class Nested:
     Called, it gives dicts (the runtime's dict API); model builders read :attr:`keys` and
     :attr:`decoders` instead and compile code that goes from the arrays straight to instances."""
 
-    __slots__ = ("keys", "decoders", "many")
+    __slots__ = ("keys", "decoders", "many", "tail")
 
-    def __init__(self, keys: list[str], decoders: list[Decode | None], many: bool) -> None:
+    def __init__(self, keys: list[str], decoders: list[Decode | None], many: bool, tail: int = 0) -> None:
         self.keys = keys
         self.decoders = decoders
         self.many = many
+        #: values past the keys in each related row (a batched row ends with its link key)
+        self.tail = tail
 
     def _obj(self, a: list[Any]) -> dict[str, Any]:
-        return {k: (x if d is None else d(x)) for k, d, x in zip(self.keys, self.decoders, a, strict=True)}
+        # a batched row (see RelationBatch) ends with its link key, past the keys: zip stops before it
+        return {k: (x if d is None else d(x)) for k, d, x in zip(self.keys, self.decoders, a)}
 
     def __call__(self, v: Any) -> Any:
         if v is None:
@@ -701,17 +834,23 @@ def _json_array(v: Any) -> Any:
 # ================================================================ read actions
 
 
-def compile_find(meta: SchemaMeta, model: str, args: dict[str, Any], *, unique: bool = False) -> Plan:
-    """find_unique / find_first / find_many, with includes, in one statement."""
+def compile_find(meta: SchemaMeta, model: str, args: dict[str, Any], *, unique: bool = False, batch: int | None = None) -> Plan:
+    """find_unique / find_first / find_many, with includes: in one statement (JSON), or, with
+    ``batch`` (the number of values of the call: the first free slot), with one :class:`RelationBatch` per
+    included relation and level wherever a batch can load it (see the module docstring)."""
     c = Compiler(meta)
     m = c.model(model)
     a = "t0"
     if unique:
         check_unique(m, args.get("where"))
-    pairs, decs = c.select_exprs(m, a, args.get("include"), args.get("select"))
+    batches: list[RelationBatch] = []
+    if batch is None:
+        pairs, decs = c.select_exprs(m, a, args.get("include"), args.get("select"))
+    else:
+        pairs, decs, batches = c.select_level(m, a, args.get("include"), args.get("select"), batch)
     sel = ", ".join(e for _, e in pairs)
     sql, neg, _ = c.list_query(m, a, args, "TRUE", "", sel, order_key="order")
-    return Plan(sql, c.specs, RowPlan([k for k, _ in pairs], decs), reverse=neg, binary=True)
+    return Plan(sql, c.specs, RowPlan([k for k, _ in pairs], decs), reverse=neg, binary=True, batches=batches)
 
 
 def check_unique(m: ModelMeta, where: Any) -> None:
@@ -1063,6 +1202,7 @@ __all__ = [
     "bind",
     "compile_count",
     "compile_delete",
+    "RelationBatch",
     "compile_find",
     "compile_group_by",
     "compile_insert",

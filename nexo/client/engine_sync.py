@@ -28,6 +28,7 @@ from psycopg_pool import ConnectionPool
 from nexo.client import codec
 from nexo.client.compiler import (
     Plan,
+    RelationBatch,
     RowPlan,
     Slot,
     _now,
@@ -79,7 +80,12 @@ ISOLATION_LEVELS = {
     "REPEATABLEREAD": "REPEATABLE READ",
 }
 _TUPLES_OK = psycopg.pq.ExecStatus.TUPLES_OK
+_IDLE = psycopg.pq.TransactionStatus.IDLE
 _NO_NAMES: list[str] = []
+#: up to this many parent rows (``take``), find_many loads includes as JSON in one statement
+#: rather than in batches: measured (bench/client.py and a sweep of take with 10 children per
+#: parent), JSON wins up to 6 parents and batches from 10 on, by more the more rows there are
+FEW_ROWS = 6
 NOT_FOUND = "An operation failed because it depends on one or more records that were required but not found."
 Factory = Callable[[str, dict[str, Any]], Any]
 
@@ -122,6 +128,17 @@ def pool_settings(url: str) -> tuple[str, dict[str, Any]]:
     return urlunsplit(parts._replace(query=urlencode(keep))), opts
 
 
+class _Connection(psycopg.Connection[Any]):
+    """The pool's connections: each keeps one cursor for the client's statements.
+
+    A fresh psycopg cursor per statement (what ``conn.execute`` makes) costs more Python work than
+    binding and reading a small result; a kept cursor also keeps its adapters and, when the same
+    compiled statement runs again, psycopg's transformer. A connection is used by one caller at a
+    time (it is checked out of the pool or owned by a transaction), so one cursor is enough."""
+
+    nexo_cursor: Any = None
+
+
 def _configure(conn: psycopg.Connection[Any]) -> None:
     """Per-connection setup: uuid values come back as ``str`` (Prisma's String @db.Uuid), and the
     session runs in UTC, so timestamps are read as UTC-aware datetimes (Prisma stores UTC)."""
@@ -151,8 +168,34 @@ class Executor:
     ) -> tuple[list[tuple[Any, ...]], list[str], int]:
         if self.log_queries:
             query_log.info("%s %r", sql, params)
-        with self._pool().connection() as conn:
-            return _run(conn, sql, params, model, raw, binary)
+        pool = self.pool
+        if pool is None or pool.closed:
+            raise ClientNotConnectedError()
+        # getconn/putconn rather than ``async with pool.connection()``: the same checkout and
+        # return, without the context managers' own per-call cost (see :func:`_release`)
+        conn = pool.getconn()
+        try:
+            out = _run(conn, sql, params, model, raw, binary)
+        except BaseException:
+            _release(pool, conn, False)
+            raise
+        _release(pool, conn, True)
+        return out
+
+    def fetch_batched(self, plan: Plan, params: list[Any], values: list[Any], model: ModelMeta) -> list[Any]:
+        """The rows of a compiled read with batched includes (:class:`~nexo.client.compiler.RelationBatch`):
+        its statement, then one statement per batched relation and level, on one connection."""
+        pool = self.pool
+        if pool is None or pool.closed:
+            raise ClientNotConnectedError()
+        conn = pool.getconn()
+        try:
+            rows = _fetch_tree(conn, plan.sql, params, plan.batches, values, model, self.log_queries)
+        except BaseException:
+            _release(pool, conn, False)
+            raise
+        _release(pool, conn, True)
+        return rows
 
     @contextmanager
     def atomic(self) -> Iterator[Executor]:
@@ -170,25 +213,88 @@ class Executor:
                 _run(conn, "COMMIT", [], None, False)
 
 
+def _release(pool: ConnectionPool, conn: psycopg.Connection[Any], ok: bool) -> None:
+    """Give a connection back to the pool as leaving ``async with pool.connection()`` would: a
+    transaction left open by the statement (only a raw ``BEGIN`` can do that on these autocommit
+    connections) is committed, or rolled back after an error; then ``putconn``."""
+    try:
+        if not conn.closed and conn.pgconn.transaction_status != _IDLE:
+            if ok:
+                conn.commit()
+            else:
+                try:
+                    conn.rollback()
+                except Exception as exc:
+                    log.warning("error ignored in rollback: %s", mask_text(str(exc)))
+    finally:
+        pool.putconn(conn)
+
+
 def _run(
     conn: psycopg.Connection[Any], sql: str, params: list[Any], model: ModelMeta | None, raw: bool, binary: bool = False
 ) -> tuple[list[tuple[Any, ...]], list[str], int]:
     """Execute one statement; ``binary`` asks for results in binary format (compiled reads, whose
     select lists only hold types with binary loaders that give the same values as text)."""
     try:
-        cur = conn.execute(sql, params or None, binary=binary)
+        cur = getattr(conn, "nexo_cursor", None)
+        if cur is None or conn.closed:
+            cur = conn.cursor()  # on a closed connection: psycopg's own "connection is closed" error
+            if isinstance(conn, _Connection):
+                conn.nexo_cursor = cur
+        cur.execute(sql, params or None, binary=binary)
         res = cur.pgresult
         if res is None or res.status != _TUPLES_OK:
-            return [], [], cur.rowcount
-        rows = cur.fetchall()
-        # column names only for raw queries: building psycopg's description costs per call
-        return rows, ([d.name for d in cur.description] if raw and cur.description else _NO_NAMES), cur.rowcount
+            rows: list[tuple[Any, ...]] = []
+            names = _NO_NAMES
+        else:
+            rows = cur.fetchall()
+            # column names only for raw queries: building psycopg's description costs per call
+            names = [d.name for d in cur.description] if raw and cur.description else _NO_NAMES
+        count = cur.rowcount
+        cur._reset()  # drop the result (the kept cursor would hold it until the next statement)
+        return rows, names, count
     except psycopg.OperationalError as exc:
         if exc.sqlstate is None:
             raise EngineConnectionError(mask_text(str(exc))) from None
         raise map_db_error(exc, model, raw=raw) from None
     except psycopg.Error as exc:
         raise map_db_error(exc, model, raw=raw) from None
+
+
+def _fetch_tree(
+    conn: psycopg.Connection[Any], sql: str, params: list[Any], batches: list[RelationBatch], values: list[Any], model: ModelMeta, logged: bool
+) -> list[Any]:
+    """Rows of one statement (binary results) with their batched relations attached, level by level."""
+    if logged:
+        query_log.info("%s %r", sql, params)
+    rows: list[Any] = (_run(conn, sql, params, model, False, True))[0]
+    if not rows or not batches:
+        return rows
+    rows = [list(r) for r in rows]
+    for b in batches:
+        p = b.pos
+        keys = list(dict.fromkeys(r[p] for r in rows if r[p] is not None))
+        related: list[Any] = []
+        if keys:
+            args = list(values)
+            args.append(keys)
+            related = _fetch_tree(conn, b.sql, bind(b.specs, args), b.batches, values, model, logged)
+        k = b.key
+        if b.many:
+            groups: dict[Any, list[Any]] = {}
+            for c in related:
+                g = groups.get(c[k])
+                if g is None:
+                    groups[c[k]] = [c]
+                else:
+                    g.append(c)
+            for r in rows:
+                r[p] = groups.get(r[p], ())
+        else:
+            one = {c[k]: c for c in related}
+            for r in rows:
+                r[p] = one.get(r[p])
+    return rows
 
 
 class TxExecutor(Executor):
@@ -225,6 +331,14 @@ class TxExecutor(Executor):
             self.expired = True
             raise
 
+    def fetch_batched(self, plan: Plan, params: list[Any], values: list[Any], model: ModelMeta) -> list[Any]:
+        self.check()
+        try:
+            return _fetch_tree(self.conn, plan.sql, params, plan.batches, values, model, self.log_queries)
+        except TransactionExpiredError:
+            self.expired = True
+            raise
+
     @contextmanager
     def atomic(self) -> Iterator[Executor]:
         self.check()
@@ -256,6 +370,9 @@ class Client:
 
     _shapes: ShapeRegistry | None = None
     _LAZY: tuple[str, ...] = ()
+    #: find_many loads includes in batches (False: as JSON in one statement, like find_unique;
+    #: ``bench/client.py`` measures both). Set before the first call: plans are cached.
+    _batch_includes = True
     #: the transaction manager and batch classes (generated clients use typed subclasses)
     _TX_MANAGER: type[TransactionManager] | None = None
     _BATCH: type[Batch] | None = None
@@ -314,13 +431,14 @@ class Client:
             kwargs["options"] = f"-c search_path={opts['search_path']}"
         if "prepare_threshold" in opts:
             kwargs["prepare_threshold"] = opts["prepare_threshold"]
-        pool = ConnectionPool(
+        pool: ConnectionPool = ConnectionPool(  # of _Connection (the annotation keeps the pool type of the client)
             conninfo,
             min_size=min(self.min_size, opts.get("max_size", self.max_size)),
             max_size=opts.get("max_size", self.max_size),
             timeout=opts.get("timeout", 30.0),
             kwargs=kwargs,
             configure=_configure,
+            connection_class=_Connection,
             open=False,
         )
         try:
@@ -738,18 +856,34 @@ class ModelActions:
         rows, _, _ = client._executor.fetch(plan.sql, bind(plan.specs, values), self._m, binary=plan.binary)
         return plan, rows
 
-    def _find(self, args: dict[str, Any], unique: bool = False) -> list[Any]:
-        """The result rows: model instances for typed actions, else dicts (see :meth:`_out`)."""
+    def _find(self, args: dict[str, Any], unique: bool = False, first: bool = False) -> list[Any]:
+        """The result rows: model instances for typed actions, else dicts (see :meth:`_out`).
+
+        Includes of ``find_many`` load in batches, one query per relation and level; those of
+        ``find_unique``/``find_first`` and of ``find_many`` with ``take`` of at most
+        :data:`FEW_ROWS` (a few parent rows) as JSON in the one statement (see
+        :mod:`nexo.client.compiler`; ``bench/client.py`` measures both)."""
         shape = self._shape
         if shape is not None and (shape.select is not None or not shape.fast):
             args = self._shaped(args)
         key_shape, values = shape_values(args)
-        key = ("find_unique" if unique else "find", self._name, key_shape)
         client = self._client
+        take = args.get("take")
+        if unique:
+            kind = "find_unique"
+        elif first or not client._batch_includes or (type(take) is int and -FEW_ROWS <= take <= FEW_ROWS):
+            kind = "find_json"  # a few parent rows: a second round trip costs more than the JSON
+        else:
+            kind = "find"
+        key = (kind, self._name, key_shape)
         plan = client._cache.get(key)
         if plan is None:
-            plan = client._plan(key, lambda: compile_find(client.meta, self._name, skeletonize(args)[0], unique=unique))
-        rows, _, _ = client._executor.fetch(plan.sql, bind(plan.specs, values), self._m, binary=True)
+            batch = len(values) if kind == "find" else None
+            plan = client._plan(key, lambda: compile_find(client.meta, self._name, skeletonize(args)[0], unique=unique, batch=batch))
+        if plan.batches:
+            rows = client._executor.fetch_batched(plan, bind(plan.specs, values), values, self._m)
+        else:
+            rows, _, _ = client._executor.fetch(plan.sql, bind(plan.specs, values), self._m, binary=True)
         rp = plan.rows
         assert rp is not None
         if shape is not None:
@@ -801,7 +935,9 @@ class ModelActions:
         *,
         select: Any = None,
     ) -> Any:
-        rows = self._find(_given(take=1, skip=skip, where=where, cursor=cursor, include=include, order=order, distinct=distinct, select=select))
+        rows = self._find(
+            _given(take=1, skip=skip, where=where, cursor=cursor, include=include, order=order, distinct=distinct, select=select), first=True
+        )
         return rows[0] if rows else None
 
     def find_first_or_raise(
@@ -832,7 +968,25 @@ class ModelActions:
         *,
         select: Any = None,
     ) -> list[Any]:
-        return self._find(_given(take=take, skip=skip, where=where, cursor=cursor, include=include, order=order, distinct=distinct, select=select))
+        # the arguments given, built without _given(): this is the hottest entry point
+        args: dict[str, Any] = {}
+        if take is not None:
+            args["take"] = take
+        if skip is not None:
+            args["skip"] = skip
+        if where is not None:
+            args["where"] = where
+        if cursor is not None:
+            args["cursor"] = cursor
+        if include is not None:
+            args["include"] = include
+        if order is not None:
+            args["order"] = order
+        if distinct is not None:
+            args["distinct"] = distinct
+        if select is not None:
+            args["select"] = select
+        return self._find(args)
 
     def count(
         self,

@@ -141,12 +141,14 @@ class ModelShape:
             return slow
         return self._compile(tuple(keys), list(decoders), "rows")
 
-    def _compile(self, keys: tuple[str, ...], decoders: list[Any] | None, mode: str) -> Callable[[Any], Any]:
+    def _compile(self, keys: tuple[str, ...], decoders: list[Any] | None, mode: str, tail: int = 0) -> Callable[[Any], Any]:
         """Generated code building instances of :attr:`cls` the way ``model_construct`` would, minus
         its per-call bookkeeping: one dict display in field order, then the four pydantic slots.
 
-        ``mode``: ``"rows"`` (a list of result tuples -> a list of instances), ``"array"`` (one JSON
-        array of an included relation -> an instance) or ``"dict"`` (a dict of decoded values)."""
+        ``mode``: ``"rows"`` (a list of result rows -> a list of instances: the rows of a statement,
+        or the related rows of a to-many relation), ``"array"`` (the one related row of a to-one
+        relation -> an instance) or ``"dict"`` (a dict of decoded values). ``tail``: values each row
+        holds past ``keys`` (ignored)."""
         from nexo.client.compiler import Nested  # the compiler's decoder of included relations
 
         ns: dict[str, Any] = {
@@ -161,7 +163,10 @@ class ModelShape:
         index = {k: i for i, k in enumerate(keys)}
 
         def at(i: int, name: str) -> str:
-            return f"r[{name!r}]" if mode == "dict" else f"r[{i}]"
+            if mode == "dict":
+                return f"r[{name!r}]"
+            # result tuples are unpacked by the loop itself (cheaper than indexing each value)
+            return f"v{i}" if mode == "rows" else f"r[{i}]"
 
         items = []
         for name in self.cls.model_fields:
@@ -175,8 +180,8 @@ class ModelShape:
             if rel is not None and isinstance(dec, Nested):
                 sub, many = rel
                 if sub.fast:
-                    ns[f"n{i}"] = sub._compile(tuple(dec.keys), list(dec.decoders), "array")
-                    expr = f"[n{i}(x) for x in {expr}]" if many else f"(None if (v{i} := {expr}) is None else n{i}(v{i}))"
+                    ns[f"n{i}"] = sub._compile(tuple(dec.keys), list(dec.decoders), "rows" if many else "array", dec.tail)
+                    expr = f"n{i}({expr})" if many else f"(None if (w{i} := {expr}) is None else n{i}(w{i}))"
                 else:
                     ns[f"d{i}"] = dec
                     ns[f"s{i}"] = _relation_builder(sub, many)
@@ -193,15 +198,23 @@ class ModelShape:
             extra = f"{{{COUNT_KEY!r}: {at(index[COUNT_KEY], COUNT_KEY)}}}"
         else:
             extra = "None"
+        # in "rows" mode the loop reads these as locals (a local is cheaper than a global, per row)
+        loc = "_" if mode == "rows" else ""
         body = [
-            "i = new(cls)",
-            "set_dict(i, {" + ", ".join(items) + "})",
-            "set_fields(i, proto.copy())",
-            f"set_extra(i, {extra})",
-            "set_private(i, None)",
+            f"i = new{loc}(cls{loc})",
+            f"set_dict{loc}(i, {{" + ", ".join(items) + "})",
+            f"set_fields{loc}(i, {'copy_()' if loc else 'proto.copy()'})",
+            f"set_extra{loc}(i, {extra})",
+            f"set_private{loc}(i, None)",
         ]
         if mode == "rows":
-            src = "def build(rows):\n    out = []\n    add = out.append\n    for r in rows:\n"
+            names = "".join(f"v{i}, " for i in range(len(keys))) + "".join(f"_t{j}, " for j in range(tail))
+            src = (
+                "def build(rows):\n"
+                "    new_, cls_, set_dict_, set_fields_, copy_, set_extra_, set_private_ = "
+                "new, cls, set_dict, set_fields, proto.copy, set_extra, set_private\n"
+                f"    out = []\n    add = out.append\n    for ({names}) in rows:\n"
+            )
             src += "".join(f"        {line}\n" for line in body) + "        add(i)\n    return out\n"
         else:
             src = "def build(r):\n" + "".join(f"    {line}\n" for line in body) + "    return i\n"
