@@ -6,14 +6,18 @@ nothing resolved. It keeps everything a formatter needs to re-emit the file: com
 the line of a node), blank lines (as :class:`EmptyLine` entries in the order they appear, top level
 and inside blocks) and lines that could not be parsed (:class:`InvalidLine`, kept verbatim).
 
-Positions are :class:`Span` objects: ``start``/``end`` are character offsets into the file's text
-(end exclusive), ``line``/``column`` are 1-based and point at ``start``.
+Every node records where it sits as character offsets into its file's text, ``start``/``end`` (end
+exclusive), plus the :class:`Source` it was read from. Its ``span`` (a :class:`Span`, with 1-based
+``line``/``column``) and the spans of its parts (``name_span``, …) are made from those when asked
+for: a large schema has hundreds of thousands of positions and only a diagnostic ever needs one as
+an object.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -48,7 +52,7 @@ class Span:
     keeps parsing cheap; a span can also be given them directly.
     """
 
-    __slots__ = ("file", "start", "end", "_index", "_line", "_column", "_end_line", "_end_column")
+    __slots__ = ("file", "start", "end", "_index", "_pos")
 
     def __init__(
         self,
@@ -65,44 +69,37 @@ class Span:
         self.start = start
         self.end = end
         self._index = index
-        self._line = line
-        self._column = column
-        self._end_line = end_line
-        self._end_column = end_column
+        # (line, column, end line, end column) once known or when given
+        self._pos = (line, column, end_line, end_column) if line else None
 
-    def _resolve(self) -> None:
+    def _position(self) -> tuple[int, int, int, int]:
+        pos = self._pos
+        if pos is not None and 0 not in pos:
+            return pos
         if self._index is None:
-            self._line = self._line or 1
-            self._column = self._column or 1
-            self._end_line = self._end_line or self._line
-            self._end_column = self._end_column or self._column
-            return
-        self._line, self._column = self._index.position(self.start)
-        self._end_line, self._end_column = self._index.position(self.end)
+            line, column, end_line, end_column = pos or (1, 1, 0, 0)
+            column = column or 1
+            pos = (line, column, end_line or line, end_column or column)
+        else:
+            pos = self._index.position(self.start) + self._index.position(self.end)
+        self._pos = pos
+        return pos
 
     @property
     def line(self) -> int:
-        if not self._line:
-            self._resolve()
-        return self._line
+        return self._position()[0]
 
     @property
     def column(self) -> int:
-        if not self._column:
-            self._resolve()
-        return self._column
+        return self._position()[1]
 
     @property
     def end_line(self) -> int:
-        if not self._end_line:
-            self._resolve()
-        return self._end_line
+        return self._position()[2]
 
     @property
     def end_column(self) -> int:
-        if not self._end_column:
-            self._resolve()
-        return self._end_column
+        return self._position()[3]
 
     def _key(self) -> tuple[str, int, int, int, int, int, int]:
         return (self.file, self.start, self.end, self.line, self.column, self.end_line, self.end_column)
@@ -120,11 +117,54 @@ class Span:
                 f"column={self.column}, end_line={self.end_line}, end_column={self.end_column})")
 
 
+class Source:
+    """The file nodes were read from: its name and line index, from which their spans are made."""
+
+    __slots__ = ("file", "index")
+
+    def __init__(self, file: str, index: LineIndex) -> None:
+        self.file = file
+        self.index = index
+
+    def span(self, start: int, end: int) -> Span:
+        """The span of the text between two offsets of this file."""
+        return Span(self.file, start, end, 0, 0, 0, 0, self.index)
+
+    def __repr__(self) -> str:
+        return f"Source({self.file!r})"
+
+
+class _Located:
+    """What every node has: offsets ``start``/``end`` into the text of ``src``, and the span they make."""
+
+    __slots__ = ()
+    start: int
+    end: int
+    src: Source
+
+    @property
+    def span(self) -> Span:
+        return Span(self.src.file, self.start, self.end, 0, 0, 0, 0, self.src.index)
+
+    @property
+    def file(self) -> str:
+        """The name of the file the node comes from."""
+        return self.src.file
+
+
+def _src() -> Source:
+    """Declares a node's ``src`` field: neither shown in ``repr`` nor compared (offsets say where)."""
+    return field(repr=False, compare=False)  # type: ignore[no-any-return]
+
+
+_NO_COMMENTS: tuple[Comment, ...] = ()
+
+
 # --------------------------------------------------------------------------- comments, blank lines
 
 
 @dataclass(slots=True)
-class Comment:
+class Comment(_Located):
     """A comment: ``kind`` is ``"line"`` for ``// …`` or ``"doc"`` for ``/// …``.
 
     ``text`` is the comment after its marker (``"// note"`` → ``" note"``); ``raw`` is the comment
@@ -134,42 +174,52 @@ class Comment:
     kind: str
     text: str
     raw: str
-    span: Span
+    start: int
+    end: int
+    src: Source = _src()
 
 
 @dataclass(slots=True)
-class EmptyLine:
-    """One blank (or whitespace-only) line; consecutive blank lines are consecutive entries."""
+class EmptyLine(_Located):
+    """One blank (or whitespace-only) line, newline included; consecutive blank lines are consecutive entries."""
 
-    span: Span
+    start: int
+    end: int
+    src: Source = _src()
 
 
 @dataclass(slots=True)
-class InvalidLine:
+class InvalidLine(_Located):
     """A line the parser could not read (a diagnostic was reported for it); ``text`` is verbatim."""
 
     text: str
-    span: Span
+    start: int
+    end: int
+    src: Source = _src()
 
 
 # --------------------------------------------------------------------------- expressions
 
 
 @dataclass(slots=True)
-class StringValue:
+class StringValue(_Located):
     """A double-quoted string literal; ``value`` is unescaped, ``raw`` is as written (with quotes)."""
 
     value: str
     raw: str
-    span: Span
+    start: int
+    end: int
+    src: Source = _src()
 
 
 @dataclass(slots=True)
-class NumberValue:
+class NumberValue(_Located):
     """A numeric literal (``-?digits(.digits)?``), kept as written in ``raw``."""
 
     raw: str
-    span: Span
+    start: int
+    end: int
+    src: Source = _src()
 
     @property
     def is_integer(self) -> bool:
@@ -177,37 +227,43 @@ class NumberValue:
 
 
 @dataclass(slots=True)
-class ConstantValue:
+class ConstantValue(_Located):
     """A bare identifier or dotted path: ``true``, ``Cascade``, ``ADMIN``, ``pg_trgm``, ``db.Uuid``."""
 
     name: str
-    span: Span
+    start: int
+    end: int
+    src: Source = _src()
 
 
 @dataclass(slots=True)
-class FunctionCall:
+class FunctionCall(_Located):
     """A call ``name(args)``: ``now()``, ``env("X")``, ``dbgenerated("…")``, ``b(sort: Desc)``."""
 
     name: str
-    arguments: list[Argument]
-    span: Span
+    arguments: Sequence[Argument]
+    start: int
+    end: int
+    src: Source = _src()
     #: where a trailing comma sits in the argument list (``f(a,)``), which Prisma rejects
     trailing_comma: Span | None = None
 
 
 @dataclass(slots=True)
-class ArrayValue:
+class ArrayValue(_Located):
     """An array ``[a, b, c]``."""
 
     items: list[Expression]
-    span: Span
+    start: int
+    end: int
+    src: Source = _src()
 
 
 Expression = Union[StringValue, NumberValue, ConstantValue, FunctionCall, ArrayValue]
 
 
 @dataclass(slots=True)
-class Argument:
+class Argument(_Located):
     """One argument of an attribute or call: positional (``name`` is None) or ``name: value``.
 
     ``value`` is None for an empty named argument (``map:``), which parses and is rejected later.
@@ -215,31 +271,39 @@ class Argument:
 
     name: str | None
     value: Expression | None
-    span: Span
+    start: int
+    end: int
+    src: Source = _src()
 
 
 # --------------------------------------------------------------------------- attributes, fields
 
 
 @dataclass(slots=True)
-class Attribute:
+class Attribute(_Located):
     """A field attribute ``@name(...)`` or a block attribute ``@@name(...)``.
 
-    ``name`` is the path after the ``@``/``@@`` (``"id"``, ``"db.VarChar"``); ``has_parens`` says
-    whether an argument list was written (``@id`` vs ``@id()``).
+    ``name`` is the path after the ``@``/``@@`` (``"id"``, ``"db.VarChar"``), written from offset
+    ``name_start``; ``has_parens`` says whether an argument list was written (``@id`` vs ``@id()``).
     """
 
     name: str
     is_block: bool
-    arguments: list[Argument]
+    arguments: Sequence[Argument]
     has_parens: bool
-    span: Span
-    name_span: Span
-    doc: list[Comment] = field(default_factory=list)
+    start: int
+    end: int
+    name_start: int
+    src: Source = _src()
+    doc: Sequence[Comment] = _NO_COMMENTS
     trailing_comment: Comment | None = None
     #: where a trailing comma sits in the argument list (``@map("x",)``), which Prisma rejects
     trailing_comma: Span | None = None
     _positional: tuple[int, list[Argument]] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def name_span(self) -> Span:
+        return self.src.span(self.name_start, self.name_start + len(self.name))
 
     @property
     def positional(self) -> list[Argument]:
@@ -257,10 +321,11 @@ class Attribute:
 
 
 @dataclass(slots=True)
-class FieldType:
+class FieldType(_Located):
     """The type written for a field.
 
-    ``name`` is the type name (``"String"``, ``"User"``, ``"Unsupported"``); ``unsupported`` holds the
+    ``name`` is the type name (``"String"``, ``"User"``, ``"Unsupported"``), written between offsets
+    ``name_start`` and ``name_end`` (``Unsupported("…")`` as a whole); ``unsupported`` holds the
     database type string of ``Unsupported("…")``. ``arity`` is ``"required"``, ``"optional"`` or
     ``"list"``. Legacy or invalid forms are kept as flags so the validator can report them:
     ``legacy_required`` (``Type!``), ``legacy_list`` (``[Type]``), ``optional_list`` (``Type[]?``).
@@ -268,42 +333,38 @@ class FieldType:
 
     name: str
     arity: str
-    span: Span
-    name_span: Span
+    start: int
+    end: int
+    name_start: int
+    name_end: int
+    src: Source = _src()
     unsupported: str | None = None
     legacy_required: bool = False
     legacy_list: bool = False
     optional_list: bool = False
 
+    @property
+    def name_span(self) -> Span:
+        return self.src.span(self.name_start, self.name_end)
+
 
 @dataclass(slots=True)
-class Field:
+class Field(_Located):
     """A field line of a model/view/type block: ``name [:] Type[modifier] @attr… // comment``."""
 
     name: str
     type: FieldType | None
-    attributes: list[Attribute]
-    span: Span
-    name_span: Span
-    doc: list[Comment] = field(default_factory=list)
+    attributes: Sequence[Attribute]
+    start: int
+    end: int
+    src: Source = _src()
+    doc: Sequence[Comment] = _NO_COMMENTS
     trailing_comment: Comment | None = None
     colon: bool = False
 
     @property
-    def documentation(self) -> str | None:
-        return _doc_text(self.doc)
-
-
-@dataclass(slots=True)
-class EnumValue:
-    """A value line of an enum block: ``NAME @map("db") // comment``."""
-
-    name: str
-    attributes: list[Attribute]
-    span: Span
-    name_span: Span
-    doc: list[Comment] = field(default_factory=list)
-    trailing_comment: Comment | None = None
+    def name_span(self) -> Span:
+        return self.src.span(self.start, self.start + len(self.name))
 
     @property
     def documentation(self) -> str | None:
@@ -311,15 +372,41 @@ class EnumValue:
 
 
 @dataclass(slots=True)
-class ConfigProperty:
+class EnumValue(_Located):
+    """A value line of an enum block: ``NAME @map("db") // comment``."""
+
+    name: str
+    attributes: Sequence[Attribute]
+    start: int
+    end: int
+    src: Source = _src()
+    doc: Sequence[Comment] = _NO_COMMENTS
+    trailing_comment: Comment | None = None
+
+    @property
+    def name_span(self) -> Span:
+        return self.src.span(self.start, self.start + len(self.name))
+
+    @property
+    def documentation(self) -> str | None:
+        return _doc_text(self.doc)
+
+
+@dataclass(slots=True)
+class ConfigProperty(_Located):
     """A ``key = value`` line of a datasource or generator block (``value`` None when missing)."""
 
     key: str
     value: Expression | None
-    span: Span
-    key_span: Span
-    doc: list[Comment] = field(default_factory=list)
+    start: int
+    end: int
+    src: Source = _src()
+    doc: Sequence[Comment] = _NO_COMMENTS
     trailing_comment: Comment | None = None
+
+    @property
+    def key_span(self) -> Span:
+        return self.src.span(self.start, self.start + len(self.key))
 
 
 # --------------------------------------------------------------------------- blocks
@@ -330,14 +417,26 @@ ConfigMember = Union[ConfigProperty, Comment, EmptyLine, InvalidLine]
 
 
 @dataclass(slots=True)
-class _BlockBase:
+class _BlockBase(_Located):
+    """What every block has: ``span`` runs from its keyword through its closing ``}`` (at ``close_start``)."""
+
     name: str
-    span: Span
-    name_span: Span
-    doc: list[Comment]
+    start: int
+    end: int
+    name_start: int
+    src: Source = _src()
+    doc: Sequence[Comment] = _NO_COMMENTS
     # Text after ``{`` on the header line (Prisma ignores it); usually a comment or empty.
-    header_trailing: Comment | None
-    close_span: Span | None
+    header_trailing: Comment | None = None
+    close_start: int | None = None
+
+    @property
+    def name_span(self) -> Span:
+        return self.src.span(self.name_start, self.name_start + len(self.name))
+
+    @property
+    def close_span(self) -> Span | None:
+        return None if self.close_start is None else self.src.span(self.close_start, self.close_start + 1)
 
     @property
     def documentation(self) -> str | None:
@@ -444,7 +543,7 @@ class SchemaFile:
         return [i for i in self.items if isinstance(i, ConfigBlock)]
 
 
-def _doc_text(doc: list[Comment]) -> str | None:
+def _doc_text(doc: Sequence[Comment]) -> str | None:
     """Doc comments joined the way Prisma exposes them (one line each, one leading space removed)."""
     if not doc:
         return None

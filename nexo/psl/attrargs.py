@@ -104,6 +104,8 @@ def name_span(arg: A.Argument) -> A.Span:
 class Coerce:
     """Value coercions that report Prisma's type-mismatch message at the value."""
 
+    __slots__ = ("report",)
+
     def __init__(self, report: Report) -> None:
         self.report = report
 
@@ -157,13 +159,19 @@ class Coerce:
 class Args:
     """The arguments of one attribute being validated (Prisma's ``set_attribute`` … ``validate_visited_arguments``)."""
 
+    __slots__ = ("attr", "text", "report", "remaining", "valid")
+
     def __init__(self, attr: A.Attribute, text: str, report: Report) -> None:
         self.attr = attr
         self.text = text
         self.report = report
-        self.label = "@" + attr.name
         self.remaining: dict[str | None, A.Argument] = {}
         self.valid = self._check()
+
+    @property
+    def label(self) -> str:
+        """``@name`` as messages quote it."""
+        return "@" + self.attr.name
 
     @property
     def span(self) -> A.Span:
@@ -188,7 +196,7 @@ class Args:
     def _check_slow(self) -> bool:
         attr = self.attr
         ok = True
-        lists: list[tuple[list[A.Argument], A.Span | None]] = [(attr.arguments, attr.trailing_comma)]
+        lists: list[tuple[Sequence[A.Argument], A.Span | None]] = [(attr.arguments, attr.trailing_comma)]
         for arg in attr.arguments:
             if isinstance(arg.value, A.FunctionCall):
                 lists.append((arg.value.arguments, arg.value.trailing_comma))
@@ -260,38 +268,52 @@ class Args:
 
 
 class AttributeSet:
-    """The attributes of one field, enum value or block, visited by name (Prisma's ``visit_attributes``)."""
+    """The attributes of one field, enum value or block, visited by name (Prisma's ``visit_attributes``).
+
+    ``by_name`` holds the first attribute of each name; names written more than once are in ``copies``
+    with every copy. Visiting a name visits all of its copies, so what was visited is kept by name.
+    """
+
+    __slots__ = ("attrs", "text", "report", "by_name", "copies", "visited")
 
     def __init__(self, attrs: Sequence[A.Attribute], text: str, report: Report) -> None:
         self.attrs = attrs
-        self.used: set[int] = set()
         self.text = text
         self.report = report
-        by_name: dict[str, list[A.Attribute]] = {}
+        by_name: dict[str, A.Attribute] = {}
+        copies: dict[str, list[A.Attribute]] = {}
         for a in attrs:
-            by_name.setdefault(a.name, []).append(a)
+            first = by_name.get(a.name)
+            if first is None:
+                by_name[a.name] = a
+            else:
+                copies.setdefault(a.name, [first]).append(a)
         self.by_name = by_name
+        self.copies = copies
+        self.visited: set[str] = set()
 
     def single(self, name: str) -> Args | None:
         """The attribute ``name`` when it appears exactly once (copies are all reported)."""
-        found = self.by_name.get(name)
-        if not found:
+        a = self.by_name.get(name)
+        if a is None:
             return None
-        for a in found:
-            self.used.add(id(a))
-        if len(found) > 1:
-            for a in found:
-                self.report(f'Attribute "@{name}" can only be defined once.', attribute_span(a, self.text))
+        self.visited.add(name)
+        if self.copies and name in self.copies:
+            for copy in self.copies[name]:
+                self.report(f'Attribute "@{name}" can only be defined once.', attribute_span(copy, self.text))
             return None
-        args = Args(found[0], self.text, self.report)
+        args = Args(a, self.text, self.report)
         return args if args.valid else None
 
     def repeated(self, name: str) -> list[Args]:
         """Every ``name`` attribute whose argument list is usable, in order."""
+        a = self.by_name.get(name)
+        if a is None:
+            return []
+        self.visited.add(name)
         out = []
-        for a in self.by_name.get(name, ()):
-            self.used.add(id(a))
-            args = Args(a, self.text, self.report)
+        for each in self.copies.get(name) or (a,):
+            args = Args(each, self.text, self.report)
             if args.valid:
                 out.append(args)
         return out
@@ -299,8 +321,7 @@ class AttributeSet:
     def datasource_scoped(self) -> A.Attribute | None:
         """The ``@ds.Type(...)`` attribute (the last one; earlier copies are reported)."""
         scoped = [a for a in self.attrs if "." in a.name]
-        for a in scoped:
-            self.used.add(id(a))
+        self.visited.update(a.name for a in scoped)
         for a in scoped[1:]:
             self.report(f'Attribute "@{a.name.split(".", 1)[0]}" can only be defined once.',
                         attribute_span(a, self.text))
@@ -308,7 +329,10 @@ class AttributeSet:
 
     def finish(self) -> None:
         """Attributes nobody visited are unknown."""
-        for a in self.attrs:
-            if id(a) not in self.used:
-                self.report(f'Attribute not known: "@{a.name}".', attribute_span(a, self.text))
-                self.used.add(id(a))
+        visited = self.visited
+        if len(visited) == len(self.by_name):
+            return
+        unknown = [a for a in self.attrs if a.name not in visited]
+        for a in unknown:
+            self.report(f'Attribute not known: "@{a.name}".', attribute_span(a, self.text))
+        visited.update(a.name for a in unknown)

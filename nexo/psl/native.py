@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 
@@ -106,6 +107,7 @@ for _family, (_native, _kinds) in _BRIN_FAMILIES.items():
         OPERATOR_CLASSES[f"{_family}{_kind}Ops"] = (("Brin",), _natives)
 
 
+@functools.cache
 def opclass_sql(name: str) -> str:
     """``JsonbPathOps`` → ``jsonb_path_ops``; ``Int4MinMaxMultiOps`` → ``int4_minmax_multi_ops``."""
     out: list[str] = []

@@ -20,6 +20,8 @@ from __future__ import annotations
 import bisect
 import gc
 import re
+from itertools import accumulate
+from typing import Any
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -29,35 +31,50 @@ from .diagnostics import Diagnostic
 # Whitespace inside a line: tab and every Unicode space separator (category Zs).
 WS_CHARS = " \t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _W = "[" + WS_CHARS + "]"
-_IDENT_RE = r"[A-Za-z0-9][A-Za-z0-9_\-]*"
+# Possessive quantifiers (``*+``, ``++``): what an identifier, a run of blanks or a number matched is
+# never given back, which changes no match here (what may follow is never one of their characters) and
+# keeps failing attempts from backtracking through every shorter prefix.
+_IDENT_RE = r"[A-Za-z0-9][A-Za-z0-9_\-]*+"
 _IDENT = re.compile(_IDENT_RE)
-_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-_WS = re.compile(_W + "*")
+_NUMBER_RE = r"-?[0-9]++(?:\.[0-9]++)?"
+_NUMBER = re.compile(_NUMBER_RE)
+_WS = re.compile(_W + "*+")
 # A path: identifiers joined by dots; Prisma's grammar also accepts empty segments (``a.``, ``a..b``).
-_PATH = re.compile(_IDENT_RE + r"(?:\.(?:" + _IDENT_RE + r")?)*")
+_PATH_RE = _IDENT_RE + r"(?:\.(?:" + _IDENT_RE + r")?)*+"
+_PATH = re.compile(_PATH_RE)
 # The usual shape of a field line, ``name Type``, ``name Type?`` or ``name Type[]`` followed by a space,
 # an attribute, a comment or the end of the line; anything else takes the general path.
 _FIELD_HEAD = re.compile(
     r"(" + _IDENT_RE + r")[ \t]+(" + _IDENT_RE + r")(\?|\[\])?(?=[ \t@]|//|$)(?![ \t]*[?\[!])"
 )
-# A whole field line of the usual shape: ``name Type[?|[]]`` then attributes without arguments or with
+# A whole field line (blanks first) of the usual shape: ``name Type[?|[]]`` then attributes without arguments or with
 # one simple argument (a plain string, a number, a name, a call without arguments), nothing else.
-_SIMPLE_ARG = r'"[^"\\\x00-\x1f]*"|-?[0-9]+(?:\.[0-9]+)?|[A-Za-z][A-Za-z0-9_\-]*(?:\(\))?'
+_SIMPLE_ARG = r'"[^"\\\x00-\x1f]*+"|' + _NUMBER_RE + r'|[A-Za-z][A-Za-z0-9_\-]*+(?:\(\))?'
 _SIMPLE_ATTR = re.compile(
-    r"@(" + _IDENT_RE + r"(?:\." + _IDENT_RE + r")*)"
-    r'(?:\((?:"([^"\\\x00-\x1f]*)"|(-?[0-9]+(?:\.[0-9]+)?)|([A-Za-z][A-Za-z0-9_\-]*)(\(\))?)\))?'
+    r"@(" + _IDENT_RE + r"(?:\." + _IDENT_RE + r")*+)"
+    r'(?:\((?:"([^"\\\x00-\x1f]*+)"|(' + _NUMBER_RE + r')|([A-Za-z][A-Za-z0-9_\-]*+)(\(\))?)\))?'
 )
-_SIMPLE_FIELD = re.compile(
-    r"(" + _IDENT_RE + r")[ \t]+(" + _IDENT_RE + r")(\?|\[\])?"
-    r"((?:[ \t]+@" + _IDENT_RE + r"(?:\." + _IDENT_RE + r")*(?:\((?:" + _SIMPLE_ARG + r")\))?)*+)[ \t]*$"
+_SIMPLE_FIELD_LINE = re.compile(
+    _W + r"*+(" + _IDENT_RE + r")[ \t]++(" + _IDENT_RE + r")(\?|\[\])?+"
+    r"((?:[ \t]++@" + _IDENT_RE + r"(?:\." + _IDENT_RE + r")*+(?:\((?:" + _SIMPLE_ARG + r")\))?+)*+)[ \t]*+$"
 )
 _ARG_NAME = re.compile("(" + _IDENT_RE + ")" + _W + "*:" + _W + "*")
 _PLAIN_STRING = re.compile(r'"([^"\\\x00-\x1f]*)"')
-# A one-argument list of the usual kinds: a string without escapes, a number, a name, or a call without
-# arguments. The name must start with a letter so that ``(1abc)`` still fails the way the general path does.
-_ONE_ARG = re.compile(
-    r'\([ \t]*(?:("([^"\\\x00-\x1f]*)")|(-?[0-9]+(?:\.[0-9]+)?)|([A-Za-z][A-Za-z0-9_\-]*)(\([ \t]*\))?)[ \t]*\)'
+# One argument or array item of the usual kinds, for the fast reader of argument lists: blanks, an optional
+# ``name:`` (1), then a string without escapes (2), a number (3) or a name (4) with the comma or closing
+# bracket after it (5); or the name of a call and its ``(`` (6); or the ``[`` of an array (7).
+_FAST_ARG = re.compile(
+    _W + "*+(?:(" + _IDENT_RE + ")" + _W + "*+:" + _W + "*+)?"
+    r'(?:(?:("[^"\\\x00-\x1f]*+")|(' + _NUMBER_RE + ")|(?![0-9])(" + _PATH_RE + "))" + _W + r"*+([,)\]])"
+    "|(?![0-9])(" + _PATH_RE + ")" + _W + r"*+\(|(\[))"
 )
+# What follows a call or an array in a list: a comma or the closing bracket.
+_FAST_SEP = re.compile(_W + r"*+([,)\]])")
+# An attribute's head: ``@`` or ``@@``, its name (blanks may follow the ``@``) and, when an argument list
+# follows (blanks may come before it), its ``(``.
+_ATTR_HEAD = re.compile("(@@?)" + _W + "*+(" + _PATH_RE + ")(" + _W + r"*+\()?")
+# Arrays and calls nested deeper than this are left to the general reader.
+_FAST_DEPTH = 8
 # The keyword may be glued to the name (``modelA {`` is a model called ``A`` for Prisma's grammar too).
 _HEADER = re.compile(
     _W + r"*(model|view|type|enum|datasource|generator)" + _W + "*(" + _IDENT_RE + ")" + _W + r"*\{"
@@ -93,26 +110,33 @@ class _Fail(Exception):
 
 
 class _Lines:
-    """The text split into lines, with offsets, for line/column lookups."""
+    """The text split into lines: where each starts, where its content ends, where the next one starts."""
 
     def __init__(self, text: str) -> None:
-        self.starts: list[int] = [0]
-        self.ends: list[int] = []  # end of content (before newline)
-        self.nexts: list[int] = []  # start of the following line
-        pos = 0
-        for m in _NEWLINE.finditer(text):
-            self.ends.append(m.start())
-            self.nexts.append(m.end())
-            self.starts.append(m.end())
-            pos = m.end()
-        self.ends.append(len(text))
-        self.nexts.append(len(text))
-        if pos == len(text) and len(self.starts) > 1:
+        n = len(text)
+        if "\r" not in text:  # the usual case: only ``\n`` ends lines
+            nexts = list(accumulate(len(line) + 1 for line in text.split("\n")))
+            nexts[-1] = n
+            ends = [k - 1 for k in nexts]
+            ends[-1] = n
+        else:
+            ends, nexts = [], []
+            for m in _NEWLINE.finditer(text):
+                ends.append(m.start())
+                nexts.append(m.end())
+            ends.append(n)
+            nexts.append(n)
+        starts = [0]
+        starts += nexts[:-1]
+        if len(starts) > 1 and ends[-1] == starts[-1] == n:
             # text ends with a newline: no extra empty line after it
-            self.starts.pop()
-            self.ends.pop()
-            self.nexts.pop()
-        self.count = len(self.starts)
+            starts.pop()
+            ends.pop()
+            nexts.pop()
+        self.starts: list[int] = starts
+        self.ends: list[int] = ends  # end of content (before newline)
+        self.nexts: list[int] = nexts  # start of the following line
+        self.count = len(starts)
 
     def line_of(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset) - 1
@@ -133,13 +157,27 @@ class Parser:
         self.fast = fast
         self.lines = _Lines(text)
         self.index = A.LineIndex(self.lines.starts)
+        self.src = A.Source(file, self.index)
         self.diagnostics: list[Diagnostic] = []
+        self.closing_lines = self._closing_lines()
         # cursor state used while reading one line
         self.pos = 0
         self.end = 0
         self.block_name = ""
         self.block_keyword = ""
         self.depth = 0
+
+    def _closing_lines(self) -> list[int]:
+        """The lines whose first non-blank character is ``}`` (where a block may close), in order."""
+        text, lines = self.text, self.lines
+        found = []
+        pos = text.find("}")
+        while pos >= 0:
+            i = lines.line_of(pos)
+            if not text[lines.starts[i] : pos].strip(WS_CHARS):
+                found.append(i)
+            pos = text.find("}", pos + 1)
+        return found
 
     # ------------------------------------------------------------------ positions
     def span(self, start: int, end: int) -> A.Span:
@@ -160,7 +198,11 @@ class Parser:
         while start < lines.ends[i] and text[start] in WS_CHARS:
             start += 1
         self.error(message, self.span(start, lines.nexts[i]))
-        return A.InvalidLine(text[start : lines.ends[i]], self.span(start, lines.ends[i]))
+        return A.InvalidLine(text[start : lines.ends[i]], start, lines.ends[i], self.src)
+
+    def _empty_line(self, i: int) -> A.EmptyLine:
+        lines = self.lines
+        return A.EmptyLine(lines.starts[i], lines.nexts[i], self.src)
 
     # ------------------------------------------------------------------ top level
     def parse(self) -> A.SchemaFile:
@@ -169,7 +211,7 @@ class Parser:
         text = self.text
         lines = self.lines
         i = 0
-        start = 0 if lines.count else 0
+        start = 0
         pending_doc: list[A.Comment] = []
         mid_line = False  # True when continuing a line after a block's closing brace
         while i < lines.count:
@@ -182,7 +224,7 @@ class Parser:
                 if not mid_line:
                     items.extend(pending_doc)
                     pending_doc = []
-                    items.append(A.EmptyLine(self.line_span(i)))
+                    items.append(self._empty_line(i))
                 i += 1
                 mid_line = False
                 continue
@@ -214,7 +256,7 @@ class Parser:
                     items.extend(pending_doc)
                     pending_doc = []
                     self.error(MSG_TYPE_ALIAS, self.span(lead, alias_end))
-                    items.append(A.InvalidLine(text[lead:alias_end], self.span(lead, alias_end)))
+                    items.append(A.InvalidLine(text[lead:alias_end], lead, alias_end, self.src))
                     start, mid_line = alias_end, True
                     continue
             m = _ARBITRARY.match(text, start, end)
@@ -224,7 +266,7 @@ class Parser:
                     items.extend(pending_doc)
                     pending_doc = []
                     self.error(MSG_ARBITRARY_BLOCK, self.span(lead, brace + 1))
-                    items.append(A.InvalidLine(text[lead : brace + 1], self.span(lead, brace + 1)))
+                    items.append(A.InvalidLine(text[lead : brace + 1], lead, brace + 1, self.src))
                     i = lines.line_of(brace)
                     start, mid_line = brace + 1, True
                     continue
@@ -238,8 +280,8 @@ class Parser:
 
     def _after_close(self, block: A.Block, close: int) -> tuple[int, int, bool]:
         """Where top-level reading resumes after a block closed on line ``close``."""
-        assert block.close_span is not None
-        after = block.close_span.end
+        assert block.close_start is not None
+        after = block.close_start + 1
         if self.text[after : self.lines.ends[close]].strip(WS_CHARS):
             return close, after, True
         return close + 1, 0, False
@@ -262,20 +304,16 @@ class Parser:
         return last
 
     def _find_close(self, i: int) -> int | None:
-        lines = self.lines
-        text = self.text
-        while i < lines.count:
-            s = _lstrip_ws(text[lines.starts[i] : lines.ends[i]])
-            if s.startswith("}"):
-                return i
-            i += 1
-        return None
+        """The first line from line ``i`` on that starts with ``}`` (None when there is none)."""
+        closing = self.closing_lines
+        k = bisect.bisect_left(closing, i)
+        return closing[k] if k < len(closing) else None
 
     def _comment(self, start: int, end: int) -> A.Comment:
         raw = self.text[start:end].rstrip(" \t")
         if raw.startswith("///"):
-            return A.Comment("doc", raw[3:], raw, self.span(start, start + len(raw)))
-        return A.Comment("line", raw[2:], raw, self.span(start, start + len(raw)))
+            return A.Comment("doc", raw[3:], raw, start, start + len(raw), self.src)
+        return A.Comment("line", raw[2:], raw, start, start + len(raw), self.src)
 
     def _block(self, m: re.Match[str], first: int, close: int, doc: list[A.Comment]) -> A.Block:
         keyword, name = m.group(1), m.group(2)
@@ -288,38 +326,54 @@ class Parser:
             header_trailing = self._comment(header_end - len(r), header_end)
         close_line = self.text[lines.starts[close] : lines.ends[close]]
         close_start = lines.starts[close] + len(close_line) - len(_lstrip_ws(close_line))
-        span = self.span(m.start(1), close_start + 1)
-        name_span = self.span(m.start(2), m.end(2))
-        common = dict(name=name, span=span, name_span=name_span, doc=doc, header_trailing=header_trailing,
-                      close_span=self.span(close_start, close_start + 1))
         kind = _KEYWORD_BLOCK[keyword]
         self.block_name, self.block_keyword = name, keyword
+        block: A.Block
         if kind == "model":
-            model = A.Model(keyword=keyword, **common)  # type: ignore[arg-type]
-            model.body = self._body(first + 1, close, self._model_line, MSG_MODEL_LINE)  # type: ignore[assignment]
-            return model
-        if kind == "enum":
-            enum = A.Enum(keyword=keyword, **common)  # type: ignore[arg-type]
-            enum.body = self._body(first + 1, close, self._enum_line, MSG_ENUM_LINE)  # type: ignore[assignment]
-            return enum
-        cfg = A.ConfigBlock(keyword=keyword, **common)  # type: ignore[arg-type]
-        msg = f"Error validating: This line is not a valid definition within a {keyword}."
-        cfg.body = self._body(first + 1, close, self._config_line, msg)  # type: ignore[assignment]
-        return cfg
+            block = A.Model(name, m.start(1), close_start + 1, m.start(2), self.src, doc, header_trailing, close_start,
+                            keyword=keyword)
+            block.body = self._body(first + 1, close, self._model_line, MSG_MODEL_LINE, _SIMPLE_FIELD_LINE)
+        elif kind == "enum":
+            block = A.Enum(name, m.start(1), close_start + 1, m.start(2), self.src, doc, header_trailing, close_start,
+                           keyword=keyword)
+            block.body = self._body(first + 1, close, self._enum_line, MSG_ENUM_LINE)
+        else:
+            block = A.ConfigBlock(name, m.start(1), close_start + 1, m.start(2), self.src, doc, header_trailing,
+                                  close_start, keyword=keyword)
+            msg = f"Error validating: This line is not a valid definition within a {keyword}."
+            block.body = self._body(first + 1, close, self._config_line, msg)
+        return block
 
-    def _body(self, first: int, close: int, read_line, invalid_msg: str) -> list:  # type: ignore[no-untyped-def]
+    def _body(self, first: int, close: int, read_line, invalid_msg: str,  # type: ignore[no-untyped-def]
+              simple: re.Pattern[str] | None = None) -> list:
+        """The lines of a block between its header and its closing line, read with ``read_line``.
+
+        ``simple`` (model blocks) matches a whole field line of the usual shape, which is then built at
+        once by :meth:`_simple_field`; every other line takes the general path.
+        """
         body: list = []
         pending_doc: list[A.Comment] = []
         lines = self.lines
         text = self.text
+        if not self.fast:
+            simple = None
         for i in range(first, close):
             start, end = lines.starts[i], lines.ends[i]
+            if simple is not None:
+                m = simple.match(text, start, end)
+                if m is not None:
+                    simple_field = self._simple_field(m)
+                    if pending_doc:
+                        simple_field.doc = pending_doc
+                        pending_doc = []
+                    body.append(simple_field)
+                    continue
             content = text[start:end]
             rest = _lstrip_ws(content)
             if not rest.rstrip(WS_CHARS):
                 body.extend(pending_doc)
                 pending_doc = []
-                body.append(A.EmptyLine(self.line_span(i)))
+                body.append(self._empty_line(i))
                 continue
             lead = end - len(rest)
             if rest.startswith("//"):
@@ -346,8 +400,9 @@ class Parser:
                 pending_doc = []
                 body.append(node)
                 continue
-            node.doc = pending_doc
-            pending_doc = []
+            if pending_doc:
+                node.doc = pending_doc
+                pending_doc = []
             body.append(node)
         body.extend(pending_doc)
         return body
@@ -372,20 +427,15 @@ class Parser:
         start = self.pos
         if text.startswith("@@", start):
             return self._block_attribute()
-        m = _SIMPLE_FIELD.match(text, start, self.end) if self.fast else None
-        if m is not None:
-            return self._simple_field(m)
         m = _FIELD_HEAD.match(text, start, self.end) if self.fast else None
         if m is not None:
             mod = m.group(3)
             arity = "required" if mod is None else "optional" if mod == "?" else "list"
             type_start, type_end = m.start(2), m.end()
-            ftype = A.FieldType(m.group(2), arity, self.span(type_start, type_end),
-                                self.span(type_start, m.end(2)))
+            ftype = A.FieldType(m.group(2), arity, type_start, type_end, type_start, m.end(2), self.src)
             self.pos = type_end
-            return self._field_rest(start, m.group(1), self.span(start, m.end(1)), ftype, False)
+            return self._field_rest(start, m.group(1), ftype, False)
         name = self.ident()
-        name_span = self.span(start, self.pos)
         self.ws()
         colon = False
         if self.peek() == ":":
@@ -406,55 +456,49 @@ class Parser:
             what = "view" if self.block_keyword == "view" else "model"
             self.error(f'Error validating {what} "{self.block_name}": This field declaration is invalid. It is '
                        "either missing a name or a type.", self.span(start, self.lines.nexts[i]))
-            return A.InvalidLine(text[start : self.lines.ends[i]], self.span(start, self.lines.ends[i]))
+            return A.InvalidLine(text[start : self.lines.ends[i]], start, self.lines.ends[i], self.src)
         ftype = self.field_type()
-        return self._field_rest(start, name, name_span, ftype, colon)
+        return self._field_rest(start, name, ftype, colon)
 
     def _simple_field(self, m: re.Match[str]) -> A.Field:
-        """A field line matched by ``_SIMPLE_FIELD``, built without the general machinery (same nodes)."""
-        file, index = self.file, self.index
-        Span = A.Span
+        """A field line matched by ``_SIMPLE_FIELD_LINE``, built without the general machinery (same nodes)."""
+        src = self.src
         start, name_end = m.span(1)
         type_start, type_name_end = m.span(2)
         mod = m.group(3)
-        arity = "required" if mod is None else "optional" if mod == "?" else "list"
-        type_end = m.end(3) if mod is not None else type_name_end
-        type_name_span = Span(file, type_start, type_name_end, 0, 0, 0, 0, index)
-        ftype = A.FieldType(m.group(2), arity, type_name_span if mod is None else
-                            Span(file, type_start, type_end, 0, 0, 0, 0, index), type_name_span)
+        if mod is None:
+            ftype = A.FieldType(m.group(2), "required", type_start, type_name_end, type_start, type_name_end, src)
+            content_end = type_name_end
+        else:
+            content_end = m.end(3)
+            ftype = A.FieldType(m.group(2), "optional" if mod == "?" else "list", type_start, content_end,
+                                type_start, type_name_end, src)
         attrs = []
-        content_end = type_end
         if m.group(4):
+            Attribute = A.Attribute
             for am in _SIMPLE_ATTR.finditer(self.text, m.start(4), m.end(4)):
-                a_start, a_end = am.span()
-                name_span = Span(file, a_start + 1, am.end(1), 0, 0, 0, 0, index)
-                if a_end == am.end(1):
-                    attrs.append(A.Attribute(am.group(1), False, [], False, Span(file, a_start, a_end, 0, 0, 0, 0, index),
-                                             name_span))
+                a_start, content_end = am.span()
+                name = am.group(1)
+                if content_end == a_start + 1 + len(name):  # no argument list
+                    attrs.append(Attribute(name, False, (), False, a_start, content_end, a_start + 1, src))
+                    continue
+                if am.group(2) is not None:
+                    s, e = am.start(2) - 1, am.end(2) + 1  # with the quotes
+                    value: A.Expression = A.StringValue(am.group(2), self.text[s:e], s, e, src)
+                elif am.group(3) is not None:
+                    s, e = am.span(3)
+                    value = A.NumberValue(am.group(3), s, e, src)
+                elif am.group(5) is not None:
+                    s, e = am.start(4), am.end(5)
+                    value = A.FunctionCall(am.group(4), [], s, e, src)
                 else:
-                    if am.group(2) is not None:
-                        s, e = am.span(2)
-                        s -= 1
-                        e += 1
-                        value: A.Expression = A.StringValue(am.group(2), self.text[s:e],
-                                                            Span(file, s, e, 0, 0, 0, 0, index))
-                    elif am.group(3) is not None:
-                        s, e = am.span(3)
-                        value = A.NumberValue(am.group(3), Span(file, s, e, 0, 0, 0, 0, index))
-                    elif am.group(5) is not None:
-                        s, e = am.start(4), am.end(5)
-                        value = A.FunctionCall(am.group(4), [], Span(file, s, e, 0, 0, 0, 0, index))
-                    else:
-                        s, e = am.span(4)
-                        value = A.ConstantValue(am.group(4), Span(file, s, e, 0, 0, 0, 0, index))
-                    arg = A.Argument(None, value, value.span)  # spans are immutable: shared
-                    attrs.append(A.Attribute(am.group(1), False, [arg], True, Span(file, a_start, a_end, 0, 0, 0, 0, index),
-                                             name_span))
-                content_end = a_end
-        return A.Field(m.group(1), ftype, attrs, Span(file, start, content_end, 0, 0, 0, 0, index),
-                       Span(file, start, name_end, 0, 0, 0, 0, index))
+                    s, e = am.span(4)
+                    value = A.ConstantValue(am.group(4), s, e, src)
+                attrs.append(Attribute(name, False, [A.Argument(None, value, s, e, src)], True,
+                                       a_start, content_end, a_start + 1, src))
+        return A.Field(m.group(1), ftype, attrs, start, content_end, src)
 
-    def _field_rest(self, start: int, name: str, name_span: A.Span, ftype: A.FieldType, colon: bool) -> A.Field:
+    def _field_rest(self, start: int, name: str, ftype: A.FieldType, colon: bool) -> A.Field:
         """A field line after its type: attributes, then an optional trailing comment."""
         text = self.text
         attrs = []
@@ -465,10 +509,10 @@ class Parser:
                 continue
             break
         trailing = self._finish_line()
-        content_end = trailing.span.start if trailing else self.end
+        content_end = trailing.start if trailing else self.end
         while content_end > start and text[content_end - 1] in WS_CHARS:
             content_end -= 1
-        f = A.Field(name, ftype, attrs, self.span(start, content_end), name_span, colon=colon)
+        f = A.Field(name, ftype, attrs, start, content_end, self.src, colon=colon)
         f.trailing_comment = trailing
         return f
 
@@ -477,7 +521,6 @@ class Parser:
         if self.text.startswith("@@", start):
             return self._block_attribute()
         name = self.ident()
-        name_span = self.span(start, self.pos)
         attrs = []
         while True:
             self.ws()
@@ -489,14 +532,13 @@ class Parser:
         while content_end > start and self.text[content_end - 1] in WS_CHARS:
             content_end -= 1
         trailing = self._finish_line()
-        v = A.EnumValue(name, attrs, self.span(start, content_end), name_span)
+        v = A.EnumValue(name, attrs, start, content_end, self.src)
         v.trailing_comment = trailing
         return v
 
     def _config_line(self, i: int):  # type: ignore[no-untyped-def]
         start = self.pos
         key = self.ident()
-        key_span = self.span(start, self.pos)
         self.ws()
         if self.peek() != "=":
             raise _Fail
@@ -512,7 +554,7 @@ class Parser:
             while content_end > start and self.text[content_end - 1] in WS_CHARS:
                 content_end -= 1
         trailing = self._finish_line()
-        p = A.ConfigProperty(key, value, self.span(start, content_end), key_span)
+        p = A.ConfigProperty(key, value, start, content_end, self.src)
         p.trailing_comment = trailing
         return p
 
@@ -571,7 +613,7 @@ class Parser:
             if self.peek() != "]":
                 raise _Fail
             self.pos += 1
-            return A.FieldType(name, "list", self.span(start, self.pos), self.span(ns, ne), unsupported=unsupported,
+            return A.FieldType(name, "list", start, self.pos, ns, ne, self.src, unsupported=unsupported,
                                legacy_list=True)
         name, name_end, unsupported = self._base_type()
         arity = "required"
@@ -595,63 +637,94 @@ class Parser:
             legacy_required = True
         else:
             self.pos = name_end
-        return A.FieldType(name, arity, self.span(start, self.pos), self.span(start, name_end), unsupported=unsupported,
+        return A.FieldType(name, arity, start, self.pos, start, name_end, self.src, unsupported=unsupported,
                            legacy_required=legacy_required, optional_list=optional_list)
 
     def attribute(self) -> A.Attribute:
         text, end = self.text, self.end
         start = self.pos
-        is_block = text.startswith("@@", start)
-        ns = start + 2 if is_block else start + 1
-        m = _PATH.match(text, ns, end)
+        m = _ATTR_HEAD.match(text, start, end)
         if m is None:
-            self.pos = ns
-            self.ws()
-            ns = self.pos
-            m = _PATH.match(text, ns, end)
-            if m is None:
-                raise _Fail
-        pos = m.end()
-        name_span = A.Span(self.file, ns, pos, 0, 0, 0, 0, self.index)
-        self.pos = pos
-        nxt = text[pos] if pos < end else ""
-        if nxt != "(" and nxt in WS_CHARS and nxt:
-            self.ws()
-            if self.peek() != "(":
-                self.pos = pos
-            nxt = self.peek()
-        if nxt == "(":
-            one = _ONE_ARG.match(text, self.pos, end) if self.fast else None
-            if one is not None:  # the common ``("text")``, ``(12)``, ``(Name)``, ``(now())``: read at once
-                args = [self._one_argument(one)]
-                comma = None
-                self.pos = one.end()
-            else:
-                args, comma = self.arguments()
-            attr = A.Attribute(m.group(0), is_block, args, True,
-                               A.Span(self.file, start, self.pos, 0, 0, 0, 0, self.index), name_span)
-            if comma is not None:
-                attr.trailing_comma = comma
-            return attr
-        return A.Attribute(m.group(0), is_block, [], False, A.Span(self.file, start, pos, 0, 0, 0, 0, self.index),
-                           name_span)
+            raise _Fail
+        name, ns = m.group(2), m.start(2)
+        is_block = m.end(1) - start == 2
+        if m.group(3) is None:  # no argument list
+            self.pos = m.end(2)
+            return A.Attribute(name, is_block, (), False, start, self.pos, ns, self.src)
+        self.pos = m.end() - 1  # at ``(``
+        fast = self._fast_items(m.end(), ")", 0) if self.fast else None
+        if fast is not None:
+            args, self.pos = fast
+            return A.Attribute(name, is_block, args, True, start, self.pos, ns, self.src)
+        args, comma = self.arguments()
+        attr = A.Attribute(name, is_block, args, True, start, self.pos, ns, self.src)
+        if comma is not None:
+            attr.trailing_comma = comma
+        return attr
 
-    def _one_argument(self, m: re.Match[str]) -> A.Argument:
-        """The single positional argument matched by ``_ONE_ARG`` (same nodes as the general path)."""
-        file, index = self.file, self.index
-        if m.group(1) is not None:
-            s, e = m.span(1)
-            value: A.Expression = A.StringValue(m.group(2), m.group(1), A.Span(file, s, e, 0, 0, 0, 0, index))
-        elif m.group(3) is not None:
-            s, e = m.span(3)
-            value = A.NumberValue(m.group(3), A.Span(file, s, e, 0, 0, 0, 0, index))
-        elif m.group(5) is not None:
-            s, e = m.start(4), m.end(5)
-            value = A.FunctionCall(m.group(4), [], A.Span(file, s, e, 0, 0, 0, 0, index))
-        else:
-            s, e = m.span(4)
-            value = A.ConstantValue(m.group(4), A.Span(file, s, e, 0, 0, 0, 0, index))
-        return A.Argument(None, value, value.span)  # spans are immutable: shared
+    def _fast_items(self, pos: int, closer: str, depth: int) -> tuple[list[Any], int] | None:
+        """The arguments (``closer`` is ``)``) or array items (``]``) from just after the opening bracket, and
+        where reading continues; None when the list holds anything unusual (escapes, ``name:`` without a
+        value, a trailing comma, deep nesting, a syntax error), which the general reader then reads.
+
+        Builds exactly the nodes the general reader builds, with one regular-expression match per argument
+        (two for a call or an array).
+        """
+        text, end, src = self.text, self.end, self.src
+        items: list[Any] = []
+        if text.startswith(closer, pos):
+            return items, pos + 1
+        if depth > _FAST_DEPTH:
+            return None
+        while True:
+            m = _FAST_ARG.match(text, pos, end)
+            if m is None:
+                if not items:  # blanks only: an empty list
+                    pos = _WS.match(text, pos, end).end()  # type: ignore[union-attr]
+                    if text.startswith(closer, pos):
+                        return items, pos + 1
+                return None
+            name, string, number, constant, sep, call, array = m.groups()
+            value: A.Expression
+            if sep is not None:  # a string, a number or a name, then a comma or the closing bracket
+                if string is not None:
+                    vstart, vend = m.span(2)
+                    value = A.StringValue(string[1:-1], string, vstart, vend, src)
+                elif number is not None:
+                    vstart, vend = m.span(3)
+                    value = A.NumberValue(number, vstart, vend, src)
+                else:
+                    vstart, vend = m.span(4)
+                    value = A.ConstantValue(constant, vstart, vend, src)
+                pos = m.end()
+            else:
+                if call is not None:
+                    vstart = m.start(6)
+                    inner = self._fast_items(m.end(), ")", depth + 1)
+                    if inner is None:
+                        return None
+                    value = A.FunctionCall(call, inner[0], vstart, inner[1], src)
+                else:
+                    vstart = m.start(7)
+                    inner = self._fast_items(vstart + 1, "]", depth + 1)
+                    if inner is None:
+                        return None
+                    value = A.ArrayValue(inner[0], vstart, inner[1], src)
+                vend = inner[1]
+                after = _FAST_SEP.match(text, vend, end)
+                if after is None:
+                    return None
+                sep, pos = after.group(1), after.end()
+            if closer == ")":
+                items.append(A.Argument(name, value, vstart if name is None else m.start(1), vend, src))
+            elif name is not None:  # ``[a: 1]``: not an array
+                return None
+            else:
+                items.append(value)
+            if sep == closer:
+                return items, pos
+            if sep != ",":
+                return None
 
     def arguments(self) -> tuple[list[A.Argument], A.Span | None]:
         """``( arg, name: value, name:, … [,] )`` starting at ``(``: the arguments and a trailing comma's span."""
@@ -689,7 +762,7 @@ class Parser:
                 self.pos = pos
                 value = self.expression()
                 pos = self.pos
-            args.append(A.Argument(name, value, A.Span(file, start, pos, 0, 0, 0, 0, index)))
+            args.append(A.Argument(name, value, start, pos, self.src))
             pos = _WS.match(text, pos, end).end()  # type: ignore[union-attr]
             c = text[pos] if pos < end else ""
             if c == ",":
@@ -719,7 +792,7 @@ class Parser:
             m = _PLAIN_STRING.match(text, start, end) if self.fast else None
             if m is not None:  # no escapes: the common case
                 self.pos = m.end()
-                return A.StringValue(m.group(1), m.group(0), A.Span(self.file, start, self.pos, 0, 0, 0, 0, self.index))
+                return A.StringValue(m.group(1), m.group(0), start, self.pos, self.src)
             return self.string()
         if c == "[":
             self.pos += 1
@@ -727,7 +800,7 @@ class Parser:
             self.ws()
             if self.peek() == "]":
                 self.pos += 1
-                return A.ArrayValue(items, self.span(start, self.pos))
+                return A.ArrayValue(items, start, self.pos, self.src)
             while True:
                 self.ws()
                 items.append(self.expression())
@@ -738,23 +811,23 @@ class Parser:
                     continue
                 if c == "]":
                     self.pos += 1
-                    return A.ArrayValue(items, self.span(start, self.pos))
+                    return A.ArrayValue(items, start, self.pos, self.src)
                 raise _Fail
         m = _NUMBER.match(text, start, end)
         if m is not None:
             self.pos = m.end()
-            return A.NumberValue(m.group(0), A.Span(self.file, start, self.pos, 0, 0, 0, 0, self.index))
+            return A.NumberValue(m.group(0), start, self.pos, self.src)
         name = self.path()
         after = self.pos
         self.ws()
         if self.pos < end and text[self.pos] == "(":
             args, comma = self.arguments()
-            call = A.FunctionCall(name, args, A.Span(self.file, start, self.pos, 0, 0, 0, 0, self.index))
+            call = A.FunctionCall(name, args, start, self.pos, self.src)
             if comma is not None:
                 call.trailing_comma = comma
             return call
         self.pos = after
-        return A.ConstantValue(name, A.Span(self.file, start, self.pos, 0, 0, 0, 0, self.index))
+        return A.ConstantValue(name, start, self.pos, self.src)
 
     def string(self) -> A.StringValue:
         """A string literal with escapes (JSON's rules); bad escapes are reported, the line still reads."""
@@ -788,7 +861,7 @@ class Parser:
                 out.append(mapped)
             i += 2
         self.pos = i
-        return A.StringValue("".join(out), text[start:i], self.span(start, i))
+        return A.StringValue("".join(out), text[start:i], start, i, self.src)
 
     def _codepoint(self, i: int, end: int) -> tuple[int, int | None]:
         """A ``\\uXXXX`` at ``i``: (characters consumed, value or None)."""

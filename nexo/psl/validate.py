@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -132,18 +133,21 @@ def validate_source(text: str, file: str = "schema.prisma") -> ValidationResult:
 def validate_sources(files: list[tuple[str, str]]) -> ValidationResult:
     """Validate a schema made of several files ``(name, text)`` in declaration order."""
     with paused_gc():
-        trees = []
-        diags: list[Diagnostic] = []
-        for name, text in files:
-            tree, d = parse(text, name)
-            trees.append(tree)
-            diags.extend(d)
-        v = _Validator(trees, diags)
-        schema = v.run()
-    texts = {name: text for name, text in files}
-    if v.diags:
-        schema = None
-    return ValidationResult(schema, v.diags, texts)
+        schema, diags = _validate_trees(files)
+        # The syntax trees and the validator's working data are garbage now (and, having no reference
+        # cycles, already freed), so the collector only ever sees the validated schema.
+    return ValidationResult(None if diags else schema, diags, {name: text for name, text in files})
+
+
+def _validate_trees(files: list[tuple[str, str]]) -> tuple[M.Schema | None, list[Diagnostic]]:
+    trees = []
+    diags: list[Diagnostic] = []
+    for name, text in files:
+        tree, d = parse(text, name)
+        trees.append(tree)
+        diags.extend(d)
+    schema = _Validator(trees, diags).run()
+    return schema, diags
 
 
 _expr_text = display
@@ -172,6 +176,9 @@ class _FieldInfo:
     default_ok: bool = False
     mapped: str | None = None
     rel: _RelArgs | None = None
+    #: what ``@default`` says, read once in stage 1: its value, and whether a ``map:`` was written
+    default_value: A.Expression | None = None
+    default_map: bool = False
 
 
 @dataclass(slots=True)
@@ -236,6 +243,15 @@ class _ModelData:
     schema: tuple[str, A.Span] | None = None
 
 
+def _reporter(diags: list[Diagnostic]) -> Callable[[str, A.Span], None]:
+    """A function appending a diagnostic to ``diags``."""
+
+    def err(message: str, span: A.Span) -> None:
+        diags.append(Diagnostic(message, span))
+
+    return err
+
+
 class _Validator:
     def __init__(self, trees: list[A.SchemaFile], diags: list[Diagnostic]) -> None:
         self.trees = trees
@@ -254,19 +270,24 @@ class _Validator:
         self.mdata: dict[int, _ModelData] = {}
         self.ds_name = "db"
         self.preview: set[str] = set()
+        # ``err`` reports into ``diags`` without holding the validator (no reference cycle: the
+        # validator and the syntax trees it holds are freed as soon as validation ends)
+        self.err = _reporter(diags)
         self.coerce = Coerce(self.err)
         self.unknown_defaults: list[tuple[_FieldInfo, A.FunctionCall]] = []
         self.extensions_prop: A.ConfigProperty | None = None
         self.infer_relations_cache: list[_Rel] = []
         self.field_indexes: dict[int, dict[str, _FieldInfo]] = {}
+        self.sorted_criteria_cache: dict[int, list[list[str]]] = {}
+        # equal immutable values of the model, made once (see native_type_value())
+        self.native_types: dict[tuple[str, tuple[str, ...]], M.NativeType] = {}
+        self.index_fields: dict[tuple[str, str | None, int | None, str | None], M.IndexField] = {}
+        self.defaults: dict[tuple[bool, str], M.DefaultValue] = {}
         self.relation_mode = "foreignKeys"
-
-    def err(self, message: str, span: A.Span) -> None:
-        self.diags.append(Diagnostic(message, span))
 
     # ------------------------------------------------------------------ spans as Prisma marks them
     def aspan(self, a: A.Attribute) -> A.Span:
-        return attribute_span(a, self.texts.get(a.span.file, ""))
+        return attribute_span(a, self.texts.get(a.file, ""))
 
     def line_span(self, s: A.Span) -> A.Span:
         """``s`` widened to the end of its line (newline included), which is how Prisma marks whole fields."""
@@ -291,7 +312,7 @@ class _Validator:
             self.field_indexes[id(m)] = index
         return index
 
-    def attrs_of(self, attrs: list[A.Attribute], file: str) -> AttributeSet:
+    def attrs_of(self, attrs: Sequence[A.Attribute], file: str) -> AttributeSet:
         return AttributeSet(attrs, self.texts.get(file, ""), self.err)
 
     # ================================================================== driver
@@ -418,12 +439,12 @@ class _Validator:
         for d in self.datasources:
             ds = self.lift_datasource(d)
             if ds is not None:
-                by_file.setdefault(d.span.file, []).append(ds)
+                by_file.setdefault(d.file, []).append(ds)
                 lifted.append(ds)
         for file, found in by_file.items():
             if len(found) > 1:
                 for d in self.datasources:
-                    if d.span.file == file:
+                    if d.file == file:
                         self.err(f"Error validating datasource `{d.name}`: You defined more than one datasource. This "
                                  "is not allowed yet because support for multiple databases has not been implemented "
                                  "yet.", d.span)
@@ -686,7 +707,7 @@ class _Validator:
         for m in self.models:
             if m.keyword == "type":
                 for info in self.infos[id(m)]:
-                    s = self.attrs_of(info.node.attributes, m.span.file)
+                    s = self.attrs_of(info.node.attributes, m.file)
                     if "map" in s.by_name and (a := s.single("map")) is not None:
                         self.coerce.string(a.default("name"))
                         a.finish()
@@ -705,7 +726,7 @@ class _Validator:
         for info in self.infos[id(m)]:
             if info.kind != "relation":
                 self.scalar_field_attributes(info, data, mapped_columns)
-        s = self.attrs_of(m.attributes, m.span.file)
+        s = self.attrs_of(m.attributes, m.file)
         if "ignore" in s.by_name and (a := s.single("ignore")) is not None:
             for info in self.infos[id(m)]:
                 if info.kind != "relation" and info.ignored:
@@ -744,7 +765,7 @@ class _Validator:
         if not info.node.attributes:
             return
         m = info.model
-        s = self.attrs_of(info.node.attributes, m.span.file)
+        s = self.attrs_of(info.node.attributes, m.file)
         if "map" in s.by_name and (a := s.single("map")) is not None:
             name = self.coerce.string(a.default("name"))
             if name is not None:
@@ -805,7 +826,11 @@ class _Validator:
         s.finish()
 
     def map_argument(self, a: Args) -> str | None:
-        mp = self.coerce.string(a.optional("map"))
+        return self.map_value(a, a.optional("map"))
+
+    def map_value(self, a: Args, value: A.Expression | None) -> str | None:
+        """The ``map:`` argument's value ``value`` of ``a``, checked."""
+        mp = self.coerce.string(value)
         if mp == "":
             a.error("The `map` argument cannot be an empty string.")
             return None
@@ -838,7 +863,7 @@ class _Validator:
         the list itself is malformed (already reported)."""
         coerce = self.coerce
 
-        def item(e: A.Expression) -> tuple[str, list[A.Argument]] | None:
+        def item(e: A.Expression) -> tuple[str, Sequence[A.Argument]] | None:
             if isinstance(e, A.ConstantValue):
                 return e.name, []
             if isinstance(e, A.FunctionCall) and with_args:
@@ -872,7 +897,7 @@ class _Validator:
             resolved.append((info, sort, length, ops))
         return resolved, unknown, relational
 
-    def index_field_args(self, fargs: list[A.Argument]) -> tuple[str | None, int | None, A.Argument | None]:
+    def index_field_args(self, fargs: Sequence[A.Argument]) -> tuple[str | None, int | None, A.Argument | None]:
         """``sort:``, ``length:`` and ``ops:`` of one field of an index (other arguments are ignored, as by Prisma)."""
         sort = length = ops = None
         for fa in fargs:
@@ -993,7 +1018,7 @@ class _Validator:
         if not info.node.attributes:
             return
         m = info.model
-        s = self.attrs_of(info.node.attributes, m.span.file)
+        s = self.attrs_of(info.node.attributes, m.file)
         if "relation" in s.by_name and (a := s.single("relation")) is not None:
             self.visit_relation(info, a)
             a.finish()
@@ -1108,12 +1133,12 @@ class _Validator:
     # ------------------------------------------------------------------ enums
     def enum_attributes(self, e: A.Enum) -> None:
         for v in e.values:
-            s = self.attrs_of(v.attributes, e.span.file)
+            s = self.attrs_of(v.attributes, e.file)
             if "map" in s.by_name and (a := s.single("map")) is not None:
                 self.coerce.string(a.default("name"))
                 a.finish()
             s.finish()
-        s = self.attrs_of(e.attributes, e.span.file)
+        s = self.attrs_of(e.attributes, e.file)
         if "map" in s.by_name and (a := s.single("map")) is not None:
             self.coerce.string(a.default("name"))
             a.finish()
@@ -1133,7 +1158,9 @@ class _Validator:
         value = a.default("value")
         if value is None:
             return
-        named = self.map_argument(a)
+        map_expr = a.optional("map")
+        info.default_value, info.default_map = value, map_expr is not None
+        named = self.map_value(a, map_expr)
         if isinstance(value, A.FunctionCall) and value.name == "dbgenerated":
             args = value.arguments
             if len(args) > 1:
@@ -1196,11 +1223,11 @@ class _Validator:
                 return
             self.scalar_literal(t, value, a)
 
-    def no_arguments(self, a: Args, fn: str, args: list[A.Argument]) -> None:
+    def no_arguments(self, a: Args, fn: str, args: Sequence[A.Argument]) -> None:
         if args:
             a.error(f"The `{fn}` function does not take any argument. Consider changing this default to `{fn}()`.")
 
-    def id_function_args(self, a: Args, fn: str, args: list[A.Argument]) -> None:
+    def id_function_args(self, a: Args, fn: str, args: Sequence[A.Argument]) -> None:
         """``uuid(4|7)``, ``cuid(1|2)``, ``nanoid(n ≥ 2)``: at most one integer argument."""
         if len(args) > 1:
             a.error(f"`{fn}()` takes a single Int argument.")
@@ -1267,10 +1294,15 @@ class _Validator:
                 if info.native_attr is not None:
                     self.native_type(info, info.native_attr)
                 self.default_values(info)
+            # relation fields by (target model, relation name), in field order
+            alike: dict[tuple[str, str], list[_FieldInfo]] = {}
+            for info in self.infos[id(m)]:
+                if info.kind == "relation":
+                    alike.setdefault((info.type, self.relation_name_of(info)), []).append(info)
             for info in self.infos[id(m)]:
                 if info.kind != "relation":
                     continue
-                if self.ambiguity(m, info):
+                if self.ambiguity(m, info, alike[(info.type, self.relation_name_of(info))]):
                     return []
                 self.relation_field_checks(info)
             for index in data.indexes:
@@ -1308,88 +1340,84 @@ class _Validator:
     def primary_key_checks(self, m: A.Model, data: _ModelData) -> None:
         if data.pk_attr is None:
             return
-        span = self.aspan(data.pk_attr)
+        pk_attr = data.pk_attr
+
+        def fail(message: str) -> None:
+            self.err(message, self.aspan(pk_attr))
+
         if m.keyword == "view":
-            self.err("Error validating: Views cannot have primary keys.", span)
+            fail("Error validating: Views cannot have primary keys.")
         label = "@id" if data.pk_source is not None else "@@id"
         if data.pk_source is not None:
             if data.pk_length is not None:
-                self.err(f'Error parsing attribute "{label}": The length argument is not supported in the primary key '
-                         "with the current connector", span)
+                fail(f'Error parsing attribute "{label}": The length argument is not supported in the primary key '
+                     "with the current connector")
             if data.pk_sort is not None:
-                self.err(f'Error parsing attribute "{label}": The sort argument is not supported in the primary key '
-                         "with the current connector", span)
+                fail(f'Error parsing attribute "{label}": The sort argument is not supported in the primary key '
+                     "with the current connector")
         else:
             if any(f[2] is not None for f in data.pk_fields):
-                self.err(f'Error parsing attribute "{label}": The length argument is not supported in the primary key '
-                         "with the current connector", span)
+                fail(f'Error parsing attribute "{label}": The length argument is not supported in the primary key '
+                     "with the current connector")
             if any(f[1] is not None for f in data.pk_fields):
-                self.err(f'Error parsing attribute "{label}": The sort argument is not supported in the primary key '
-                         "with the current connector", span)
+                fail(f'Error parsing attribute "{label}": The sort argument is not supported in the primary key '
+                     "with the current connector")
             if data.pk_name is not None and any(i.node.name == data.pk_name for i in self.infos[id(m)]):
                 self.err(f'Error validating model "{m.name}": The field `{data.pk_name}` clashes with the `@@id` '
                          "attribute's name. Please resolve the conflict by providing a custom id name: "
                          "`@@id([...], name: \"custom_name\")`", m.span)
         if data.pk_clustered is not None:
-            self.err(f'Error parsing attribute "{label}": Defining clustering is not supported in the current '
-                     "connector.", span)
+            fail(f'Error parsing attribute "{label}": Defining clustering is not supported in the current connector.')
 
     # ------------------------------------------------------------------ native types
     def native_type(self, info: _FieldInfo, attr: A.Attribute) -> None:
+        problem = self.native_type_problem(info, attr)
+        if problem is not None:
+            self.err(problem, self.aspan(attr))
+
+    def native_type_problem(self, info: _FieldInfo, attr: A.Attribute) -> str | None:
+        """What is wrong with a field's ``@db.X(…)`` (None when nothing is: ``info.native`` is then set)."""
         prefix, _, name = attr.name.partition(".")
-        span = self.aspan(attr)
         if prefix != self.ds_name:
-            self.err(f"The prefix {prefix} is invalid. It must be equal to the name of an existing datasource e.g. "
-                     f"{self.ds_name}. Did you mean to use {self.ds_name}.{name}?", span)
-            return
+            return (f"The prefix {prefix} is invalid. It must be equal to the name of an existing datasource e.g. "
+                    f"{self.ds_name}. Did you mean to use {self.ds_name}.{name}?")
         spec = NATIVE_TYPES.get(name)
         if spec is None:
-            self.err(f"Native type {name} is not supported for postgresql connector.", span)
-            return
+            return f"Native type {name} is not supported for postgresql connector."
         if spec.scalar != info.type:
-            self.err(f"Native type {name} is not compatible with declared field type {info.type}, expected field "
-                     f"type {spec.scalar}.", span)
-            return
+            return (f"Native type {name} is not compatible with declared field type {info.type}, expected field "
+                    f"type {spec.scalar}.")
         args: list[str] = []
         for arg in attr.arguments:
             v = arg.value
             if v is None:
                 continue
             if not isinstance(v, A.NumberValue) or not v.is_integer:
-                self.err(f"Expected a numeric value, but failed while parsing \"{display(v)}\": invalid digit found in "
-                         "string.", span)
-                return
+                return (f"Expected a numeric value, but failed while parsing \"{display(v)}\": invalid digit found in "
+                        "string.")
             args.append(v.raw)
         n = len(args)
         if spec.max_args == 0 and n:
-            self.err(f'Function "{name}" takes 0 arguments, but received {n}.', span)
-            return
+            return f'Function "{name}" takes 0 arguments, but received {n}.'
         if spec.exact_args and n not in (0, spec.max_args):
-            self.err(f"Native type {name} takes {spec.max_args} optional arguments, but received {n}.", span)
-            return
+            return f"Native type {name} takes {spec.max_args} optional arguments, but received {n}."
         if n > spec.max_args:
-            self.err(f"Native type {name} takes {spec.max_args} optional arguments, but received {n}.", span)
-            return
+            return f"Native type {name} takes {spec.max_args} optional arguments, but received {n}."
         if name in ("Timestamp", "Timestamptz", "Time", "Timetz") and args and int(args[0]) > 6:
-            self.err(f"Argument M is out of range for native type `{name}({args[0]})`: M can range from 0 to 6.",
-                     span)
-            return
+            return f"Argument M is out of range for native type `{name}({args[0]})`: M can range from 0 to 6."
         if name == "Decimal" and args and (int(args[0]) > 1000 or int(args[0]) < 1 or int(args[1]) > int(args[0])):
-            self.err(f"Argument M is out of range for native type `Decimal({args[0]},{args[1]})`: M can range from 1 "
-                     "to 1000 and D must not be larger than M.", span)
-            return
+            return (f"Argument M is out of range for native type `Decimal({args[0]},{args[1]})`: M can range from 1 "
+                    "to 1000 and D must not be larger than M.")
         info.native = (name, tuple(args))
+        return None
 
     # ------------------------------------------------------------------ default values (stage 2: literal contents)
     def default_values(self, info: _FieldInfo) -> None:
-        a = info.attrs.get("default")
-        if a is None or not info.default_ok:
+        value = info.default_value
+        if value is None or not info.default_ok:
             return
-        args = Args(a, self.texts.get(a.span.file, ""), lambda message, span: None)
-        value = args.default("value", report=False)
-        if value is None:
-            return
-        if args.optional("map") is not None:
+        if info.default_map:
+            a = info.attrs["default"]
             self.err('Error parsing attribute "@default": You defined a database name for the default value of a field '
                      "on the model. This is not supported by the provider.", self.aspan(a))
             return
@@ -1444,11 +1472,12 @@ class _Validator:
         return True
 
     # ------------------------------------------------------------------ relations: per-field checks
-    def ambiguity(self, m: A.Model, info: _FieldInfo) -> bool:
-        """Prisma stops all further checks at the first ambiguous relation field (model order)."""
+    def ambiguity(self, m: A.Model, info: _FieldInfo, same: list[_FieldInfo]) -> bool:
+        """Prisma stops all further checks at the first ambiguous relation field (model order).
+
+        ``same``: the relation fields of ``m`` pointing at the same model with the same relation name.
+        """
         rname = self.relation_name_of(info)
-        same = [i for i in self.infos[id(m)] if i.kind == "relation" and i.type == info.type
-                and self.relation_name_of(i) == rname]
         if info.type == m.name:
             if len(same) <= 2:
                 return False
@@ -1486,45 +1515,47 @@ class _Validator:
     # ------------------------------------------------------------------ indexes (PostgreSQL capabilities)
     def index_checks(self, m: A.Model, data: _ModelData, index: _IndexData) -> None:
         a = index.attr
-        span = self.aspan(a)
+
+        def fail(message: str) -> None:
+            self.err(message, self.aspan(a))
+
         label = ("@@" if index.source is None else "@") + ("unique" if index.kind == "unique" else index.kind)
         pre = f'Error parsing attribute "{label}": '
         if m.keyword == "view" and index.kind == "index":
-            self.err("Error validating: Views cannot have indexes.", span)
+            fail("Error validating: Views cannot have indexes.")
         if not index.fields and index.kind != "fulltext" and index.attr.arguments:
-            self.err(f"{pre}The list of fields in an index cannot be empty. Please specify at least one field.", span)
+            fail(f"{pre}The list of fields in an index cannot be empty. Please specify at least one field.")
         if index.kind == "fulltext":
-            self.err(f"{pre}Defining fulltext indexes is not supported with the current connector.", span)
+            fail(f"{pre}Defining fulltext indexes is not supported with the current connector.")
             return
         if index.kind == "unique" and len(index.fields) > 1:
             client = "_".join(f[0].node.name for f in index.fields)
             if index.name is None and any(i.node.name == client and i.kind != "relation" for i in self.infos[id(m)]):
-                self.err(f'Error validating {m.keyword} "{m.name}": The field `{client}` clashes with the `{label}` '
-                         f"name. Please resolve the conflict by providing a custom id name: `{label}([...], name: "
-                         '"custom_name")`', span)
+                fail(f'Error validating {m.keyword} "{m.name}": The field `{client}` clashes with the `{label}` '
+                     f"name. Please resolve the conflict by providing a custom id name: `{label}([...], name: "
+                     '"custom_name")`')
         if index.name is not None and any(i.node.name == index.name for i in self.infos[id(m)]):
             self.err(f'Error validating model "{m.name}": The custom name `{index.name}` specified for the `@@unique` '
                      "attribute is already used as a name for a field. Please choose a different name.", m.span)
         if any(f[2] is not None for f in index.fields):
-            self.err(f"{pre}The length argument is not supported in an index definition with the current connector",
-                     span)
+            fail(f"{pre}The length argument is not supported in an index definition with the current connector")
         if index.algorithm == "Hash" and any(f[1] is not None for f in index.fields):
-            self.err(f"{pre}Hash type does not support sort option.", span)
+            fail(f"{pre}Hash type does not support sort option.")
         if index.clustered is not None:
-            self.err(f"{pre}Defining clustering is not supported in the current connector.", span)
+            fail(f"{pre}Defining clustering is not supported in the current connector.")
         if index.kind != "index" and any(f[3] is not None for f in index.fields):
-            self.err(f"{pre}Operator classes can only be defined to fields in an @@index attribute.", span)
+            fail(f"{pre}Operator classes can only be defined to fields in an @@index attribute.")
         if index.algorithm == "SpGist" and len(index.fields) != 1:
-            self.err(f"{pre}SpGist does not support multi-column indices.", span)
+            fail(f"{pre}SpGist does not support multi-column indices.")
         for info, _sort, _length, _ops in index.fields:
             if info.native is not None and info.native[0] == "Xml":
                 what = "unique constraint" if index.kind == "unique" else "index"
                 self.err(f"You cannot define an {what} on fields with native type `Xml` of Postgres.",
                          self.fspan(info))
                 break
-        self.operator_classes(index, pre, span)
+        self.operator_classes(index, pre, fail)
 
-    def operator_classes(self, index: _IndexData, pre: str, span: A.Span) -> None:
+    def operator_classes(self, index: _IndexData, pre: str, fail: Callable[[str], None]) -> None:
         """Prisma's PostgreSQL rules for GiST, GIN, SP-GiST and BRIN fields and their operator classes."""
         algo = index.algorithm or "BTree"
         for info, _sort, _length, ops in index.fields:
@@ -1535,8 +1566,7 @@ class _Validator:
                 if isinstance(ops.value, A.ConstantValue):
                     opclass = ops.value.name
             if opclass is not None and algo not in OPERATOR_CLASSES[opclass][0]:
-                self.err(f"{pre}The given operator class `{opclass}` is not supported with the `{algo}` index type.",
-                         span)
+                fail(f"{pre}The given operator class `{opclass}` is not supported with the `{algo}` index type.")
                 continue
             native = info.native[0] if info.native_attr is not None and info.native is not None else None
             name = info.node.name
@@ -1546,21 +1576,20 @@ class _Validator:
                 continue
             if problem == "unfit":
                 if native is not None and opclass is not None:
-                    self.err(f"{pre}The given operator class `{opclass}` does not support native type `{native}` of "
-                             f"field `{name}`.", span)
+                    fail(f"{pre}The given operator class `{opclass}` does not support native type `{native}` of "
+                         f"field `{name}`.")
                 elif native is not None:
-                    self.err(f"{pre}The {algo} index field type `{native}` has no default operator class.", span)
+                    fail(f"{pre}The {algo} index field type `{native}` has no default operator class.")
                 elif opclass is not None:
-                    self.err(f"{pre}The given operator class `{opclass}` expects the field `{name}` to define a valid "
-                             "native type.", span)
+                    fail(f"{pre}The given operator class `{opclass}` expects the field `{name}` to define a valid "
+                         "native type.")
                 elif not _algo_supports_type(algo, t, info.arity == "list", info.kind == "unsupported"):
-                    self.err(f"{pre}The {algo} index type does not support the type of the field `{name}`.", span)
+                    fail(f"{pre}The {algo} index type does not support the type of the field `{name}`.")
             elif problem == "array":
-                self.err(f"{pre}The given operator class `ArrayOps` expects the type of field `{name}` to be an array.",
-                         span)
+                fail(f"{pre}The given operator class `ArrayOps` expects the type of field `{name}` to be an array.")
             else:
-                self.err(f"{pre}The given operator class `{opclass}` points to the field `{name}` that is not of "
-                         f"{problem} type.", span)
+                fail(f"{pre}The given operator class `{opclass}` points to the field `{name}` that is not of "
+                     f"{problem} type.")
 
     # ------------------------------------------------------------------ relations: pairing and rules
     def infer_relations(self) -> list[_Rel]:
@@ -1572,6 +1601,11 @@ class _Validator:
         """
         rel_infos = {m.name: [i for i in self.infos[id(m)] if i.kind == "relation"]
                      for m in self.models if self.model_by_name.get(m.name) is m}
+        # (model, model pointed at, relation name) → those relation fields, in field order
+        pointing: dict[tuple[str, str, str], list[_FieldInfo]] = {}
+        for name, infos in rel_infos.items():
+            for g in infos:
+                pointing.setdefault((name, g.type, self.relation_name_of(g)), []).append(g)
         out: list[_Rel] = []
         for m in self.models:
             if self.model_by_name.get(m.name) is not m or m.keyword == "type":
@@ -1579,8 +1613,7 @@ class _Validator:
             for f in rel_infos[m.name]:
                 is_self = f.type == m.name
                 name = self.relation_name_of(f)
-                opp = next((g for g in rel_infos.get(f.type, []) if g.type == m.name and (not is_self or g is not f)
-                            and self.relation_name_of(g) == name), None)
+                opp = next((g for g in pointing.get((f.type, m.name, name), ()) if not is_self or g is not f), None)
                 f_fields = f.rel is not None and f.rel.fields is not None
                 key_f = (m.name, f.node.name)
                 if opp is not None:
@@ -1664,8 +1697,7 @@ class _Validator:
             refs: list[str] = list(fa.references or [])
             target = self.model_by_name[fwd.type]
             if refs:
-                crits = [sorted(i.node.name for i in c) for c in self.criteria(target)]
-                if sorted(refs) not in crits:
+                if sorted(refs) not in self.sorted_criteria(target):
                     if len(refs) == 1:
                         hint = (f"Consider adding an `@unique` attribute to the field `{refs[0]}` in the model "
                                 f"`{target.name}`.")
@@ -1724,8 +1756,7 @@ class _Validator:
                          f"opposite field `{fwd.node.name}` on model `{fwd.model.name}`.", self.fspan(back))
             fields = list(fa.fields or [])
             if fa.fields is not None:
-                crits = [sorted(i.node.name for i in c) for c in self.criteria(fwd.model)]
-                if sorted(fields) not in crits:
+                if sorted(fields) not in self.sorted_criteria(fwd.model):
                     if len(fields) == 1:
                         self.err(f"{pre}A one-to-one relation must use unique fields on the defining side. Either add "
                                  f"an `@unique` attribute to the field `{fields[0]}`, or change the relation to "
@@ -1912,6 +1943,13 @@ class _Validator:
                 out.append([f[0] for f in index.fields])
         return out
 
+    def sorted_criteria(self, m: A.Model) -> list[list[str]]:
+        """The unique criteria of ``m`` as sorted field names (worked out once: keys are final after stage 1)."""
+        found = self.sorted_criteria_cache.get(id(m))
+        if found is None:
+            found = self.sorted_criteria_cache[id(m)] = [sorted(i.node.name for i in c) for c in self.criteria(m)]
+        return found
+
     def is_unique_criterion(self, m: A.Model, names: list[str]) -> bool:
         want = sorted(names)
         return any(sorted(i.node.name for i in c) == want for c in self.criteria(m))
@@ -2017,11 +2055,10 @@ class _Validator:
             schema = data.schema[0] if data.schema else None
             assert data.pk_attr is not None
             label = "@id" if data.pk_source is not None else "@@id"
-            span = self.map_span(data.pk_attr)
             if glob[(schema, name)] > 1:
-                violation(name, label, span, glob_text)
+                violation(name, label, self.map_span(data.pk_attr), glob_text)
             if local[(id(m), name)] > 1:
-                violation(name, label, span, f"on model `{m.name}` for primary key, indexes, unique constraints and "
+                violation(name, label, self.map_span(data.pk_attr), f"on model `{m.name}` for primary key, indexes, unique constraints and "
                           "foreign keys")
             if data.pk_name is not None and custom[(id(m), data.pk_name)] > 1:
                 self.err(f'Error parsing attribute "{label}": The given custom name `{data.pk_name}` has to be unique on '
@@ -2095,24 +2132,22 @@ class _Validator:
                     ra = self.relation_args(info)
                     rf = M.RelationField(
                         f.name, info.type, info.arity, f.span,
-                        relation_name=ra.name or None,
-                        fields=tuple(ra.fields or ()), references=tuple(ra.references or ()),
-                        on_delete=ra.on_delete, on_update=ra.on_update, map=ra.map,
-                        is_ignored=info.ignored, documentation=f.documentation,
+                        ra.name or None, tuple(ra.fields or ()), tuple(ra.references or ()),  # name, fields, refs
+                        ra.on_delete, ra.on_update, ra.map, info.ignored, f.documentation,
                     )
                     rf.relation = rel_by_field.get((m.name, f.name))
                     fields.append(rf)
                     continue
-                native = M.NativeType(*info.native) if info.native else None
-                sf = M.ScalarField(
+                # positional arguments (a keyword call costs twice as much, with thousands of fields)
+                fields.append(M.ScalarField(
                     f.name, self.column_name(info), info.type, info.kind, info.arity, f.span,
-                    native_type=native, default=self.default_value(info), is_id=info.is_id,
-                    is_updated_at="updatedAt" in info.attrs, is_ignored=info.ignored,
-                    unsupported_type=f.type.unsupported if f.type else None, documentation=f.documentation,
-                )
-                fields.append(sf)
+                    self.native_type_value(info), self.default_value(info), info.is_id,  # native, default, is_id
+                    "updatedAt" in info.attrs, info.ignored,  # is_updated_at, is_ignored
+                    f.type.unsupported if f.type else None, f.documentation,  # unsupported_type, documentation
+                ))
             if data.pk_attr is not None:
-                pk = M.PrimaryKey(tuple(M.IndexField(i.node.name, sort, length) for i, sort, length in data.pk_fields),
+                pk = M.PrimaryKey(tuple(self.index_field(i.node.name, sort, length, None)
+                                        for i, sort, length in data.pk_fields),
                                   "field" if data.pk_source is not None else "block", data.pk_attr.span,
                                   name=data.pk_name, map=data.pk_map)
             indexes: list[M.Index] = []
@@ -2121,10 +2156,10 @@ class _Validator:
             ordered += [i for i in data.indexes if i.source is None and i.kind == "unique"]
             for index in ordered:
                 indexes.append(M.Index(
-                    index.kind, tuple(M.IndexField(i.node.name, sort, length, self.ops_text(ops))
+                    index.kind, tuple(self.index_field(i.node.name, sort, length, self.ops_text(ops))
                                       for i, sort, length, ops in index.fields),
                     "field" if index.source is not None else "block", index.attr.span,
-                    name=index.name, map=index.map, algorithm=index.algorithm,
+                    index.name, index.map, index.algorithm,  # name, map, algorithm
                 ))
             models.append(M.Model(
                 m.name, self.db_name(m), fields, m.span, primary_key=pk, indexes=indexes,
@@ -2133,6 +2168,23 @@ class _Validator:
             ))
         files = [t.file for t in self.trees]
         return M.Schema(ds, gens, models, enums, relations, files)
+
+    # Equal immutable values of the model are made once and shared: a large schema repeats the same few
+    # native types, defaults and index fields thousands of times.
+    def native_type_value(self, info: _FieldInfo) -> M.NativeType | None:
+        if info.native is None:
+            return None
+        found = self.native_types.get(info.native)
+        if found is None:
+            found = self.native_types[info.native] = M.NativeType(*info.native)
+        return found
+
+    def index_field(self, name: str, sort: str | None, length: int | None, ops: str | None) -> M.IndexField:
+        key = (name, sort, length, ops)
+        found = self.index_fields.get(key)
+        if found is None:
+            found = self.index_fields[key] = M.IndexField(name, sort, length, ops)
+        return found
 
     @staticmethod
     def ops_text(ops: A.Argument | None) -> str | None:
@@ -2152,11 +2204,18 @@ class _Validator:
         return None
 
     def default_value(self, info: _FieldInfo) -> M.DefaultValue | None:
-        a = info.attrs.get("default")
-        if a is None:
+        """The field's default as the model says it (what a default means follows from its text and whether
+        the field is an enum, so equal ones are shared)."""
+        v = info.default_value
+        if v is None:
             return None
-        named = a.named("value")
-        v = a.positional[0].value if a.positional else (named.value if named is not None else None)
+        key = (info.kind == "enum", self.texts[v.file][v.start : v.end])
+        found = self.defaults.get(key)
+        if found is None:
+            found = self.defaults[key] = self.make_default_value(info, v)
+        return found
+
+    def make_default_value(self, info: _FieldInfo, v: A.Expression) -> M.DefaultValue:
         if isinstance(v, A.FunctionCall):
             args = []
             for arg in v.arguments:
@@ -2165,8 +2224,6 @@ class _Validator:
                 else:
                     args.append(_expr_text(arg.value))
             return M.DefaultValue(function=v.name, args=tuple(args))
-        if v is None:
-            return None
         return M.DefaultValue(literal=self.literal(info, v))
 
     def literal(self, info: _FieldInfo, v: A.Expression) -> M.Literal:

@@ -56,6 +56,14 @@ class _Builder:
         self.fks = schema.datasource.relation_mode != "prisma"
         self.enums = {e.name: e for e in schema.enums}
         self.models = {m.name: m for m in schema.models}
+        self._columns: dict[str, dict[str, str]] = {}
+
+    def columns_of(self, m: M.Model) -> dict[str, str]:
+        """Field name → column name for the scalar fields of ``m`` (worked out once per model)."""
+        cols = self._columns.get(m.name)
+        if cols is None:
+            cols = self._columns[m.name] = {f.name: f.db_name for f in m.scalar_fields}
+        return cols
 
     def ns(self, s: str | None) -> str | None:
         return s if self.multi else None
@@ -144,8 +152,9 @@ class _Builder:
     def table(self, m: M.Model) -> Table:
         name = m.db_name
         schema = self.ns(m.schema)
-        cols = {f.name: f.db_name for f in m.scalar_fields}
-        columns = tuple(self.column(f) for f in m.scalar_fields)
+        scalars = m.scalar_fields
+        cols = self.columns_of(m)
+        columns = tuple(self.column(f) for f in scalars)
         pk = None
         if m.primary_key is not None:
             pk = PrimaryKey(
@@ -170,7 +179,7 @@ class _Builder:
                 if r is None or r.kind == "m:n" or r.referencing_model != m.name or r.referencing_field != rf.name:
                     continue
                 target = self.models[r.referenced_model or ""]
-                tcols = {f.name: f.db_name for f in target.scalar_fields}
+                tcols = self.columns_of(target)
                 fcols = tuple(cols[x] for x in r.fields)
                 fks.append(ForeignKey(
                     name=r.map or fk_name(name, fcols),

@@ -329,7 +329,8 @@ def schema_text(draw: st.DrawFn) -> str:
     return text
 
 
-_POSITION_FIELDS = {"span", "name_span", "key_span", "close_span", "header_trailing", "raw"}
+_POSITION_FIELDS = {"span", "name_span", "key_span", "close_span", "header_trailing", "raw",
+                    "start", "end", "src", "name_start", "name_end", "key_start", "key_end", "close_start"}
 
 
 def _plain(value: object) -> object:
