@@ -22,8 +22,21 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
+from psycopg.adapt import Transformer
 from psycopg.types.string import TextLoader
 from psycopg_pool import ConnectionPool
+
+try:  # psycopg's own query conversion, prepared-statement bookkeeping and result generator
+    from psycopg._preparing import Prepare as _Prepare
+    from psycopg._preparing import PrepareManager as _PrepareManager
+    from psycopg._queries import PostgresQuery as _PostgresQuery
+    from psycopg.generators import execute as _pq_execute
+
+    # private API: used only on the psycopg versions it was written and tested against
+    _LEAN = tuple(int(p) for p in psycopg.__version__.split(".")[:2]) in ((3, 2), (3, 3)) and all(
+        hasattr(_PrepareManager, a) for a in ("get", "maybe_add_to_cache", "validate", "maintain_gen"))
+except ImportError:  # another psycopg layout: every statement goes through a cursor
+    _LEAN = False
 
 from nexo.client import codec
 from nexo.client.compiler import (
@@ -80,6 +93,11 @@ ISOLATION_LEVELS = {
     "REPEATABLEREAD": "REPEATABLE READ",
 }
 _TUPLES_OK = psycopg.pq.ExecStatus.TUPLES_OK
+_COMMAND_OK = psycopg.pq.ExecStatus.COMMAND_OK
+_FATAL_ERROR = psycopg.pq.ExecStatus.FATAL_ERROR
+_BINARY = psycopg.pq.Format.BINARY
+#: statements kept converted per connection by :func:`_run_lean` (beyond this many, start afresh)
+LEAN_STATEMENTS = 512
 _IDLE = psycopg.pq.TransactionStatus.IDLE
 _NO_NAMES: list[str] = []
 #: up to this many parent rows (``take``), find_many loads includes as JSON in one statement
@@ -137,6 +155,8 @@ class _Connection(psycopg.Connection[Any]):
     time (it is checked out of the pool or owned by a transaction), so one cursor is enough."""
 
     nexo_cursor: Any = None
+    #: compiled statement -> (psycopg's converted query, its transformer), see :func:`_run_lean`
+    nexo_statements: dict[str, tuple[Any, Any]] | None = None
 
 
 def _configure(conn: psycopg.Connection[Any]) -> None:
@@ -236,6 +256,8 @@ def _run(
     """Execute one statement; ``binary`` asks for results in binary format (compiled reads, whose
     select lists only hold types with binary loaders that give the same values as text)."""
     try:
+        if binary and _LEAN and isinstance(conn, _Connection) and conn.autocommit and conn._pipeline is None and not conn.closed:
+            return _run_lean(conn, sql, params)
         cur = getattr(conn, "nexo_cursor", None)
         if cur is None or conn.closed:
             cur = conn.cursor()  # on a closed connection: psycopg's own "connection is closed" error
@@ -259,6 +281,64 @@ def _run(
         raise map_db_error(exc, model, raw=raw) from None
     except psycopg.Error as exc:
         raise map_db_error(exc, model, raw=raw) from None
+
+
+def _run_lean(conn: _Connection, sql: str, params: list[Any]) -> tuple[list[tuple[Any, ...]], list[str], int]:
+    """One compiled statement with binary results, the way ``cursor.execute`` + ``fetchall`` runs
+    it, minus the cursor: psycopg's converted query (placeholders, dumpers) and transformer are
+    kept per connection and statement, the statement is prepared through the connection's own
+    prepared-statement manager (same threshold, names, eviction and invalidation as psycopg's
+    cursors, which share it), results are read straight off the transformer. On a connection
+    in autocommit mode outside pipeline mode (the client's own); errors are psycopg's, mapped by
+    :func:`_run`."""
+    with conn.lock:
+        kept = conn.nexo_statements
+        if kept is None:
+            kept = conn.nexo_statements = {}
+        got = kept.get(sql)
+        if got is None:
+            if len(kept) >= LEAN_STATEMENTS:
+                kept.clear()
+            tx = Transformer(conn)
+            pgq = _PostgresQuery(tx)
+            pgq.convert(sql, params or None)
+            kept[sql] = (pgq, tx)
+        else:
+            pgq, tx = got
+            if params:
+                pgq.dump(params)
+        pgconn = conn.pgconn
+        manager = conn._prepared
+        prep, name = manager.get(pgq, None)
+        if prep is _Prepare.NO:
+            pgconn.send_query_params(pgq.query, pgq.params, param_formats=pgq.formats, param_types=pgq.types, result_format=_BINARY)
+        else:
+            if prep is _Prepare.SHOULD:
+                pgconn.send_prepare(name, pgq.query, param_types=pgq.types)
+                for res in conn.wait(_pq_execute(pgconn)):
+                    if res.status == _FATAL_ERROR:
+                        raise psycopg.errors.error_from_result(res, encoding=tx.encoding)
+            pgconn.send_query_prepared(name, pgq.params, param_formats=pgq.formats, result_format=_BINARY)
+        key = manager.maybe_add_to_cache(pgq, prep, name)
+        results = conn.wait(_pq_execute(pgconn))
+        if key is not None:
+            manager.validate(key, prep, name, results)
+        if getattr(manager, "_to_flush", True):  # statements to deallocate (psycopg 3.3 keeps them there)
+            conn.wait(manager.maintain_gen(conn))
+        if not results:
+            raise psycopg.InternalError("got no result from the query")
+        for res in results:
+            if res.status != _TUPLES_OK and res.status != _COMMAND_OK:
+                raise psycopg.errors.error_from_result(res, encoding=tx.encoding)
+        res = results[-1]
+        if res.status != _TUPLES_OK:
+            count = res.command_tuples
+            return [], _NO_NAMES, -1 if count is None else count
+        n = res.ntuples
+        tx.set_pgresult(res)
+        rows: list[tuple[Any, ...]] = tx.load_rows(0, n, tuple)
+        tx.set_pgresult(None)  # the kept transformer does not hold on to the result
+        return rows, _NO_NAMES, n
 
 
 def _fetch_tree(
