@@ -156,6 +156,29 @@ class Coerce:
         return out if ok else None
 
 
+# ``Args`` files the arguments of the usual attribute in one pass (the tests compare it with the full check).
+FAST_CHECK = True
+
+
+def _quiet(value: A.FunctionCall | A.ArrayValue) -> bool:
+    """True when :meth:`Args._check_slow` has nothing to report inside ``value`` (an argument's value):
+    a call without a trailing comma whose arguments all have values and none is an array, or an array
+    whose calls all have values for their arguments."""
+    if isinstance(value, A.FunctionCall):
+        if value.trailing_comma is not None:
+            return False
+        for fa in value.arguments:
+            if fa.value is None or isinstance(fa.value, A.ArrayValue):
+                return False
+        return True
+    for item in value.items:
+        if isinstance(item, A.FunctionCall):
+            for fa in item.arguments:
+                if fa.value is None:
+                    return False
+    return True
+
+
 class Args:
     """The arguments of one attribute being validated (Prisma's ``set_attribute`` … ``validate_visited_arguments``)."""
 
@@ -183,14 +206,30 @@ class Args:
 
     def _check(self) -> bool:
         attr = self.attr
-        if not attr.arguments:
-            return attr.trailing_comma is None or self._check_slow()
-        if len(attr.arguments) == 1 and attr.trailing_comma is None:
-            only = attr.arguments[0]
-            value = only.value
-            if value is not None and not isinstance(value, (A.FunctionCall, A.ArrayValue)):
-                self.remaining[only.name] = only
+        if FAST_CHECK and attr.trailing_comma is None:
+            # The usual case, in one pass: every argument has a value, no name is repeated, and no call or
+            # array holds anything :meth:`_check_slow` reports; then it would only have filed the arguments
+            # by name, as done here. Otherwise the slow check starts over and reports.
+            remaining = self.remaining
+            for arg in attr.arguments:
+                value = arg.value
+                if value is None or arg.name in remaining:
+                    break
+                if isinstance(value, (A.FunctionCall, A.ArrayValue)) and not _quiet(value):
+                    break
+                remaining[arg.name] = arg
+            else:
                 return True
+            self.remaining = {}
+        elif not FAST_CHECK:
+            if not attr.arguments:
+                return attr.trailing_comma is None or self._check_slow()
+            if len(attr.arguments) == 1 and attr.trailing_comma is None:
+                only = attr.arguments[0]
+                value = only.value
+                if value is not None and not isinstance(value, (A.FunctionCall, A.ArrayValue)):
+                    self.remaining[only.name] = only
+                    return True
         return self._check_slow()
 
     def _check_slow(self) -> bool:
@@ -259,12 +298,16 @@ class Args:
 
     def finish(self) -> None:
         """Every argument nobody asked for: ``No such argument.``"""
-        for arg in self.remaining.values():
-            self.report("No such argument.", arg.span)
-        self.remaining = {}
+        if self.remaining:
+            for arg in self.remaining.values():
+                self.report("No such argument.", arg.span)
+            self.remaining = {}
 
     def discard(self) -> None:
         self.remaining = {}
+
+
+_NO_COPIES: dict[str, list[A.Attribute]] = {}  # shared, never written
 
 
 class AttributeSet:
@@ -276,21 +319,28 @@ class AttributeSet:
 
     __slots__ = ("attrs", "text", "report", "by_name", "copies", "visited")
 
-    def __init__(self, attrs: Sequence[A.Attribute], text: str, report: Report) -> None:
+    def __init__(self, attrs: Sequence[A.Attribute], text: str, report: Report,
+                 first: dict[str, A.Attribute] | None = None) -> None:
+        """``first``, when given, is the first attribute of each name of ``attrs`` (known already, and
+        kept as ``by_name``: it is only read)."""
         self.attrs = attrs
         self.text = text
         self.report = report
+        self.visited: set[str] = set()
+        if first is not None and len(first) == len(attrs):  # no name twice
+            self.by_name = first
+            self.copies = _NO_COPIES
+            return
         by_name: dict[str, A.Attribute] = {}
         copies: dict[str, list[A.Attribute]] = {}
         for a in attrs:
-            first = by_name.get(a.name)
-            if first is None:
-                by_name[a.name] = a
+            name = a.name
+            if name in by_name:
+                copies.setdefault(name, [by_name[name]]).append(a)
             else:
-                copies.setdefault(a.name, [first]).append(a)
+                by_name[name] = a
         self.by_name = by_name
         self.copies = copies
-        self.visited: set[str] = set()
 
     def single(self, name: str) -> Args | None:
         """The attribute ``name`` when it appears exactly once (copies are all reported)."""
@@ -298,7 +348,7 @@ class AttributeSet:
         if a is None:
             return None
         self.visited.add(name)
-        if self.copies and name in self.copies:
+        if name in self.copies:
             for copy in self.copies[name]:
                 self.report(f'Attribute "@{name}" can only be defined once.', attribute_span(copy, self.text))
             return None
@@ -320,12 +370,19 @@ class AttributeSet:
 
     def datasource_scoped(self) -> A.Attribute | None:
         """The ``@ds.Type(...)`` attribute (the last one; earlier copies are reported)."""
-        scoped = [a for a in self.attrs if "." in a.name]
-        self.visited.update(a.name for a in scoped)
+        scoped = []
+        for a in self.attrs:  # (a loop: cheaper than a comprehension for a handful of attributes)
+            if "." in a.name:
+                scoped.append(a)
+        if not scoped:
+            return None
+        visited = self.visited
+        for a in scoped:
+            visited.add(a.name)
         for a in scoped[1:]:
             self.report(f'Attribute "@{a.name.split(".", 1)[0]}" can only be defined once.',
                         attribute_span(a, self.text))
-        return scoped[-1] if scoped else None
+        return scoped[-1]
 
     def finish(self) -> None:
         """Attributes nobody visited are unknown."""

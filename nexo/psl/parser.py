@@ -368,9 +368,8 @@ class Parser:
                         pending_doc = []
                     body.append(simple_field)
                     continue
-            content = text[start:end]
-            rest = _lstrip_ws(content)
-            if not rest.rstrip(WS_CHARS):
+            rest = text[start:end].lstrip(WS_CHARS)
+            if not rest:  # a blank line
                 body.extend(pending_doc)
                 pending_doc = []
                 body.append(self._empty_line(i))
@@ -461,55 +460,70 @@ class Parser:
         return self._field_rest(start, name, ftype, colon)
 
     def _simple_field(self, m: re.Match[str]) -> A.Field:
-        """A field line matched by ``_SIMPLE_FIELD_LINE``, built without the general machinery (same nodes)."""
+        """A field line matched by ``_SIMPLE_FIELD_LINE``, built without the general machinery (same nodes).
+
+        Offsets come from the lengths of the groups: in this shape nothing may stand between a type
+        name and its modifier, an ``@`` and the attribute's name, or the brackets and the argument.
+        """
         src = self.src
-        start, name_end = m.span(1)
-        type_start, type_name_end = m.span(2)
-        mod = m.group(3)
+        name, tname, mod, attrs_text = m.groups()
+        start = m.start(1)
+        type_start = m.start(2)
+        type_name_end = type_start + len(tname)
         if mod is None:
-            ftype = A.FieldType(m.group(2), "required", type_start, type_name_end, type_start, type_name_end, src)
+            ftype = A.FieldType(tname, "required", type_start, type_name_end, type_start, type_name_end, src)
             content_end = type_name_end
         else:
-            content_end = m.end(3)
-            ftype = A.FieldType(m.group(2), "optional" if mod == "?" else "list", type_start, content_end,
+            content_end = type_name_end + len(mod)
+            ftype = A.FieldType(tname, "optional" if mod == "?" else "list", type_start, content_end,
                                 type_start, type_name_end, src)
         attrs = []
-        if m.group(4):
+        if attrs_text:
             Attribute = A.Attribute
-            for am in _SIMPLE_ATTR.finditer(self.text, m.start(4), m.end(4)):
-                a_start, content_end = am.span()
-                name = am.group(1)
-                if content_end == a_start + 1 + len(name):  # no argument list
-                    attrs.append(Attribute(name, False, (), False, a_start, content_end, a_start + 1, src))
+            Argument = A.Argument
+            attrs_start = m.start(4)
+            for am in _SIMPLE_ATTR.finditer(self.text, attrs_start, attrs_start + len(attrs_text)):
+                a_start = am.start()
+                aname, string, number, constant, call = am.groups()
+                s = a_start + len(aname) + 2  # after ``@name(``
+                if string is not None:
+                    e = s + len(string) + 2  # with the quotes
+                    value: A.Expression = A.StringValue(string, '"' + string + '"', s, e, src)
+                elif number is not None:
+                    e = s + len(number)
+                    value = A.NumberValue(number, s, e, src)
+                elif constant is None:  # no argument list
+                    content_end = s - 1
+                    attrs.append(Attribute(aname, False, (), False, a_start, content_end, a_start + 1, src))
                     continue
-                if am.group(2) is not None:
-                    s, e = am.start(2) - 1, am.end(2) + 1  # with the quotes
-                    value: A.Expression = A.StringValue(am.group(2), self.text[s:e], s, e, src)
-                elif am.group(3) is not None:
-                    s, e = am.span(3)
-                    value = A.NumberValue(am.group(3), s, e, src)
-                elif am.group(5) is not None:
-                    s, e = am.start(4), am.end(5)
-                    value = A.FunctionCall(am.group(4), [], s, e, src)
+                elif call is not None:
+                    e = s + len(constant) + 2
+                    value = A.FunctionCall(constant, [], s, e, src)
                 else:
-                    s, e = am.span(4)
-                    value = A.ConstantValue(am.group(4), s, e, src)
-                attrs.append(Attribute(name, False, [A.Argument(None, value, s, e, src)], True,
+                    e = s + len(constant)
+                    value = A.ConstantValue(constant, s, e, src)
+                content_end = e + 1
+                attrs.append(Attribute(aname, False, [Argument(None, value, s, e, src)], True,
                                        a_start, content_end, a_start + 1, src))
-        return A.Field(m.group(1), ftype, attrs, start, content_end, src)
+        return A.Field(name, ftype, attrs, start, content_end, src)
 
     def _field_rest(self, start: int, name: str, ftype: A.FieldType, colon: bool) -> A.Field:
         """A field line after its type: attributes, then an optional trailing comment."""
-        text = self.text
+        text, end = self.text, self.end
         attrs = []
+        pos = self.pos
         while True:
-            self.ws()
-            if self.peek() == "@" and not text.startswith("@@", self.pos):
+            while pos < end and text[pos] in WS_CHARS:
+                pos += 1
+            if pos < end and text[pos] == "@" and not text.startswith("@@", pos):
+                self.pos = pos
                 attrs.append(self.attribute())
+                pos = self.pos
                 continue
             break
-        trailing = self._finish_line()
-        content_end = trailing.start if trailing else self.end
+        self.pos = pos
+        trailing = self._finish_line() if pos < end else None
+        content_end = trailing.start if trailing else end
         while content_end > start and text[content_end - 1] in WS_CHARS:
             content_end -= 1
         f = A.Field(name, ftype, attrs, start, content_end, self.src, colon=colon)

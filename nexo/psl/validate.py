@@ -284,6 +284,7 @@ class _Validator:
         self.index_fields: dict[tuple[str, str | None, int | None, str | None], M.IndexField] = {}
         self.defaults: dict[tuple[bool, str], M.DefaultValue] = {}
         self.relation_mode = "foreignKeys"
+        self.enum_value_names: dict[str, set[str]] = {}  # enum → its value names (for defaults)
 
     # ------------------------------------------------------------------ spans as Prisma marks them
     def aspan(self, a: A.Attribute) -> A.Span:
@@ -312,8 +313,9 @@ class _Validator:
             self.field_indexes[id(m)] = index
         return index
 
-    def attrs_of(self, attrs: Sequence[A.Attribute], file: str) -> AttributeSet:
-        return AttributeSet(attrs, self.texts.get(file, ""), self.err)
+    def attrs_of(self, attrs: Sequence[A.Attribute], file: str,
+                 first: dict[str, A.Attribute] | None = None) -> AttributeSet:
+        return AttributeSet(attrs, self.texts.get(file, ""), self.err, first)
 
     # ================================================================== driver
     def run(self) -> M.Schema | None:
@@ -707,7 +709,7 @@ class _Validator:
         for m in self.models:
             if m.keyword == "type":
                 for info in self.infos[id(m)]:
-                    s = self.attrs_of(info.node.attributes, m.file)
+                    s = self.attrs_of(info.node.attributes, m.src.file, info.attrs)
                     if "map" in s.by_name and (a := s.single("map")) is not None:
                         self.coerce.string(a.default("name"))
                         a.finish()
@@ -765,19 +767,18 @@ class _Validator:
         if not info.node.attributes:
             return
         m = info.model
-        s = self.attrs_of(info.node.attributes, m.file)
+        s = self.attrs_of(info.node.attributes, m.src.file, info.attrs)
         if "map" in s.by_name and (a := s.single("map")) is not None:
             name = self.coerce.string(a.default("name"))
             if name is not None:
                 info.mapped = name
-                message = f'Field "{info.node.name}" is already defined on {m.keyword} "{m.name}".'
                 if name in mapped:  # another field maps to the same column
-                    self.err(message, self.fspan(info))
+                    self.err(f'Field "{info.node.name}" is already defined on {m.keyword} "{m.name}".', self.fspan(info))
                 mapped.setdefault(name, info)
                 other = self.field_index(m).get(name)
                 if other is not None and other is not info and other.kind != "relation" and other.mapped in (
                         None, name):  # a field is called what this one maps to
-                    self.err(message, self.fspan(info))
+                    self.err(f'Field "{info.node.name}" is already defined on {m.keyword} "{m.name}".', self.fspan(info))
             a.finish()
         if "ignore" in s.by_name and (a := s.single("ignore")) is not None:
             if info.kind == "unsupported":
@@ -1018,7 +1019,7 @@ class _Validator:
         if not info.node.attributes:
             return
         m = info.model
-        s = self.attrs_of(info.node.attributes, m.file)
+        s = self.attrs_of(info.node.attributes, m.src.file, info.attrs)
         if "relation" in s.by_name and (a := s.single("relation")) is not None:
             self.visit_relation(info, a)
             a.finish()
@@ -1253,8 +1254,10 @@ class _Validator:
         if not isinstance(value, A.ConstantValue):
             a.error(f"Expected an enum value, but found `{display(value)}`.")
             return False
-        enum = self.enum_by_name[info.type]
-        if value.name not in {v.name for v in enum.values}:
+        names = self.enum_value_names.get(info.type)
+        if names is None:
+            names = self.enum_value_names[info.type] = {v.name for v in self.enum_by_name[info.type].values}
+        if value.name not in names:
             a.error(f"The defined default value `{value.name}` is not a valid value of the enum specified for the "
                     "field.")
             return False
@@ -1530,20 +1533,31 @@ class _Validator:
             return
         if index.kind == "unique" and len(index.fields) > 1:
             client = "_".join(f[0].node.name for f in index.fields)
-            if index.name is None and any(i.node.name == client and i.kind != "relation" for i in self.infos[id(m)]):
+            # (field names are unique by now: a name written twice stops validation in stage 1)
+            clash = None if index.name is not None else self.field_index(m).get(client)
+            if clash is not None and clash.kind != "relation":
                 fail(f'Error validating {m.keyword} "{m.name}": The field `{client}` clashes with the `{label}` '
                      f"name. Please resolve the conflict by providing a custom id name: `{label}([...], name: "
                      '"custom_name")`')
-        if index.name is not None and any(i.node.name == index.name for i in self.infos[id(m)]):
+        if index.name is not None and index.name in self.field_index(m):
             self.err(f'Error validating model "{m.name}": The custom name `{index.name}` specified for the `@@unique` '
                      "attribute is already used as a name for a field. Please choose a different name.", m.span)
-        if any(f[2] is not None for f in index.fields):
+        # which options the fields were given (one pass)
+        has_sort = has_length = has_ops = False
+        for _info, sort, length, ops in index.fields:
+            if sort is not None:
+                has_sort = True
+            if length is not None:
+                has_length = True
+            if ops is not None:
+                has_ops = True
+        if has_length:
             fail(f"{pre}The length argument is not supported in an index definition with the current connector")
-        if index.algorithm == "Hash" and any(f[1] is not None for f in index.fields):
+        if index.algorithm == "Hash" and has_sort:
             fail(f"{pre}Hash type does not support sort option.")
         if index.clustered is not None:
             fail(f"{pre}Defining clustering is not supported in the current connector.")
-        if index.kind != "index" and any(f[3] is not None for f in index.fields):
+        if index.kind != "index" and has_ops:
             fail(f"{pre}Operator classes can only be defined to fields in an @@index attribute.")
         if index.algorithm == "SpGist" and len(index.fields) != 1:
             fail(f"{pre}SpGist does not support multi-column indices.")
@@ -2120,30 +2134,39 @@ class _Validator:
                 if fname:
                     rel_by_field[(mname, fname)] = r
         models = []
+        Span, ScalarField, RelationField = A.Span, M.ScalarField, M.RelationField
+        native_types = self.native_types
         for m in self.models:
             if m.keyword == "type":
                 continue
             data = self.mdata[id(m)]
             fields: list[M.Field] = []
             pk = None
+            file, line_index = m.src.file, m.src.index
             for info in self.infos[id(m)]:
                 f = info.node
+                # the field's span and documentation (what ``f.span`` and ``f.documentation`` give)
+                span = Span(file, f.start, f.end, 0, 0, 0, 0, line_index)
+                doc = A._doc_text(f.doc) if f.doc else None
                 if info.kind == "relation":
-                    ra = self.relation_args(info)
-                    rf = M.RelationField(
-                        f.name, info.type, info.arity, f.span,
+                    ra = info.rel or _NO_RELATION_ARGS
+                    rf = RelationField(
+                        f.name, info.type, info.arity, span,
                         ra.name or None, tuple(ra.fields or ()), tuple(ra.references or ()),  # name, fields, refs
-                        ra.on_delete, ra.on_update, ra.map, info.ignored, f.documentation,
+                        ra.on_delete, ra.on_update, ra.map, info.ignored, doc,
                     )
                     rf.relation = rel_by_field.get((m.name, f.name))
                     fields.append(rf)
                     continue
+                native = None if info.native is None else (
+                    native_types.get(info.native) or self.native_type_value(info))
+                ftype = f.type
                 # positional arguments (a keyword call costs twice as much, with thousands of fields)
-                fields.append(M.ScalarField(
-                    f.name, self.column_name(info), info.type, info.kind, info.arity, f.span,
-                    self.native_type_value(info), self.default_value(info), info.is_id,  # native, default, is_id
-                    "updatedAt" in info.attrs, info.ignored,  # is_updated_at, is_ignored
-                    f.type.unsupported if f.type else None, f.documentation,  # unsupported_type, documentation
+                fields.append(ScalarField(
+                    f.name, info.mapped or f.name, info.type, info.kind, info.arity, span,
+                    native, None if info.default_value is None else self.default_value(info),  # native, default
+                    info.is_id, "updatedAt" in info.attrs, info.ignored,  # is_id, is_updated_at, is_ignored
+                    ftype.unsupported if ftype else None, doc,  # unsupported_type, documentation
                 ))
             if data.pk_attr is not None:
                 pk = M.PrimaryKey(tuple(self.index_field(i.node.name, sort, length, None)
@@ -2209,7 +2232,7 @@ class _Validator:
         v = info.default_value
         if v is None:
             return None
-        key = (info.kind == "enum", self.texts[v.file][v.start : v.end])
+        key = (info.kind == "enum", self.texts[v.src.file][v.start : v.end])
         found = self.defaults.get(key)
         if found is None:
             found = self.defaults[key] = self.make_default_value(info, v)

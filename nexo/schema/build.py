@@ -57,6 +57,7 @@ class _Builder:
         self.enums = {e.name: e for e in schema.enums}
         self.models = {m.name: m for m in schema.models}
         self._columns: dict[str, dict[str, str]] = {}
+        self._types: dict[tuple[str, str, int], str] = {}
 
     def columns_of(self, m: M.Model) -> dict[str, str]:
         """Field name → column name for the scalar fields of ``m`` (worked out once per model)."""
@@ -83,37 +84,45 @@ class _Builder:
 
     # ------------------------------------------------------------------ columns
     def base_type(self, f: M.ScalarField) -> str:
-        if f.kind == "enum":
-            e = self.enums[f.type]
-            return qualified(e.db_name, self.ns(e.schema))
-        if f.kind == "unsupported":
+        kind = f.kind
+        if kind == "unsupported":
             return f.unsupported_type or ""
-        if f.native_type is not None:
-            name, args = f.native_type.name, f.native_type.args
+        # the same few types come back for thousands of columns: each is rendered once
+        key = (kind, f.type, id(f.native_type))  # the native type is alive while building: its id is its own
+        found = self._types.get(key)
+        if found is not None:
+            return found
+        if kind == "enum":
+            e = self.enums[f.type]
+            found = qualified(e.db_name, self.ns(e.schema))
         else:
-            name, args = DEFAULT_NATIVE[f.type]
-        return NATIVE_TYPES[name].render(args)
+            if f.native_type is not None:
+                name, args = f.native_type.name, f.native_type.args
+            else:
+                name, args = DEFAULT_NATIVE[f.type]
+            found = NATIVE_TYPES[name].render(args)
+        self._types[key] = found
+        return found
 
     def column(self, f: M.ScalarField) -> Column:
         typ = self.base_type(f)
-        auto = f.default is not None and f.default.function == "autoincrement"
+        d = f.default
+        auto = d is not None and d.function == "autoincrement"
         if auto and typ in _SERIAL:
             typ = _SERIAL[typ]
-        native = None
-        if f.kind == "scalar":
-            native = f.native_type.name if f.native_type else DEFAULT_NATIVE[f.type][0]
+        kind = f.kind
+        native = enum = None
+        if kind == "scalar":
+            nt = f.native_type
+            native = nt.name if nt is not None else DEFAULT_NATIVE[f.type][0]
+        elif kind == "enum":
+            enum = self.enums[f.type].db_name
+        arity = f.arity
+        # positional: name, type, nullable, is_list, default, autoincrement, field, prisma_type,
+        # native_type, enum, default_kind
         return Column(
-            name=f.db_name,
-            type=typ,
-            nullable=not f.is_required,
-            is_list=f.is_list,
-            default=self.default(f, typ),
-            autoincrement=auto,
-            field=f.name,
-            prisma_type=f.type,
-            native_type=native,
-            enum=self.enums[f.type].db_name if f.kind == "enum" else None,
-            default_kind=default_kind(f.default),
+            f.db_name, typ, arity != "required", arity == "list", None if d is None else self.default(f, typ),
+            auto, f.name, f.type, native, enum, default_kind(d),
         )
 
     def default(self, f: M.ScalarField, typ: str) -> str | None:
@@ -153,8 +162,11 @@ class _Builder:
         name = m.db_name
         schema = self.ns(m.schema)
         scalars = m.scalar_fields
-        cols = self.columns_of(m)
-        columns = tuple(self.column(f) for f in scalars)
+        cols = self._columns.get(m.name)
+        if cols is None:
+            cols = self._columns[m.name] = {f.name: f.db_name for f in scalars}
+        column = self.column
+        columns = tuple([column(f) for f in scalars])
         pk = None
         if m.primary_key is not None:
             pk = PrimaryKey(
@@ -181,19 +193,13 @@ class _Builder:
                 target = self.models[r.referenced_model or ""]
                 tcols = self.columns_of(target)
                 fcols = tuple(cols[x] for x in r.fields)
+                # positional: name, table, columns, referenced table and columns, on delete, on update,
+                # schema, referenced schema, relation, field, explicit name
                 fks.append(ForeignKey(
-                    name=r.map or fk_name(name, fcols),
-                    table=name,
-                    columns=fcols,
-                    referenced_table=target.db_name,
-                    referenced_columns=tuple(tcols[x] for x in r.references),
-                    on_delete=ACTION_SQL[r.on_delete or "Restrict"],
-                    on_update=ACTION_SQL[r.on_update or "Cascade"],
-                    schema=schema,
-                    referenced_schema=self.ns(target.schema),
-                    relation=r.name,
-                    field=rf.name,
-                    explicit_name=r.map is not None,
+                    r.map or fk_name(name, fcols), name, fcols,
+                    target.db_name, tuple([tcols[x] for x in r.references]),
+                    ACTION_SQL[r.on_delete or "Restrict"], ACTION_SQL[r.on_update or "Cascade"],
+                    schema, self.ns(target.schema), r.name, rf.name, r.map is not None,
                 ))
         return Table(name, columns, pk, tuple(indexes), tuple(fks), schema, m.name)
 

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from corpus_util import INVALID, VALID, sources
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from nexo.psl import PslError, validate_sources
@@ -238,3 +238,64 @@ def test_fast_reader_builds_the_same_tree_on_argument_lists(lines: list[tuple[st
     """Argument lists read by the fast reader give the general reader's tree and errors, whatever they hold."""
     text = "model A {\n" + "\n".join(head + attr + tail for head, attr, tail in lines) + "\n}\n"
     assert _tree(text, True) == _tree(text, False)
+
+
+# Validation has fast paths too (``FAST_CHECK`` flags): the usual case handled in one pass. With and
+# without them, every schema gets the same diagnostics (message and span, in order) and the same model.
+def _validated(files: list[tuple[str, str]], fast: bool) -> tuple[object, list[object]]:
+    from nexo.psl import attrargs
+
+    saved = attrargs.FAST_CHECK
+    attrargs.FAST_CHECK = fast
+    try:
+        result = validate_sources(files)
+    finally:
+        attrargs.FAST_CHECK = saved
+    return result.schema, [(d.message, d.span) for d in result.diagnostics]
+
+
+def test_fast_checks_give_the_same_result_on_the_corpus() -> None:
+    for case in VALID + INVALID:
+        files = sources(case)
+        assert _validated(files, True) == _validated(files, False)
+
+
+@FUZZ
+@given(st.data())
+def test_fast_checks_give_the_same_result_on_mutations(data: st.DataObject) -> None:
+    text = data.draw(st.sampled_from(CORPUS_TEXTS))
+    for _ in range(data.draw(st.integers(1, 3))):
+        text = mutate(text, data)
+    files = [("schema.prisma", text)]
+    assert _validated(files, True) == _validated(files, False)
+
+
+# Values that read (so that the lines parse and the checks get to see them): calls and arrays of every
+# shape, named arguments without a value, trailing commas.
+_READABLE = st.recursive(st.sampled_from(['"x"', '""', "12", "-1.5", "Cascade", "db.Uuid", "true", "id", "bId"]),
+                         _expressions, max_leaves=6)
+_FIELD_ATTRIBUTE = st.builds(lambda name, blank, args: "@" + name + blank + "(" + args + ")",
+                             st.sampled_from(["default", "relation", "unique", "id", "map", "db.VarChar", "x"]),
+                             _BLANK, _list_of(_arguments(_READABLE)))
+_BLOCK_ATTRIBUTE = st.builds(lambda name, args: "@@" + name + "(" + args + ")",
+                             st.sampled_from(["index", "unique", "id", "map", "fulltext", "x"]),
+                             _list_of(_arguments(_READABLE)))
+
+
+@FUZZ
+@given(st.lists(_FIELD_ATTRIBUTE, max_size=3), st.lists(_FIELD_ATTRIBUTE, max_size=3),
+       st.lists(_BLOCK_ATTRIBUTE, max_size=3))
+@example(["@default(f(map:))"], [], [])
+@example(["@default(f(a, b,))"], [], [])
+@example(["@default(f([g(sort:)]))"], [], [])
+@example([], ['@relation(name: "x", "y")', "@map(a, a)"], ["@@index([a(sort:), b], map:)"])
+@example(["@unique(map: \"x\", map: \"y\")"], [], ["@@unique([id], name: \"n\",)"])
+def test_fast_checks_give_the_same_result_on_argument_lists(on_id: list[str], on_ref: list[str],
+                                                            block: list[str]) -> None:
+    """Attributes with argument lists of every shape: the fast check hands what it does not handle to the full one."""
+    text = ('datasource db {\n  provider = "postgresql"\n  url = env("U")\n}\n\n'
+            "model A {\n  id Int @id " + " ".join(on_id) + "\n  bId Int\n  b B @relation(fields: [bId], "
+            "references: [id]) " + " ".join(on_ref) + "\n" + "".join("  " + a + "\n" for a in block) + "}\n\n"
+            "model B {\n  id Int @id\n  a A[]\n}\n")
+    files = [("schema.prisma", text)]
+    assert _validated(files, True) == _validated(files, False)
