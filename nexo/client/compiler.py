@@ -72,6 +72,10 @@ def skeletonize(args: Any, start: int = 0) -> tuple[Any, list[Any], Any]:
             sk = {}
             shape = []
             for k, x in v.items():
+                if key == "_relevance" and k == "fields" and _names(x) is not None:
+                    sk[k] = list(_names(x) or ())
+                    shape.append((k, ("n", _names(x))))
+                    continue
                 s, sh = walk(x, k)
                 sk[k] = s
                 shape.append((k, sh))
@@ -116,7 +120,11 @@ def _walk(v: Any, key: str | None, toks: list[Any], vals: list[Any]) -> None:
         add(_D)
         for k, x in v.items():
             add(k)
-            if x is None or x is True or x is False:
+            if key == "_relevance" and k == "fields" and _names(x) is not None:
+                add(_N)
+                toks.extend(_names(x) or ())
+                add(_E)
+            elif x is None or x is True or x is False:
                 add(x)
             elif isinstance(x, (dict, list, tuple)):
                 _walk(x, k, toks, vals)
@@ -145,6 +153,43 @@ def _walk(v: Any, key: str | None, toks: list[Any], vals: list[Any]) -> None:
 
 
 Spec = tuple[int, Any]  # (slot index, encoder or None) or (-1, constant)
+
+
+def _names(x: Any) -> tuple[str, ...] | None:
+    """The field names of ``_relevance``'s ``fields`` (one name or a list), or None when it is not names."""
+    if isinstance(x, str):
+        return (x,)
+    if isinstance(x, (list, tuple)) and all(isinstance(i, str) for i in x):
+        return tuple(x)
+    return None
+
+
+class _Ranked(str):
+    """An ORDER BY expression holding parameters (``_relevance``): ``specs`` are bound wherever the
+    text is placed, once per occurrence, in text order."""
+
+    specs: list[Spec]
+
+
+def _ranked(text: str, specs: list[Spec]) -> _Ranked:
+    r = _Ranked(text)
+    r.specs = specs
+    return r
+
+
+def _order_specs(items: list[tuple[str, str, str | None, FieldMeta | None]]) -> list[Spec]:
+    return [sp for it in items if isinstance(it[0], _Ranked) for sp in it[0].specs]
+
+
+#: the generator's ``previewFeatures`` that enable ``search`` and ``_relevance`` on PostgreSQL:
+#: ``fullTextSearch`` (Prisma 5, the CLI Prisma Client Python 0.15 uses) and ``fullTextSearchPostgres`` (Prisma 6+)
+FULL_TEXT_PREVIEW = ("fullTextSearchPostgres", "fullTextSearch")
+
+
+def _text_search(cols: list[str]) -> str:
+    """The document Prisma's query engine searches on PostgreSQL: ``to_tsvector(concat_ws(' ', cols))``
+    (the server's ``default_text_search_config``; ``concat_ws`` skips NULLs)."""
+    return f"to_tsvector(concat_ws(' ', {', '.join(cols)}))"
 
 
 def bind(specs: list[Spec], values: list[Any]) -> list[Any]:
@@ -416,11 +461,42 @@ class Compiler:
                 post = "%" if op in ("contains", "startswith") else ""
                 like = "ILIKE" if ins else "LIKE"
                 parts.append(f"{col}::text {like} {self.p(x, _like_enc(pre, post))}")
-            elif op == "search":
-                parts.append(f"to_tsvector({col}::text) @@ to_tsquery({self.p(x)})")
+            elif op == "search" and f.type == "String":
+                self._full_text("search", f.name)
+                parts.append(f"{_text_search([col])} @@ to_tsquery({self.p(x)})")
             else:
                 raise FieldNotFoundError(f"Unknown filter '{op}' for field '{f.name}'", meta={"field": op})
         return "(" + " AND ".join(parts) + ")" if len(parts) > 1 else (parts[0] if parts else "TRUE")
+
+    def _full_text(self, what: str, field: str) -> None:
+        if not self.meta.full_text_search:
+            raise FieldNotFoundError(
+                f"'{what}' (on '{field}') is PostgreSQL full-text search, a Prisma preview feature: add "
+                f'previewFeatures = ["{FULL_TEXT_PREVIEW[0]}"] (or "{FULL_TEXT_PREVIEW[1]}", as Prisma 5 named it) '
+                "to the generator block and generate the client again",
+                meta={"field": what},
+            )
+
+    def _relevance(self, m: ModelMeta, a: str, d: Any) -> tuple[str, str, str | None, FieldMeta | None]:
+        """``{'_relevance': {'fields': [...], 'search': q, 'sort': 'asc'|'desc'}}``: Prisma's
+        ``ts_rank(to_tsvector(concat_ws(' ', fields)), to_tsquery(q))``."""
+        self._full_text("_relevance", m.name)
+        if not isinstance(d, dict) or set(d) - {"fields", "search", "sort"} or not {"fields", "search", "sort"} <= set(d):
+            raise DataError("'_relevance' takes exactly the keys 'fields', 'search' and 'sort'")
+        names = _names(d["fields"])
+        if not names:
+            raise DataError("'_relevance.fields' must be a String field name or a non-empty list of them")
+        cols = []
+        for name in names:
+            f = m.field(name)
+            if f is None or f.kind != "scalar" or f.type != "String" or f.is_list:
+                raise FieldNotFoundError(f"'{name}' is not a String field of model {m.name} ('_relevance' fields)", meta={"field": name})
+            cols.append(self.col(a, f))
+        q = d["search"]
+        if q is None:
+            raise DataError("'_relevance.search' must be a string")
+        expr = _ranked(f"ts_rank({_text_search(cols)}, to_tsquery(%s))", [(q.i, None) if isinstance(q, Slot) else (-1, q)])
+        return expr, _dir(d["sort"]), None, None
 
     def _val(self, f: FieldMeta, x: Any, enc: Any, ins: bool) -> str:
         ph = self.p(x, enc)
@@ -490,7 +566,9 @@ class Compiler:
 
     # ------------------------------------------------------------ order
     def order_items(self, m: ModelMeta, a: str, order: Any) -> list[tuple[str, str, str | None, FieldMeta | None]]:
-        """(expression, ASC|DESC, nulls, scalar field or None) per ordering key."""
+        """(expression, ASC|DESC, nulls, scalar field or None) per ordering key. An expression
+        with parameters (``_relevance``) is a :class:`_Ranked`: whoever places its text binds its
+        specs there."""
         out: list[tuple[str, str, str | None, FieldMeta | None]] = []
         if not order:
             return out
@@ -501,6 +579,9 @@ class Compiler:
                     f"got {list(item) if isinstance(item, dict) else item!r}; pass a list to sort on several fields"
                 )
             (k, d), = item.items()
+            if k == "_relevance":
+                out.append(self._relevance(m, a, d))
+                continue
             f = m.field(k)
             if f is None:
                 raise FieldNotFoundError(f"Field '{k}' does not exist on model {m.name} (order argument)", meta={"field": k})
@@ -515,7 +596,10 @@ class Compiler:
                     out.append((f"(SELECT count(*) FROM {table(t)} AS {ca}{extra} WHERE {cond})", _dir(d["_count"]), None, None))
                 else:
                     for expr, dd, nulls, _ in self.order_items(t, ca, d):
-                        out.append((f"(SELECT {expr} FROM {table(t)} AS {ca}{extra} WHERE {cond} LIMIT 1)", dd, nulls, None))
+                        sub = f"(SELECT {expr} FROM {table(t)} AS {ca}{extra} WHERE {cond} LIMIT 1)"
+                        if isinstance(expr, _Ranked):
+                            sub = _ranked(sub, expr.specs)
+                        out.append((sub, dd, nulls, None))
                 continue
             if isinstance(d, dict):
                 out.append((self.col(a, f), _dir(d.get("sort")), d.get("nulls"), f))
@@ -577,11 +661,15 @@ class Compiler:
                 ors.append("(" + " AND ".join(eqs) + ")")
             ors.append("(" + " AND ".join(f"{items[j][0]} = {cx}c.c{j}" for j in range(len(items))) + ")")
             cond = f"{cond} AND (" + " OR ".join(ors) + ")"
+        ranked = _order_specs(items)  # parameters of ORDER BY expressions, bound at each occurrence
         if distinct:
-            self.specs += where_specs + cursor_specs
+            self.specs += ranked + where_specs + cursor_specs
         else:
             self.specs += cursor_specs + where_specs
         order = self.order_sql(items, reverse=neg)
+        self.specs += ranked
+        if ranked:
+            order = _ranked(order, ranked)
         sql = f"SELECT {select_sql} FROM {frm} WHERE {cond}"
         if order:
             sql += f" ORDER BY {order}"
@@ -679,8 +767,11 @@ class Compiler:
             c = cond if where == "TRUE" else f"{cond} AND {where}"
             return f"(SELECT {obj} FROM {table(t)} AS {ca}{extra} WHERE {c} LIMIT 1)", Nested(keys, decs, False)
         sel = f"{obj} AS j"
+        n0 = len(self.specs)
         inner, neg, order = self.list_query(t, ca, args, cond, extra, sel, order_key="order_by")
         if order:
+            if isinstance(order, _Ranked):  # a second occurrence of the ordering, ahead of the query's own
+                self.specs[n0:n0] = order.specs
             inner = inner.replace(f"SELECT {sel} FROM", f"SELECT {sel}, row_number() OVER (ORDER BY {order}) AS o FROM", 1)
             agg = f"json_agg(s.j ORDER BY s.o{' DESC' if neg else ''})"
         else:
@@ -754,7 +845,7 @@ class Compiler:
             sql = f"SELECT {', '.join(exprs)} FROM {frm}"
             if items:
                 sql += f" ORDER BY {self.order_sql(items)}"
-            specs = sel_specs + cond_specs
+            specs = sel_specs + cond_specs + _order_specs(items)
         else:
             if not items:
                 items = [(self.col(ca, self.sfield(t, k)), "ASC", None, self.sfield(t, k)) for k in t.id_fields]
@@ -770,7 +861,7 @@ class Compiler:
                 bounds.append(f"s.{RN} <= {lo}{self.p(take, _abs, 'bigint')}")
             outs = ", ".join(f"s.c{i}" for i in range(len(exprs)))
             sql = f"SELECT {outs} FROM ({inner}) AS s WHERE {' AND '.join(bounds)} ORDER BY s.{RN}{' DESC' if neg else ''}"
-            specs = sel_specs + cond_specs + self.specs
+            specs = sel_specs + _order_specs(items) + cond_specs + self.specs
         self.specs = outer
         b = RelationBatch(pos=-1, many=r.is_list, sql=sql, specs=specs, key=len(pairs), slot=slot, batches=batches)
         parent_key = codec.select_column(fp, self.meta, self.col(pa, fp), False)[0]

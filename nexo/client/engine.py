@@ -16,7 +16,7 @@ import warnings
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal, overload
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
@@ -37,6 +37,7 @@ except ImportError:  # another psycopg layout: every statement goes through a cu
     _LEAN = False
 
 from nexo.client import codec
+from nexo.client.metrics import Metrics, QueryStats, collect, to_prometheus
 from nexo.client.compiler import (
     Plan,
     RelationBatch,
@@ -99,9 +100,11 @@ LEAN_STATEMENTS = 512
 _IDLE = psycopg.pq.TransactionStatus.IDLE
 _NO_NAMES: list[str] = []
 #: up to this many parent rows (``take``), find_many loads includes as JSON in one statement
-#: rather than in batches: measured (bench/client.py and a sweep of take with 10 children per
-#: parent), JSON wins up to 6 parents and batches from 10 on, by more the more rows there are
-FEW_ROWS = 6
+#: rather than in batches: measured by bench/include_cutover.py (take 1..20, 10 children per
+#: parent, the two strategies interleaved): batched/JSON 0.90x at take 1, 0.94x at 2, 0.99x at 3
+#: (even), 1.01-1.05x at 4-5, 1.27x at 10 and ~1.5x at 20, i.e. batches win from 4 parents on
+FEW_ROWS = 3
+_clock = time.perf_counter
 NOT_FOUND = "An operation failed because it depends on one or more records that were required but not found."
 Factory = Callable[[str, dict[str, Any]], Any]
 
@@ -153,6 +156,8 @@ class _Connection(psycopg.AsyncConnection[Any]):
     time (it is checked out of the pool or owned by a transaction), so one cursor is enough."""
 
     nexo_cursor: Any = None
+    #: the statistics of the client whose pool made this connection (see :mod:`nexo.client.metrics`)
+    nexo_stats: QueryStats | None = None
     #: compiled statement -> (psycopg's converted query, its transformer), see :func:`_run_lean`
     nexo_statements: dict[str, tuple[Any, Any]] | None = None
 
@@ -191,7 +196,11 @@ class Executor:
             raise ClientNotConnectedError()
         # getconn/putconn rather than ``async with pool.connection()``: the same checkout and
         # return, without the context managers' own per-call cost (see :func:`_release`)
+        t0 = _clock()
         conn = await pool.getconn()
+        stats = getattr(conn, "nexo_stats", None)
+        if stats is not None:
+            stats.waited(_clock() - t0)
         try:
             out = await _run(conn, sql, params, model, raw, binary)
         except BaseException:
@@ -206,7 +215,11 @@ class Executor:
         pool = self.pool
         if pool is None or pool.closed:
             raise ClientNotConnectedError()
+        t0 = _clock()
         conn = await pool.getconn()
+        stats = getattr(conn, "nexo_stats", None)
+        if stats is not None:
+            stats.waited(_clock() - t0)
         try:
             rows = await _fetch_tree(conn, plan.sql, params, plan.batches, values, model, self.log_queries)
         except BaseException:
@@ -253,6 +266,10 @@ async def _run(
 ) -> tuple[list[tuple[Any, ...]], list[str], int]:
     """Execute one statement; ``binary`` asks for results in binary format (compiled reads, whose
     select lists only hold types with binary loaders that give the same values as text)."""
+    stats = getattr(conn, "nexo_stats", None)
+    if stats is not None:
+        stats.started()
+        t0 = _clock()
     try:
         if binary and _LEAN and isinstance(conn, _Connection) and conn.autocommit and conn._pipeline is None and not conn.closed:
             return await _run_lean(conn, sql, params)
@@ -279,6 +296,9 @@ async def _run(
         raise map_db_error(exc, model, raw=raw) from None
     except psycopg.Error as exc:
         raise map_db_error(exc, model, raw=raw) from None
+    finally:
+        if stats is not None:
+            stats.finished(_clock() - t0)
 
 
 async def _run_lean(conn: _Connection, sql: str, params: list[Any]) -> tuple[list[tuple[Any, ...]], list[str], int]:
@@ -480,6 +500,8 @@ class Client:
         self._cache: dict[Any, Plan] = {}
         self._actions: dict[str, ModelActions] = {}
         self._tx: TransactionManager | None = None
+        #: statements, durations and pool waits, for :meth:`get_metrics` (shared with transaction clients)
+        self._stats = QueryStats()
 
     # ------------------------------------------------------------ lifecycle
     def _resolve_url(self) -> str:
@@ -515,7 +537,7 @@ class Client:
             max_size=opts.get("max_size", self.max_size),
             timeout=opts.get("timeout", 30.0),
             kwargs=kwargs,
-            configure=_configure,
+            configure=self._configure_connection,
             connection_class=_Connection,
             open=False,
         )
@@ -526,6 +548,27 @@ class Client:
             raise EngineConnectionError(f"Can't reach the database at {mask_url(url)}: {mask_text(str(exc))}") from None
         self._pool = pool
         self._executor = Executor(pool, self.log_queries)
+
+    async def _configure_connection(self, conn: psycopg.AsyncConnection[Any]) -> None:
+        await _configure(conn)
+        if isinstance(conn, _Connection):
+            conn.nexo_stats = self._stats
+
+    @overload
+    async def get_metrics(self, format: Literal["json"] = "json", *, global_labels: dict[str, str] | None = None) -> Metrics: ...
+
+    @overload
+    async def get_metrics(self, format: Literal["prometheus"], *, global_labels: dict[str, str] | None = None) -> str: ...
+
+    async def get_metrics(self, format: str = "json", *, global_labels: dict[str, str] | None = None) -> Metrics | str:
+        """Prisma Client Python's ``get_metrics()``: a :class:`~nexo.client.metrics.Metrics` (``format='json'``)
+        or the Prometheus text (``'prometheus'``), from this client's own counters and its pool's
+        statistics (see :mod:`nexo.client.metrics` for what each key measures)."""
+        if format not in ("json", "prometheus"):
+            raise ValueError(f"Unknown metrics format {format!r}: expected 'json' or 'prometheus'")
+        pool = self._pool
+        m = collect(self._stats, pool.get_stats() if pool is not None and not pool.closed else None, global_labels)
+        return m if format == "json" else to_prometheus(m)
 
     async def disconnect(self, timeout: timedelta | float | None = None) -> None:
         if self._pool is not None:

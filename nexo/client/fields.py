@@ -33,6 +33,30 @@ class Json:
     def __repr__(self) -> str:
         return f"Json({self.data!r})"
 
+    # pydantic v2 (``validate()`` of input TypedDicts): a Json stays as it is; JSON text (str or
+    # bytes) is parsed, as Prisma Client Python's ``fields.Json`` does; any other value is wrapped.
+    @classmethod
+    def _validate(cls, value: Any) -> Json:
+        if isinstance(value, Json):
+            return value
+        if isinstance(value, (str, bytes)):
+            try:
+                return cls(json.loads(value))
+            except ValueError:
+                raise ValueError("expected JSON text") from None
+        return cls(value)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls._validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(lambda v: v.data, when_used="json"),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {}
+
 
 class Base64:
     """Bytes carried as base64 text, as Prisma Client Python does."""

@@ -211,6 +211,9 @@ class SchemaMeta:
     datasource_env: str | None = None
     datasource_url: str | None = None
     base64_bytes: bool = False
+    #: the generator enables PostgreSQL full-text search (``search`` filters, ``_relevance`` ordering):
+    #: ``previewFeatures`` holds ``fullTextSearchPostgres`` (Prisma 6+) or ``fullTextSearch`` (Prisma 5)
+    full_text_search: bool = False
 
     def model(self, name: str) -> ModelMeta:
         try:
@@ -228,6 +231,7 @@ class SchemaMeta:
             "datasource_env": self.datasource_env,
             "datasource_url": self.datasource_url,
             "base64_bytes": self.base64_bytes,
+            "full_text_search": self.full_text_search,
         }
 
     @classmethod
@@ -239,4 +243,5 @@ class SchemaMeta:
             datasource_env=d.get("datasource_env"),
             datasource_url=d.get("datasource_url"),
             base64_bytes=bool(d.get("base64_bytes", False)),
+            full_text_search=bool(d.get("full_text_search", False)),
         )

@@ -63,6 +63,13 @@ class ClientOptions:
     preview_features: tuple[str, ...] = ()
 
     @property
+    def full_text_search(self) -> bool:
+        """PostgreSQL full-text search (``search``, ``_relevance``): Prisma's preview feature
+        ``fullTextSearchPostgres`` (Prisma 6+), or ``fullTextSearch`` (Prisma 5, which Prisma Client
+        Python 0.15 runs)."""
+        return "fullTextSearchPostgres" in self.preview_features or "fullTextSearch" in self.preview_features
+
+    @property
     def is_async(self) -> bool:
         return self.interface == "asyncio"
 

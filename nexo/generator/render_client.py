@@ -334,7 +334,7 @@ def _batch_actions(m: VModel) -> list[str]:
     return out
 
 
-def render_client(view: SchemaView, source: str, *, is_async: bool) -> str:
+def render_client(view: SchemaView, source: str, *, is_async: bool, schema_rel: str | None = None, packaged: bool = False) -> str:
     f = _Flavour(is_async)
     a, w = f.a, f.w
     prelude = [
@@ -347,6 +347,7 @@ def render_client(view: SchemaView, source: str, *, is_async: bool) -> str:
         "import warnings",
         "from collections.abc import Callable",
         "from datetime import timedelta",
+        "from pathlib import Path",
         "from functools import cached_property",
         "from typing import Any, Dict, List, Optional, Type, TypeVar, Union, cast, overload",
         "",
@@ -365,6 +366,7 @@ def render_client(view: SchemaView, source: str, *, is_async: bool) -> str:
         "from .metadata import META",
         "",
         "__all__ = [",
+        '    "SCHEMA_PATH",',
         '    "Batch",',
         '    "Client",',
         '    "Prisma",',
@@ -377,6 +379,12 @@ def render_client(view: SchemaView, source: str, *, is_async: bool) -> str:
         "",
         '_BaseModelT = TypeVar("_BaseModelT", bound=BaseModel)',
         "_META = SchemaMeta.from_dict(META)",
+        "",
+        "#: the schema this package was generated from (stored relative to the package)",
+        (f"SCHEMA_PATH = Path(__file__).parent.joinpath({q(schema_rel)}).resolve()" if schema_rel is not None
+         else f"SCHEMA_PATH = Path(__file__).parent.joinpath({q(source)})"),
+        "#: the copy of the schema inside the package (the schema itself when it lives in the package folder)",
+        ('PACKAGED_SCHEMA_PATH = Path(__file__).parent.joinpath("schema.prisma")' if packaged else "PACKAGED_SCHEMA_PATH = SCHEMA_PATH"),
     ]
     tx = [
         "class TransactionManager(_TransactionManager):",
@@ -595,7 +603,10 @@ def render_small(view: SchemaView, source: str, package_doc: str) -> dict[str, s
             ],
         ]
     )
-    exports = ["Base64", "Batch", "Client", "Json", "Prisma", "get_client", "load_env", "register"]
+    exports = [
+        "Base64", "Batch", "Client", "Json", "Metric", "MetricHistogram", "Metrics", "Prisma", "SCHEMA_PATH",
+        "get_client", "load_env", "register", "validate",
+    ]
     modules = ["actions", "bases", "enums", "errors", "fields", "metadata", "models", "partials", "types"]
     files["__init__.py"] = module(
         [
@@ -604,7 +615,10 @@ def render_small(view: SchemaView, source: str, package_doc: str) -> dict[str, s
                 f'"""{package_doc}"""',
                 "",
                 *[f"from . import {mod} as {mod}" for mod in modules],
-                "from .client import Batch, Client, Prisma, get_client, load_env, register",
+                "from nexo.client.metrics import Metric, MetricHistogram, Metrics",
+                "from nexo.client.validator import validate",
+                "",
+                "from .client import SCHEMA_PATH, Batch, Client, Prisma, get_client, load_env, register",
                 "from .fields import Base64, Json",
                 "",
                 f'__version__ = "{_version()}"',

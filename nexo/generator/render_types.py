@@ -10,17 +10,21 @@ from .options import ClientOptions
 from .view import SchemaView, VField, VModel
 
 
-def _filters(t: str, value: str, *, ordered: bool, string: bool = False, nullable_not: bool = True) -> list[tuple[str, str]]:
+def _filters(
+    t: str, value: str, *, ordered: bool, string: bool = False, nullable_not: bool = True, search: bool = False
+) -> list[tuple[str, str]]:
     items = [("equals", f"Optional[{value}]"), ("in", f"List[{value}]"), ("not_in", f"List[{value}]")]
     if ordered:
         items += [("lt", value), ("lte", value), ("gt", value), ("gte", value)]
     if string:
-        items += [("contains", value), ("startswith", value), ("endswith", value), ("mode", "SortMode"), ("search", "str")]
+        items += [("contains", value), ("startswith", value), ("endswith", value), ("mode", "SortMode")]
+        if search:  # full-text search: only with the preview feature, as in Prisma's schema
+            items.append(("search", "str"))
     items.append(("not", f"Union[None, {value}, {t}Filter]" if nullable_not else f"Union[{value}, {t}Filter]"))
     return items
 
 
-def _shared(view: SchemaView) -> list[list[str]]:
+def _shared(view: SchemaView, opts: ClientOptions) -> list[list[str]]:
     blocks: list[list[str]] = [
         ['SortOrder = Literal["asc", "desc"]'],
         ['SortMode = Literal["default", "insensitive"]'],
@@ -41,7 +45,7 @@ def _shared(view: SchemaView) -> list[list[str]]:
         "DateTime": "datetime.datetime",
     }
     for t, v in values.items():
-        blocks.append(typed_dict(f"{t}Filter", _filters(t, v, ordered=True, string=t == "String"), total=False))
+        blocks.append(typed_dict(f"{t}Filter", _filters(t, v, ordered=True, string=t == "String", search=opts.full_text_search), total=False))
     blocks.append(typed_dict("BooleanFilter", [("equals", "Optional[bool]"), ("not", "Union[None, bool, BooleanFilter]")], total=False))
     blocks.append(typed_dict("BytesFilter", _filters("Bytes", "fields.Base64", ordered=False), total=False))
     json_items = [
@@ -251,6 +255,22 @@ def _model_types(view: SchemaView, m: VModel, opts: ClientOptions) -> list[list[
             value = "Union[SortOrder, SortOrderInput]"
         blocks.append(typed_dict(member, [(f.name, value)]))
         order_members.append(member)
+    texts = [f.name for f in scalars if f.type == "String" and not f.is_list]
+    if opts.full_text_search and texts:
+        # Prisma's <M>OrderByRelevanceInput: rank by full-text relevance (ts_rank) on String fields
+        blocks.append(literal(f"{n}OrderByRelevanceFieldEnum", texts))
+        blocks.append(
+            typed_dict(
+                f"{n}OrderByRelevanceInput",
+                [
+                    ("fields", f"Union[{n}OrderByRelevanceFieldEnum, List[{n}OrderByRelevanceFieldEnum]]"),
+                    ("sort", "SortOrder"),
+                    ("search", "str"),
+                ],
+            )
+        )
+        blocks.append(typed_dict(f"_{n}_RelevanceOrderByInput", [("_relevance", f"{n}OrderByRelevanceInput")]))
+        order_members.append(f"_{n}_RelevanceOrderByInput")
     blocks.append(union(f"{n}OrderByInput", order_members))
     blocks.append(
         typed_dict(
@@ -338,11 +358,13 @@ def render_types(view: SchemaView, opts: ClientOptions, source: str) -> str:
         "",
         "import datetime",
         "import decimal",
-        "from typing import Any, Dict, List, Literal, NoReturn, Optional, TypeAlias, TypedDict, Union",
+        "from typing import Any, Dict, List, Literal, NoReturn, Optional, TypeAlias, Union",
+        "",
+        "from typing_extensions import TypedDict  # pydantic (validate()) needs this one before Python 3.12",
         "",
         "from . import enums, fields",
     ]
-    blocks = [prelude, *_shared(view)]
+    blocks = [prelude, *_shared(view, opts)]
     for m in view.models:
         blocks.append([f"# {'-' * 30} {m.name} {'-' * max(1, 60 - len(m.name))}"])
         blocks += _model_types(view, m, opts)

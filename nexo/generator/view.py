@@ -186,6 +186,8 @@ class SchemaView:
     datasource_env: str | None
     datasource_url: str | None
     tenant_setting: str
+    #: PostgreSQL full-text search enabled by the generator's previewFeatures (set per client)
+    full_text_search: bool = False
 
     def model(self, name: str) -> VModel:
         for m in self.models:
@@ -201,6 +203,7 @@ class SchemaView:
             "datasource_env": self.datasource_env,
             "datasource_url": self.datasource_url,
             "base64_bytes": True,
+            "full_text_search": self.full_text_search,
         }
 
     @property

@@ -20,6 +20,9 @@ class WriteReport:
 
 
 def _ours(path: Path) -> bool:
+    if path.suffix == ".prisma":  # the packaged schema copy, marked on its first line
+        with path.open("rb") as fh:
+            return fh.read(len(HEADER_MARK) + 1).decode("utf-8", "replace") == "//" + HEADER_MARK[1:]
     if path.suffix != ".py":
         return path.name == "py.typed" and path.stat().st_size == 0
     with path.open("rb") as fh:

@@ -49,7 +49,7 @@ def with_limit(url: str, n: int) -> str:
 def generated(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     root = tmp_path_factory.mktemp("generated")
     folders = [
-        generate_into(root, HERE / "feature.prisma", "feature_client", "\n  recursive_type_depth = 3"),
+        generate_into(root, HERE / "feature.prisma", "feature_client", "\n  recursive_type_depth = 3\n  previewFeatures = [\"fullTextSearchPostgres\"]"),
         generate_into(root, HERE / "feature.prisma", "feature_sync", sync=True),
         generate_into(root, REPO / "schema.prisma", "crm_client"),
         generate_into(root, REPO / "schema.prisma", "crm_sync", sync=True),

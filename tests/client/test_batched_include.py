@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from nexo.client.compiler import compile_find, shape_values, skeletonize
+from nexo.client.engine import FEW_ROWS
 from nexo.client.meta import SchemaMeta
 
 from .test_tenant import A, app, app_url  # noqa: F401 - the CRM schema as the application role (fixtures)
@@ -132,11 +133,11 @@ async def test_plan_shape_and_fallbacks(blog: Any) -> None:
     await blog.user.find_unique(where={"email": "u0@x.io"}, include={"posts": True})
     kinds = {k[0]: p for k, p in blog._cache.items()}
     assert list(kinds) == ["find_unique"] and kinds["find_unique"].batches == []
-    for call in (blog.user.find_first(include={"posts": True}), blog.user.find_many(take=-6, include={"posts": True})):
+    for call in (blog.user.find_first(include={"posts": True}), blog.user.find_many(take=-FEW_ROWS, include={"posts": True})):
         blog._cache.clear()
         await call
         assert [(k[0], p.batches) for k, p in blog._cache.items()] == [("find_json", [])]
-    for kw in ({}, {"take": 7}, {"skip": 1}, {"take": -7}):
+    for kw in ({}, {"take": FEW_ROWS + 1}, {"skip": 1}, {"take": -FEW_ROWS - 1}):
         blog._cache.clear()
         await blog.user.find_many(include={"posts": True}, **kw)
         assert [(k[0], len(p.batches)) for k, p in blog._cache.items()] == [("find", 1)]

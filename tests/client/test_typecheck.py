@@ -24,7 +24,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Optional
 
-from feature_client import Base64, Json, Prisma, get_client, register
+from pathlib import Path
+
+from feature_client import SCHEMA_PATH, Base64, Json, Metrics, Prisma, get_client, register, validate
+from feature_client.client import PACKAGED_SCHEMA_PATH
 from feature_client.bases import BaseUser
 from feature_client.enums import Role
 from feature_client.errors import RecordNotFoundError, UniqueViolationError
@@ -33,6 +36,10 @@ from feature_client.types import PostWhereInput, UserCreateInput, UserGroupByOut
 
 
 class UserEmail(BaseUser):
+    email: str
+
+
+class LegacyEmail(BaseUser, warn_subclass=False):
     email: str
 
 
@@ -115,6 +122,17 @@ async def main() -> None:
     dicts = await db.query_raw("SELECT 1 AS n")
     print(raw[0].email, dicts[0]["n"], await db.execute_raw("SELECT 1"), post)
     emails: list[UserEmail] = await UserEmail.prisma().find_many(where={"email": {"endswith": "@x.io"}})
+    ranked: list[Post] = await db.post.find_many(
+        where={"title": {"search": "cat & dog"}},
+        order=[{"_relevance": {"fields": ["title"], "search": "cat", "sort": "desc"}}, {"title": "asc"}],
+    )
+    metrics: Metrics = await db.get_metrics(global_labels={"app": "x"})
+    prom: str = await db.get_metrics("prometheus")
+    print(ranked, [c.value + 1 for c in metrics.counters], [h.value.count for h in metrics.histograms], prom)
+    checked: UserCreateInput = validate(UserCreateInput, {"email": "v@x.io"})
+    await db.user.create(checked)
+    schema: Path = SCHEMA_PATH
+    print(schema, PACKAGED_SCHEMA_PATH.exists(), await LegacyEmail.prisma().find_many())
     print([e.email for e in emails])
     try:
         await db.user.create({"email": "a@x.io"})
@@ -142,6 +160,7 @@ def main() -> None:
             print(t.user.count(), users)
         with db.batch_() as b:
             b.user.delete_many(where={"email": "s@x.io"})
+        print(db.get_metrics().gauges, db.get_metrics("prometheus").splitlines())
 '''
 
 GOOD_CRM = '''\
@@ -167,6 +186,12 @@ async def main(db: Prisma) -> None:
 
 WRONG = '''\
 from feature_client import Prisma
+from feature_sync import Prisma as SyncPrisma
+
+
+def sync_main() -> None:
+    s = SyncPrisma()
+    s.post.find_many(where={"title": {"search": "x"}})  # E no fullTextSearchPostgres preview feature: no search
 
 
 async def main() -> None:
@@ -184,6 +209,8 @@ async def main() -> None:
     c: int = await db.user.count(select={"_all": True})  # E count with select is a dict
     await db.user.find_many(take="10")  # E wrong argument type
     await db.nope.find_many()  # E unknown model
+    await db.post.find_many(order={"_relevance": {"fields": ["views"], "search": "x", "sort": "desc"}})  # E not a String field
+    p: str = await db.get_metrics()  # E json metrics are a Metrics
 '''
 
 
