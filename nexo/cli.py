@@ -13,13 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
-import psycopg
 import typer
 from rich.console import Console
 
-from nexo import __version__
 from nexo.config import Config, load_config
-from nexo.db import mask_text
+from nexo.db.urls import mask_text
 from nexo.errors import NexoError
 
 app = typer.Typer(
@@ -57,7 +55,10 @@ def _run(fn: Callable[[], Any]) -> Any:
     except NexoError as exc:
         err.print(mask_text(str(exc)), markup=False)
         raise typer.Exit(1) from None
-    except psycopg.Error as exc:
+    except Exception as exc:
+        psycopg = sys.modules.get("psycopg")  # a database error can only come from a loaded driver
+        if psycopg is None or not isinstance(exc, psycopg.Error):
+            raise
         err.print(f"Error: database error\n\n{mask_text(str(exc).strip())}", markup=False)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
@@ -76,6 +77,8 @@ def _say_target(description: str, quiet: bool) -> None:
 
 def version_callback(value: bool) -> None:
     if value:
+        from nexo import __version__
+
         out.print(f"nexo {__version__}")
         raise typer.Exit()
 
@@ -393,7 +396,7 @@ def db_migrate_diff(
     if output is not None:
         output.write_bytes(outcome.file_text(script).encode("utf-8"))
     else:
-        sys.stdout.write(outcome.stdout(script))
+        sys.stdout.write(outcome.stdout(script, exit_code))
     code = outcome.exit_code(exit_code)
     if code:
         raise typer.Exit(code)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit, urlunsplit
 
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 _MASK = "****"
 # scheme://user:password@host  (password is everything up to the last @ before the host part)
@@ -30,6 +29,8 @@ def mask_text(text: str) -> str:
 def database_name(url: str) -> str:
     """The database name a URL or conninfo string points at ('' when unspecified)."""
     try:
+        from psycopg.conninfo import conninfo_to_dict  # psycopg only where a conninfo string is parsed
+
         return conninfo_to_dict(url).get("dbname", "") or ""
     except Exception:  # an unparsable URL has no name we can trust
         return urlsplit(url).path.lstrip("/")
@@ -40,6 +41,8 @@ def with_database(url: str, dbname: str) -> str:
     if "://" in url:
         parts = urlsplit(url)
         return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, parts.query, parts.fragment))
+    from psycopg.conninfo import make_conninfo
+
     return make_conninfo(url, dbname=dbname)
 
 
@@ -48,4 +51,6 @@ def with_user(url: str, user: str, password: str | None = None) -> str:
     params = {"user": user}
     if password is not None:
         params["password"] = password
+    from psycopg.conninfo import make_conninfo
+
     return make_conninfo(url, **params)

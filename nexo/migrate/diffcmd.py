@@ -86,11 +86,14 @@ class DiffOutcome:
         text = self.plan.summary()
         return NO_DIFFERENCE if self.plan.is_empty and not text.strip() else text
 
-    def stdout(self, script: bool) -> str:
-        """What the Prisma CLI (6.19) prints: a text ending in a newline as it is, any other followed by a
-        blank line (``No difference detected.``, ``-- This is an empty migration.``)."""
+    def stdout(self, script: bool, exit_code_flag: bool = False) -> str:
+        """What the Prisma CLI (6.19) prints. Normally the text, a newline if it has none, then one
+        more (a trailing blank line). With ``--exit-code`` and a difference (exit code 2) the CLI writes
+        the text without the extra line: a text ending in a newline as it is."""
         text = self.script() if script else self.summary()
-        return text if text.endswith("\n") else text + "\n\n"
+        if exit_code_flag and not self.is_empty and text.endswith("\n"):
+            return text
+        return (text if text.endswith("\n") else text + "\n") + "\n"
 
     def file_text(self, script: bool) -> str:
         """What ``--output FILE`` holds: the script as a migration.sql holds it, or the summary."""
