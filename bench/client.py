@@ -468,11 +468,16 @@ def main() -> int:
     ap.add_argument("--database-url", default=None, help="superuser URL of a server to create the bench database on")
     ap.add_argument("--profile", choices=OPS, default=None, help="print a cProfile of the client for one operation")
     args = ap.parse_args()
-    admin, stop = server_url(args.database_url)
+    return with_fresh_database(args.database_url, lambda url: asyncio.run(run(url, args.n, args.rounds, args.profile)))
+
+
+def with_fresh_database(database_url: str | None, fn: Callable[[str], int]) -> int:
+    """``fn(url)`` on a fresh bench database (on the given server, else an embedded one), dropped afterwards."""
+    admin, stop = server_url(database_url)
     try:
         url, drop = fresh_database(admin)
         try:
-            return asyncio.run(run(url, args.n, args.rounds, args.profile))
+            return fn(url)
         finally:
             drop()
     finally:

@@ -89,15 +89,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--database-url", default=None, help="superuser URL of a server to create the bench database on")
     args = ap.parse_args()
-    admin, stop = bench.server_url(args.database_url)
-    try:
-        url, drop = bench.fresh_database(admin)
-        try:
-            return asyncio.run(run(url, args.max_take, args.n, args.rounds))
-        finally:
-            drop()
-    finally:
-        stop()
+    return bench.with_fresh_database(args.database_url, lambda url: asyncio.run(run(url, args.max_take, args.n, args.rounds)))
 
 
 if __name__ == "__main__":
