@@ -270,7 +270,7 @@ def render_markdown(m: Matrix) -> str:
     lines += ["", "## Version history", "", "| Applied at (UTC) | Ledger | Step | Result |", "|---|---|---|---|"]
     for h in m.history:
         lines.append(f"| {h['at']} | {h['ledger']} | {h['step']} | {h['result']} |")
-    problems = d["problems"]
+    problems: list[str] = list(d["problems"])  # type: ignore[call-overload]
     lines += ["", "## Checks", ""]
     lines += [f"- {p}" for p in problems] if problems else ["- All checks pass."]
     return "\n".join(lines) + "\n"

@@ -41,7 +41,7 @@ class RoleRls:
         return self.superuser or self.bypassrls
 
     def warnings(self, forced_tables: set[str]) -> list[str]:
-        out = []
+        out: list[str] = []
         if not self.exists:
             return out
         if self.superuser:

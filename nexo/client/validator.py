@@ -35,4 +35,4 @@ def validate(type: type[T], data: Any) -> T:  # noqa: A002 (Prisma Client Python
     ``validated = validate(types.UserCreateInput, payload); await db.user.create(data=validated)``"""
     if not is_typeddict(type):
         raise TypeError(f"Only TypedDict types are supported, got: {type} instead.")
-    return cast(T, _model(type).model_validate({"data": data}).data)  # type: ignore[attr-defined]
+    return cast(T, _model(type).model_validate({"data": data}).data)  # type: ignore[attr-defined, arg-type]

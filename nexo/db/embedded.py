@@ -96,7 +96,7 @@ def stop(data_dir: Path) -> bool:
     pgdata = pgdata_path(data_dir)
     if _postmaster_pid(pgdata) is None:
         return False
-    from pgserver._commands import pg_ctl  # the same binary pgserver started it with
+    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]  # the same binary pgserver started it with
 
     try:
         pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user="pgserver" if os.geteuid() == 0 else None)

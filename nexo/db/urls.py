@@ -31,7 +31,7 @@ def database_name(url: str) -> str:
     try:
         from psycopg.conninfo import conninfo_to_dict  # psycopg only where a conninfo string is parsed
 
-        return conninfo_to_dict(url).get("dbname", "") or ""
+        return str(conninfo_to_dict(url).get("dbname", "") or "")
     except Exception:  # an unparsable URL has no name we can trust
         return urlsplit(url).path.lstrip("/")
 

@@ -8,7 +8,7 @@ introspected). With ``exit_code``, Prisma's convention: 0 empty diff, 2 changes,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,7 +45,7 @@ class Source:
         return f"{self.kind} {self.value}"
 
 
-def pick_source(side: str, candidates: dict[str, str | bool | None]) -> Source:
+def pick_source(side: str, candidates: Mapping[str, object]) -> Source:
     """The one source given for ``side`` (``from``/``to``) among ``{kind: value}``; error otherwise."""
     given = [(k, v) for k, v in candidates.items() if v not in (None, False, "")]
     if len(given) != 1:
