@@ -172,6 +172,18 @@ async def _configure(conn: psycopg.AsyncConnection[Any]) -> None:
 # ====================================================================== executors
 
 
+async def _checkout(pool: AsyncConnectionPool) -> Any:
+    """A connection from the pool, its wait counted in the client's metrics. getconn/putconn rather
+    than ``async with pool.connection()``: the same checkout and return, without the context
+    managers' own per-call cost (see :func:`_release`)."""
+    t0 = _clock()
+    conn = await pool.getconn()
+    stats = getattr(conn, "nexo_stats", None)
+    if stats is not None:
+        stats.waited(_clock() - t0)
+    return conn
+
+
 class Executor:
     """Runs statements on the pool (autocommit, one round trip each)."""
 
@@ -191,16 +203,8 @@ class Executor:
     ) -> tuple[list[tuple[Any, ...]], list[str], int]:
         if self.log_queries:
             query_log.info("%s %r", sql, params)
-        pool = self.pool
-        if pool is None or pool.closed:
-            raise ClientNotConnectedError()
-        # getconn/putconn rather than ``async with pool.connection()``: the same checkout and
-        # return, without the context managers' own per-call cost (see :func:`_release`)
-        t0 = _clock()
-        conn = await pool.getconn()
-        stats = getattr(conn, "nexo_stats", None)
-        if stats is not None:
-            stats.waited(_clock() - t0)
+        pool = self._pool()
+        conn = await _checkout(pool)
         try:
             out = await _run(conn, sql, params, model, raw, binary)
         except BaseException:
@@ -212,14 +216,8 @@ class Executor:
     async def fetch_batched(self, plan: Plan, params: list[Any], values: list[Any], model: ModelMeta) -> list[Any]:
         """The rows of a compiled read with batched includes (:class:`~nexo.client.compiler.RelationBatch`):
         its statement, then one statement per batched relation and level, on one connection."""
-        pool = self.pool
-        if pool is None or pool.closed:
-            raise ClientNotConnectedError()
-        t0 = _clock()
-        conn = await pool.getconn()
-        stats = getattr(conn, "nexo_stats", None)
-        if stats is not None:
-            stats.waited(_clock() - t0)
+        pool = self._pool()
+        conn = await _checkout(pool)
         try:
             rows = await _fetch_tree(conn, plan.sql, params, plan.batches, values, model, self.log_queries)
         except BaseException:

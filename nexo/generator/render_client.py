@@ -6,6 +6,8 @@ runtime (``nexo.client.engine``), ``sync`` plain functions and ``nexo.client.eng
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .emit import annotated, header, module, names_list, q
 from .view import SchemaView, VModel
 
@@ -537,39 +539,14 @@ def render_small(view: SchemaView, source: str, package_doc: str) -> dict[str, s
     files["fields.py"] = module(
         [[*h, '"""``Json`` and ``Base64`` value wrappers."""', "", "from nexo.client.fields import Base64, Json", "", '__all__ = ["Base64", "Json"]']]
     )
-    files["errors.py"] = module(
-        [
-            [
-                *h,
-                '"""Prisma Client Python\'s exception classes."""',
-                "",
-                "from nexo.client.errors import (",
-                *[f"    {e}," for e in ERRORS],
-                ")",
-                "",
-                "__all__ = [",
-                *[f"    {q(e)}," for e in ERRORS],
-                "]",
-            ]
-        ]
-    )
+    def reexport(names: Sequence[str]) -> list[str]:
+        """``from nexo.client.errors import (...)`` and ``__all__`` for ``names``."""
+        return ["from nexo.client.errors import (", *[f"    {e}," for e in names], ")", "",
+                "__all__ = [", *[f"    {q(e)}," for e in names], "]"]
+
+    files["errors.py"] = module([[*h, '"""Prisma Client Python\'s exception classes."""', "", *reexport(ERRORS)]])
     files["engine/__init__.py"] = module([[*h, '"""Engine errors (kept for imports written for Prisma Client Python)."""', "", "from . import errors", "", '__all__ = ["errors"]']])
-    files["engine/errors.py"] = module(
-        [
-            [
-                *h,
-                '"""Connection-level errors."""',
-                "",
-                "from nexo.client.errors import (",
-                *[f"    {e}," for e in ENGINE_ERRORS],
-                ")",
-                "",
-                "__all__ = [",
-                *[f"    {q(e)}," for e in ENGINE_ERRORS],
-                "]",
-            ]
-        ]
-    )
+    files["engine/errors.py"] = module([[*h, '"""Connection-level errors."""', "", *reexport(ENGINE_ERRORS)]])
     files["testing.py"] = module(
         [
             [
