@@ -15,8 +15,7 @@ import sys
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-
-import psycopg
+from typing import TYPE_CHECKING
 
 import nexo
 from nexo.config import Config
@@ -24,6 +23,9 @@ from nexo.db import Target
 from nexo.db.errors import DatabaseError
 from nexo.migrate.drift import DriftReport
 from nexo.rls import RlsReport, inspect_rls
+
+if TYPE_CHECKING:
+    import psycopg
 
 MATRIX_FORMAT = 1
 
@@ -164,6 +166,8 @@ def prisma_cli_version(root: Path) -> str | None:
 
 
 def software_rows(conn: psycopg.Connection, root: Path) -> list[SoftwareRow]:
+    import psycopg
+
     server = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
     libpq = psycopg.pq.version()
     libpq_text = f"{libpq // 10000}.{libpq % 10000}"
@@ -312,6 +316,8 @@ def _history(conn: psycopg.Connection, prisma_table: bool, sql_table: bool) -> l
 
 def collect(config: Config, *, on_target=None) -> Matrix:
     """Read everything the matrix shows from the configured database (read-only)."""
+    import psycopg
+
     from nexo import orchestrate, sqllayer
     from nexo import migrate as prisma
 

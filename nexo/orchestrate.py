@@ -18,8 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-
-import psycopg
+from typing import TYPE_CHECKING
 
 from nexo import migrate as prisma
 from nexo import sqllayer
@@ -31,6 +30,9 @@ from nexo.migrate.drift import DriftReport
 from nexo.migrate.push import PushResult
 from nexo.migrate.reset import CleanResult, Confirm
 from nexo.sqllayer.placeholders import with_placeholders
+
+if TYPE_CHECKING:
+    import psycopg
 
 #: progress callback: (ledger, phase, index, total, label, seconds or None)
 OnEvent = Callable[[str, str, int, int, str, float | None], None]
@@ -416,6 +418,8 @@ def _location(conn: psycopg.Connection, namespaces: tuple[str, ...]) -> str:
 
 def drift_report(conn: psycopg.Connection, config: Config) -> DriftReport:
     """The database on ``conn`` against schema.prisma: one introspection, SQL-layer objects ignored."""
+    import psycopg
+
     from nexo.errors import NexoError
     from nexo.migrate import drift
 

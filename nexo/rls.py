@@ -8,8 +8,10 @@ A *tenant table* is an ordinary or partitioned table in the target schema that h
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
-import psycopg
+if TYPE_CHECKING:
+    import psycopg
 
 DEFAULT_TENANT_COLUMN = "account_id"
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import psycopg
+from typing import TYPE_CHECKING
 
 from nexo.config import Config
 from nexo.db import embedded
 from nexo.db.errors import ConnectionFailed
 from nexo.db.urls import mask_text, mask_url
+
+if TYPE_CHECKING:
+    import psycopg
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ def connect(url: str, *, autocommit: bool = True, application_name: str = "nexo"
     server backend only notices that a killed nexo process is gone when its current statement ends,
     and until then keeps the migration's transaction open and the advisory lock held.
     """
+    import psycopg
+
     try:
         conn = psycopg.connect(url, autocommit=autocommit, application_name=application_name, **kwargs)
     except psycopg.OperationalError as exc:

@@ -12,8 +12,6 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
-
 from nexo.db.errors import EmbeddedServerError
 from nexo.db.urls import with_database
 
@@ -62,6 +60,8 @@ def start(data_dir: Path, database: str = EMBEDDED_DATABASE) -> str:
 
 
 def ensure_database(admin_url: str, database: str) -> None:
+    import psycopg
+
     with psycopg.connect(admin_url, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone()
         if not exists:

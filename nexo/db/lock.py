@@ -10,10 +10,12 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-import psycopg
+from typing import TYPE_CHECKING
 
 from nexo.db.errors import LockTimeout
+
+if TYPE_CHECKING:
+    import psycopg
 
 PRISMA_LOCK_KEY = 72707369
 
@@ -27,6 +29,8 @@ def advisory_lock(
     Waits up to ``timeout`` seconds (polling ``pg_try_advisory_lock`` so that no statement stays
     blocked on the server), then raises :class:`LockTimeout` (P1002, as Prisma).
     """
+    import psycopg
+
     started = time.monotonic()
     while True:
         got = conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()

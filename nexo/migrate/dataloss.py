@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import psycopg
-from psycopg import sql
+if TYPE_CHECKING:
+    import psycopg
 
 _TABLE = re.compile(r"(?:the `([^`]+)` table|on table `([^`]+)`|on the table `([^`]+)`|drop the `([^`]+)` table)")
 _COLUMN = re.compile(r"(?:the column `([^`]+)`|column `([^`]+)`|type of `([^`]+)`)")
@@ -60,6 +61,9 @@ class _Counter:
         self.cache: dict[tuple[str, str | None], int | None] = {}
 
     def count(self, table: str, column: str | None = None, *, nulls: bool = False) -> int | None:
+        import psycopg
+        from psycopg import sql
+
         key = (table, f"{'null:' if nulls else ''}{column}" if column else None)
         if key in self.cache:
             return self.cache[key]

@@ -16,8 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import psycopg
+from typing import TYPE_CHECKING
 
 from nexo.migrate import ledger
 from nexo.migrate.checksum import script_checksum
@@ -31,6 +30,10 @@ from nexo.migrate.errors import (
     SchemaNotEmpty,
 )
 from nexo.migrate.execute import analyse_script, run_script
+
+if TYPE_CHECKING:
+    import psycopg
+
 
 @dataclass(frozen=True)
 class DeployEvent:
@@ -205,6 +208,8 @@ def _apply_one(
     (``logs`` set, ``finished_at`` NULL) is written afterwards, as Prisma leaves it. In statement
     mode the rows are written around the statements, as Prisma does.
     """
+    import psycopg
+
     checksum = script_checksum(script)
     started = time.monotonic()
     if on_step:

@@ -26,8 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-import psycopg
+from typing import TYPE_CHECKING
 
 from nexo.db import connect
 from nexo.migrate import ledger
@@ -47,6 +46,9 @@ from nexo.migrate.errors import DataLossNotAccepted, OperationCancelled, ResetRe
 from nexo.migrate.reset import Confirm
 from nexo.migrate.shadow import replay, shadow_database
 from nexo.schema.model import Database
+
+if TYPE_CHECKING:
+    import psycopg
 
 EMPTY_MIGRATION = "-- This is an empty migration."
 

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-
-import psycopg
+from typing import TYPE_CHECKING
 
 from nexo.migrate.ledger import TABLE as PRISMA_TABLE
 from nexo.schema.model import Database
+
+if TYPE_CHECKING:
+    import psycopg
 
 #: the Prisma migrate intro of a drift message (``dev_diagnostic_cli.rs``)
 DRIFT_INTRO = (

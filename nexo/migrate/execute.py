@@ -22,11 +22,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import psycopg
+from typing import TYPE_CHECKING
 
 from nexo.db.sqlscript import Statement, is_transaction_control, line_of_offset, non_transactional, split_statements
 from nexo.migrate.errors import MigrationFailed, StatementInfo
+
+if TYPE_CHECKING:
+    import psycopg
 
 _BEGIN_ATOMIC = re.compile(r"\bBEGIN\s+ATOMIC\b", re.I)
 
@@ -169,6 +171,8 @@ def _run_transaction(
     before: Hook | None,
     after: Hook | None,
 ) -> None:
+    import psycopg
+
     current: Statement | None = None
     in_script = False
     try:
@@ -194,6 +198,8 @@ def _run_transaction(
 def _run_statements(
     conn: psycopg.Connection, name: str, script: str, path: Path, plan: ScriptAnalysis
 ) -> None:
+    import psycopg
+
     committed: list[Statement] = []
     block: list[Statement] | None = None  # statements of the script's own open BEGIN block
     for stmt in plan.statements:

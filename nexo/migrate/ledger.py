@@ -10,10 +10,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-
-import psycopg
+from typing import TYPE_CHECKING
 
 from nexo.db.ident import quote_ident
+
+if TYPE_CHECKING:
+    import psycopg
 
 TABLE = "_prisma_migrations"
 

@@ -13,8 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-
-import psycopg
+from typing import TYPE_CHECKING
 
 from nexo.db.sqlscript import is_transaction_control, non_transactional, split_statements
 from nexo.migrate.dataloss import Evaluation, evaluate_plan
@@ -23,6 +22,9 @@ from nexo.migrate.reset import Confirm
 from nexo.migrate.errors import DataLossNotAccepted, OperationCancelled, PushFailed, UnexecutableChanges
 from nexo.migrate.execute import _database_error
 from nexo.schema.model import Database
+
+if TYPE_CHECKING:
+    import psycopg
 
 
 @dataclass
@@ -43,6 +45,8 @@ class PushResult:
 
 def run_in_one_transaction(conn: psycopg.Connection, script: str) -> int:
     """Run ``script``'s statements in one transaction (its own BEGIN/COMMIT dropped); return the count."""
+    import psycopg
+
     statements = [s for s in split_statements(script) if not is_transaction_control(s)]
     for s in statements:
         label = non_transactional(s)

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-
-import psycopg
-from psycopg import sql
+from typing import TYPE_CHECKING
 
 from nexo.migrate.errors import OperationCancelled, ResetIncomplete, ResetRefused
+
+if TYPE_CHECKING:
+    import psycopg
+    from psycopg import sql
 
 #: the flag ``db:reset`` needs for a database whose name contains "prod"
 PRODUCTION_FLAG = "--i-know-this-is-production"
@@ -54,6 +56,8 @@ class CleanResult:
 
 
 def _q(schema: str, name: str) -> sql.Composed:
+    from psycopg import sql
+
     return sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(name))
 
 
@@ -85,6 +89,8 @@ def leftovers(conn: psycopg.Connection, schema: str) -> list[str]:
 
 
 def _drop_all(conn: psycopg.Connection, schema: str, result: CleanResult) -> None:
+    from psycopg import sql
+
     s = {"s": schema}
     # relations: views first, then tables (CASCADE takes dependent views, policies, triggers, owned sequences)
     rels = conn.execute(
@@ -161,6 +167,8 @@ def _drop_all(conn: psycopg.Connection, schema: str, result: CleanResult) -> Non
 
 def clean_schemas(conn: psycopg.Connection, schemas: Sequence[str]) -> CleanResult:
     """Drop every object in ``schemas`` (those that exist), in one transaction; P3016 if any survives."""
+    import psycopg
+
     result = CleanResult()
     try:
         with conn.transaction():

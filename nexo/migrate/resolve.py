@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-import psycopg
+from typing import TYPE_CHECKING
 
 from nexo.migrate import ledger
 from nexo.migrate.checksum import script_checksum
@@ -21,6 +20,9 @@ from nexo.migrate.errors import (
     MigrationNotFound,
     MigrationsTableMissing,
 )
+
+if TYPE_CHECKING:
+    import psycopg
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-import psycopg
-from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict
-
 from nexo.db import connect, mask_text, mask_url, with_database
 from nexo.errors import NexoError
 from nexo.migrate.directory import MigrationDir
@@ -38,6 +34,8 @@ from nexo.migrate.errors import (
 from nexo.migrate.execute import run_script
 
 if TYPE_CHECKING:
+    import psycopg
+
     from nexo.schema.model import Database
 
 #: prefix of the temporary shadow databases nexo creates (the rest is a random uuid4 hex)
@@ -80,6 +78,9 @@ def _signals_held() -> Iterator[None]:
 
 
 def _location(url: str) -> tuple[str, str, str]:
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
     try:
         d = conninfo_to_dict(url)
     except psycopg.ProgrammingError:
@@ -95,6 +96,9 @@ def same_database(a: str, b: str) -> bool:
 
 def drop_database(admin_url: str, name: str) -> None:
     """``DROP DATABASE IF EXISTS name WITH (FORCE)`` on the server of ``admin_url``."""
+    import psycopg
+    from psycopg import sql
+
     with connect(admin_url, application_name="nexo shadow cleanup") as conn:
         try:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
@@ -108,6 +112,8 @@ def drop_database(admin_url: str, name: str) -> None:
 
 def wipe_database(url: str) -> None:
     """Empty an external shadow database: every user schema dropped, ``public`` emptied."""
+    from psycopg import sql
+
     from nexo.migrate.reset import clean_schemas
 
     with connect(url, application_name="nexo shadow reset") as conn:
@@ -132,6 +138,9 @@ def shadow_database(main_url: str, *, shadow_url: str | None = None) -> Iterator
     Raises P3014 when the temporary database cannot be created, and refuses a ``shadow_url`` that names
     the main database.
     """
+    import psycopg
+    from psycopg import sql
+
     if shadow_url:
         if same_database(shadow_url, main_url):
             raise ShadowDatabaseIsMainDatabase(mask_url(shadow_url))

@@ -16,14 +16,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import psycopg
+from typing import TYPE_CHECKING
 
 from nexo.migrate import ledger
 from nexo.migrate.checksum import checksum_matches
 from nexo.migrate.directory import DEFAULT_PROVIDER, check_lock_file, list_migrations
 from nexo.migrate.errors import MigrateError
 from nexo.migrate.naming import locale_sort_key
+
+if TYPE_CHECKING:
+    import psycopg
 
 IN_SYNC = "in_sync"
 DATABASE_IS_BEHIND = "database_is_behind"

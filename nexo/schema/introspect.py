@@ -86,14 +86,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
-from typing import Any
-
-import psycopg
+from typing import TYPE_CHECKING, Any
 
 from ..psl.names import MAX_IDENTIFIER, cut, fk_name, index_name, pk_name
 from .build import qualified, quote_ident, quote_literal, render_datetime
 from .errors import IntrospectionError
 from .model import Column, Database, Enum, Extension, ForeignKey, Index, IndexColumn, PrimaryKey, Table
+
+if TYPE_CHECKING:
+    import psycopg
 
 __all__ = [
     "LEDGER_TABLES",
@@ -199,6 +200,8 @@ def introspect_with_warnings(
     conn: psycopg.Connection[Any], *, schemas: Sequence[str] | None = None
 ) -> tuple[Database, list[str]]:
     """:func:`introspect`, plus one message per object or detail Prisma cannot express (see module doc)."""
+    import psycopg
+
     if schemas is not None:
         if isinstance(schemas, str) or not all(isinstance(s, str) and s for s in schemas):
             raise IntrospectionError(

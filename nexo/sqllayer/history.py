@@ -16,12 +16,14 @@ import getpass
 import socket
 from dataclasses import dataclass
 from datetime import datetime
-
-import psycopg
-from psycopg import sql
+from typing import TYPE_CHECKING
 
 import nexo
 from nexo.sqllayer.errors import HistoryTableError
+
+if TYPE_CHECKING:
+    import psycopg
+    from psycopg import sql
 
 TABLE = "migration_history"
 
@@ -112,6 +114,8 @@ def current_schema(conn: psycopg.Connection) -> str:
 
 
 def table_ident(schema: str) -> sql.Composed:
+    from psycopg import sql
+
     return sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(TABLE))
 
 
@@ -143,6 +147,8 @@ def _check_core(schema: str, columns: list[str]) -> None:
 
 def ensure_table(conn: psycopg.Connection, schema: str) -> list[str]:
     """Create the ledger if missing, add columns an older version lacks; returns the columns added."""
+    from psycopg import sql
+
     with conn.transaction():
         columns = existing_columns(conn, schema)
         if columns is None:
@@ -168,6 +174,8 @@ def ensure_table(conn: psycopg.Connection, schema: str) -> list[str]:
 
 def read_rows(conn: psycopg.Connection, schema: str) -> list[HistoryRow] | None:
     """Every row in id order, or ``None`` when there is no ledger. Writes nothing."""
+    from psycopg import sql
+
     columns = existing_columns(conn, schema)
     if columns is None:
         return None
@@ -224,6 +232,8 @@ def insert_row(
     error: str | None,
 ) -> int:
     """Append one row (inside whatever transaction is open); returns its id."""
+    from psycopg import sql
+
     row = conn.execute(
         sql.SQL(
             "INSERT INTO {} (version, name, kind, script, checksum, schema_version, execution_ms, success, "

@@ -16,10 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
-
-import psycopg
-from psycopg.pq import TransactionStatus
+from typing import TYPE_CHECKING, Literal
 
 from nexo.db.sqlscript import Statement
 from nexo.sqllayer.errors import (
@@ -51,6 +48,9 @@ from nexo.sqllayer.script import (
     statements,
 )
 from nexo.sqllayer.state import AppliedEntry, LayerStatus, compute_status
+
+if TYPE_CHECKING:
+    import psycopg
 
 Reason = Literal["pending", "retry", "new", "changed", "after_rollback", "rollback"]
 
@@ -215,6 +215,8 @@ def history(conn: psycopg.Connection) -> list[HistoryRow]:
 def check_connection(conn: psycopg.Connection) -> None:
     """Refuse a connection that is not in autocommit mode or is inside a transaction: files
     marked no-transaction could not run, and each file must get a transaction of its own."""
+    from psycopg.pq import TransactionStatus
+
     if not conn.autocommit:
         raise ConnectionStateError(
             "The SQL layer needs a connection in autocommit mode (nexo.db.connect() opens one; with psycopg, "
@@ -392,6 +394,8 @@ def _elapsed_ms(t0: float) -> int:
 
 
 def _ensure_idle(conn: psycopg.Connection) -> None:
+    from psycopg.pq import TransactionStatus
+
     if conn.info.transaction_status != TransactionStatus.IDLE:
         conn.rollback()
 
@@ -429,6 +433,9 @@ def _run_file(
     after: str,
 ) -> StepResult:
     """Run one file (its ledger row included); raise :class:`SqlFileFailed` when it fails."""
+    import psycopg
+    from psycopg.pq import TransactionStatus
+
     f = step.file
     assert f is not None
     stmts = statements(f.text)
@@ -510,6 +517,8 @@ def _run_file(
 
 
 def _ledger_write_failed(conn: psycopg.Connection, step: PlannedStep, exc: psycopg.Error) -> HistoryTableError:
+    import psycopg
+
     try:
         _ensure_idle(conn)
     except psycopg.Error:
@@ -531,6 +540,8 @@ def _record_failure(
     conn: psycopg.Connection, schema: str, err: SqlFileFailed, values: RowValues, ms: int, session: _Session
 ) -> None:
     """Write the failed attempt in its own transaction, after the file's was rolled back."""
+    import psycopg
+
     try:
         _ensure_idle(conn)
         session.restore(conn)
@@ -611,6 +622,8 @@ def apply(
 
 
 def _fill_latest(conn: psycopg.Connection, schema: str, files: list[SqlFile], result: ApplyResult | RollbackResult) -> None:
+    import psycopg
+
     try:
         _ensure_idle(conn)
         st = compute_status(files, read_rows(conn, schema), schema)

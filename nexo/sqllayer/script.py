@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-import psycopg
+from typing import TYPE_CHECKING
 
 from nexo.db.sqlscript import Statement, line_of_offset, non_transactional, split_statements
 from nexo.sqllayer.errors import TransactionSafetyError, UnsupportedStatementError
 from nexo.sqllayer.files import SqlFile
+
+if TYPE_CHECKING:
+    import psycopg
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 _DOLLAR_TAG = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-
-import psycopg
+from typing import TYPE_CHECKING
 
 from nexo.sqllayer.files import SqlFile, version_key
 from nexo.sqllayer.history import HistoryRow, current_schema, read_rows
+
+if TYPE_CHECKING:
+    import psycopg
 
 
 @dataclass(frozen=True)
