@@ -38,6 +38,7 @@ sys.path.insert(0, str(REPO / "tests"))  # the Prisma oracle helper
 
 from nexo.migrate.differ import diff  # noqa: E402
 from nexo.psl import validate_path  # noqa: E402
+from nexo import _compiled  # noqa: E402
 from nexo.schema import relational_model  # noqa: E402
 
 HEADER = 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n'
@@ -219,6 +220,8 @@ def main() -> int:
                   f"CLI process against CLI process: {statistics.geometric_mean(cli_ratios):.1f}x "
                   "(goal >= 10x, nexo < 1 s per diff)")
         print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    hint = " (NEXO_PURE_PYTHON=1 times the Python sources)" if _compiled.STATE == "compiled" else ""
+    print(f"nexo build: {_compiled.STATE}{hint}")
     return 0
 
 

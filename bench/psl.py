@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # tests/oracle.py: the pinned Prisma CL
 
 from nexo.psl import validate_source  # noqa: E402
 from nexo.psl.parser import parse  # noqa: E402
+from nexo import _compiled  # noqa: E402
 from nexo.schema import relational_model  # noqa: E402
 
 ENUM_VALUES = ["ACTIVE", "INACTIVE", "PENDING", "ARCHIVED", "DELETED", "DRAFT", "REVIEW", "DONE"]
@@ -222,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
               f"goal < 0.3 s: {'met' if nexo_s < 0.3 else 'MISSED'})")
     if hasattr(os, "getloadavg"):
         print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (both timings share it)")
+    hint = " (NEXO_PURE_PYTHON=1 times the Python sources)" if _compiled.STATE == "compiled" else ""
+    print(f"nexo build: {_compiled.STATE}{hint}")
     if args.profile:
         prof = cProfile.Profile()
         prof.enable()

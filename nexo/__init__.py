@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from nexo import _compiled
+
+_compiled.activate()  # compiled modules, or their sources when stale or NEXO_PURE_PYTHON is set
+
 __all__ = ["__version__"]
 
 

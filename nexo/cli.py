@@ -77,9 +77,9 @@ def _say_target(description: str, quiet: bool) -> None:
 
 def version_callback(value: bool) -> None:
     if value:
-        from nexo import __version__
+        from nexo import __version__, _compiled
 
-        out.print(f"nexo {__version__}")
+        out.print(f"nexo {__version__} ({_compiled.STATE})", markup=False)
         raise typer.Exit()
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import nexo
+from nexo import _compiled
 from nexo.config import Config
 from nexo.db import Target
 from nexo.db.errors import DatabaseError
@@ -174,7 +175,7 @@ def software_rows(conn: psycopg.Connection, root: Path) -> list[SoftwareRow]:
     prisma = prisma_cli_version(root)
     rows = [
         _row("PostgreSQL", server.split()[0]),
-        SoftwareRow("nexo", nexo.__version__, nexo.__version__, "ok"),
+        SoftwareRow("nexo", nexo.__version__, nexo.__version__, "ok", _compiled.STATE),
         _row("Python", platform.python_version()),
         _row("psycopg", psycopg.__version__, f"impl {psycopg.pq.__impl__}"),
         _row("libpq", libpq_text),

@@ -19,7 +19,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any, Union
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
@@ -135,26 +135,25 @@ class Source:
 
 
 class _Located:
-    """What every node has: offsets ``start``/``end`` into the text of ``src``, and the span they make."""
+    """What every node has: offsets ``start``/``end`` into the text of ``src``, and the span they make.
+
+    Each node class declares ``start``, ``end`` and ``src`` itself. Declaring them here as well would
+    give them defaults in the compiled build (a dataclass takes an inherited class attribute for a
+    default), hence the untyped access.
+    """
 
     __slots__ = ()
-    start: int
-    end: int
-    src: Source
 
     @property
     def span(self) -> Span:
-        return Span(self.src.file, self.start, self.end, 0, 0, 0, 0, self.src.index)
+        node: Any = self
+        return Span(node.src.file, node.start, node.end, 0, 0, 0, 0, node.src.index)
 
     @property
     def file(self) -> str:
         """The name of the file the node comes from."""
-        return self.src.file
-
-
-def _src() -> Source:
-    """Declares a node's ``src`` field: neither shown in ``repr`` nor compared (offsets say where)."""
-    return field(repr=False, compare=False)  # type: ignore[no-any-return]
+        node: Any = self
+        return node.src.file  # type: ignore[no-any-return]
 
 
 _NO_COMMENTS: tuple[Comment, ...] = ()
@@ -176,7 +175,7 @@ class Comment(_Located):
     raw: str
     start: int
     end: int
-    src: Source = _src()
+    src: Source = field(repr=False, compare=False)
 
 
 @dataclass(slots=True)
@@ -185,7 +184,7 @@ class EmptyLine(_Located):
 
     start: int
     end: int
-    src: Source = _src()
+    src: Source = field(repr=False, compare=False)
 
 
 @dataclass(slots=True)
@@ -195,7 +194,7 @@ class InvalidLine(_Located):
     text: str
     start: int
     end: int
-    src: Source = _src()
+    src: Source = field(repr=False, compare=False)
 
 
 # --------------------------------------------------------------------------- expressions
@@ -209,7 +208,7 @@ class StringValue(_Located):
     raw: str
     start: int
     end: int
-    src: Source = _src()
+    src: Source = field(repr=False, compare=False)
 
 
 @dataclass(slots=True)
@@ -219,7 +218,7 @@ class NumberValue(_Located):
     raw: str
     start: int
     end: int
-    src: Source = _src()
+    src: Source = field(repr=False, compare=False)
 
     @property
     def is_integer(self) -> bool:
@@ -233,7 +232,7 @@ class ConstantValue(_Located):
     name: str
     start: int
     end: int
-    src: Source = _src()
+    src: Source = field(repr=False, compare=False)
 
 
 @dataclass(slots=True)
@@ -244,7 +243,7 @@ class FunctionCall(_Located):
     arguments: Sequence[Argument]
     start: int
     end: int
-    src: Source = _src()
+    src: Source = field(repr=False, compare=False)
     #: where a trailing comma sits in the argument list (``f(a,)``), which Prisma rejects
     trailing_comma: Span | None = None
 
@@ -256,7 +255,7 @@ class ArrayValue(_Located):
     items: list[Expression]
     start: int
     end: int
-    src: Source = _src()
+    src: Source = field(repr=False, compare=False)
 
 
 Expression = Union[StringValue, NumberValue, ConstantValue, FunctionCall, ArrayValue]
@@ -273,7 +272,7 @@ class Argument(_Located):
     value: Expression | None
     start: int
     end: int
-    src: Source = _src()
+    src: Source = field(repr=False, compare=False)
 
 
 # --------------------------------------------------------------------------- attributes, fields
@@ -294,7 +293,7 @@ class Attribute(_Located):
     start: int
     end: int
     name_start: int
-    src: Source = _src()
+    src: Source = field(repr=False, compare=False)
     doc: Sequence[Comment] = _NO_COMMENTS
     trailing_comment: Comment | None = None
     #: where a trailing comma sits in the argument list (``@map("x",)``), which Prisma rejects
@@ -337,7 +336,7 @@ class FieldType(_Located):
     end: int
     name_start: int
     name_end: int
-    src: Source = _src()
+    src: Source = field(repr=False, compare=False)
     unsupported: str | None = None
     legacy_required: bool = False
     legacy_list: bool = False
@@ -357,7 +356,7 @@ class Field(_Located):
     attributes: Sequence[Attribute]
     start: int
     end: int
-    src: Source = _src()
+    src: Source = field(repr=False, compare=False)
     doc: Sequence[Comment] = _NO_COMMENTS
     trailing_comment: Comment | None = None
     colon: bool = False
@@ -379,7 +378,7 @@ class EnumValue(_Located):
     attributes: Sequence[Attribute]
     start: int
     end: int
-    src: Source = _src()
+    src: Source = field(repr=False, compare=False)
     doc: Sequence[Comment] = _NO_COMMENTS
     trailing_comment: Comment | None = None
 
@@ -400,7 +399,7 @@ class ConfigProperty(_Located):
     value: Expression | None
     start: int
     end: int
-    src: Source = _src()
+    src: Source = field(repr=False, compare=False)
     doc: Sequence[Comment] = _NO_COMMENTS
     trailing_comment: Comment | None = None
 
@@ -424,7 +423,7 @@ class _BlockBase(_Located):
     start: int
     end: int
     name_start: int
-    src: Source = _src()
+    src: Source = field(repr=False, compare=False)
     doc: Sequence[Comment] = _NO_COMMENTS
     # Text after ``{`` on the header line (Prisma ignores it); usually a comment or empty.
     header_trailing: Comment | None = None

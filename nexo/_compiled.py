@@ -1,0 +1,115 @@
+"""Which of nexo's modules run as compiled code, and when their Python source runs instead.
+
+Reading and validating ``schema.prisma`` and deriving its relational model are pure CPU work over
+many small objects, so ``setup.py`` compiles the modules in :data:`MODULES` with mypyc when nexo is
+installed (about 1.5x faster on a 300-model schema; see ``bench/psl.py``). The migration differ is
+not in the list: mypyc generated code for it that GCC flags as reading uninitialised variables, and
+that crashed (see setup.py). Compiled or not, it is the same source: the compiled build only runs it
+as C. Without a C compiler the install falls back to plain Python, and everything works the same,
+only slower.
+
+The compiled modules are bypassed, so their ``.py`` files run instead, when
+
+* ``NEXO_PURE_PYTHON=1`` is set (debugging, profiling, coverage), or
+* a source file differs from the one that was compiled: an editable install whose sources were
+  edited or checked out since the last ``pip install -e .``. Running the stale machine code would
+  silently ignore the edit, so nexo runs all of them from source until they are compiled again.
+
+The build writes :data:`MANIFEST` next to this file: the SHA-256 of every source it compiled.
+:func:`activate` (called by ``nexo/__init__.py``) compares it with the sources on disk; the
+outcome is :data:`STATE`, shown by ``nexo --version`` and in the version matrix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+
+#: the modules setup.py compiles (setup.py reads this tuple without importing nexo)
+MODULES = (
+    "nexo.psl.ast",
+    "nexo.psl.attrargs",
+    "nexo.psl.jsoncheck",
+    "nexo.psl.model",
+    "nexo.psl.names",
+    "nexo.psl.native",
+    "nexo.psl.parser",
+    "nexo.psl.validate",
+    "nexo.schema.build",
+    "nexo.schema.render",
+    "nexo.migrate.sqlrender",
+)
+#: written by the build next to this file: ``{"modules": {module: sha256 of its source}}``
+MANIFEST = "_compiled.json"
+PURE_ENV = "NEXO_PURE_PYTHON"
+
+_ROOT = Path(__file__).resolve().parent.parent  # the folder that holds the ``nexo`` package
+
+#: "compiled", or "pure Python" followed by the reason in brackets; set by :func:`activate`
+STATE = "pure Python"
+
+
+def source_path(module: str) -> Path:
+    return _ROOT.joinpath(*module.split(".")).with_suffix(".py")
+
+
+def source_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def is_compiled(module: ModuleType) -> bool:
+    """Whether a loaded module is an extension module (compiled) rather than Python source."""
+    return isinstance(getattr(module, "__loader__", None), importlib.machinery.ExtensionFileLoader)
+
+
+class _SourceFinder(importlib.abc.MetaPathFinder):
+    """Loads the listed modules from their ``.py`` files, ahead of any compiled extension."""
+
+    def __init__(self, modules: Sequence[str]) -> None:
+        self.modules = frozenset(modules)
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname not in self.modules:
+            return None
+        return importlib.util.spec_from_file_location(fullname, source_path(fullname))
+
+
+def _stale() -> str | None:
+    """Why the compiled modules must not run (None when they are current)."""
+    try:
+        built = json.loads((Path(__file__).with_name(MANIFEST)).read_text("utf-8"))["modules"]
+    except FileNotFoundError:
+        return "not compiled"
+    except (OSError, ValueError, KeyError, TypeError):
+        return f"unreadable {MANIFEST}"
+    for module in MODULES:
+        if built.get(module) != source_digest(source_path(module)):
+            rel = source_path(module).relative_to(_ROOT).as_posix()
+            return f"{rel} changed since it was compiled; run `pip install -e .` again"
+    return None
+
+
+def activate() -> str:
+    """Decide between the compiled modules and their sources; before any of them is imported."""
+    global STATE
+    if os.environ.get(PURE_ENV, "").strip() not in ("", "0"):
+        reason: str | None = f"{PURE_ENV} is set"
+    else:
+        reason = _stale()
+    if reason is None:
+        STATE = "compiled"
+    else:
+        STATE = f"pure Python ({reason})"
+        if not any(isinstance(f, _SourceFinder) for f in sys.meta_path):
+            sys.meta_path.insert(0, _SourceFinder(MODULES))
+    return STATE
