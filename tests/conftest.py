@@ -2,6 +2,12 @@
 
 The server is ``NEXO_TEST_DATABASE_URL`` when set (a superuser URL; databases are created beside
 the one it names), otherwise an embedded pgserver in a temporary folder.
+
+Tests that need PostgreSQL's contrib extensions (citext, pg_trgm, btree_gist …), which the embedded
+server lacks, ask for ``contrib_db``/``contrib_conn``: a fresh database on the server that
+``pgservers.ContribServer`` chooses (``NEXO_TEST_CONTRIB_DATABASE_URL``, the test server itself, or
+a PostgreSQL installed on the system, started once on first use); skipped, with the reason, where
+there is none.
 """
 
 from __future__ import annotations
@@ -9,16 +15,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg import sql
 
-from nexo.db.urls import with_database
 from oracle_fixtures import prisma_oracle  # noqa: F401  (the real Prisma CLI, for every test module)
+from pgservers import ContribServer, fresh_database
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -42,21 +46,43 @@ def pg_server_url() -> Iterator[str]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _drop_database(admin_url: str, name: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
 @pytest.fixture
 def fresh_db(pg_server_url: str) -> Iterator[str]:
     """Factory-free form: the URL of a brand-new, empty database, dropped after the test."""
-    name = f"nexo_t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(pg_server_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
+    with fresh_database(pg_server_url) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def contrib_server(pg_server_url: str) -> Iterator[ContribServer]:
+    """The server with contrib extensions; chosen, and started if need be, when first asked for a URL."""
+    server = ContribServer(pg_server_url)
     try:
-        yield with_database(pg_server_url, name)
+        yield server
     finally:
-        _drop_database(pg_server_url, name)
+        server.close()
+
+
+@pytest.fixture(scope="session")
+def contrib_pg_url(contrib_server: ContribServer) -> str:
+    """A superuser URL on a server with PostgreSQL's contrib extensions (skips, saying what is missing)."""
+    url = contrib_server.url()
+    if url is None:
+        pytest.skip(contrib_server.reason)
+    return url
+
+
+@pytest.fixture
+def contrib_db(contrib_pg_url: str) -> Iterator[str]:
+    """A brand-new, empty database on the contrib server, dropped after the test."""
+    with fresh_database(contrib_pg_url) as url:
+        yield url
+
+
+@pytest.fixture
+def contrib_conn(contrib_db: str) -> Iterator[psycopg.Connection]:
+    with psycopg.connect(contrib_db, autocommit=True) as c:
+        yield c
 
 
 @pytest.fixture

@@ -22,6 +22,12 @@ Prisma's ``--from-empty`` / ``--to-empty``) and files written once by the real P
   extension there (observed on case 91), which ``migrate dev`` — both sides described with the
   schema's features — and nexo do not.
 
+A schema may use an extension's type without declaring the extension (``@db.Citext`` without
+``extensions = [citext]``): Prisma's scripts then use the type without creating it, as for a user who
+installed the extension by hand. The live and rediff runs do the same (a first migration creates
+it, see :func:`by_hand_extensions`) on a server that has it: the embedded one lacks PostgreSQL's
+contrib extensions, so those cases run on ``pgservers.ContribServer``'s server.
+
 Regenerate them after adding or changing a case (needs Node.js; runs the CLI 2 at a time)::
 
     python tests/migrate/diffcases.py [--live | --rediff] [NAME_SUBSTRING ...]
@@ -105,6 +111,41 @@ def run_script(conn, script: str) -> None:  # noqa: ANN001 - a psycopg connectio
         conn.execute(script.encode("utf-8"), prepare=False)  # bytes → simple query protocol, many statements
 
 
+def by_hand_extensions(case: DiffCase, *, after_too: bool = True) -> set[str]:
+    """Extensions whose types the case's schemas (before's only, unless ``after_too``) use without
+    declaring them: Prisma's scripts do not create them, a user installs them by hand."""
+    from pgservers import column_type_extensions  # tests/ is on sys.path (pytest, or the tools below)
+
+    before, after = model_or_none(case.before), model_or_none(case.after)
+    declared = {x.name for m in (before, after) if m is not None for x in m.extensions}
+    return column_type_extensions(before, after if after_too else None) - declared
+
+
+def install_extensions(conn, names: set[str]) -> None:  # noqa: ANN001 - a psycopg connection (autocommit)
+    """What the user does by hand for :func:`by_hand_extensions`."""
+    for name in sorted(names):
+        conn.execute(f'CREATE EXTENSION IF NOT EXISTS "{name}"')
+
+
+def _by_hand_migration(migrations: Path, case: DiffCase, *, after_too: bool) -> None:
+    """The first migration of a history Prisma replays: the extensions installed by hand, if the
+    history (before's from-empty script, and the case's diff if ``after_too``) needs any."""
+    names = sorted(by_hand_extensions(case, after_too=after_too))
+    if names:
+        (migrations / "20240100000000_extensions").mkdir()
+        (migrations / "20240100000000_extensions" / "migration.sql").write_text(
+            "".join(f'CREATE EXTENSION IF NOT EXISTS "{n}";\n' for n in names))
+
+
+def server_for(case: DiffCase, primary_url: str, contrib, *, after_too: bool = True) -> str | None:  # noqa: ANN001
+    """``primary_url``, or the URL of ``contrib`` (a ``pgservers.ContribServer``) for a case whose
+    history needs an extension installed by hand (see :func:`by_hand_extensions`); None when there is
+    no such server (``contrib.reason`` says why)."""
+    if not by_hand_extensions(case, after_too=after_too):
+        return primary_url
+    return contrib.url()
+
+
 def regenerate(names: list[str]) -> None:  # pragma: no cover - maintenance tool
     tests_dir = Path(__file__).resolve().parents[1]
     sys.path.insert(0, str(tests_dir))
@@ -129,8 +170,11 @@ def regenerate(names: list[str]) -> None:  # pragma: no cover - maintenance tool
                 out.append(target.name)
             return f"{case.name}: wrote {', '.join(out)}"
 
-        for line in oracle.map(run, cases, workers=2):
-            print(line)
+        try:
+            for line in oracle.map(run, cases, workers=2):
+                print(line)
+        finally:
+            srv.cleanup()  # before the folder goes: pgserver's own exit handler needs its files to stop it
 
 
 def patched_adapter_folder(cache: Path, folder: Path) -> Path:
@@ -179,6 +223,7 @@ def live_prisma_diff(base, shim: Path, admin_url: str, case: DiffCase, work: Pat
     migrations = work / f"migrations_{uuid.uuid4().hex[:8]}"
     migrations.mkdir(parents=True)
     (migrations / "migration_lock.toml").write_text('provider = "postgresql"\n')
+    _by_hand_migration(migrations, case, after_too=False)
     if case.before is not None:
         first = base.migrate_diff(from_schema=None, to_schema=case.before, script=True)
         if not first.ok:
@@ -217,6 +262,7 @@ def rediff_prisma(base, shim: Path, admin_url: str, case: DiffCase, work: Path):
     migrations = work / f"rediff_{uuid.uuid4().hex[:8]}"
     migrations.mkdir(parents=True)
     (migrations / "migration_lock.toml").write_text('provider = "postgresql"\n')
+    _by_hand_migration(migrations, case, after_too=True)
     if case.before is not None:
         first = base.migrate_diff(from_schema=None, to_schema=case.before, script=True)
         if not first.ok:
@@ -253,11 +299,13 @@ def regenerate_rediff(names: list[str]) -> None:  # pragma: no cover - maintenan
     import pgserver
 
     from oracle import PrismaOracle, default_cache_dir
+    from pgservers import ContribServer
 
     cases = [c for c in all_cases() if c.after is not None and (not names or any(n in c.name for n in names))]
     with tempfile.TemporaryDirectory(prefix="nexo-regen-rediff-") as tmp:
         root = Path(tmp)
         srv = pgserver.get_server(root / "pg", cleanup_mode="stop")
+        contrib = ContribServer(srv.get_uri())
         base = PrismaOracle(srv.get_uri())
         base.ensure_installed()
         shim = patched_adapter_folder(default_cache_dir(), root / "cli")
@@ -266,7 +314,10 @@ def regenerate_rediff(names: list[str]) -> None:  # pragma: no cover - maintenan
             target = case.folder / "expected_rediff.sql"
             if load_model(case.after).manages_extensions:  # type: ignore[arg-type]
                 return f"{case.name}: skipped (postgresqlExtensions, see the module documentation)"
-            r = rediff_prisma(base, shim, srv.get_uri(), case, root)
+            url = server_for(case, srv.get_uri(), contrib)
+            if url is None:
+                return f"{case.name}: skipped ({contrib.reason})"
+            r = rediff_prisma(base, shim, url, case, root)
             if not r.ok:
                 return f"{case.name}: prisma failed ({r.returncode}): {r.output[-600:]}"
             if r.stdout == EMPTY_STDOUT:
@@ -275,8 +326,12 @@ def regenerate_rediff(names: list[str]) -> None:  # pragma: no cover - maintenan
             target.write_text(r.stdout)
             return f"{case.name}: wrote expected_rediff.sql"
 
-        for line in base.map(run, cases, workers=2):
-            print(line)
+        try:
+            for line in base.map(run, cases, workers=2):
+                print(line)
+        finally:
+            contrib.close()
+            srv.cleanup()  # before the folder goes: pgserver's own exit handler needs its files to stop it
 
 
 def live_prisma_diff_from_sql(shim: Path, admin_url: str, before_sql: str, after: Path, work: Path):  # noqa: ANN201
@@ -316,24 +371,33 @@ def regenerate_live(names: list[str]) -> None:  # pragma: no cover - maintenance
     import pgserver
 
     from oracle import PrismaOracle, default_cache_dir
+    from pgservers import ContribServer
 
     cases = [c for c in all_cases() if c.after is not None and (not names or any(n in c.name for n in names))]
     with tempfile.TemporaryDirectory(prefix="nexo-regen-live-") as tmp:
         root = Path(tmp)
         srv = pgserver.get_server(root / "pg", cleanup_mode="stop")
+        contrib = ContribServer(srv.get_uri())
         base = PrismaOracle(srv.get_uri())
         base.ensure_installed()
         shim = patched_adapter_folder(default_cache_dir(), root / "cli")
 
         def run(case: DiffCase) -> str:
-            r = live_prisma_diff(base, shim, srv.get_uri(), case, root)
+            url = server_for(case, srv.get_uri(), contrib, after_too=False)
+            if url is None:
+                return f"{case.name}: skipped ({contrib.reason})"
+            r = live_prisma_diff(base, shim, url, case, root)
             if not r.ok:
                 return f"{case.name}: prisma failed ({r.returncode}): {r.output[-600:]}"
             (case.folder / "expected_live.sql").write_text(r.stdout)
             return f"{case.name}: wrote expected_live.sql"
 
-        for line in base.map(run, cases, workers=2):
-            print(line)
+        try:
+            for line in base.map(run, cases, workers=2):
+                print(line)
+        finally:
+            contrib.close()
+            srv.cleanup()  # before the folder goes: pgserver's own exit handler needs its files to stop it
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,7 +5,9 @@ The expected files were written by the real Prisma CLI 6.19.0 (``diffcases.py`` 
 The round trip applies the scripts to a real PostgreSQL: before's from-empty script, then the diff,
 must leave the same database as after's from-empty script; and the migrated database, introspected
 and diffed against after.prisma (what ``migrate dev`` does next), needs nothing more — or exactly
-what Prisma would do again (``expected_rediff.sql``).
+what Prisma would do again (``expected_rediff.sql``). A case that needs an extension the test server
+lacks runs on the server with PostgreSQL's contrib extensions (``contrib_conn``); an extension whose
+type the scripts use without creating it is installed by hand first, as a Prisma user would.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from diffcases import (  # noqa: E402
     EMPTY_STDOUT,
     DiffCase,
     all_cases,
+    by_hand_extensions,
+    install_extensions,
     model_or_none,
     nexo_plan,
     run_script,
@@ -30,7 +34,8 @@ from diffcases import (  # noqa: E402
 )
 
 from nexo.migrate.differ import diff  # noqa: E402
-from nexo.schema import Database, introspect  # noqa: E402
+from nexo.schema import introspect  # noqa: E402
+from pgservers import available_extensions, conn_with_extensions, unavailable_reason  # noqa: E402
 
 CASES = all_cases()
 
@@ -135,12 +140,6 @@ def expected_differences(case: DiffCase) -> set[str]:
     return {line.strip() for line in f.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")}
 
 
-def unavailable_extensions(conn: psycopg.Connection, *models: Database | None) -> list[str]:
-    wanted = {x.name for m in models if m is not None for x in m.extensions}
-    have = {r[0] for r in conn.execute("SELECT name FROM pg_available_extensions").fetchall()}
-    return sorted(wanted - have)
-
-
 def expected_rediff(case: DiffCase) -> str:
     """What Prisma's next ``migrate dev`` would write once the diff is applied (``expected_rediff.sql``,
     written by the Prisma CLI; see ``diffcases.py``), the empty migration when the file is absent."""
@@ -149,9 +148,17 @@ def expected_rediff(case: DiffCase) -> str:
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
-def test_round_trip(case: DiffCase, conn: psycopg.Connection) -> None:
+def test_round_trip(case: DiffCase, conn: psycopg.Connection, request: pytest.FixtureRequest) -> None:
     before, after = model_or_none(case.before), model_or_none(case.after)
-    missing = unavailable_extensions(conn, before, after)
+    declared = {x.name for m in (before, after) if m is not None for x in m.extensions}
+    by_hand = by_hand_extensions(case)  # types Prisma's scripts use without creating their extension
+    # a fresh database on the contrib server when the test server lacks one of them
+    conn = conn_with_extensions(request, conn, declared | by_hand)
+    reason = unavailable_reason(request, conn, by_hand, "the scripts use their types")
+    if reason:
+        pytest.skip(reason)
+    install_extensions(conn, by_hand)
+    missing = sorted(declared - available_extensions(conn))
     if missing:
         # this server lacks an extension the case declares: Prisma's CREATE EXTENSION must say so
         with pytest.raises(psycopg.Error) as err:
@@ -176,5 +183,6 @@ def test_round_trip(case: DiffCase, conn: psycopg.Connection) -> None:
         assert diff(live, after, before_is_live=True).stdout() == expected_rediff(case)
     migrated = catalog(conn)
     reset(conn)
+    install_extensions(conn, by_hand)
     run(conn, diff(None, after).script())
     assert differences(migrated, catalog(conn)) == expected_differences(case)

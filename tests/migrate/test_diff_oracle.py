@@ -33,10 +33,12 @@ from diffcases import (  # noqa: E402
     nexo_plan,
     patched_adapter_folder,
     rediff_prisma,
+    server_for,
     stdout_script,
     stdout_summary,
 )
 from oracle import PRISMA_VERSION, OracleResult, PrismaOracle  # noqa: E402
+from pgservers import ContribServer  # noqa: E402
 
 CASES = all_cases()
 
@@ -75,16 +77,38 @@ def prisma_scripts(prisma_oracle: PrismaOracle) -> dict[str, OracleResult]:
 LIVE_CASES = [c for c in CASES if (c.folder / "expected_live.sql").is_file()]
 
 
+class _NoServer(Exception):
+    """No server with the extensions a case's history needs (the message says why)."""
+
+
+def _server(case: DiffCase, pg_server_url: str, contrib: ContribServer, *, after_too: bool = True) -> str:
+    """The test server, or the contrib server for a case whose history needs an extension installed by
+    hand (see ``diffcases.by_hand_extensions``); :class:`_NoServer` when there is none."""
+    url = server_for(case, pg_server_url, contrib, after_too=after_too)
+    if url is None:
+        raise _NoServer(f"{case.name}: {contrib.reason}")
+    return url
+
+
 @pytest.fixture(scope="module")
 def prisma_live_scripts(
-    prisma_oracle: PrismaOracle, pg_server_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, OracleResult]:
-    """``migrate diff --from-migrations … --script`` for every live case, two at a time."""
+    prisma_oracle: PrismaOracle, pg_server_url: str, contrib_server: ContribServer,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, OracleResult | str]:
+    """``migrate diff --from-migrations … --script`` for every live case, two at a time (a text instead:
+    why the case cannot run here)."""
     work = tmp_path_factory.mktemp("live-diff")
     shim = patched_adapter_folder(prisma_oracle.cache_dir, work / "cli")
 
-    def one(c: DiffCase) -> OracleResult:
-        return _cached(prisma_oracle, c, "live", lambda: live_prisma_diff(prisma_oracle, shim, pg_server_url, c, work))
+    def one(c: DiffCase) -> OracleResult | str:
+        def run() -> OracleResult:
+            return live_prisma_diff(prisma_oracle, shim, _server(c, pg_server_url, contrib_server, after_too=False),
+                                    c, work)
+
+        try:
+            return _cached(prisma_oracle, c, "live", run)
+        except _NoServer as exc:
+            return str(exc)
 
     results = prisma_oracle.map(one, LIVE_CASES)
     return {c.name: r for c, r in zip(LIVE_CASES, results, strict=True)}
@@ -101,12 +125,17 @@ REDIFF_CASES = [c for c in CASES if (c.folder / "expected_rediff.sql").is_file()
 
 @pytest.mark.parametrize("case", REDIFF_CASES, ids=str)
 def test_prisma_after_the_migration_prints_the_committed_rediff(
-    case: DiffCase, prisma_oracle: PrismaOracle, pg_server_url: str, live_shim: Path, tmp_path: Path
+    case: DiffCase, prisma_oracle: PrismaOracle, pg_server_url: str, contrib_server: ContribServer, live_shim: Path,
+    tmp_path: Path,
 ) -> None:
     """(test_diff_cases.py's round trip proves nexo prints this committed text from its own introspection.)"""
-    result = _cached(prisma_oracle, case, "rediff",
-                     lambda: rediff_prisma(prisma_oracle, live_shim, pg_server_url, case, tmp_path),
-                     extra=(case.expected_sql,))
+    try:
+        result = _cached(prisma_oracle, case, "rediff",
+                         lambda: rediff_prisma(prisma_oracle, live_shim, _server(case, pg_server_url, contrib_server),
+                                               case, tmp_path),
+                         extra=(case.expected_sql,))
+    except _NoServer as exc:
+        pytest.skip(str(exc))
     assert result.ok, result.output
     assert result.stdout == (case.folder / "expected_rediff.sql").read_text(encoding="utf-8")
 
@@ -130,10 +159,12 @@ def test_prisma_prints_the_committed_text_of_each_gap(
 
 @pytest.mark.parametrize("case", LIVE_CASES, ids=str)
 def test_prisma_from_a_database_prints_the_committed_text(
-    case: DiffCase, prisma_live_scripts: dict[str, OracleResult]
+    case: DiffCase, prisma_live_scripts: dict[str, OracleResult | str]
 ) -> None:
     """(test_diff_live.py proves nexo prints this committed text from its own introspection.)"""
     result = prisma_live_scripts[case.name]
+    if isinstance(result, str):
+        pytest.skip(result)
     assert result.ok, result.output
     assert result.stdout == (case.folder / "expected_live.sql").read_text(encoding="utf-8")
 

@@ -8,13 +8,11 @@ from pathlib import Path
 
 from nexo.psl import validate_path, validate_source
 from nexo.schema import Database, relational_model
+from pgservers import column_type_extensions
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 CORPUS = REPO / "tests" / "psl" / "corpus" / "valid"
-
-# Types that exist only once an extension is installed (the type as build.py renders it → extension).
-EXTENSION_TYPES = {"CITEXT": "citext", "vector": "vector", "geography": "postgis", "geometry": "postgis"}
 
 # Column types a GiST index covers with PostgreSQL's own default operator classes; any other column
 # of a GiST index without an operator class needs btree_gist (GIN: arrays, jsonb and tsvector, else btree_gin).
@@ -70,8 +68,7 @@ class Case:
     def type_extensions(self) -> set[str]:
         """Extensions providing column types the schema uses, or operator classes its GiST/GIN indexes need."""
         db = self.model()
-        types = {c.type.split("(", 1)[0] for t in db.tables for c in t.columns}
-        return {EXTENSION_TYPES[name] for name in types if name in EXTENSION_TYPES} | set(index_extensions(db))
+        return column_type_extensions(db) | set(index_extensions(db))
 
 
 def _files(path: Path) -> dict[str, str]:

@@ -18,7 +18,6 @@ import pytest
 from psycopg import sql
 
 from introspect_support import Case, generated_model, round_trip_cases
-from nexo.db.urls import with_database
 from nexo.errors import NexoError
 from nexo.psl import validate_source
 from nexo.schema import (
@@ -34,6 +33,7 @@ from nexo.schema import (
     same_structure,
 )
 from nexo.schema.introspect import DEFAULT_OPCLASSES, LEDGER_TABLES
+from pgservers import available_extensions, conn_with_extensions, fresh_database, unavailable_reason
 
 CASES = round_trip_cases()
 
@@ -65,19 +65,12 @@ REJECTED = {
 @pytest.fixture
 def other_conn(pg_server_url: str) -> Iterator[psycopg.Connection[Any]]:
     """A second fresh database (the round trip re-creates the introspected model there)."""
-    name = f"nexo_t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(pg_server_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
-    try:
-        with psycopg.connect(with_database(pg_server_url, name), autocommit=True) as c:
-            yield c
-    finally:
-        with psycopg.connect(pg_server_url, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with fresh_database(pg_server_url) as url, psycopg.connect(url, autocommit=True) as c:
+        yield c
 
 
 def _available(conn: psycopg.Connection[Any]) -> set[str]:
-    return {r[0] for r in conn.execute("SELECT name FROM pg_available_extensions").fetchall()}
+    return available_extensions(conn)
 
 
 def _create(conn: psycopg.Connection[Any], case: Case, db: Database) -> set[str]:
@@ -126,12 +119,13 @@ def _reset(conn: psycopg.Connection[Any], db: Database) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_round_trip(case: Case, conn: psycopg.Connection[Any]) -> None:
+def test_round_trip(case: Case, conn: psycopg.Connection[Any], request: pytest.FixtureRequest) -> None:
     built = case.model()
-    missing = case.needed_extensions() - _available(conn)
-    if missing:
-        pytest.skip(f"needs the extension(s) {', '.join(sorted(missing))}, which this PostgreSQL server does not "
-                    "provide (the [without-extension-features] variant covers the rest of the schema)")
+    needed = case.needed_extensions()
+    conn = conn_with_extensions(request, conn, needed)  # the contrib server's, for what the test server lacks
+    reason = unavailable_reason(request, conn, needed, "the [without-extension-features] variant covers the rest")
+    if reason:
+        pytest.skip(reason)
     rejected = REJECTED.get(case.id)
     if rejected is not None:
         field, error = rejected
