@@ -84,16 +84,23 @@ class _SourceFinder(importlib.abc.MetaPathFinder):
         return importlib.util.spec_from_file_location(fullname, source_path(fullname))
 
 
-def _stale() -> str | None:
-    """Why the compiled modules must not run (None when they are current)."""
+def _built() -> dict[str, str]:
+    """The manifest's ``{module: digest}``, empty when there is none (or it cannot be read)."""
     try:
         built = json.loads((Path(__file__).with_name(MANIFEST)).read_text("utf-8"))["modules"]
-    except FileNotFoundError:
-        return "not compiled"
     except (OSError, ValueError, KeyError, TypeError):
-        return f"unreadable {MANIFEST}"
+        return {}
+    return built if isinstance(built, dict) else {}
+
+
+def _stale(built: dict[str, str]) -> str | None:
+    """Why the compiled modules must not run (None when they are current)."""
+    if not built:
+        return "not compiled"
+    if set(built) != set(MODULES):
+        return "the list of compiled modules changed since the build; run `pip install -e .` again"
     for module in MODULES:
-        if built.get(module) != source_digest(source_path(module)):
+        if built[module] != source_digest(source_path(module)):
             rel = source_path(module).relative_to(_ROOT).as_posix()
             return f"{rel} changed since it was compiled; run `pip install -e .` again"
     return None
@@ -102,14 +109,16 @@ def _stale() -> str | None:
 def activate() -> str:
     """Decide between the compiled modules and their sources; before any of them is imported."""
     global STATE
+    built = _built()
     if os.environ.get(PURE_ENV, "").strip() not in ("", "0"):
         reason: str | None = f"{PURE_ENV} is set"
     else:
-        reason = _stale()
+        reason = _stale(built)
     if reason is None:
         STATE = "compiled"
     else:
         STATE = f"pure Python ({reason})"
+        # every module the build compiled, listed now or not, runs from its source
         if not any(isinstance(f, _SourceFinder) for f in sys.meta_path):
-            sys.meta_path.insert(0, _SourceFinder(MODULES))
+            sys.meta_path.insert(0, _SourceFinder([*MODULES, *(m for m in built if m.startswith("nexo."))]))
     return STATE

@@ -94,6 +94,20 @@ def test_an_edited_source_runs_from_source_everywhere(tmp_path: Path) -> None:
     assert all(f.startswith(str(copy)) and f.endswith(".py") for f in got["files"].values())
 
 
+def test_a_changed_module_list_means_sources(tmp_path: Path) -> None:
+    """A module compiled by the last build but no longer listed (or listed but not built): sources."""
+    if not _built():
+        pytest.skip(f"this install is not compiled ({_compiled.STATE})")
+    copy = tmp_path / "nexo"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    manifest = json.loads((copy / _compiled.MANIFEST).read_text("utf-8"))
+    manifest["modules"]["nexo.migrate.differ"] = "0" * 64  # as if the build had compiled it too
+    (copy / _compiled.MANIFEST).write_text(json.dumps(manifest), "utf-8")
+    got = _probe(tmp_path)
+    assert got["state"].startswith("pure Python (the list of compiled modules changed since the build")
+    assert not any(got["compiled"].values())
+
+
 def test_a_missing_manifest_means_sources(tmp_path: Path) -> None:
     copy = tmp_path / "nexo"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", _compiled.MANIFEST))
