@@ -2,7 +2,7 @@
 
 Everything else about the package is in pyproject.toml. The modules to compile are listed once, in
 ``nexo/_compiled.py`` (read here as text, so building never imports nexo). The compiled build also
-writes ``nexo/_compiled.json``: the SHA-256 of each source it compiled, so that nexo can tell at
+writes ``nexo/_compiled.json``: the checksum (CRC-32) of each source it compiled, so that nexo can tell at
 run time whether the machine code still matches the ``.py`` files (see nexo/_compiled.py).
 
 ``NEXO_PURE_PYTHON=1 pip install .`` skips compiling. Without a C compiler (or without mypy at build
@@ -12,11 +12,11 @@ time) the build warns and installs pure Python; nexo then works the same, only s
 from __future__ import annotations
 
 import ast
-import hashlib
 import json
 import os
 import sys
 import sysconfig
+import zlib
 from pathlib import Path
 
 from setuptools import setup
@@ -74,7 +74,7 @@ class BuildExt(build_ext):
 
 MODULES = compiled_modules()
 BUILDS = {"build", "build_ext", "bdist_wheel", "editable_wheel", "develop", "install"}
-COMPILED_FROM: dict[str, str] = {}  # module: SHA-256 of the source handed to mypyc
+COMPILED_FROM: dict[str, str] = {}  # module: CRC-32 of the source handed to mypyc (as nexo/_compiled.py computes it)
 
 
 def extensions() -> list:
@@ -83,7 +83,7 @@ def extensions() -> list:
     if set(sys.argv[1:]) & {"egg_info", "dist_info"} and not set(sys.argv[1:]) & BUILDS:
         return []  # pip only asks for the metadata: no need for mypyc's type check (~15 s)
     # what mypyc reads now is what gets compiled; hashed before, in case a file changes meanwhile
-    COMPILED_FROM.update({m: hashlib.sha256(source(m).read_bytes()).hexdigest() for m in MODULES})
+    COMPILED_FROM.update({m: f"{zlib.crc32(source(m).read_bytes()):08x}" for m in MODULES})
     try:
         from mypyc.build import mypycify
 

@@ -381,8 +381,7 @@ def db_migrate_diff(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Compare two schema sources; print SQL (--script) or a summary (like prisma migrate diff). Read-only."""
-    from nexo import orchestrate
-    from nexo.migrate.diffcmd import pick_source
+    from nexo.migrate.diffcmd import migrate_diff_for_project, pick_source
 
     try:
         src = pick_source("from", {"empty": from_empty, "schema": from_schema, "migrations": from_migrations, "url": from_url})
@@ -391,7 +390,7 @@ def db_migrate_diff(
         err.print(str(exc), markup=False)
         raise typer.Exit(1 if exit_code else 2) from None
     outcome = _run(
-        lambda: orchestrate.migrate_diff(_config(project, database_url), src, dst, shadow_database_url=shadow_database_url)
+        lambda: migrate_diff_for_project(_config(project, database_url), src, dst, shadow_database_url=shadow_database_url)
     )
     if output is not None:
         output.write_bytes(outcome.file_text(script).encode("utf-8"))

@@ -658,10 +658,6 @@ def migrate_diff(
     shadow_database_url: str | None = None,
 ):  # -> nexo.migrate.diffcmd.DiffOutcome
     """``nexo db:migrate:diff``: compare two sources (read-only; a temporary shadow DB for migrations)."""
-    from nexo.migrate.diffcmd import migrate_diff as do_diff
+    from nexo.migrate.diffcmd import migrate_diff_for_project
 
-    needs_server = "migrations" in (from_source.kind, to_source.kind) and not shadow_database_url
-    server = resolve_target(config).url if needs_server else None
-    return do_diff(
-        from_source, to_source, server_url=server, shadow_url=shadow_database_url, ignore_tables=LEDGER_TABLES
-    )
+    return migrate_diff_for_project(config, from_source, to_source, shadow_database_url=shadow_database_url)

@@ -22,8 +22,10 @@ try:
 except SystemExit as exc:
     code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
 loaded = sorted(m for m in sys.modules if m == "psycopg" or m.startswith("psycopg."))
+# the database commands' modules (their import is most of a command's start-up)
+database_side = sorted(m for m in ("nexo.orchestrate", "nexo.sqllayer", "nexo.migrate.dev") if m in sys.modules)
 sys.stdout.flush()
-sys.stderr.write("\\n@@IMPORTS@@" + json.dumps({"code": code, "psycopg": loaded}) + "\\n")
+sys.stderr.write("\\n@@IMPORTS@@" + json.dumps({"code": code, "psycopg": loaded, "database_side": database_side}) + "\\n")
 """
 
 MODEL_A = """datasource db {
@@ -48,6 +50,9 @@ model User {
 """
 
 
+LAST_REPORT: dict = {}  # the whole report of the last run_cli
+
+
 def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["COLUMNS"] = "200"
@@ -62,6 +67,8 @@ def run_cli(args: list[str], cwd: Path) -> tuple[int, str, str, list[str]]:
     head, sep, tail = r.stderr.rpartition("\n@@IMPORTS@@")
     assert sep, f"no report from the child (exit {r.returncode}):\n{r.stderr}"
     report = json.loads(tail)
+    LAST_REPORT.clear()
+    LAST_REPORT.update(report)
     assert r.returncode == 0, r.stderr
     return report["code"], r.stdout, head, report["psycopg"]
 
@@ -76,6 +83,7 @@ def test_schema_to_schema_diff_script_does_not_import_psycopg(tmp_path: Path):
     assert code == 0, err
     assert out == '-- AlterTable\nALTER TABLE "User" ADD COLUMN     "name" TEXT NOT NULL;\n\n'
     assert loaded == []
+    assert LAST_REPORT["database_side"] == []
 
 
 def test_schema_to_schema_diff_summary_does_not_import_psycopg(tmp_path: Path):

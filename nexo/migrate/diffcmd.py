@@ -17,9 +17,12 @@ from nexo.db import connect
 from nexo.migrate.directory import check_lock_file, list_migrations
 from nexo.migrate.errors import DiffSourceError
 from nexo.migrate.shadow import schema_from_migrations
+from nexo.schema.introspect import LEDGER_TABLES
 from nexo.schema.model import Database
 
 if TYPE_CHECKING:
+    from nexo.config import Config
+
     from nexo.migrate.differ import MigrationPlan
 
 KINDS = ("empty", "schema", "migrations", "url")
@@ -135,6 +138,24 @@ def migrate_diff(
         )
     plan = diff(models[0], models[1], before_is_live=from_source.kind in ("url", "migrations"))
     return DiffOutcome(plan, from_source, to_source)
+
+
+def migrate_diff_for_project(
+    config: Config, from_source: Source, to_source: Source, *, shadow_database_url: str | None = None
+) -> DiffOutcome:
+    """``nexo db:migrate:diff`` for a project: a ``migrations`` side without ``shadow_database_url``
+    replays in a temporary shadow database on the server of the configured database; the ledger
+    tables are never part of the comparison. Imports only what diffing needs (the command reading two
+    schema files starts in a fraction of the time the database commands take)."""
+    needs_server = "migrations" in (from_source.kind, to_source.kind) and not shadow_database_url
+    server = None
+    if needs_server:
+        from nexo.db import resolve_target
+
+        server = resolve_target(config).url
+    return migrate_diff(
+        from_source, to_source, server_url=server, shadow_url=shadow_database_url, ignore_tables=LEDGER_TABLES
+    )
 
 
 def _load(
