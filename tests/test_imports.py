@@ -59,6 +59,13 @@ def _env() -> dict[str, str]:
     return env
 
 
+def _python(code: str, cwd: Path) -> str:
+    """The stdout of ``code`` run by a fresh interpreter (which must succeed)."""
+    r = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=_env(), capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
 def run_cli(args: list[str], cwd: Path) -> tuple[int, str, str, list[str]]:
     """(exit code, stdout, stderr without the report, psycopg modules loaded) of ``nexo *args``."""
     r = subprocess.run(
@@ -133,9 +140,7 @@ def test_importing_the_database_packages_does_not_import_psycopg(tmp_path: Path)
         "import nexo.db.connection, nexo.db.embedded\n"
         "print(sorted(m for m in sys.modules if m == 'psycopg' or m.startswith('psycopg.')))\n"
     )
-    r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.strip() == "[]"
+    assert _python(code, tmp_path).strip() == "[]"
 
 
 def test_the_probe_sees_psycopg_once_a_database_is_reached_for(tmp_path: Path):
@@ -150,6 +155,4 @@ def test_the_probe_sees_psycopg_once_a_database_is_reached_for(tmp_path: Path):
         "    print('failed', 's3cret' in str(exc))\n"
         "print(before, 'psycopg' in sys.modules)\n"
     )
-    r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.split() == ["failed", "False", "False", "True"]
+    assert _python(code, tmp_path).split() == ["failed", "False", "False", "True"]

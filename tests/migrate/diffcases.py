@@ -290,6 +290,16 @@ def rediff_prisma(base, shim: Path, admin_url: str, case: DiffCase, work: Path):
 EMPTY_STDOUT = "-- This is an empty migration.\n\n"
 
 
+def _print_all(produce, contrib, srv) -> None:  # noqa: ANN001 - runs the cases, ContribServer, pgserver
+    """Print the line of each case ``produce()`` returns, then stop both servers, whatever happens."""
+    try:
+        for line in produce():
+            print(line)
+    finally:
+        contrib.close()
+        srv.cleanup()  # before the folder goes: pgserver's own exit handler needs its files to stop it
+
+
 def regenerate_rediff(names: list[str]) -> None:  # pragma: no cover - maintenance tool
     """Write (or remove, when Prisma sees nothing more to do) ``expected_rediff.sql``."""
     tests_dir = Path(__file__).resolve().parents[1]
@@ -326,12 +336,7 @@ def regenerate_rediff(names: list[str]) -> None:  # pragma: no cover - maintenan
             target.write_text(r.stdout)
             return f"{case.name}: wrote expected_rediff.sql"
 
-        try:
-            for line in base.map(run, cases, workers=2):
-                print(line)
-        finally:
-            contrib.close()
-            srv.cleanup()  # before the folder goes: pgserver's own exit handler needs its files to stop it
+        _print_all(lambda: base.map(run, cases, workers=2), contrib, srv)
 
 
 def live_prisma_diff_from_sql(shim: Path, admin_url: str, before_sql: str, after: Path, work: Path):  # noqa: ANN201
@@ -392,12 +397,7 @@ def regenerate_live(names: list[str]) -> None:  # pragma: no cover - maintenance
             (case.folder / "expected_live.sql").write_text(r.stdout)
             return f"{case.name}: wrote expected_live.sql"
 
-        try:
-            for line in base.map(run, cases, workers=2):
-                print(line)
-        finally:
-            contrib.close()
-            srv.cleanup()  # before the folder goes: pgserver's own exit handler needs its files to stop it
+        _print_all(lambda: base.map(run, cases, workers=2), contrib, srv)
 
 
 if __name__ == "__main__":  # pragma: no cover
