@@ -8,7 +8,7 @@ introspected). With ``exit_code``, Prisma's convention: 0 empty diff, 2 changes,
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -111,14 +111,15 @@ def migrate_diff(
     from_source: Source,
     to_source: Source,
     *,
-    server_url: str | None,
+    server_url: str | Callable[[], str] | None,
     shadow_url: str | None = None,
     ignore_tables: Sequence[str] = (),
 ) -> DiffOutcome:
     """Diff ``from_source`` → ``to_source``.
 
-    ``server_url`` is the configured database: a ``migrations`` source without ``shadow_url`` creates a
-    temporary shadow database on its server (and drops it). Schema sources are validated first.
+    ``server_url`` is the configured database (or a function that finds it, called only when needed,
+    after the sources were read): a ``migrations`` source without ``shadow_url`` creates a temporary
+    shadow database on its server (and drops it). Schema sources are validated first.
     """
     from nexo.migrate.differ import diff
 
@@ -147,21 +148,22 @@ def migrate_diff_for_project(
     replays in a temporary shadow database on the server of the configured database; the ledger
     tables are never part of the comparison. Imports only what diffing needs (the command reading two
     schema files starts in a fraction of the time the database commands take)."""
-    needs_server = "migrations" in (from_source.kind, to_source.kind) and not shadow_database_url
-    server = None
-    if needs_server:
+    def server() -> str:  # asked for only once both sides are known to be readable
         from nexo.db import resolve_target
 
-        server = resolve_target(config).url
+        return resolve_target(config).url  # may start the embedded server
+
+    needs_server = "migrations" in (from_source.kind, to_source.kind) and not shadow_database_url
     return migrate_diff(
-        from_source, to_source, server_url=server, shadow_url=shadow_database_url, ignore_tables=LEDGER_TABLES
+        from_source, to_source, server_url=server if needs_server else None, shadow_url=shadow_database_url,
+        ignore_tables=LEDGER_TABLES,
     )
 
 
 def _load(
     src: Source,
     *,
-    server_url: str | None,
+    server_url: str | Callable[[], str] | None,
     shadow_url: str | None,
     schemas: Sequence[str] | None,
     ignore: Sequence[str],
@@ -187,6 +189,8 @@ def _load(
             raise DiffSourceError(
                 "You must pass the --shadow-database-url if you want to diff a migrations directory.",
             )
-        db = schema_from_migrations(server_url or "", migrations, shadow_url=shadow_url, schemas=schemas)
+        server = server_url() if callable(server_url) and not shadow_url else server_url
+        db = schema_from_migrations(server if isinstance(server, str) else "", migrations, shadow_url=shadow_url,
+                                    schemas=schemas)
         return without_tables(db, ignore)
     raise DiffSourceError(f"unknown diff source {src.kind!r}")

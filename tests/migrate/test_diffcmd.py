@@ -140,6 +140,11 @@ def test_missing_paths_are_errors(tmp_path: Path):
     assert r.returncode == 1 and "does not exist" in r.stderr
     s = run(["db:migrate:diff", "--from-empty", "--to-schema", str(tmp_path / "nope.prisma")], tmp_path)
     assert s.returncode == 1 and "does not exist" in s.stderr
+    t = run(["db:migrate:diff", "--from-migrations", str(tmp_path), "--to-schema", str(tmp_path / "nope.prisma")],
+            tmp_path)
+    assert t.returncode == 1 and "does not exist" in t.stderr
+    # no database was needed to find that out: the embedded server was never started
+    assert not (tmp_path / ".nexo").exists()
 
 
 @pytest.mark.parametrize(
