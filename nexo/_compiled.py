@@ -4,7 +4,9 @@ Reading and validating ``schema.prisma`` and deriving its relational model are p
 many small objects, so ``setup.py`` compiles the modules in :data:`MODULES` with mypyc when nexo is
 installed (about 1.5x faster on a 300-model schema; see ``bench/psl.py``). The migration differ is
 not in the list: mypyc generated code for it that GCC flags as reading uninitialised variables, and
-that crashed (see setup.py). Compiled or not, it is the same source: the compiled build only runs it
+that crashed (see setup.py). Their dataclasses spell out ``__init__`` (``init=False``): mypyc compiles a written one, while the one
+``dataclasses`` generates at run time stays interpreted and builds objects about 9x slower. Compiled or
+not, it is the same source: the compiled build only runs it
 as C. Without a C compiler the install falls back to plain Python, and everything works the same,
 only slower.
 

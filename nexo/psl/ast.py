@@ -162,7 +162,9 @@ _NO_COMMENTS: tuple[Comment, ...] = ()
 # --------------------------------------------------------------------------- comments, blank lines
 
 
-@dataclass(slots=True)
+# The dataclasses built in bulk write out their __init__ (init=False): the compiled build runs a written
+# one as C, a generated one as Python (see nexo/_compiled.py).
+@dataclass(slots=True, init=False)
 class Comment(_Located):
     """A comment: ``kind`` is ``"line"`` for ``// …`` or ``"doc"`` for ``/// …``.
 
@@ -177,8 +179,16 @@ class Comment(_Located):
     end: int
     src: Source = field(repr=False, compare=False)
 
+    def __init__(self, kind: str, text: str, raw: str, start: int, end: int, src: Source) -> None:
+        self.kind = kind
+        self.text = text
+        self.raw = raw
+        self.start = start
+        self.end = end
+        self.src = src
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class EmptyLine(_Located):
     """One blank (or whitespace-only) line, newline included; consecutive blank lines are consecutive entries."""
 
@@ -186,8 +196,13 @@ class EmptyLine(_Located):
     end: int
     src: Source = field(repr=False, compare=False)
 
+    def __init__(self, start: int, end: int, src: Source) -> None:
+        self.start = start
+        self.end = end
+        self.src = src
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class InvalidLine(_Located):
     """A line the parser could not read (a diagnostic was reported for it); ``text`` is verbatim."""
 
@@ -196,11 +211,17 @@ class InvalidLine(_Located):
     end: int
     src: Source = field(repr=False, compare=False)
 
+    def __init__(self, text: str, start: int, end: int, src: Source) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
+        self.src = src
+
 
 # --------------------------------------------------------------------------- expressions
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class StringValue(_Located):
     """A double-quoted string literal; ``value`` is unescaped, ``raw`` is as written (with quotes)."""
 
@@ -210,8 +231,15 @@ class StringValue(_Located):
     end: int
     src: Source = field(repr=False, compare=False)
 
+    def __init__(self, value: str, raw: str, start: int, end: int, src: Source) -> None:
+        self.value = value
+        self.raw = raw
+        self.start = start
+        self.end = end
+        self.src = src
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class NumberValue(_Located):
     """A numeric literal (``-?digits(.digits)?``), kept as written in ``raw``."""
 
@@ -220,12 +248,18 @@ class NumberValue(_Located):
     end: int
     src: Source = field(repr=False, compare=False)
 
+    def __init__(self, raw: str, start: int, end: int, src: Source) -> None:
+        self.raw = raw
+        self.start = start
+        self.end = end
+        self.src = src
+
     @property
     def is_integer(self) -> bool:
         return "." not in self.raw
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class ConstantValue(_Located):
     """A bare identifier or dotted path: ``true``, ``Cascade``, ``ADMIN``, ``pg_trgm``, ``db.Uuid``."""
 
@@ -234,8 +268,14 @@ class ConstantValue(_Located):
     end: int
     src: Source = field(repr=False, compare=False)
 
+    def __init__(self, name: str, start: int, end: int, src: Source) -> None:
+        self.name = name
+        self.start = start
+        self.end = end
+        self.src = src
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class FunctionCall(_Located):
     """A call ``name(args)``: ``now()``, ``env("X")``, ``dbgenerated("…")``, ``b(sort: Desc)``."""
 
@@ -247,8 +287,24 @@ class FunctionCall(_Located):
     #: where a trailing comma sits in the argument list (``f(a,)``), which Prisma rejects
     trailing_comma: Span | None = None
 
+    def __init__(
+        self,
+        name: str,
+        arguments: Sequence[Argument],
+        start: int,
+        end: int,
+        src: Source,
+        trailing_comma: Span | None = None,
+    ) -> None:
+        self.name = name
+        self.arguments = arguments
+        self.start = start
+        self.end = end
+        self.src = src
+        self.trailing_comma = trailing_comma
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class ArrayValue(_Located):
     """An array ``[a, b, c]``."""
 
@@ -257,11 +313,17 @@ class ArrayValue(_Located):
     end: int
     src: Source = field(repr=False, compare=False)
 
+    def __init__(self, items: list[Expression], start: int, end: int, src: Source) -> None:
+        self.items = items
+        self.start = start
+        self.end = end
+        self.src = src
+
 
 Expression = Union[StringValue, NumberValue, ConstantValue, FunctionCall, ArrayValue]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Argument(_Located):
     """One argument of an attribute or call: positional (``name`` is None) or ``name: value``.
 
@@ -274,11 +336,18 @@ class Argument(_Located):
     end: int
     src: Source = field(repr=False, compare=False)
 
+    def __init__(self, name: str | None, value: Expression | None, start: int, end: int, src: Source) -> None:
+        self.name = name
+        self.value = value
+        self.start = start
+        self.end = end
+        self.src = src
+
 
 # --------------------------------------------------------------------------- attributes, fields
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Attribute(_Located):
     """A field attribute ``@name(...)`` or a block attribute ``@@name(...)``.
 
@@ -300,6 +369,33 @@ class Attribute(_Located):
     trailing_comma: Span | None = None
     _positional: tuple[int, list[Argument]] | None = field(default=None, init=False, repr=False, compare=False)
 
+    def __init__(
+        self,
+        name: str,
+        is_block: bool,
+        arguments: Sequence[Argument],
+        has_parens: bool,
+        start: int,
+        end: int,
+        name_start: int,
+        src: Source,
+        doc: Sequence[Comment] = _NO_COMMENTS,
+        trailing_comment: Comment | None = None,
+        trailing_comma: Span | None = None,
+    ) -> None:
+        self.name = name
+        self.is_block = is_block
+        self.arguments = arguments
+        self.has_parens = has_parens
+        self.start = start
+        self.end = end
+        self.name_start = name_start
+        self.src = src
+        self.doc = doc
+        self.trailing_comment = trailing_comment
+        self.trailing_comma = trailing_comma
+        self._positional = None
+
     @property
     def name_span(self) -> Span:
         return self.src.span(self.name_start, self.name_start + len(self.name))
@@ -319,7 +415,7 @@ class Attribute(_Located):
         return None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class FieldType(_Located):
     """The type written for a field.
 
@@ -342,12 +438,38 @@ class FieldType(_Located):
     legacy_list: bool = False
     optional_list: bool = False
 
+    def __init__(
+        self,
+        name: str,
+        arity: str,
+        start: int,
+        end: int,
+        name_start: int,
+        name_end: int,
+        src: Source,
+        unsupported: str | None = None,
+        legacy_required: bool = False,
+        legacy_list: bool = False,
+        optional_list: bool = False,
+    ) -> None:
+        self.name = name
+        self.arity = arity
+        self.start = start
+        self.end = end
+        self.name_start = name_start
+        self.name_end = name_end
+        self.src = src
+        self.unsupported = unsupported
+        self.legacy_required = legacy_required
+        self.legacy_list = legacy_list
+        self.optional_list = optional_list
+
     @property
     def name_span(self) -> Span:
         return self.src.span(self.name_start, self.name_end)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Field(_Located):
     """A field line of a model/view/type block: ``name [:] Type[modifier] @attr… // comment``."""
 
@@ -361,6 +483,28 @@ class Field(_Located):
     trailing_comment: Comment | None = None
     colon: bool = False
 
+    def __init__(
+        self,
+        name: str,
+        type: FieldType | None,
+        attributes: Sequence[Attribute],
+        start: int,
+        end: int,
+        src: Source,
+        doc: Sequence[Comment] = _NO_COMMENTS,
+        trailing_comment: Comment | None = None,
+        colon: bool = False,
+    ) -> None:
+        self.name = name
+        self.type = type
+        self.attributes = attributes
+        self.start = start
+        self.end = end
+        self.src = src
+        self.doc = doc
+        self.trailing_comment = trailing_comment
+        self.colon = colon
+
     @property
     def name_span(self) -> Span:
         return self.src.span(self.start, self.start + len(self.name))
@@ -370,7 +514,7 @@ class Field(_Located):
         return _doc_text(self.doc)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class EnumValue(_Located):
     """A value line of an enum block: ``NAME @map("db") // comment``."""
 
@@ -382,6 +526,24 @@ class EnumValue(_Located):
     doc: Sequence[Comment] = _NO_COMMENTS
     trailing_comment: Comment | None = None
 
+    def __init__(
+        self,
+        name: str,
+        attributes: Sequence[Attribute],
+        start: int,
+        end: int,
+        src: Source,
+        doc: Sequence[Comment] = _NO_COMMENTS,
+        trailing_comment: Comment | None = None,
+    ) -> None:
+        self.name = name
+        self.attributes = attributes
+        self.start = start
+        self.end = end
+        self.src = src
+        self.doc = doc
+        self.trailing_comment = trailing_comment
+
     @property
     def name_span(self) -> Span:
         return self.src.span(self.start, self.start + len(self.name))
@@ -391,7 +553,7 @@ class EnumValue(_Located):
         return _doc_text(self.doc)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class ConfigProperty(_Located):
     """A ``key = value`` line of a datasource or generator block (``value`` None when missing)."""
 
@@ -402,6 +564,24 @@ class ConfigProperty(_Located):
     src: Source = field(repr=False, compare=False)
     doc: Sequence[Comment] = _NO_COMMENTS
     trailing_comment: Comment | None = None
+
+    def __init__(
+        self,
+        key: str,
+        value: Expression | None,
+        start: int,
+        end: int,
+        src: Source,
+        doc: Sequence[Comment] = _NO_COMMENTS,
+        trailing_comment: Comment | None = None,
+    ) -> None:
+        self.key = key
+        self.value = value
+        self.start = start
+        self.end = end
+        self.src = src
+        self.doc = doc
+        self.trailing_comment = trailing_comment
 
     @property
     def key_span(self) -> Span:
@@ -517,13 +697,18 @@ Block = Union[Model, Enum, ConfigBlock]
 TopLevel = Union[Model, Enum, ConfigBlock, Comment, EmptyLine, InvalidLine]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class SchemaFile:
     """One parsed ``.prisma`` file: its name, its text and its top-level items in source order."""
 
     file: str
     text: str
     items: list[TopLevel] = field(default_factory=list)
+
+    def __init__(self, file: str, text: str, items: list[TopLevel] | None = None) -> None:
+        self.file = file
+        self.text = text
+        self.items = list() if items is None else items
 
     @property
     def blocks(self) -> list[Block]:

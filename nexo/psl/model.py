@@ -17,6 +17,8 @@ SCALAR_TYPES = ("String", "Boolean", "Int", "BigInt", "Float", "Decimal", "DateT
 REFERENTIAL_ACTIONS = ("Cascade", "Restrict", "NoAction", "SetNull", "SetDefault")
 
 
+# The dataclasses built in bulk write out their __init__ (init=False): the compiled build runs a written
+# one as C, a generated one as Python (see nexo/_compiled.py).
 @dataclass(frozen=True)
 class Env:
     """A config value read from the environment: ``env("NAME")``."""
@@ -69,7 +71,7 @@ class DefaultValue:
         return self.function in ("uuid", "cuid", "nanoid", "ulid")
 
 
-@dataclass
+@dataclass(init=False)
 class ScalarField:
     """A field stored in a column: a scalar, an enum, or ``Unsupported("…")``.
 
@@ -92,6 +94,36 @@ class ScalarField:
     unsupported_type: str | None = None
     documentation: str | None = None
 
+    def __init__(
+        self,
+        name: str,
+        db_name: str,
+        type: str,
+        kind: str,
+        arity: str,
+        span: Span,
+        native_type: NativeType | None = None,
+        default: DefaultValue | None = None,
+        is_id: bool = False,
+        is_updated_at: bool = False,
+        is_ignored: bool = False,
+        unsupported_type: str | None = None,
+        documentation: str | None = None,
+    ) -> None:
+        self.name = name
+        self.db_name = db_name
+        self.type = type
+        self.kind = kind
+        self.arity = arity
+        self.span = span
+        self.native_type = native_type
+        self.default = default
+        self.is_id = is_id
+        self.is_updated_at = is_updated_at
+        self.is_ignored = is_ignored
+        self.unsupported_type = unsupported_type
+        self.documentation = documentation
+
     @property
     def is_required(self) -> bool:
         return self.arity == "required"
@@ -109,7 +141,7 @@ class ScalarField:
         return False
 
 
-@dataclass
+@dataclass(init=False)
 class RelationField:
     """A field pointing at another model. ``fields``/``references`` are set on the side holding the FK.
 
@@ -131,6 +163,36 @@ class RelationField:
     is_ignored: bool = False
     documentation: str | None = None
     relation: Relation | None = field(default=None, repr=False)
+
+    def __init__(
+        self,
+        name: str,
+        related_model: str,
+        arity: str,
+        span: Span,
+        relation_name: str | None = None,
+        fields: tuple[str, ...] = (),
+        references: tuple[str, ...] = (),
+        on_delete: str | None = None,
+        on_update: str | None = None,
+        map: str | None = None,
+        is_ignored: bool = False,
+        documentation: str | None = None,
+        relation: Relation | None = None,
+    ) -> None:
+        self.name = name
+        self.related_model = related_model
+        self.arity = arity
+        self.span = span
+        self.relation_name = relation_name
+        self.fields = fields
+        self.references = references
+        self.on_delete = on_delete
+        self.on_update = on_update
+        self.map = map
+        self.is_ignored = is_ignored
+        self.documentation = documentation
+        self.relation = relation
 
     @property
     def is_required(self) -> bool:
@@ -162,7 +224,7 @@ class IndexField:
     ops: str | None = None
 
 
-@dataclass
+@dataclass(init=False)
 class PrimaryKey:
     """``@id`` (``source="field"``) or ``@@id`` (``"block"``); ``name`` is the client name, ``map`` the constraint name."""
 
@@ -172,8 +234,22 @@ class PrimaryKey:
     name: str | None = None
     map: str | None = None
 
+    def __init__(
+        self,
+        fields: tuple[IndexField, ...],
+        source: str,
+        span: Span,
+        name: str | None = None,
+        map: str | None = None,
+    ) -> None:
+        self.fields = fields
+        self.source = source
+        self.span = span
+        self.name = name
+        self.map = map
 
-@dataclass
+
+@dataclass(init=False)
 class Index:
     """A unique constraint (``kind="unique"``) or index (``"index"``).
 
@@ -189,6 +265,24 @@ class Index:
     name: str | None = None
     map: str | None = None
     algorithm: str | None = None
+
+    def __init__(
+        self,
+        kind: str,
+        fields: tuple[IndexField, ...],
+        source: str,
+        span: Span,
+        name: str | None = None,
+        map: str | None = None,
+        algorithm: str | None = None,
+    ) -> None:
+        self.kind = kind
+        self.fields = fields
+        self.source = source
+        self.span = span
+        self.name = name
+        self.map = map
+        self.algorithm = algorithm
 
 
 @dataclass
@@ -225,12 +319,18 @@ class Model:
         return self.db_name != self.name
 
 
-@dataclass
+@dataclass(init=False)
 class EnumValue:
     name: str
     db_name: str
     span: Span
     documentation: str | None = None
+
+    def __init__(self, name: str, db_name: str, span: Span, documentation: str | None = None) -> None:
+        self.name = name
+        self.db_name = db_name
+        self.span = span
+        self.documentation = documentation
 
 
 @dataclass
@@ -249,7 +349,7 @@ class Enum:
         return None
 
 
-@dataclass
+@dataclass(init=False)
 class Relation:
     """A relation between two models, with both sides resolved.
 
@@ -279,6 +379,42 @@ class Relation:
     on_update: str | None = None
     map: str | None = None
 
+    def __init__(
+        self,
+        name: str,
+        kind: str,
+        model_a: str,
+        field_a: str | None,
+        model_b: str,
+        field_b: str | None,
+        explicit_name: bool = False,
+        referencing_model: str | None = None,
+        referencing_field: str | None = None,
+        referenced_model: str | None = None,
+        back_field: str | None = None,
+        fields: tuple[str, ...] = (),
+        references: tuple[str, ...] = (),
+        on_delete: str | None = None,
+        on_update: str | None = None,
+        map: str | None = None,
+    ) -> None:
+        self.name = name
+        self.kind = kind
+        self.model_a = model_a
+        self.field_a = field_a
+        self.model_b = model_b
+        self.field_b = field_b
+        self.explicit_name = explicit_name
+        self.referencing_model = referencing_model
+        self.referencing_field = referencing_field
+        self.referenced_model = referenced_model
+        self.back_field = back_field
+        self.fields = fields
+        self.references = references
+        self.on_delete = on_delete
+        self.on_update = on_update
+        self.map = map
+
     @property
     def is_many_to_many(self) -> bool:
         return self.kind == "m:n"
@@ -301,7 +437,7 @@ class Extension:
     map: str | None = None
 
 
-@dataclass
+@dataclass(init=False)
 class Datasource:
     name: str
     provider: str
@@ -315,8 +451,34 @@ class Datasource:
     properties: dict[str, ConfigValue] = field(default_factory=dict)
     documentation: str | None = None
 
+    def __init__(
+        self,
+        name: str,
+        provider: str,
+        span: Span,
+        url: ConfigValue = None,
+        direct_url: ConfigValue = None,
+        shadow_database_url: ConfigValue = None,
+        relation_mode: str = "foreignKeys",
+        extensions: list[Extension] | None = None,
+        schemas: list[str] | None = None,
+        properties: dict[str, ConfigValue] | None = None,
+        documentation: str | None = None,
+    ) -> None:
+        self.name = name
+        self.provider = provider
+        self.span = span
+        self.url = url
+        self.direct_url = direct_url
+        self.shadow_database_url = shadow_database_url
+        self.relation_mode = relation_mode
+        self.extensions = list() if extensions is None else extensions
+        self.schemas = list() if schemas is None else schemas
+        self.properties = dict() if properties is None else properties
+        self.documentation = documentation
 
-@dataclass
+
+@dataclass(init=False)
 class Generator:
     """A generator block; ``config`` keeps every key and value as written (strings, lists, ``Env``)."""
 
@@ -329,8 +491,28 @@ class Generator:
     config: dict[str, ConfigValue] = field(default_factory=dict)
     documentation: str | None = None
 
+    def __init__(
+        self,
+        name: str,
+        span: Span,
+        provider: ConfigValue = None,
+        output: ConfigValue = None,
+        preview_features: list[str] | None = None,
+        binary_targets: list[ConfigValue] | None = None,
+        config: dict[str, ConfigValue] | None = None,
+        documentation: str | None = None,
+    ) -> None:
+        self.name = name
+        self.span = span
+        self.provider = provider
+        self.output = output
+        self.preview_features = list() if preview_features is None else preview_features
+        self.binary_targets = list() if binary_targets is None else binary_targets
+        self.config = dict() if config is None else config
+        self.documentation = documentation
 
-@dataclass
+
+@dataclass(init=False)
 class Schema:
     """A valid schema: datasource, generators, models (views included, flagged), enums and relations."""
 
@@ -340,6 +522,22 @@ class Schema:
     enums: list[Enum]
     relations: list[Relation]
     files: list[str] = field(default_factory=list)
+
+    def __init__(
+        self,
+        datasource: Datasource,
+        generators: list[Generator],
+        models: list[Model],
+        enums: list[Enum],
+        relations: list[Relation],
+        files: list[str] | None = None,
+    ) -> None:
+        self.datasource = datasource
+        self.generators = generators
+        self.models = models
+        self.enums = enums
+        self.relations = relations
+        self.files = list() if files is None else files
 
     @property
     def preview_features(self) -> set[str]:

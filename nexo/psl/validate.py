@@ -62,25 +62,41 @@ _SCALARS = frozenset(M.SCALAR_TYPES)
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
-@dataclass
+# The dataclasses built in bulk write out their __init__ (init=False): the compiled build runs a written
+# one as C, a generated one as Python (see nexo/_compiled.py).
+@dataclass(init=False)
 class LoadedSchema:
     """The files of a schema (one file, or every ``*.prisma`` under a folder, in Prisma's order)."""
 
     root: str
     files: list[tuple[str, str]]
 
+    def __init__(self, root: str, files: list[tuple[str, str]]) -> None:
+        self.root = root
+        self.files = files
+
     @property
     def texts(self) -> dict[str, str]:
         return dict(self.files)
 
 
-@dataclass
+@dataclass(init=False)
 class ValidationResult:
     """The outcome of validating a schema: the schema when valid, and every diagnostic found."""
 
     schema: M.Schema | None
     diagnostics: list[Diagnostic]
     texts: dict[str, str] = field(default_factory=dict)
+
+    def __init__(
+        self,
+        schema: M.Schema | None,
+        diagnostics: list[Diagnostic],
+        texts: dict[str, str] | None = None,
+    ) -> None:
+        self.schema = schema
+        self.diagnostics = diagnostics
+        self.texts = dict() if texts is None else texts
 
     @property
     def ok(self) -> bool:
@@ -159,7 +175,7 @@ def _fields_phrase(names: list[str]) -> str:
     return ("field " if len(names) == 1 else "fields ") + quoted
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class _FieldInfo:
     """Working data about one field while validating."""
 
@@ -180,8 +196,42 @@ class _FieldInfo:
     default_value: A.Expression | None = None
     default_map: bool = False
 
+    def __init__(
+        self,
+        node: A.Field,
+        model: A.Model,
+        kind: str,
+        type: str,
+        arity: str,
+        attrs: dict[str, A.Attribute],
+        native: tuple[str, tuple[str, ...]] | None = None,
+        native_attr: A.Attribute | None = None,
+        is_id: bool = False,
+        ignored: bool = False,
+        default_ok: bool = False,
+        mapped: str | None = None,
+        rel: _RelArgs | None = None,
+        default_value: A.Expression | None = None,
+        default_map: bool = False,
+    ) -> None:
+        self.node = node
+        self.model = model
+        self.kind = kind
+        self.type = type
+        self.arity = arity
+        self.attrs = attrs
+        self.native = native
+        self.native_attr = native_attr
+        self.is_id = is_id
+        self.ignored = ignored
+        self.default_ok = default_ok
+        self.mapped = mapped
+        self.rel = rel
+        self.default_value = default_value
+        self.default_map = default_map
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class _RelArgs:
     """What a field's ``@relation`` says (``fields``/``references`` None when not written)."""
 
@@ -194,11 +244,31 @@ class _RelArgs:
     on_update_span: A.Span | None = None
     map: str | None = None
 
+    def __init__(
+        self,
+        fields: list[str] | None = None,
+        references: list[str] | None = None,
+        name: str = "",
+        on_delete: str | None = None,
+        on_update: str | None = None,
+        on_delete_span: A.Span | None = None,
+        on_update_span: A.Span | None = None,
+        map: str | None = None,
+    ) -> None:
+        self.fields = fields
+        self.references = references
+        self.name = name
+        self.on_delete = on_delete
+        self.on_update = on_update
+        self.on_delete_span = on_delete_span
+        self.on_update_span = on_update_span
+        self.map = map
+
 
 _NO_RELATION_ARGS = _RelArgs()
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class _IndexData:
     """An ``@unique``, ``@@unique``, ``@@index`` or ``@@fulltext`` as read (``fields``: info, sort, length, ops)."""
 
@@ -211,8 +281,28 @@ class _IndexData:
     algorithm: str | None = None
     clustered: bool | None = None
 
+    def __init__(
+        self,
+        kind: str,
+        attr: A.Attribute,
+        fields: list[tuple[_FieldInfo, str | None, int | None, A.Argument | None]],
+        source: _FieldInfo | None = None,
+        name: str | None = None,
+        map: str | None = None,
+        algorithm: str | None = None,
+        clustered: bool | None = None,
+    ) -> None:
+        self.kind = kind
+        self.attr = attr
+        self.fields = fields
+        self.source = source
+        self.name = name
+        self.map = map
+        self.algorithm = algorithm
+        self.clustered = clustered
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class _Rel:
     """A relation as Prisma infers it: its kind and its forward (``fields`` side) and back fields.
 
@@ -224,8 +314,13 @@ class _Rel:
     forward: _FieldInfo | None
     back: _FieldInfo | None
 
+    def __init__(self, kind: str, forward: _FieldInfo | None, back: _FieldInfo | None) -> None:
+        self.kind = kind
+        self.forward = forward
+        self.back = back
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class _ModelData:
     """What the attributes of one model said (primary key, indexes, ignore)."""
 
@@ -241,6 +336,34 @@ class _ModelData:
     indexes: list[_IndexData] = field(default_factory=list)
     mapped: str | None = None
     schema: tuple[str, A.Span] | None = None
+
+    def __init__(
+        self,
+        pk_attr: A.Attribute | None = None,
+        pk_source: _FieldInfo | None = None,
+        pk_fields: list[tuple[_FieldInfo, str | None, int | None]] | None = None,
+        pk_sort: str | None = None,
+        pk_length: int | None = None,
+        pk_clustered: bool | None = None,
+        pk_name: str | None = None,
+        pk_map: str | None = None,
+        ignored: bool = False,
+        indexes: list[_IndexData] | None = None,
+        mapped: str | None = None,
+        schema: tuple[str, A.Span] | None = None,
+    ) -> None:
+        self.pk_attr = pk_attr
+        self.pk_source = pk_source
+        self.pk_fields = list() if pk_fields is None else pk_fields
+        self.pk_sort = pk_sort
+        self.pk_length = pk_length
+        self.pk_clustered = pk_clustered
+        self.pk_name = pk_name
+        self.pk_map = pk_map
+        self.ignored = ignored
+        self.indexes = list() if indexes is None else indexes
+        self.mapped = mapped
+        self.schema = schema
 
 
 def _reporter(diags: list[Diagnostic]) -> Callable[[str, A.Span], None]:
