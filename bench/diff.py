@@ -12,7 +12,9 @@ edits, each edit is diffed by
   (the CLI's own process, as a user runs it), through the same Node set-up as the tests' oracle.
 
 Two ratios print: Prisma's CLI against nexo's work in process (what a service calling the Python API
-pays) and against nexo's CLI (process against process).
+pays) and against nexo's CLI (process against process). Two more times show where a new process's
+time goes: ``python -c pass`` (the interpreter's start-up) and the same diff through the Python API in
+a new process (start-up, nexo's imports and the work, without the CLI framework).
 
 Both run in this process, on the same files; the script prints both times, the ratio and whether the
 two scripts are identical. Needs Node.js for the Prisma side (without it, only nexo's times print).
@@ -154,6 +156,29 @@ def nexo_cli(a: Path, b: Path) -> str:
     return done.stdout
 
 
+API_SCRIPT = """
+import sys
+from pathlib import Path
+from nexo.migrate.differ import diff
+from nexo.psl import validate_path
+from nexo.schema import relational_model
+def model(p):
+    return relational_model(validate_path(Path(p)).schema)
+sys.stdout.write(diff(model(sys.argv[1]), model(sys.argv[2])).stdout())
+"""
+
+
+def nexo_api_process(a: Path, b: Path) -> str:
+    """The same diff through the Python API in a new process: start-up and imports, no CLI framework."""
+    done = subprocess.run([sys.executable, "-c", API_SCRIPT, str(a), str(b)], capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def python_start() -> str:
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    return ""
+
+
 def timed(fn: Callable[[], str], repeat: int) -> tuple[float, str]:
     times, out = [], ""
     for _ in range(repeat):
@@ -190,7 +215,7 @@ def main() -> int:
         a.write_text(render(base))
         print(f"schema: {args.models} models, {a.stat().st_size // 1024} KiB; nexo median of {args.repeat} runs")
         print(f"{'edit':28} {'nexo':>9} {'nexo CLI':>9} {'prisma':>9} {'ratio':>7} {'CLI ratio':>9}  same")
-        ratios, cli_ratios = [], []
+        ratios, cli_ratios, api_procs = [], [], []
         for label, edit in edits(base):
             changed = copy.deepcopy(base)
             edit(changed)
@@ -198,8 +223,10 @@ def main() -> int:
             b.write_text(render(changed))
             t_nexo, out = timed(lambda: nexo_diff(a, b), args.repeat)
             t_cli, cli_out = timed(lambda: nexo_cli(a, b), 3)
-            if cli_out != out:
-                raise SystemExit(f"{label}: the CLI printed something else than the API")
+            t_api_proc, api_out = timed(lambda: nexo_api_process(a, b), 3)
+            api_procs.append(t_api_proc)
+            if cli_out != out or api_out != out:
+                raise SystemExit(f"{label}: the CLI or a new process printed something else than the API")
             if oracle is None:
                 print(f"{label:28} {t_nexo * 1000:7.0f}ms {t_cli * 1000:7.0f}ms")
                 ratios.append(0.0)
@@ -219,6 +246,11 @@ def main() -> int:
             print(f"geometric mean ratio, in process: {statistics.geometric_mean(ratios):.1f}x; "
                   f"CLI process against CLI process: {statistics.geometric_mean(cli_ratios):.1f}x "
                   "(goal >= 10x, nexo < 1 s per diff)")
+        # where a new process's time goes: Python's own start-up, and the same diff through the API in a
+        # new process (start-up + nexo's imports + the work, without typer and rich)
+        t_start, _ = timed(python_start, 5)
+        print(f"a new process: `python -c pass` {t_start * 1000:.0f} ms; the API in a new process (no CLI "
+              f"framework) {min(api_procs) * 1000:.0f}-{max(api_procs) * 1000:.0f} ms")
         print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     hint = " (NEXO_PURE_PYTHON=1 times the Python sources)" if _compiled.STATE == "compiled" else ""
     print(f"nexo build: {_compiled.STATE}{hint}")

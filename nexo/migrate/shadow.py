@@ -7,6 +7,13 @@ database (``nexo_shadow_<uuid>``) on the server of the main database and **alway
 itself runs). With an explicit shadow URL (``shadowDatabaseUrl`` / ``--shadow-database-url``) that
 database is wiped first instead, and left in place.
 
+A process that is killed outright (SIGKILL, OOM killer, a CI job timeout) cannot drop its shadow
+database. So each run holds a session advisory lock keyed by its shadow database's name on a
+connection to the main database for as long as the shadow database lives, taken *before* the
+database is created. The next run drops every ``nexo_shadow_<uuid>`` database whose lock nobody
+holds: its owner is gone (a killed client's sessions end, and their locks with them). A database that
+cannot be dropped (another role owns it) is left and named in a warning.
+
 :func:`replay` runs migration scripts into it with the deploy executor (:func:`nexo.migrate.execute.run_script`),
 without a ``_prisma_migrations`` table; a script that fails raises P3006. :func:`schema_from_migrations`
 does all of it and returns the introspected model.
@@ -14,6 +21,8 @@ does all of it and returns the introspected model.
 
 from __future__ import annotations
 
+import logging
+import re
 import signal
 import threading
 import uuid
@@ -40,6 +49,16 @@ if TYPE_CHECKING:
 
 #: prefix of the temporary shadow databases nexo creates (the rest is a random uuid4 hex)
 SHADOW_PREFIX = "nexo_shadow_"
+_SHADOW_NAME = re.compile(r"nexo_shadow_[0-9a-f]{32}")
+#: first key of the two-key advisory locks that mark a shadow database as in use ("nxsh")
+SHADOW_LOCK_CLASS = 0x6E787368
+
+log = logging.getLogger("nexo.migrate.shadow")
+
+
+def shadow_lock_key(name: str) -> int:
+    """The second advisory-lock key of shadow database ``name`` (31 bits of its uuid)."""
+    return int(name[-8:], 16) & 0x7FFFFFFF
 
 
 def _interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
@@ -100,14 +119,62 @@ def drop_database(admin_url: str, name: str) -> None:
     from psycopg import sql
 
     with connect(admin_url, application_name="nexo shadow cleanup") as conn:
+        _drop(conn, name)
+
+
+def _drop(conn: psycopg.Connection, name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    try:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    except psycopg.errors.SyntaxError:  # PostgreSQL < 13: no FORCE
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (name,),
+        )
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+
+
+def drop_orphaned_shadows(admin: psycopg.Connection) -> list[str]:
+    """Drop the shadow databases whose run is gone (no session holds their lock); return their names.
+
+    The database list is read before the locks: a run takes its lock before it creates its database,
+    so a database that is listed and unlocked has no live owner.
+    """
+    import psycopg
+
+    names = [
+        r[0]
+        for r in admin.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'nexo\\_shadow\\_%' ORDER BY datname"
+        ).fetchall()
+        if _SHADOW_NAME.fullmatch(r[0])
+    ]
+    if not names:
+        return []
+    held = {
+        r[0]
+        for r in admin.execute(
+            "SELECT objid::int8 FROM pg_locks WHERE locktype = 'advisory' AND classid::int8 = %s AND objsubid = 2",
+            (SHADOW_LOCK_CLASS,),
+        ).fetchall()
+    }
+    dropped = []
+    for name in names:
+        if shadow_lock_key(name) in held:
+            continue
         try:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        except psycopg.errors.SyntaxError:  # PostgreSQL < 13: no FORCE
-            conn.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                (name,),
+            _drop(admin, name)
+        except psycopg.Error as exc:  # another role's, or being dropped by another run right now
+            log.warning(
+                "A shadow database left by an earlier nexo run that was killed could not be dropped: %s (%s)",
+                name, mask_text(str(exc).strip()),
             )
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+            continue
+        log.warning("Dropped %s, a shadow database left by an earlier nexo run that was killed.", name)
+        dropped.append(name)
+    return dropped
 
 
 def wipe_database(url: str) -> None:
@@ -149,25 +216,29 @@ def shadow_database(main_url: str, *, shadow_url: str | None = None) -> Iterator
         return
     name = f"{SHADOW_PREFIX}{uuid.uuid4().hex}"
     with interrupts_on_sigterm():
-        try:
-            with connect(main_url, application_name="nexo shadow") as admin:
+        # the owner's session: it holds the lock that marks the shadow database as in use until the
+        # database is dropped (closing it releases the lock; a killed process's session ends too)
+        with connect(main_url, application_name="nexo shadow owner") as owner:
+            try:
+                owner.execute("SELECT pg_advisory_lock(%s, %s)", (SHADOW_LOCK_CLASS, shadow_lock_key(name)))
+                drop_orphaned_shadows(owner)
                 try:
-                    admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                    owner.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
                 except psycopg.Error as exc:
                     raise ShadowDatabaseCreateFailed(mask_text(str(exc).strip())) from None
-        except KeyboardInterrupt as exc:  # interrupted while creating: it may exist
-            _drop_quietly(main_url, name, exc)
-            raise
-        try:
-            yield with_database(main_url, name)
-        except BaseException as exc:
-            _drop_quietly(main_url, name, exc)  # never hides the error that is on its way out
-            raise
-        with _signals_held():
+            except KeyboardInterrupt as exc:  # interrupted while creating: it may exist
+                _drop_quietly(main_url, name, exc)
+                raise
             try:
-                drop_database(main_url, name)
-            except (psycopg.Error, NexoError) as exc:
-                raise ShadowDatabaseDropFailed(name, mask_text(str(exc).strip())) from None
+                yield with_database(main_url, name)
+            except BaseException as exc:
+                _drop_quietly(main_url, name, exc)  # never hides the error that is on its way out
+                raise
+            with _signals_held():
+                try:
+                    drop_database(main_url, name)
+                except (psycopg.Error, NexoError) as exc:
+                    raise ShadowDatabaseDropFailed(name, mask_text(str(exc).strip())) from None
 
 
 def _drop_quietly(main_url: str, name: str, propagating: BaseException) -> None:
