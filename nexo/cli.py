@@ -331,11 +331,13 @@ def db_migrate_dev(
     create_only: Annotated[bool, typer.Option("--create-only", help="Write the migration but do not apply it.")] = False,
     accept_data_loss: AcceptDataLoss = False,
     shadow_database_url: ShadowUrl = None,
+    skip_generate: Annotated[bool, typer.Option("--skip-generate", help="Do not run the schema's client generators afterwards.")] = False,
     project: Project = None,
     database_url: DatabaseUrl = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Create a migration from schema.prisma changes and apply it, then the SQL layer (like prisma migrate dev)."""
+    """Create a migration from schema.prisma changes and apply it, then the SQL layer, then the client
+    generators (like prisma migrate dev)."""
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
@@ -348,11 +350,14 @@ def db_migrate_dev(
                 accept_data_loss=accept_data_loss,
                 confirm=_terminal_confirm(),
                 shadow_database_url=shadow_database_url,
+                skip_generate=skip_generate,
                 on_event=on_event,
                 on_target=lambda d: _say_target(d, as_json),
             )
         )
     _json(result.to_dict()) if as_json else report.print_dev(result, out)
+    if report.print_generate_error(result.generate, err):
+        raise typer.Exit(1)
 
 
 @app.command("db:migrate:diff")
@@ -373,6 +378,12 @@ def db_migrate_diff(
     ] = None,
     from_url: Annotated[Optional[str], typer.Option("--from-url", help="From a live database (introspected).", show_default=False)] = None,
     to_url: Annotated[Optional[str], typer.Option("--to-url", help="To a live database (introspected).", show_default=False)] = None,
+    from_datasource: Annotated[
+        Optional[Path], typer.Option("--from-schema-datasource", help="From the database a schema's datasource URL points to (introspected).", show_default=False)
+    ] = None,
+    to_datasource: Annotated[
+        Optional[Path], typer.Option("--to-schema-datasource", help="To the database a schema's datasource URL points to (introspected).", show_default=False)
+    ] = None,
     script: Annotated[bool, typer.Option("--script", help="Print the SQL script instead of a summary.")] = False,
     exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 0 when the diff is empty, 2 when not, 1 on error.")] = False,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to a file instead of stdout.", show_default=False)] = None,
@@ -384,8 +395,10 @@ def db_migrate_diff(
     from nexo.migrate.diffcmd import migrate_diff_for_project, pick_source
 
     try:
-        src = pick_source("from", {"empty": from_empty, "schema": from_schema, "migrations": from_migrations, "url": from_url})
-        dst = pick_source("to", {"empty": to_empty, "schema": to_schema, "migrations": to_migrations, "url": to_url})
+        src = pick_source("from", {"empty": from_empty, "schema": from_schema, "schema-datasource": from_datasource,
+                                   "migrations": from_migrations, "url": from_url})
+        dst = pick_source("to", {"empty": to_empty, "schema": to_schema, "schema-datasource": to_datasource,
+                                 "migrations": to_migrations, "url": to_url})
     except NexoError as exc:  # a usage error; with --exit-code, 2 means "changes", so Prisma's 1
         err.print(str(exc), markup=False)
         raise typer.Exit(1 if exit_code else 2) from None
@@ -404,11 +417,19 @@ def db_migrate_diff(
 @app.command("db:push")
 def db_push(
     accept_data_loss: AcceptDataLoss = False,
+    force_reset: Annotated[
+        bool, typer.Option("--force-reset", help="Drop everything in the target schema first (like db:reset; all data is lost), then push.")
+    ] = False,
+    production: Annotated[
+        bool, typer.Option("--i-know-this-is-production", help="Needed with --force-reset when the database name contains 'prod'.")
+    ] = False,
+    skip_generate: Annotated[bool, typer.Option("--skip-generate", help="Do not run the schema's client generators afterwards.")] = False,
     project: Project = None,
     database_url: DatabaseUrl = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Make the database match schema.prisma without a migration file (development), then the SQL layer."""
+    """Make the database match schema.prisma without a migration file (development), then the SQL layer,
+    then the client generators."""
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
@@ -417,12 +438,17 @@ def db_push(
             lambda: orchestrate.push(
                 config,
                 accept_data_loss=accept_data_loss,
+                force_reset=force_reset,
+                production_ok=production,
                 confirm=_terminal_confirm(),
+                skip_generate=skip_generate,
                 on_event=on_event,
                 on_target=lambda d: _say_target(d, as_json),
             )
         )
     _json(result.to_dict()) if as_json else report.print_push(result, out)
+    if report.print_generate_error(result.generate, err):
+        raise typer.Exit(1)
 
 
 @app.command("db:reset")
@@ -432,11 +458,13 @@ def db_reset(
     production: Annotated[
         bool, typer.Option("--i-know-this-is-production", help="Needed as well when the database name contains 'prod'.")
     ] = False,
+    skip_generate: Annotated[bool, typer.Option("--skip-generate", help="Do not run the schema's client generators afterwards.")] = False,
     project: Project = None,
     database_url: DatabaseUrl = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Drop everything in the target schema, re-apply all Prisma migrations, then the SQL layer. Roles are kept."""
+    """Drop everything in the target schema, re-apply all Prisma migrations, then the SQL layer, then the
+    client generators. Roles are kept."""
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
@@ -448,11 +476,14 @@ def db_reset(
                 skip_sql=skip_sql,
                 production_ok=production,
                 confirm=None if force else _terminal_confirm(),
+                skip_generate=skip_generate,
                 on_event=on_event,
                 on_target=lambda d: _say_target(d, as_json),
             )
         )
     _json(result.to_dict()) if as_json else report.print_reset(result, out)
+    if report.print_generate_error(result.generate, err):
+        raise typer.Exit(1)
 
 
 # --- client generator ---------------------------------------------------------------------------

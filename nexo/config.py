@@ -1,7 +1,8 @@
 """Where things are: project paths, settings from ``[tool.nexo]``, ``.env`` and the database URL.
 
 Precedence for the database URL: the ``--database-url`` flag, then ``DATABASE_URL`` (process
-environment, then the project's ``.env``), then the embedded PostgreSQL server.
+environment, then the project's ``.env``), then the embedded PostgreSQL server. :func:`env_value`
+resolves any other variable a schema names with ``env("NAME")`` the way Prisma's CLI does.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -88,6 +90,40 @@ def _read_tool_table(root: Path) -> dict[str, object]:
     return table
 
 
+def read_dotenv(path: Path) -> dict[str, str]:
+    """The variables a ``.env`` file defines (python-dotenv's parsing); empty when there is no such file."""
+    if not path.is_file():
+        return {}
+    return {k: v for k, v in dotenv_values(path).items() if v is not None}
+
+
+def env_files(root: Path, schema: Path | None = None) -> list[Path]:
+    """The ``.env`` files Prisma's CLI reads, in the order they count: the project's (``root``), then the
+    one beside the schema (``schema``'s folder; for a schema folder, the folder holding it), if another."""
+    files = [root / ".env"]
+    if schema is not None:
+        beside = Path(os.path.abspath(schema)).parent / ".env"
+        if beside.resolve() != files[0].resolve():
+            files.append(beside)
+    return files
+
+
+def env_value(
+    name: str, root: Path, *, schema: Path | None = None, environ: Mapping[str, str] | None = None
+) -> str | None:
+    """``env("name")`` as Prisma's CLI resolves it: the process environment (``environ``; a variable set
+    there wins even when empty, as dotenv never overrides one), then the :func:`env_files` in order.
+    ``None`` when no one defines it."""
+    env = os.environ if environ is None else environ
+    if name in env:
+        return env[name]
+    for path in env_files(root, schema):
+        values = read_dotenv(path)
+        if name in values:
+            return values[name]
+    return None
+
+
 def load_config(
     root: Path | str | None = None,
     *,
@@ -101,10 +137,7 @@ def load_config(
     """
     base = Path(root).resolve() if root is not None else find_project_root()
     env = dict(os.environ if environ is None else environ)
-    dotenv_file = base / ".env"
-    dotenv: dict[str, str] = {}
-    if dotenv_file.is_file():
-        dotenv = {k: v for k, v in dotenv_values(dotenv_file).items() if v is not None}
+    dotenv = read_dotenv(base / ".env")
 
     table = _read_tool_table(base)
     known = {"schema", "migrations", "sql", "tenant_setting", "app_role", "tenant_column", "lock_timeout"}

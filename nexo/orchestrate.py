@@ -2,8 +2,11 @@
 
 ``migrate`` is ``nexo db:migrate``: one advisory lock around the whole run, the pending Prisma
 migrations, then the pending SQL-layer files, then one report. The other functions are the
-single-ledger commands (deploy, status, resolve, rollback) and the embedded server. A service can
-call them at start-up without a subprocess::
+single-ledger commands (deploy, status, resolve, rollback) and the embedded server. This module is
+also the only one that calls both the migration side and the client generator: ``migrate_dev``,
+``push`` and ``reset`` end, like Prisma's ``migrate dev`` / ``db push`` / ``migrate reset``, by running
+the schema's generators (:func:`run_generators`). A service can call them at start-up without a
+subprocess::
 
     from nexo.config import load_config
     from nexo.orchestrate import migrate
@@ -17,13 +20,14 @@ import socket
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from nexo import migrate as prisma
 from nexo import sqllayer
 from nexo.config import Config
 from nexo.db import Target, advisory_lock, connect, embedded, resolve_target
+from nexo.errors import NexoError
 from nexo.migrate.dev import DevResult
 from nexo.migrate.diffcmd import Source as DiffSource
 from nexo.migrate.drift import DriftReport
@@ -33,6 +37,8 @@ from nexo.sqllayer.placeholders import with_placeholders
 
 if TYPE_CHECKING:
     import psycopg
+
+    from nexo.generator import GenerateResult
 
 #: progress callback: (ledger, phase, index, total, label, seconds or None)
 OnEvent = Callable[[str, str, int, int, str, float | None], None]
@@ -406,10 +412,13 @@ def _introspection_schemas(namespaces: tuple[str, ...]) -> list[str] | None:
     return list(namespaces) if namespaces else None
 
 
+def _host_port(conn: psycopg.Connection) -> str:
+    return f"{conn.info.host or 'localhost'}:{conn.info.port}"
+
+
 def _location(conn: psycopg.Connection, namespaces: tuple[str, ...]) -> str:
     """Prisma's ``We need to reset the "public" schema at "host:port"`` line."""
-    host = conn.info.host or "localhost"
-    where = f"{host}:{conn.info.port}"
+    where = _host_port(conn)
     if namespaces:
         return f'We need to reset the following schemas: "{", ".join(namespaces)}" at "{where}"'
     schema = prisma.ledger.current_schema(conn)
@@ -441,6 +450,67 @@ def drift(config: Config, *, on_target: OnTarget | None = None) -> DriftReport:
         return drift_report(conn, config)
 
 
+# --- the generators step that ends migrate dev, push and reset ----------------------------------
+
+#: Prisma's environment switch that skips the generators of ``migrate dev``, ``db push`` and ``migrate reset``
+SKIP_GENERATE_ENV = "PRISMA_MIGRATE_SKIP_GENERATE"
+
+
+@dataclass
+class GenerateStep:
+    """What the generators step did after ``db:migrate:dev``, ``db:push`` or ``db:reset``.
+
+    ``result`` is ``None`` when the schema has no generator nexo runs (nothing written; ``notes``
+    names the blocks left alone) or when generation failed: ``error`` then holds the message, which
+    the command prints after its report, so a failure never hides the database work already done.
+    """
+
+    result: GenerateResult | None = None
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "clients": [c.to_dict() for c in self.result.clients] if self.result else [],
+            "notes": list(self.notes),
+            "elapsed_ms": round(self.result.elapsed_ms, 1) if self.result else None,
+            "error": self.error,
+        }
+
+
+def generate_wanted(config: Config, skip_generate: bool) -> bool:
+    """False with ``--skip-generate`` or Prisma's ``PRISMA_MIGRATE_SKIP_GENERATE`` (environment or .env)."""
+    return not skip_generate and not _env_value(config, SKIP_GENERATE_ENV)
+
+
+def run_generators(config: Config, schema=None) -> GenerateStep:  # schema: a validated nexo.psl.Schema
+    """Prisma's "Running generate..." step: every ``prisma-client-py`` generator of the project's
+    schema (``nexo db:generate``). No schema file or no generator block: nothing, silently. Blocks
+    of other providers (``prisma-client-js`` ...) are left alone with a note each, as
+    ``db:generate`` does. A failure (bad generator option, output holding foreign files, a write
+    error, an invalid schema) is returned in ``error``, not raised."""
+    from nexo.generator import generate, read_generators
+
+    notes: list[str] = []
+    try:
+        if not config.schema.exists():
+            return GenerateStep()
+        validated = schema if schema is not None else load_schema(config)
+        clients, notes = read_generators(validated)
+        if not clients:
+            return GenerateStep(notes=notes)
+        result = generate(config.schema, project=config.root)
+        return GenerateStep(result=result, notes=list(result.notes))
+    except NexoError as exc:
+        return GenerateStep(notes=notes, error=str(exc))
+    except Exception as exc:  # a write error (OSError) or a bug: still reported after the database work
+        return GenerateStep(notes=notes, error=f"Error: generating the client failed: {type(exc).__name__}: {exc}")
+
+
 @dataclass
 class DevReport:
     """What ``db:migrate:dev`` did: the Prisma part, then the SQL layer."""
@@ -450,6 +520,8 @@ class DevReport:
     sql: sqllayer.ApplyResult | None
     directory: str
     seconds: float = 0.0
+    #: the generators step; ``None`` when it did not run (``--create-only``, ``--skip-generate``)
+    generate: GenerateStep | None = None
 
     def to_dict(self) -> dict[str, object]:
         d = self.dev
@@ -468,6 +540,7 @@ class DevReport:
                 "applied": [s.step.label for s in self.sql.steps],
                 "latest_version": self.sql.latest_version,
             },
+            "generate": None if self.generate is None else self.generate.to_dict(),
         }
 
 
@@ -479,11 +552,13 @@ def migrate_dev(
     accept_data_loss: bool = False,
     confirm: Confirm | None = None,
     shadow_database_url: str | None = None,
+    skip_generate: bool = False,
     on_event: OnEvent | None = None,
     on_target: OnTarget | None = None,
     now=None,  # datetime | None: the migration folder's timestamp (UTC)
 ) -> DevReport:
-    """``nexo db:migrate:dev``: like ``prisma migrate dev`` (see :mod:`nexo.migrate.dev`), then the SQL layer.
+    """``nexo db:migrate:dev``: like ``prisma migrate dev`` (see :mod:`nexo.migrate.dev`), then the SQL layer,
+    then the schema's generators (like Prisma: also when already in sync; not with ``create_only``).
 
     One advisory lock covers the diagnosis, the new migration and the SQL layer. ``confirm`` is
     asked before destructive changes; ``None`` (no terminal) stops instead unless ``accept_data_loss``.
@@ -518,7 +593,27 @@ def migrate_dev(
             applied = None
             if not create_only:
                 applied = sqllayer.apply(conn, files, applied_by=applied_by(), on_step=_sql_events(on_event))
-    return DevReport(tgt.masked, result, applied, str(config.migrations_dir), time.monotonic() - started)
+    seconds = time.monotonic() - started
+    generated = None if create_only or not generate_wanted(config, skip_generate) else run_generators(config, schema)
+    return DevReport(tgt.masked, result, applied, str(config.migrations_dir), seconds, generated)
+
+
+@dataclass
+class ForceReset:
+    """What ``db:push --force-reset`` emptied before pushing."""
+
+    database: str
+    #: ``host:port`` of the server (Prisma's ``at "..."``)
+    location: str
+    schemas: list[str]
+    cleaned: CleanResult
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "name": self.database,
+            "schemas": self.schemas,
+            "dropped": {k: list(v) for k, v in self.cleaned.dropped.items()},
+        }
 
 
 @dataclass
@@ -527,12 +622,17 @@ class PushReport:
     push: PushResult
     sql: sqllayer.ApplyResult | None
     seconds: float = 0.0
+    #: set by ``force_reset``: the reset done before the push
+    reset: ForceReset | None = None
+    #: the generators step; ``None`` when it did not run (``--skip-generate``)
+    generate: GenerateStep | None = None
 
     def to_dict(self) -> dict[str, object]:
         p = self.push
         return {
             "database": self.target,
             "seconds": round(self.seconds, 3),
+            "reset": None if self.reset is None else self.reset.to_dict(),
             "changed": p.changed,
             "statements": p.statements,
             "summary": p.summary,
@@ -542,6 +642,7 @@ class PushReport:
                 "applied": [s.step.label for s in self.sql.steps],
                 "latest_version": self.sql.latest_version,
             },
+            "generate": None if self.generate is None else self.generate.to_dict(),
         }
 
 
@@ -549,28 +650,67 @@ def push(
     config: Config,
     *,
     accept_data_loss: bool = False,
+    force_reset: bool = False,
+    production_ok: bool = False,
     confirm: Confirm | None = None,
+    skip_generate: bool = False,
     on_event: OnEvent | None = None,
     on_target: OnTarget | None = None,
 ) -> PushReport:
-    """``nexo db:push``: make the database match schema.prisma without a migration file, then the SQL layer."""
-    from nexo.migrate.push import push as do_push
+    """``nexo db:push``: make the database match schema.prisma without a migration file, then the SQL
+    layer, then the schema's generators.
 
-    model, namespaces = schema_model(config)
+    ``force_reset`` (Prisma's ``db push --force-reset``) first empties the target schema(s) exactly as
+    ``db:reset`` does, without asking (as Prisma), but with ``db:reset``'s production-name guard
+    (``production_ok``). The reset is its own transaction: if the push or the SQL layer then fails,
+    the error says the data is already gone (:class:`nexo.migrate.errors.FailedAfterReset`).
+    """
+    import psycopg
+
+    from nexo.migrate.errors import FailedAfterReset
+    from nexo.migrate.push import push as do_push
+    from nexo.migrate.reset import check_reset_allowed, clean_schemas
+    from nexo.schema import relational_model
+
+    schema = load_schema(config)  # P1012 before anything else
+    model, namespaces = relational_model(schema), tuple(schema.datasource.schemas)
     files = sql_files(config)
     started = time.monotonic()
     with session(config, on_target) as (conn, tgt):
-        with advisory_lock(conn, timeout=config.lock_timeout):
-            result = do_push(
-                conn,
-                model,
-                accept_data_loss=accept_data_loss,
-                confirm=confirm,
-                schemas=_introspection_schemas(namespaces),
-                ignore_tables=LEDGER_TABLES,
+        reset: ForceReset | None = None
+        if force_reset:
+            database = conn.execute("SELECT current_database()").fetchone()[0]  # type: ignore[index]
+            schemas = _reset_schemas(config, conn, namespaces)
+            check_reset_allowed(
+                database=database,
+                location=tgt.masked,
+                schemas=schemas,
+                embedded=tgt.embedded,
+                force=True,
+                production_ok=production_ok,
+                confirm=None,
+                command="db:push --force-reset",
             )
-            applied = sqllayer.apply(conn, files, applied_by=applied_by(), on_step=_sql_events(on_event))
-    return PushReport(tgt.masked, result, applied, time.monotonic() - started)
+        with advisory_lock(conn, timeout=config.lock_timeout):
+            if force_reset:
+                reset = ForceReset(database, _host_port(conn), schemas, clean_schemas(conn, schemas))
+            try:
+                result = do_push(
+                    conn,
+                    model,
+                    accept_data_loss=accept_data_loss,
+                    confirm=confirm,
+                    schemas=_introspection_schemas(namespaces),
+                    ignore_tables=LEDGER_TABLES,
+                )
+                applied = sqllayer.apply(conn, files, applied_by=applied_by(), on_step=_sql_events(on_event))
+            except (NexoError, psycopg.Error) as exc:
+                if reset is None:
+                    raise
+                raise FailedAfterReset(exc, database=reset.database, schemas=reset.schemas, dropped=reset.cleaned.count) from exc
+    seconds = time.monotonic() - started
+    generated = run_generators(config, schema) if generate_wanted(config, skip_generate) else None
+    return PushReport(tgt.masked, result, applied, seconds, reset, generated)
 
 
 @dataclass
@@ -582,6 +722,8 @@ class ResetReport:
     prisma: prisma.DeployResult
     sql: sqllayer.ApplyResult | None
     seconds: float = 0.0
+    #: the generators step; ``None`` when it did not run (``--skip-generate``)
+    generate: GenerateStep | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -595,15 +737,17 @@ class ResetReport:
                 "latest_version": self.sql.latest_version,
             },
             "seconds": round(self.seconds, 3),
+            "generate": None if self.generate is None else self.generate.to_dict(),
         }
 
 
-def _reset_schemas(config: Config, conn: psycopg.Connection) -> list[str]:
-    """The schemas a reset empties: the connection's current schema, plus the datasource's ``schemas``."""
-    from nexo.errors import NexoError
-
+def _reset_schemas(config: Config, conn: psycopg.Connection, namespaces: tuple[str, ...] | None = None) -> list[str]:
+    """The schemas a reset empties: the connection's current schema, plus the datasource's ``schemas``
+    (read from schema.prisma unless given)."""
     found = [prisma.ledger.current_schema(conn)]
-    if config.schema.exists():
+    if namespaces is not None:
+        found += [n for n in namespaces if n not in found]
+    elif config.schema.exists():
         try:
             _, namespaces = schema_model(config)
         except NexoError:
@@ -619,11 +763,13 @@ def reset(
     skip_sql: bool = False,
     production_ok: bool = False,
     confirm: Confirm | None = None,
+    skip_generate: bool = False,
     on_event: OnEvent | None = None,
     on_target: OnTarget | None = None,
 ) -> ResetReport:
     """``nexo db:reset``: drop everything in the target schema(s), re-apply every Prisma migration, then
-    (unless ``skip_sql``) the SQL layer. Guarded: see :func:`nexo.migrate.reset.check_reset_allowed`."""
+    (unless ``skip_sql``) the SQL layer, then (unless ``skip_generate``) the schema's generators.
+    Guarded: see :func:`nexo.migrate.reset.check_reset_allowed`."""
     from nexo.migrate.reset import check_reset_allowed, clean_schemas
 
     migrations(config)
@@ -647,7 +793,9 @@ def reset(
             applied = None
             if not skip_sql:
                 applied = sqllayer.apply(conn, files, applied_by=applied_by(), on_step=_sql_events(on_event))
-    return ResetReport(tgt.masked, database, schemas, cleaned, deployed, applied, time.monotonic() - started)
+    seconds = time.monotonic() - started
+    generated = run_generators(config) if generate_wanted(config, skip_generate) else None
+    return ResetReport(tgt.masked, database, schemas, cleaned, deployed, applied, seconds, generated)
 
 
 def migrate_diff(

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from nexo.db.urls import mask_text
 from nexo.orchestrate import MigrateResult, OnEvent, Plan, Status
 
 
@@ -176,6 +177,53 @@ def _sql_line(sql, console: Console) -> None:  # sql: sqllayer.ApplyResult | Non
         console.print("No pending SQL-layer files to apply.")
 
 
+def _where(path) -> str:  # path: pathlib.Path
+    from pathlib import Path
+
+    try:
+        return "./" + str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def print_generate(step, console: Console) -> None:  # step: orchestrate.GenerateStep | None
+    """Prisma's "Running generate..." lines: one per generated client, then the notes (e.g. generator
+    blocks of other providers, left alone). Nothing at all when no generator block is there."""
+    if step is None or (step.result is None and not step.notes and step.error is None):
+        return
+    console.print("")
+    if step.result is not None or step.error is not None:
+        console.print("Running generate... (Use --skip-generate to skip the generators)", markup=False)
+    if step.result is not None:
+        clients = step.result.clients
+        took = f" in {step.result.elapsed_ms:.0f}ms" if len(clients) == 1 else ""
+        for c in clients:
+            o = c.options
+            console.print(
+                f"✔ Generated client {o.name} ({o.interface}, package `{o.package}`) to {_where(o.output)}{took}: "
+                f"{len(c.written)} file(s) written, {len(c.unchanged)} unchanged",
+                markup=False,
+            )
+            for n in c.notes:
+                if n.startswith("Warning"):
+                    console.print(f"  {n}", markup=False)
+    for n in step.notes:
+        console.print(f"note: {n}", markup=False)
+
+
+def print_generate_error(step, console: Console) -> bool:  # step: orchestrate.GenerateStep | None
+    """Print why the generators step failed (after the command's own report); True when it did."""
+    if step is None or step.error is None:
+        return False
+    console.print(mask_text(step.error), markup=False)
+    console.print(
+        "\nThe database changes reported above were made and recorded; only the client generation failed. "
+        "Fix the cause, then run nexo db:generate.",
+        markup=False,
+    )
+    return True
+
+
 def print_dev(report, console: Console) -> None:  # report: orchestrate.DevReport
     from pathlib import Path
 
@@ -203,11 +251,22 @@ def print_dev(report, console: Console) -> None:  # report: orchestrate.DevRepor
         _tree(console, label, [d.created.name])
         console.print("\nYour database is now in sync with your schema.")
     _sql_line(report.sql, console)
+    print_generate(report.generate, console)
 
 
 def print_push(report, console: Console) -> None:  # report: orchestrate.PushReport
     p = report.push
-    if not p.changed:
+    r = report.reset
+    if r is not None:  # --force-reset: Prisma's line, loud
+        many = len(r.schemas) > 1
+        console.print(
+            f'The PostgreSQL database "{r.database}" schema{"s" if many else ""} "{", ".join(r.schemas)}" at '
+            f'"{r.location}" {"were" if many else "was"} successfully reset (--force-reset: {r.cleaned.count} '
+            "object(s) dropped, all data lost).",
+            style="bold red",
+            markup=False,
+        )
+    if not p.changed and r is None:
         console.print("The database is already in sync with the Prisma schema.")
     else:
         if p.summary:
@@ -215,6 +274,7 @@ def print_push(report, console: Console) -> None:  # report: orchestrate.PushRep
             console.print("")
         console.print(f"Your database is now in sync with your Prisma schema. Done in {p.seconds * 1000:.0f}ms")
     _sql_line(report.sql, console)
+    print_generate(report.generate, console)
 
 
 def print_reset(report, console: Console) -> None:  # report: orchestrate.ResetReport
@@ -231,6 +291,7 @@ def print_reset(report, console: Console) -> None:  # report: orchestrate.ResetR
         console.print("SQL layer skipped (--skip-sql).")
     else:
         _sql_line(report.sql, console)
+    print_generate(report.generate, console)
 
 
 def print_drift(drift, console: Console) -> None:  # drift: nexo.migrate.drift.DriftReport

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 
 _MASK = "****"
@@ -54,3 +55,40 @@ def with_user(url: str, user: str, password: str | None = None) -> str:
     from psycopg.conninfo import make_conninfo
 
     return make_conninfo(url, **params)
+
+
+#: query parameters of a Prisma PostgreSQL URL that libpq does not take (Prisma's engines read them)
+PRISMA_ONLY_PARAMS = frozenset((
+    "schema", "connection_limit", "pool_timeout", "socket_timeout", "pgbouncer", "statement_cache_size",
+    "sslidentity", "sslaccept", "max_connection_lifetime", "max_idle_connection_lifetime",
+))
+#: parameters naming a file, which Prisma resolves against the schema's folder when relative
+_PATH_PARAMS = ("sslcert", "sslrootcert")
+
+
+def prisma_url_to_libpq(url: str, config_dir: Path | None = None) -> tuple[str, str]:
+    """A Prisma PostgreSQL URL as libpq takes it, and the schema Prisma works in.
+
+    Prisma-only parameters (:data:`PRISMA_ONLY_PARAMS`) are dropped; ``schema`` gives the schema
+    (``public`` when absent, as for Prisma). With ``config_dir`` (the schema's folder), relative
+    ``sslcert``/``sslrootcert`` paths become absolute there. A keyword/value conninfo string is
+    returned as it is.
+    """
+    if "://" not in url:
+        return url, "public"
+    parts = urlsplit(url)
+    schema = "public"
+    given = parse_qsl(parts.query, keep_blank_values=True)
+    keep = []
+    for key, value in given:
+        if key == "schema":
+            schema = value or "public"
+        elif key in PRISMA_ONLY_PARAMS:
+            continue
+        elif key in _PATH_PARAMS and config_dir is not None and value and not Path(value).is_absolute():
+            keep.append((key, str(config_dir / value)))
+        else:
+            keep.append((key, value))
+    if keep == given:
+        return url, schema
+    return urlunsplit(parts._replace(query=urlencode(keep))), schema

@@ -1,9 +1,14 @@
 """``migrate diff``: compare two schema sources, print SQL or a summary (Prisma's ``migrate diff``).
 
 Sources (exactly one ``from`` and one ``to``): ``empty``; ``schema`` (a schema.prisma file or folder,
-validated first: an invalid one raises P1012 with every diagnostic); ``migrations`` (a migrations
-directory replayed into a shadow database, then introspected); ``url`` (a live database,
-introspected). With ``exit_code``, Prisma's convention: 0 empty diff, 2 changes, 1 error.
+validated first: an invalid one raises P1012 with every diagnostic); ``schema-datasource`` (the live
+database a schema's datasource points to: ``directUrl`` when set, else ``url``, ``env()`` resolved from
+the process environment and the ``.env`` files, see :mod:`nexo.psl.datasource`; introspected);
+``migrations`` (a migrations directory replayed into a shadow database, then introspected); ``url`` (a
+live database, introspected). Database URLs are Prisma's: ``?schema=`` names the schema introspection
+reads when no datasource lists ``schemas`` (``public`` by default). Every file and folder a source
+names is read and checked, and every ``env()`` resolved, before a database is connected to. With
+``exit_code``, Prisma's convention: 0 empty diff, 2 changes, 1 error.
 """
 
 from __future__ import annotations
@@ -24,8 +29,14 @@ if TYPE_CHECKING:
     from nexo.config import Config
 
     from nexo.migrate.differ import MigrationPlan
+    from nexo.psl.datasource import SchemaDatasource
 
-KINDS = ("empty", "schema", "migrations", "url")
+KINDS = ("empty", "schema", "schema-datasource", "migrations", "url")
+#: the sources read from a live database (``before_is_live`` when on the ``from`` side)
+LIVE_KINDS = ("url", "schema-datasource", "migrations")
+
+#: ``env(name, schema)``: the variable ``name`` for the schema at ``schema`` (None when unset)
+EnvLookup = Callable[[str, Path], "str | None"]
 
 #: Prisma's text for an empty summary
 NO_DIFFERENCE = "No difference detected."
@@ -59,6 +70,14 @@ def pick_source(side: str, candidates: Mapping[str, object]) -> Source:
         )
     kind, value = given[0]
     return Source(kind, None if value is True else str(value))
+
+
+def default_env(name: str, schema: Path) -> str | None:
+    """``env()`` outside a project: the process environment, then the ``.env`` files of the current
+    folder and beside the schema (:func:`nexo.config.env_value`)."""
+    from nexo.config import env_value
+
+    return env_value(name, Path.cwd(), schema=schema)
 
 
 def load_schema_model(path: str | Path) -> tuple[Database, tuple[str, ...]]:
@@ -114,30 +133,42 @@ def migrate_diff(
     server_url: str | Callable[[], str] | None,
     shadow_url: str | None = None,
     ignore_tables: Sequence[str] = (),
+    env: EnvLookup | None = None,
 ) -> DiffOutcome:
     """Diff ``from_source`` → ``to_source``.
 
     ``server_url`` is the configured database (or a function that finds it, called only when needed,
     after the sources were read): a ``migrations`` source without ``shadow_url`` creates a temporary
-    shadow database on its server (and drops it). Schema sources are validated first.
+    shadow database on its server (and drops it). Schema sources are validated first, and the URL of
+    a ``schema-datasource`` source resolved (``env``, default :func:`default_env`), before any
+    connection. As in Prisma, the ``schemas`` of every schema and schema-datasource side, together,
+    decide what introspection reads.
     """
     from nexo.migrate.differ import diff
 
-    # Validate schema sources first; their datasource schemas decide what introspection reads.
     models: dict[int, Database | None] = {}
+    live: dict[int, tuple[str, Path | None]] = {}  # the side's URL and the folder relative paths start in
     namespaces: list[str] = []
     for i, src in enumerate((from_source, to_source)):
+        ns: Sequence[str] = ()
         if src.kind == "schema":
-            model, ns = load_schema_model(src.value or "")
-            models[i] = model
-            namespaces += [n for n in ns if n not in namespaces]
+            models[i], ns = load_schema_model(src.value or "")
+        elif src.kind == "schema-datasource":
+            ds = load_schema_datasource(src.value or "", env or default_env)
+            live[i], ns = (ds.url, ds.config_dir), ds.schemas
+        elif src.kind == "url":
+            live[i] = (src.value or "", None)
+        namespaces += [n for n in ns if n not in namespaces]
     for i, src in enumerate((from_source, to_source)):
         if i in models:
+            continue
+        if i in live:
+            models[i] = introspect_url(*live[i], schemas=namespaces or None, ignore=ignore_tables)
             continue
         models[i] = _load(
             src, server_url=server_url, shadow_url=shadow_url, schemas=namespaces or None, ignore=ignore_tables
         )
-    plan = diff(models[0], models[1], before_is_live=from_source.kind in ("url", "migrations"))
+    plan = diff(models[0], models[1], before_is_live=from_source.kind in LIVE_KINDS)
     return DiffOutcome(plan, from_source, to_source)
 
 
@@ -146,8 +177,12 @@ def migrate_diff_for_project(
 ) -> DiffOutcome:
     """``nexo db:migrate:diff`` for a project: a ``migrations`` side without ``shadow_database_url``
     replays in a temporary shadow database on the server of the configured database; the ledger
-    tables are never part of the comparison. Imports only what diffing needs (the command reading two
-    schema files starts in a fraction of the time the database commands take)."""
+    tables are never part of the comparison. A ``schema-datasource`` side's ``env()`` reads the process
+    environment, then the project's ``.env``, then the one beside the schema. Imports only what
+    diffing needs (the command reading two schema files starts in a fraction of the time the database
+    commands take)."""
+    from nexo.config import env_value
+
     def server() -> str:  # asked for only once both sides are known to be readable
         from nexo.db import resolve_target
 
@@ -156,8 +191,31 @@ def migrate_diff_for_project(
     needs_server = "migrations" in (from_source.kind, to_source.kind) and not shadow_database_url
     return migrate_diff(
         from_source, to_source, server_url=server if needs_server else None, shadow_url=shadow_database_url,
-        ignore_tables=LEDGER_TABLES,
+        ignore_tables=LEDGER_TABLES, env=lambda name, schema: env_value(name, config.root, schema=schema),
     )
+
+
+def load_schema_datasource(path: str | Path, env: EnvLookup) -> SchemaDatasource:
+    """The datasource of the schema at ``path`` with its URL resolved (P1012 when it cannot be)."""
+    from nexo.psl.datasource import read_schema_datasource
+
+    return read_schema_datasource(path, lambda name: env(name, Path(path)))
+
+
+def introspect_url(
+    url: str, config_dir: Path | None = None, *, schemas: Sequence[str] | None, ignore: Sequence[str] = ()
+) -> Database:
+    """The live database at the Prisma URL ``url``, introspected: the ``schemas`` listed, or else the
+    URL's ``?schema=`` (``public`` when absent), as Prisma reads it."""
+    from nexo.db.ident import quote_ident
+    from nexo.db.urls import prisma_url_to_libpq
+    from nexo.migrate.drift import without_tables
+    from nexo.schema.introspect import introspect
+
+    conninfo, schema = prisma_url_to_libpq(url, config_dir)
+    with connect(conninfo, application_name="nexo diff") as conn:
+        conn.execute(f"SET search_path TO {quote_ident(schema)}")  # type: ignore[arg-type]
+        return without_tables(introspect(conn, schemas=list(schemas) if schemas else None), ignore)
 
 
 def _load(
@@ -172,11 +230,6 @@ def _load(
 
     if src.kind == "empty":
         return None  # Prisma's empty source: not even the "public" schema
-    if src.kind == "url":
-        from nexo.schema.introspect import introspect
-
-        with connect(src.value or "", application_name="nexo diff") as conn:
-            return without_tables(introspect(conn, schemas=list(schemas) if schemas else None), ignore)
     if src.kind == "migrations":
         directory = Path(src.value or "")
         if not directory.is_dir():

@@ -401,8 +401,8 @@ class UnexecutableChanges(MigrateError):
         self.items = list(items)
         if command == "db:push":
             listed = "\n".join(f"  • {m}" for m in self.items)
-            tail = ("You may use nexo db:reset (or fix the data) before pushing.\nAll data will be lost with "
-                    "db:reset.")
+            tail = ("You may use the --force-reset flag to drop the database before push like nexo db:push "
+                    "--force-reset\nAll data will be lost.")
         else:
             listed = "\n".join(f"  • {m}" for m in self.items)
             tail = (
@@ -454,6 +454,22 @@ class DiffSourceError(MigrateError):
 
     def __init__(self, message: str, detail: str | None = None) -> None:
         super().__init__(message, detail=detail)
+
+
+class FailedAfterReset(MigrateError):
+    """``db:push --force-reset``: the schemas were emptied (committed), then the push or the SQL layer
+    failed. Carries the original error's code and text, and says that the data is already gone."""
+
+    def __init__(self, original: Exception, *, database: str, schemas: Sequence[str], dropped: int) -> None:
+        self.original = original
+        listed = ", ".join(f'"{s}"' for s in schemas)
+        text = getattr(original, "message", None) or str(original).strip()
+        super().__init__(
+            text,
+            detail=f'The database was reset first (--force-reset): schema {listed} of database "{database}" was '
+            f"emptied ({dropped} object(s) dropped), so its data is gone. Fix the cause, then run nexo db:push again.",
+        )
+        self.code = getattr(original, "code", None) or "NEXO_PUSH_FAILED"
 
 
 class PushFailed(MigrateError):

@@ -196,14 +196,16 @@ def check_reset_allowed(
     force: bool,
     production_ok: bool,
     confirm: Confirm | None,
+    command: str = "db:reset",
 ) -> None:
-    """Raise unless this reset may run (see the module docstring); may ask through ``confirm``."""
+    """Raise unless this reset may run (see the module docstring); may ask through ``confirm``.
+    ``command`` names the command in the production refusal (``db:push --force-reset`` resets too)."""
     if is_production_name(database) and not production_ok:
         raise ResetRefused(
             f'The database "{database}" looks like a production database (its name contains "prod"). '
-            f"nexo db:reset refuses to drop it without {PRODUCTION_FLAG}.",
-            detail=f"Pass {PRODUCTION_FLAG} (and --force when there is no terminal) if you really mean to drop "
-            "every table and all data in it.",
+            f"nexo {command} refuses to drop it without {PRODUCTION_FLAG}.",
+            detail=f"Pass {PRODUCTION_FLAG}" + (" (and --force when there is no terminal)" if command == "db:reset" else "")
+            + " if you really mean to drop every table and all data in it.",
         )
     if force:
         return

@@ -12,7 +12,8 @@ Modules: ``parser`` (grammar, positions), ``validate`` (Prisma's two validation 
 ``attrargs`` (attribute/argument bookkeeping shared by every attribute check), ``jsoncheck``
 (JSON default values), ``native`` (``@db.*`` types, operator classes), ``names`` (constraint names),
 ``format`` (``prisma format``'s layout and relation repair), ``diagnostics`` (P1012 reports),
-``commands`` (what ``nexo validate`` and ``nexo format`` call).
+``commands`` (what ``nexo validate`` and ``nexo format`` call), ``datasource`` (a schema's datasource
+URL as Prisma's CLI resolves it for ``migrate diff --from/--to-schema-datasource``).
 """
 
 from __future__ import annotations
