@@ -311,6 +311,20 @@ def _terminal_confirm():
     return confirm
 
 
+def _terminal_ask_name():
+    """Prisma's prompt for the new migration's name, or ``None`` when stdin is not a terminal (or CI is set)."""
+    if _terminal_confirm() is None:
+        return None
+
+    def ask() -> str | None:
+        try:
+            return typer.prompt("Enter a name for the new migration", default="", show_default=False, err=True)
+        except typer.Abort:  # Ctrl-C or end of input
+            return None
+
+    return ask
+
+
 ShadowUrl = Annotated[
     Optional[str],
     typer.Option(
@@ -327,7 +341,14 @@ AcceptDataLoss = Annotated[
 
 @app.command("db:migrate:dev")
 def db_migrate_dev(
-    name: Annotated[str, typer.Option("--name", "-n", help="Name of the new migration (slugged like Prisma).")],
+    name: Annotated[
+        Optional[str],
+        typer.Option(
+            "--name", "-n", show_default=False,
+            help="Name of the new migration (slugged like Prisma). Asked for on a terminal when a migration is "
+            "written; without one the folder is just the timestamp.",
+        ),
+    ] = None,
     create_only: Annotated[bool, typer.Option("--create-only", help="Write the migration but do not apply it.")] = False,
     accept_data_loss: AcceptDataLoss = False,
     shadow_database_url: ShadowUrl = None,
@@ -349,6 +370,7 @@ def db_migrate_dev(
                 create_only=create_only,
                 accept_data_loss=accept_data_loss,
                 confirm=_terminal_confirm(),
+                ask_name=_terminal_ask_name(),
                 shadow_database_url=shadow_database_url,
                 skip_generate=skip_generate,
                 on_event=on_event,

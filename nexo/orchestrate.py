@@ -28,7 +28,7 @@ from nexo import sqllayer
 from nexo.config import Config
 from nexo.db import Target, advisory_lock, connect, embedded, resolve_target
 from nexo.errors import NexoError
-from nexo.migrate.dev import DevResult
+from nexo.migrate.dev import AskName, DevResult
 from nexo.migrate.diffcmd import Source as DiffSource
 from nexo.migrate.drift import DriftReport
 from nexo.migrate.push import PushResult
@@ -547,10 +547,11 @@ class DevReport:
 def migrate_dev(
     config: Config,
     *,
-    name: str,
+    name: str | None = None,
     create_only: bool = False,
     accept_data_loss: bool = False,
     confirm: Confirm | None = None,
+    ask_name: AskName | None = None,
     shadow_database_url: str | None = None,
     skip_generate: bool = False,
     on_event: OnEvent | None = None,
@@ -562,6 +563,8 @@ def migrate_dev(
 
     One advisory lock covers the diagnosis, the new migration and the SQL layer. ``confirm`` is
     asked before destructive changes; ``None`` (no terminal) stops instead unless ``accept_data_loss``.
+    Without ``name``, ``ask_name`` is asked for one when a migration is written (no ``ask_name``: an
+    unnamed migration, as Prisma writes without a terminal).
     """
     from nexo.migrate.dev import migrate_dev as dev
     from nexo.schema import relational_model
@@ -584,6 +587,7 @@ def migrate_dev(
                 create_only=create_only,
                 accept_data_loss=accept_data_loss,
                 confirm=confirm,
+                ask_name=ask_name,
                 shadow_url=shadow,
                 schemas=_introspection_schemas(namespaces),
                 ignore_tables=LEDGER_TABLES,

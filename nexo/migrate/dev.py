@@ -14,7 +14,10 @@
    ``accept_data_loss`` or a yes from ``confirm`` (no ``confirm`` = no terminal: stop).
 4. No change: write nothing (``create_only`` still writes an empty migration, as Prisma does).
    Otherwise write ``<timestamp>_<name>/migration.sql`` (with the warnings header) and the lock file,
-   and, unless ``create_only``, apply it through deploy.
+   and, unless ``create_only``, apply it through deploy. Without a name, ``ask_name`` asks for one
+   (Prisma's "Enter a name for the new migration:" on a terminal) only now that a migration is
+   written; with no ``ask_name`` (no terminal) the name is empty and the folder just the timestamp,
+   as Prisma names it in CI.
 
 The caller holds the advisory lock on ``conn`` and runs the SQL layer afterwards.
 """
@@ -22,7 +25,7 @@ The caller holds the advisory lock on ``conn`` and runs the SQL layer afterwards
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -51,6 +54,9 @@ if TYPE_CHECKING:
     import psycopg
 
 EMPTY_MIGRATION = "-- This is an empty migration."
+
+#: asks the user for the new migration's name; ``None`` when they cancel
+AskName = Callable[[], "str | None"]
 
 
 @dataclass
@@ -219,11 +225,12 @@ def migrate_dev(
     directory: str | Path,
     target: Database,
     *,
-    name: str,
+    name: str | None,
     location: str,
     create_only: bool = False,
     accept_data_loss: bool = False,
     confirm: Confirm | None = None,
+    ask_name: AskName | None = None,
     shadow_url: str | None = None,
     schemas: Sequence[str] | None = None,
     ignore_tables: Iterable[str] = (),
@@ -272,6 +279,10 @@ def migrate_dev(
     if plan.is_empty and not create_only:
         result.seconds = time.monotonic() - started
         return result
+    if name is None:
+        name = ask_name() if ask_name is not None else ""
+        if name is None:
+            raise OperationCancelled("Migration")
     script = migration_file_text(plan.script())
     text = migration_file_text(plan.script(with_warnings=True))
     when = _free_folder_time(directory, now or datetime.now(UTC), migrations)

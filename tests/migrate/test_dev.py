@@ -381,10 +381,6 @@ def test_cli_drift_exits_1(proj: Path, db_url: str):
     assert r.returncode == 1 and "Drift detected" in r.stderr and "manual_tbl" in r.stderr
 
 
-def test_cli_requires_a_name(proj: Path, db_url: str):
-    assert run(["db:migrate:dev"], proj, {"DATABASE_URL": db_url}).returncode == 2
-
-
 MULTI = """datasource db {
   provider = "postgresql"
   url      = env("DATABASE_URL")
@@ -492,3 +488,32 @@ def test_an_extension_added_by_hand_is_drift_only_when_the_schema_manages_extens
     else:
         report = orchestrate.migrate_dev(cfg, name="posts")
         assert "Post" in tables(db_url) and report is not None
+
+
+def test_without_a_name_the_name_is_asked_for_only_when_a_migration_is_written(proj: Path, db_url: str):
+    """Prisma's ``migrate dev`` without ``--name``: a prompt when there is something to write, an unnamed
+    folder (just the timestamp) without a terminal, nothing asked when the database is in sync."""
+    cfg = config(proj, db_url)
+    asked: list[str] = []
+
+    def ask() -> str:
+        asked.append("?")
+        return "Add Users!"
+
+    first = orchestrate.migrate_dev(cfg, ask_name=ask, now=datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC))
+    assert first.dev.created is not None and first.dev.created.name == "20300102030405_add_users"
+    assert asked == ["?"]
+    again = orchestrate.migrate_dev(cfg, ask_name=ask)  # in sync: nothing to name
+    assert again.dev.created is None and asked == ["?"]
+
+    set_schema(proj, USERS_POSTS)
+    unnamed = orchestrate.migrate_dev(cfg, now=datetime(2030, 1, 2, 3, 5, 0, tzinfo=UTC))  # no terminal
+    assert unnamed.dev.created is not None and unnamed.dev.created.name == "20300102030500"
+    assert migration_names(proj) == ["20300102030405_add_users", "20300102030500"]
+    assert "Post" in tables(db_url)
+
+
+def test_a_cancelled_name_prompt_writes_nothing(proj: Path, db_url: str):
+    with pytest.raises(OperationCancelled):
+        orchestrate.migrate_dev(config(proj, db_url), ask_name=lambda: None)
+    assert migration_names(proj) == [] and "User" not in tables(db_url)

@@ -93,3 +93,26 @@ def test_data_loss_is_confirmed_on_a_terminal(tmp_path: Path, db_url: str, answe
     else:
         assert r.returncode == 1 and "Migration cancelled." in r.stderr
         assert "name" in columns(db_url, "User") and len(migration_names(proj)) == 1
+
+
+def test_the_migration_name_is_asked_for_on_a_terminal(tmp_path: Path, db_url: str):
+    from devproject import migration_names
+
+    proj = write_project(tmp_path / "p", USERS)
+    r = _on_terminal(["db:migrate:dev"], proj, db_url, b"first users\n")
+    assert r.returncode == 0, r.stderr
+    assert "Enter a name for the new migration" in r.stderr
+    (name,) = migration_names(proj)
+    assert name.endswith("_first_users") and len(name) == len("YYYYMMDDHHMMSS_first_users")
+    assert "User" in tables(db_url)
+
+
+def test_without_a_terminal_the_migration_is_unnamed(tmp_path: Path, db_url: str):
+    from devproject import migration_names, run
+
+    proj = write_project(tmp_path / "p", USERS)
+    r = run(["db:migrate:dev"], proj, {"DATABASE_URL": db_url})
+    assert r.returncode == 0, r.stderr
+    assert "Enter a name" not in r.stderr + r.stdout
+    (name,) = migration_names(proj)
+    assert name.isdigit() and len(name) == 14
