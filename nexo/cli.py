@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-from rich.console import Console
 
 from nexo.config import Config, load_config
 from nexo.db.urls import mask_text
@@ -30,8 +29,29 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+class _LazyConsole:
+    """A Rich console made on first use: commands that print plain text (diff, validate, --version)
+    never import Rich (~40 ms of start-up). ``console`` is the Rich console itself, for code that
+    hands it on (progress bars, reports)."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Any = None
+
+    @property
+    def console(self) -> Any:  # rich.console.Console
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.console, name)
+
+
+out = _LazyConsole(highlight=False, soft_wrap=True)
+err = _LazyConsole(stderr=True, highlight=False, soft_wrap=True)
 
 DatabaseUrl = Annotated[
     Optional[str],
@@ -79,7 +99,7 @@ def version_callback(value: bool) -> None:
     if value:
         from nexo import __version__, _compiled
 
-        out.print(f"nexo {__version__} ({_compiled.STATE})", markup=False)
+        typer.echo(f"nexo {__version__} ({_compiled.STATE})")
         raise typer.Exit()
 
 
@@ -138,11 +158,11 @@ def db_migrate(
     config = _config(project, database_url)
     if dry_run:
         plan = _run(lambda: orchestrate.dry_run(config, on_target=lambda d: _say_target(d, as_json)))
-        _json(plan.to_dict()) if as_json else report.print_plan(plan, out)
+        _json(plan.to_dict()) if as_json else report.print_plan(plan, out.console)
         return
-    with report.progress(err, enabled=not as_json) as on_event:
+    with report.progress(err.console, enabled=not as_json) as on_event:
         result = _run(lambda: orchestrate.migrate(config, on_event=on_event, on_target=lambda d: _say_target(d, as_json)))
-    _json(result.to_dict()) if as_json else report.print_migrate(result, out)
+    _json(result.to_dict()) if as_json else report.print_migrate(result, out.console)
 
 
 @app.command("db:migrate:dry")
@@ -157,9 +177,9 @@ def db_migrate_deploy(project: Project = None, database_url: DatabaseUrl = None,
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
-    with report.progress(err, enabled=not as_json) as on_event:
+    with report.progress(err.console, enabled=not as_json) as on_event:
         result = _run(lambda: orchestrate.deploy(config, on_event=on_event, on_target=lambda d: _say_target(d, as_json)))
-    _json(result.to_dict()) if as_json else report.print_migrate(result, out)
+    _json(result.to_dict()) if as_json else report.print_migrate(result, out.console)
 
 
 @app.command("db:migrate:status")
@@ -169,7 +189,7 @@ def db_migrate_status(project: Project = None, database_url: DatabaseUrl = None,
 
     config = _config(project, database_url)
     st = _run(lambda: orchestrate.status(config, on_target=lambda d: _say_target(d, as_json), drift=True))
-    _json(st.to_dict()) if as_json else report.print_status(st, out)
+    _json(st.to_dict()) if as_json else report.print_status(st, out.console)
     if not st.up_to_date:
         raise typer.Exit(1)
 
@@ -212,7 +232,7 @@ def db_rollback(
         raise typer.Exit(2)
     config = _config(project, database_url)
     result = _run(lambda: orchestrate.rollback(config, steps=steps if to is None else None, to=to, on_target=lambda d: _say_target(d, as_json)))
-    _json(report.rollback_dict(result)) if as_json else report.print_rollback(result, out)
+    _json(report.rollback_dict(result)) if as_json else report.print_rollback(result, out.console)
 
 
 @app.command("db:version")
@@ -233,7 +253,7 @@ def db_version(
     elif markdown:
         sys.stdout.write(matrix.render_markdown(m))
     else:
-        matrix.render_table(m, out)
+        matrix.render_table(m, out.console)
     if check:
         problems = m.problems()
         if problems:
@@ -362,7 +382,7 @@ def db_migrate_dev(
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
-    with report.progress(err, enabled=not as_json) as on_event:
+    with report.progress(err.console, enabled=not as_json) as on_event:
         result = _run(
             lambda: orchestrate.migrate_dev(
                 config,
@@ -377,8 +397,8 @@ def db_migrate_dev(
                 on_target=lambda d: _say_target(d, as_json),
             )
         )
-    _json(result.to_dict()) if as_json else report.print_dev(result, out)
-    if report.print_generate_error(result.generate, err):
+    _json(result.to_dict()) if as_json else report.print_dev(result, out.console)
+    if report.print_generate_error(result.generate, err.console):
         raise typer.Exit(1)
 
 
@@ -455,7 +475,7 @@ def db_push(
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
-    with report.progress(err, enabled=not as_json) as on_event:
+    with report.progress(err.console, enabled=not as_json) as on_event:
         result = _run(
             lambda: orchestrate.push(
                 config,
@@ -468,8 +488,8 @@ def db_push(
                 on_target=lambda d: _say_target(d, as_json),
             )
         )
-    _json(result.to_dict()) if as_json else report.print_push(result, out)
-    if report.print_generate_error(result.generate, err):
+    _json(result.to_dict()) if as_json else report.print_push(result, out.console)
+    if report.print_generate_error(result.generate, err.console):
         raise typer.Exit(1)
 
 
@@ -490,7 +510,7 @@ def db_reset(
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
-    with report.progress(err, enabled=not as_json) as on_event:
+    with report.progress(err.console, enabled=not as_json) as on_event:
         result = _run(
             lambda: orchestrate.reset(
                 config,
@@ -503,8 +523,8 @@ def db_reset(
                 on_target=lambda d: _say_target(d, as_json),
             )
         )
-    _json(result.to_dict()) if as_json else report.print_reset(result, out)
-    if report.print_generate_error(result.generate, err):
+    _json(result.to_dict()) if as_json else report.print_reset(result, out.console)
+    if report.print_generate_error(result.generate, err.console):
         raise typer.Exit(1)
 
 

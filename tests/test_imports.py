@@ -24,8 +24,10 @@ except SystemExit as exc:
 loaded = sorted(m for m in sys.modules if m == "psycopg" or m.startswith("psycopg."))
 # the database commands' modules (their import is most of a command's start-up)
 database_side = sorted(m for m in ("nexo.orchestrate", "nexo.sqllayer", "nexo.migrate.dev") if m in sys.modules)
+rich = "rich.console" in sys.modules
 sys.stdout.flush()
-sys.stderr.write("\\n@@IMPORTS@@" + json.dumps({"code": code, "psycopg": loaded, "database_side": database_side}) + "\\n")
+sys.stderr.write("\\n@@IMPORTS@@" + json.dumps({"code": code, "psycopg": loaded, "database_side": database_side,
+                                                 "rich": rich}) + "\\n")
 """
 
 MODEL_A = """datasource db {
@@ -91,6 +93,20 @@ def test_schema_to_schema_diff_script_does_not_import_psycopg(tmp_path: Path):
     assert out == '-- AlterTable\nALTER TABLE "User" ADD COLUMN     "name" TEXT NOT NULL;\n\n'
     assert loaded == []
     assert LAST_REPORT["database_side"] == []
+    assert LAST_REPORT["rich"] is False  # plain text out: Rich's console is never made
+
+
+def test_version_prints_without_rich_and_an_error_still_uses_it(tmp_path: Path):
+    code, out, err, _loaded = run_cli(["--version"], tmp_path)
+    assert code == 0, err
+    assert out.startswith("nexo ") and LAST_REPORT["rich"] is False
+    # a failing diff prints its error through the (lazily made) Rich console
+    (tmp_path / "a.prisma").write_text(MODEL_A)
+    code, out, err, _loaded = run_cli(
+        ["db:migrate:diff", "--from-schema-datamodel", "a.prisma", "--to-schema-datamodel", "missing.prisma"], tmp_path
+    )
+    assert code == 1 and "missing.prisma" in err and out == ""
+    assert LAST_REPORT["rich"] is True
 
 
 def test_schema_to_schema_diff_summary_does_not_import_psycopg(tmp_path: Path):
