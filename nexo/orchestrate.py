@@ -385,17 +385,10 @@ def schema_model(config: Config):  # -> tuple[nexo.schema.Database, tuple[str, .
 
 
 def _env_value(config: Config, name: str) -> str | None:
-    import os
+    """``env("name")`` for the project's schema (:func:`nexo.config.env_value`); an empty value is unset."""
+    from nexo.config import env_value
 
-    from dotenv import dotenv_values
-
-    if os.environ.get(name):
-        return os.environ[name]
-    dotenv = config.root / ".env"
-    if dotenv.is_file():
-        value = dotenv_values(dotenv).get(name)
-        return value or None
-    return None
+    return env_value(name, config.root, schema=config.schema) or None
 
 
 def datasource_shadow_url(config: Config, schema=None) -> str | None:
