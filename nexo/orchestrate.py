@@ -666,7 +666,7 @@ def push(
 
     from nexo.migrate.errors import FailedAfterReset
     from nexo.migrate.push import push as do_push
-    from nexo.migrate.reset import check_reset_allowed, clean_schemas
+    from nexo.migrate.reset import clean_schemas
     from nexo.schema import relational_model
 
     schema = load_schema(config)  # P1012 before anything else
@@ -676,16 +676,8 @@ def push(
     with session(config, on_target) as (conn, tgt):
         reset: ForceReset | None = None
         if force_reset:
-            database = conn.execute("SELECT current_database()").fetchone()[0]  # type: ignore[index]
-            schemas = _reset_schemas(config, conn, namespaces)
-            check_reset_allowed(
-                database=database,
-                location=tgt.masked,
-                schemas=schemas,
-                embedded=tgt.embedded,
-                force=True,
-                production_ok=production_ok,
-                confirm=None,
+            database, schemas = _allowed_reset(
+                config, conn, tgt, namespaces, force=True, production_ok=production_ok, confirm=None,
                 command="db:push --force-reset",
             )
         with advisory_lock(conn, timeout=config.lock_timeout):
@@ -738,6 +730,30 @@ class ResetReport:
         }
 
 
+def _allowed_reset(
+    config: Config,
+    conn: psycopg.Connection,
+    tgt: Target,
+    namespaces: tuple[str, ...] | None,
+    *,
+    force: bool,
+    production_ok: bool,
+    confirm: Confirm | None,
+    command: str,
+) -> tuple[str, list[str]]:
+    """The database's name and the schemas a reset would empty, once the reset guards allow it
+    (:func:`nexo.migrate.reset.check_reset_allowed`: a terminal's yes or ``force``, the production guard)."""
+    from nexo.migrate.reset import check_reset_allowed
+
+    database = conn.execute("SELECT current_database()").fetchone()[0]  # type: ignore[index]
+    schemas = _reset_schemas(config, conn, namespaces)
+    check_reset_allowed(
+        database=database, location=tgt.masked, schemas=schemas, embedded=tgt.embedded, force=force,
+        production_ok=production_ok, confirm=confirm, command=command,
+    )
+    return database, schemas
+
+
 def _reset_schemas(config: Config, conn: psycopg.Connection, namespaces: tuple[str, ...] | None = None) -> list[str]:
     """The schemas a reset empties: the connection's current schema, plus the datasource's ``schemas``
     (read from schema.prisma unless given)."""
@@ -767,22 +783,14 @@ def reset(
     """``nexo db:reset``: drop everything in the target schema(s), re-apply every Prisma migration, then
     (unless ``skip_sql``) the SQL layer, then (unless ``skip_generate``) the schema's generators.
     Guarded: see :func:`nexo.migrate.reset.check_reset_allowed`."""
-    from nexo.migrate.reset import check_reset_allowed, clean_schemas
+    from nexo.migrate.reset import clean_schemas
 
     migrations(config)
     files = [] if skip_sql else sql_files(config)
     started = time.monotonic()
     with session(config, on_target) as (conn, tgt):
-        database = conn.execute("SELECT current_database()").fetchone()[0]  # type: ignore[index]
-        schemas = _reset_schemas(config, conn)
-        check_reset_allowed(
-            database=database,
-            location=tgt.masked,
-            schemas=schemas,
-            embedded=tgt.embedded,
-            force=force,
-            production_ok=production_ok,
-            confirm=confirm,
+        database, schemas = _allowed_reset(
+            config, conn, tgt, None, force=force, production_ok=production_ok, confirm=confirm, command="db:reset"
         )
         with advisory_lock(conn, timeout=config.lock_timeout):
             cleaned = clean_schemas(conn, schemas)

@@ -106,6 +106,24 @@ def migration_names(root: Path) -> list[str]:
     return sorted(p.name for p in mdir.iterdir() if p.is_dir()) if mdir.is_dir() else []
 
 
+#: a migration that sits in the shadow database's replay long enough to interrupt or kill the run there
+SLOW = "CREATE TABLE slow (id int);\nSELECT pg_sleep(120);\n"
+
+
+def wait_for(predicate, what: str, limit: float = 60.0) -> None:  # noqa: ANN001 - any callable returning a truth value
+    """Poll ``predicate`` every 0.1 s until it holds; fail the test after ``limit`` seconds."""
+    import time
+
+    import pytest
+
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    pytest.fail(f"timed out waiting for {what}")
+
+
 def shadow_databases(server_url: str) -> list[str]:
     """Databases whose name says they are nexo's temporary shadow databases."""
     with psycopg.connect(server_url, autocommit=True) as c:

@@ -5,23 +5,11 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import psycopg
 import pytest
-from devproject import NEXO, USERS, shadow_databases, tables, write_project
-
-SLOW = "CREATE TABLE slow (id int);\nSELECT pg_sleep(120);\n"
-
-
-def _wait_for(predicate, what: str, limit: float = 60.0) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}")
+from devproject import NEXO, SLOW, USERS, shadow_databases, tables, wait_for, write_project
 
 
 def _sleeping_in_shadow(server_url: str) -> bool:
@@ -46,7 +34,7 @@ def test_interrupt_during_shadow_replay_drops_the_shadow_database(
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
-        _wait_for(lambda: _sleeping_in_shadow(pg_server_url), "the replay to reach pg_sleep in the shadow database")
+        wait_for(lambda: _sleeping_in_shadow(pg_server_url), "the replay to reach pg_sleep in the shadow database")
         assert len(shadow_databases(pg_server_url)) == 1
         proc.send_signal(signum)
         out, err = proc.communicate(timeout=60)

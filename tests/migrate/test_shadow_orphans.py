@@ -11,7 +11,6 @@ import logging
 import os
 import signal
 import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,21 +18,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from devproject import NEXO, USERS, shadow_databases, write_project
+from devproject import NEXO, SLOW, USERS, shadow_databases, wait_for, write_project
 
 from nexo.db import connect, with_user
 from nexo.migrate.shadow import SHADOW_LOCK_CLASS, drop_orphaned_shadows, shadow_database, shadow_lock_key
 
-SLOW = "CREATE TABLE slow (id int);\nSELECT pg_sleep(120);\n"
-
-
-def _wait_for(predicate, what: str, limit: float = 60.0) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def _execute(url: str, *statements: str) -> None:
@@ -76,7 +65,7 @@ def test_a_killed_run_leaves_its_shadow_database_and_the_next_run_drops_it(
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_for(lambda: len(shadow_databases(pg_server_url)) == 1, "the run to create its shadow database")
+        wait_for(lambda: len(shadow_databases(pg_server_url)) == 1, "the run to create its shadow database")
         (left,) = shadow_databases(pg_server_url)
         assert shadow_lock_key(left) in _shadow_locks(pg_server_url)  # held while the run lives
         proc.send_signal(signal.SIGKILL)  # nothing in the process runs any more: no clean-up of its own
@@ -87,7 +76,7 @@ def test_a_killed_run_leaves_its_shadow_database_and_the_next_run_drops_it(
             proc.wait()
     assert proc.returncode == -signal.SIGKILL
     # the killed client's sessions end on the server (their socket closed), and its lock with them
-    _wait_for(lambda: shadow_lock_key(left) not in _shadow_locks(pg_server_url), "the killed run's sessions to end")
+    wait_for(lambda: shadow_lock_key(left) not in _shadow_locks(pg_server_url), "the killed run's sessions to end")
     assert shadow_databases(pg_server_url) == [left]  # nobody dropped it
 
     caplog.set_level(logging.WARNING, logger="nexo.migrate.shadow")
