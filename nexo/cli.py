@@ -65,7 +65,8 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of te
 
 
 def _config(project: Path | None, database_url: str | None) -> Config:
-    return load_config(project, database_url=database_url)
+    """The project's configuration; a bad pyproject.toml is a message naming it and exit 1, not a traceback."""
+    return _run(lambda: load_config(project, database_url=database_url))
 
 
 def _run(fn: Callable[[], Any]) -> Any:
@@ -501,16 +502,26 @@ def db_reset(
         bool, typer.Option("--i-know-this-is-production", help="Needed as well when the database name contains 'prod'.")
     ] = False,
     skip_generate: Annotated[bool, typer.Option("--skip-generate", help="Do not run the schema's client generators afterwards.")] = False,
+    skip_seed: Annotated[bool, typer.Option("--skip-seed", help="Do not run the project's seed command afterwards.")] = False,
     project: Project = None,
     database_url: DatabaseUrl = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Drop everything in the target schema, re-apply all Prisma migrations, then the SQL layer, then the
-    client generators. Roles are kept."""
+    client generators, then the seed command. Roles are kept."""
+    from contextlib import ExitStack
+
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
-    with report.progress(err.console, enabled=not as_json) as on_event:
+    with ExitStack() as bar:
+        on_event = bar.enter_context(report.progress(err.console, enabled=not as_json))
+
+        def before_seed(done: orchestrate.ResetReport) -> None:
+            bar.close()  # the progress bar is gone before the seed command writes to the terminal
+            if not as_json:
+                report.print_reset(done, out.console)
+
         result = _run(
             lambda: orchestrate.reset(
                 config,
@@ -519,13 +530,35 @@ def db_reset(
                 production_ok=production,
                 confirm=None if force else _terminal_confirm(),
                 skip_generate=skip_generate,
+                skip_seed=skip_seed,
+                seed_output=sys.stderr if as_json else sys.stdout,  # --json: stdout holds the JSON only
+                before_seed=before_seed,
                 on_event=on_event,
                 on_target=lambda d: _say_target(d, as_json),
             )
         )
-    _json(result.to_dict()) if as_json else report.print_reset(result, out.console)
-    if report.print_generate_error(result.generate, err.console):
+    if as_json:
+        _json(result.to_dict())
+    failed = report.print_generate_error(result.generate, err.console)
+    if report.print_seed_error(result.seed, err.console) or failed:
         raise typer.Exit(1)
+
+
+@app.command("db:seed")
+def db_seed(
+    args: Annotated[
+        Optional[list[str]],
+        typer.Argument(help="Arguments for the seed command; put them after -- (nexo db:seed -- --count 10).", show_default=False),
+    ] = None,
+    project: Project = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Run the project's seed command (the seed setting of the tool.nexo table in pyproject.toml) with
+    DATABASE_URL set to the database, like prisma db seed. Nothing happens when none is configured."""
+    from nexo import orchestrate
+
+    config = _config(project, database_url)
+    _run(lambda: orchestrate.seed(config, args=args or (), on_target=lambda d: _say_target(d, False)))
 
 
 # --- client generator ---------------------------------------------------------------------------

@@ -43,6 +43,8 @@ class Config:
     database_url_source: str = "embedded"
     #: seconds to wait for the migration lock before giving up
     lock_timeout: float = 10.0
+    #: the seed command (``seed`` in ``[tool.nexo]``), run through the shell by ``db:seed`` and ``db:reset``
+    seed: str | None = None
     #: extra settings from ``[tool.nexo]`` kept for later stages
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -140,7 +142,7 @@ def load_config(
     dotenv = read_dotenv(base / ".env")
 
     table = _read_tool_table(base)
-    known = {"schema", "migrations", "sql", "tenant_setting", "app_role", "tenant_column", "lock_timeout"}
+    known = {"schema", "migrations", "sql", "tenant_setting", "app_role", "tenant_column", "lock_timeout", "seed"}
 
     def path_of(key: str, default: str) -> Path:
         value = table.get(key, default)
@@ -171,6 +173,13 @@ def load_config(
     lock_timeout = table.get("lock_timeout", 10.0)
     if not isinstance(lock_timeout, (int, float)) or lock_timeout <= 0:
         raise ConfigError("[tool.nexo] lock_timeout must be a positive number of seconds", file=base / "pyproject.toml")
+    seed = table.get("seed")
+    if seed is not None and (not isinstance(seed, str) or not seed.strip()):
+        raise ConfigError(
+            f"[tool.nexo] seed must be a non-empty command string, like seed = \"python -m myapp.seed\" "
+            f"(found {seed!r})",
+            file=base / "pyproject.toml",
+        )
 
     url, source = None, "embedded"
     if database_url:
@@ -191,5 +200,6 @@ def load_config(
         database_url=url,
         database_url_source=source,
         lock_timeout=float(lock_timeout),
+        seed=seed,
         extra={k: v for k, v in table.items() if k not in known},
     )

@@ -44,3 +44,10 @@ class NexoError(Exception):
 
 class ConfigError(NexoError):
     code = "NEXO_CONFIG"
+
+
+class SeedFailed(NexoError):
+    """The project's seed command (``nexo db:seed``, or the seed step of ``db:reset``) failed: a non-zero
+    exit, a signal, or a program that could not be started. Prisma has no P-code for it."""
+
+    code = "NEXO_SEED_FAILED"

@@ -5,8 +5,9 @@ migrations, then the pending SQL-layer files, then one report. The other functio
 single-ledger commands (deploy, status, resolve, rollback) and the embedded server. This module is
 also the only one that calls both the migration side and the client generator: ``migrate_dev``,
 ``push`` and ``reset`` end, like Prisma's ``migrate dev`` / ``db push`` / ``migrate reset``, by running
-the schema's generators (:func:`run_generators`). A service can call them at start-up without a
-subprocess::
+the schema's generators (:func:`run_generators`); ``reset`` then runs the project's seed command, as
+Prisma's ``migrate reset`` does (:mod:`nexo.seed`; ``seed`` alone is ``nexo db:seed``). A service can call
+them at start-up without a subprocess::
 
     from nexo.config import load_config
     from nexo.orchestrate import migrate
@@ -18,7 +19,7 @@ from __future__ import annotations
 import getpass
 import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -36,7 +37,11 @@ from nexo.migrate.reset import CleanResult, Confirm
 from nexo.sqllayer.placeholders import with_placeholders
 
 if TYPE_CHECKING:
+    from typing import IO
+
     import psycopg
+
+    from nexo.seed import SeedResult
 
     from nexo.generator import GenerateResult
 
@@ -713,6 +718,8 @@ class ResetReport:
     seconds: float = 0.0
     #: the generators step; ``None`` when it did not run (``--skip-generate``)
     generate: GenerateStep | None = None
+    #: the seed command's run; ``None`` when none ran (none configured, ``--skip-seed``)
+    seed: SeedResult | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -727,6 +734,7 @@ class ResetReport:
             },
             "seconds": round(self.seconds, 3),
             "generate": None if self.generate is None else self.generate.to_dict(),
+            "seed": None if self.seed is None else self.seed.to_dict(),
         }
 
 
@@ -777,14 +785,25 @@ def reset(
     production_ok: bool = False,
     confirm: Confirm | None = None,
     skip_generate: bool = False,
+    skip_seed: bool = False,
+    seed_output: IO[str] | None = None,
+    before_seed: Callable[[ResetReport], None] | None = None,
     on_event: OnEvent | None = None,
     on_target: OnTarget | None = None,
 ) -> ResetReport:
     """``nexo db:reset``: drop everything in the target schema(s), re-apply every Prisma migration, then
-    (unless ``skip_sql``) the SQL layer, then (unless ``skip_generate``) the schema's generators.
-    Guarded: see :func:`nexo.migrate.reset.check_reset_allowed`."""
-    from nexo.migrate.reset import clean_schemas
+    (unless ``skip_sql``) the SQL layer, then (unless ``skip_generate``) the schema's generators, then
+    (unless ``skip_seed`` or ``PRISMA_MIGRATE_SKIP_SEED``) the project's seed command, in Prisma's order.
+    Guarded: see :func:`nexo.migrate.reset.check_reset_allowed`.
 
+    ``before_seed`` gets the report once the database work and the generators are done, before the seed
+    command runs (also when none runs), so a caller can print it first. The seed's output goes to
+    ``seed_output`` (default: stdout). A failed seed does not raise: ``report.seed`` says how it ended and
+    ``report.seed.error()`` is the error to show; the reset's work stays."""
+    from nexo.migrate.reset import clean_schemas
+    from nexo.seed import find_seed, run_seed, seed_wanted
+
+    seed_command = find_seed(config) if seed_wanted(config, skip_seed) else None  # a bad package.json stops us here
     migrations(config)
     files = [] if skip_sql else sql_files(config)
     started = time.monotonic()
@@ -800,7 +819,41 @@ def reset(
                 applied = sqllayer.apply(conn, files, applied_by=applied_by(), on_step=_sql_events(on_event))
     seconds = time.monotonic() - started
     generated = run_generators(config) if generate_wanted(config, skip_generate) else None
-    return ResetReport(tgt.masked, database, schemas, cleaned, deployed, applied, seconds, generated)
+    report = ResetReport(tgt.masked, database, schemas, cleaned, deployed, applied, seconds, generated)
+    if before_seed is not None:
+        before_seed(report)
+    if seed_command is not None:
+        done = f"The database was reset and {len(deployed.applied)} migration(s) applied, " + (
+            "without the SQL layer (--skip-sql)," if applied is None else f"then {len(applied.steps)} SQL-layer file(s),"
+        )
+        report.seed = run_seed(config, seed_command, tgt.url, output=seed_output, after=done)
+    return report
+
+
+def seed(
+    config: Config,
+    *,
+    args: Sequence[str] = (),
+    output: IO[str] | None = None,
+    on_target: OnTarget | None = None,
+) -> SeedResult | None:
+    """``nexo db:seed``: run the project's seed command (:mod:`nexo.seed`) with ``DATABASE_URL`` set to the
+    configured database (the embedded server is started if that is the one), ``args`` appended. ``None``,
+    silently, when no seed command is configured (as Prisma). Raises :class:`nexo.errors.SeedFailed` when
+    the command fails."""
+    from nexo.seed import find_seed, run_seed
+
+    command = find_seed(config)
+    if command is None:
+        return None
+    tgt = resolve_target(config)
+    if on_target:
+        on_target(tgt.describe())
+    result = run_seed(config, command, tgt.url, args=args, output=output)
+    failed = result.error()
+    if failed is not None:
+        raise failed
+    return result
 
 
 def migrate_diff(

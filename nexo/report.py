@@ -224,6 +224,15 @@ def print_generate_error(step, console: Console) -> bool:  # step: orchestrate.G
     return True
 
 
+def print_seed_error(result, console: Console) -> bool:  # result: nexo.seed.SeedResult | None
+    """Print why the seed command failed (after the command's own report); True when it did."""
+    failed = None if result is None else result.error()
+    if failed is None:
+        return False
+    console.print(mask_text(str(failed)), markup=False)
+    return True
+
+
 def print_dev(report, console: Console) -> None:  # report: orchestrate.DevReport
     from pathlib import Path
 
