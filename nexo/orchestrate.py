@@ -41,9 +41,8 @@ if TYPE_CHECKING:
 
     import psycopg
 
-    from nexo.seed import SeedResult
-
     from nexo.generator import GenerateResult
+    from nexo.seed import SeedResult
 
 #: progress callback: (ledger, phase, index, total, label, seconds or None)
 OnEvent = Callable[[str, str, int, int, str, float | None], None]
