@@ -374,16 +374,28 @@ def db_migrate_dev(
     accept_data_loss: AcceptDataLoss = False,
     shadow_database_url: ShadowUrl = None,
     skip_generate: Annotated[bool, typer.Option("--skip-generate", help="Do not run the schema's client generators afterwards.")] = False,
+    skip_seed: Annotated[
+        bool, typer.Option("--skip-seed", help="Do not run the seed command after creating a database that did not exist.")
+    ] = False,
     project: Project = None,
     database_url: DatabaseUrl = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Create a migration from schema.prisma changes and apply it, then the SQL layer, then the client
-    generators (like prisma migrate dev)."""
+    generators (like prisma migrate dev). A missing database is created first, and then seeded."""
+    from contextlib import ExitStack
+
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
-    with report.progress(err.console, enabled=not as_json) as on_event:
+    with ExitStack() as bar:
+        on_event = bar.enter_context(report.progress(err.console, enabled=not as_json))
+
+        def before_seed(done: orchestrate.DevReport) -> None:
+            bar.close()  # the progress bar is gone before the seed command writes to the terminal
+            if not as_json:
+                report.print_dev(done, out.console)
+
         result = _run(
             lambda: orchestrate.migrate_dev(
                 config,
@@ -394,12 +406,17 @@ def db_migrate_dev(
                 ask_name=_terminal_ask_name(),
                 shadow_database_url=shadow_database_url,
                 skip_generate=skip_generate,
+                skip_seed=skip_seed,
+                seed_output=sys.stderr if as_json else sys.stdout,  # --json: stdout holds the JSON only
+                before_seed=before_seed,
                 on_event=on_event,
                 on_target=lambda d: _say_target(d, as_json),
             )
         )
-    _json(result.to_dict()) if as_json else report.print_dev(result, out.console)
-    if report.print_generate_error(result.generate, err.console):
+    if as_json:
+        _json(result.to_dict())
+    failed = report.print_generate_error(result.generate, err.console)
+    if report.print_seed_error(result.seed, err.console, result.seed_error) or failed:
         raise typer.Exit(1)
 
 

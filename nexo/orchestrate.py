@@ -6,7 +6,10 @@ single-ledger commands (deploy, status, resolve, rollback) and the embedded serv
 also the only one that calls both the migration side and the client generator: ``migrate_dev``,
 ``push`` and ``reset`` end, like Prisma's ``migrate dev`` / ``db push`` / ``migrate reset``, by running
 the schema's generators (:func:`run_generators`); ``reset`` then runs the project's seed command, as
-Prisma's ``migrate reset`` does (:mod:`nexo.seed`; ``seed`` alone is ``nexo db:seed``). A service can call
+Prisma's ``migrate reset`` does (:mod:`nexo.seed`; ``seed`` alone is ``nexo db:seed``). Like Prisma's
+``migrate dev``, ``db push``, ``migrate reset`` and ``migrate deploy``, ``migrate_dev``, ``push``, ``reset``,
+``migrate`` and ``deploy`` create the target database when the server does not have it
+(:func:`creating_session`), and ``migrate_dev`` then runs the seed command too. A service can call
 them at start-up without a subprocess::
 
     from nexo.config import load_config
@@ -27,7 +30,7 @@ from typing import TYPE_CHECKING
 from nexo import migrate as prisma
 from nexo import sqllayer
 from nexo.config import Config
-from nexo.db import Target, advisory_lock, connect, embedded, resolve_target
+from nexo.db import Target, advisory_lock, connect, connect_or_create, embedded, resolve_target
 from nexo.errors import NexoError
 from nexo.migrate.dev import AskName, DevResult
 from nexo.migrate.diffcmd import Source as DiffSource
@@ -41,6 +44,7 @@ if TYPE_CHECKING:
 
     import psycopg
 
+    from nexo.db.create import CreatedDatabase
     from nexo.generator import GenerateResult
     from nexo.seed import SeedResult
 
@@ -106,6 +110,31 @@ def session(config: Config, on_target: OnTarget | None = None) -> Iterator[tuple
         conn.close()
 
 
+@contextmanager
+def creating_session(
+    config: Config, on_target: OnTarget | None = None
+) -> Iterator[tuple[psycopg.Connection, Target, CreatedDatabase | None]]:
+    """:func:`session`, creating the database first when the server does not have it, as Prisma 6.19 does
+    before ``migrate dev``, ``db push``, ``migrate reset`` and ``migrate deploy`` (its ensureDatabaseExists;
+    see :mod:`nexo.db.create`). The third value is what was created (``None``: it was there). The
+    embedded server makes its own database when it starts, so that path is a plain :func:`session`."""
+    tgt = resolve_target(config)
+    if on_target:
+        on_target(tgt.describe())
+    if tgt.embedded:
+        conn, created = connect(tgt.url, application_name="nexo"), None
+    else:
+        conn, created = connect_or_create(tgt.url, application_name="nexo")
+    try:
+        yield conn, tgt, created
+    finally:
+        conn.close()
+
+
+def _created_dict(created: CreatedDatabase | None) -> dict[str, object] | None:
+    return None if created is None else created.to_dict()
+
+
 # --- results ----------------------------------------------------------------------------------
 
 
@@ -120,6 +149,8 @@ class MigrateResult:
     prisma_latest: str | None
     sql: sqllayer.ApplyResult | None
     seconds: float = 0.0
+    #: the database this run created because the server did not have it (Prisma's ensureDatabaseExists)
+    created: CreatedDatabase | None = None
 
     @property
     def prisma_applied(self) -> list[str]:
@@ -132,6 +163,7 @@ class MigrateResult:
     def to_dict(self) -> dict[str, object]:
         return {
             "database": self.target,
+            "database_created": _created_dict(self.created),
             "lock_wait_s": round(self.lock_wait_s, 3),
             "seconds": round(self.seconds, 3),
             "prisma": {
@@ -292,27 +324,29 @@ def _sql_events(on_event: OnEvent | None):
 
 
 def migrate(config: Config, *, on_event: OnEvent | None = None, on_target: OnTarget | None = None) -> MigrateResult:
-    """``nexo db:migrate``: lock, pending Prisma migrations, then the SQL layer."""
+    """``nexo db:migrate``: lock, pending Prisma migrations, then the SQL layer. A database the server does
+    not have is created first, as ``prisma migrate deploy`` does (``result.created``)."""
     migrations(config)  # read and check every file before touching the database
     files = sql_files(config)
     started = time.monotonic()
-    with session(config, on_target) as (conn, tgt):
+    with creating_session(config, on_target) as (conn, tgt, created):
         with advisory_lock(conn, timeout=config.lock_timeout) as waited:
             deployed = prisma.deploy(conn, config.migrations_dir, on_step=_prisma_events(on_event))
             applied = sqllayer.apply(conn, files, applied_by=applied_by(), on_step=_sql_events(on_event))
             latest = prisma.summary(conn, config.migrations_dir).latest_applied
-    return MigrateResult(tgt.masked, waited, deployed, latest, applied, time.monotonic() - started)
+    return MigrateResult(tgt.masked, waited, deployed, latest, applied, time.monotonic() - started, created)
 
 
 def deploy(config: Config, *, on_event: OnEvent | None = None, on_target: OnTarget | None = None) -> MigrateResult:
-    """``nexo db:migrate:deploy``: the Prisma migrations only, like ``prisma migrate deploy``."""
+    """``nexo db:migrate:deploy``: the Prisma migrations only, like ``prisma migrate deploy`` (which also
+    creates a missing database first: ``result.created``)."""
     migrations(config)
     started = time.monotonic()
-    with session(config, on_target) as (conn, tgt):
+    with creating_session(config, on_target) as (conn, tgt, created):
         with advisory_lock(conn, timeout=config.lock_timeout) as waited:
             deployed = prisma.deploy(conn, config.migrations_dir, on_step=_prisma_events(on_event))
             latest = prisma.summary(conn, config.migrations_dir).latest_applied
-    return MigrateResult(tgt.masked, waited, deployed, latest, None, time.monotonic() - started)
+    return MigrateResult(tgt.masked, waited, deployed, latest, None, time.monotonic() - started, created)
 
 
 def dry_run(config: Config, *, on_target: OnTarget | None = None) -> Plan:
@@ -519,11 +553,19 @@ class DevReport:
     seconds: float = 0.0
     #: the generators step; ``None`` when it did not run (``--create-only``, ``--skip-generate``)
     generate: GenerateStep | None = None
+    #: the database this run created because the server did not have it (Prisma's ensureDatabaseExists)
+    created_database: CreatedDatabase | None = None
+    #: the seed command's run, which follows only when this run created the database (as Prisma);
+    #: ``None`` when none ran (database existed, none configured, ``--skip-seed``, ``--create-only``)
+    seed: SeedResult | None = None
+    #: why the seed command could not even be found (a bad package.json): reported, the work kept
+    seed_error: NexoError | None = None
 
     def to_dict(self) -> dict[str, object]:
         d = self.dev
         return {
             "database": self.target,
+            "database_created": _created_dict(self.created_database),
             "seconds": round(self.seconds, 3),
             "applied_pending": d.pending_names,
             "created": d.created.name if d.created else None,
@@ -538,6 +580,8 @@ class DevReport:
                 "latest_version": self.sql.latest_version,
             },
             "generate": None if self.generate is None else self.generate.to_dict(),
+            "seed": None if self.seed is None else self.seed.to_dict(),
+            **({"seed_error": str(self.seed_error)} if self.seed_error is not None else {}),
         }
 
 
@@ -551,6 +595,9 @@ def migrate_dev(
     ask_name: AskName | None = None,
     shadow_database_url: str | None = None,
     skip_generate: bool = False,
+    skip_seed: bool = False,
+    seed_output: IO[str] | None = None,
+    before_seed: Callable[[DevReport], None] | None = None,
     on_event: OnEvent | None = None,
     on_target: OnTarget | None = None,
     now=None,  # datetime | None: the migration folder's timestamp (UTC)
@@ -562,6 +609,12 @@ def migrate_dev(
     asked before destructive changes; ``None`` (no terminal) stops instead unless ``accept_data_loss``.
     Without ``name``, ``ask_name`` is asked for one when a migration is written (no ``ask_name``: an
     unnamed migration, as Prisma writes without a terminal).
+
+    When the server does not have the database, it is created first (``report.created_database``) and,
+    as Prisma 6.19 does then, the project's seed command runs last (unless ``skip_seed``,
+    ``PRISMA_MIGRATE_SKIP_SEED`` or ``create_only``), the way :func:`reset` runs it: ``before_seed`` gets
+    the report first, the seed's output goes to ``seed_output``, and a failed seed is in ``report.seed``,
+    not raised.
     """
     from nexo.migrate.dev import migrate_dev as dev
     from nexo.schema import relational_model
@@ -572,7 +625,7 @@ def migrate_dev(
     migrations(config)
     files = sql_files(config)
     started = time.monotonic()
-    with session(config, on_target) as (conn, tgt):
+    with creating_session(config, on_target) as (conn, tgt, created):
         with advisory_lock(conn, timeout=config.lock_timeout):
             result = dev(
                 conn,
@@ -596,7 +649,36 @@ def migrate_dev(
                 applied = sqllayer.apply(conn, files, applied_by=applied_by(), on_step=_sql_events(on_event))
     seconds = time.monotonic() - started
     generated = None if create_only or not generate_wanted(config, skip_generate) else run_generators(config, schema)
-    return DevReport(tgt.masked, result, applied, str(config.migrations_dir), seconds, generated)
+    report = DevReport(tgt.masked, result, applied, str(config.migrations_dir), seconds, generated, created)
+    _seed_after_creation(config, report, tgt, skip_seed=skip_seed or create_only, output=seed_output, before=before_seed)
+    return report
+
+
+def _seed_after_creation(
+    config: Config,
+    report: DevReport,
+    tgt: Target,
+    *,
+    skip_seed: bool,
+    output: IO[str] | None,
+    before: Callable[[DevReport], None] | None,
+) -> None:
+    """Prisma's last step of ``migrate dev``: the seed command, only when the run created the database."""
+    from nexo.seed import find_seed, run_seed, seed_wanted
+
+    command = None
+    if report.created_database is not None and seed_wanted(config, skip_seed):
+        try:
+            command = find_seed(config)
+        except NexoError as exc:  # a bad package.json: said after the report, the database work stays
+            report.seed_error = exc
+    if before is not None:
+        before(report)
+    if command is not None:
+        applied = len(report.dev.pending_names) + (len(report.dev.applied_new.applied_names) if report.dev.applied_new else 0)
+        files = len(report.sql.steps) if report.sql is not None else 0
+        done = f"The database was created and {applied} migration(s) applied, then {files} SQL-layer file(s),"
+        report.seed = run_seed(config, command, tgt.url, output=output, after=done)
 
 
 @dataclass
@@ -627,11 +709,14 @@ class PushReport:
     reset: ForceReset | None = None
     #: the generators step; ``None`` when it did not run (``--skip-generate``)
     generate: GenerateStep | None = None
+    #: the database this run created because the server did not have it (Prisma's ensureDatabaseExists)
+    created: CreatedDatabase | None = None
 
     def to_dict(self) -> dict[str, object]:
         p = self.push
         return {
             "database": self.target,
+            "database_created": _created_dict(self.created),
             "seconds": round(self.seconds, 3),
             "reset": None if self.reset is None else self.reset.to_dict(),
             "changed": p.changed,
@@ -665,6 +750,7 @@ def push(
     ``db:reset`` does, without asking (as Prisma), but with ``db:reset``'s production-name guard
     (``production_ok``). The reset is its own transaction: if the push or the SQL layer then fails,
     the error says the data is already gone (:class:`nexo.migrate.errors.FailedAfterReset`).
+    A database the server does not have is created first, as Prisma does (``report.created``).
     """
     import psycopg
 
@@ -677,7 +763,7 @@ def push(
     model, namespaces = relational_model(schema), tuple(schema.datasource.schemas)
     files = sql_files(config)
     started = time.monotonic()
-    with session(config, on_target) as (conn, tgt):
+    with creating_session(config, on_target) as (conn, tgt, created):
         reset: ForceReset | None = None
         if force_reset:
             database, schemas = _allowed_reset(
@@ -703,7 +789,7 @@ def push(
                 raise FailedAfterReset(exc, database=reset.database, schemas=reset.schemas, dropped=reset.cleaned.count) from exc
     seconds = time.monotonic() - started
     generated = run_generators(config, schema) if generate_wanted(config, skip_generate) else None
-    return PushReport(tgt.masked, result, applied, seconds, reset, generated)
+    return PushReport(tgt.masked, result, applied, seconds, reset, generated, created)
 
 
 @dataclass
@@ -719,10 +805,13 @@ class ResetReport:
     generate: GenerateStep | None = None
     #: the seed command's run; ``None`` when none ran (none configured, ``--skip-seed``)
     seed: SeedResult | None = None
+    #: the database this run created because the server did not have it (Prisma's ensureDatabaseExists)
+    created: CreatedDatabase | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
             "database": self.target,
+            "database_created": _created_dict(self.created),
             "name": self.database,
             "schemas": self.schemas,
             "dropped": {k: list(v) for k, v in self.cleaned.dropped.items()},
@@ -798,7 +887,8 @@ def reset(
     ``before_seed`` gets the report once the database work and the generators are done, before the seed
     command runs (also when none runs), so a caller can print it first. The seed's output goes to
     ``seed_output`` (default: stdout). A failed seed does not raise: ``report.seed`` says how it ended and
-    ``report.seed.error()`` is the error to show; the reset's work stays."""
+    ``report.seed.error()`` is the error to show; the reset's work stays. A database the server does not
+    have is created first, as Prisma does (``report.created``)."""
     from nexo.migrate.reset import clean_schemas
     from nexo.seed import find_seed, run_seed, seed_wanted
 
@@ -806,7 +896,7 @@ def reset(
     migrations(config)
     files = [] if skip_sql else sql_files(config)
     started = time.monotonic()
-    with session(config, on_target) as (conn, tgt):
+    with creating_session(config, on_target) as (conn, tgt, created):
         database, schemas = _allowed_reset(
             config, conn, tgt, None, force=force, production_ok=production_ok, confirm=confirm, command="db:reset"
         )
@@ -818,7 +908,7 @@ def reset(
                 applied = sqllayer.apply(conn, files, applied_by=applied_by(), on_step=_sql_events(on_event))
     seconds = time.monotonic() - started
     generated = run_generators(config) if generate_wanted(config, skip_generate) else None
-    report = ResetReport(tgt.masked, database, schemas, cleaned, deployed, applied, seconds, generated)
+    report = ResetReport(tgt.masked, database, schemas, cleaned, deployed, applied, seconds, generated, created=created)
     if before_seed is not None:
         before_seed(report)
     if seed_command is not None:

@@ -61,7 +61,16 @@ def progress(console: Console, *, enabled: bool = True) -> Iterator[OnEvent | No
     yield on_line
 
 
+def print_created(created, console: Console) -> None:  # created: nexo.db.CreatedDatabase | None
+    """Prisma's ``PostgreSQL database <name> created at <host:port>`` line (and a blank line), first in the
+    report of a command that created the database it targets; nothing when it was there."""
+    if created is not None:
+        console.print(created.message, markup=False)
+        console.print("")
+
+
 def print_migrate(result: MigrateResult, console: Console) -> None:
+    print_created(result.created, console)
     if result.prisma.applied:
         console.print("The following Prisma migration(s) have been applied:")
         for m in result.prisma.applied:
@@ -224,9 +233,10 @@ def print_generate_error(step, console: Console) -> bool:  # step: orchestrate.G
     return True
 
 
-def print_seed_error(result, console: Console) -> bool:  # result: nexo.seed.SeedResult | None
-    """Print why the seed command failed (after the command's own report); True when it did."""
-    failed = None if result is None else result.error()
+def print_seed_error(result, console: Console, not_found=None) -> bool:  # result: nexo.seed.SeedResult | None
+    """Print why the seed command failed, or (``not_found``, a :class:`nexo.errors.NexoError`) why it could
+    not be found, after the command's own report; True when it did."""
+    failed = not_found if not_found is not None else None if result is None else result.error()
     if failed is None:
         return False
     console.print(mask_text(str(failed)), markup=False)
@@ -238,6 +248,7 @@ def print_dev(report, console: Console) -> None:  # report: orchestrate.DevRepor
 
     d = report.dev
     label = Path(report.directory).name
+    print_created(report.created_database, console)
     if d.pending_names:
         console.print("The following migration(s) have been applied:\n")
         _tree(console, label, d.pending_names)
@@ -266,6 +277,7 @@ def print_dev(report, console: Console) -> None:  # report: orchestrate.DevRepor
 def print_push(report, console: Console) -> None:  # report: orchestrate.PushReport
     p = report.push
     r = report.reset
+    print_created(report.created, console)
     if r is not None:  # --force-reset: Prisma's line, loud
         many = len(r.schemas) > 1
         console.print(
@@ -287,6 +299,7 @@ def print_push(report, console: Console) -> None:  # report: orchestrate.PushRep
 
 
 def print_reset(report, console: Console) -> None:  # report: orchestrate.ResetReport
+    print_created(report.created, console)
     schemas = ", ".join(report.schemas)
     console.print(f'Database reset successful: schema "{schemas}" of "{report.database}" emptied '
                   f"({report.cleaned.count} object(s) dropped; roles kept).", markup=False)

@@ -156,7 +156,7 @@ class SeedResult:
         if self.after:
             text += (
                 f"\n\n{self.after} before the seed command failed; that work is kept. Fix the seed, then run "
-                "nexo db:seed (no need to reset again)."
+                "nexo db:seed (the database work need not be redone)."
             )
         return SeedFailed(text, file=self.file)
 

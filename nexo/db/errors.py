@@ -19,3 +19,14 @@ class LockTimeout(DatabaseError):
 
 class EmbeddedServerError(DatabaseError):
     code = "NEXO_EMBEDDED"
+
+
+class DatabaseCreateFailed(DatabaseError):
+    """The target database does not exist and could not be created (Prisma's P3000)."""
+
+    code = "P3000"
+
+
+class NoMaintenanceDatabase(DatabaseCreateFailed):
+    """No maintenance database (``postgres``, ``template1``, ``defaultdb``) accepted the connection that
+    would create the target database."""
