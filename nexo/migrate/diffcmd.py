@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from nexo.psl.datasource import SchemaDatasource
 
 KINDS = ("empty", "schema", "schema-datasource", "migrations", "url")
-#: the sources read from a live database (``before_is_live`` when on the ``from`` side)
+#: the sources read from a live database (``before_is_live`` / ``after_is_live`` of the differ)
 LIVE_KINDS = ("url", "schema-datasource", "migrations")
 
 #: ``env(name, schema)``: the variable ``name`` for the schema at ``schema`` (None when unset)
@@ -111,11 +111,13 @@ class DiffOutcome:
     def stdout(self, script: bool, exit_code_flag: bool = False) -> str:
         """What the Prisma CLI (6.19) prints. Normally the text, a newline if it has none, then one
         more (a trailing blank line). With ``--exit-code`` and a difference (exit code 2) the CLI writes
-        the text without the extra line: a text ending in a newline as it is."""
+        the text without the extra line: a text ending in a newline as it is (the empty summary of a
+        diff whose only step creates the ``public`` schema is one newline)."""
         text = self.script() if script else self.summary()
-        if exit_code_flag and not self.is_empty and text.endswith("\n"):
-            return text
-        return (text if text.endswith("\n") else text + "\n") + "\n"
+        ended = text if text.endswith("\n") else text + "\n"
+        if exit_code_flag and not self.is_empty:
+            return ended
+        return ended + "\n"
 
     def file_text(self, script: bool) -> str:
         """What ``--output FILE`` holds: the script as a migration.sql holds it, or the summary."""
@@ -168,7 +170,8 @@ def migrate_diff(
         models[i] = _load(
             src, server_url=server_url, shadow_url=shadow_url, schemas=namespaces or None, ignore=ignore_tables
         )
-    plan = diff(models[0], models[1], before_is_live=from_source.kind in LIVE_KINDS)
+    plan = diff(models[0], models[1], before_is_live=from_source.kind in LIVE_KINDS,
+                after_is_live=to_source.kind in LIVE_KINDS)
     return DiffOutcome(plan, from_source, to_source)
 
 

@@ -11,7 +11,8 @@ SQL is rendered by :mod:`nexo.migrate.sqlrender`.
 ``before``/``after`` ``None`` stand for Prisma's ``--from-empty`` / ``--to-empty``. Prisma 6.19.0
 creates no implicit ``public`` schema for a single-schema target (only the ``datasource.schemas``
 entries that hold a table or a new enum get a ``CREATE SCHEMA``), and names every dropped object with
-its schema when diffing *to* empty (``DROP TABLE "public"."T"``).
+its schema when diffing *to* empty (``DROP TABLE "public"."T"``). Diffing *to* a single-schema
+database (``after_is_live``), it does create ``public`` and names the objects with it.
 
 Defaults are compared by kind first (``Column.default_kind``: a ``dbgenerated("'x'")`` default is not
 the literal ``"x"``, ``dbgenerated()`` matches any previous default), as Prisma's ``defaults_match``
@@ -143,7 +144,12 @@ class MigrationPlan:
 
 
 def diff(
-    before: Database | None, after: Database | None, *, before_is_live: bool = False, extensions: bool | None = None
+    before: Database | None,
+    after: Database | None,
+    *,
+    before_is_live: bool = False,
+    after_is_live: bool = False,
+    extensions: bool | None = None,
 ) -> MigrationPlan:
     """The migration from ``before`` to ``after``, as ``prisma migrate diff`` computes it.
 
@@ -153,13 +159,21 @@ def diff(
     and the tables whose enum default it drops with their schema (``DROP TYPE "public"."Level_old"``)
     and drops the sequence a column stops using (``DROP SEQUENCE "T_n_seq"``).
 
+    Set ``after_is_live`` when ``after`` was introspected from a database (``--to-url``,
+    ``--to-migrations``, ``--to-schema-datasource``). Prisma then writes index columns with their
+    sort order (``"c" ASC``) and, for a single-schema database, reads it as its ``public`` schema:
+    the script begins with ``CREATE SCHEMA IF NOT EXISTS "public"`` (when either side has a table)
+    and names the objects with it (``"public"."T"``), those of ``before`` too, except the two
+    statements Prisma renders from the previous state alone (the old enum type it drops, the tables
+    whose enum default it drops), which stay unqualified unless ``before`` is live as well.
+
     Extensions are compared only when ``extensions`` is True; by default (None) when either side
     was built from a schema with the ``postgresqlExtensions`` preview feature
     (``Database.manages_extensions``) — without it Prisma ignores extensions on both sides.
     """
     if extensions is None:
         extensions = any(db is not None and db.manages_extensions for db in (before, after))
-    return _Differ(before, after, before_is_live, extensions).run()
+    return _Differ(before, after, before_is_live, extensions, after_is_live).run()
 
 
 # =============================================================================== column analysis
@@ -761,10 +775,21 @@ def _expand_alter_column(prev: Column, nxt: Column, ch: _ColumnChanges) -> list[
 
 
 # =============================================================================== the differ
-def _with_default_schema(db: Database) -> Database:
-    """``db`` with every unqualified table, key, index and enum placed in ``public``."""
+def _with_default_schema(db: Database, *, columns: bool = False) -> Database:
+    """``db`` with every unqualified table, key, index and enum placed in ``public``; with ``columns``
+    the columns' enum types too (``"public"."E"``, and the cast of a list default, ``::"public"."E"[]``)."""
     if db.namespaces:
         return db
+
+    def column(c: Column) -> Column:
+        enum = _col_type(c).enum
+        if enum is None or enum[0] is not None:
+            return c
+        qualified_type = f"{R.quote_ident(DEFAULT_NAMESPACE)}.{c.type}"
+        default = c.default
+        if default is not None and c.is_list and default.endswith("::" + c.sql_type):
+            default = default[: len(default) - len(c.sql_type)] + qualified_type + "[]"
+        return replace(c, type=qualified_type, default=default)
 
     def fk(f: ForeignKey) -> ForeignKey:
         return replace(f, schema=f.schema or DEFAULT_NAMESPACE, referenced_schema=f.referenced_schema or DEFAULT_NAMESPACE)
@@ -775,6 +800,7 @@ def _with_default_schema(db: Database) -> Database:
             schema=t.schema or DEFAULT_NAMESPACE,
             indexes=tuple(replace(i, schema=i.schema or DEFAULT_NAMESPACE) for i in t.indexes),
             foreign_keys=tuple(fk(f) for f in t.foreign_keys),
+            columns=tuple(column(c) for c in t.columns) if columns else t.columns,
         )
         for t in db.tables
     )
@@ -825,14 +851,55 @@ class _TablePair:
         return [self.next.columns[n] for name, (p, n) in sorted(self.columns.items()) if p is None and n is not None]
 
 
+_DEFAULT_PRECISION_TYPES = ("TIMESTAMP", "TIMESTAMPTZ", "TIME", "TIMETZ")
+
+
+def _as_prisma_reads_column(c: Column) -> Column:
+    if c.type in _DEFAULT_PRECISION_TYPES:
+        c = replace(c, type=c.type + "(6)")
+    if c.db_default is not None:
+        c = replace(c, default=c.db_default)
+    return c
+
+
+def _as_prisma_reads(db: Database) -> Database:
+    """A live database the way Prisma's describer gives it to the differ of a ``--to-…`` database
+    source: the sort order of every index column written (``Asc`` where unwritten), a date/time type
+    without precision at PostgreSQL's 6 (``TIMESTAMPTZ(6)``), a ``dbgenerated`` default in
+    PostgreSQL's own text (``Column.db_default``), and no extensions (described only for a schema
+    with the ``postgresqlExtensions`` preview feature)."""
+    tables = []
+    for t in db.tables:
+        indexes = tuple(
+            replace(ix, columns=tuple(c if c.sort else replace(c, sort="Asc") for c in ix.columns)) for ix in t.indexes
+        )
+        columns = tuple(_as_prisma_reads_column(c) for c in t.columns)
+        tables.append(replace(t, indexes=indexes, columns=columns))
+    return replace(db, tables=tuple(tables), extensions=())
+
+
 class _Differ:
-    def __init__(self, before: Database | None, after: Database | None, before_is_live: bool, extensions: bool) -> None:
+    def __init__(
+        self, before: Database | None, after: Database | None, before_is_live: bool, extensions: bool,
+        after_is_live: bool = False,
+    ) -> None:
+        #: objects without a schema were put in "public" for a live single-schema ``after``
+        self.implicit_public = False
         if after is None and before is not None:
             # with nothing to diff against, Prisma names the dropped objects with their schema
             before = _with_default_schema(before)
+        elif after is not None and after_is_live:
+            if not after.namespaces and not (before is not None and before.namespaces):
+                # Prisma reads a single-schema database as its "public" schema, and the objects of
+                # both sides get that schema's name when rendered
+                self.implicit_public = True
+                after = replace(_with_default_schema(after, columns=True), namespaces=(DEFAULT_NAMESPACE,))
+                before = _with_default_schema(before, columns=True) if before is not None else None
+            after = _as_prisma_reads(after)
         self.prev = _Side.of(before)
         self.next = _Side.of(after)
         self.live = before_is_live
+        self.after_live = after_is_live
         self.extensions = extensions
         self.steps: list[Step] = []
         self.pairs: list[_TablePair] = []
@@ -1146,6 +1213,8 @@ class _Differ:
         """
         if self.live:
             return f"{prev_t.name}_{pc.name}_seq"
+        if self.after_live:
+            return ""  # a database names every sequence: none is the schema's unnamed one
         for t in self.next.db.tables:
             for c in t.columns:
                 if c.autoincrement and not (t is next_t and c is nc):
@@ -1176,6 +1245,8 @@ class _Differ:
             drop_defaults, set_defaults = self.enum_default_usages(pe, ne)
             if self.live:
                 drop_defaults = [(t if t.schema else replace(t, schema=DEFAULT_NAMESPACE), c) for t, c in drop_defaults]
+            elif self.implicit_public:
+                drop_defaults = [(replace(t, schema=None), c) for t, c in drop_defaults]
             retype = [
                 (t, c)
                 for t in next_db.tables
@@ -1183,7 +1254,8 @@ class _Differ:
                 if _col_type(c).enum == (ne.schema, ne.name)
             ]
             stmts = R.render_alter_enum_recreate(pe, ne, drop_defaults=drop_defaults, retype=retype,
-                                                 set_defaults=set_defaults, previous_schema=prev_schema)
+                                                 set_defaults=set_defaults, previous_schema=prev_schema,
+                                                 unqualified_drop=self.implicit_public and not self.live)
             warn = [f"The values [{','.join(dropped)}] on the enum `{ne.name}` will be removed. If these variants are "
                     "still used in the database, this will fail."]
             self.add("AlterEnum", ((i, j),), stmts, table=pe.name, schema=pe.schema, warnings=warn,
@@ -1316,6 +1388,9 @@ _SECTION_HEADERS = {
 
 
 def _drift_summary(steps: Iterable[Step]) -> str:
+    """Prisma's human summary; the empty text for steps that make no line (the ``CREATE SCHEMA`` of a
+    diff into a single-schema database already in sync), ``No difference detected.`` for no steps."""
+    steps = list(steps)
     items = []
     for idx, s in enumerate(steps):
         if not s.drift:
@@ -1323,7 +1398,7 @@ def _drift_summary(steps: Iterable[Step]) -> str:
         dtype, name, lines = s.drift
         items.append((dtype, name, idx, lines))
     if not items:
-        return "No difference detected."
+        return "" if steps else "No difference detected."
     items.sort(key=lambda x: (x[0], x[1], x[2]))
     out: list[str] = []
     state: tuple[int, str] | None = None

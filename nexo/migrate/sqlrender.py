@@ -114,15 +114,18 @@ def render_alter_enum_recreate(
     retype: Sequence[tuple[Table, Column]],
     set_defaults: Sequence[tuple[Table, Column]],
     previous_schema: str | None = None,
+    unqualified_drop: bool = False,
 ) -> list[str]:
     """Prisma's removal of enum values: build ``E_new``, move every column over, swap names, drop the old type.
 
     ``drop_defaults``: (previous table, previous column) whose enum default must go first;
     ``retype``: (next table, next column) switched to the new type; ``set_defaults``: (previous table,
     next column) whose default is put back afterwards; ``previous_schema`` names the old type when it
-    is dropped (Prisma qualifies it when the previous state was read from a database).
+    is dropped (Prisma qualifies it when the previous state was read from a database);
+    ``unqualified_drop`` drops it without a schema whatever the enum's (Prisma, diffing a schema
+    into a single-schema database, takes the name of the schema it drops from the schema file).
     """
-    prev_schema = previous_schema if previous_schema is not None else previous.schema
+    prev_schema = None if unqualified_drop else previous_schema if previous_schema is not None else previous.schema
     tmp = qualified(f"{nxt.name}_new", nxt.schema)
     stmts = ["BEGIN", f"CREATE TYPE {tmp} AS ENUM ({', '.join(quote_literal(v) for v in nxt.values)})"]
     for table, col in drop_defaults:

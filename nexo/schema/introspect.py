@@ -528,11 +528,15 @@ class _Reader:
             default = None
             kind = "sequence"
             sql = _SERIAL.get(sql, sql)
-        elif default is not None:
+        db_default = None
+        if not auto and default is not None:
+            raw = default
             default, kind = _read_default(default, sql, _category(sql, native, enum), is_list)
+            db_default = raw if kind == "dbgenerated" and raw != default else None
         return Column(
             name=c.name, type=sql, nullable=not c.not_null, is_list=is_list, default=default,
             autoincrement=auto, prisma_type=scalar, native_type=native, enum=enum, default_kind=kind,
+            db_default=db_default,
         )
 
     def render_type(

@@ -8,6 +8,7 @@ Small frozen dataclasses. Every table and column keeps a link back to the model/
 from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, fields
+from dataclasses import field as _dc_field
 
 
 def _fast_init(cls: type) -> None:
@@ -61,6 +62,10 @@ class Column:
       nothing in the database (Prisma's "prisma-level default");
     * ``None`` — no default, or unknown (a model reduced by ``comparable()``, or built by hand):
       the differ then infers the kind from the text.
+
+    ``db_default`` (introspection only, never compared) is PostgreSQL's own text of a ``dbgenerated``
+    default that ``default`` writes the schema's way (``'2024-01-02 03:04:05'::timestamp without time
+    zone`` for ``'2024-01-02 03:04:05 +00:00'``): Prisma renders a database's default with it.
     """
 
     name: str
@@ -74,6 +79,7 @@ class Column:
     native_type: str | None = None
     enum: str | None = None
     default_kind: str | None = None
+    db_default: str | None = _dc_field(default=None, compare=False)
 
     @property
     def sql_type(self) -> str:

@@ -12,6 +12,13 @@ Prisma's ``--from-empty`` / ``--to-empty``) and files written once by the real P
   replayed and introspected by Prisma, as in ``migrate dev``. Prisma 6.19's driver adapter cannot
   read PostgreSQL's ``name`` catalog columns, so this runs with a copy of ``@prisma/adapter-pg``
   patched to read unknown column types as text (the engine itself is untouched).
+* ``expected_to_live.sql`` — stdout of ``prisma migrate diff --from-schema-datamodel before.prisma
+  --to-migrations DIR --script`` (``--from-empty`` without a before), where ``DIR`` holds Prisma's
+  from-empty script of after.prisma (nothing without an after): the *to* side is a database, as with
+  ``--to-url`` or ``--to-schema-datasource``. Prisma 6.19 then names a single-schema database's
+  objects with ``public`` and creates that schema first (:func:`nexo.migrate.differ.diff`'s
+  ``after_is_live``). Through the same patched adapter. Not written for case 05, whose database
+  (postgis) crashes Prisma's WebAssembly engine ("RuntimeError: unreachable").
 * ``expected_rediff.sql`` (only where it is not the empty migration) — what ``migrate dev`` would
   write next, once the diff is applied: stdout of ``prisma migrate diff --from-migrations DIR
   --to-schema-datamodel after.prisma --script`` where ``DIR`` holds before's from-empty script and
@@ -30,7 +37,7 @@ contrib extensions, so those cases run on ``pgservers.ContribServer``'s server.
 
 Regenerate them after adding or changing a case (needs Node.js; runs the CLI 2 at a time)::
 
-    python tests/migrate/diffcases.py [--live | --rediff] [NAME_SUBSTRING ...]
+    python tests/migrate/diffcases.py [--live | --rediff | --to-live] [NAME_SUBSTRING ...]
 """
 
 from __future__ import annotations
@@ -367,6 +374,80 @@ def live_prisma_diff_from_sql(shim: Path, admin_url: str, before_sql: str, after
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db)))
 
 
+def _from_empty_migrations(base, migrations: Path, case: DiffCase, schema: Path | None, stamp: str):  # noqa: ANN001, ANN202
+    """``migrations`` (created) holding the extensions ``case`` installs by hand, then Prisma's from-empty
+    script of ``schema`` (none for a missing schema or an empty script); an ``OracleResult`` when Prisma
+    fails to write that script, else None."""
+    migrations.mkdir(parents=True)
+    (migrations / "migration_lock.toml").write_text('provider = "postgresql"\n')
+    _by_hand_migration(migrations, case, after_too=True)
+    if schema is None:
+        return None
+    first = base.migrate_diff(from_schema=None, to_schema=schema, script=True)
+    if not first.ok:
+        return first
+    if first.stdout.strip() != "-- This is an empty migration.":
+        (migrations / f"{stamp}_schema").mkdir()
+        (migrations / f"{stamp}_schema" / "migration.sql").write_text(first.stdout)
+    return None
+
+
+def to_live_server(case: DiffCase, primary_url: str, contrib) -> str | None:  # noqa: ANN001
+    """Where the databases of a to-live diff of ``case`` are built: ``primary_url`` when its server has
+    every extension the case's scripts create or use (declared ones included: after's script creates
+    them), else the contrib server's URL (None when there is none, ``contrib.reason`` says why)."""
+    from pgservers import available_extensions
+
+    models = (model_or_none(case.before), model_or_none(case.after))
+    needed = by_hand_extensions(case) | {x.name for m in models if m is not None for x in m.extensions}
+    if needed <= available_extensions(primary_url):
+        return primary_url
+    return contrib.url()
+
+
+def to_live_prisma_diff(base, shim: Path, admin_url: str, case: DiffCase, work: Path, *,  # noqa: ANN001, ANN201
+                        from_live: bool = False):
+    """Prisma's ``migrate diff --from-schema-datamodel before.prisma --to-migrations DIR --script`` for
+    ``case`` (``--from-empty`` without a before), where ``DIR`` holds Prisma's from-empty script of
+    after.prisma (no migration without an after: an empty database). With ``from_live`` the *from* side
+    is a database too: ``--from-migrations`` of before's from-empty script. Arguments as for
+    :func:`live_prisma_diff`; returns the ``OracleResult`` of the diff (or of the failing first step).
+    """
+    import uuid
+
+    import psycopg
+    from psycopg import sql
+
+    from nexo.db.urls import with_database
+    from oracle import PrismaOracle
+
+    tag = uuid.uuid4().hex[:8]
+    to_dir = work / f"to_live_{tag}"
+    failed = _from_empty_migrations(base, to_dir, case, case.after, "20240101000000")
+    if failed is not None:
+        return failed
+    if from_live:
+        from_dir = work / f"from_live_{tag}"
+        failed = _from_empty_migrations(base, from_dir, case, case.before, "20240101000000")
+        if failed is not None:
+            return failed
+        source = ["--from-migrations", str(from_dir)]
+    elif case.before is not None:
+        source = ["--from-schema-datamodel", str(case.before.resolve())]
+    else:
+        source = ["--from-empty"]
+    db = f"nexo_to_live_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(db)))
+    try:
+        oracle = PrismaOracle(with_database(admin_url, db), cache_dir=shim)
+        oracle._installed = True
+        return oracle.run("migrate", "diff", *source, "--to-migrations", str(to_dir), "--script")
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db)))
+
+
 def regenerate_live(names: list[str]) -> None:  # pragma: no cover - maintenance tool
     """Write ``expected_live.sql`` (see the module documentation)."""
     tests_dir = Path(__file__).resolve().parents[1]
@@ -400,9 +481,44 @@ def regenerate_live(names: list[str]) -> None:  # pragma: no cover - maintenance
         _print_all(lambda: base.map(run, cases, workers=2), contrib, srv)
 
 
+def regenerate_to_live(names: list[str]) -> None:  # pragma: no cover - maintenance tool
+    """Write ``expected_to_live.sql`` (see the module documentation)."""
+    tests_dir = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(tests_dir))
+    import tempfile
+
+    import pgserver
+
+    from oracle import PrismaOracle, default_cache_dir
+    from pgservers import ContribServer
+
+    cases = [c for c in all_cases() if not names or any(n in c.name for n in names)]
+    with tempfile.TemporaryDirectory(prefix="nexo-regen-to-live-") as tmp:
+        root = Path(tmp)
+        srv = pgserver.get_server(root / "pg", cleanup_mode="stop")
+        contrib = ContribServer(srv.get_uri())
+        base = PrismaOracle(srv.get_uri())
+        base.ensure_installed()
+        shim = patched_adapter_folder(default_cache_dir(), root / "cli")
+
+        def run(case: DiffCase) -> str:
+            url = to_live_server(case, srv.get_uri(), contrib)
+            if url is None:
+                return f"{case.name}: skipped ({contrib.reason})"
+            r = to_live_prisma_diff(base, shim, url, case, root)
+            if not r.ok:
+                return f"{case.name}: prisma failed ({r.returncode}): {r.output[-600:]}"
+            (case.folder / "expected_to_live.sql").write_text(r.stdout)
+            return f"{case.name}: wrote expected_to_live.sql"
+
+        _print_all(lambda: base.map(run, cases, workers=2), contrib, srv)
+
+
 if __name__ == "__main__":  # pragma: no cover
     args = sys.argv[1:]
-    if "--live" in args:
+    if "--to-live" in args:
+        regenerate_to_live([a for a in args if a != "--to-live"])
+    elif "--live" in args:
         regenerate_live([a for a in args if a != "--live"])
     elif "--rediff" in args:
         regenerate_rediff([a for a in args if a != "--rediff"])

@@ -1,8 +1,9 @@
 """Every diff case re-run through the real ``prisma migrate diff --script`` (6.19.0): nexo prints the same.
 
-Both forms are re-run: schema → schema (``expected.sql``), and a database replayed from before's
+Every form is re-run: schema → schema (``expected.sql``), a database replayed from before's
 migration → schema (``expected_live.sql``, through a copy of the driver adapter patched to read
-PostgreSQL's ``name`` columns, see ``diffcases.py``).
+PostgreSQL's ``name`` columns, see ``diffcases.py``), schema → a database replayed from after's
+migration (``expected_to_live.sql``), and database → database (``expected_both_live.sql``).
 
 This keeps ``diff_cases/*/expected.sql`` honest: the committed file, Prisma's output today and nexo's
 script must be one text. The same goes for ``expected_rediff.sql`` (Prisma's next diff once the case's
@@ -35,6 +36,8 @@ from diffcases import (  # noqa: E402
     rediff_prisma,
     server_for,
     stdout_script,
+    to_live_prisma_diff,
+    to_live_server,
     stdout_summary,
 )
 from oracle import PRISMA_VERSION, OracleResult, PrismaOracle  # noqa: E402
@@ -118,6 +121,69 @@ def prisma_live_scripts(
 def live_shim(prisma_oracle: PrismaOracle, tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("live-cli")
     return patched_adapter_folder(prisma_oracle.cache_dir, work / "cli")
+
+
+TO_LIVE_CASES = [c for c in CASES if (c.folder / "expected_to_live.sql").is_file()]
+BOTH_LIVE_CASES = [c for c in CASES if (c.folder / "expected_both_live.sql").is_file()]
+
+
+@pytest.fixture(scope="module")
+def prisma_to_live_scripts(
+    prisma_oracle: PrismaOracle, pg_server_url: str, contrib_server: ContribServer, live_shim: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[tuple[str, str], OracleResult | str]:
+    """``migrate diff … --to-migrations … --script`` for every to-live and both-live case, two at a time,
+    keyed by (kind, case name) (a text instead: why the case cannot run here)."""
+    work = tmp_path_factory.mktemp("to-live-diff")
+    jobs = [("to-live", c) for c in TO_LIVE_CASES] + [("both-live", c) for c in BOTH_LIVE_CASES]
+
+    def one(job: tuple[str, DiffCase]) -> OracleResult | str:
+        kind, c = job
+        url = to_live_server(c, pg_server_url, contrib_server)
+        if url is None:
+            return f"{c.name}: {contrib_server.reason}"
+        return _cached(prisma_oracle, c, kind, lambda: to_live_prisma_diff(
+            prisma_oracle, live_shim, url, c, work, from_live=kind == "both-live"))
+
+    results = prisma_oracle.map(one, jobs)
+    return {(kind, c.name): r for (kind, c), r in zip(jobs, results, strict=True)}
+
+
+@pytest.mark.parametrize("case", TO_LIVE_CASES, ids=str)
+def test_prisma_to_a_database_prints_the_committed_text(
+    case: DiffCase, prisma_to_live_scripts: dict[tuple[str, str], OracleResult | str]
+) -> None:
+    """(test_diff_to_live.py proves nexo prints this committed text from its own introspection.)"""
+    result = prisma_to_live_scripts[("to-live", case.name)]
+    if isinstance(result, str):
+        pytest.skip(result)
+    assert result.ok, result.output
+    assert result.stdout == (case.folder / "expected_to_live.sql").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", BOTH_LIVE_CASES, ids=str)
+def test_prisma_between_two_databases_prints_the_committed_text(
+    case: DiffCase, prisma_to_live_scripts: dict[tuple[str, str], OracleResult | str]
+) -> None:
+    result = prisma_to_live_scripts[("both-live", case.name)]
+    if isinstance(result, str):
+        pytest.skip(result)
+    assert result.ok, result.output
+    assert result.stdout == (case.folder / "expected_both_live.sql").read_text(encoding="utf-8")
+
+
+def test_prisma_crashes_on_case_05_to_a_database(
+    prisma_oracle: PrismaOracle, pg_server_url: str, contrib_server: ContribServer, live_shim: Path, tmp_path: Path
+) -> None:
+    """Why case 05 has no ``expected_to_live.sql``: Prisma's WebAssembly engine fails reading its database."""
+    case = next(c for c in CASES if c.name.startswith("05_"))
+    url = to_live_server(case, pg_server_url, contrib_server)
+    if url is None:
+        pytest.skip(contrib_server.reason)
+    result = _cached(prisma_oracle, case, "to-live",
+                     lambda: to_live_prisma_diff(prisma_oracle, live_shim, url, case, tmp_path))
+    assert result.returncode != 0 and "RuntimeError: unreachable" in result.stderr, result.output
+    assert not (case.folder / "expected_to_live.sql").exists()
 
 
 REDIFF_CASES = [c for c in CASES if (c.folder / "expected_rediff.sql").is_file()]

@@ -1,0 +1,18 @@
+-- CreateSchema
+CREATE SCHEMA IF NOT EXISTS "public";
+
+-- DropForeignKey
+ALTER TABLE "public"."Post" DROP CONSTRAINT "Post_authorId_fkey";
+
+-- DropTable
+DROP TABLE "public"."User";
+
+-- DropTable
+DROP TABLE "public"."Post";
+
+-- DropTable
+DROP TABLE "public"."R";
+
+-- DropEnum
+DROP TYPE "public"."Role";
+

@@ -1,0 +1,13 @@
+-- CreateSchema
+CREATE SCHEMA IF NOT EXISTS "public";
+
+-- AlterTable
+ALTER TABLE "public"."Item" ADD COLUMN     "alpha" TEXT NOT NULL DEFAULT 'a',
+ADD COLUMN     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+ADD COLUMN     "price" DECIMAL(10,2),
+ADD COLUMN     "required" INTEGER NOT NULL,
+ADD COLUMN     "tags" TEXT[],
+ADD COLUMN     "token" TEXT NOT NULL,
+ADD COLUMN     "updatedAt" TIMESTAMP(3) NOT NULL,
+ADD COLUMN     "zeta" TEXT;
+

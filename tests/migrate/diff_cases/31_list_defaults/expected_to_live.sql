@@ -1,0 +1,8 @@
+-- CreateSchema
+CREATE SCHEMA IF NOT EXISTS "public";
+
+-- AlterTable
+ALTER TABLE "public"."T" ALTER COLUMN "a" SET DEFAULT ARRAY[1, 2, 3]::INTEGER[],
+ALTER COLUMN "c" SET DEFAULT ARRAY['RED', 'GREEN']::"public"."Color"[],
+ALTER COLUMN "d" SET DEFAULT ARRAY[]::INTEGER[];
+

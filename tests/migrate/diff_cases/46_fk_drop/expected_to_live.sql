@@ -1,0 +1,6 @@
+-- CreateSchema
+CREATE SCHEMA IF NOT EXISTS "public";
+
+-- DropForeignKey
+ALTER TABLE "public"."Post" DROP CONSTRAINT "Post_authorId_fkey";
+

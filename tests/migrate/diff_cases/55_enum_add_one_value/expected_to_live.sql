@@ -1,0 +1,3 @@
+-- AlterEnum
+ALTER TYPE "public"."Status" ADD VALUE 'BANNED';
+

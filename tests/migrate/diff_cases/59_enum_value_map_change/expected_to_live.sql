@@ -1,0 +1,12 @@
+-- CreateSchema
+CREATE SCHEMA IF NOT EXISTS "public";
+
+-- AlterEnum
+BEGIN;
+CREATE TYPE "public"."Mood_new" AS ENUM ('happy', 'SAD');
+ALTER TABLE "public"."Person" ALTER COLUMN "mood" TYPE "public"."Mood_new" USING ("mood"::text::"public"."Mood_new");
+ALTER TYPE "public"."Mood" RENAME TO "Mood_old";
+ALTER TYPE "public"."Mood_new" RENAME TO "Mood";
+DROP TYPE "Mood_old";
+COMMIT;
+

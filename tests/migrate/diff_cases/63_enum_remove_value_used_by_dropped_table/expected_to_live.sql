@@ -1,0 +1,22 @@
+-- CreateSchema
+CREATE SCHEMA IF NOT EXISTS "public";
+
+-- AlterEnum
+BEGIN;
+CREATE TYPE "public"."Mood_new" AS ENUM ('HAPPY');
+ALTER TABLE "A" ALTER COLUMN "mood" DROP DEFAULT;
+ALTER TABLE "B" ALTER COLUMN "old" DROP DEFAULT;
+ALTER TABLE "B" ALTER COLUMN "mood" DROP DEFAULT;
+ALTER TABLE "public"."B" ALTER COLUMN "mood" TYPE "public"."Mood_new" USING ("mood"::text::"public"."Mood_new");
+ALTER TYPE "public"."Mood" RENAME TO "Mood_old";
+ALTER TYPE "public"."Mood_new" RENAME TO "Mood";
+DROP TYPE "Mood_old";
+ALTER TABLE "public"."B" ALTER COLUMN "mood" SET DEFAULT 'HAPPY';
+COMMIT;
+
+-- AlterTable
+ALTER TABLE "public"."B" DROP COLUMN "old";
+
+-- DropTable
+DROP TABLE "public"."A";
+

@@ -1,0 +1,8 @@
+-- CreateSchema
+CREATE SCHEMA IF NOT EXISTS "public";
+
+-- AlterTable
+ALTER TABLE "public"."T" DROP CONSTRAINT "T_pkey",
+ALTER COLUMN "id" SET DATA TYPE BIGSERIAL,
+ADD CONSTRAINT "T_pkey" PRIMARY KEY ("id");
+

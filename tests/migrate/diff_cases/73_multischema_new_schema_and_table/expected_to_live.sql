@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "base"."Item" ADD COLUMN     "label" TEXT NOT NULL;
+

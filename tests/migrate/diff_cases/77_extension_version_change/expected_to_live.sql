@@ -1,0 +1,3 @@
+-- CreateSchema
+CREATE SCHEMA IF NOT EXISTS "public";
+

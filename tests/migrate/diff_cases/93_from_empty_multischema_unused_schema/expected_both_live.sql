@@ -1,0 +1,3 @@
+-- CreateEnum
+CREATE TYPE "public"."Flag" AS ENUM ('ON', 'OFF');
+
