@@ -308,6 +308,30 @@ class PrismaOracle:
     def results_dir(self) -> Path:
         return self.cache_dir / "results"
 
+    def cached(
+        self, seed: str, name: str, parts: Iterable[bytes], run: Callable[[], OracleResult], keep: Sequence[int] = (0, 1)
+    ) -> OracleResult:
+        """``run()``, or its result kept from an earlier run with the same key: ``seed`` and ``parts``
+        (everything the CLI's output depends on) under this Prisma version. The file is
+        ``results/<name>-<sha256>.json``; a result is kept when its exit code is in ``keep`` (a finished
+        run, not a timeout or crash). ``NEXO_ORACLE_NO_CACHE=1`` runs the CLI every time."""
+        digest = hashlib.sha256(f"{seed}\0{PRISMA_VERSION}".encode())
+        for part in parts:
+            digest.update(b"\1" + part)
+        path = self.results_dir / f"{name}-{digest.hexdigest()}.json"
+        use = self.use_result_cache and not os.environ.get("NEXO_ORACLE_NO_CACHE")
+        if use and path.is_file():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return OracleResult(tuple(data["args"]), data["returncode"], data["stdout"], data["stderr"])
+        result = run()
+        if use and result.returncode in keep:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+            tmp.write_text(json.dumps({"args": list(result.args), "returncode": result.returncode,
+                                       "stdout": result.stdout, "stderr": result.stderr}), encoding="utf-8")
+            tmp.replace(path)
+        return result
+
     def _load_result(self, key: str) -> FormatOutcome | None:
         if not self.use_result_cache:
             return None

@@ -20,9 +20,6 @@ engine, which cannot be downloaded here.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import re
 import subprocess
 import sys
@@ -37,7 +34,7 @@ from nexo.config import env_files, env_value
 from nexo.db.urls import prisma_url_to_libpq
 from nexo.migrate.diffcmd import Source, migrate_diff
 from nexo.migrate.differ import diff
-from nexo.psl import PslError, render_diagnostics, validate_source
+from nexo.psl import PslError, validate_source
 from nexo.psl.datasource import read_schema_datasource
 from nexo.schema import relational_model
 
@@ -45,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from diffcases import patched_adapter_folder  # noqa: E402
-from oracle import PRISMA_VERSION, OracleResult, PrismaOracle  # noqa: E402
+from oracle import OracleResult, PrismaOracle  # noqa: E402
 from pgservers import fresh_database  # noqa: E402
 
 VAR = "NEXO_T_DS_URL"  # names no test environment sets
@@ -155,24 +152,9 @@ def test_only_the_syntax_and_the_configuration_are_checked_as_prisma_does(tmp_pa
 # ------------------------------------------------------------------------------ the Prisma CLI's reading
 def _cached(oracle: PrismaOracle, key: list[str], call: Callable[[], OracleResult]) -> OracleResult:
     """``call()``, or its result kept from an earlier run with the same ``key`` (everything the CLI's output
-    depends on: arguments with no temporary paths in them, file texts, environment). As for the other
-    oracle tests, ``NEXO_ORACLE_NO_CACHE=1`` runs the CLI every time."""
-    digest = hashlib.sha256(f"diff-datasource\0{PRISMA_VERSION}".encode())
-    for part in key:
-        digest.update(b"\1" + part.encode("utf-8"))
-    cache = oracle.results_dir / f"diff-datasource-{digest.hexdigest()}.json"
-    use = oracle.use_result_cache and not os.environ.get("NEXO_ORACLE_NO_CACHE")
-    if use and cache.is_file():
-        data = json.loads(cache.read_text(encoding="utf-8"))
-        return OracleResult(tuple(data["args"]), data["returncode"], data["stdout"], data["stderr"])
-    result = call()
-    if use and result.returncode in (0, 1, 2):
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"args": list(result.args), "returncode": result.returncode,
-                                   "stdout": result.stdout, "stderr": result.stderr}), encoding="utf-8")
-        tmp.replace(cache)
-    return result
+    depends on: arguments with no temporary paths in them, file texts, environment)."""
+    return oracle.cached("diff-datasource", "diff-datasource", (part.encode("utf-8") for part in key), call,
+                         keep=(0, 1, 2))
 
 
 def _prisma_without_config(oracle: PrismaOracle, args: list[str], cwd: Path, env: dict[str, str]) -> OracleResult:

@@ -15,9 +15,6 @@ CLI version and both schema texts, so only new or edited cases run the CLI again
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import sys
 from pathlib import Path
 
@@ -40,29 +37,15 @@ from diffcases import (  # noqa: E402
     to_live_server,
     stdout_summary,
 )
-from oracle import PRISMA_VERSION, OracleResult, PrismaOracle  # noqa: E402
+from oracle import OracleResult, PrismaOracle  # noqa: E402
 from pgservers import ContribServer  # noqa: E402
 
 CASES = all_cases()
 
 
 def _cached(oracle: PrismaOracle, case: DiffCase, kind: str, run, extra: tuple[Path, ...] = ()) -> OracleResult:  # noqa: ANN001
-    h = hashlib.sha256(f"migrate-diff-{kind}\0{PRISMA_VERSION}".encode())
-    for path in (case.before, case.after, *extra):
-        h.update(b"\1" + (path.read_bytes() if path is not None else b"<empty>"))
-    cache = oracle.results_dir / f"diff-{h.hexdigest()}.json"
-    use_cache = oracle.use_result_cache and not os.environ.get("NEXO_ORACLE_NO_CACHE")
-    if use_cache and cache.is_file():
-        data = json.loads(cache.read_text(encoding="utf-8"))
-        return OracleResult(tuple(data["args"]), data["returncode"], data["stdout"], data["stderr"])
-    result = run()
-    if result.returncode in (0, 1) and oracle.use_result_cache:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"args": list(result.args), "returncode": result.returncode,
-                                   "stdout": result.stdout, "stderr": result.stderr}), encoding="utf-8")
-        tmp.replace(cache)
-    return result
+    parts = (path.read_bytes() if path is not None else b"<empty>" for path in (case.before, case.after, *extra))
+    return oracle.cached(f"migrate-diff-{kind}", "diff", parts, run)
 
 
 @pytest.fixture(scope="module")
