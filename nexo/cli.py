@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -332,6 +333,25 @@ def _terminal_confirm():
     return confirm
 
 
+@contextmanager
+def _progress_then_report(print_report: Callable[[Any, Any], None], as_json: bool) -> Iterator[tuple[Any, Any]]:
+    """The progress callback for the database work, and the ``before_seed`` hook that ends the bar and
+    prints the report (unless ``--json``) before a seed command writes to the terminal."""
+    from contextlib import ExitStack
+
+    from nexo import report
+
+    with ExitStack() as bar:
+        on_event = bar.enter_context(report.progress(err.console, enabled=not as_json))
+
+        def before_seed(done: Any) -> None:
+            bar.close()
+            if not as_json:
+                print_report(done, out.console)
+
+        yield on_event, before_seed
+
+
 def _terminal_ask_name():
     """Prisma's prompt for the new migration's name, or ``None`` when stdin is not a terminal (or CI is set)."""
     if _terminal_confirm() is None:
@@ -383,19 +403,10 @@ def db_migrate_dev(
 ) -> None:
     """Create a migration from schema.prisma changes and apply it, then the SQL layer, then the client
     generators (like prisma migrate dev). A missing database is created first, and then seeded."""
-    from contextlib import ExitStack
-
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
-    with ExitStack() as bar:
-        on_event = bar.enter_context(report.progress(err.console, enabled=not as_json))
-
-        def before_seed(done: orchestrate.DevReport) -> None:
-            bar.close()  # the progress bar is gone before the seed command writes to the terminal
-            if not as_json:
-                report.print_dev(done, out.console)
-
+    with _progress_then_report(report.print_dev, as_json) as (on_event, before_seed):
         result = _run(
             lambda: orchestrate.migrate_dev(
                 config,
@@ -526,19 +537,10 @@ def db_reset(
 ) -> None:
     """Drop everything in the target schema, re-apply all Prisma migrations, then the SQL layer, then the
     client generators, then the seed command. Roles are kept."""
-    from contextlib import ExitStack
-
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
-    with ExitStack() as bar:
-        on_event = bar.enter_context(report.progress(err.console, enabled=not as_json))
-
-        def before_seed(done: orchestrate.ResetReport) -> None:
-            bar.close()  # the progress bar is gone before the seed command writes to the terminal
-            if not as_json:
-                report.print_reset(done, out.console)
-
+    with _progress_then_report(report.print_reset, as_json) as (on_event, before_seed):
         result = _run(
             lambda: orchestrate.reset(
                 config,
