@@ -100,28 +100,22 @@ def applied_by() -> str:
 @contextmanager
 def session(config: Config, on_target: OnTarget | None = None) -> Iterator[tuple[psycopg.Connection, Target]]:
     """A connection to the configured database (the embedded server when no URL is set)."""
-    tgt = resolve_target(config)
-    if on_target:
-        on_target(tgt.describe())
-    conn = connect(tgt.url, application_name="nexo")
-    try:
+    with creating_session(config, on_target, create=False) as (conn, tgt, _):
         yield conn, tgt
-    finally:
-        conn.close()
 
 
 @contextmanager
 def creating_session(
-    config: Config, on_target: OnTarget | None = None
+    config: Config, on_target: OnTarget | None = None, *, create: bool = True
 ) -> Iterator[tuple[psycopg.Connection, Target, CreatedDatabase | None]]:
     """:func:`session`, creating the database first when the server does not have it, as Prisma 6.19 does
     before ``migrate dev``, ``db push``, ``migrate reset`` and ``migrate deploy`` (its ensureDatabaseExists;
     see :mod:`nexo.db.create`). The third value is what was created (``None``: it was there). The
-    embedded server makes its own database when it starts, so that path is a plain :func:`session`."""
+    embedded server makes its own database when it starts, so that path is a plain connection."""
     tgt = resolve_target(config)
     if on_target:
         on_target(tgt.describe())
-    if tgt.embedded:
+    if tgt.embedded or not create:
         conn, created = connect(tgt.url, application_name="nexo"), None
     else:
         conn, created = connect_or_create(tgt.url, application_name="nexo")
