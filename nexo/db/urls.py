@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 
 _MASK = "****"
@@ -38,10 +38,11 @@ def database_name(url: str) -> str:
 
 
 def with_database(url: str, dbname: str) -> str:
-    """The same server and credentials, another database."""
+    """The same server and credentials, another database (``dbname`` as it is named; a URL gets it
+    percent-encoded, so any name works)."""
     if "://" in url:
         parts = urlsplit(url)
-        return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, parts.query, parts.fragment))
+        return urlunsplit((parts.scheme, parts.netloc, "/" + quote(dbname, safe=""), parts.query, parts.fragment))
     from psycopg.conninfo import make_conninfo
 
     return make_conninfo(url, dbname=dbname)

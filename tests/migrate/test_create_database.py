@@ -77,7 +77,9 @@ def test_connect_or_create(missing: tuple[str, str], pg_server_url: str):
 def test_a_name_that_needs_quoting(pg_server_url: str):
     name = f'Nexo "odd" {uuid.uuid4().hex[:6]}'
     try:
-        conn, created = connect_or_create(with_database(pg_server_url, quote(name, safe="")))  # a URL: %-encoded
+        url = with_database(pg_server_url, name)
+        assert quote(name, safe="") in url  # a URL: %-encoded
+        conn, created = connect_or_create(url)
         conn.close()
         assert created is not None and created.name == name and exists(pg_server_url, name)
     finally:
