@@ -110,8 +110,11 @@ def creating_session(
 ) -> Iterator[tuple[psycopg.Connection, Target, CreatedDatabase | None]]:
     """:func:`session`, creating the database first when the server does not have it, as Prisma 6.19 does
     before ``migrate dev``, ``db push``, ``migrate reset`` and ``migrate deploy`` (its ensureDatabaseExists;
-    see :mod:`nexo.db.create`). The third value is what was created (``None``: it was there). The
-    embedded server makes its own database when it starts, so that path is a plain connection."""
+    see :mod:`nexo.db.create`), and the schema a Prisma URL names with ``?schema=``. The third value is
+    what was created (``None``: it was there). The embedded server makes its own database when it
+    starts, so that path is a plain connection."""
+    from nexo.db.create import create_url_schema
+
     tgt = resolve_target(config)
     if on_target:
         on_target(tgt.describe())
@@ -119,6 +122,12 @@ def creating_session(
         conn, created = connect(tgt.url, application_name="nexo"), None
     else:
         conn, created = connect_or_create(tgt.url, application_name="nexo")
+    if create:
+        try:
+            create_url_schema(conn, tgt.url)
+        except BaseException:
+            conn.close()
+            raise
     try:
         yield conn, tgt, created
     finally:

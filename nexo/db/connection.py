@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from nexo.config import Config
 from nexo.db import embedded
 from nexo.db.errors import ConnectionFailed
-from nexo.db.urls import mask_text, mask_url
+from nexo.db.urls import mask_text, mask_url, prisma_url_to_libpq, url_schema
 
 if TYPE_CHECKING:
     import psycopg
@@ -57,17 +57,26 @@ def connect(url: str, *, autocommit: bool = True, application_name: str = "nexo"
     On PostgreSQL 14 and later the session sets ``client_connection_check_interval``: without it a
     server backend only notices that a killed nexo process is gone when its current statement ends,
     and until then keeps the migration's transaction open and the advisory lock held.
+
+    ``url`` may be a Prisma URL: the parameters only Prisma's engines read (``connection_limit``,
+    ``pgbouncer``, ...) are left out, and ``?schema=NAME`` (``prisma init`` writes ``?schema=public``)
+    becomes the session's ``search_path``, so migrations and the ledger live in that schema as with Prisma.
     """
     import psycopg
+    from psycopg import sql
 
+    schema = url_schema(url)
+    conninfo = prisma_url_to_libpq(url)[0]
     try:
-        conn = psycopg.connect(url, autocommit=autocommit, application_name=application_name, **kwargs)
+        conn = psycopg.connect(conninfo, autocommit=autocommit, application_name=application_name, **kwargs)
     except psycopg.OperationalError as exc:
         raise ConnectionFailed(
             f"Can't reach the database at {mask_url(url)}:\n{mask_text(str(exc).strip())}"
         ) from None
     if conn.info.server_version >= 140000:
         conn.execute(f"SET client_connection_check_interval = '{CLIENT_CHECK_INTERVAL}'")
-        if not autocommit:
-            conn.commit()
+    if schema is not None:
+        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+    if not autocommit:
+        conn.commit()
     return conn

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from nexo.db.connection import connect
 from nexo.db.errors import ConnectionFailed, DatabaseCreateFailed, NoMaintenanceDatabase
 from nexo.db.ident import quote_ident
-from nexo.db.urls import database_name, mask_text, mask_url, with_database
+from nexo.db.urls import database_name, mask_text, mask_url, url_schema, with_database
 
 if TYPE_CHECKING:
     import psycopg
@@ -182,3 +182,16 @@ def _creation_error(admin: psycopg.Connection, url: str, name: str, exc: psycopg
         + (f" (SQLSTATE {exc.sqlstate})" if exc.sqlstate else "")
         + f".\nDatabase: {where}\nDatabase error: {detail}"
     )
+
+
+def create_url_schema(conn: psycopg.Connection, url: str) -> str | None:
+    """``CREATE SCHEMA IF NOT EXISTS`` for the schema a Prisma URL names with ``?schema=`` (other than
+    ``public``), as Prisma's engine does before it migrates; the schema's name, or None when there was
+    nothing to create."""
+    from psycopg import sql
+
+    schema = url_schema(url)
+    if schema is None or schema == "public":
+        return None
+    conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+    return schema

@@ -93,3 +93,13 @@ def prisma_url_to_libpq(url: str, config_dir: Path | None = None) -> tuple[str, 
     if keep == given:
         return url, schema
     return urlunsplit(parts._replace(query=urlencode(keep))), schema
+
+
+def url_schema(url: str) -> str | None:
+    """The schema a Prisma URL names with ``?schema=`` (None when it names none, or for a conninfo string)."""
+    if "://" not in url:
+        return None
+    for key, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
+        if key == "schema":
+            return value or None
+    return None

@@ -212,6 +212,7 @@ def shadow_database(main_url: str, *, shadow_url: str | None = None) -> Iterator
         if same_database(shadow_url, main_url):
             raise ShadowDatabaseIsMainDatabase(mask_url(shadow_url))
         wipe_database(shadow_url)
+        _create_url_schema(shadow_url)
         yield shadow_url
         return
     name = f"{SHADOW_PREFIX}{uuid.uuid4().hex}"
@@ -230,7 +231,9 @@ def shadow_database(main_url: str, *, shadow_url: str | None = None) -> Iterator
                 _drop_quietly(main_url, name, exc)
                 raise
             try:
-                yield with_database(main_url, name)
+                url = with_database(main_url, name)
+                _create_url_schema(url)
+                yield url
             except BaseException as exc:
                 _drop_quietly(main_url, name, exc)  # never hides the error that is on its way out
                 raise
@@ -239,6 +242,17 @@ def shadow_database(main_url: str, *, shadow_url: str | None = None) -> Iterator
                     drop_database(main_url, name)
                 except (psycopg.Error, NexoError) as exc:
                     raise ShadowDatabaseDropFailed(name, mask_text(str(exc).strip())) from None
+
+
+def _create_url_schema(url: str) -> None:
+    """The schema the main URL names with ``?schema=`` (not ``public``), in the new shadow database too."""
+    from nexo.db.create import create_url_schema
+    from nexo.db.urls import url_schema
+
+    if url_schema(url) in (None, "public"):
+        return
+    with connect(url, application_name="nexo shadow") as conn:
+        create_url_schema(conn, url)
 
 
 def _drop_quietly(main_url: str, name: str, propagating: BaseException) -> None:
