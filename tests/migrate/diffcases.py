@@ -43,6 +43,7 @@ Regenerate them after adding or changing a case (needs Node.js; runs the CLI 2 a
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -307,8 +308,10 @@ def _print_all(produce, contrib, srv) -> None:  # noqa: ANN001 - runs the cases,
         srv.cleanup()  # before the folder goes: pgserver's own exit handler needs its files to stop it
 
 
-def regenerate_rediff(names: list[str]) -> None:  # pragma: no cover - maintenance tool
-    """Write (or remove, when Prisma sees nothing more to do) ``expected_rediff.sql``."""
+def _regenerate_with(prefix: str, cases: list[DiffCase], write: Callable[..., str]) -> None:  # pragma: no cover
+    """Run ``write(case, server_url, contrib, oracle, shim, root)`` for each case, two at a time, on a
+    scratch server (and the contrib server for extension cases) with the patched-adapter Prisma CLI;
+    print what each one did."""
     tests_dir = Path(__file__).resolve().parents[1]
     sys.path.insert(0, str(tests_dir))
     import tempfile
@@ -318,33 +321,42 @@ def regenerate_rediff(names: list[str]) -> None:  # pragma: no cover - maintenan
     from oracle import PrismaOracle, default_cache_dir
     from pgservers import ContribServer
 
-    cases = [c for c in all_cases() if c.after is not None and (not names or any(n in c.name for n in names))]
-    with tempfile.TemporaryDirectory(prefix="nexo-regen-rediff-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         root = Path(tmp)
         srv = pgserver.get_server(root / "pg", cleanup_mode="stop")
         contrib = ContribServer(srv.get_uri())
         base = PrismaOracle(srv.get_uri())
         base.ensure_installed()
         shim = patched_adapter_folder(default_cache_dir(), root / "cli")
+        _print_all(lambda: base.map(lambda c: write(c, srv.get_uri(), contrib, base, shim, root), cases, workers=2),
+                   contrib, srv)
 
-        def run(case: DiffCase) -> str:
-            target = case.folder / "expected_rediff.sql"
-            if load_model(case.after).manages_extensions:  # type: ignore[arg-type]
-                return f"{case.name}: skipped (postgresqlExtensions, see the module documentation)"
-            url = server_for(case, srv.get_uri(), contrib)
-            if url is None:
-                return f"{case.name}: skipped ({contrib.reason})"
-            r = rediff_prisma(base, shim, url, case, root)
-            if not r.ok:
-                return f"{case.name}: prisma failed ({r.returncode}): {r.output[-600:]}"
-            if r.stdout == EMPTY_STDOUT:
-                target.unlink(missing_ok=True)
-                return f"{case.name}: nothing more to do"
-            target.write_text(r.stdout)
-            return f"{case.name}: wrote expected_rediff.sql"
 
-        _print_all(lambda: base.map(run, cases, workers=2), contrib, srv)
+def _selected(names: list[str], *, with_after: bool) -> list[DiffCase]:
+    return [c for c in all_cases()
+            if (c.after is not None or not with_after) and (not names or any(n in c.name for n in names))]
 
+
+def regenerate_rediff(names: list[str]) -> None:  # pragma: no cover - maintenance tool
+    """Write (or remove, when Prisma sees nothing more to do) ``expected_rediff.sql``."""
+
+    def write(case: DiffCase, server: str, contrib, base, shim: Path, root: Path) -> str:  # noqa: ANN001
+        target = case.folder / "expected_rediff.sql"
+        if load_model(case.after).manages_extensions:  # type: ignore[arg-type]
+            return f"{case.name}: skipped (postgresqlExtensions, see the module documentation)"
+        url = server_for(case, server, contrib)
+        if url is None:
+            return f"{case.name}: skipped ({contrib.reason})"
+        r = rediff_prisma(base, shim, url, case, root)
+        if not r.ok:
+            return f"{case.name}: prisma failed ({r.returncode}): {r.output[-600:]}"
+        if r.stdout == EMPTY_STDOUT:
+            target.unlink(missing_ok=True)
+            return f"{case.name}: nothing more to do"
+        target.write_text(r.stdout)
+        return f"{case.name}: wrote expected_rediff.sql"
+
+    _regenerate_with("nexo-regen-rediff-", _selected(names, with_after=True), write)
 
 def live_prisma_diff_from_sql(shim: Path, admin_url: str, before_sql: str, after: Path, work: Path):  # noqa: ANN201
     """Prisma's ``migrate diff --from-migrations … --to-schema-datamodel after --script`` where the one
@@ -450,69 +462,34 @@ def to_live_prisma_diff(base, shim: Path, admin_url: str, case: DiffCase, work: 
 
 def regenerate_live(names: list[str]) -> None:  # pragma: no cover - maintenance tool
     """Write ``expected_live.sql`` (see the module documentation)."""
-    tests_dir = Path(__file__).resolve().parents[1]
-    sys.path.insert(0, str(tests_dir))
-    import tempfile
 
-    import pgserver
+    def write(case: DiffCase, server: str, contrib, base, shim: Path, root: Path) -> str:  # noqa: ANN001
+        url = server_for(case, server, contrib, after_too=False)
+        if url is None:
+            return f"{case.name}: skipped ({contrib.reason})"
+        r = live_prisma_diff(base, shim, url, case, root)
+        if not r.ok:
+            return f"{case.name}: prisma failed ({r.returncode}): {r.output[-600:]}"
+        (case.folder / "expected_live.sql").write_text(r.stdout)
+        return f"{case.name}: wrote expected_live.sql"
 
-    from oracle import PrismaOracle, default_cache_dir
-    from pgservers import ContribServer
-
-    cases = [c for c in all_cases() if c.after is not None and (not names or any(n in c.name for n in names))]
-    with tempfile.TemporaryDirectory(prefix="nexo-regen-live-") as tmp:
-        root = Path(tmp)
-        srv = pgserver.get_server(root / "pg", cleanup_mode="stop")
-        contrib = ContribServer(srv.get_uri())
-        base = PrismaOracle(srv.get_uri())
-        base.ensure_installed()
-        shim = patched_adapter_folder(default_cache_dir(), root / "cli")
-
-        def run(case: DiffCase) -> str:
-            url = server_for(case, srv.get_uri(), contrib, after_too=False)
-            if url is None:
-                return f"{case.name}: skipped ({contrib.reason})"
-            r = live_prisma_diff(base, shim, url, case, root)
-            if not r.ok:
-                return f"{case.name}: prisma failed ({r.returncode}): {r.output[-600:]}"
-            (case.folder / "expected_live.sql").write_text(r.stdout)
-            return f"{case.name}: wrote expected_live.sql"
-
-        _print_all(lambda: base.map(run, cases, workers=2), contrib, srv)
+    _regenerate_with("nexo-regen-live-", _selected(names, with_after=True), write)
 
 
 def regenerate_to_live(names: list[str]) -> None:  # pragma: no cover - maintenance tool
     """Write ``expected_to_live.sql`` (see the module documentation)."""
-    tests_dir = Path(__file__).resolve().parents[1]
-    sys.path.insert(0, str(tests_dir))
-    import tempfile
 
-    import pgserver
+    def write(case: DiffCase, server: str, contrib, base, shim: Path, root: Path) -> str:  # noqa: ANN001
+        url = to_live_server(case, server, contrib)
+        if url is None:
+            return f"{case.name}: skipped ({contrib.reason})"
+        r = to_live_prisma_diff(base, shim, url, case, root)
+        if not r.ok:
+            return f"{case.name}: prisma failed ({r.returncode}): {r.output[-600:]}"
+        (case.folder / "expected_to_live.sql").write_text(r.stdout)
+        return f"{case.name}: wrote expected_to_live.sql"
 
-    from oracle import PrismaOracle, default_cache_dir
-    from pgservers import ContribServer
-
-    cases = [c for c in all_cases() if not names or any(n in c.name for n in names)]
-    with tempfile.TemporaryDirectory(prefix="nexo-regen-to-live-") as tmp:
-        root = Path(tmp)
-        srv = pgserver.get_server(root / "pg", cleanup_mode="stop")
-        contrib = ContribServer(srv.get_uri())
-        base = PrismaOracle(srv.get_uri())
-        base.ensure_installed()
-        shim = patched_adapter_folder(default_cache_dir(), root / "cli")
-
-        def run(case: DiffCase) -> str:
-            url = to_live_server(case, srv.get_uri(), contrib)
-            if url is None:
-                return f"{case.name}: skipped ({contrib.reason})"
-            r = to_live_prisma_diff(base, shim, url, case, root)
-            if not r.ok:
-                return f"{case.name}: prisma failed ({r.returncode}): {r.output[-600:]}"
-            (case.folder / "expected_to_live.sql").write_text(r.stdout)
-            return f"{case.name}: wrote expected_to_live.sql"
-
-        _print_all(lambda: base.map(run, cases, workers=2), contrib, srv)
-
+    _regenerate_with("nexo-regen-to-live-", _selected(names, with_after=False), write)
 
 if __name__ == "__main__":  # pragma: no cover
     args = sys.argv[1:]
