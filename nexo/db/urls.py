@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 
 _MASK = "****"
@@ -32,9 +32,9 @@ def database_name(url: str) -> str:
     try:
         from psycopg.conninfo import conninfo_to_dict  # psycopg only where a conninfo string is parsed
 
-        return str(conninfo_to_dict(url).get("dbname", "") or "")
+        return str(conninfo_to_dict(prisma_url_to_libpq(url)[0]).get("dbname", "") or "")
     except Exception:  # an unparsable URL has no name we can trust
-        return urlsplit(url).path.lstrip("/")
+        return unquote(urlsplit(url).path.lstrip("/"))
 
 
 def with_database(url: str, dbname: str) -> str:

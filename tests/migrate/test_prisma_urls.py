@@ -11,7 +11,7 @@ import psycopg
 from devproject import USERS, USERS_POSTS, config, run, set_schema, write_project
 
 from nexo import orchestrate
-from nexo.db import connect
+from nexo.db import connect, database_name, with_database
 
 
 def _with(url: str, params: str) -> str:
@@ -29,6 +29,12 @@ def test_connect_takes_a_prisma_url(db_url: str):
         assert conn.execute("SELECT current_schema()").fetchone() == ("public",)
     with connect(_with(db_url, "schema=Tenant%20Data")) as conn:  # a schema named as Prisma allows
         assert conn.execute("SHOW search_path").fetchone() == ('"Tenant Data"',)
+
+
+def test_the_database_a_prisma_url_names():
+    url = "postgresql://u:pw@db.example:5432/My%20App?schema=public&connection_limit=5"
+    assert database_name(url) == "My App"
+    assert database_name(with_database(url, 'odd "name"')) == 'odd "name"'
 
 
 def test_the_prisma_init_url_migrates_like_any_other(tmp_path, db_url: str):
