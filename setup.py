@@ -65,7 +65,7 @@ class BuildExt(build_ext):
             if (root / "nexo").is_dir():
                 (root / "nexo" / "_compiled.json").write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
 
-    def build_extension(self, ext):  # noqa: ANN001, ANN201 - setuptools' signature
+    def build_extension(self, ext):
         try:
             return super().build_extension(ext)
         except Exception as exc:

@@ -35,8 +35,8 @@ import cProfile
 import importlib
 import os
 import pstats
-import statistics
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -177,7 +177,9 @@ class Nexo:
         return await self.db.author.find_many(take=100, where={"id": {"gt": i % 1900}}, order={"id": "asc"})
 
     async def include(self, i: int) -> Any:
-        return await self.db.author.find_many(take=10, where={"id": {"gt": i % 1990}}, order={"id": "asc"}, include={"books": True})
+        return await self.db.author.find_many(
+            take=10, where={"id": {"gt": i % 1990}}, order={"id": "asc"}, include={"books": True}
+        )
 
     async def create(self, i: int) -> Any:
         self.created += 1
@@ -210,7 +212,9 @@ class Raw:
         async with self.pool.connection() as c:
             cur = await c.execute(f"SELECT {A_COLS} FROM authors WHERE id > %s ORDER BY id LIMIT %s", (i % 1990, 10))
             authors = await cur.fetchall()
-            cur = await c.execute(f"SELECT {B_COLS} FROM books WHERE author_id = ANY(%s) ORDER BY id", ([a[0] for a in authors],))
+            cur = await c.execute(
+                f"SELECT {B_COLS} FROM books WHERE author_id = ANY(%s) ORDER BY id", ([a[0] for a in authors],)
+            )
             books: dict[int, list[Any]] = {}
             for b in await cur.fetchall():
                 books.setdefault(b[3], []).append(b)
@@ -226,7 +230,9 @@ class Raw:
 
     async def update(self, i: int) -> Any:
         async with self.pool.connection() as c:
-            cur = await c.execute(f"UPDATE authors SET name = %s WHERE id = %s RETURNING {A_COLS}", (f"r{i}", i % AUTHORS + 1))
+            cur = await c.execute(
+                f"UPDATE authors SET name = %s WHERE id = %s RETURNING {A_COLS}", (f"r{i}", i % AUTHORS + 1)
+            )
             return await cur.fetchone()
 
     async def count(self, i: int) -> Any:
@@ -261,7 +267,9 @@ class RawDict:
             cur = c.cursor(row_factory=dict_row)
             await cur.execute(f"SELECT {A_COLS} FROM authors WHERE id > %s ORDER BY id LIMIT %s", (i % 1990, 10))
             authors = await cur.fetchall()
-            await cur.execute(f"SELECT {B_COLS} FROM books WHERE author_id = ANY(%s) ORDER BY id", ([a["id"] for a in authors],))
+            await cur.execute(
+                f"SELECT {B_COLS} FROM books WHERE author_id = ANY(%s) ORDER BY id", ([a["id"] for a in authors],)
+            )
             books: dict[int, list[Any]] = {}
             for b in await cur.fetchall():
                 books.setdefault(b["author_id"], []).append(b)
@@ -277,7 +285,9 @@ class RawDict:
         )
 
     async def update(self, i: int) -> Any:
-        return await self._rows(f"UPDATE authors SET name = %s WHERE id = %s RETURNING {A_COLS}", (f"d{i}", i % AUTHORS + 1), True)
+        return await self._rows(
+            f"UPDATE authors SET name = %s WHERE id = %s RETURNING {A_COLS}", (f"d{i}", i % AUTHORS + 1), True
+        )
 
     async def count(self, i: int) -> Any:
         row = await self._rows("SELECT count(*) AS n FROM authors", (), True)
@@ -335,7 +345,13 @@ class Alchemy:
 
     async def create(self, i: int) -> Any:
         async with self.Session() as s:
-            a = self.Author(email=f"sa-{uuid.uuid4().hex}@x.io", name="new", score=0.0, active=True, created_at=datetime.now(UTC).replace(tzinfo=None))
+            a = self.Author(
+                email=f"sa-{uuid.uuid4().hex}@x.io",
+                name="new",
+                score=0.0,
+                active=True,
+                created_at=datetime.now(UTC).replace(tzinfo=None),
+            )
             s.add(a)
             await s.commit()
             return a
@@ -405,7 +421,9 @@ async def run(url: str, n: int, rounds: int, profile: str | None) -> int:
         json_inc.name = "nexo, JSON include"
         # sanity: all see the same data
         a, b, c = await nexo.include(0), await raw.include(0), await json_inc.include(0)
-        assert [x.id for x in a] == [x[0][0] for x in b] and [len(x.books) for x in a] == [len(x[1]) for x in b] == [BOOKS_EACH] * 10
+        assert [x.id for x in a] == [x[0][0] for x in b] and [len(x.books) for x in a] == [len(x[1]) for x in b] == [
+            BOOKS_EACH
+        ] * 10
         assert [x.model_dump() for x in a] == [x.model_dump() for x in c]
         if profile:
             prof = cProfile.Profile()
@@ -435,14 +453,18 @@ async def run(url: str, n: int, rounds: int, profile: str | None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print()
-    print(f"{'operation':<13}{'nexo ops/s':>12}{'raw ops/s':>11}{'SQLAlchemy':>12}{'raw/nexo':>10}{'per round':>17}{'nexo/SA':>9}  goal  {'dict rows':>10}{'dict/nexo':>10}")
+    print(
+        f"{'operation':<13}{'nexo ops/s':>12}{'raw ops/s':>11}{'SQLAlchemy':>12}{'raw/nexo':>10}{'per round':>17}{'nexo/SA':>9}  goal  {'dict rows':>10}{'dict/nexo':>10}"
+    )
     failed = 0
     for op in OPS:
         nx, rw, sa = best[(op, "nexo client")], best[(op, "raw psycopg")], best[(op, "SQLAlchemy ORM")]
         dr = best[(op, "raw psycopg, dict rows")]
         slower = rw / nx
         faster = nx / sa
-        rounds_ratio = [x / y for x, y in zip(per_round[(op, "raw psycopg")], per_round[(op, "nexo client")], strict=True)]
+        rounds_ratio = [
+            x / y for x, y in zip(per_round[(op, "raw psycopg")], per_round[(op, "nexo client")], strict=True)
+        ]
         spread = f"{min(rounds_ratio):.2f}-{max(rounds_ratio):.2f}x"
         ok = slower <= GOAL_RAW and faster > GOAL_SA
         failed += not ok
@@ -451,8 +473,10 @@ async def run(url: str, n: int, rounds: int, profile: str | None) -> int:
             f"  {dr:>10.0f}{dr / nx:>9.2f}x"
         )
     js = best[("include", "nexo, JSON include")]
-    print(f"\ninclude as JSON in one statement (reference): {js:.0f} ops/s, raw/JSON {best[('include', 'raw psycopg')] / js:.2f}x"
-          f" (batched: {best[('include', 'nexo client')]:.0f} ops/s)")
+    print(
+        f"\ninclude as JSON in one statement (reference): {js:.0f} ops/s, raw/JSON {best[('include', 'raw psycopg')] / js:.2f}x"
+        f" (batched: {best[('include', 'nexo client')]:.0f} ops/s)"
+    )
     print(f"load average (1/5/15 min) before and after each round: {', '.join(loads)}")
     print("\nraw/nexo: how many times faster hand-written SQL on raw psycopg (tuple rows) was (goal <= 1.30), over all")
     print("rounds (median call time), and the lowest and highest of the rounds taken one by one;")

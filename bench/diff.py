@@ -38,9 +38,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))  # the Prisma oracle helper
 
+from nexo import _compiled  # noqa: E402
 from nexo.migrate.differ import diff  # noqa: E402
 from nexo.psl import validate_path  # noqa: E402
-from nexo import _compiled  # noqa: E402
 from nexo.schema import relational_model  # noqa: E402
 
 HEADER = 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n'
@@ -56,12 +56,14 @@ def generate(models: int, seed: int = 7) -> dict:
         fields = []
         for j in range(rnd.randint(4, 10)):
             t = rnd.choice(TYPES + ["enum"])
-            fields.append({
-                "name": f"field{j}",
-                "type": rnd.choice(enums)["name"] if t == "enum" else t,
-                "optional": rnd.random() < 0.3,
-                "default": rnd.random() < 0.2,
-            })
+            fields.append(
+                {
+                    "name": f"field{j}",
+                    "type": rnd.choice(enums)["name"] if t == "enum" else t,
+                    "optional": rnd.random() < 0.3,
+                    "default": rnd.random() < 0.2,
+                }
+            )
         refs = rnd.sample(range(i), k=min(i, rnd.randint(0, 2)))
         idx = [f["name"] for f in fields if f["type"] in ("String", "Int", "BigInt")][:2]
         spec.append({"name": f"Model{i:03d}", "fields": fields, "refs": refs, "index": idx, "map": None})
@@ -76,8 +78,16 @@ def render(s: dict) -> str:
     out = [HEADER]
     for e in s["enums"]:
         out.append(f"enum {e['name']} {{\n" + "".join(f"  {v}\n" for v in e["values"]) + "}\n")
-    defaults = {"String": '"x"', "Int": "0", "BigInt": "0", "Float": "1.5", "Boolean": "false", "DateTime": "now()",
-                "Json": '"{}"', "Decimal": "0"}
+    defaults = {
+        "String": '"x"',
+        "Int": "0",
+        "BigInt": "0",
+        "Float": "1.5",
+        "Boolean": "false",
+        "DateTime": "now()",
+        "Json": '"{}"',
+        "Decimal": "0",
+    }
     enum_first = {e["name"]: e["values"][0] for e in s["enums"]}
     for i, m in enumerate(s["models"]):
         lines = [f"model {m['name']} {{", "  id        Int      @id @default(autoincrement())"]
@@ -134,12 +144,18 @@ def edits(base: dict) -> list[tuple[str, Callable[[dict], None]]]:
         for m in s["models"][::10]:
             m["index"] = m["index"][:1]
 
-    return [("add 10 columns", add_columns), ("change column types", change_types), ("drop a model", drop_model),
-            ("enum add/remove values", enums), ("rename 7 tables (@@map)", renames), ("reshape 20 indexes", indexes)]
+    return [
+        ("add 10 columns", add_columns),
+        ("change column types", change_types),
+        ("drop a model", drop_model),
+        ("enum add/remove values", enums),
+        ("rename 7 tables (@@map)", renames),
+        ("reshape 20 indexes", indexes),
+    ]
 
 
 def nexo_diff(a: Path, b: Path) -> str:
-    def model(p: Path):  # noqa: ANN202
+    def model(p: Path):
         result = validate_path(p)
         assert result.schema is not None, result.render()
         return relational_model(result.schema)
@@ -148,8 +164,17 @@ def nexo_diff(a: Path, b: Path) -> str:
 
 
 def nexo_cli(a: Path, b: Path) -> str:
-    cmd = [sys.executable, "-c", "from nexo.cli import main; main()", "db:migrate:diff",
-           "--from-schema-datamodel", str(a), "--to-schema-datamodel", str(b), "--script"]
+    cmd = [
+        sys.executable,
+        "-c",
+        "from nexo.cli import main; main()",
+        "db:migrate:diff",
+        "--from-schema-datamodel",
+        str(a),
+        "--to-schema-datamodel",
+        str(b),
+        "--script",
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode not in (0, 2):  # 2: --exit-code style "changes" is not used here, 0 expected
         raise SystemExit(f"nexo CLI failed: {done.stderr[-500:]}")
@@ -170,7 +195,9 @@ sys.stdout.write(diff(model(sys.argv[1]), model(sys.argv[2])).stdout())
 
 def nexo_api_process(a: Path, b: Path) -> str:
     """The same diff through the Python API in a new process: start-up and imports, no CLI framework."""
-    done = subprocess.run([sys.executable, "-c", API_SCRIPT, str(a), str(b)], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", API_SCRIPT, str(a), str(b)], capture_output=True, text=True, check=True
+    )
     return done.stdout
 
 
@@ -202,7 +229,6 @@ def main() -> int:
         folder = Path(tmp)
         try:
             import pgserver
-
             from oracle import OracleUnavailable, PrismaOracle
 
             srv = pgserver.get_server(folder / "pg", cleanup_mode="stop")
@@ -221,9 +247,9 @@ def main() -> int:
             edit(changed)
             b = folder / f"edit_{len(ratios)}.prisma"
             b.write_text(render(changed))
-            t_nexo, out = timed(lambda: nexo_diff(a, b), args.repeat)
-            t_cli, cli_out = timed(lambda: nexo_cli(a, b), 3)
-            t_api_proc, api_out = timed(lambda: nexo_api_process(a, b), 3)
+            t_nexo, out = timed(lambda: nexo_diff(a, b), args.repeat)  # noqa: B023 - called at once
+            t_cli, cli_out = timed(lambda: nexo_cli(a, b), 3)  # noqa: B023 - called at once
+            t_api_proc, api_out = timed(lambda: nexo_api_process(a, b), 3)  # noqa: B023 - called at once
             api_procs.append(t_api_proc)
             if cli_out != out or api_out != out:
                 raise SystemExit(f"{label}: the CLI or a new process printed something else than the API")
@@ -240,17 +266,23 @@ def main() -> int:
             ratio, cli_ratio = t_prisma / t_nexo, t_prisma / t_cli
             ratios.append(ratio)
             cli_ratios.append(cli_ratio)
-            print(f"{label:28} {t_nexo * 1000:7.0f}ms {t_cli * 1000:7.0f}ms {t_prisma * 1000:7.0f}ms {ratio:6.1f}x "
-                  f"{cli_ratio:8.1f}x  {res.stdout == out}")
+            print(
+                f"{label:28} {t_nexo * 1000:7.0f}ms {t_cli * 1000:7.0f}ms {t_prisma * 1000:7.0f}ms {ratio:6.1f}x "
+                f"{cli_ratio:8.1f}x  {res.stdout == out}"
+            )
         if oracle is not None and ratios:
-            print(f"geometric mean ratio, in process: {statistics.geometric_mean(ratios):.1f}x; "
-                  f"CLI process against CLI process: {statistics.geometric_mean(cli_ratios):.1f}x "
-                  "(goal >= 10x, nexo < 1 s per diff)")
+            print(
+                f"geometric mean ratio, in process: {statistics.geometric_mean(ratios):.1f}x; "
+                f"CLI process against CLI process: {statistics.geometric_mean(cli_ratios):.1f}x "
+                "(goal >= 10x, nexo < 1 s per diff)"
+            )
         # where a new process's time goes: Python's own start-up, and the same diff through the API in a
         # new process (start-up + nexo's imports + the work, without typer and rich)
         t_start, _ = timed(python_start, 5)
-        print(f"a new process: `python -c pass` {t_start * 1000:.0f} ms; the API in a new process (no CLI "
-              f"framework) {min(api_procs) * 1000:.0f}-{max(api_procs) * 1000:.0f} ms")
+        print(
+            f"a new process: `python -c pass` {t_start * 1000:.0f} ms; the API in a new process (no CLI "
+            f"framework) {min(api_procs) * 1000:.0f}-{max(api_procs) * 1000:.0f} ms"
+        )
         print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     hint = " (NEXO_PURE_PYTHON=1 times the Python sources)" if _compiled.STATE == "compiled" else ""
     print(f"nexo build: {_compiled.STATE}{hint}")

@@ -24,9 +24,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import client as bench  # noqa: E402  (bench/client.py: setup, data and the interleaving loop)
+import client as bench
 
-from nexo.client import engine  # noqa: E402
+from nexo.client import engine
 
 
 async def run(url: str, max_take: int, n: int, rounds: int) -> int:
@@ -45,7 +45,10 @@ async def run(url: str, max_take: int, n: int, rounds: int) -> int:
         def call(client: Any, take: int) -> Any:
             async def f(i: int) -> Any:
                 return await client.author.find_many(
-                    take=take, where={"id": {"gt": i % (bench.AUTHORS - take)}}, order={"id": "asc"}, include={"books": True}
+                    take=take,
+                    where={"id": {"gt": i % (bench.AUTHORS - take)}},
+                    order={"id": "asc"},
+                    include={"books": True},
                 )
 
             return f
@@ -77,8 +80,9 @@ async def run(url: str, max_take: int, n: int, rounds: int) -> int:
         print(f"{take:>5}{rb:>15.0f}{rj:>12.0f}{med:>13.2f}x{spread:>17}  {'batched' if med > 1 else 'JSON'}")
         if med <= 1 and json_wins == take - 1:
             json_wins = take
-    print(f"\nJSON is faster for every take up to {json_wins} (median ratio of the rounds); FEW_ROWS in use: "
-          f"{configured}")
+    print(
+        f"\nJSON is faster for every take up to {json_wins} (median ratio of the rounds); FEW_ROWS in use: {configured}"
+    )
     return 0
 
 
@@ -89,7 +93,9 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--database-url", default=None, help="superuser URL of a server to create the bench database on")
     args = ap.parse_args()
-    return bench.with_fresh_database(args.database_url, lambda url: asyncio.run(run(url, args.max_take, args.n, args.rounds)))
+    return bench.with_fresh_database(
+        args.database_url, lambda url: asyncio.run(run(url, args.max_take, args.n, args.rounds))
+    )
 
 
 if __name__ == "__main__":

@@ -30,9 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # tests/oracle.py: the pinned Prisma CLI
 
+from nexo import _compiled  # noqa: E402
 from nexo.psl import validate_source  # noqa: E402
 from nexo.psl.parser import parse  # noqa: E402
-from nexo import _compiled  # noqa: E402
 from nexo.schema import relational_model  # noqa: E402
 
 ENUM_VALUES = ["ACTIVE", "INACTIVE", "PENDING", "ARCHIVED", "DELETED", "DRAFT", "REVIEW", "DONE"]
@@ -47,7 +47,7 @@ def generate(models: int, seed: int = 7) -> str:
         '  provider   = "postgresql"',
         '  url        = env("DATABASE_URL")',
         '  directUrl  = env("DATABASE_URL")',
-        "  extensions = [pg_trgm, citext(schema: \"public\")]",
+        '  extensions = [pg_trgm, citext(schema: "public")]',
         "}",
         "",
         "generator client {",
@@ -86,8 +86,12 @@ def generate(models: int, seed: int = 7) -> str:
         f.append("  tags        String[]  @default([])")
         f.append("  active      Boolean   @default(true)")
         f.append("  ip          String?   @db.Inet")
-        block = ["", "  @@index([createdAt(sort: Desc)])", "  @@index([meta(ops: JsonbPathOps)], type: Gin)",
-                 "  @@unique([name, status])"]
+        block = [
+            "",
+            "  @@index([createdAt(sort: Desc)])",
+            "  @@index([meta(ops: JsonbPathOps)], type: Gin)",
+            "  @@unique([name, status])",
+        ]
         if i % 4 == 0:
             block.append(f'  @@map("entity_{i}")')
         # relations to earlier models
@@ -99,12 +103,16 @@ def generate(models: int, seed: int = 7) -> str:
             rel = f"R{i}_{t}_{k}"
             if k == 0:  # required 1:n
                 f.append(f'  {col}  {fk_type} @map("entity{t}_id"){fk_native}')
-                f.append(f'  parent{k}  Entity{t}  @relation("{rel}", fields: [{col}], references: [id], onDelete: Cascade)')
+                f.append(
+                    f'  parent{k}  Entity{t}  @relation("{rel}", fields: [{col}], references: [id], onDelete: Cascade)'
+                )
                 back[t].append(f'  children{i}_{k}  Entity{i}[]  @relation("{rel}")')
-                block.insert(1, f"  @@index([{col}], map: \"entity{i}_parent_idx\")")
+                block.insert(1, f'  @@index([{col}], map: "entity{i}_parent_idx")')
             elif k == 1:  # optional 1:n with actions
                 f.append(f"  {col}  {fk_type}?{fk_native}")
-                f.append(f'  link{k}  Entity{t}?  @relation("{rel}", fields: [{col}], references: [id], onDelete: SetNull, onUpdate: Cascade)')
+                f.append(
+                    f'  link{k}  Entity{t}?  @relation("{rel}", fields: [{col}], references: [id], onDelete: SetNull, onUpdate: Cascade)'
+                )
                 back[t].append(f'  links{i}_{k}  Entity{i}[]  @relation("{rel}")')
             else:  # implicit many-to-many
                 f.append(f'  peers{k}  Entity{t}[]  @relation("{rel}")')
@@ -112,7 +120,7 @@ def generate(models: int, seed: int = 7) -> str:
         if i > 0 and i % 10 == 0:  # 1:1 on a unique foreign key
             t = i - 1
             t_uuid = t % 2 == 0
-            f.append(f'  ownerId  {"String" if t_uuid else "Int"}?  @unique {"@db.Uuid" if t_uuid else ""}'.rstrip())
+            f.append(f"  ownerId  {'String' if t_uuid else 'Int'}?  @unique {'@db.Uuid' if t_uuid else ''}".rstrip())
             f.append(f'  owner  Entity{t}?  @relation("One{i}", fields: [ownerId], references: [id])')
             back[t].append(f'  owned{i}  Entity{i}?  @relation("One{i}")')
         if i % 7 == 0:  # self relation
@@ -203,24 +211,30 @@ def main(argv: list[str] | None = None) -> int:
         path.write_text(text)
         nexo_s, tables, errors = time_nexo(text, args.repeat)
         lines = text.count("\n")
-        print(f"schema: {args.models} models, {lines} lines, {len(text) // 1024} KiB; relational model: {tables} tables")
+        print(
+            f"schema: {args.models} models, {lines} lines, {len(text) // 1024} KiB; relational model: {tables} tables"
+        )
         if errors:
             print(f"nexo reported {errors} errors on the generated schema:")
             print(validate_source(text, "bench.prisma").render())
             return 1
         print(f"nexo   parse + validate + relational model: {nexo_s * 1000:8.1f} ms (best of {args.repeat})")
         p_s, v_s, m_s = time_phases(text, max(3, args.repeat // 2))
-        print(f"       (phases, best of each: parse {p_s * 1000:.0f} ms, parse + validate {v_s * 1000:.0f} ms, "
-              f"relational model {m_s * 1000:.0f} ms)")
+        print(
+            f"       (phases, best of each: parse {p_s * 1000:.0f} ms, parse + validate {v_s * 1000:.0f} ms, "
+            f"relational model {m_s * 1000:.0f} ms)"
+        )
         prisma_s, why = time_prisma(path, args.prisma_repeat)
         if prisma_s is None:
             print(f"prisma validate: not measured ({why})")
             return 1 if "rejected" in why else 0
         print(f"prisma validate (CLI 6.19):               {prisma_s * 1000:8.1f} ms (best of {args.prisma_repeat})")
         ratio = prisma_s / nexo_s
-        print(f"ratio: nexo is {ratio:.1f}x faster than the Prisma CLI "
-              f"(goal >= 10x: {'met' if ratio >= 10 else 'MISSED'}; "
-              f"goal < 0.3 s: {'met' if nexo_s < 0.3 else 'MISSED'})")
+        print(
+            f"ratio: nexo is {ratio:.1f}x faster than the Prisma CLI "
+            f"(goal >= 10x: {'met' if ratio >= 10 else 'MISSED'}; "
+            f"goal < 0.3 s: {'met' if nexo_s < 0.3 else 'MISSED'})"
+        )
     if hasattr(os, "getloadavg"):
         print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (both timings share it)")
     hint = " (NEXO_PURE_PYTHON=1 times the Python sources)" if _compiled.STATE == "compiled" else ""

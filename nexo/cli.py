@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -29,6 +29,7 @@ app = typer.Typer(
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
 
 class _LazyConsole:
     """A Rich console made on first use: commands that print plain text (diff, validate, --version)
@@ -55,11 +56,13 @@ out = _LazyConsole(highlight=False, soft_wrap=True)
 err = _LazyConsole(stderr=True, highlight=False, soft_wrap=True)
 
 DatabaseUrl = Annotated[
-    Optional[str],
-    typer.Option("--database-url", help="Database URL (default: DATABASE_URL, then the embedded server).", show_default=False),
+    str | None,
+    typer.Option(
+        "--database-url", help="Database URL (default: DATABASE_URL, then the embedded server).", show_default=False
+    ),
 ]
 Project = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--project", help="Project folder (default: the nearest one with [tool.nexo]).", show_default=False),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
@@ -163,7 +166,9 @@ def db_migrate(
         _json(plan.to_dict()) if as_json else report.print_plan(plan, out.console)
         return
     with report.progress(err.console, enabled=not as_json) as on_event:
-        result = _run(lambda: orchestrate.migrate(config, on_event=on_event, on_target=lambda d: _say_target(d, as_json)))
+        result = _run(
+            lambda: orchestrate.migrate(config, on_event=on_event, on_target=lambda d: _say_target(d, as_json))
+        )
     _json(result.to_dict()) if as_json else report.print_migrate(result, out.console)
 
 
@@ -180,7 +185,9 @@ def db_migrate_deploy(project: Project = None, database_url: DatabaseUrl = None,
 
     config = _config(project, database_url)
     with report.progress(err.console, enabled=not as_json) as on_event:
-        result = _run(lambda: orchestrate.deploy(config, on_event=on_event, on_target=lambda d: _say_target(d, as_json)))
+        result = _run(
+            lambda: orchestrate.deploy(config, on_event=on_event, on_target=lambda d: _say_target(d, as_json))
+        )
     _json(result.to_dict()) if as_json else report.print_migrate(result, out.console)
 
 
@@ -198,9 +205,12 @@ def db_migrate_status(project: Project = None, database_url: DatabaseUrl = None,
 
 @app.command("db:migrate:resolve")
 def db_migrate_resolve(
-    applied: Annotated[Optional[str], typer.Option("--applied", help="Record migration NAME as applied.", show_default=False)] = None,
+    applied: Annotated[
+        str | None, typer.Option("--applied", help="Record migration NAME as applied.", show_default=False)
+    ] = None,
     rolled_back: Annotated[
-        Optional[str], typer.Option("--rolled-back", help="Record failed migration NAME as rolled back.", show_default=False)
+        str | None,
+        typer.Option("--rolled-back", help="Record failed migration NAME as rolled back.", show_default=False),
     ] = None,
     project: Project = None,
     database_url: DatabaseUrl = None,
@@ -213,15 +223,21 @@ def db_migrate_resolve(
         raise typer.Exit(2)
     config = _config(project, database_url)
     message = _run(
-        lambda: orchestrate.resolve(config, applied=applied, rolled_back=rolled_back, on_target=lambda d: _say_target(d, False))
+        lambda: orchestrate.resolve(
+            config, applied=applied, rolled_back=rolled_back, on_target=lambda d: _say_target(d, False)
+        )
     )
     out.print(message, markup=False)
 
 
 @app.command("db:rollback")
 def db_rollback(
-    steps: Annotated[Optional[int], typer.Option("--steps", min=1, help="Roll back the last N SQL-layer files.", show_default=False)] = None,
-    to: Annotated[Optional[str], typer.Option("--to", help="Roll back every SQL-layer file after VERSION.", show_default=False)] = None,
+    steps: Annotated[
+        int | None, typer.Option("--steps", min=1, help="Roll back the last N SQL-layer files.", show_default=False)
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Roll back every SQL-layer file after VERSION.", show_default=False)
+    ] = None,
     project: Project = None,
     database_url: DatabaseUrl = None,
     as_json: JsonFlag = False,
@@ -233,7 +249,11 @@ def db_rollback(
         err.print("Give --steps N or --to VERSION, not both.")
         raise typer.Exit(2)
     config = _config(project, database_url)
-    result = _run(lambda: orchestrate.rollback(config, steps=steps if to is None else None, to=to, on_target=lambda d: _say_target(d, as_json)))
+    result = _run(
+        lambda: orchestrate.rollback(
+            config, steps=steps if to is None else None, to=to, on_target=lambda d: _say_target(d, as_json)
+        )
+    )
     _json(report.rollback_dict(result)) if as_json else report.print_rollback(result, out.console)
 
 
@@ -242,8 +262,12 @@ def db_version(
     project: Project = None,
     database_url: DatabaseUrl = None,
     as_json: JsonFlag = False,
-    markdown: Annotated[bool, typer.Option("--markdown", help="Print a version document (history + matrix) in Markdown.")] = False,
-    check: Annotated[bool, typer.Option("--check", help="Exit 1 when anything is pending, failed, changed or RLS is incomplete.")] = False,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print a version document (history + matrix) in Markdown.")
+    ] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 when anything is pending, failed, changed or RLS is incomplete.")
+    ] = False,
 ) -> None:
     """Show the version matrix: schema versions, pending/failed steps, software versions, RLS status."""
     from nexo import matrix
@@ -271,8 +295,10 @@ def db_version(
 # --- schema (validate, format) ------------------------------------------------------------------
 
 SchemaPath = Annotated[
-    Optional[Path],
-    typer.Option("--schema", help="Schema file, or folder of .prisma files (default: [tool.nexo] schema).", show_default=False),
+    Path | None,
+    typer.Option(
+        "--schema", help="Schema file, or folder of .prisma files (default: [tool.nexo] schema).", show_default=False
+    ),
 ]
 
 
@@ -300,7 +326,9 @@ def validate(schema: SchemaPath = None, project: Project = None, as_json: JsonFl
 def format_(
     schema: SchemaPath = None,
     project: Project = None,
-    check: Annotated[bool, typer.Option("--check", help="Change nothing; exit 1 when a file is not formatted.")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Change nothing; exit 1 when a file is not formatted.")
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Rewrite the schema in Prisma's canonical format (like prisma format); --check only checks."""
@@ -367,7 +395,7 @@ def _terminal_ask_name():
 
 
 ShadowUrl = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--shadow-database-url",
         help="An existing database to use (and wipe) as shadow database (default: shadowDatabaseUrl of the "
@@ -376,26 +404,34 @@ ShadowUrl = Annotated[
     ),
 ]
 AcceptDataLoss = Annotated[
-    bool, typer.Option("--accept-data-loss", help="Apply destructive changes without asking (needed without a terminal).")
+    bool,
+    typer.Option("--accept-data-loss", help="Apply destructive changes without asking (needed without a terminal)."),
 ]
 
 
 @app.command("db:migrate:dev")
 def db_migrate_dev(
     name: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
-            "--name", "-n", show_default=False,
+            "--name",
+            "-n",
+            show_default=False,
             help="Name of the new migration (slugged like Prisma). Asked for on a terminal when a migration is "
             "written; without one the folder is just the timestamp.",
         ),
     ] = None,
-    create_only: Annotated[bool, typer.Option("--create-only", help="Write the migration but do not apply it.")] = False,
+    create_only: Annotated[
+        bool, typer.Option("--create-only", help="Write the migration but do not apply it.")
+    ] = False,
     accept_data_loss: AcceptDataLoss = False,
     shadow_database_url: ShadowUrl = None,
-    skip_generate: Annotated[bool, typer.Option("--skip-generate", help="Do not run the schema's client generators afterwards.")] = False,
+    skip_generate: Annotated[
+        bool, typer.Option("--skip-generate", help="Do not run the schema's client generators afterwards.")
+    ] = False,
     skip_seed: Annotated[
-        bool, typer.Option("--skip-seed", help="Do not run the seed command after creating a database that did not exist.")
+        bool,
+        typer.Option("--skip-seed", help="Do not run the seed command after creating a database that did not exist."),
     ] = False,
     project: Project = None,
     database_url: DatabaseUrl = None,
@@ -436,28 +472,58 @@ def db_migrate_diff(
     from_empty: Annotated[bool, typer.Option("--from-empty", help="From an empty schema.")] = False,
     to_empty: Annotated[bool, typer.Option("--to-empty", help="To an empty schema.")] = False,
     from_schema: Annotated[
-        Optional[Path], typer.Option("--from-schema-datamodel", "--from-schema", help="From a schema.prisma file or folder.", show_default=False)
+        Path | None,
+        typer.Option(
+            "--from-schema-datamodel", "--from-schema", help="From a schema.prisma file or folder.", show_default=False
+        ),
     ] = None,
     to_schema: Annotated[
-        Optional[Path], typer.Option("--to-schema-datamodel", "--to-schema", help="To a schema.prisma file or folder.", show_default=False)
+        Path | None,
+        typer.Option(
+            "--to-schema-datamodel", "--to-schema", help="To a schema.prisma file or folder.", show_default=False
+        ),
     ] = None,
     from_migrations: Annotated[
-        Optional[Path], typer.Option("--from-migrations", help="From a migrations directory (replayed in a shadow database).", show_default=False)
+        Path | None,
+        typer.Option(
+            "--from-migrations", help="From a migrations directory (replayed in a shadow database).", show_default=False
+        ),
     ] = None,
     to_migrations: Annotated[
-        Optional[Path], typer.Option("--to-migrations", help="To a migrations directory (replayed in a shadow database).", show_default=False)
+        Path | None,
+        typer.Option(
+            "--to-migrations", help="To a migrations directory (replayed in a shadow database).", show_default=False
+        ),
     ] = None,
-    from_url: Annotated[Optional[str], typer.Option("--from-url", help="From a live database (introspected).", show_default=False)] = None,
-    to_url: Annotated[Optional[str], typer.Option("--to-url", help="To a live database (introspected).", show_default=False)] = None,
+    from_url: Annotated[
+        str | None, typer.Option("--from-url", help="From a live database (introspected).", show_default=False)
+    ] = None,
+    to_url: Annotated[
+        str | None, typer.Option("--to-url", help="To a live database (introspected).", show_default=False)
+    ] = None,
     from_datasource: Annotated[
-        Optional[Path], typer.Option("--from-schema-datasource", help="From the database a schema's datasource URL points to (introspected).", show_default=False)
+        Path | None,
+        typer.Option(
+            "--from-schema-datasource",
+            help="From the database a schema's datasource URL points to (introspected).",
+            show_default=False,
+        ),
     ] = None,
     to_datasource: Annotated[
-        Optional[Path], typer.Option("--to-schema-datasource", help="To the database a schema's datasource URL points to (introspected).", show_default=False)
+        Path | None,
+        typer.Option(
+            "--to-schema-datasource",
+            help="To the database a schema's datasource URL points to (introspected).",
+            show_default=False,
+        ),
     ] = None,
     script: Annotated[bool, typer.Option("--script", help="Print the SQL script instead of a summary.")] = False,
-    exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 0 when the diff is empty, 2 when not, 1 on error.")] = False,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to a file instead of stdout.", show_default=False)] = None,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 0 when the diff is empty, 2 when not, 1 on error.")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to a file instead of stdout.", show_default=False)
+    ] = None,
     shadow_database_url: ShadowUrl = None,
     project: Project = None,
     database_url: DatabaseUrl = None,
@@ -466,15 +532,33 @@ def db_migrate_diff(
     from nexo.migrate.diffcmd import migrate_diff_for_project, pick_source
 
     try:
-        src = pick_source("from", {"empty": from_empty, "schema": from_schema, "schema-datasource": from_datasource,
-                                   "migrations": from_migrations, "url": from_url})
-        dst = pick_source("to", {"empty": to_empty, "schema": to_schema, "schema-datasource": to_datasource,
-                                 "migrations": to_migrations, "url": to_url})
+        src = pick_source(
+            "from",
+            {
+                "empty": from_empty,
+                "schema": from_schema,
+                "schema-datasource": from_datasource,
+                "migrations": from_migrations,
+                "url": from_url,
+            },
+        )
+        dst = pick_source(
+            "to",
+            {
+                "empty": to_empty,
+                "schema": to_schema,
+                "schema-datasource": to_datasource,
+                "migrations": to_migrations,
+                "url": to_url,
+            },
+        )
     except NexoError as exc:  # a usage error; with --exit-code, 2 means "changes", so Prisma's 1
         err.print(str(exc), markup=False)
         raise typer.Exit(1 if exit_code else 2) from None
     outcome = _run(
-        lambda: migrate_diff_for_project(_config(project, database_url), src, dst, shadow_database_url=shadow_database_url)
+        lambda: migrate_diff_for_project(
+            _config(project, database_url), src, dst, shadow_database_url=shadow_database_url
+        )
     )
     if output is not None:
         output.write_bytes(outcome.file_text(script).encode("utf-8"))
@@ -489,12 +573,21 @@ def db_migrate_diff(
 def db_push(
     accept_data_loss: AcceptDataLoss = False,
     force_reset: Annotated[
-        bool, typer.Option("--force-reset", help="Drop everything in the target schema first (like db:reset; all data is lost), then push.")
+        bool,
+        typer.Option(
+            "--force-reset",
+            help="Drop everything in the target schema first (like db:reset; all data is lost), then push.",
+        ),
     ] = False,
     production: Annotated[
-        bool, typer.Option("--i-know-this-is-production", help="Needed with --force-reset when the database name contains 'prod'.")
+        bool,
+        typer.Option(
+            "--i-know-this-is-production", help="Needed with --force-reset when the database name contains 'prod'."
+        ),
     ] = False,
-    skip_generate: Annotated[bool, typer.Option("--skip-generate", help="Do not run the schema's client generators afterwards.")] = False,
+    skip_generate: Annotated[
+        bool, typer.Option("--skip-generate", help="Do not run the schema's client generators afterwards.")
+    ] = False,
     project: Project = None,
     database_url: DatabaseUrl = None,
     as_json: JsonFlag = False,
@@ -525,12 +618,18 @@ def db_push(
 @app.command("db:reset")
 def db_reset(
     force: Annotated[bool, typer.Option("--force", "-f", help="Do not ask for confirmation.")] = False,
-    skip_sql: Annotated[bool, typer.Option("--skip-sql", help="Re-apply the Prisma migrations only, not the SQL layer.")] = False,
+    skip_sql: Annotated[
+        bool, typer.Option("--skip-sql", help="Re-apply the Prisma migrations only, not the SQL layer.")
+    ] = False,
     production: Annotated[
         bool, typer.Option("--i-know-this-is-production", help="Needed as well when the database name contains 'prod'.")
     ] = False,
-    skip_generate: Annotated[bool, typer.Option("--skip-generate", help="Do not run the schema's client generators afterwards.")] = False,
-    skip_seed: Annotated[bool, typer.Option("--skip-seed", help="Do not run the project's seed command afterwards.")] = False,
+    skip_generate: Annotated[
+        bool, typer.Option("--skip-generate", help="Do not run the schema's client generators afterwards.")
+    ] = False,
+    skip_seed: Annotated[
+        bool, typer.Option("--skip-seed", help="Do not run the project's seed command afterwards.")
+    ] = False,
     project: Project = None,
     database_url: DatabaseUrl = None,
     as_json: JsonFlag = False,
@@ -566,8 +665,10 @@ def db_reset(
 @app.command("db:seed")
 def db_seed(
     args: Annotated[
-        Optional[list[str]],
-        typer.Argument(help="Arguments for the seed command; put them after -- (nexo db:seed -- --count 10).", show_default=False),
+        list[str] | None,
+        typer.Argument(
+            help="Arguments for the seed command; put them after -- (nexo db:seed -- --count 10).", show_default=False
+        ),
     ] = None,
     project: Project = None,
     database_url: DatabaseUrl = None,
@@ -587,7 +688,9 @@ def db_seed(
 def db_generate(
     schema: SchemaPath = None,
     project: Project = None,
-    watch: Annotated[bool, typer.Option("--watch", help="Generate again whenever the schema changes (Ctrl-C stops).")] = False,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Generate again whenever the schema changes (Ctrl-C stops).")
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Generate the typed Python client (Prisma Client Python–compatible) from the schema's generator blocks."""

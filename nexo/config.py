@@ -53,7 +53,7 @@ class Config:
         """Folder for local state (the embedded server's data), git-ignored."""
         return self.root / ".nexo"
 
-    def with_database_url(self, url: str | None, source: str = "flag") -> "Config":
+    def with_database_url(self, url: str | None, source: str = "flag") -> Config:
         if not url:
             return self
         return replace(self, database_url=url, database_url_source=source)
@@ -176,8 +176,7 @@ def load_config(
     seed = table.get("seed")
     if seed is not None and (not isinstance(seed, str) or not seed.strip()):
         raise ConfigError(
-            f"[tool.nexo] seed must be a non-empty command string, like seed = \"python -m myapp.seed\" "
-            f"(found {seed!r})",
+            f'[tool.nexo] seed must be a non-empty command string, like seed = "python -m myapp.seed" (found {seed!r})',
             file=base / "pyproject.toml",
         )
 

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -84,7 +84,7 @@ class Matrix:
     history: list[dict[str, object]] = field(default_factory=list)
     #: the database against schema.prisma (``None``: not computed)
     drift: DriftReport | None = None
-    generated_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    generated_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     def problems(self) -> list[str]:
         """Everything ``db:version --check`` fails on."""
@@ -112,7 +112,11 @@ class Matrix:
             out.append(f"no tenant table (a table with column {self.rls.tenant_column}) in schema {self.rls.schema}")
         out += [f"RLS: {issue}" for issue in self.rls.lint()]
         out += [f"RLS: {w}" for w in self.rls.role_warnings()]
-        out += [f"{r.component} {r.found} is outside the supported range {r.supported}" for r in self.software if r.status == "fail"]
+        out += [
+            f"{r.component} {r.found} is outside the supported range {r.supported}"
+            for r in self.software
+            if r.status == "fail"
+        ]
         return out
 
     def to_dict(self) -> dict[str, object]:
@@ -155,8 +159,15 @@ def prisma_cli_version(root: Path) -> str | None:
         if exe and Path(exe).exists():
             try:
                 out = subprocess.run(
-                    [str(exe), "--version"], capture_output=True, text=True, timeout=30,
-                    env={"PRISMA_HIDE_UPDATE_MESSAGE": "1", "CHECKPOINT_DISABLE": "1", "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"},
+                    [str(exe), "--version"],
+                    capture_output=True,
+                    text=True,
+                    timeout=30,
+                    env={
+                        "PRISMA_HIDE_UPDATE_MESSAGE": "1",
+                        "CHECKPOINT_DISABLE": "1",
+                        "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin",
+                    },
                 ).stdout
             except (OSError, subprocess.SubprocessError):
                 continue
@@ -218,30 +229,70 @@ def render_table(m: Matrix, console) -> None:  # console: rich.console.Console
         return marks["ok"] if ok else (marks["warn"] if warn else marks["fail"])
 
     p, s = m.prisma, m.sql
-    t.add_row("Schema version (Prisma)", p.latest or "none applied", f"{p.applied} applied of {p.found_locally} local", mark(not p.pending and not p.failed))
-    t.add_row("Prisma pending / failed", f"{len(p.pending)} / {len(p.failed)}", ", ".join(p.pending + p.failed) or "", mark(not p.pending and not p.failed))
+    t.add_row(
+        "Schema version (Prisma)",
+        p.latest or "none applied",
+        f"{p.applied} applied of {p.found_locally} local",
+        mark(not p.pending and not p.failed),
+    )
+    t.add_row(
+        "Prisma pending / failed",
+        f"{len(p.pending)} / {len(p.failed)}",
+        ", ".join(p.pending + p.failed) or "",
+        mark(not p.pending and not p.failed),
+    )
     if p.edited:
         t.add_row("Prisma edited after apply", str(len(p.edited)), ", ".join(p.edited), marks["fail"])
-    t.add_row("Schema version (SQL layer)", s.latest_version or "none applied", f"semantic {s.schema_version or '–'}; {s.applied} applied", mark(not s.pending and not s.failed))
-    t.add_row("SQL pending / failed", f"{len(s.pending) + len(s.repeatable_pending)} / {len(s.failed)}", ", ".join(s.pending + s.repeatable_pending + s.failed), mark(not s.pending and not s.failed and not s.repeatable_pending))
+    t.add_row(
+        "Schema version (SQL layer)",
+        s.latest_version or "none applied",
+        f"semantic {s.schema_version or '–'}; {s.applied} applied",
+        mark(not s.pending and not s.failed),
+    )
+    t.add_row(
+        "SQL pending / failed",
+        f"{len(s.pending) + len(s.repeatable_pending)} / {len(s.failed)}",
+        ", ".join(s.pending + s.repeatable_pending + s.failed),
+        mark(not s.pending and not s.failed and not s.repeatable_pending),
+    )
     if s.changed:
         t.add_row("SQL changed after apply", str(len(s.changed)), ", ".join(s.changed), marks["fail"])
     if m.drift is not None:
         d = m.drift
         if d.checked:
             detail = "\n".join(d.differences[:8]) + ("\n..." if len(d.differences) > 8 else "")
-            t.add_row("Drift vs schema.prisma", "none" if d.in_sync else f"{len(d.differences)} line(s)", detail, mark(bool(d.in_sync)))
+            t.add_row(
+                "Drift vs schema.prisma",
+                "none" if d.in_sync else f"{len(d.differences)} line(s)",
+                detail,
+                mark(bool(d.in_sync)),
+            )
         else:
-            t.add_row("Drift vs schema.prisma", "not checked", (d.error or d.reason or "").splitlines()[0], mark(not d.error, warn=True))
+            t.add_row(
+                "Drift vs schema.prisma",
+                "not checked",
+                (d.error or d.reason or "").splitlines()[0],
+                mark(not d.error, warn=True),
+            )
     for r in m.software:
         t.add_row(r.component, r.found, r.supported + (f" ({r.note})" if r.note else ""), marks[r.status])
     rls = m.rls
-    t.add_row("RLS (enabled + forced)", f"{rls.protected}/{rls.tenant_tables} tenant tables", f"schema {rls.schema}, column {rls.tenant_column}", mark(rls.complete))
+    t.add_row(
+        "RLS (enabled + forced)",
+        f"{rls.protected}/{rls.tenant_tables} tenant tables",
+        f"schema {rls.schema}, column {rls.tenant_column}",
+        mark(rls.complete),
+    )
     t.add_row("RLS policies", str(rls.policy_count), "", mark(rls.policy_count > 0))
     lint = rls.lint()
     t.add_row("RLS lint", "clean" if not lint else f"{len(lint)} issue(s)", "\n".join(lint), mark(not lint))
     warnings = rls.role_warnings()
-    t.add_row("Roles", "no role bypasses RLS" if not warnings else f"{len(warnings)} warning(s)", "\n".join(warnings), mark(not warnings, warn=True))
+    t.add_row(
+        "Roles",
+        "no role bypasses RLS" if not warnings else f"{len(warnings)} warning(s)",
+        "\n".join(warnings),
+        mark(not warnings, warn=True),
+    )
     console.print(t)
 
 
@@ -271,7 +322,9 @@ def render_markdown(m: Matrix) -> str:
         "|---|---|---|---|",
     ]
     for r in m.software:
-        lines.append(f"| {r.component} | {r.found} | {r.supported}{' (' + r.note + ')' if r.note else ''} | {r.status} |")
+        lines.append(
+            f"| {r.component} | {r.found} | {r.supported}{' (' + r.note + ')' if r.note else ''} | {r.status} |"
+        )
     lines += ["", "## Version history", "", "| Applied at (UTC) | Ledger | Step | Result |", "|---|---|---|---|"]
     for h in m.history:
         lines.append(f"| {h['at']} | {h['ledger']} | {h['step']} | {h['result']} |")
@@ -312,15 +365,15 @@ def _history(conn: psycopg.Connection, prisma_table: bool, sql_table: bool) -> l
                 result += f" (schema {sv})"
             events.append((at, {"ledger": "sql", "step": label, "result": result}))
     events.sort(key=lambda e: e[0])
-    return [{"at": at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"), **e} for at, e in events]
+    return [{"at": at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"), **e} for at, e in events]
 
 
 def collect(config: Config, *, on_target=None) -> Matrix:
     """Read everything the matrix shows from the configured database (read-only)."""
     import psycopg
 
-    from nexo import orchestrate, sqllayer
     from nexo import migrate as prisma
+    from nexo import orchestrate, sqllayer
 
     files = orchestrate.sql_files(config)
     with orchestrate.session(config, on_target) as (conn, target):

@@ -401,7 +401,9 @@ def rollback(
         steps = 1
     with session(config, on_target) as (conn, _):
         with advisory_lock(conn, timeout=config.lock_timeout):
-            return sqllayer.rollback(conn, files, steps=steps, to=to, applied_by=applied_by(), on_step=_sql_events(on_event))
+            return sqllayer.rollback(
+                conn, files, steps=steps, to=to, applied_by=applied_by(), on_step=_sql_events(on_event)
+            )
 
 
 # --- schema-driven commands: migrate dev, push, reset, diff, drift -------------------------------
@@ -578,7 +580,9 @@ class DevReport:
             "in_sync": d.created is None and not d.create_only,
             "warnings": list(d.warnings),
             "unexecutable": list(d.unexecutable),
-            "sql": None if self.sql is None else {
+            "sql": None
+            if self.sql is None
+            else {
                 "applied": [s.step.label for s in self.sql.steps],
                 "latest_version": self.sql.latest_version,
             },
@@ -653,7 +657,9 @@ def migrate_dev(
     seconds = time.monotonic() - started
     generated = None if create_only or not generate_wanted(config, skip_generate) else run_generators(config, schema)
     report = DevReport(tgt.masked, result, applied, str(config.migrations_dir), seconds, generated, created)
-    _seed_after_creation(config, report, tgt, skip_seed=skip_seed or create_only, output=seed_output, before=before_seed)
+    _seed_after_creation(
+        config, report, tgt, skip_seed=skip_seed or create_only, output=seed_output, before=before_seed
+    )
     return report
 
 
@@ -678,7 +684,9 @@ def _seed_after_creation(
     if before is not None:
         before(report)
     if command is not None:
-        applied = len(report.dev.pending_names) + (len(report.dev.applied_new.applied_names) if report.dev.applied_new else 0)
+        applied = len(report.dev.pending_names) + (
+            len(report.dev.applied_new.applied_names) if report.dev.applied_new else 0
+        )
         files = len(report.sql.steps) if report.sql is not None else 0
         done = f"The database was created and {applied} migration(s) applied, then {files} SQL-layer file(s),"
         report.seed = run_seed(config, command, tgt.url, output=output, after=done)
@@ -727,7 +735,9 @@ class PushReport:
             "summary": p.summary,
             "warnings": list(p.warnings),
             "script": p.script,
-            "sql": None if self.sql is None else {
+            "sql": None
+            if self.sql is None
+            else {
                 "applied": [s.step.label for s in self.sql.steps],
                 "latest_version": self.sql.latest_version,
             },
@@ -770,7 +780,13 @@ def push(
         reset: ForceReset | None = None
         if force_reset:
             database, schemas = _allowed_reset(
-                config, conn, tgt, namespaces, force=True, production_ok=production_ok, confirm=None,
+                config,
+                conn,
+                tgt,
+                namespaces,
+                force=True,
+                production_ok=production_ok,
+                confirm=None,
                 command="db:push --force-reset",
             )
         with advisory_lock(conn, timeout=config.lock_timeout):
@@ -789,7 +805,9 @@ def push(
             except (NexoError, psycopg.Error) as exc:
                 if reset is None:
                     raise
-                raise FailedAfterReset(exc, database=reset.database, schemas=reset.schemas, dropped=reset.cleaned.count) from exc
+                raise FailedAfterReset(
+                    exc, database=reset.database, schemas=reset.schemas, dropped=reset.cleaned.count
+                ) from exc
     seconds = time.monotonic() - started
     generated = run_generators(config, schema) if generate_wanted(config, skip_generate) else None
     return PushReport(tgt.masked, result, applied, seconds, reset, generated, created)
@@ -819,7 +837,9 @@ class ResetReport:
             "schemas": self.schemas,
             "dropped": {k: list(v) for k, v in self.cleaned.dropped.items()},
             "prisma": {"applied": self.prisma.applied_names},
-            "sql": None if self.sql is None else {
+            "sql": None
+            if self.sql is None
+            else {
                 "applied": [s.step.label for s in self.sql.steps],
                 "latest_version": self.sql.latest_version,
             },
@@ -847,8 +867,14 @@ def _allowed_reset(
     database = conn.execute("SELECT current_database()").fetchone()[0]  # type: ignore[index]
     schemas = _reset_schemas(config, conn, namespaces)
     check_reset_allowed(
-        database=database, location=tgt.masked, schemas=schemas, embedded=tgt.embedded, force=force,
-        production_ok=production_ok, confirm=confirm, command=command,
+        database=database,
+        location=tgt.masked,
+        schemas=schemas,
+        embedded=tgt.embedded,
+        force=force,
+        production_ok=production_ok,
+        confirm=confirm,
+        command=command,
     )
     return database, schemas
 
@@ -916,7 +942,9 @@ def reset(
         before_seed(report)
     if seed_command is not None:
         done = f"The database was reset and {len(deployed.applied)} migration(s) applied, " + (
-            "without the SQL layer (--skip-sql)," if applied is None else f"then {len(applied.steps)} SQL-layer file(s),"
+            "without the SQL layer (--skip-sql),"
+            if applied is None
+            else f"then {len(applied.steps)} SQL-layer file(s),"
         )
         report.seed = run_seed(config, seed_command, tgt.url, output=seed_output, after=done)
     return report

@@ -89,7 +89,9 @@ def print_migrate(result: MigrateResult, console: Console) -> None:
             console.print("No pending SQL-layer files to apply.")
         latest = result.sql.latest_version or "none"
         sem = f", schema version {result.sql.latest_schema_version}" if result.sql.latest_schema_version else ""
-        console.print(f"Database at Prisma {result.prisma_latest or 'none'}, SQL layer {latest}{sem} ({result.seconds:.2f} s).")
+        console.print(
+            f"Database at Prisma {result.prisma_latest or 'none'}, SQL layer {latest}{sem} ({result.seconds:.2f} s)."
+        )
 
 
 def print_plan(plan: Plan, console: Console) -> None:
@@ -141,7 +143,9 @@ def print_status(st: Status, console: Console, directory_label: str = "prisma_mi
     if st.up_to_date:
         console.print("Everything is up to date.")
     elif st.drift is not None and st.drift.drifted and st.prisma.up_to_date and not st.prisma.deploy_pending:
-        console.print("Not up to date: schema.prisma and the database differ (nexo db:migrate:dev creates the migration).")
+        console.print(
+            "Not up to date: schema.prisma and the database differ (nexo db:migrate:dev creates the migration)."
+        )
     else:
         console.print("Not up to date: run nexo db:migrate (see above).")
 
@@ -149,7 +153,8 @@ def print_status(st: Status, console: Console, directory_label: str = "prisma_mi
 def rollback_dict(result) -> dict[str, object]:  # sqllayer.RollbackResult
     return {
         "rolled_back": [
-            {"version": s.step.version, "name": s.step.name, "file": s.step.script, "ms": s.execution_ms} for s in result.steps
+            {"version": s.step.version, "name": s.step.name, "file": s.step.script, "ms": s.execution_ms}
+            for s in result.steps
         ],
         "latest_version": result.latest_version,
         "schema_version": result.latest_schema_version,
@@ -301,8 +306,11 @@ def print_push(report, console: Console) -> None:  # report: orchestrate.PushRep
 def print_reset(report, console: Console) -> None:  # report: orchestrate.ResetReport
     print_created(report.created, console)
     schemas = ", ".join(report.schemas)
-    console.print(f'Database reset successful: schema "{schemas}" of "{report.database}" emptied '
-                  f"({report.cleaned.count} object(s) dropped; roles kept).", markup=False)
+    console.print(
+        f'Database reset successful: schema "{schemas}" of "{report.database}" emptied '
+        f"({report.cleaned.count} object(s) dropped; roles kept).",
+        markup=False,
+    )
     if report.prisma.applied:
         console.print("\nThe following migration(s) have been applied:\n")
         for name in report.prisma.applied_names:

@@ -91,9 +91,13 @@ class RlsReport:
             if t.policies == 0:
                 issues.append(f"{t.table}: no policy (with RLS on, nobody but owners and superusers sees a row)")
             for p in t.permissive_true:
-                issues.append(f"{t.table}: policy {p} is USING (true) / WITH CHECK (true): it lets every tenant through")
+                issues.append(
+                    f"{t.table}: policy {p} is USING (true) / WITH CHECK (true): it lets every tenant through"
+                )
             if not t.tenant_index:
-                issues.append(f"{t.table}: no index starts with {self.tenant_column}: every policy check scans the table")
+                issues.append(
+                    f"{t.table}: no index starts with {self.tenant_column}: every policy check scans the table"
+                )
         return issues
 
     def role_warnings(self) -> list[str]:
@@ -166,14 +170,17 @@ def inspect_rls(
     rows = conn.execute(_TABLES_SQL, {"schema": schema, "col": tenant_column}).fetchall()
     tables = [
         TableRls(
-            table=r[0], rls_enabled=r[1], rls_forced=r[2], owner=r[3], policies=int(r[4]),
-            permissive_true=list(r[5]), tenant_index=bool(r[6]),
+            table=r[0],
+            rls_enabled=r[1],
+            rls_forced=r[2],
+            owner=r[3],
+            policies=int(r[4]),
+            permissive_true=list(r[5]),
+            tenant_index=bool(r[6]),
         )
         for r in rows
     ]
-    policy_count = conn.execute(
-        "SELECT count(*) FROM pg_policies WHERE schemaname = %s", (schema,)
-    ).fetchone()[0]  # type: ignore[index]
+    policy_count = conn.execute("SELECT count(*) FROM pg_policies WHERE schemaname = %s", (schema,)).fetchone()[0]  # type: ignore[index]
     current_user = conn.execute("SELECT current_user").fetchone()[0]  # type: ignore[index]
     return RlsReport(
         schema=schema,

@@ -97,7 +97,9 @@ def find_seed(config: Config) -> SeedCommand | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise ConfigError(f"package.json could not be read as JSON (looking for a Prisma seed command): {exc}", file=path) from exc
+        raise ConfigError(
+            f"package.json could not be read as JSON (looking for a Prisma seed command): {exc}", file=path
+        ) from exc
     prisma = data.get("prisma") if isinstance(data, dict) else None
     if not isinstance(prisma, dict) or "seed" not in prisma:
         return None
@@ -152,7 +154,9 @@ class SeedResult:
         """The error to report when the command failed, with what was done before it; ``None`` when it ran fine."""
         if self.ok:
             return None
-        text = f"An error occurred while running the seed command:\n{self.failure()}\n\n(seed command from {self.origin})"
+        text = (
+            f"An error occurred while running the seed command:\n{self.failure()}\n\n(seed command from {self.origin})"
+        )
         if self.after:
             text += (
                 f"\n\n{self.after} before the seed command failed; that work is kept. Fix the seed, then run "

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-
 from oracle_fixtures import prisma_oracle  # noqa: F401  (the real Prisma CLI, for every test module)
 from pgservers import ContribServer, fresh_database
 

@@ -209,13 +209,13 @@ class PrismaOracle:
                 env={**os.environ, "CHECKPOINT_DISABLE": "1"},
             )
         except subprocess.TimeoutExpired as exc:
-            raise OracleUnavailable(f"`{' '.join(cmd)}` in {self.cache_dir} took longer than {exc.timeout:.0f} s") from exc
+            raise OracleUnavailable(
+                f"`{' '.join(cmd)}` in {self.cache_dir} took longer than {exc.timeout:.0f} s"
+            ) from exc
         (self.cache_dir / "install.log").write_text(proc.stdout + proc.stderr + f"\nrc={proc.returncode}\n")
         if proc.returncode != 0 or not self.is_installed():
             tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
-            raise OracleUnavailable(
-                f"`{' '.join(cmd)}` in {self.cache_dir} failed (exit {proc.returncode}):\n{tail}"
-            )
+            raise OracleUnavailable(f"`{' '.join(cmd)}` in {self.cache_dir} failed (exit {proc.returncode}):\n{tail}")
 
     def _write_support_files(self) -> None:
         config = self.cache_dir / "prisma.config.ts"
@@ -250,7 +250,9 @@ class PrismaOracle:
                 cmd, cwd=self.cache_dir, env=self.env(), capture_output=True, text=True, timeout=timeout
             )
         except subprocess.TimeoutExpired as exc:
-            return OracleResult(tuple(args), -1, _text(exc.stdout), _text(exc.stderr) + f"\n[timed out after {timeout} s]")
+            return OracleResult(
+                tuple(args), -1, _text(exc.stdout), _text(exc.stderr) + f"\n[timed out after {timeout} s]"
+            )
         return OracleResult(tuple(args), proc.returncode, proc.stdout, proc.stderr)
 
     def validate(self, schema: Path) -> OracleResult:
@@ -309,7 +311,12 @@ class PrismaOracle:
         return self.cache_dir / "results"
 
     def cached(
-        self, seed: str, name: str, parts: Iterable[bytes], run: Callable[[], OracleResult], keep: Sequence[int] = (0, 1)
+        self,
+        seed: str,
+        name: str,
+        parts: Iterable[bytes],
+        run: Callable[[], OracleResult],
+        keep: Sequence[int] = (0, 1),
     ) -> OracleResult:
         """``run()``, or its result kept from an earlier run with the same key: ``seed`` and ``parts``
         (everything the CLI's output depends on) under this Prisma version. The file is
@@ -327,8 +334,17 @@ class PrismaOracle:
         if use and result.returncode in keep:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-            tmp.write_text(json.dumps({"args": list(result.args), "returncode": result.returncode,
-                                       "stdout": result.stdout, "stderr": result.stderr}), encoding="utf-8")
+            tmp.write_text(
+                json.dumps(
+                    {
+                        "args": list(result.args),
+                        "returncode": result.returncode,
+                        "stdout": result.stdout,
+                        "stderr": result.stderr,
+                    }
+                ),
+                encoding="utf-8",
+            )
             tmp.replace(path)
         return result
 
@@ -348,8 +364,14 @@ class PrismaOracle:
             return
         self.results_dir.mkdir(parents=True, exist_ok=True)
         r = outcome.result
-        data = {"args": list(r.args), "returncode": r.returncode, "stdout": r.stdout, "stderr": r.stderr,
-                "formatted": outcome.formatted, "files": outcome.files}
+        data = {
+            "args": list(r.args),
+            "returncode": r.returncode,
+            "stdout": r.stdout,
+            "stderr": r.stderr,
+            "formatted": outcome.formatted,
+            "files": outcome.files,
+        }
         tmp = self.results_dir / f"{key}.{os.getpid()}.{threading.get_ident()}.tmp"
         tmp.write_text(json.dumps(data), encoding="utf-8")
         tmp.replace(self.results_dir / f"{key}.json")
@@ -364,7 +386,9 @@ class PrismaOracle:
     ) -> OracleResult:
         """``prisma migrate diff`` between two schema datamodels; ``None`` means ``--from-empty`` / ``--to-empty``."""
         args = ["migrate", "diff"]
-        args += ["--from-empty"] if from_schema is None else ["--from-schema-datamodel", str(Path(from_schema).resolve())]
+        args += (
+            ["--from-empty"] if from_schema is None else ["--from-schema-datamodel", str(Path(from_schema).resolve())]
+        )
         args += ["--to-empty"] if to_schema is None else ["--to-schema-datamodel", str(Path(to_schema).resolve())]
         if script:
             args.append("--script")

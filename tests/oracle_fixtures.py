@@ -17,7 +17,7 @@ import pytest
 if str(Path(__file__).resolve().parent) not in sys.path:  # importable however pytest was started
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from oracle import OracleUnavailable, PrismaOracle  # noqa: E402
+from oracle import OracleUnavailable, PrismaOracle
 
 
 @pytest.fixture(scope="session")

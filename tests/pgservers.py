@@ -101,8 +101,9 @@ def conn_with_extensions(
     return request.getfixturevalue("contrib_conn")
 
 
-def unavailable_reason(request: pytest.FixtureRequest, conn: psycopg.Connection, names: set[str],
-                       note: str = "") -> str | None:
+def unavailable_reason(
+    request: pytest.FixtureRequest, conn: psycopg.Connection, names: set[str], note: str = ""
+) -> str | None:
     """None when ``conn``'s server has the extensions ``names``; otherwise the reason to skip: what is
     missing, and why no server of this run has it."""
     lacking = names - available_extensions(conn)
@@ -110,8 +111,10 @@ def unavailable_reason(request: pytest.FixtureRequest, conn: psycopg.Connection,
         return None
     contrib = request.getfixturevalue("contrib_server")
     where = contrib.reason or f"nor does the contrib server: {contrib.source}"
-    return (f"needs the extension(s) {', '.join(sorted(lacking))}, which the test server does not provide ({where})"
-            f"{'; ' + note if note else ''}")
+    return (
+        f"needs the extension(s) {', '.join(sorted(lacking))}, which the test server does not provide ({where})"
+        f"{'; ' + note if note else ''}"
+    )
 
 
 # ------------------------------------------------------------------- a system installation
@@ -161,8 +164,11 @@ def _sharedir(bindir: Path) -> Path | None:
         except (OSError, subprocess.SubprocessError, IndexError):
             pass
     major = bindir.parent.name
-    candidates += [Path("/usr/share/postgresql") / major, bindir.parent / "share" / "postgresql",
-                   bindir.parent / "share"]
+    candidates += [
+        Path("/usr/share/postgresql") / major,
+        bindir.parent / "share" / "postgresql",
+        bindir.parent / "share",
+    ]
     return next((c for c in candidates if (c / "extension" / "plpgsql.control").is_file()), None)
 
 
@@ -187,8 +193,10 @@ def find_system_postgres() -> SystemPostgres:
         pg = SystemPostgres(bindir, sharedir, version)
         missing = pg.missing_extensions()
         if missing:
-            problems.append(f"{version} at {bindir} lacks the extension(s) {', '.join(missing)} "
-                            f"(no control file in {sharedir / 'extension'})")
+            problems.append(
+                f"{version} at {bindir} lacks the extension(s) {', '.join(missing)} "
+                f"(no control file in {sharedir / 'extension'})"
+            )
             continue
         return pg
     if not problems:
@@ -220,14 +228,24 @@ class TemporaryCluster:
         assert self.folder is not None
         # output to a file, not a pipe: the postmaster started by pg_ctl could keep a pipe open
         with tempfile.TemporaryFile("w+") as out:
-            done = subprocess.run([str(a) for a in args], stdout=out, stderr=subprocess.STDOUT, text=True,
-                                  cwd=self.folder, user=self._user, timeout=_COMMAND_TIMEOUT, check=False)
+            done = subprocess.run(
+                [str(a) for a in args],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                text=True,
+                cwd=self.folder,
+                user=self._user,
+                timeout=_COMMAND_TIMEOUT,
+                check=False,
+            )
             if done.returncode != 0:
                 out.seek(0)
                 log = self.folder / "server.log"
                 tail = log.read_text(errors="replace")[-2000:] if log.is_file() else ""
-                raise Unavailable(f"{Path(str(args[0])).name} failed ({done.returncode}): {out.read().strip()}"
-                                  + (f"\nserver log:\n{tail}" if tail else ""))
+                raise Unavailable(
+                    f"{Path(str(args[0])).name} failed ({done.returncode}): {out.read().strip()}"
+                    + (f"\nserver log:\n{tail}" if tail else "")
+                )
 
     def start(self) -> str:
         """initdb and start; returns a superuser URL (unix socket) on the maintenance database."""
@@ -240,17 +258,31 @@ class TemporaryCluster:
                 try:
                     entry = ensure_user_exists(SYSTEM_USER)
                 except (OSError, subprocess.SubprocessError) as exc:
-                    raise Unavailable(f"running as root, and no system user {SYSTEM_USER!r} to run PostgreSQL as: "
-                                      f"{exc}") from exc
+                    raise Unavailable(
+                        f"running as root, and no system user {SYSTEM_USER!r} to run PostgreSQL as: {exc}"
+                    ) from exc
                 assert entry is not None
                 os.chown(self.folder, entry.pw_uid, entry.pw_gid)
                 self._user = SYSTEM_USER
             self._run(self.pg.bindir / "initdb", "-D", self.data, "--auth=trust", "--encoding=utf8", "-U", "postgres")
             self.port = _free_port()
-            options = (f"-h 127.0.0.1 -p {self.port} -k {shlex.quote(str(self.folder))} -c fsync=off "
-                       "-c synchronous_commit=off -c full_page_writes=off")
-            self._run(self.pg.bindir / "pg_ctl", "-D", self.data, "-l", self.folder / "server.log", "-w",
-                      "-t", str(_COMMAND_TIMEOUT), "-o", options, "start")
+            options = (
+                f"-h 127.0.0.1 -p {self.port} -k {shlex.quote(str(self.folder))} -c fsync=off "
+                "-c synchronous_commit=off -c full_page_writes=off"
+            )
+            self._run(
+                self.pg.bindir / "pg_ctl",
+                "-D",
+                self.data,
+                "-l",
+                self.folder / "server.log",
+                "-w",
+                "-t",
+                str(_COMMAND_TIMEOUT),
+                "-o",
+                options,
+                "start",
+            )
         except BaseException:
             self.stop()
             raise
@@ -263,8 +295,17 @@ class TemporaryCluster:
         try:
             if (self.data / "postmaster.pid").is_file():
                 try:
-                    self._run(self.pg.bindir / "pg_ctl", "-D", self.data, "-m", "fast", "-w",
-                              "-t", str(_COMMAND_TIMEOUT), "stop")
+                    self._run(
+                        self.pg.bindir / "pg_ctl",
+                        "-D",
+                        self.data,
+                        "-m",
+                        "fast",
+                        "-w",
+                        "-t",
+                        str(_COMMAND_TIMEOUT),
+                        "stop",
+                    )
                 except (Unavailable, subprocess.SubprocessError):
                     self._kill_postmaster()
         finally:
@@ -326,8 +367,10 @@ class ContribServer:
             self._url = self._cluster.start()
         except Unavailable as exc:
             self._cluster = None
-            self.reason = (f"no PostgreSQL server with the contrib extension(s) {', '.join(lacking)}: the test server "
-                           f"lacks them, {ENV_URL} is not set, and no usable system PostgreSQL ({exc})")
+            self.reason = (
+                f"no PostgreSQL server with the contrib extension(s) {', '.join(lacking)}: the test server "
+                f"lacks them, {ENV_URL} is not set, and no usable system PostgreSQL ({exc})"
+            )
             return
         self.source = f"{pg.version} at {pg.bindir} (temporary cluster)"
 

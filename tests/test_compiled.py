@@ -40,8 +40,9 @@ def _probe(pythonpath: Path | None = None, pure: bool = False) -> dict:
         env[_compiled.PURE_ENV] = "1"
     if pythonpath is not None:
         env["PYTHONPATH"] = str(pythonpath)
-    r = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, check=True,
-                       cwd=pythonpath or TESTS)
+    r = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, check=True, cwd=pythonpath or TESTS
+    )
     return json.loads(r.stdout)
 
 
@@ -89,7 +90,9 @@ def test_an_edited_source_runs_from_source_everywhere(tmp_path: Path) -> None:
     parser = copy / "psl" / "parser.py"
     parser.write_text(parser.read_text("utf-8") + "\n# edited after the build\n", "utf-8")
     got = _probe(tmp_path)
-    assert got["state"] == "pure Python (nexo/psl/parser.py changed since it was compiled; run `pip install -e .` again)"
+    assert (
+        got["state"] == "pure Python (nexo/psl/parser.py changed since it was compiled; run `pip install -e .` again)"
+    )
     assert not any(got["compiled"].values())
     assert all(f.startswith(str(copy)) and f.endswith(".py") for f in got["files"].values())
 
@@ -154,8 +157,9 @@ def test_compiled_and_sources_give_the_same_results() -> None:
     args = [sys.executable, "-c", SAME_RESULTS, str(TESTS / "migrate"), str(TESTS / "psl" / "corpus")]
     env = {k: v for k, v in os.environ.items() if k != _compiled.PURE_ENV}
     compiled = subprocess.run(args, capture_output=True, text=True, env=env, check=True).stdout.split()
-    pure = subprocess.run(args, capture_output=True, text=True, env={**env, _compiled.PURE_ENV: "1"},
-                          check=True).stdout.split()
+    pure = subprocess.run(
+        args, capture_output=True, text=True, env={**env, _compiled.PURE_ENV: "1"}, check=True
+    ).stdout.split()
     assert compiled[0] == "compiled" and pure[0] == "pure"
     assert int(compiled[-3]) > 100 and int(compiled[-2]) > 60  # the corpus and the diff cases were found
     assert compiled[-3:] == pure[-3:]

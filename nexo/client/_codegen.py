@@ -46,16 +46,18 @@ def transform(source: str) -> str:
         if tok.type != tokenize.NAME:
             continue
         nxt = toks[i + 1] if i + 1 < len(toks) else None
-        if tok.string == "async" and nxt is not None and nxt.string in ("def", "with", "for"):
-            edits.append((pos(tok.start), pos(nxt.start), ""))
-        elif tok.string == "await" and nxt is not None:
+        if (tok.string == "async" and nxt is not None and nxt.string in ("def", "with", "for")) or (
+            tok.string == "await" and nxt is not None
+        ):
             edits.append((pos(tok.start), pos(nxt.start), ""))
         elif tok.string in RENAMES:
             edits.append((pos(tok.start), pos(tok.end), RENAMES[tok.string]))
     out = source
     for start, end, text in sorted(edits, reverse=True):
         out = out[:start] + text + out[end:]
-    out = out.replace('"""The asyncio client runtime:', '"""The synchronous client runtime (generated twin of engine.py):', 1)
+    out = out.replace(
+        '"""The asyncio client runtime:', '"""The synchronous client runtime (generated twin of engine.py):', 1
+    )
     return HEADER + out
 
 

@@ -342,9 +342,13 @@ class Compiler:
             return f", {jt} AS {j}", cond
         if r.owns_fk:
             pairs = zip(r.references, r.fields, strict=True)
-            return "", " AND ".join(f"{self.col(ca, self.sfield(t, tf))} = {self.col(pa, self.sfield(m, mf))}" for tf, mf in pairs)
+            return "", " AND ".join(
+                f"{self.col(ca, self.sfield(t, tf))} = {self.col(pa, self.sfield(m, mf))}" for tf, mf in pairs
+            )
         pairs = zip(r.back_fields, r.back_references, strict=True)
-        return "", " AND ".join(f"{self.col(ca, self.sfield(t, tf))} = {self.col(pa, self.sfield(m, mf))}" for tf, mf in pairs)
+        return "", " AND ".join(
+            f"{self.col(ca, self.sfield(t, tf))} = {self.col(pa, self.sfield(m, mf))}" for tf, mf in pairs
+        )
 
     # ------------------------------------------------------------ where
     def where(self, m: ModelMeta, a: str, w: Any) -> str:
@@ -481,7 +485,11 @@ class Compiler:
         """``{'_relevance': {'fields': [...], 'search': q, 'sort': 'asc'|'desc'}}``: Prisma's
         ``ts_rank(to_tsvector(concat_ws(' ', fields)), to_tsquery(q))``."""
         self._full_text("_relevance", m.name)
-        if not isinstance(d, dict) or set(d) - {"fields", "search", "sort"} or not {"fields", "search", "sort"} <= set(d):
+        if (
+            not isinstance(d, dict)
+            or set(d) - {"fields", "search", "sort"}
+            or not {"fields", "search", "sort"} <= set(d)
+        ):
             raise DataError("'_relevance' takes exactly the keys 'fields', 'search' and 'sort'")
         names = _names(d["fields"])
         if not names:
@@ -490,12 +498,16 @@ class Compiler:
         for name in names:
             f = m.field(name)
             if f is None or f.kind != "scalar" or f.type != "String" or f.is_list:
-                raise FieldNotFoundError(f"'{name}' is not a String field of model {m.name} ('_relevance' fields)", meta={"field": name})
+                raise FieldNotFoundError(
+                    f"'{name}' is not a String field of model {m.name} ('_relevance' fields)", meta={"field": name}
+                )
             cols.append(self.col(a, f))
         q = d["search"]
         if q is None:
             raise DataError("'_relevance.search' must be a string")
-        expr = _ranked(f"ts_rank({_text_search(cols)}, to_tsquery(%s))", [(q.i, None) if isinstance(q, Slot) else (-1, q)])
+        expr = _ranked(
+            f"ts_rank({_text_search(cols)}, to_tsquery(%s))", [(q.i, None) if isinstance(q, Slot) else (-1, q)]
+        )
         return expr, _dir(d["sort"]), None, None
 
     def _val(self, f: FieldMeta, x: Any, enc: Any, ins: bool) -> str:
@@ -540,6 +552,7 @@ class Compiler:
         for op, x in v.items():
             if op in ("path", "mode"):
                 continue
+
             def tgt() -> str:
                 return f"({col}::jsonb #> {self.p(path, list, 'text[]')})" if path is not None else f"{col}::jsonb"
 
@@ -547,16 +560,22 @@ class Compiler:
             if op == "equals":
                 parts.append(f"{target} IS NULL" if x is None else f"{target} = {self.p(x, codec._enc_json, 'jsonb')}")
             elif op == "not":
-                parts.append(f"{target} IS NOT NULL" if x is None else f"{target} <> {self.p(x, codec._enc_json, 'jsonb')}")
+                parts.append(
+                    f"{target} IS NOT NULL" if x is None else f"{target} <> {self.p(x, codec._enc_json, 'jsonb')}"
+                )
             elif op in ("string_contains", "string_starts_with", "string_ends_with"):
                 pre = "" if op == "string_starts_with" else "%"
                 post = "" if op == "string_ends_with" else "%"
-                parts.append(f"jsonb_typeof({target}) = 'string' AND ({tgt()} #>> '{{}}') LIKE {self.p(x, _like_enc(pre, post))}")
+                parts.append(
+                    f"jsonb_typeof({target}) = 'string' AND ({tgt()} #>> '{{}}') LIKE {self.p(x, _like_enc(pre, post))}"
+                )
             elif op == "array_contains":
                 parts.append(f"jsonb_typeof({target}) = 'array' AND {tgt()} @> {self.p(x, _json_array, 'jsonb')}")
             elif op in ("array_starts_with", "array_ends_with"):
                 idx = "0" if op == "array_starts_with" else "-1"
-                parts.append(f"jsonb_typeof({target}) = 'array' AND ({tgt()} -> {idx}) = {self.p(x, codec._enc_json, 'jsonb')}")
+                parts.append(
+                    f"jsonb_typeof({target}) = 'array' AND ({tgt()} -> {idx}) = {self.p(x, codec._enc_json, 'jsonb')}"
+                )
             elif op in ("lt", "lte", "gt", "gte"):
                 sym = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}[op]
                 parts.append(f"{target} {sym} {self.p(x, codec._enc_json, 'jsonb')}")
@@ -578,13 +597,15 @@ class Compiler:
                     "Expected exactly one field to be present in an order dict, "
                     f"got {list(item) if isinstance(item, dict) else item!r}; pass a list to sort on several fields"
                 )
-            (k, d), = item.items()
+            ((k, d),) = item.items()
             if k == "_relevance":
                 out.append(self._relevance(m, a, d))
                 continue
             f = m.field(k)
             if f is None:
-                raise FieldNotFoundError(f"Field '{k}' does not exist on model {m.name} (order argument)", meta={"field": k})
+                raise FieldNotFoundError(
+                    f"Field '{k}' does not exist on model {m.name} (order argument)", meta={"field": k}
+                )
             if f.kind == "relation":
                 r = self.rel(m, k)
                 t = self.model(r.target)
@@ -593,7 +614,14 @@ class Compiler:
                 if r.is_list:
                     if not isinstance(d, dict) or set(d) != {"_count"}:
                         raise DataError(f"A to-many relation '{k}' can only be ordered by {{'_count': 'asc'|'desc'}}")
-                    out.append((f"(SELECT count(*) FROM {table(t)} AS {ca}{extra} WHERE {cond})", _dir(d["_count"]), None, None))
+                    out.append(
+                        (
+                            f"(SELECT count(*) FROM {table(t)} AS {ca}{extra} WHERE {cond})",
+                            _dir(d["_count"]),
+                            None,
+                            None,
+                        )
+                    )
                 else:
                     for expr, dd, nulls, _ in self.order_items(t, ca, d):
                         sub = f"(SELECT {expr} FROM {table(t)} AS {ca}{extra} WHERE {cond} LIMIT 1)"
@@ -613,12 +641,14 @@ class Compiler:
         for expr, d, nulls, _ in items:
             if reverse:
                 d = "DESC" if d == "ASC" else "ASC"
-                nulls = {"first": "last", "last": "first"}.get(nulls or "", None)
+                nulls = {"first": "last", "last": "first"}.get(nulls or "")
             parts.append(f"{expr} {d}" + (f" NULLS {nulls.upper()}" if nulls else ""))
         return ", ".join(parts)
 
     # ------------------------------------------------------------ list queries
-    def list_query(self, m: ModelMeta, a: str, args: dict[str, Any], base: str, extra: str, select_sql: str, *, order_key: str) -> tuple[str, bool, str]:
+    def list_query(
+        self, m: ModelMeta, a: str, args: dict[str, Any], base: str, extra: str, select_sql: str, *, order_key: str
+    ) -> tuple[str, bool, str]:
         """SELECT text for a windowed list of ``m`` (where, order, cursor, take, skip, distinct).
 
         Returns (sql, reversed, order_sql-of-output) where ``reversed`` means a negative take."""
@@ -636,7 +666,9 @@ class Compiler:
                 f = self.sfield(m, k)
                 if id(f) not in have:
                     items.append((self.col(a, f), "ASC", None, f))
-        neg = isinstance(take, Slot) and take.neg or (isinstance(take, int) and not isinstance(take, bool) and take < 0)
+        neg = (isinstance(take, Slot) and take.neg) or (
+            isinstance(take, int) and not isinstance(take, bool) and take < 0
+        )
         frm = f"{table(m)} AS {a}{extra}"
         cursor_specs: list[Spec] = []
         if distinct:
@@ -687,7 +719,9 @@ class Compiler:
         for k, v in select.items():
             f = m.field(k)
             if f is None:
-                raise FieldNotFoundError(f"Field '{k}' does not exist on model {m.name} (select argument)", meta={"field": k})
+                raise FieldNotFoundError(
+                    f"Field '{k}' does not exist on model {m.name} (select argument)", meta={"field": k}
+                )
             if f.kind != "relation" and v:
                 out.append(f)
         return out
@@ -715,7 +749,9 @@ class Compiler:
                 out.append((r, v))
         return out
 
-    def select_exprs(self, m: ModelMeta, a: str, include: Any, select: Any = None, *, as_json: bool = False) -> tuple[list[tuple[str, str]], list[Decode | None]]:
+    def select_exprs(
+        self, m: ModelMeta, a: str, include: Any, select: Any = None, *, as_json: bool = False
+    ) -> tuple[list[tuple[str, str]], list[Decode | None]]:
         """[(key, expression)] and decoders for the columns and included relations of ``m``."""
         pairs: list[tuple[str, str]] = []
         decs: list[Decode | None] = []
@@ -748,7 +784,9 @@ class Compiler:
             parts.append(f"'{k}', (SELECT count(*) FROM {table(t)} AS {ca}{extra} WHERE {cond})")
         return f"json_build_object({', '.join(parts)})", None
 
-    def json_object(self, m: ModelMeta, a: str, include: Any, select: Any = None) -> tuple[str, list[str], list[Decode | None]]:
+    def json_object(
+        self, m: ModelMeta, a: str, include: Any, select: Any = None
+    ) -> tuple[str, list[str], list[Decode | None]]:
         """A JSON array holding one row of ``m`` (positional: smaller to build, send and parse than
         an object), its keys and the decoders of its elements."""
         pairs, decs = self.select_exprs(m, a, include, select, as_json=True)
@@ -772,14 +810,18 @@ class Compiler:
         if order:
             if isinstance(order, _Ranked):  # a second occurrence of the ordering, ahead of the query's own
                 self.specs[n0:n0] = order.specs
-            inner = inner.replace(f"SELECT {sel} FROM", f"SELECT {sel}, row_number() OVER (ORDER BY {order}) AS o FROM", 1)
+            inner = inner.replace(
+                f"SELECT {sel} FROM", f"SELECT {sel}, row_number() OVER (ORDER BY {order}) AS o FROM", 1
+            )
             agg = f"json_agg(s.j ORDER BY s.o{' DESC' if neg else ''})"
         else:
             agg = "json_agg(s.j)"
         return f"(SELECT COALESCE({agg}, '[]'::json) FROM ({inner}) AS s)", Nested(keys, decs, True)
 
     # ------------------------------------------------------------ batched includes
-    def select_level(self, m: ModelMeta, a: str, include: Any, select: Any, slot: int) -> tuple[list[tuple[str, str]], list[Decode | None], list[RelationBatch]]:
+    def select_level(
+        self, m: ModelMeta, a: str, include: Any, select: Any, slot: int
+    ) -> tuple[list[tuple[str, str]], list[Decode | None], list[RelationBatch]]:
         """:meth:`select_exprs` for rows read as columns, with every included relation that a
         :class:`RelationBatch` can load loaded that way (the others as JSON)."""
         pairs: list[tuple[str, str]] = []
@@ -807,7 +849,9 @@ class Compiler:
             decs.append(nested)
         return pairs, decs, batches
 
-    def rel_batch(self, m: ModelMeta, pa: str, r: RelationMeta, args: dict[str, Any], slot: int) -> tuple[str, Nested, RelationBatch] | None:
+    def rel_batch(
+        self, m: ModelMeta, pa: str, r: RelationMeta, args: dict[str, Any], slot: int
+    ) -> tuple[str, Nested, RelationBatch] | None:
         """(parent's link key expression, decoder, batch) for relation ``r``, or None when a batch
         cannot load it (see the module docstring)."""
         if r.is_m2m or args.get("cursor") is not None or args.get("distinct"):
@@ -849,7 +893,9 @@ class Compiler:
         else:
             if not items:
                 items = [(self.col(ca, self.sfield(t, k)), "ASC", None, self.sfield(t, k)) for k in t.id_fields]
-            neg = isinstance(take, Slot) and take.neg or (isinstance(take, int) and not isinstance(take, bool) and take < 0)
+            neg = (isinstance(take, Slot) and take.neg) or (
+                isinstance(take, int) and not isinstance(take, bool) and take < 0
+            )
             cols = ", ".join(f"{e} AS c{i}" for i, e in enumerate(exprs))
             over = f"PARTITION BY {self.col(ca, fc)} ORDER BY {self.order_sql(items, reverse=neg)}"
             inner = f"SELECT {cols}, row_number() OVER ({over}) AS {RN} FROM {frm}"
@@ -878,7 +924,7 @@ class Nested:
     Called, it gives dicts (the runtime's dict API); model builders read :attr:`keys` and
     :attr:`decoders` instead and compile code that goes from the arrays straight to instances."""
 
-    __slots__ = ("keys", "decoders", "many", "tail")
+    __slots__ = ("decoders", "keys", "many", "tail")
 
     def __init__(self, keys: list[str], decoders: list[Decode | None], many: bool, tail: int = 0) -> None:
         self.keys = keys
@@ -906,7 +952,7 @@ def _dir(d: Any) -> str:
 
 
 def _lower_enc(enc: Any) -> Any:
-    return lambda v: (enc(v).lower() if isinstance(enc(v), str) else enc(v))
+    return lambda v: enc(v).lower() if isinstance(enc(v), str) else enc(v)
 
 
 def _lower_list(enc: Any) -> Any:
@@ -925,7 +971,9 @@ def _json_array(v: Any) -> Any:
 # ================================================================ read actions
 
 
-def compile_find(meta: SchemaMeta, model: str, args: dict[str, Any], *, unique: bool = False, batch: int | None = None) -> Plan:
+def compile_find(
+    meta: SchemaMeta, model: str, args: dict[str, Any], *, unique: bool = False, batch: int | None = None
+) -> Plan:
     """find_unique / find_first / find_many, with includes: in one statement (JSON), or, with
     ``batch`` (the number of values of the call: the first free slot), with one :class:`RelationBatch` per
     included relation and level wherever a batch can load it (see the module docstring)."""
@@ -946,7 +994,9 @@ def compile_find(meta: SchemaMeta, model: str, args: dict[str, Any], *, unique: 
 
 def check_unique(m: ModelMeta, where: Any) -> None:
     if not isinstance(where, dict) or not where:
-        raise DataError(f"find_unique on {m.name} needs a unique where, e.g. {{'{m.id_fields[0] if m.id_fields else 'id'}': ...}}")
+        raise DataError(
+            f"find_unique on {m.name} needs a unique where, e.g. {{'{m.id_fields[0] if m.id_fields else 'id'}': ...}}"
+        )
     for name, fields in m.unique_sets.items():
         if name in where or all(f in where for f in fields):
             return
@@ -983,7 +1033,9 @@ def compile_count(meta: SchemaMeta, model: str, args: dict[str, Any]) -> Plan:
         where = c.where(m, a, args.get("where"))
         return Plan(f"SELECT count(*) FROM {table(m)} AS {a} WHERE {where}", c.specs, extra={"keys": None})
     inner, _, _ = c.list_query(m, a, args, "TRUE", "", f"{a}.*", order_key="order")
-    return Plan(f"SELECT {', '.join(aggs)} FROM ({inner}) AS s", c.specs, extra={"keys": keys if select is not None else None})
+    return Plan(
+        f"SELECT {', '.join(aggs)} FROM ({inner}) AS s", c.specs, extra={"keys": keys if select is not None else None}
+    )
 
 
 AGGS = {"count": "_count", "avg": "_avg", "sum": "_sum", "min": "_min", "max": "_max"}
@@ -1039,9 +1091,9 @@ def compile_group_by(meta: SchemaMeta, model: str, args: dict[str, Any]) -> Plan
         for item in _as_list(order):
             if not isinstance(item, dict) or len(item) != 1:
                 raise DataError("Expected exactly one field to be present in an order dict")
-            (k, d), = item.items()
+            ((k, d),) = item.items()
             if k in ("_count", "_avg", "_sum", "_min", "_max"):
-                (fk, fd), = d.items()
+                ((fk, fd),) = d.items()
                 fn = {"_count": "count", "_avg": "avg", "_sum": "sum", "_min": "min", "_max": "max"}[k]
                 target = "*" if fk == "_all" else c.col(a, c.sfield(m, fk))
                 parts.append(f"{fn}({target}) {_dir(fd)}")
@@ -1133,11 +1185,15 @@ def fill_create_defaults(m: ModelMeta, scalars: dict[str, Any]) -> None:
 def check_required(m: ModelMeta, scalars: dict[str, Any], provided_fk: set[str]) -> None:
     for name in m.required_on_create:
         if name not in scalars and name not in provided_fk:
-            raise MissingRequiredValueError(f"A value is required but not set for the field: `{name}` of {m.name}", meta={"target": [name]})
+            raise MissingRequiredValueError(
+                f"A value is required but not set for the field: `{name}` of {m.name}", meta={"target": [name]}
+            )
     if None in scalars.values():
         for name, v in scalars.items():
             if v is None and name in m.not_null and name not in provided_fk:
-                raise MissingRequiredValueError(f"A value is required but not set for the field: `{name}` of {m.name}", meta={"target": [name]})
+                raise MissingRequiredValueError(
+                    f"A value is required but not set for the field: `{name}` of {m.name}", meta={"target": [name]}
+                )
 
 
 def _value_sql(c: Compiler, f: FieldMeta, v: Any) -> str:
@@ -1162,7 +1218,9 @@ def _wrap_cte(c: Compiler, m: ModelMeta, stmt: str, include: Any, select: Any) -
     return f"{stmt} RETURNING {sel}", rows
 
 
-def compile_insert(meta: SchemaMeta, model: str, scalars: dict[str, Any], include: Any = None, select: Any = None) -> Plan:
+def compile_insert(
+    meta: SchemaMeta, model: str, scalars: dict[str, Any], include: Any = None, select: Any = None
+) -> Plan:
     c = Compiler(meta)
     m = c.model(model)
     cols, vals = [], []
@@ -1206,18 +1264,20 @@ def set_clause(c: Compiler, m: ModelMeta, scalars: dict[str, Any]) -> str:
         f = c.sfield(m, k)
         col = qi(f.db_name)
         if v is None and f.is_required and not f.is_list:
-            raise MissingRequiredValueError(f"A value is required but not set for the field: `{k}` of {m.name}", meta={"target": [k]})
+            raise MissingRequiredValueError(
+                f"A value is required but not set for the field: `{k}` of {m.name}", meta={"target": [k]}
+            )
         if isinstance(v, dict) and not isinstance(v, Json) and f.type != "Json":
             if len(v) != 1:
                 raise DataError(f"Expected exactly one field to be present in the update of '{k}', got {list(v)}")
-            (op, x), = v.items()
+            ((op, x),) = v.items()
             if op == "set":
                 parts.append(f"{col} = {_value_sql(c, f, x)}")
             elif op in ATOMIC and f.type in ("Int", "BigInt", "Float", "Decimal") and not f.is_list:
                 parts.append(f"{col} = t0.{col} {ATOMIC[op]} {c.p(x, codec.field_encoder(f, c.meta))}")
             elif op == "push" and f.is_list:
                 lenc = codec.list_encoder(f, c.meta)
-                enc = (lambda v, lenc=lenc: lenc(v if isinstance(v, list) else [v]))
+                enc = lambda v, lenc=lenc: lenc(v if isinstance(v, list) else [v])  # noqa: E731
                 parts.append(f"{col} = array_cat(t0.{col}, {c.p(x, enc, codec.pg_type(f, c.meta) + '[]')})")
             else:
                 raise DataError(f"Unknown update operation '{op}' for field '{k}'")
@@ -1226,7 +1286,16 @@ def set_clause(c: Compiler, m: ModelMeta, scalars: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def compile_update(meta: SchemaMeta, model: str, scalars: dict[str, Any], where: Any, include: Any = None, select: Any = None, *, many: bool = False) -> Plan:
+def compile_update(
+    meta: SchemaMeta,
+    model: str,
+    scalars: dict[str, Any],
+    where: Any,
+    include: Any = None,
+    select: Any = None,
+    *,
+    many: bool = False,
+) -> Plan:
     c = Compiler(meta)
     m = c.model(model)
     if not scalars:
@@ -1245,7 +1314,9 @@ def compile_update(meta: SchemaMeta, model: str, scalars: dict[str, Any], where:
     return Plan(sql, c.specs, rows, binary=True)
 
 
-def compile_delete(meta: SchemaMeta, model: str, where: Any, include: Any = None, select: Any = None, *, many: bool = False) -> Plan:
+def compile_delete(
+    meta: SchemaMeta, model: str, where: Any, include: Any = None, select: Any = None, *, many: bool = False
+) -> Plan:
     c = Compiler(meta)
     m = c.model(model)
     stmt = f"DELETE FROM {table(m)} AS t0 WHERE {c.where(m, 't0', where)}"
@@ -1288,12 +1359,12 @@ __all__ = [
     "Base64",
     "Compiler",
     "Plan",
+    "RelationBatch",
     "RowPlan",
     "Slot",
     "bind",
     "compile_count",
     "compile_delete",
-    "RelationBatch",
     "compile_find",
     "compile_group_by",
     "compile_insert",

@@ -34,12 +34,12 @@ try:  # psycopg's own query conversion, prepared-statement bookkeeping and resul
 
     # private API: used only on the psycopg versions it was written and tested against
     _LEAN = tuple(int(p) for p in psycopg.__version__.split(".")[:2]) in ((3, 2), (3, 3)) and all(
-        hasattr(_PrepareManager, a) for a in ("get", "maybe_add_to_cache", "validate", "maintain_gen"))
+        hasattr(_PrepareManager, a) for a in ("get", "maybe_add_to_cache", "validate", "maintain_gen")
+    )
 except ImportError:  # another psycopg layout: every statement goes through a cursor
     _LEAN = False
 
 from nexo.client import codec
-from nexo.client.metrics import Metrics, QueryStats, collect, to_prometheus
 from nexo.client.compiler import (
     Plan,
     RelationBatch,
@@ -65,6 +65,7 @@ from nexo.client.compiler import (
     split_data,
 )
 from nexo.client.errors import (
+    AlreadyConnectedError,
     ClientNotConnectedError,
     DataError,
     EngineConnectionError,
@@ -74,10 +75,10 @@ from nexo.client.errors import (
     TransactionError,
     TransactionExpiredError,
     TransactionNotStartedError,
-    AlreadyConnectedError,
     map_db_error,
 )
 from nexo.client.meta import ModelMeta, RelationMeta, SchemaMeta
+from nexo.client.metrics import Metrics, QueryStats, collect, to_prometheus
 from nexo.client.models import ModelShape, ShapeRegistry
 from nexo.db.urls import mask_text, mask_url
 
@@ -117,7 +118,9 @@ def _seconds(v: timedelta | float | int | None) -> float | None:
     if isinstance(v, timedelta):
         return v.total_seconds()
     if isinstance(v, int):
-        warnings.warn("Passing an int as a timeout is deprecated; it is taken as milliseconds", DeprecationWarning, stacklevel=3)
+        warnings.warn(
+            "Passing an int as a timeout is deprecated; it is taken as milliseconds", DeprecationWarning, stacklevel=3
+        )
         return v / 1000
     return float(v)
 
@@ -262,7 +265,12 @@ def _release(pool: ConnectionPool, conn: psycopg.Connection[Any], ok: bool) -> N
 
 
 def _run(
-    conn: psycopg.Connection[Any], sql: str, params: list[Any], model: ModelMeta | None, raw: bool, binary: bool = False
+    conn: psycopg.Connection[Any],
+    sql: str,
+    params: list[Any],
+    model: ModelMeta | None,
+    raw: bool,
+    binary: bool = False,
 ) -> tuple[list[tuple[Any, ...]], list[str], int]:
     """Execute one statement; ``binary`` asks for results in binary format (compiled reads, whose
     select lists only hold types with binary loaders that give the same values as text)."""
@@ -271,7 +279,14 @@ def _run(
         stats.started()
         t0 = _clock()
     try:
-        if binary and _LEAN and isinstance(conn, _Connection) and conn.autocommit and conn._pipeline is None and not conn.closed:
+        if (
+            binary
+            and _LEAN
+            and isinstance(conn, _Connection)
+            and conn.autocommit
+            and conn._pipeline is None
+            and not conn.closed
+        ):
             return _run_lean(conn, sql, params)
         cur = getattr(conn, "nexo_cursor", None)
         if cur is None or conn.closed:
@@ -329,7 +344,9 @@ def _run_lean(conn: _Connection, sql: str, params: list[Any]) -> tuple[list[tupl
         manager = conn._prepared
         prep, name = manager.get(pgq, None)
         if prep is _Prepare.NO:
-            pgconn.send_query_params(pgq.query, pgq.params, param_formats=pgq.formats, param_types=pgq.types, result_format=_BINARY)
+            pgconn.send_query_params(
+                pgq.query, pgq.params, param_formats=pgq.formats, param_types=pgq.types, result_format=_BINARY
+            )
         else:
             if prep is _Prepare.SHOULD:
                 pgconn.send_prepare(name, pgq.query, param_types=pgq.types)
@@ -360,7 +377,13 @@ def _run_lean(conn: _Connection, sql: str, params: list[Any]) -> tuple[list[tupl
 
 
 def _fetch_tree(
-    conn: psycopg.Connection[Any], sql: str, params: list[Any], batches: list[RelationBatch], values: list[Any], model: ModelMeta, logged: bool
+    conn: psycopg.Connection[Any],
+    sql: str,
+    params: list[Any],
+    batches: list[RelationBatch],
+    values: list[Any],
+    model: ModelMeta,
+    logged: bool,
 ) -> list[Any]:
     """Rows of one statement (binary results) with their batched relations attached, level by level."""
     if logged:
@@ -411,8 +434,12 @@ class TxExecutor(Executor):
     def check(self) -> None:
         if self.closed:
             if self.expired:
-                raise TransactionExpiredError("Transaction already closed: the transaction timed out and was rolled back.")
-            raise TransactionExpiredError("Transaction already closed: a query cannot be executed on a closed transaction.")
+                raise TransactionExpiredError(
+                    "Transaction already closed: the transaction timed out and was rolled back."
+                )
+            raise TransactionExpiredError(
+                "Transaction already closed: a query cannot be executed on a closed transaction."
+            )
         if self.deadline is not None and time.monotonic() > self.deadline:
             self.expired = True
             raise TransactionExpiredError("Transaction already closed: the timeout for this transaction was exceeded.")
@@ -531,15 +558,17 @@ class Client:
             kwargs["options"] = f"-c search_path={opts['search_path']}"
         if "prepare_threshold" in opts:
             kwargs["prepare_threshold"] = opts["prepare_threshold"]
-        pool: ConnectionPool = ConnectionPool(  # of _Connection (the annotation keeps the pool type of the client)
-            conninfo,
-            min_size=min(self.min_size, opts.get("max_size", self.max_size)),
-            max_size=opts.get("max_size", self.max_size),
-            timeout=opts.get("timeout", 30.0),
-            kwargs=kwargs,
-            configure=self._configure_connection,
-            connection_class=_Connection,
-            open=False,
+        pool: ConnectionPool = (
+            ConnectionPool(  # of _Connection (the annotation keeps the pool type of the client)
+                conninfo,
+                min_size=min(self.min_size, opts.get("max_size", self.max_size)),
+                max_size=opts.get("max_size", self.max_size),
+                timeout=opts.get("timeout", 30.0),
+                kwargs=kwargs,
+                configure=self._configure_connection,
+                connection_class=_Connection,
+                open=False,
+            )
         )
         try:
             pool.open(wait=True, timeout=_seconds(timeout) or self.connect_timeout)
@@ -555,10 +584,14 @@ class Client:
             conn.nexo_stats = self._stats
 
     @overload
-    def get_metrics(self, format: Literal["json"] = "json", *, global_labels: dict[str, str] | None = None) -> Metrics: ...
+    def get_metrics(
+        self, format: Literal["json"] = "json", *, global_labels: dict[str, str] | None = None
+    ) -> Metrics: ...
 
     @overload
-    def get_metrics(self, format: Literal["prometheus"], *, global_labels: dict[str, str] | None = None) -> str: ...
+    def get_metrics(
+        self, format: Literal["prometheus"], *, global_labels: dict[str, str] | None = None
+    ) -> str: ...
 
     def get_metrics(self, format: str = "json", *, global_labels: dict[str, str] | None = None) -> Metrics | str:
         """Prisma Client Python's ``get_metrics()``: a :class:`~nexo.client.metrics.Metrics` (``format='json'``)
@@ -628,8 +661,14 @@ class Client:
     ) -> TransactionManager:
         """An interactive transaction: ``async with client.tx() as tx: ...`` (commit, or rollback on error)."""
         if self._tx is not None:
-            warnings.warn("The current client is already in a transaction. This can lead to surprising behaviour.", UserWarning, stacklevel=2)
-        return (self._TX_MANAGER or TransactionManager)(self, max_wait=max_wait, timeout=timeout, isolation_level=isolation_level)
+            warnings.warn(
+                "The current client is already in a transaction. This can lead to surprising behaviour.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return (self._TX_MANAGER or TransactionManager)(
+            self, max_wait=max_wait, timeout=timeout, isolation_level=isolation_level
+        )
 
     def tenant(
         self,
@@ -739,7 +778,9 @@ class TransactionManager:
                 isolation_level.upper().replace("_", "").replace(" ", "")
             )
             if level is None:
-                raise DataError(f"Unknown isolation level {isolation_level!r}; use one of {sorted(set(ISOLATION_LEVELS.values()))}")
+                raise DataError(
+                    f"Unknown isolation level {isolation_level!r}; use one of {sorted(set(ISOLATION_LEVELS.values()))}"
+                )
         self.isolation_level = level
         self.tenant = tenant
         self._ex: TxExecutor | None = None
@@ -752,7 +793,9 @@ class TransactionManager:
         try:
             conn = pool.getconn(timeout=self.max_wait)
         except Exception as exc:
-            raise TransactionExpiredError(f"Transaction could not start within max_wait ({self.max_wait}s): {exc}") from None
+            raise TransactionExpiredError(
+                f"Transaction could not start within max_wait ({self.max_wait}s): {exc}"
+            ) from None
         self._conn = conn
         logged = self.client.log_queries
         try:
@@ -799,7 +842,9 @@ class TransactionManager:
             raise
         if self._conn is not None and self._conn.info.transaction_status == psycopg.pq.TransactionStatus.INERROR:
             self._finish("ROLLBACK")
-            raise TransactionError("The transaction was aborted by a failed statement inside it; everything in it was rolled back.")
+            raise TransactionError(
+                "The transaction was aborted by a failed statement inside it; everything in it was rolled back."
+            )
         self._finish("COMMIT")
 
     def rollback(self) -> None:
@@ -967,7 +1012,9 @@ class ModelActions:
             args["include"] = shape.adapt_include(args["include"])
         return args
 
-    def _read(self, kind: str, args: dict[str, Any], compile_fn: Callable[[SchemaMeta, str, Any], Plan]) -> tuple[Plan, list[tuple[Any, ...]]]:
+    def _read(
+        self, kind: str, args: dict[str, Any], compile_fn: Callable[[SchemaMeta, str, Any], Plan]
+    ) -> tuple[Plan, list[tuple[Any, ...]]]:
         shape, values = shape_values(args)
         key = (kind, self._name, shape)
         client = self._client
@@ -1000,7 +1047,9 @@ class ModelActions:
         plan = client._cache.get(key)
         if plan is None:
             batch = len(values) if kind == "find" else None
-            plan = client._plan(key, lambda: compile_find(client.meta, self._name, skeletonize(args)[0], unique=unique, batch=batch))
+            plan = client._plan(
+                key, lambda: compile_find(client.meta, self._name, skeletonize(args)[0], unique=unique, batch=batch)
+            )
         if plan.batches:
             rows = client._executor.fetch_batched(plan, bind(plan.specs, values), values, self._m)
         else:
@@ -1057,7 +1106,17 @@ class ModelActions:
         select: Any = None,
     ) -> Any:
         rows = self._find(
-            _given(take=1, skip=skip, where=where, cursor=cursor, include=include, order=order, distinct=distinct, select=select), first=True
+            _given(
+                take=1,
+                skip=skip,
+                where=where,
+                cursor=cursor,
+                include=include,
+                order=order,
+                distinct=distinct,
+                select=select,
+            ),
+            first=True,
         )
         return rows[0] if rows else None
 
@@ -1134,14 +1193,26 @@ class ModelActions:
         take: Any = None,
         skip: Any = None,
         avg: Any = None,
-        sum: Any = None,  # noqa: A002
-        min: Any = None,  # noqa: A002
-        max: Any = None,  # noqa: A002
+        sum: Any = None,
+        min: Any = None,
+        max: Any = None,
         having: Any = None,
         count: Any = None,
         order: Any = None,
     ) -> Any:
-        args = _given(by=list(by), where=where, take=take, skip=skip, avg=avg, sum=sum, min=min, max=max, having=having, count=count, order=order)
+        args = _given(
+            by=list(by),
+            where=where,
+            take=take,
+            skip=skip,
+            avg=avg,
+            sum=sum,
+            min=min,
+            max=max,
+            having=having,
+            count=count,
+            order=order,
+        )
         plan, rows = self._read("group_by", args, compile_group_by)
         keys = plan.extra["keys"]
         decs = plan.extra["decs"]
@@ -1189,7 +1260,9 @@ class ModelActions:
         for item in data:
             scalars, rels = split_data(self._m, item)
             if rels:
-                raise DataError(f"create_many does not take relation fields ({', '.join(rels)}); use their foreign keys")
+                raise DataError(
+                    f"create_many does not take relation fields ({', '.join(rels)}); use their foreign keys"
+                )
             fill_create_defaults(self._m, scalars)
             check_required(self._m, scalars, set())
             rows.append(scalars)
@@ -1276,7 +1349,9 @@ class ModelActions:
             if name not in scalars:
                 scalars[name] = _now()
 
-    def _keys(self, ex: Executor, m: ModelMeta, where: Any, fields: list[str] | None = None, *, lock: bool = False) -> dict[str, Any] | None:
+    def _keys(
+        self, ex: Executor, m: ModelMeta, where: Any, fields: list[str] | None = None, *, lock: bool = False
+    ) -> dict[str, Any] | None:
         names = fields or [f.name for f in m.scalar_fields]
         plan = compile_select_keys(self._client.meta, m.name, where, names, lock=lock)
         rows, _, _ = ex.fetch(plan.sql, bind(plan.specs, []), m)
@@ -1288,7 +1363,9 @@ class ModelActions:
     def _pk_where(self, m: ModelMeta, row: dict[str, Any]) -> dict[str, Any]:
         return {k: row[k] for k in m.id_fields}
 
-    def _reselect(self, ex: Executor, m: ModelMeta, row: dict[str, Any], include: Any, select: Any) -> dict[str, Any]:
+    def _reselect(
+        self, ex: Executor, m: ModelMeta, row: dict[str, Any], include: Any, select: Any
+    ) -> dict[str, Any]:
         if not include and not select:
             return row
         meta = self._client.meta
@@ -1298,7 +1375,15 @@ class ModelActions:
         assert plan.rows is not None
         return plan.rows.row(rows[0])
 
-    def _create_row(self, ex: Executor, m: ModelMeta, data: dict[str, Any], include: Any, select: Any, fk: dict[str, Any] | None = None) -> dict[str, Any]:
+    def _create_row(
+        self,
+        ex: Executor,
+        m: ModelMeta,
+        data: dict[str, Any],
+        include: Any,
+        select: Any,
+        fk: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         meta = self._client.meta
         scalars, rels = split_data(m, data)
         if fk:
@@ -1309,7 +1394,9 @@ class ModelActions:
             r = m.relation(name)
             assert r is not None
             if ops is None:
-                raise MissingRequiredValueError(f"A value is required but not set for the relation: `{name}` of {m.name}", meta={"target": [name]})
+                raise MissingRequiredValueError(
+                    f"A value is required but not set for the relation: `{name}` of {m.name}", meta={"target": [name]}
+                )
             if r.owns_fk:
                 target = self._to_one_target(ex, r, ops)
                 for lf, rf in zip(r.fields, r.references, strict=True):
@@ -1336,12 +1423,16 @@ class ModelActions:
         shape, values = shape_values(args)
         return shape, values, args
 
-    def _insert(self, ex: Executor, m: ModelMeta, scalars: dict[str, Any], include: Any, select: Any) -> dict[str, Any]:
+    def _insert(
+        self, ex: Executor, m: ModelMeta, scalars: dict[str, Any], include: Any, select: Any
+    ) -> dict[str, Any]:
         plan, rows = self._insert_rows(ex, m, scalars, include, select)
         assert plan.rows is not None
         return plan.rows.row(rows[0])
 
-    def _insert_rows(self, ex: Executor, m: ModelMeta, scalars: dict[str, Any], include: Any, select: Any) -> tuple[Plan, list[tuple[Any, ...]]]:
+    def _insert_rows(
+        self, ex: Executor, m: ModelMeta, scalars: dict[str, Any], include: Any, select: Any
+    ) -> tuple[Plan, list[tuple[Any, ...]]]:
         """INSERT one row; the statement is compiled once per shape (columns, include, select)."""
         client = self._client
         keys = tuple(scalars)
@@ -1360,7 +1451,9 @@ class ModelActions:
         rows, _, _ = ex.fetch(plan.sql, bind(plan.specs, values + extra), m, binary=plan.binary)
         return plan, rows
 
-    def _update(self, ex: Executor, m: ModelMeta, scalars: dict[str, Any], where: Any, include: Any, select: Any) -> dict[str, Any] | None:
+    def _update(
+        self, ex: Executor, m: ModelMeta, scalars: dict[str, Any], where: Any, include: Any, select: Any
+    ) -> dict[str, Any] | None:
         plan, rows = self._update_rows(ex, m, scalars, where, include, select)
         if not rows:
             return None
@@ -1379,7 +1472,9 @@ class ModelActions:
             if f is None or f.kind == "relation":
                 raise DataError(f"Field '{k}' cannot be updated on model {m.name}")
             if v is None and f.is_required and not f.is_list:
-                raise MissingRequiredValueError(f"A value is required but not set for the field: `{k}` of {m.name}", meta={"target": [k]})
+                raise MissingRequiredValueError(
+                    f"A value is required but not set for the field: `{k}` of {m.name}", meta={"target": [k]}
+                )
             if isinstance(v, dict) and f.type != "Json":
                 if len(v) != 1:
                     raise DataError(f"Expected exactly one field to be present in the update of '{k}', got {list(v)}")
@@ -1411,7 +1506,7 @@ class ModelActions:
         t = self._client.meta.model(r.target)
         if not isinstance(ops, dict) or len(ops) != 1:
             raise DataError(f"Expected exactly one of create, connect, connect_or_create for relation '{r.field}'")
-        (op, body), = ops.items()
+        ((op, body),) = ops.items()
         if op == "create":
             return self._create_row(ex, t, body, None, None)
         if op == "connect":
@@ -1429,7 +1524,9 @@ class ModelActions:
             return self._create_row(ex, t, body["create"], None, None)
         raise DataError(f"Unknown nested write '{op}' for relation '{r.field}'")
 
-    def _update_row(self, ex: Executor, m: ModelMeta, data: dict[str, Any], where: Any, include: Any, select: Any) -> dict[str, Any] | None:
+    def _update_row(
+        self, ex: Executor, m: ModelMeta, data: dict[str, Any], where: Any, include: Any, select: Any
+    ) -> dict[str, Any] | None:
         meta = self._client.meta
         scalars, rels = split_data(m, data)
         self._touch(m, scalars)
@@ -1461,7 +1558,9 @@ class ModelActions:
                 elif op == "delete":
                     if body:
                         if r.is_required:
-                            raise DataError(f"The required relation '{r.field}' cannot be deleted through {m.name}", code="P2014")
+                            raise DataError(
+                                f"The required relation '{r.field}' cannot be deleted through {m.name}", code="P2014"
+                            )
                         tw = {rf: current[lf] for lf, rf in zip(r.fields, r.references, strict=True)}
                         for lf in r.fields:
                             scalars[lf] = None
@@ -1491,7 +1590,9 @@ class ModelActions:
         if got is None:
             raise self._not_found(f"No '{t.name}' record was found for a nested update.")
 
-    def _nested(self, ex: Executor, m: ModelMeta, row: dict[str, Any], r: RelationMeta, ops: Any, *, creating: bool) -> None:
+    def _nested(
+        self, ex: Executor, m: ModelMeta, row: dict[str, Any], r: RelationMeta, ops: Any, *, creating: bool
+    ) -> None:
         """Writes on a relation whose foreign key is on the other side (or an implicit m:n table)."""
         meta = self._client.meta
         t = meta.model(r.target)
@@ -1511,7 +1612,9 @@ class ModelActions:
             if r.is_m2m:
                 found = self._keys(ex, t, where, [tid])  # type: ignore[list-item]
                 if found is None:
-                    raise self._not_found(f"No '{t.name}' record was found for a nested connect on relation '{r.field}'.")
+                    raise self._not_found(
+                        f"No '{t.name}' record was found for a nested connect on relation '{r.field}'."
+                    )
                 ex.fetch(*_sqlp(compile_link(meta, r, self_id, found[tid])), m)  # type: ignore[index]
                 return
             plan = compile_update(meta, t.name, dict(parent), where, many=True)
@@ -1567,14 +1670,24 @@ class ModelActions:
             elif op == "delete":
                 targets = [{}] if not r.is_list and body is True else ([] if body is False else items(body))
                 for item in targets:
-                    where = owned(item) if not r.is_m2m else {"AND": [item, {_m2m_back(t, r, m): {"some": self._pk_where(m, row)}}]}
+                    where = (
+                        owned(item)
+                        if not r.is_m2m
+                        else {"AND": [item, {_m2m_back(t, r, m): {"some": self._pk_where(m, row)}}]}
+                    )
                     plan = compile_delete(meta, t.name, where, many=True)
                     _, n = self._exec(ex, plan)
                     if n == 0 and r.is_list:
-                        raise self._not_found(f"No '{t.name}' record was found for a nested delete on relation '{r.field}'.")
+                        raise self._not_found(
+                            f"No '{t.name}' record was found for a nested delete on relation '{r.field}'."
+                        )
             elif op == "delete_many":
                 for item in items(body):
-                    where = owned(item) if not r.is_m2m else {"AND": [item, {_m2m_back(t, r, m): {"some": self._pk_where(m, row)}}]}
+                    where = (
+                        owned(item)
+                        if not r.is_m2m
+                        else {"AND": [item, {_m2m_back(t, r, m): {"some": self._pk_where(m, row)}}]}
+                    )
                     self._exec(ex, compile_delete(meta, t.name, where, many=True))
             elif op == "update":
                 for item in items(body):
@@ -1582,10 +1695,16 @@ class ModelActions:
                         where, data = item["where"], item["data"]
                     else:
                         where, data = {}, item
-                    where = owned(where) if not r.is_m2m else {"AND": [where, {_m2m_back(t, r, m): {"some": self._pk_where(m, row)}}]}
+                    where = (
+                        owned(where)
+                        if not r.is_m2m
+                        else {"AND": [where, {_m2m_back(t, r, m): {"some": self._pk_where(m, row)}}]}
+                    )
                     found = self._keys(ex, t, where, list(t.id_fields))
                     if found is None:
-                        raise self._not_found(f"No '{t.name}' record was found for a nested update on relation '{r.field}'.")
+                        raise self._not_found(
+                            f"No '{t.name}' record was found for a nested update on relation '{r.field}'."
+                        )
                     self._update_row(ex, t, data, found, None, None)
             elif op == "update_many":
                 for item in items(body):

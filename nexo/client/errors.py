@@ -36,7 +36,9 @@ class DataError(PrismaError):
         if code is not None:
             self.code = code
         self.meta: dict[str, Any] = meta or {}
-        self.data: dict[str, Any] = {"user_facing_error": {"message": message, "error_code": self.code, "meta": self.meta}}
+        self.data: dict[str, Any] = {
+            "user_facing_error": {"message": message, "error_code": self.code, "meta": self.meta}
+        }
 
 
 class UniqueViolationError(DataError):
@@ -88,7 +90,10 @@ class TransactionNotStartedError(TransactionError):
 
 
 class ClientNotConnectedError(PrismaError):
-    def __init__(self, message: str = "Client is not connected to the query engine, you must call `connect()` before attempting to query data.") -> None:
+    def __init__(
+        self,
+        message: str = "Client is not connected to the query engine, you must call `connect()` before attempting to query data.",
+    ) -> None:
         super().__init__(message)
 
 
@@ -171,7 +176,9 @@ class UnsupportedSubclassWarning(PrismaWarning):
 _KEY_RE = re.compile(r"Key \((?P<cols>[^)]*)\)")
 
 
-def _fields_for(model: ModelMeta | None, constraint: str | None, detail: str | None, column: str | None = None) -> list[str]:
+def _fields_for(
+    model: ModelMeta | None, constraint: str | None, detail: str | None, column: str | None = None
+) -> list[str]:
     """The Prisma field names a failing constraint covers (metadata first, then the error detail)."""
     if model is None:
         return [column] if column else []
@@ -242,7 +249,9 @@ def map_db_error(exc: psycopg.Error, model: ModelMeta | None = None, *, raw: boo
             f"A value is required but not set for the field: `{', '.join(fields)}`", meta={"target": fields}
         )
     if sqlstate == "42P01":
-        return TableNotFoundError(f"The table does not exist in the current database: {text}", table=model.db_name if model else None)
+        return TableNotFoundError(
+            f"The table does not exist in the current database: {text}", table=model.db_name if model else None
+        )
     if sqlstate == "42703":
         return FieldNotFoundError(f"The column does not exist in the current database: {text}")
     if sqlstate == "22001":
@@ -250,7 +259,11 @@ def map_db_error(exc: psycopg.Error, model: ModelMeta | None = None, *, raw: boo
     if sqlstate == "23514":
         return DataError(f"A check constraint failed on the database: {text}", code="P2004")
     if sqlstate == "42501":
-        return DataError(f"Permission denied by the database (privileges or row-level security): {text}", code="P2010", meta={"code": sqlstate})
+        return DataError(
+            f"Permission denied by the database (privileges or row-level security): {text}",
+            code="P2010",
+            meta={"code": sqlstate},
+        )
     if sqlstate in ("40001", "40P01"):
         return DataError(f"Transaction failed due to a write conflict or a deadlock: {text}", code="P2034")
     if sqlstate.startswith("22"):

@@ -152,7 +152,9 @@ class ModelMeta:
         object.__setattr__(
             self,
             "required_on_create",
-            tuple(f.name for f in scalars if f.is_required and not f.is_list and f.default is None and not f.is_updated_at),
+            tuple(
+                f.name for f in scalars if f.is_required and not f.is_list and f.default is None and not f.is_updated_at
+            ),
         )
         object.__setattr__(self, "not_null", frozenset(f.name for f in scalars if f.is_required and not f.is_list))
 

@@ -62,7 +62,7 @@ class Metrics(BaseModel):
 class Histogram:
     """Observations in Prisma's millisecond buckets (non-cumulative counts, sum, count)."""
 
-    __slots__ = ("counts", "sum", "count")
+    __slots__ = ("count", "counts", "sum")
 
     def __init__(self) -> None:
         self.counts = [0] * len(BUCKETS_MS)
@@ -78,14 +78,16 @@ class Histogram:
 
     def value(self) -> MetricHistogram:
         return MetricHistogram(
-            sum=self.sum, count=self.count, buckets=[HistogramBucket(b, c) for b, c in zip(BUCKETS_MS, self.counts, strict=True)]
+            sum=self.sum,
+            count=self.count,
+            buckets=[HistogramBucket(b, c) for b, c in zip(BUCKETS_MS, self.counts, strict=True)],
         )
 
 
 class QueryStats:
     """What a client counts as it runs statements (shared with its transaction clients)."""
 
-    __slots__ = ("statements", "active", "durations", "waits", "_lock")
+    __slots__ = ("_lock", "active", "durations", "statements", "waits")
 
     def __init__(self) -> None:
         self.statements = 0
@@ -122,7 +124,9 @@ _DESCRIPTIONS = {
 }
 
 
-def collect(stats: QueryStats, pool_stats: Mapping[str, int] | None, global_labels: Mapping[str, str] | None = None) -> Metrics:
+def collect(
+    stats: QueryStats, pool_stats: Mapping[str, int] | None, global_labels: Mapping[str, str] | None = None
+) -> Metrics:
     """The :class:`Metrics` of a client: its statistics and its pool's ``get_stats()`` (None when not connected)."""
     labels = {str(k): str(v) for k, v in (global_labels or {}).items()}
     ps = dict(pool_stats or {})
@@ -131,7 +135,9 @@ def collect(stats: QueryStats, pool_stats: Mapping[str, int] | None, global_labe
     with stats._lock:
         counters = {
             "prisma_datasource_queries_total": stats.statements,
-            "prisma_pool_connections_opened_total": max(0, ps.get("connections_num", 0) - ps.get("connections_errors", 0)),
+            "prisma_pool_connections_opened_total": max(
+                0, ps.get("connections_num", 0) - ps.get("connections_errors", 0)
+            ),
         }
         gauges = {
             "prisma_client_queries_active": float(stats.active),
@@ -145,10 +151,15 @@ def collect(stats: QueryStats, pool_stats: Mapping[str, int] | None, global_labe
             "prisma_client_queries_wait_histogram_ms": stats.waits.value(),
         }
     return Metrics(
-        counters=[Metric[int](key=k, value=v, labels=dict(labels), description=_DESCRIPTIONS[k]) for k, v in counters.items()],
-        gauges=[Metric[float](key=k, value=v, labels=dict(labels), description=_DESCRIPTIONS[k]) for k, v in gauges.items()],
+        counters=[
+            Metric[int](key=k, value=v, labels=dict(labels), description=_DESCRIPTIONS[k]) for k, v in counters.items()
+        ],
+        gauges=[
+            Metric[float](key=k, value=v, labels=dict(labels), description=_DESCRIPTIONS[k]) for k, v in gauges.items()
+        ],
         histograms=[
-            Metric[MetricHistogram](key=k, value=v, labels=dict(labels), description=_DESCRIPTIONS[k]) for k, v in histograms.items()
+            Metric[MetricHistogram](key=k, value=v, labels=dict(labels), description=_DESCRIPTIONS[k])
+            for k, v in histograms.items()
         ],
     )
 
@@ -170,7 +181,11 @@ def to_prometheus(m: Metrics) -> str:
     out: list[str] = []
     for kind, items in (("counter", m.counters), ("gauge", m.gauges)):
         for c in items:
-            out += [f"# HELP {c.key} {c.description}", f"# TYPE {c.key} {kind}", f"{c.key}{_labels(c.labels)} {_num(c.value)}"]
+            out += [
+                f"# HELP {c.key} {c.description}",
+                f"# TYPE {c.key} {kind}",
+                f"{c.key}{_labels(c.labels)} {_num(c.value)}",
+            ]
     for h in m.histograms:
         out += [f"# HELP {h.key} {h.description}", f"# TYPE {h.key} histogram"]
         total = 0

@@ -147,7 +147,9 @@ class ModelShape:
             return slow
         return self._compile(tuple(keys), list(decoders), "rows")
 
-    def _compile(self, keys: tuple[str, ...], decoders: list[Any] | None, mode: str, tail: int = 0) -> Callable[[Any], Any]:
+    def _compile(
+        self, keys: tuple[str, ...], decoders: list[Any] | None, mode: str, tail: int = 0
+    ) -> Callable[[Any], Any]:
         """Generated code building instances of :attr:`cls` the way ``model_construct`` would, minus
         its per-call bookkeeping: the fields in field order, then the three other pydantic slots.
 
@@ -193,7 +195,9 @@ class ModelShape:
             if rel is not None and isinstance(dec, Nested):
                 sub, many = rel
                 if sub.fast:
-                    ns[f"n{i}"] = sub._compile(tuple(dec.keys), list(dec.decoders), "rows" if many else "array", dec.tail)
+                    ns[f"n{i}"] = sub._compile(
+                        tuple(dec.keys), list(dec.decoders), "rows" if many else "array", dec.tail
+                    )
                     expr = f"n{i}({expr})" if many else f"(None if (w{i} := {expr}) is None else n{i}(w{i}))"
                 else:
                     ns[f"d{i}"] = dec
@@ -242,7 +246,7 @@ class ModelShape:
             src += "".join(f"        {line}\n" for line in body) + "        add(i)\n    return out\n"
         else:
             src = "def build(r):\n" + "".join(f"    {line}\n" for line in body) + "    return i\n"
-        exec(compile(src, f"<nexo row builder {self.cls.__name__}>", "exec"), ns)  # noqa: S102 - our own generated text
+        exec(compile(src, f"<nexo row builder {self.cls.__name__}>", "exec"), ns)
         return ns["build"]  # type: ignore[no-any-return]
 
     @property
@@ -326,7 +330,9 @@ def _relation_builder(sub: ModelShape, many: bool) -> Callable[[Any], Any]:
 class ShapeRegistry:
     """The shapes of one generated package: model name -> generated class, and every class seen."""
 
-    def __init__(self, meta: SchemaMeta, classes: Mapping[str, type[BaseModel]] | Callable[[], Mapping[str, type[BaseModel]]]) -> None:
+    def __init__(
+        self, meta: SchemaMeta, classes: Mapping[str, type[BaseModel]] | Callable[[], Mapping[str, type[BaseModel]]]
+    ) -> None:
         self.meta = meta
         self._classes = classes
         self._shapes: dict[tuple[str, type[BaseModel]], ModelShape] = {}

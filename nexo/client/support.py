@@ -30,7 +30,9 @@ class Registry(Generic[C]):
         if self._value is not None:
             raise ClientAlreadyRegisteredError("A client has already been registered.")
         if not isinstance(client, self._type) and not callable(client):
-            raise TypeError(f"Expected a {self._type.__name__} instance or a function returning one, got {type(client).__name__}")
+            raise TypeError(
+                f"Expected a {self._type.__name__} instance or a function returning one, got {type(client).__name__}"
+            )
         self._value = client
 
     def get(self) -> C:
@@ -113,7 +115,12 @@ def create_partial(
             raise PartialError(f"{where}: {arg} names fields that {model} does not have: {', '.join(unknown)}")
         return out
 
-    inc, exc, req, opt = check(include, "include"), check(exclude, "exclude"), check(required, "required"), check(optional, "optional")
+    inc, exc, req, opt = (
+        check(include, "include"),
+        check(exclude, "exclude"),
+        check(required, "required"),
+        check(optional, "optional"),
+    )
     both = sorted(req & opt)
     if both:
         raise PartialError(f"{where}: fields cannot be both required and optional: {', '.join(both)}")
@@ -130,7 +137,9 @@ def create_partial(
         chosen = [f for f in chosen if f not in relational_fields]
     missing = sorted((req | opt | set(rels)) - set(chosen))
     if missing:
-        raise PartialError(f"{where}: fields left out of the partial cannot be made required, optional or related: {', '.join(missing)}")
+        raise PartialError(
+            f"{where}: fields left out of the partial cannot be made required, optional or related: {', '.join(missing)}"
+        )
     _PARTIALS.append(
         {
             "name": name,

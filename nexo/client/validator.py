@@ -22,14 +22,14 @@ T = TypeVar("T")
 _CONFIG = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _model(typ: Any) -> type[BaseModel]:
     # a model holding the TypedDict: its config (extra keys forbidden) applies to every nested
     # TypedDict, which has no config of its own (pydantic refuses a TypeAdapter config for one)
     return create_model(getattr(typ, "__name__", "Input"), __config__=_CONFIG, data=(typ, ...))
 
 
-def validate(type: type[T], data: Any) -> T:  # noqa: A002 (Prisma Client Python's parameter name)
+def validate(type: type[T], data: Any) -> T:
     """Validate untrusted ``data`` against the generated TypedDict ``type``; returns the validated dict.
 
     ``validated = validate(types.UserCreateInput, payload); await db.user.create(data=validated)``"""

@@ -70,9 +70,7 @@ def connect(url: str, *, autocommit: bool = True, application_name: str = "nexo"
     try:
         conn = psycopg.connect(conninfo, autocommit=autocommit, application_name=application_name, **kwargs)
     except psycopg.OperationalError as exc:
-        raise ConnectionFailed(
-            f"Can't reach the database at {mask_url(url)}:\n{mask_text(str(exc).strip())}"
-        ) from None
+        raise ConnectionFailed(f"Can't reach the database at {mask_url(url)}:\n{mask_text(str(exc).strip())}") from None
     if conn.info.server_version >= 140000:
         conn.execute(f"SET client_connection_check_interval = '{CLIENT_CHECK_INTERVAL}'")
     if schema is not None:

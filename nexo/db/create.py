@@ -70,7 +70,7 @@ def location(url: str) -> str | None:
 
         try:
             info = conninfo_to_dict(url)
-        except Exception:  # noqa: BLE001 - no location is better than a failure while reporting
+        except Exception:
             return None
         host = str(info.get("host") or "") or None
         port = info.get("port")

@@ -76,7 +76,9 @@ def split_statements(script: str) -> list[Statement]:
             if c == ";":
                 break
             if c == "'":
-                escapes = i > 0 and script[i - 1] in "eE" and (i < 2 or not (script[i - 2].isalnum() or script[i - 2] == "_"))
+                escapes = (
+                    i > 0 and script[i - 1] in "eE" and (i < 2 or not (script[i - 2].isalnum() or script[i - 2] == "_"))
+                )
                 i += 1
                 while i < n:
                     if escapes and script[i] == "\\":
@@ -125,7 +127,10 @@ _NO_TX_PATTERNS = [
     (re.compile(r"^\s*CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY\b", re.I), "CREATE INDEX CONCURRENTLY"),
     (re.compile(r"^\s*DROP\s+INDEX\s+CONCURRENTLY\b", re.I), "DROP INDEX CONCURRENTLY"),
     (re.compile(r"^\s*REINDEX\b.*\bCONCURRENTLY\b", re.I | re.S), "REINDEX CONCURRENTLY"),
-    (re.compile(r"^\s*ALTER\s+TABLE\b.*\bDETACH\s+PARTITION\b.*\bCONCURRENTLY\b", re.I | re.S), "DETACH PARTITION CONCURRENTLY"),
+    (
+        re.compile(r"^\s*ALTER\s+TABLE\b.*\bDETACH\s+PARTITION\b.*\bCONCURRENTLY\b", re.I | re.S),
+        "DETACH PARTITION CONCURRENTLY",
+    ),
     (re.compile(r"^\s*(CREATE|DROP)\s+DATABASE\b", re.I), "CREATE/DROP DATABASE"),
     (re.compile(r"^\s*(CREATE|DROP)\s+TABLESPACE\b", re.I), "CREATE/DROP TABLESPACE"),
     (re.compile(r"^\s*ALTER\s+SYSTEM\b", re.I), "ALTER SYSTEM"),
@@ -135,9 +140,8 @@ _NO_TX_PATTERNS = [
 ]
 
 
-
 def _strip_leading_comments(text: str) -> str:
-    return text[_skip_ws_and_comments(text, 0):]
+    return text[_skip_ws_and_comments(text, 0) :]
 
 
 def non_transactional(stmt: Statement | str) -> str | None:
@@ -152,7 +156,11 @@ def non_transactional(stmt: Statement | str) -> str | None:
 def is_transaction_control(stmt: Statement | str) -> bool:
     """``True`` for BEGIN / COMMIT / ROLLBACK / START TRANSACTION / END / ABORT statements."""
     text = _strip_leading_comments(stmt.text if isinstance(stmt, Statement) else stmt)
-    return bool(re.match(r"^(BEGIN|COMMIT|END|ROLLBACK|START\s+TRANSACTION|ABORT)\s*(TRANSACTION|WORK)?\s*$", text.strip(), re.I))
+    return bool(
+        re.match(
+            r"^(BEGIN|COMMIT|END|ROLLBACK|START\s+TRANSACTION|ABORT)\s*(TRANSACTION|WORK)?\s*$", text.strip(), re.I
+        )
+    )
 
 
 def line_of_offset(script: str, offset: int) -> int:

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
-
 _MASK = "****"
 # scheme://user:password@host  (password is everything up to the last @ before the host part)
 _URL_PASSWORD = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*:)(?P<pw>[^@\s]+)(?P<at>@)")
@@ -59,10 +58,20 @@ def with_user(url: str, user: str, password: str | None = None) -> str:
 
 
 #: query parameters of a Prisma PostgreSQL URL that libpq does not take (Prisma's engines read them)
-PRISMA_ONLY_PARAMS = frozenset((
-    "schema", "connection_limit", "pool_timeout", "socket_timeout", "pgbouncer", "statement_cache_size",
-    "sslidentity", "sslaccept", "max_connection_lifetime", "max_idle_connection_lifetime",
-))
+PRISMA_ONLY_PARAMS = frozenset(
+    (
+        "schema",
+        "connection_limit",
+        "pool_timeout",
+        "socket_timeout",
+        "pgbouncer",
+        "statement_cache_size",
+        "sslidentity",
+        "sslaccept",
+        "max_connection_lifetime",
+        "max_idle_connection_lifetime",
+    )
+)
 #: parameters naming a file, which Prisma resolves against the schema's folder when relative
 _PATH_PARAMS = ("sslcert", "sslrootcert")
 

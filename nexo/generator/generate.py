@@ -137,14 +137,18 @@ def generate(
     result.notes += notes
     if not clients:
         raise GeneratorError(
-            f"{path} has no generator block with provider \"prisma-client-py\"; add one:\n\n"
+            f'{path} has no generator block with provider "prisma-client-py"; add one:\n\n'
             'generator client {\n  provider = "prisma-client-py"\n}',
             file=path,
         )
     outputs: dict[Path, str] = {}
     for c in clients:
         if c.output in outputs:
-            raise GeneratorError(f'generators "{outputs[c.output]}" and "{c.name}" write to the same output {c.output}', file=c.file, line=c.line)
+            raise GeneratorError(
+                f'generators "{outputs[c.output]}" and "{c.name}" write to the same output {c.output}',
+                file=c.file,
+                line=c.line,
+            )
         outputs[c.output] = c.name
     view = build_view(validated, config.tenant_setting)
     source = path.name
@@ -157,18 +161,28 @@ def generate(
     for c in clients:
         cnotes: list[str] = []
         if not c.depth_given:
-            cnotes.append(f'recursive_type_depth is not set; using {c.recursive_type_depth} (set it in generator "{c.name}" to silence this note).')
-        files = render_package(view, c, source, schema=path, schema_text=None if path.is_dir() else path.read_text(encoding="utf-8"))
+            cnotes.append(
+                f'recursive_type_depth is not set; using {c.recursive_type_depth} (set it in generator "{c.name}" to silence this note).'
+            )
+        files = render_package(
+            view, c, source, schema=path, schema_text=None if path.is_dir() else path.read_text(encoding="utf-8")
+        )
         check_output(c.output, files)
         declared: list[dict[str, Any]] = []
         script = P.find_script(c.partial_type_generator, schema_dir, Path.cwd())
         if script is not None:
             declared = P.run_partial_generator(script, c.package, files, Path.cwd())
-            P.check_partials(declared, {m.name for m in view.models}, {m.name: {f.name: f.type for f in m.relations} for m in view.models})
+            P.check_partials(
+                declared,
+                {m.name for m in view.models},
+                {m.name: {f.name: f.type for f in m.relations} for m in view.models},
+            )
             files["partials.py"] = render_partials(view, source, declared)
         report: WriteReport = write_package(c.output, files)
         cnotes += import_notes(c.package, c.output)
-        result.clients.append(GeneratedClient(c, report.written, report.unchanged, [p["name"] for p in declared], cnotes))
+        result.clients.append(
+            GeneratedClient(c, report.written, report.unchanged, [p["name"] for p in declared], cnotes)
+        )
     result.elapsed_ms = (time.perf_counter() - start) * 1000
     return result
 

@@ -67,5 +67,7 @@ def import_notes(package: str, output: Path) -> list[str]:
             f"(pip uninstall {package}) or set another output in the generator block."
         )
     if os.environ.get("PYTHONSAFEPATH"):
-        notes.append("Warning: PYTHONSAFEPATH is set, so the current folder is not on sys.path; add the client's folder to PYTHONPATH.")
+        notes.append(
+            "Warning: PYTHONSAFEPATH is set, so the current folder is not on sys.path; add the client's folder to PYTHONPATH."
+        )
     return notes

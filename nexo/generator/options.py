@@ -145,7 +145,7 @@ def read_generators(
                 line=line,
             )
 
-        def opt(key: str) -> str | None:
+        def opt(key: str, g: M.Generator = g) -> str | None:
             if key in g.config:
                 return _text(g.config[key], env)
             env_key = ENV_KEYS.get(key)
@@ -153,7 +153,9 @@ def read_generators(
 
         interface = opt("interface") or "asyncio"
         if interface not in ("asyncio", "sync"):
-            raise GeneratorError(f'generator "{g.name}": interface must be "asyncio" or "sync", got {interface!r}', file=file, line=line)
+            raise GeneratorError(
+                f'generator "{g.name}": interface must be "asyncio" or "sync", got {interface!r}', file=file, line=line
+            )
         raw_depth = opt("recursive_type_depth")
         depth = DEFAULT_DEPTH
         if raw_depth is not None:
@@ -161,15 +163,23 @@ def read_generators(
                 depth = int(raw_depth)
             except ValueError:
                 raise GeneratorError(
-                    f'generator "{g.name}": recursive_type_depth must be an integer, got {raw_depth!r}', file=file, line=line
+                    f'generator "{g.name}": recursive_type_depth must be an integer, got {raw_depth!r}',
+                    file=file,
+                    line=line,
                 ) from None
             if depth != -1 and depth < 2:
                 raise GeneratorError(
-                    f'generator "{g.name}": recursive_type_depth must be -1 (unlimited) or at least 2, got {depth}', file=file, line=line
+                    f'generator "{g.name}": recursive_type_depth must be -1 (unlimited) or at least 2, got {depth}',
+                    file=file,
+                    line=line,
                 )
         engine = opt("engineType")
         if engine is not None and engine != "binary":
-            raise GeneratorError(f'generator "{g.name}": engineType {engine!r} is not supported; only "binary" (or nothing)', file=file, line=line)
+            raise GeneratorError(
+                f'generator "{g.name}": engineType {engine!r} is not supported; only "binary" (or nothing)',
+                file=file,
+                line=line,
+            )
         decimal = opt("enable_experimental_decimal")
         out_raw = _text(g.output, env) if g.output is not None else None
         base = Path(file).resolve().parent
@@ -189,7 +199,9 @@ def read_generators(
                 recursive_type_depth=depth,
                 depth_given=raw_depth is not None,
                 partial_type_generator=opt("partial_type_generator"),
-                enable_experimental_decimal=_bool(decimal, "enable_experimental_decimal", g) if decimal is not None else False,
+                enable_experimental_decimal=_bool(decimal, "enable_experimental_decimal", g)
+                if decimal is not None
+                else False,
                 output=output,
                 output_given=out_raw is not None,
                 preview_features=tuple(g.preview_features),

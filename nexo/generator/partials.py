@@ -47,11 +47,15 @@ def find_script(option: str | None, schema_dir: Path, cwd: Path) -> str | None:
             p = (base / option).resolve()
             if p.is_file():
                 return str(p)
-        raise GeneratorError(f"partial_type_generator: the script {option!r} was not found (looked in {schema_dir} and {cwd})")
+        raise GeneratorError(
+            f"partial_type_generator: the script {option!r} was not found (looked in {schema_dir} and {cwd})"
+        )
     return option
 
 
-def run_partial_generator(target: str, package: str, files: dict[str, str], cwd: Path, timeout: float = 120.0) -> list[dict[str, Any]]:
+def run_partial_generator(
+    target: str, package: str, files: dict[str, str], cwd: Path, timeout: float = 120.0
+) -> list[dict[str, Any]]:
     """The partial models the script declares (each: name, model, fields, required, optional, relations)."""
     with tempfile.TemporaryDirectory(prefix="nexo-partials-") as tmp:
         copy_tree(files, Path(tmp) / package)
@@ -75,7 +79,9 @@ def run_partial_generator(target: str, package: str, files: dict[str, str], cwd:
     return data
 
 
-def check_partials(partials: list[dict[str, Any]], models: set[str], relation_targets: dict[str, dict[str, str]]) -> None:
+def check_partials(
+    partials: list[dict[str, Any]], models: set[str], relation_targets: dict[str, dict[str, str]]
+) -> None:
     """Names are unique and not model names; related partials exist and belong to the right model."""
     by_name = {p["name"]: p for p in partials}
     for p in partials:
@@ -84,7 +90,9 @@ def check_partials(partials: list[dict[str, Any]], models: set[str], relation_ta
         for field, other in p["relations"].items():
             target = by_name.get(other)
             if target is None:
-                raise GeneratorError(f"{p['model']}.create_partial({p['name']!r}): relations names an unknown partial {other!r}")
+                raise GeneratorError(
+                    f"{p['model']}.create_partial({p['name']!r}): relations names an unknown partial {other!r}"
+                )
             want = relation_targets[p["model"]][field]
             if target["model"] != want:
                 raise GeneratorError(

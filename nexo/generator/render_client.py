@@ -39,7 +39,13 @@ ERRORS = (
     "PrismaWarning",
     "UnsupportedSubclassWarning",
 )
-ENGINE_ERRORS = ("EngineError", "AlreadyConnectedError", "NotConnectedError", "EngineConnectionError", "EngineRequestError")
+ENGINE_ERRORS = (
+    "EngineError",
+    "AlreadyConnectedError",
+    "NotConnectedError",
+    "EngineConnectionError",
+    "EngineRequestError",
+)
 
 
 class _Flavour:
@@ -52,7 +58,15 @@ class _Flavour:
         self.exit = "__aexit__" if is_async else "__exit__"
 
 
-def _sig(name: str, params: list[str], ret: str, f: _Flavour, *, decorators: tuple[str, ...] = (), body: list[str] | None = None) -> list[str]:
+def _sig(
+    name: str,
+    params: list[str],
+    ret: str,
+    f: _Flavour,
+    *,
+    decorators: tuple[str, ...] = (),
+    body: list[str] | None = None,
+) -> list[str]:
     """A model action. asyncio: a plain ``def`` returning the runtime's coroutine (awaited by the
     caller as usual, one coroutine frame less per call); sync: the result itself."""
     if f.is_async:
@@ -124,10 +138,22 @@ def _actions_class(m: VModel, f: _Flavour) -> list[str]:
     ]
     methods: list[list[str]] = []
     methods.append(
-        _sig("query_raw", ["query: str", "*args: Any"], f"List[{T}]", f, body=_ret(f"List[{T}]", "query_raw(query, *args)", f))
+        _sig(
+            "query_raw",
+            ["query: str", "*args: Any"],
+            f"List[{T}]",
+            f,
+            body=_ret(f"List[{T}]", "query_raw(query, *args)", f),
+        )
     )
     methods.append(
-        _sig("query_first", ["query: str", "*args: Any"], f"Optional[{T}]", f, body=_ret(f"Optional[{T}]", "query_first(query, *args)", f))
+        _sig(
+            "query_first",
+            ["query: str", "*args: Any"],
+            f"Optional[{T}]",
+            f,
+            body=_ret(f"Optional[{T}]", "query_first(query, *args)", f),
+        )
     )
     methods.append(
         _sig(
@@ -148,7 +174,13 @@ def _actions_class(m: VModel, f: _Flavour) -> list[str]:
         )
     )
     methods.append(
-        _sig("delete", [f"where: {where_u}", f"include: {inc}", "*", sel], f"Optional[{T}]", f, body=_ret(f"Optional[{T}]", "delete(where, include, select=select)", f))
+        _sig(
+            "delete",
+            [f"where: {where_u}", f"include: {inc}", "*", sel],
+            f"Optional[{T}]",
+            f,
+            body=_ret(f"Optional[{T}]", "delete(where, include, select=select)", f),
+        )
     )
     methods.append(
         _sig(
@@ -191,7 +223,13 @@ def _actions_class(m: VModel, f: _Flavour) -> list[str]:
     first_params = many_params[1:]
     for name, ret in (("find_first", f"Optional[{T}]"), ("find_first_or_raise", T)):
         methods.append(
-            _sig(name, first_params, ret, f, body=_ret(ret, f"{name}(skip, where, cursor, include, order, distinct, select=select)", f))
+            _sig(
+                name,
+                first_params,
+                ret,
+                f,
+                body=_ret(ret, f"{name}(skip, where, cursor, include, order, distinct, select=select)", f),
+            )
         )
     methods.append(
         _sig(
@@ -220,9 +258,22 @@ def _actions_class(m: VModel, f: _Flavour) -> list[str]:
             body=_ret("int", "update_many(data, where)", f),
         )
     )
-    count_tail = ["take: Optional[int] = None", "skip: Optional[int] = None", f"where: Optional[types.{n}WhereInput] = None", f"cursor: Optional[{where_u}] = None"]
+    count_tail = [
+        "take: Optional[int] = None",
+        "skip: Optional[int] = None",
+        f"where: Optional[types.{n}WhereInput] = None",
+        f"cursor: Optional[{where_u}] = None",
+    ]
     methods.append(_sig("count", ["select: None = None", *count_tail], "int", f, decorators=("@overload",)))
-    methods.append(_sig("count", [f"select: types.{n}CountAggregateInput", *count_tail], f"types.{n}CountAggregateOutput", f, decorators=("@overload",)))
+    methods.append(
+        _sig(
+            "count",
+            [f"select: types.{n}CountAggregateInput", *count_tail],
+            f"types.{n}CountAggregateOutput",
+            f,
+            decorators=("@overload",),
+        )
+    )
     methods.append(
         _sig(
             "count",
@@ -311,7 +362,11 @@ def _batch_actions(m: VModel) -> list[str]:
 
     def meth(name: str, params: list[str], call: str) -> list[str]:
         one = f"    def {name}(self, {', '.join(params)}) -> None:"
-        head = [one] if len(one) <= 110 else [f"    def {name}(", "        self,", *[f"        {p}," for p in params], "    ) -> None:"]
+        head = (
+            [one]
+            if len(one) <= 110
+            else [f"    def {name}(", "        self,", *[f"        {p}," for p in params], "    ) -> None:"]
+        )
         return head + [f"        self._impl.{call}"]
 
     out = [
@@ -325,18 +380,32 @@ def _batch_actions(m: VModel) -> list[str]:
     ]
     for block in (
         meth("create", [f"data: types.{n}CreateInput", f"include: {inc}"], "create(data, include)"),
-        meth("create_many", [f"data: List[types.{n}CreateWithoutRelationsInput]", "*", "skip_duplicates: Optional[bool] = None"], "create_many(data, skip_duplicates=skip_duplicates)"),
-        meth("update", [f"data: types.{n}UpdateInput", f"where: {wu}", f"include: {inc}"], "update(data, where, include)"),
-        meth("upsert", [f"where: {wu}", f"data: types.{n}UpsertInput", f"include: {inc}"], "upsert(where, data, include)"),
+        meth(
+            "create_many",
+            [f"data: List[types.{n}CreateWithoutRelationsInput]", "*", "skip_duplicates: Optional[bool] = None"],
+            "create_many(data, skip_duplicates=skip_duplicates)",
+        ),
+        meth(
+            "update", [f"data: types.{n}UpdateInput", f"where: {wu}", f"include: {inc}"], "update(data, where, include)"
+        ),
+        meth(
+            "upsert", [f"where: {wu}", f"data: types.{n}UpsertInput", f"include: {inc}"], "upsert(where, data, include)"
+        ),
         meth("delete", [f"where: {wu}", f"include: {inc}"], "delete(where, include)"),
-        meth("update_many", [f"data: types.{n}UpdateManyMutationInput", f"where: types.{n}WhereInput"], "update_many(data, where)"),
+        meth(
+            "update_many",
+            [f"data: types.{n}UpdateManyMutationInput", f"where: types.{n}WhereInput"],
+            "update_many(data, where)",
+        ),
         meth("delete_many", [f"where: Optional[types.{n}WhereInput] = None"], "delete_many(where)"),
     ):
         out += [""] + block
     return out
 
 
-def render_client(view: SchemaView, source: str, *, is_async: bool, schema_rel: str | None = None, packaged: bool = False) -> str:
+def render_client(
+    view: SchemaView, source: str, *, is_async: bool, schema_rel: str | None = None, packaged: bool = False
+) -> str:
     f = _Flavour(is_async)
     a, w = f.a, f.w
     prelude = [
@@ -383,10 +452,17 @@ def render_client(view: SchemaView, source: str, *, is_async: bool, schema_rel: 
         "_META = SchemaMeta.from_dict(META)",
         "",
         "#: the schema this package was generated from (stored relative to the package)",
-        (f"SCHEMA_PATH = Path(__file__).parent.joinpath({q(schema_rel)}).resolve()" if schema_rel is not None
-         else f"SCHEMA_PATH = Path(__file__).parent.joinpath({q(source)})"),
+        (
+            f"SCHEMA_PATH = Path(__file__).parent.joinpath({q(schema_rel)}).resolve()"
+            if schema_rel is not None
+            else f"SCHEMA_PATH = Path(__file__).parent.joinpath({q(source)})"
+        ),
         "#: the copy of the schema inside the package (the schema itself when it lives in the package folder)",
-        ('PACKAGED_SCHEMA_PATH = Path(__file__).parent.joinpath("schema.prisma")' if packaged else "PACKAGED_SCHEMA_PATH = SCHEMA_PATH"),
+        (
+            'PACKAGED_SCHEMA_PATH = Path(__file__).parent.joinpath("schema.prisma")'
+            if packaged
+            else "PACKAGED_SCHEMA_PATH = SCHEMA_PATH"
+        ),
     ]
     tx = [
         "class TransactionManager(_TransactionManager):",
@@ -415,11 +491,19 @@ def render_client(view: SchemaView, source: str, *, is_async: bool, schema_rel: 
     classes = [f"{q(m.name)}: models.{m.name}" for m in view.models]
     shapes = "ShapeRegistry(_META, lambda: {" + ", ".join(classes) + "})"
     if len(shapes) > 90:
-        shapes = "ShapeRegistry(\n        _META,\n        lambda: {\n" + "".join(f"            {c},\n" for c in classes) + "        },\n    )"
+        shapes = (
+            "ShapeRegistry(\n        _META,\n        lambda: {\n"
+            + "".join(f"            {c},\n" for c in classes)
+            + "        },\n    )"
+        )
     lazy = "(" + "".join(f"{q(m.instance_name)}, " for m in view.models).rstrip(" ") + ")" if view.models else "()"
     prisma = [
         "class Prisma(_Client):",
-        '    """The database client: ``db = Prisma()``, ``' + w + 'db.connect()``, ``' + w + 'db.user.find_many()``."""',
+        '    """The database client: ``db = Prisma()``, ``'
+        + w
+        + "db.connect()``, ``"
+        + w
+        + 'db.user.find_many()``."""',
         "",
         f"    _shapes = {shapes}",
         f"    _LAZY = {lazy}",
@@ -473,7 +557,9 @@ def render_client(view: SchemaView, source: str, *, is_async: bool, schema_rel: 
         "        timeout: Union[timedelta, float, None] = timedelta(seconds=5),",
         "        isolation_level: Optional[str] = None,",
         "    ) -> TransactionManager:",
-        '        """An interactive transaction: ``' + a + 'with db.tx() as tx:`` commits at the end, rolls back on error."""',
+        '        """An interactive transaction: ``'
+        + a
+        + 'with db.tx() as tx:`` commits at the end, rolls back on error."""',
         "        return cast(TransactionManager, super().tx(max_wait=max_wait, timeout=timeout, isolation_level=isolation_level))",
         "",
         "    def tenant(",
@@ -513,7 +599,7 @@ def render_client(view: SchemaView, source: str, *, is_async: bool, schema_rel: 
     ]
     tail = [
         "Client = Prisma",
-        '_REGISTRY: Registry[Prisma] = Registry(Prisma)',
+        "_REGISTRY: Registry[Prisma] = Registry(Prisma)",
     ]
     funcs = [
         "def register(client: Union[Prisma, Callable[[], Prisma]]) -> None:",
@@ -537,15 +623,43 @@ def render_small(view: SchemaView, source: str, package_doc: str) -> dict[str, s
     h = header(source).splitlines()
     files: dict[str, str] = {}
     files["fields.py"] = module(
-        [[*h, '"""``Json`` and ``Base64`` value wrappers."""', "", "from nexo.client.fields import Base64, Json", "", '__all__ = ["Base64", "Json"]']]
+        [
+            [
+                *h,
+                '"""``Json`` and ``Base64`` value wrappers."""',
+                "",
+                "from nexo.client.fields import Base64, Json",
+                "",
+                '__all__ = ["Base64", "Json"]',
+            ]
+        ]
     )
+
     def reexport(names: Sequence[str]) -> list[str]:
         """``from nexo.client.errors import (...)`` and ``__all__`` for ``names``."""
-        return ["from nexo.client.errors import (", *[f"    {e}," for e in names], ")", "",
-                "__all__ = [", *[f"    {q(e)}," for e in names], "]"]
+        return [
+            "from nexo.client.errors import (",
+            *[f"    {e}," for e in names],
+            ")",
+            "",
+            "__all__ = [",
+            *[f"    {q(e)}," for e in names],
+            "]",
+        ]
 
     files["errors.py"] = module([[*h, '"""Prisma Client Python\'s exception classes."""', "", *reexport(ERRORS)]])
-    files["engine/__init__.py"] = module([[*h, '"""Engine errors (kept for imports written for Prisma Client Python)."""', "", "from . import errors", "", '__all__ = ["errors"]']])
+    files["engine/__init__.py"] = module(
+        [
+            [
+                *h,
+                '"""Engine errors (kept for imports written for Prisma Client Python)."""',
+                "",
+                "from . import errors",
+                "",
+                '__all__ = ["errors"]',
+            ]
+        ]
+    )
     files["engine/errors.py"] = module([[*h, '"""Connection-level errors."""', "", *reexport(ENGINE_ERRORS)]])
     files["testing.py"] = module(
         [
@@ -581,8 +695,19 @@ def render_small(view: SchemaView, source: str, package_doc: str) -> dict[str, s
         ]
     )
     exports = [
-        "Base64", "Batch", "Client", "Json", "Metric", "MetricHistogram", "Metrics", "Prisma", "SCHEMA_PATH",
-        "get_client", "load_env", "register", "validate",
+        "Base64",
+        "Batch",
+        "Client",
+        "Json",
+        "Metric",
+        "MetricHistogram",
+        "Metrics",
+        "Prisma",
+        "SCHEMA_PATH",
+        "get_client",
+        "load_env",
+        "register",
+        "validate",
     ]
     modules = ["actions", "bases", "enums", "errors", "fields", "metadata", "models", "partials", "types"]
     files["__init__.py"] = module(

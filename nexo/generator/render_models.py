@@ -239,7 +239,10 @@ def render_metadata(view: SchemaView, source: str) -> str:
         [
             prelude,
             ["META: Dict[str, Any] = " + _literal(meta)],
-            ["PRISMA_MODELS: Set[str] = " + ("{" + ", ".join(q(m.name) for m in view.models) + "}" if view.models else "set()")],
+            [
+                "PRISMA_MODELS: Set[str] = "
+                + ("{" + ", ".join(q(m.name) for m in view.models) + "}" if view.models else "set()")
+            ],
             ["RELATIONAL_FIELD_MAPPINGS: Dict[str, Dict[str, str]] = " + _literal(rels)],
         ]
     )

@@ -45,8 +45,18 @@ def _shared(view: SchemaView, opts: ClientOptions) -> list[list[str]]:
         "DateTime": "datetime.datetime",
     }
     for t, v in values.items():
-        blocks.append(typed_dict(f"{t}Filter", _filters(t, v, ordered=True, string=t == "String", search=opts.full_text_search), total=False))
-    blocks.append(typed_dict("BooleanFilter", [("equals", "Optional[bool]"), ("not", "Union[None, bool, BooleanFilter]")], total=False))
+        blocks.append(
+            typed_dict(
+                f"{t}Filter",
+                _filters(t, v, ordered=True, string=t == "String", search=opts.full_text_search),
+                total=False,
+            )
+        )
+    blocks.append(
+        typed_dict(
+            "BooleanFilter", [("equals", "Optional[bool]"), ("not", "Union[None, bool, BooleanFilter]")], total=False
+        )
+    )
     blocks.append(typed_dict("BytesFilter", _filters("Bytes", "fields.Base64", ordered=False), total=False))
     json_items = [
         ("equals", "Optional[fields.Json]"),
@@ -86,7 +96,13 @@ def _shared(view: SchemaView, opts: ClientOptions) -> list[list[str]]:
         blocks.append(
             typed_dict(
                 f"{t}ListFilter",
-                [("equals", f"Optional[List[{v}]]"), ("has", v), ("has_every", f"List[{v}]"), ("has_some", f"List[{v}]"), ("is_empty", "bool")],
+                [
+                    ("equals", f"Optional[List[{v}]]"),
+                    ("has", v),
+                    ("has_every", f"List[{v}]"),
+                    ("has_some", f"List[{v}]"),
+                    ("is_empty", "bool"),
+                ],
                 total=False,
             )
         )
@@ -157,7 +173,11 @@ def _model_types(view: SchemaView, m: VModel, opts: ClientOptions) -> list[list[
         for f in m.fields:
             if f.is_relation:
                 if with_relations:
-                    nested = f"{f.type}CreateManyNestedWithoutRelationsInput" if f.is_list else f"{f.type}CreateNestedWithoutRelationsInput"
+                    nested = (
+                        f"{f.type}CreateManyNestedWithoutRelationsInput"
+                        if f.is_list
+                        else f"{f.type}CreateNestedWithoutRelationsInput"
+                    )
                     optional.append((f.name, nested))
                 continue
             item = (f.name, T.create_value(f))
@@ -168,8 +188,14 @@ def _model_types(view: SchemaView, m: VModel, opts: ClientOptions) -> list[list[
         return required, optional
 
     req, opt = create_items(True)
-    blocks.append(typed_dict(f"{n}OptionalCreateInput", opt, total=False, doc=f"Optional arguments to the {n} create method."))
-    blocks.append(typed_dict(f"{n}CreateInput", req, base=f"{n}OptionalCreateInput", doc=f"Required arguments to the {n} create method."))
+    blocks.append(
+        typed_dict(f"{n}OptionalCreateInput", opt, total=False, doc=f"Optional arguments to the {n} create method.")
+    )
+    blocks.append(
+        typed_dict(
+            f"{n}CreateInput", req, base=f"{n}OptionalCreateInput", doc=f"Required arguments to the {n} create method."
+        )
+    )
     req, opt = create_items(False)
     blocks.append(typed_dict(f"{n}OptionalCreateWithoutRelationsInput", opt, total=False))
     blocks.append(typed_dict(f"{n}CreateWithoutRelationsInput", req, base=f"{n}OptionalCreateWithoutRelationsInput"))
@@ -203,7 +229,11 @@ def _model_types(view: SchemaView, m: VModel, opts: ClientOptions) -> list[list[
             upd.append((f.name, T.update_value(f)))
     blocks.append(typed_dict(f"{n}UpdateInput", upd, total=False, doc=f"Arguments to the {n} update method."))
     mutation = [(f.name, T.update_value(f)) for f in scalars if not f.is_fk]
-    blocks.append(typed_dict(f"{n}UpdateManyMutationInput", mutation, total=False, doc=f"Arguments to the {n} update_many method."))
+    blocks.append(
+        typed_dict(
+            f"{n}UpdateManyMutationInput", mutation, total=False, doc=f"Arguments to the {n} update_many method."
+        )
+    )
     blocks.append(
         typed_dict(
             f"{n}UpdateWithWhereUniqueWithoutRelationsInput",
@@ -235,7 +265,13 @@ def _model_types(view: SchemaView, m: VModel, opts: ClientOptions) -> list[list[
     # ---------------------------------------------------------------- where, order
     blocks += _unique_inputs(m)
     blocks += _where(m, opts.recursive_type_depth)
-    blocks.append(typed_dict(f"{n}RelationFilter", [("is", f"Optional[{n}WhereInput]"), ("is_not", f"Optional[{n}WhereInput]")], total=False))
+    blocks.append(
+        typed_dict(
+            f"{n}RelationFilter",
+            [("is", f"Optional[{n}WhereInput]"), ("is_not", f"Optional[{n}WhereInput]")],
+            total=False,
+        )
+    )
     blocks.append(
         typed_dict(
             f"{n}ListRelationFilter",
@@ -299,7 +335,11 @@ def _model_types(view: SchemaView, m: VModel, opts: ClientOptions) -> list[list[
     sel = [(f.name, "bool") for f in scalars] + inc
     blocks.append(typed_dict(f"{n}Select", sel, total=False))
     if to_many:
-        blocks.append(typed_dict(f"{n}CountSelect", [(f.name, f"Union[bool, FindMany{f.type}Args]") for f in to_many], total=False))
+        blocks.append(
+            typed_dict(
+                f"{n}CountSelect", [(f.name, f"Union[bool, FindMany{f.type}Args]") for f in to_many], total=False
+            )
+        )
         blocks.append(typed_dict(f"{n}CountArgs", [("select", f"{n}CountSelect")], total=False))
     blocks.append(typed_dict(f"{n}Args", [("include", f"{n}Include"), ("select", f"{n}Select")], total=False))
     blocks.append(
@@ -322,15 +362,29 @@ def _model_types(view: SchemaView, m: VModel, opts: ClientOptions) -> list[list[
     # ---------------------------------------------------------------- aggregates
     numeric = [f for f in scalars if f.type in T.NUMERIC and f.kind == "scalar" and not f.is_list]
     ordered = [f for f in scalars if (f.type in T.ORDERED or f.kind == "enum") and not f.is_list]
-    blocks.append(typed_dict(f"{n}CountAggregateInput", [("_all", "bool")] + [(f.name, "bool") for f in scalars], total=False))
-    blocks.append(typed_dict(f"{n}CountAggregateOutput", [("_all", "int")] + [(f.name, "int") for f in scalars], total=False))
-    for agg, fs, out in (("Sum", numeric, None), ("Avg", numeric, "float"), ("Min", ordered, None), ("Max", ordered, None)):
+    blocks.append(
+        typed_dict(f"{n}CountAggregateInput", [("_all", "bool")] + [(f.name, "bool") for f in scalars], total=False)
+    )
+    blocks.append(
+        typed_dict(f"{n}CountAggregateOutput", [("_all", "int")] + [(f.name, "int") for f in scalars], total=False)
+    )
+    for agg, fs, out in (
+        ("Sum", numeric, None),
+        ("Avg", numeric, "float"),
+        ("Min", ordered, None),
+        ("Max", ordered, None),
+    ):
         blocks.append(typed_dict(f"{n}{agg}AggregateInput", [(f.name, "bool") for f in fs], total=False))
-        blocks.append(typed_dict(f"{n}{agg}AggregateOutput", [(f.name, out or T.output_value(f)) for f in fs], total=False))
+        blocks.append(
+            typed_dict(f"{n}{agg}AggregateOutput", [(f.name, out or T.output_value(f)) for f in fs], total=False)
+        )
     blocks.append(
         typed_dict(
             f"{n}GroupByOutput",
-            [(f.name, T.output_value(f) if f.is_required or f.is_list else f"Optional[{T.output_value(f)}]") for f in scalars]
+            [
+                (f.name, T.output_value(f) if f.is_required or f.is_list else f"Optional[{T.output_value(f)}]")
+                for f in scalars
+            ]
             + [
                 ("_sum", f"{n}SumAggregateOutput"),
                 ("_avg", f"{n}AvgAggregateOutput"),
@@ -369,4 +423,3 @@ def render_types(view: SchemaView, opts: ClientOptions, source: str) -> str:
         blocks.append([f"# {'-' * 30} {m.name} {'-' * max(1, 60 - len(m.name))}"])
         blocks += _model_types(view, m, opts)
     return module(blocks)
-

@@ -263,7 +263,9 @@ def build_view(schema: M.Schema, tenant_setting: str) -> SchemaView:
     kept_names = {m.name for m in kept}
     for m in kept:
         if keyword.iskeyword(m.name) or keyword.iskeyword(m.name.lower()):
-            raise _err(f"Model name {m.name!r} (or its lower-case form) is a Python keyword; rename it or @@map it", m.span)
+            raise _err(
+                f"Model name {m.name!r} (or its lower-case form) is a Python keyword; rename it or @@map it", m.span
+            )
         instance = m.name.lower()
         if m.documentation:
             found = _INSTANCE_NAME.search(m.documentation)
@@ -345,17 +347,28 @@ def build_view(schema: M.Schema, tenant_setting: str) -> SchemaView:
                     raise _err(f"No join table was derived for the many-to-many relation {r.name}", f.span)
                 assert jt.join is not None
                 is_a = jt.join.model_a == m.name and jt.join.field_a == f.name
-                rel.update(join_table=jt.name, join_schema=jt.schema, join_self="A" if is_a else "B", join_other="B" if is_a else "A")
+                rel.update(
+                    join_table=jt.name,
+                    join_schema=jt.schema,
+                    join_self="A" if is_a else "B",
+                    join_other="B" if is_a else "A",
+                )
             elif r.referencing_model == m.name and r.referencing_field == f.name:
                 rel.update(fields=list(r.fields), references=list(r.references))
             else:
                 rel.update(back_fields=list(r.fields), back_references=list(r.references))
-            fields.append(VField(f.name, "relation", f.related_model, f.is_list, f.is_required, doc=f.documentation, relation=rel))
+            fields.append(
+                VField(f.name, "relation", f.related_model, f.is_list, f.is_required, doc=f.documentation, relation=rel)
+            )
         names = {f.name: f for f in fields}
         id_fields: list[str] = [x.name for x in m.primary_key.fields] if m.primary_key is not None else []
         unique_sets: dict[str, list[str]] = {}
         if id_fields:
-            key = id_fields[0] if len(id_fields) == 1 else (m.primary_key.name if m.primary_key and m.primary_key.name else "_".join(id_fields))
+            key = (
+                id_fields[0]
+                if len(id_fields) == 1
+                else (m.primary_key.name if m.primary_key and m.primary_key.name else "_".join(id_fields))
+            )
             unique_sets[key] = id_fields
         for ix in m.indexes:
             if ix.kind != "unique":
@@ -365,7 +378,10 @@ def build_view(schema: M.Schema, tenant_setting: str) -> SchemaView:
             unique_sets.setdefault(key, ns)
         for key in unique_sets:
             if key in names and len(unique_sets[key]) > 1:
-                raise _err(f"The compound key name {key!r} of {m.name} is also a field name; give the key another name:", m.span)
+                raise _err(
+                    f"The compound key name {key!r} of {m.name} is also a field name; give the key another name:",
+                    m.span,
+                )
         constraints: dict[str, list[str]] = {}
         if table is not None:
             by_col = {c.name: c.field or c.name for c in table.columns}

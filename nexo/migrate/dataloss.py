@@ -102,8 +102,12 @@ def _warning(text: str, item: object, counter: _Counter) -> str | None:
         n = counter.count(table, column)
         if n is None:
             return text
-        return None if n == 0 else (
-            f"You are about to drop the column `{column}` on the `{table}` table, which still contains {n} non-null values."
+        return (
+            None
+            if n == 0
+            else (
+                f"You are about to drop the column `{column}` on the `{table}` table, which still contains {n} non-null values."
+            )
         )
     if text.startswith("You are about to drop the `"):
         n = counter.count(table)
@@ -116,8 +120,12 @@ def _warning(text: str, item: object, counter: _Counter) -> str | None:
             return text
         m = re.search(r"will be cast from (`[^`]+`) to (`[^`]+`)", text)
         cast = f" The data in that column will be cast from {m.group(1)} to {m.group(2)}." if m else ""
-        return None if n == 0 else (
-            f"You are about to alter the column `{column}` on the `{table}` table, which contains {n} non-null values.{cast}"
+        return (
+            None
+            if n == 0
+            else (
+                f"You are about to alter the column `{column}` on the `{table}` table, which contains {n} non-null values.{cast}"
+            )
         )
     n = counter.count(table)
     return text if n is None or n > 0 else None
@@ -131,8 +139,10 @@ def _unexecutable(text: str, item: object, counter: _Counter) -> str | None:
         n = counter.count(table, column, nulls=True)
         if n is None:
             return text
-        return None if n == 0 else (
-            f"Made the column `{column}` on table `{table}` required, but there are {n} existing NULL values."
+        return (
+            None
+            if n == 0
+            else (f"Made the column `{column}` on table `{table}` required, but there are {n} existing NULL values.")
         )
     n = counter.count(table)
     if n is None:

@@ -86,7 +86,9 @@ class Diagnosis:
                     f" Last common migration: `{self.last_common}`. Migrations applied to the database but absent "
                     f"from the migrations directory are: {', '.join(self.db_only)}"
                 )
-            reasons.append(f"The migrations recorded in the database diverge from the local migrations directory.{details}")
+            reasons.append(
+                f"The migrations recorded in the database diverge from the local migrations directory.{details}"
+            )
         elif self.db_only:
             reasons.append(
                 "The following migration(s) are applied to the database but missing from the local migrations "
@@ -128,7 +130,9 @@ class DevResult:
         return self.applied_pending.applied_names if self.applied_pending else []
 
 
-def diagnose_history(conn: psycopg.Connection, migrations: Sequence[MigrationDir]) -> tuple[Diagnosis, list[MigrationDir]]:
+def diagnose_history(
+    conn: psycopg.Connection, migrations: Sequence[MigrationDir]
+) -> tuple[Diagnosis, list[MigrationDir]]:
     """The ledger half of the diagnostic, and the migrations the database has applied (directory order)."""
     exists = ledger.table_exists(conn)
     records = ledger.list_records(conn) if exists else []
@@ -190,7 +194,7 @@ def history_models(
             if not drift.is_empty:
                 diag.drift_summary = drift.summary()
             if is_prefix:
-                replay(shadow, migrations[len(applied):])
+                replay(shadow, migrations[len(applied) :])
                 full = _introspect(shadow, schemas, ignore) if len(applied) < len(migrations) else expected
     if not is_prefix:  # the applied set has holes: replay the whole history in order, in a fresh shadow
         with shadow_database(main_url, shadow_url=shadow_url) as url:
@@ -248,7 +252,12 @@ def migrate_dev(
     for m in migrations:
         m.read_script()  # P3015 before anything happens
     diag, history = history_models(
-        conn, main_url, migrations, shadow_url=shadow_url, schemas=schemas, ignore_tables=ignore_tables,
+        conn,
+        main_url,
+        migrations,
+        shadow_url=shadow_url,
+        schemas=schemas,
+        ignore_tables=ignore_tables,
         extensions=target.manages_extensions,
     )
     reason = diag.reset_reason()

@@ -27,7 +27,6 @@ from nexo.schema.model import Database
 
 if TYPE_CHECKING:
     from nexo.config import Config
-
     from nexo.migrate.differ import MigrationPlan
     from nexo.psl.datasource import SchemaDatasource
 
@@ -170,8 +169,9 @@ def migrate_diff(
         models[i] = _load(
             src, server_url=server_url, shadow_url=shadow_url, schemas=namespaces or None, ignore=ignore_tables
         )
-    plan = diff(models[0], models[1], before_is_live=from_source.kind in LIVE_KINDS,
-                after_is_live=to_source.kind in LIVE_KINDS)
+    plan = diff(
+        models[0], models[1], before_is_live=from_source.kind in LIVE_KINDS, after_is_live=to_source.kind in LIVE_KINDS
+    )
     return DiffOutcome(plan, from_source, to_source)
 
 
@@ -193,8 +193,12 @@ def migrate_diff_for_project(
 
     needs_server = "migrations" in (from_source.kind, to_source.kind) and not shadow_database_url
     return migrate_diff(
-        from_source, to_source, server_url=server if needs_server else None, shadow_url=shadow_database_url,
-        ignore_tables=LEDGER_TABLES, env=lambda name, schema: env_value(name, config.root, schema=schema),
+        from_source,
+        to_source,
+        server_url=server if needs_server else None,
+        shadow_url=shadow_database_url,
+        ignore_tables=LEDGER_TABLES,
+        env=lambda name, schema: env_value(name, config.root, schema=schema),
     )
 
 
@@ -246,7 +250,8 @@ def _load(
                 "You must pass the --shadow-database-url if you want to diff a migrations directory.",
             )
         server = server_url() if callable(server_url) and not shadow_url else server_url
-        db = schema_from_migrations(server if isinstance(server, str) else "", migrations, shadow_url=shadow_url,
-                                    schemas=schemas)
+        db = schema_from_migrations(
+            server if isinstance(server, str) else "", migrations, shadow_url=shadow_url, schemas=schemas
+        )
         return without_tables(db, ignore)
     raise DiffSourceError(f"unknown diff source {src.kind!r}")

@@ -72,8 +72,20 @@ _KIND_RANK = {k: i for i, k in enumerate(STEP_KINDS)}
 DEFAULT_NAMESPACE = "public"
 
 # summary sections (Prisma's DriftType order)
-(_ALTERED_EXT, _DROPPED_EXT, _CREATED_EXT, _ADDED_ENUM, _ADDED_TABLE, _REMOVED_ENUM, _REMOVED_TABLE,
- _REMOVED_UDT, _REMOVED_VIEW, _REDEFINED_TABLE, _CHANGED_ENUM, _CHANGED_TABLE) = range(12)
+(
+    _ALTERED_EXT,
+    _DROPPED_EXT,
+    _CREATED_EXT,
+    _ADDED_ENUM,
+    _ADDED_TABLE,
+    _REMOVED_ENUM,
+    _REMOVED_TABLE,
+    _REMOVED_UDT,
+    _REMOVED_VIEW,
+    _REDEFINED_TABLE,
+    _CHANGED_ENUM,
+    _CHANGED_TABLE,
+) = range(12)
 
 
 # =============================================================================== public API
@@ -178,21 +190,63 @@ def diff(
 
 # =============================================================================== column analysis
 _SQL_NATIVE = {
-    "TEXT": "Text", "VARCHAR": "VarChar", "CHAR": "Char", "UUID": "Uuid", "XML": "Xml", "INET": "Inet",
-    "CITEXT": "Citext", "BIT": "Bit", "VARBIT": "VarBit", "BOOLEAN": "Boolean", "INTEGER": "Integer",
-    "SMALLINT": "SmallInt", "OID": "Oid", "BIGINT": "BigInt", "DOUBLE PRECISION": "DoublePrecision",
-    "REAL": "Real", "DECIMAL": "Decimal", "MONEY": "Money", "TIMESTAMP": "Timestamp",
-    "TIMESTAMPTZ": "Timestamptz", "DATE": "Date", "TIME": "Time", "TIMETZ": "Timetz", "JSON": "Json",
-    "JSONB": "JsonB", "BYTEA": "ByteA",
+    "TEXT": "Text",
+    "VARCHAR": "VarChar",
+    "CHAR": "Char",
+    "UUID": "Uuid",
+    "XML": "Xml",
+    "INET": "Inet",
+    "CITEXT": "Citext",
+    "BIT": "Bit",
+    "VARBIT": "VarBit",
+    "BOOLEAN": "Boolean",
+    "INTEGER": "Integer",
+    "SMALLINT": "SmallInt",
+    "OID": "Oid",
+    "BIGINT": "BigInt",
+    "DOUBLE PRECISION": "DoublePrecision",
+    "REAL": "Real",
+    "DECIMAL": "Decimal",
+    "MONEY": "Money",
+    "TIMESTAMP": "Timestamp",
+    "TIMESTAMPTZ": "Timestamptz",
+    "DATE": "Date",
+    "TIME": "Time",
+    "TIMETZ": "Timetz",
+    "JSON": "Json",
+    "JSONB": "JsonB",
+    "BYTEA": "ByteA",
     # autoincrement columns render as serials; the native type is the integer underneath
-    "SERIAL": "Integer", "SMALLSERIAL": "SmallInt", "BIGSERIAL": "BigInt",
+    "SERIAL": "Integer",
+    "SMALLSERIAL": "SmallInt",
+    "BIGSERIAL": "BigInt",
 }
 _FAMILY = {
-    "Text": "String", "VarChar": "String", "Char": "String", "Uuid": "Uuid", "Xml": "String", "Inet": "String",
-    "Citext": "String", "Bit": "String", "VarBit": "String", "Boolean": "Boolean", "Integer": "Int",
-    "SmallInt": "Int", "Oid": "Int", "BigInt": "BigInt", "DoublePrecision": "Float", "Real": "Float",
-    "Decimal": "Decimal", "Money": "Decimal", "Timestamp": "DateTime", "Timestamptz": "DateTime",
-    "Date": "DateTime", "Time": "DateTime", "Timetz": "DateTime", "Json": "Json", "JsonB": "Json",
+    "Text": "String",
+    "VarChar": "String",
+    "Char": "String",
+    "Uuid": "Uuid",
+    "Xml": "String",
+    "Inet": "String",
+    "Citext": "String",
+    "Bit": "String",
+    "VarBit": "String",
+    "Boolean": "Boolean",
+    "Integer": "Int",
+    "SmallInt": "Int",
+    "Oid": "Int",
+    "BigInt": "BigInt",
+    "DoublePrecision": "Float",
+    "Real": "Float",
+    "Decimal": "Decimal",
+    "Money": "Decimal",
+    "Timestamp": "DateTime",
+    "Timestamptz": "DateTime",
+    "Date": "DateTime",
+    "Time": "DateTime",
+    "Timetz": "DateTime",
+    "Json": "Json",
+    "JsonB": "Json",
     "ByteA": "Binary",
 }
 _TYPE_RE = re.compile(r"^([A-Z][A-Z ]*?)(?:\((\d+)(?:,(\d+))?\))?$")
@@ -611,7 +665,7 @@ def _defaults_match(prev: Column, nxt: Column, live: bool = False) -> bool:
         return p == n
     if pk in _VALUE_KINDS and nk in ("now", None):
         return False
-    if pk == "now" and nk in ("now", None) or pk == "now" and nk in _VALUE_KINDS:
+    if (pk == "now" and nk in ("now", None)) or (pk == "now" and nk in _VALUE_KINDS):
         return nk == "now"
     if pk == "dbgenerated" and (nk in _VALUE_KINDS or nk in ("now", None)):
         return False
@@ -662,7 +716,7 @@ def _debug_value(d: _Default) -> str:
     if d.kind == "bigint":
         return f"BigInt({d.value})"
     if d.kind == "float":
-        return f"Float(BigDecimal(\"{d.value}\"))"
+        return f'Float(BigDecimal("{d.value}"))'
     if d.kind == "bool":
         return f"Boolean({'true' if d.value else 'false'})"
     if d.kind == "string":
@@ -792,7 +846,9 @@ def _with_default_schema(db: Database, *, columns: bool = False) -> Database:
         return replace(c, type=qualified_type, default=default)
 
     def fk(f: ForeignKey) -> ForeignKey:
-        return replace(f, schema=f.schema or DEFAULT_NAMESPACE, referenced_schema=f.referenced_schema or DEFAULT_NAMESPACE)
+        return replace(
+            f, schema=f.schema or DEFAULT_NAMESPACE, referenced_schema=f.referenced_schema or DEFAULT_NAMESPACE
+        )
 
     tables = tuple(
         replace(
@@ -880,7 +936,11 @@ def _as_prisma_reads(db: Database) -> Database:
 
 class _Differ:
     def __init__(
-        self, before: Database | None, after: Database | None, before_is_live: bool, extensions: bool,
+        self,
+        before: Database | None,
+        after: Database | None,
+        before_is_live: bool,
+        extensions: bool,
         after_is_live: bool = False,
     ) -> None:
         #: objects without a schema were put in "public" for a live single-schema ``after``
@@ -935,10 +995,21 @@ class _Differ:
                 self.created_tables.append((j, t))
 
     # ------------------------------------------------------------------ step helpers
-    def add(self, kind: str, key: tuple, statements: Sequence[str], *, table: str | None = None,
-            schema: str | None = None, warnings: Sequence[str] = (), unexecutable: Sequence[str] = (),
-            drift: tuple = ()) -> None:
-        self.steps.append(Step(kind, tuple(statements), table, schema, key, tuple(warnings), tuple(unexecutable), drift))
+    def add(
+        self,
+        kind: str,
+        key: tuple,
+        statements: Sequence[str],
+        *,
+        table: str | None = None,
+        schema: str | None = None,
+        warnings: Sequence[str] = (),
+        unexecutable: Sequence[str] = (),
+        drift: tuple = (),
+    ) -> None:
+        self.steps.append(
+            Step(kind, tuple(statements), table, schema, key, tuple(warnings), tuple(unexecutable), drift)
+        )
 
     # ------------------------------------------------------------------ run
     def run(self) -> MigrationPlan:
@@ -980,44 +1051,81 @@ class _Differ:
         for j, x in enumerate(next_x):
             found = prev_by.get(x.name)
             if found is None:
-                self.add("CreateExtension", (j,), [R.render_create_extension(x)],
-                         drift=(_CREATED_EXT, x.name, [f"  - {x.name}"]))
+                self.add(
+                    "CreateExtension",
+                    (j,),
+                    [R.render_create_extension(x)],
+                    drift=(_CREATED_EXT, x.name, [f"  - {x.name}"]),
+                )
                 continue
             i, p = found
             if _extensions_match(p, x):
                 continue
             # extensions described by a schema are never "relocatable": drop and re-create
             self.add("DropExtension", (i,), [R.render_drop_extension(p)], drift=(_DROPPED_EXT, p.name, []))
-            self.add("CreateExtension", (j,), [R.render_create_extension(x)],
-                     drift=(_CREATED_EXT, x.name, [f"  - {x.name}"]))
+            self.add(
+                "CreateExtension", (j,), [R.render_create_extension(x)], drift=(_CREATED_EXT, x.name, [f"  - {x.name}"])
+            )
 
     # ------------------------------------------------------------------ tables
     def push_created_table_steps(self) -> None:
         for j, t in self.created_tables:
-            self.add("CreateTable", (j,), [R.render_create_table(t)], table=t.name, schema=t.schema,
-                     drift=(_ADDED_TABLE, "", [f"  - {t.name}"]))
+            self.add(
+                "CreateTable",
+                (j,),
+                [R.render_create_table(t)],
+                table=t.name,
+                schema=t.schema,
+                drift=(_ADDED_TABLE, "", [f"  - {t.name}"]),
+            )
             for k, fk in enumerate(t.foreign_keys):
                 self.add_foreign_key(j, k, fk)
             for k, ix in enumerate(t.indexes):
-                self.add("CreateIndex", ((0,), j, (j, k), False), [R.render_create_index(ix)], table=t.name,
-                         schema=t.schema, drift=(_CHANGED_TABLE, t.name, [_index_line("Added", ix)]))
+                self.add(
+                    "CreateIndex",
+                    ((0,), j, (j, k), False),
+                    [R.render_create_index(ix)],
+                    table=t.name,
+                    schema=t.schema,
+                    drift=(_CHANGED_TABLE, t.name, [_index_line("Added", ix)]),
+                )
 
     def add_foreign_key(self, table_id: int, k: int, fk: ForeignKey) -> None:
         cols = ", ".join(fk.columns)
-        self.add("AddForeignKey", ((table_id, k),), [R.render_add_foreign_key(fk)], table=fk.table, schema=fk.schema,
-                 drift=(_CHANGED_TABLE, fk.table, [f"  [+] Added foreign key on columns ({cols})"]))
+        self.add(
+            "AddForeignKey",
+            ((table_id, k),),
+            [R.render_add_foreign_key(fk)],
+            table=fk.table,
+            schema=fk.schema,
+            drift=(_CHANGED_TABLE, fk.table, [f"  [+] Added foreign key on columns ({cols})"]),
+        )
 
     def drop_foreign_key(self, table_id: int, k: int, fk: ForeignKey) -> None:
         cols = ", ".join(fk.columns)
-        self.add("DropForeignKey", ((table_id, k),), [R.render_drop_foreign_key(fk)], table=fk.table,
-                 schema=fk.schema, drift=(_CHANGED_TABLE, fk.table, [f"  [-] Removed foreign key on columns ({cols})"]))
+        self.add(
+            "DropForeignKey",
+            ((table_id, k),),
+            [R.render_drop_foreign_key(fk)],
+            table=fk.table,
+            schema=fk.schema,
+            drift=(_CHANGED_TABLE, fk.table, [f"  [-] Removed foreign key on columns ({cols})"]),
+        )
 
     def push_dropped_table_steps(self) -> None:
         for i, t in self.dropped_tables:
-            self.add("DropTable", (i,), [R.render_drop_table(t)], table=t.name, schema=t.schema,
-                     warnings=[f"You are about to drop the `{t.name}` table. If the table is not empty, all the data it "
-                               "contains will be lost."],
-                     drift=(_REMOVED_TABLE, "", [f"  - {t.name}"]))
+            self.add(
+                "DropTable",
+                (i,),
+                [R.render_drop_table(t)],
+                table=t.name,
+                schema=t.schema,
+                warnings=[
+                    f"You are about to drop the `{t.name}` table. If the table is not empty, all the data it "
+                    "contains will be lost."
+                ],
+                drift=(_REMOVED_TABLE, "", [f"  - {t.name}"]),
+            )
             for k, fk in enumerate(t.foreign_keys):
                 self.drop_foreign_key(i, k, fk)
 
@@ -1026,8 +1134,14 @@ class _Differ:
         for pair in self.pairs:
             for k, ix in enumerate(pair.prev.indexes):
                 if not any(_indexes_match(ix, other) for other in pair.next.indexes):
-                    self.add("DropIndex", ((pair.prev_id, k),), [R.render_drop_index(ix)], table=pair.prev.name,
-                             schema=pair.prev.schema, drift=(_CHANGED_TABLE, pair.prev.name, [_index_line("Removed", ix)]))
+                    self.add(
+                        "DropIndex",
+                        ((pair.prev_id, k),),
+                        [R.render_drop_index(ix)],
+                        table=pair.prev.name,
+                        schema=pair.prev.schema,
+                        drift=(_CHANGED_TABLE, pair.prev.name, [_index_line("Removed", ix)]),
+                    )
 
     def push_created_index_steps(self) -> None:
         for pair in self.pairs:
@@ -1036,11 +1150,19 @@ class _Differ:
                     continue
                 warn = []
                 if ix.unique:
-                    warn.append(f"A unique constraint covering the columns `[{','.join(ix.column_names)}]` on the table "
-                                f"`{pair.next.name}` will be added. If there are existing duplicate values, this will fail.")
-                self.add("CreateIndex", ((1, pair.prev_id), pair.next_id, (pair.next_id, k), False),
-                         [R.render_create_index(ix)], table=pair.next.name, schema=pair.next.schema, warnings=warn,
-                         drift=(_CHANGED_TABLE, pair.next.name, [_index_line("Added", ix)]))
+                    warn.append(
+                        f"A unique constraint covering the columns `[{','.join(ix.column_names)}]` on the table "
+                        f"`{pair.next.name}` will be added. If there are existing duplicate values, this will fail."
+                    )
+                self.add(
+                    "CreateIndex",
+                    ((1, pair.prev_id), pair.next_id, (pair.next_id, k), False),
+                    [R.render_create_index(ix)],
+                    table=pair.next.name,
+                    schema=pair.next.schema,
+                    warnings=warn,
+                    drift=(_CHANGED_TABLE, pair.next.name, [_index_line("Added", ix)]),
+                )
             # PostgreSQL drops the indexes of a dropped column: re-create those over re-created columns
             recreated = {c.name for p, c, ch in pair.column_pairs() if ch.type_change == NOT_CASTABLE}
             if not recreated:
@@ -1048,9 +1170,14 @@ class _Differ:
             for p_ix, n_ix in self.index_pairs(pair):
                 if any(c in recreated for c in n_ix.column_names):
                     k = pair.next.indexes.index(n_ix)
-                    self.add("CreateIndex", ((1, pair.prev_id), pair.next_id, (pair.next_id, k), True),
-                             [R.render_create_index(n_ix)], table=pair.next.name, schema=pair.next.schema,
-                             drift=(_CHANGED_TABLE, pair.next.name, [_index_line("Added", n_ix)]))
+                    self.add(
+                        "CreateIndex",
+                        ((1, pair.prev_id), pair.next_id, (pair.next_id, k), True),
+                        [R.render_create_index(n_ix)],
+                        table=pair.next.name,
+                        schema=pair.next.schema,
+                        drift=(_CHANGED_TABLE, pair.next.name, [_index_line("Added", n_ix)]),
+                    )
 
     @staticmethod
     def index_pairs(pair: _TablePair) -> list[tuple[Index, Index]]:
@@ -1099,17 +1226,30 @@ class _Differ:
                         continue
                     seen.add(j)
                     if pfk.name != nfk.name and not (_is_join_fk(prev_t) and _is_join_fk(next_t)):
-                        self.add("RenameForeignKey", ((pair.prev_id, i), (pair.next_id, j)),
-                                 [R.render_rename_foreign_key(pfk, nfk)], table=next_t.name, schema=next_t.schema,
-                                 drift=(_CHANGED_TABLE, next_t.name,
-                                        [f'  [*] Renamed the foreign key "{pfk.name}" to "{nfk.name}"']))
+                        self.add(
+                            "RenameForeignKey",
+                            ((pair.prev_id, i), (pair.next_id, j)),
+                            [R.render_rename_foreign_key(pfk, nfk)],
+                            table=next_t.name,
+                            schema=next_t.schema,
+                            drift=(
+                                _CHANGED_TABLE,
+                                next_t.name,
+                                [f'  [*] Renamed the foreign key "{pfk.name}" to "{nfk.name}"'],
+                            ),
+                        )
                     break
             for p_ix, n_ix in self.index_pairs(pair):
                 if p_ix.name != n_ix.name:
                     i, j = prev_t.indexes.index(p_ix), next_t.indexes.index(n_ix)
-                    self.add("RenameIndex", ((pair.prev_id, i), (pair.next_id, j)), [R.render_rename_index(p_ix, n_ix)],
-                             table=prev_t.name, schema=prev_t.schema,
-                             drift=(_CHANGED_TABLE, prev_t.name, [f"  [*] Renamed index `{p_ix.name}` to `{n_ix.name}`"]))
+                    self.add(
+                        "RenameIndex",
+                        ((pair.prev_id, i), (pair.next_id, j)),
+                        [R.render_rename_index(p_ix, n_ix)],
+                        table=prev_t.name,
+                        schema=prev_t.schema,
+                        drift=(_CHANGED_TABLE, prev_t.name, [f"  [*] Renamed index `{p_ix.name}` to `{n_ix.name}`"]),
+                    )
             self.push_alter_table(pair)
 
     def push_alter_table(self, pair: _TablePair) -> None:
@@ -1132,27 +1272,35 @@ class _Differ:
         if (ppk is not None and npk is None) or pk_changed:
             assert ppk is not None
             clauses.append(f"DROP CONSTRAINT {R.quote_ident(ppk.name)}")
-            warnings.append(f"The primary key for the `{tname}` table will be changed. If it partially fails, the table "
-                            "could be left without primary key constraint.")
+            warnings.append(
+                f"The primary key for the `{tname}` table will be changed. If it partially fails, the table "
+                "could be left without primary key constraint."
+            )
             drift.append(f"  [-] Dropped the primary key on columns ({pk_cols_prev})")
         if ppk is not None and npk is not None and ppk.name != npk.name:
             clauses.append(f"RENAME CONSTRAINT {R.quote_ident(ppk.name)} TO {R.quote_ident(npk.name)}")
             drift.append(f"  [*] Renamed the primary key on columns ({pk_cols_prev})")
         for c in pair.dropped_columns():
             clauses.append(R.render_drop_column(c))
-            warnings.append(f"You are about to drop the column `{c.name}` on the `{tname}` table. All the data in the "
-                            "column will be lost.")
+            warnings.append(
+                f"You are about to drop the column `{c.name}` on the `{tname}` table. All the data in the "
+                "column will be lost."
+            )
             drift.append(f"  [-] Removed column `{c.name}`")
         for c in pair.added_columns():
             clauses.append(R.render_add_column(c))
             if not c.nullable and not c.is_list and not _has_db_default(c):
                 if c.default_kind == "client":
-                    unexec.append(f"The required column `{c.name}` was added to the `{next_t.name}` table with a "
-                                  "prisma-level default value. This is not possible if the table is not empty. Please "
-                                  "add this column as optional, then populate it before making it required.")
+                    unexec.append(
+                        f"The required column `{c.name}` was added to the `{next_t.name}` table with a "
+                        "prisma-level default value. This is not possible if the table is not empty. Please "
+                        "add this column as optional, then populate it before making it required."
+                    )
                 else:
-                    unexec.append(f"Added the required column `{c.name}` to the `{next_t.name}` table without a "
-                                  "default value. This is not possible if the table is not empty.")
+                    unexec.append(
+                        f"Added the required column `{c.name}` to the `{next_t.name}` table without a "
+                        "default value. This is not possible if the table is not empty."
+                    )
             drift.append(f"  [+] Added column `{c.name}`")
         altered = []
         for name, (p, n) in pair.columns.items():
@@ -1167,16 +1315,28 @@ class _Differ:
                 clauses.append(R.render_drop_column(pc))
                 clauses.append(R.render_add_column(nc))
                 arity_changed = _ARITY in ch.changes
-                if arity_changed and pc.nullable and not pc.is_list and _arity(nc) == "Required" and not _has_db_default(nc):
-                    unexec.append(f"Added the required column `{pc.name}` to the `{tname}` table without a default "
-                                  "value. This is not possible if the table is not empty.")
+                if (
+                    arity_changed
+                    and pc.nullable
+                    and not pc.is_list
+                    and _arity(nc) == "Required"
+                    and not _has_db_default(nc)
+                ):
+                    unexec.append(
+                        f"Added the required column `{pc.name}` to the `{tname}` table without a default "
+                        "value. This is not possible if the table is not empty."
+                    )
                 elif _arity(nc) == "Required" and not _has_db_default(nc):
-                    unexec.append(f"Changed the type of `{pc.name}` on the `{tname}` table. No cast exists, the column "
-                                  "would be dropped and recreated, which cannot be done if there is data, since the "
-                                  "column is required.")
+                    unexec.append(
+                        f"Changed the type of `{pc.name}` on the `{tname}` table. No cast exists, the column "
+                        "would be dropped and recreated, which cannot be done if there is data, since the "
+                        "column is required."
+                    )
                 else:
-                    warnings.append(f"The `{pc.name}` column on the `{tname}` table would be dropped and recreated. "
-                                    "This will lead to data loss if there is data in the column.")
+                    warnings.append(
+                        f"The `{pc.name}` column on the `{tname}` table would be dropped and recreated. "
+                        "This will lead to data loss if there is data in the column."
+                    )
                 drift.append(f"  [*] Column `{nc.name}` would be dropped and recreated ({readable})")
                 continue
             actions = _expand_alter_column(pc, nc, ch)
@@ -1185,12 +1345,16 @@ class _Differ:
                 drop_seq = self.sequence_to_drop(prev_t, pc, next_t, nc)
             R.render_alter_column(prev_t, pc, nc, actions, before, clauses, after, drop_sequence=drop_seq)
             if _ARITY in ch.changes and _arity(pc) == "Nullable" and _arity(nc) == "Required":
-                unexec.append(f"Made the column `{pc.name}` on table `{tname}` required. This step will fail if there "
-                              "are existing NULL values in that column.")
+                unexec.append(
+                    f"Made the column `{pc.name}` on table `{tname}` required. This step will fail if there "
+                    "are existing NULL values in that column."
+                )
             if ch.type_change == RISKY:
-                warnings.append(f"You are about to alter the column `{pc.name}` on the `{tname}` table. The data in that "
-                                f"column could be lost. The data in that column will be cast from `{_display_type(pc)}` "
-                                f"to `{_display_type(nc)}`.")
+                warnings.append(
+                    f"You are about to alter the column `{pc.name}` on the `{tname}` table. The data in that "
+                    f"column could be lost. The data in that column will be cast from `{_display_type(pc)}` "
+                    f"to `{_display_type(nc)}`."
+                )
             drift.append(f"  [*] Altered column `{nc.name}` ({readable})")
         if (ppk is None and npk is not None) or pk_changed:
             assert npk is not None
@@ -1198,9 +1362,16 @@ class _Differ:
             drift.append(f"  [+] Added primary key on columns ({', '.join(npk.columns)})\n)")
         if not clauses:
             return
-        self.add("AlterTable", (pair.prev_id, pair.next_id), R.render_alter_table(prev_t, clauses, before, after),
-                 table=tname, schema=prev_t.schema, warnings=warnings, unexecutable=unexec,
-                 drift=(_CHANGED_TABLE, tname, drift))
+        self.add(
+            "AlterTable",
+            (pair.prev_id, pair.next_id),
+            R.render_alter_table(prev_t, clauses, before, after),
+            table=tname,
+            schema=prev_t.schema,
+            warnings=warnings,
+            unexecutable=unexec,
+            drift=(_CHANGED_TABLE, tname, drift),
+        )
         # remembered for the DropIndex / AddPrimaryKey reordering
         self.alter_info[id(self.steps[-1])] = (pair, (ppk is None and npk is not None) or pk_changed)
 
@@ -1236,42 +1407,70 @@ class _Differ:
                 continue
             # a live previous state names only the old type it drops, and the tables whose default it drops
             prev_schema = pe.schema if pe.schema is not None else live_schema
-            drift_lines = [f"  [+] Added variant `{v}`" for v in created] + [f"  [-] Removed variant `{v}`" for v in dropped]
+            drift_lines = [f"  [+] Added variant `{v}`" for v in created] + [
+                f"  [-] Removed variant `{v}`" for v in dropped
+            ]
             if not dropped:
                 stmts = R.render_alter_enum_add_values(pe, created)
-                self.add("AlterEnum", ((i, j),), stmts, table=pe.name, schema=pe.schema,
-                         drift=(_CHANGED_ENUM, pe.name, drift_lines))
+                self.add(
+                    "AlterEnum",
+                    ((i, j),),
+                    stmts,
+                    table=pe.name,
+                    schema=pe.schema,
+                    drift=(_CHANGED_ENUM, pe.name, drift_lines),
+                )
                 continue
             drop_defaults, set_defaults = self.enum_default_usages(pe, ne)
             if self.live:
                 drop_defaults = [(t if t.schema else replace(t, schema=DEFAULT_NAMESPACE), c) for t, c in drop_defaults]
             elif self.implicit_public:
                 drop_defaults = [(replace(t, schema=None), c) for t, c in drop_defaults]
-            retype = [
-                (t, c)
-                for t in next_db.tables
-                for c in t.columns
-                if _col_type(c).enum == (ne.schema, ne.name)
+            retype = [(t, c) for t in next_db.tables for c in t.columns if _col_type(c).enum == (ne.schema, ne.name)]
+            stmts = R.render_alter_enum_recreate(
+                pe,
+                ne,
+                drop_defaults=drop_defaults,
+                retype=retype,
+                set_defaults=set_defaults,
+                previous_schema=prev_schema,
+                unqualified_drop=self.implicit_public and not self.live,
+            )
+            warn = [
+                f"The values [{','.join(dropped)}] on the enum `{ne.name}` will be removed. If these variants are "
+                "still used in the database, this will fail."
             ]
-            stmts = R.render_alter_enum_recreate(pe, ne, drop_defaults=drop_defaults, retype=retype,
-                                                 set_defaults=set_defaults, previous_schema=prev_schema,
-                                                 unqualified_drop=self.implicit_public and not self.live)
-            warn = [f"The values [{','.join(dropped)}] on the enum `{ne.name}` will be removed. If these variants are "
-                    "still used in the database, this will fail."]
-            self.add("AlterEnum", ((i, j),), stmts, table=pe.name, schema=pe.schema, warnings=warn,
-                     drift=(_CHANGED_ENUM, pe.name, drift_lines))
+            self.add(
+                "AlterEnum",
+                ((i, j),),
+                stmts,
+                table=pe.name,
+                schema=pe.schema,
+                warnings=warn,
+                drift=(_CHANGED_ENUM, pe.name, drift_lines),
+            )
         for j, ne in enumerate(next_db.enums):
             if (ne.schema, ne.name) not in self.prev.enums:
-                self.add("CreateEnum", (j,), [R.render_create_enum(ne)], table=ne.name, schema=ne.schema,
-                         drift=(_ADDED_ENUM, "", [f"  - {ne.name}"]))
+                self.add(
+                    "CreateEnum",
+                    (j,),
+                    [R.render_create_enum(ne)],
+                    table=ne.name,
+                    schema=ne.schema,
+                    drift=(_ADDED_ENUM, "", [f"  - {ne.name}"]),
+                )
         for i, pe in enumerate(prev_db.enums):
             if (pe.schema, pe.name) not in self.next.enums:
-                self.add("DropEnum", (i,), [R.render_drop_enum(pe)], table=pe.name, schema=pe.schema,
-                         drift=(_REMOVED_ENUM, "", [f"  - {pe.name}"]))
+                self.add(
+                    "DropEnum",
+                    (i,),
+                    [R.render_drop_enum(pe)],
+                    table=pe.name,
+                    schema=pe.schema,
+                    drift=(_REMOVED_ENUM, "", [f"  - {pe.name}"]),
+                )
 
-    def enum_default_usages(
-        self, pe: Enum, ne: Enum
-    ) -> tuple[list[tuple[Table, Column]], list[tuple[Table, Column]]]:
+    def enum_default_usages(self, pe: Enum, ne: Enum) -> tuple[list[tuple[Table, Column]], list[tuple[Table, Column]]]:
         """Columns whose enum default must be dropped before the swap, and those whose default comes back."""
 
         def uses(c: Column, e: Enum) -> bool:
@@ -1371,7 +1570,9 @@ def _readable_changes(prev: Column, nxt: Column, ch: _ColumnChanges) -> str:
         elif change == _TYPE:
             out.append("type changed")
         elif change == _AUTOINC:
-            out.append("column is no longer autoincrementing" if prev.autoincrement else "column became autoincrementing")
+            out.append(
+                "column is no longer autoincrementing" if prev.autoincrement else "column became autoincrementing"
+            )
     return ", ".join(out)
 
 
@@ -1417,4 +1618,3 @@ def _drift_summary(steps: Iterable[Step]) -> str:
         state = (dtype, name)
         out.extend(line + "\n" for line in lines)
     return "".join(out)
-

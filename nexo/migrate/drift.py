@@ -81,9 +81,15 @@ class DriftReport:
         }
 
 
-def compare(expected: Database, actual: Database, *, against: str = "schema.prisma",
-            ignore_tables: Iterable[str] = (), expected_is_live: bool = False,
-            extensions: bool | None = None) -> DriftReport:
+def compare(
+    expected: Database,
+    actual: Database,
+    *,
+    against: str = "schema.prisma",
+    ignore_tables: Iterable[str] = (),
+    expected_is_live: bool = False,
+    extensions: bool | None = None,
+) -> DriftReport:
     """Diff ``expected`` → ``actual`` (ledger tables removed from both).
 
     Extensions are compared when ``extensions`` is True, or (None) when either model comes from a
@@ -93,8 +99,12 @@ def compare(expected: Database, actual: Database, *, against: str = "schema.pris
     from nexo.migrate.differ import diff
 
     ignore = list(ignore_tables)
-    plan = diff(without_tables(expected, ignore), without_tables(actual, ignore), before_is_live=expected_is_live,
-                extensions=extensions)
+    plan = diff(
+        without_tables(expected, ignore),
+        without_tables(actual, ignore),
+        before_is_live=expected_is_live,
+        extensions=extensions,
+    )
     if plan.is_empty:
         return DriftReport(True, True, against)
     summary = plan.summary().strip("\n")

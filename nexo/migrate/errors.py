@@ -336,14 +336,14 @@ class ShadowReplayFailed(MigrateError):
 
     code = "P3006"
 
-    def __init__(self, migration_name: str, database_error_code: str, database_error: str, script_path: Path,
-                 line: int | None) -> None:
+    def __init__(
+        self, migration_name: str, database_error_code: str, database_error: str, script_path: Path, line: int | None
+    ) -> None:
         self.migration_name = migration_name
         self.database_error_code = database_error_code
         self.database_error = database_error
         super().__init__(
-            f"Migration `{migration_name}` failed to apply cleanly to the shadow database. \n"
-            f"Error:\n{database_error}",
+            f"Migration `{migration_name}` failed to apply cleanly to the shadow database. \nError:\n{database_error}",
             detail=(
                 f"Database error code: {database_error_code}. The migrations are replayed, in order, into an empty "
                 "temporary database; this one fails there, so the history cannot be rebuilt from the files. Fix "
@@ -380,16 +380,19 @@ class DataLossNotAccepted(MigrateError):
         self.warnings = list(warnings)
         listed = "\n".join(f"  • {w}" for w in self.warnings)
         if command == "db:push":
-            head = ("Use the --accept-data-loss flag to ignore the data loss warnings like nexo db:push "
-                    "--accept-data-loss")
+            head = (
+                "Use the --accept-data-loss flag to ignore the data loss warnings like nexo db:push --accept-data-loss"
+            )
         else:
             head = (
                 "Prisma Migrate has detected that the environment is non-interactive, which is not supported.\n\n"
                 "`nexo db:migrate:dev` needs a confirmation for these changes; pass --accept-data-loss to give it "
                 "without a terminal. To apply existing migrations in deployments, use nexo db:migrate:deploy."
             )
-        super().__init__(f"⚠️  Warnings for the current datasource:\n\n{listed}\n\n{head}",
-                         detail="Nothing was written and nothing was applied.")
+        super().__init__(
+            f"⚠️  Warnings for the current datasource:\n\n{listed}\n\n{head}",
+            detail="Nothing was written and nothing was applied.",
+        )
 
 
 class UnexecutableChanges(MigrateError):
@@ -401,16 +404,20 @@ class UnexecutableChanges(MigrateError):
         self.items = list(items)
         if command == "db:push":
             listed = "\n".join(f"  • {m}" for m in self.items)
-            tail = ("You may use the --force-reset flag to drop the database before push like nexo db:push "
-                    "--force-reset\nAll data will be lost.")
+            tail = (
+                "You may use the --force-reset flag to drop the database before push like nexo db:push "
+                "--force-reset\nAll data will be lost."
+            )
         else:
             listed = "\n".join(f"  • {m}" for m in self.items)
             tail = (
                 "You can use nexo db:migrate:dev --create-only to create the migration file, and manually modify it "
                 "to address the underlying issue(s).\nThen run nexo db:migrate:dev to apply it and verify it works."
             )
-        super().__init__(f"⚠️ We found changes that cannot be executed:\n\n{listed}\n\n{tail}",
-                         detail="Nothing was written and nothing was applied.")
+        super().__init__(
+            f"⚠️ We found changes that cannot be executed:\n\n{listed}\n\n{tail}",
+            detail="Nothing was written and nothing was applied.",
+        )
 
 
 class OperationCancelled(MigrateError):

@@ -195,9 +195,7 @@ def _run_transaction(
         raise _failure(exc, name, script, path, plan, current, rolled_back=True) from exc
 
 
-def _run_statements(
-    conn: psycopg.Connection, name: str, script: str, path: Path, plan: ScriptAnalysis
-) -> None:
+def _run_statements(conn: psycopg.Connection, name: str, script: str, path: Path, plan: ScriptAnalysis) -> None:
     import psycopg
 
     committed: list[Statement] = []

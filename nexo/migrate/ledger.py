@@ -34,7 +34,9 @@ CREATE TABLE _prisma_migrations (
 """
 
 #: Tables Prisma ignores when deciding whether a schema is empty (PostGIS's own tables).
-IGNORED_TABLES = frozenset({"spatial_ref_sys", "geometry_columns", "geography_columns", "raster_columns", "raster_overviews"})
+IGNORED_TABLES = frozenset(
+    {"spatial_ref_sys", "geometry_columns", "geography_columns", "raster_columns", "raster_overviews"}
+)
 
 _COLUMNS = "id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count"
 

@@ -27,10 +27,31 @@ MAX_NAME_BYTES = 200
 
 # Letters whose Prisma transliteration is not "drop the accent".
 _TRANSLITERATE = {
-    "ß": "ss", "ẞ": "Ss",
-    "ä": "ae", "Ä": "Ae", "ö": "oe", "Ö": "Oe", "ü": "ue", "Ü": "Ue",
-    "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Ø": "O", "ø": "o", "Þ": "TH", "þ": "th",
-    "Ð": "D", "ð": "d", "Đ": "D", "đ": "d", "Ł": "L", "ł": "l", "ı": "i", "Ħ": "H", "ħ": "h",
+    "ß": "ss",
+    "ẞ": "Ss",
+    "ä": "ae",
+    "Ä": "Ae",
+    "ö": "oe",
+    "Ö": "Oe",
+    "ü": "ue",
+    "Ü": "Ue",
+    "Æ": "AE",
+    "æ": "ae",
+    "Œ": "OE",
+    "œ": "oe",
+    "Ø": "O",
+    "ø": "o",
+    "Þ": "TH",
+    "þ": "th",
+    "Ð": "D",
+    "ð": "d",
+    "Đ": "D",
+    "đ": "d",
+    "Ł": "L",
+    "ł": "l",
+    "ı": "i",
+    "Ħ": "H",
+    "ħ": "h",
 }
 _CUSTOM = {"&": " and ", "\U0001f984": " unicorn ", "\u2665": " love "}
 _MIDDLE_DOT = "\u00b7"
@@ -42,9 +63,7 @@ def _transliterate(text: str) -> str:
     for key, value in _CUSTOM.items():
         text = text.replace(key, value)
     decomposed = unicodedata.normalize("NFD", text)
-    kept = "".join(
-        ch for ch in decomposed if unicodedata.category(ch) not in ("Mn", "Sk") and ch != _MIDDLE_DOT
-    )
+    kept = "".join(ch for ch in decomposed if unicodedata.category(ch) not in ("Mn", "Sk") and ch != _MIDDLE_DOT)
     return unicodedata.normalize("NFC", kept)
 
 

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 from nexo.db.sqlscript import is_transaction_control, non_transactional, split_statements
 from nexo.migrate.dataloss import Evaluation, evaluate_plan
 from nexo.migrate.drift import without_tables
-from nexo.migrate.reset import Confirm
 from nexo.migrate.errors import DataLossNotAccepted, OperationCancelled, PushFailed, UnexecutableChanges
 from nexo.migrate.execute import _database_error
+from nexo.migrate.reset import Confirm
 from nexo.schema.model import Database
 
 if TYPE_CHECKING:
@@ -90,7 +90,10 @@ def push(
         if confirm is None:
             raise DataLossNotAccepted(evaluation.warnings, "db:push")
         listed = "\n\n".join(f"  • {w}" for w in evaluation.warnings)
-        if not confirm(f"⚠️  There might be data loss when applying the changes:\n\n{listed}\n", "Do you want to ignore the warning(s)?"):
+        if not confirm(
+            f"⚠️  There might be data loss when applying the changes:\n\n{listed}\n",
+            "Do you want to ignore the warning(s)?",
+        ):
             raise OperationCancelled("Push")
     script = plan.script()
     count = run_in_one_transaction(conn, script)

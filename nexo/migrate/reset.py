@@ -62,7 +62,9 @@ def _q(schema: str, name: str) -> sql.Composed:
 
 
 def existing_schemas(conn: psycopg.Connection, schemas: Sequence[str]) -> list[str]:
-    rows = conn.execute("SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname = ANY(%s)", (list(schemas),)).fetchall()
+    rows = conn.execute(
+        "SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname = ANY(%s)", (list(schemas),)
+    ).fetchall()
     found = {r[0] for r in rows}
     return [s for s in dict.fromkeys(schemas) if s in found]
 
@@ -72,13 +74,13 @@ def leftovers(conn: psycopg.Connection, schema: str) -> list[str]:
     rows = conn.execute(
         f"""
         SELECT 'relation ' || c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-         WHERE n.nspname = %(s)s AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND {_member_filter('pg_class', 'c.oid')}
+         WHERE n.nspname = %(s)s AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND {_member_filter("pg_class", "c.oid")}
         UNION ALL
         SELECT 'function ' || p.proname FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-         WHERE n.nspname = %(s)s AND {_member_filter('pg_proc', 'p.oid')}
+         WHERE n.nspname = %(s)s AND {_member_filter("pg_proc", "p.oid")}
         UNION ALL
         SELECT 'type ' || t.typname FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-         WHERE n.nspname = %(s)s AND {_member_filter('pg_type', 't.oid')}
+         WHERE n.nspname = %(s)s AND {_member_filter("pg_type", "t.oid")}
            AND (t.typtype IN ('e', 'd', 'r')
                 OR (t.typtype = 'c' AND (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid) = 'c'))
         ORDER BY 1
@@ -97,7 +99,7 @@ def _drop_all(conn: psycopg.Connection, schema: str, result: CleanResult) -> Non
         f"""
         SELECT c.relname, c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
          WHERE n.nspname = %(s)s AND c.relkind IN ('v', 'm', 'r', 'p', 'f', 'S') AND NOT c.relispartition
-           AND {_member_filter('pg_class', 'c.oid')}
+           AND {_member_filter("pg_class", "c.oid")}
          ORDER BY CASE c.relkind WHEN 'v' THEN 0 WHEN 'm' THEN 1 WHEN 'f' THEN 2 WHEN 'p' THEN 3 WHEN 'r' THEN 4 ELSE 5 END,
                   c.relname
         """,
@@ -119,7 +121,7 @@ def _drop_all(conn: psycopg.Connection, schema: str, result: CleanResult) -> Non
         f"""
         SELECT p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid), p.prokind
           FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-         WHERE n.nspname = %(s)s AND {_member_filter('pg_proc', 'p.oid')}
+         WHERE n.nspname = %(s)s AND {_member_filter("pg_proc", "p.oid")}
          ORDER BY p.proname, 2
         """,
         s,
@@ -127,14 +129,20 @@ def _drop_all(conn: psycopg.Connection, schema: str, result: CleanResult) -> Non
     for name, args, kind in procs:
         keyword = {"p": "PROCEDURE", "a": "AGGREGATE"}.get(kind, "FUNCTION")
         signature = "*" if kind == "a" and not args else args
-        conn.execute(sql.Composed([
-            sql.SQL(f"DROP {keyword} IF EXISTS "), _q(schema, name), sql.SQL("(" + signature + ") CASCADE"),
-        ]))
+        conn.execute(
+            sql.Composed(
+                [
+                    sql.SQL(f"DROP {keyword} IF EXISTS "),
+                    _q(schema, name),
+                    sql.SQL("(" + signature + ") CASCADE"),
+                ]
+            )
+        )
         result.add("function", f"{schema}.{name}({args})")
     types = conn.execute(
         f"""
         SELECT t.typname, t.typtype FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-         WHERE n.nspname = %(s)s AND {_member_filter('pg_type', 't.oid')}
+         WHERE n.nspname = %(s)s AND {_member_filter("pg_type", "t.oid")}
            AND (t.typtype IN ('e', 'd', 'r')
                 OR (t.typtype = 'c' AND (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid) = 'c'))
          ORDER BY t.typname
@@ -148,7 +156,7 @@ def _drop_all(conn: psycopg.Connection, schema: str, result: CleanResult) -> Non
     colls = conn.execute(
         f"""
         SELECT c.collname FROM pg_catalog.pg_collation c JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace
-         WHERE n.nspname = %(s)s AND {_member_filter('pg_collation', 'c.oid')} ORDER BY 1
+         WHERE n.nspname = %(s)s AND {_member_filter("pg_collation", "c.oid")} ORDER BY 1
         """,
         s,
     ).fetchall()
@@ -204,7 +212,8 @@ def check_reset_allowed(
         raise ResetRefused(
             f'The database "{database}" looks like a production database (its name contains "prod"). '
             f"nexo {command} refuses to drop it without {PRODUCTION_FLAG}.",
-            detail=f"Pass {PRODUCTION_FLAG}" + (" (and --force when there is no terminal)" if command == "db:reset" else "")
+            detail=f"Pass {PRODUCTION_FLAG}"
+            + (" (and --force when there is no terminal)" if command == "db:reset" else "")
             + " if you really mean to drop every table and all data in it.",
         )
     if force:
@@ -216,8 +225,10 @@ def check_reset_allowed(
         raise ResetRefused(
             "Prisma Migrate has detected that the environment is non-interactive. It is recommended to run this "
             "command in an interactive environment.\n\nUse --force to run this command without user interaction.",
-            detail=f"db:reset would drop everything in schema {listed} of database \"{database}\" at {location}.",
+            detail=f'db:reset would drop everything in schema {listed} of database "{database}" at {location}.',
         )
-    explanation = f'Resetting schema {listed} of database "{database}" at {location}: every table and all data will be dropped.'
+    explanation = (
+        f'Resetting schema {listed} of database "{database}" at {location}: every table and all data will be dropped.'
+    )
     if not confirm(explanation, "Are you sure you want to reset your database? ⚠️ All data will be lost."):
         raise OperationCancelled("Reset")

@@ -61,7 +61,7 @@ def shadow_lock_key(name: str) -> int:
     return int(name[-8:], 16) & 0x7FFFFFFF
 
 
-def _interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
+def _interrupt(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
 
@@ -115,8 +115,6 @@ def same_database(a: str, b: str) -> bool:
 
 def drop_database(admin_url: str, name: str) -> None:
     """``DROP DATABASE IF EXISTS name WITH (FORCE)`` on the server of ``admin_url``."""
-    import psycopg
-    from psycopg import sql
 
     with connect(admin_url, application_name="nexo shadow cleanup") as conn:
         _drop(conn, name)
@@ -169,7 +167,8 @@ def drop_orphaned_shadows(admin: psycopg.Connection) -> list[str]:
         except psycopg.Error as exc:  # another role's, or being dropped by another run right now
             log.warning(
                 "A shadow database left by an earlier nexo run that was killed could not be dropped: %s (%s)",
-                name, mask_text(str(exc).strip()),
+                name,
+                mask_text(str(exc).strip()),
             )
             continue
         log.warning("Dropped %s, a shadow database left by an earlier nexo run that was killed.", name)
@@ -260,9 +259,9 @@ def _drop_quietly(main_url: str, name: str, propagating: BaseException) -> None:
     with _signals_held():
         try:
             drop_database(main_url, name)
-        except Exception as exc:  # noqa: BLE001 - the original error matters more
+        except Exception as exc:
             propagating.add_note(
-                f'The temporary shadow database {name} could not be dropped ({mask_text(str(exc).strip())}); '
+                f"The temporary shadow database {name} could not be dropped ({mask_text(str(exc).strip())}); "
                 f'drop it by hand: DROP DATABASE IF EXISTS "{name}" WITH (FORCE);'
             )
 

@@ -91,7 +91,6 @@ def render_drop_extension(x: Extension) -> str:
     return f"DROP EXTENSION {quote_ident(x.name)}"
 
 
-
 # ----------------------------------------------------------------------------- enums
 def render_drop_enum(e: Enum) -> str:
     return f"DROP TYPE {qualified(e.name, e.schema)}"
@@ -129,7 +128,9 @@ def render_alter_enum_recreate(
     tmp = qualified(f"{nxt.name}_new", nxt.schema)
     stmts = ["BEGIN", f"CREATE TYPE {tmp} AS ENUM ({', '.join(quote_literal(v) for v in nxt.values)})"]
     for table, col in drop_defaults:
-        stmts.append(f"ALTER TABLE {qualified(table.name, table.schema)} ALTER COLUMN {quote_ident(col.name)} DROP DEFAULT")
+        stmts.append(
+            f"ALTER TABLE {qualified(table.name, table.schema)} ALTER COLUMN {quote_ident(col.name)} DROP DEFAULT"
+        )
     for table, col in retype:
         arr = "[]" if col.is_list else ""
         c = quote_ident(col.name)
@@ -231,12 +232,16 @@ def render_alter_column(
             seq = sequence_name(table, nxt)
             before.append(f"CREATE SEQUENCE {seq}")
             clauses.append(f"{prefix} SET DEFAULT nextval({quote_literal(seq)})")
-            after.append(f"ALTER SEQUENCE {seq} OWNED BY {qualified(table.name, table.schema)}.{quote_ident(previous.name)}")
+            after.append(
+                f"ALTER SEQUENCE {seq} OWNED BY {qualified(table.name, table.schema)}.{quote_ident(previous.name)}"
+            )
         else:  # pragma: no cover - the differ only produces the actions above
             raise ValueError(f"unknown column action {action!r}")
 
 
-def render_alter_table(table: Table, clauses: Sequence[str], before: Sequence[str] = (), after: Sequence[str] = ()) -> list[str]:
+def render_alter_table(
+    table: Table, clauses: Sequence[str], before: Sequence[str] = (), after: Sequence[str] = ()
+) -> list[str]:
     """One ``ALTER TABLE`` with every clause joined by ``,\\n``, between the statements it needs."""
     if not clauses:
         return []

@@ -147,7 +147,9 @@ def status(conn: psycopg.Connection, directory: str | Path, *, provider: str = D
         rolled_back_only=rolled_back_only,
         deploy_pending=[n for n in local_names if n not in live],
         applied=[n for n in local_names if any(r.applied for r in by_name.get(n, []))]
-        + sorted({r.migration_name for r in records if r.applied and r.migration_name not in local_set}, key=locale_sort_key),
+        + sorted(
+            {r.migration_name for r in records if r.applied and r.migration_name not in local_set}, key=locale_sort_key
+        ),
         lock_error=lock_error,
     )
 
@@ -177,7 +179,11 @@ def render_status(st: MigrationStatus, *, directory_label: str = "prisma/migrati
     if st.lock_error is not None:
         return str(st.lock_error) + "\n"
     n = len(st.local)
-    out = f"{n} migration{'s' if n > 1 else ''} found in {directory_label}\n" if n else f"No migration found in {directory_label}\n"
+    out = (
+        f"{n} migration{'s' if n > 1 else ''} found in {directory_label}\n"
+        if n
+        else f"No migration found in {directory_label}\n"
+    )
     if st.history == DATABASE_IS_BEHIND:
         return out + (
             f"Following migration{_s(st.unapplied)} have not yet been applied:\n" + "\n".join(st.unapplied) + "\n\n"
@@ -190,7 +196,8 @@ def render_status(st: MigrationStatus, *, directory_label: str = "prisma/migrati
             f"The last common migration is: {st.last_common if st.last_common is not None else 'null'}\n\n"
             f"The migration{_s(st.unapplied)} have not yet been applied:\n" + "\n".join(st.unapplied) + "\n\n"
             f"The migration{_s(st.db_only)} from the database are not found locally in {directory_label}:\n"
-            + "\n".join(st.db_only) + "\n"
+            + "\n".join(st.db_only)
+            + "\n"
         )
     if st.table_exists:
         if st.failed:

@@ -52,7 +52,7 @@ class Span:
     keeps parsing cheap; a span can also be given them directly.
     """
 
-    __slots__ = ("file", "start", "end", "_index", "_pos")
+    __slots__ = ("_index", "_pos", "end", "file", "start")
 
     def __init__(
         self,
@@ -113,8 +113,10 @@ class Span:
         return hash((self.file, self.start, self.end))
 
     def __repr__(self) -> str:
-        return (f"Span(file={self.file!r}, start={self.start}, end={self.end}, line={self.line}, "
-                f"column={self.column}, end_line={self.end_line}, end_column={self.end_column})")
+        return (
+            f"Span(file={self.file!r}, start={self.start}, end={self.end}, line={self.line}, "
+            f"column={self.column}, end_line={self.end_line}, end_column={self.end_column})"
+        )
 
 
 class Source:
@@ -628,15 +630,19 @@ class Model(_BlockBase):
 
     keyword: str = "model"
     body: list[ModelMember] = field(default_factory=list)
-    _members: tuple[int, list[Field], list[Attribute]] | None = field(default=None, init=False, repr=False,
-                                                                      compare=False)
+    _members: tuple[int, list[Field], list[Attribute]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def _split(self) -> tuple[int, list[Field], list[Attribute]]:
         cached = self._members
         if cached is None or cached[0] != len(self.body):
             body = self.body
-            cached = self._members = (len(body), [m for m in body if isinstance(m, Field)],
-                                      [m for m in body if isinstance(m, Attribute)])
+            cached = self._members = (
+                len(body),
+                [m for m in body if isinstance(m, Field)],
+                [m for m in body if isinstance(m, Attribute)],
+            )
         return cached
 
     @property
@@ -654,15 +660,19 @@ class Enum(_BlockBase):
 
     keyword: str = "enum"
     body: list[EnumMember] = field(default_factory=list)
-    _members: tuple[int, list[EnumValue], list[Attribute]] | None = field(default=None, init=False, repr=False,
-                                                                          compare=False)
+    _members: tuple[int, list[EnumValue], list[Attribute]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def _split(self) -> tuple[int, list[EnumValue], list[Attribute]]:
         cached = self._members
         if cached is None or cached[0] != len(self.body):
             body = self.body
-            cached = self._members = (len(body), [m for m in body if isinstance(m, EnumValue)],
-                                      [m for m in body if isinstance(m, Attribute)])
+            cached = self._members = (
+                len(body),
+                [m for m in body if isinstance(m, EnumValue)],
+                [m for m in body if isinstance(m, Attribute)],
+            )
         return cached
 
     @property

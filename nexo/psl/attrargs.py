@@ -167,10 +167,7 @@ def _quiet(value: A.FunctionCall | A.ArrayValue) -> bool:
     if isinstance(value, A.FunctionCall):
         if value.trailing_comma is not None:
             return False
-        for fa in value.arguments:
-            if fa.value is None or isinstance(fa.value, A.ArrayValue):
-                return False
-        return True
+        return all(not (fa.value is None or isinstance(fa.value, A.ArrayValue)) for fa in value.arguments)
     for item in value.items:
         if isinstance(item, A.FunctionCall):
             for fa in item.arguments:
@@ -182,7 +179,7 @@ def _quiet(value: A.FunctionCall | A.ArrayValue) -> bool:
 class Args:
     """The arguments of one attribute being validated (Prisma's ``set_attribute`` … ``validate_visited_arguments``)."""
 
-    __slots__ = ("attr", "text", "report", "remaining", "valid")
+    __slots__ = ("attr", "remaining", "report", "text", "valid")
 
     def __init__(self, attr: A.Attribute, text: str, report: Report) -> None:
         self.attr = attr
@@ -242,8 +239,10 @@ class Args:
         for args, comma in lists:
             for arg in args:
                 if arg.name is not None and arg.value is None:
-                    self.report(f'Error parsing attribute "{self.label}": The `{arg.name}` argument is missing a '
-                                "value.", name_span(arg))
+                    self.report(
+                        f'Error parsing attribute "{self.label}": The `{arg.name}` argument is missing a value.',
+                        name_span(arg),
+                    )
                     ok = False
             for arg in args:
                 if isinstance(arg.value, A.ArrayValue):
@@ -251,11 +250,17 @@ class Args:
                         if isinstance(item, A.FunctionCall):
                             for fa in item.arguments:
                                 if fa.name is not None and fa.value is None:
-                                    self.report(f'Error parsing attribute "@@{attr.name}": The `{fa.name}` argument '
-                                                "is missing a value.", name_span(fa))
+                                    self.report(
+                                        f'Error parsing attribute "@@{attr.name}": The `{fa.name}` argument '
+                                        "is missing a value.",
+                                        name_span(fa),
+                                    )
             if comma is not None:
-                self.report(f'Error parsing attribute "{self.label}": Trailing commas are not valid in attribute '
-                            "arguments, please remove the comma.", comma)
+                self.report(
+                    f'Error parsing attribute "{self.label}": Trailing commas are not valid in attribute '
+                    "arguments, please remove the comma.",
+                    comma,
+                )
         if not ok:
             return False
         unnamed: list[str] = []
@@ -273,8 +278,10 @@ class Args:
                     self.report(f'Argument "{key}" is already specified.', arg.span)
             self.remaining[key] = arg
         if unnamed:
-            self.error("You provided multiple unnamed arguments. This is not possible. Did you forget the brackets? "
-                       f"Did you mean `[{', '.join(unnamed)}]`?")
+            self.error(
+                "You provided multiple unnamed arguments. This is not possible. Did you forget the brackets? "
+                f"Did you mean `[{', '.join(unnamed)}]`?"
+            )
         return True
 
     def default(self, name: str, report: bool = True) -> A.Expression | None:
@@ -317,10 +324,11 @@ class AttributeSet:
     with every copy. Visiting a name visits all of its copies, so what was visited is kept by name.
     """
 
-    __slots__ = ("attrs", "text", "report", "by_name", "copies", "visited")
+    __slots__ = ("attrs", "by_name", "copies", "report", "text", "visited")
 
-    def __init__(self, attrs: Sequence[A.Attribute], text: str, report: Report,
-                 first: dict[str, A.Attribute] | None = None) -> None:
+    def __init__(
+        self, attrs: Sequence[A.Attribute], text: str, report: Report, first: dict[str, A.Attribute] | None = None
+    ) -> None:
         """``first``, when given, is the first attribute of each name of ``attrs`` (known already, and
         kept as ``by_name``: it is only read)."""
         self.attrs = attrs
@@ -380,8 +388,9 @@ class AttributeSet:
         for a in scoped:
             visited.add(a.name)
         for a in scoped[1:]:
-            self.report(f'Attribute "@{a.name.split(".", 1)[0]}" can only be defined once.',
-                        attribute_span(a, self.text))
+            self.report(
+                f'Attribute "@{a.name.split(".", 1)[0]}" can only be defined once.', attribute_span(a, self.text)
+            )
         return scoped[-1]
 
     def finish(self) -> None:

@@ -128,4 +128,3 @@ def format_command(schema_path: str | Path, check: bool = False) -> FormatResult
         for f in changed:
             f.write_bytes(formatted[display_name(f)].encode("utf-8"))
     return FormatResult(changed_files=changed, checked_files=files, check=check)
-

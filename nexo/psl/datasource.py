@@ -89,17 +89,31 @@ def read_schema_datasource(path: str | Path, lookup: Lookup) -> SchemaDatasource
         if found is None:
             raise PslError([Diagnostic(f"Environment variable not found: {value.name}.", span)], texts)
         if not found.strip():
-            raise PslError([Diagnostic(
-                f"Error validating datasource `{ds.name}`: You must provide a nonempty {what}. "
-                f"The environment variable `{value.name}` resolved to an empty string.", span)], texts)
+            raise PslError(
+                [
+                    Diagnostic(
+                        f"Error validating datasource `{ds.name}`: You must provide a nonempty {what}. "
+                        f"The environment variable `{value.name}` resolved to an empty string.",
+                        span,
+                    )
+                ],
+                texts,
+            )
         return found, span
 
     direct = None if ds.direct_url is None else resolve("directUrl", ds.direct_url, "direct URL")
     url, url_span = resolve("url", ds.url, "URL")
     if not url.startswith(_SCHEMES):
-        raise PslError([Diagnostic(
-            f"Error validating datasource `{ds.name}`: the URL must start with the protocol `postgresql://` or "
-            "`postgres://`.", url_span)], texts)
+        raise PslError(
+            [
+                Diagnostic(
+                    f"Error validating datasource `{ds.name}`: the URL must start with the protocol `postgresql://` or "
+                    "`postgres://`.",
+                    url_span,
+                )
+            ],
+            texts,
+        )
     key, (value, span) = ("url", (url, url_span)) if direct is None else ("directUrl", direct)
     return SchemaDatasource(value, key, tuple(ds.schemas), Path(block.file).resolve().parent, block.file, span.line)
 
@@ -113,8 +127,8 @@ def _config_blocks_only(tree: A.SchemaFile) -> str:
     for block in tree.blocks:
         if isinstance(block, A.ConfigBlock):
             continue
-        pieces.append(text[at:block.start])
-        pieces.append(_NOT_NEWLINE.sub(" ", text[block.start:block.end]))
+        pieces.append(text[at : block.start])
+        pieces.append(_NOT_NEWLINE.sub(" ", text[block.start : block.end]))
         at = block.end
     pieces.append(text[at:])
     return "".join(pieces)

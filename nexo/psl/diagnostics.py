@@ -87,9 +87,7 @@ def render_diagnostic(diag: Diagnostic, text: str, *, prisma_style: bool = False
     return "\n".join(out)
 
 
-def render_diagnostics(
-    diagnostics: Sequence[Diagnostic], texts: dict[str, str], *, prisma_style: bool = False
-) -> str:
+def render_diagnostics(diagnostics: Sequence[Diagnostic], texts: dict[str, str], *, prisma_style: bool = False) -> str:
     """The full report for a list of diagnostics (``texts`` maps file name → its text).
 
     Ends with ``Validation Error Count: N`` like Prisma's CLI.

@@ -36,10 +36,7 @@ class PslError(NexoError):
     def report(self) -> str:
         if self.whole_file:
             return f"Error: {self.code}\n\n{self.diagnostics[0].message}"
-        return (
-            "Prisma schema validation\nError code: P1012\n"
-            + render_diagnostics(self.diagnostics, self.texts)
-        )
+        return "Prisma schema validation\nError code: P1012\n" + render_diagnostics(self.diagnostics, self.texts)
 
     def __str__(self) -> str:
         return self.report()

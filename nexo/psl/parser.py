@@ -20,10 +20,10 @@ from __future__ import annotations
 import bisect
 import gc
 import re
-from itertools import accumulate
-from typing import Any
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import accumulate
+from typing import Any
 
 from . import ast as A
 from .diagnostics import Diagnostic
@@ -44,15 +44,13 @@ _PATH_RE = _IDENT_RE + r"(?:\.(?:" + _IDENT_RE + r")?)*+"
 _PATH = re.compile(_PATH_RE)
 # The usual shape of a field line, ``name Type``, ``name Type?`` or ``name Type[]`` followed by a space,
 # an attribute, a comment or the end of the line; anything else takes the general path.
-_FIELD_HEAD = re.compile(
-    r"(" + _IDENT_RE + r")[ \t]+(" + _IDENT_RE + r")(\?|\[\])?(?=[ \t@]|//|$)(?![ \t]*[?\[!])"
-)
+_FIELD_HEAD = re.compile(r"(" + _IDENT_RE + r")[ \t]+(" + _IDENT_RE + r")(\?|\[\])?(?=[ \t@]|//|$)(?![ \t]*[?\[!])")
 # A whole field line (blanks first) of the usual shape: ``name Type[?|[]]`` then attributes without arguments or with
 # one simple argument (a plain string, a number, a name, a call without arguments), nothing else.
-_SIMPLE_ARG = r'"[^"\\\x00-\x1f]*+"|' + _NUMBER_RE + r'|[A-Za-z][A-Za-z0-9_\-]*+(?:\(\))?'
+_SIMPLE_ARG = r'"[^"\\\x00-\x1f]*+"|' + _NUMBER_RE + r"|[A-Za-z][A-Za-z0-9_\-]*+(?:\(\))?"
 _SIMPLE_ATTR = re.compile(
     r"@(" + _IDENT_RE + r"(?:\." + _IDENT_RE + r")*+)"
-    r'(?:\((?:"([^"\\\x00-\x1f]*+)"|(' + _NUMBER_RE + r')|([A-Za-z][A-Za-z0-9_\-]*+)(\(\))?)\))?'
+    r'(?:\((?:"([^"\\\x00-\x1f]*+)"|(' + _NUMBER_RE + r")|([A-Za-z][A-Za-z0-9_\-]*+)(\(\))?)\))?"
 )
 _SIMPLE_FIELD_LINE = re.compile(
     _W + r"*+(" + _IDENT_RE + r")[ \t]++(" + _IDENT_RE + r")(\?|\[\])?+"
@@ -76,14 +74,18 @@ _ATTR_HEAD = re.compile("(@@?)" + _W + "*+(" + _PATH_RE + ")(" + _W + r"*+\()?")
 # Arrays and calls nested deeper than this are left to the general reader.
 _FAST_DEPTH = 8
 # The keyword may be glued to the name (``modelA {`` is a model called ``A`` for Prisma's grammar too).
-_HEADER = re.compile(
-    _W + r"*(model|view|type|enum|datasource|generator)" + _W + "*(" + _IDENT_RE + ")" + _W + r"*\{"
-)
+_HEADER = re.compile(_W + r"*(model|view|type|enum|datasource|generator)" + _W + "*(" + _IDENT_RE + ")" + _W + r"*\{")
 _ARBITRARY = re.compile(_W + "*(" + _IDENT_RE + ")" + _W + r"*\{")
 _TYPE_ALIAS = re.compile(_W + "*type" + _W + "*(" + _IDENT_RE + ")" + _W + "*=" + _W + "*")
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-_KEYWORD_BLOCK = {"model": "model", "view": "model", "type": "model", "enum": "enum",
-                  "datasource": "config", "generator": "config"}
+_KEYWORD_BLOCK = {
+    "model": "model",
+    "view": "model",
+    "type": "model",
+    "enum": "enum",
+    "datasource": "config",
+    "generator": "config",
+}
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _HEX = frozenset("0123456789abcdefABCDEF")
 # Deeper nesting of arrays and calls than this makes a line unreadable (real schemas nest two or three levels).
@@ -99,9 +101,7 @@ MSG_ARBITRARY_BLOCK = (
 MSG_TYPE_ALIAS = (
     "Error validating: Invalid type definition. Please check the documentation in https://pris.ly/d/composite-types"
 )
-MSG_UNKNOWN_ESCAPE = (
-    "Unknown escape sequence. If the value is a windows-style path, `\\` must be escaped as `\\\\`."
-)
+MSG_UNKNOWN_ESCAPE = "Unknown escape sequence. If the value is a windows-style path, `\\` must be escaped as `\\\\`."
 MSG_BAD_UNICODE = "Invalid unicode escape sequence."
 
 
@@ -330,22 +330,55 @@ class Parser:
         self.block_name, self.block_keyword = name, keyword
         block: A.Block
         if kind == "model":
-            block = A.Model(name, m.start(1), close_start + 1, m.start(2), self.src, doc, header_trailing, close_start,
-                            keyword=keyword)
+            block = A.Model(
+                name,
+                m.start(1),
+                close_start + 1,
+                m.start(2),
+                self.src,
+                doc,
+                header_trailing,
+                close_start,
+                keyword=keyword,
+            )
             block.body = self._body(first + 1, close, self._model_line, MSG_MODEL_LINE, _SIMPLE_FIELD_LINE)
         elif kind == "enum":
-            block = A.Enum(name, m.start(1), close_start + 1, m.start(2), self.src, doc, header_trailing, close_start,
-                           keyword=keyword)
+            block = A.Enum(
+                name,
+                m.start(1),
+                close_start + 1,
+                m.start(2),
+                self.src,
+                doc,
+                header_trailing,
+                close_start,
+                keyword=keyword,
+            )
             block.body = self._body(first + 1, close, self._enum_line, MSG_ENUM_LINE)
         else:
-            block = A.ConfigBlock(name, m.start(1), close_start + 1, m.start(2), self.src, doc, header_trailing,
-                                  close_start, keyword=keyword)
+            block = A.ConfigBlock(
+                name,
+                m.start(1),
+                close_start + 1,
+                m.start(2),
+                self.src,
+                doc,
+                header_trailing,
+                close_start,
+                keyword=keyword,
+            )
             msg = f"Error validating: This line is not a valid definition within a {keyword}."
             block.body = self._body(first + 1, close, self._config_line, msg)
         return block
 
-    def _body(self, first: int, close: int, read_line, invalid_msg: str,  # type: ignore[no-untyped-def]
-              simple: re.Pattern[str] | None = None) -> list:
+    def _body(
+        self,
+        first: int,
+        close: int,
+        read_line,
+        invalid_msg: str,  # type: ignore[no-untyped-def]
+        simple: re.Pattern[str] | None = None,
+    ) -> list:
         """The lines of a block between its header and its closing line, read with ``read_line``.
 
         ``simple`` (model blocks) matches a whole field line of the usual shape, which is then built at
@@ -453,8 +486,11 @@ class Parser:
                 break
             self._finish_line()
             what = "view" if self.block_keyword == "view" else "model"
-            self.error(f'Error validating {what} "{self.block_name}": This field declaration is invalid. It is '
-                       "either missing a name or a type.", self.span(start, self.lines.nexts[i]))
+            self.error(
+                f'Error validating {what} "{self.block_name}": This field declaration is invalid. It is '
+                "either missing a name or a type.",
+                self.span(start, self.lines.nexts[i]),
+            )
             return A.InvalidLine(text[start : self.lines.ends[i]], start, self.lines.ends[i], self.src)
         ftype = self.field_type()
         return self._field_rest(start, name, ftype, colon)
@@ -475,8 +511,9 @@ class Parser:
             content_end = type_name_end
         else:
             content_end = type_name_end + len(mod)
-            ftype = A.FieldType(tname, "optional" if mod == "?" else "list", type_start, content_end,
-                                type_start, type_name_end, src)
+            ftype = A.FieldType(
+                tname, "optional" if mod == "?" else "list", type_start, content_end, type_start, type_name_end, src
+            )
         attrs = []
         if attrs_text:
             Attribute = A.Attribute
@@ -503,8 +540,11 @@ class Parser:
                     e = s + len(constant)
                     value = A.ConstantValue(constant, s, e, src)
                 content_end = e + 1
-                attrs.append(Attribute(aname, False, [Argument(None, value, s, e, src)], True,
-                                       a_start, content_end, a_start + 1, src))
+                attrs.append(
+                    Attribute(
+                        aname, False, [Argument(None, value, s, e, src)], True, a_start, content_end, a_start + 1, src
+                    )
+                )
         return A.Field(name, ftype, attrs, start, content_end, src)
 
     def _field_rest(self, start: int, name: str, ftype: A.FieldType, colon: bool) -> A.Field:
@@ -601,7 +641,7 @@ class Parser:
     def _base_type(self) -> tuple[str, int, str | None]:
         """``Unsupported("…")`` or a type name: (name, end of the name part, unsupported SQL type)."""
         text = self.text
-        if text.startswith('Unsupported(', self.pos):
+        if text.startswith("Unsupported(", self.pos):
             self.pos += len("Unsupported(")
             self.ws()
             if self.peek() != '"':
@@ -627,8 +667,9 @@ class Parser:
             if self.peek() != "]":
                 raise _Fail
             self.pos += 1
-            return A.FieldType(name, "list", start, self.pos, ns, ne, self.src, unsupported=unsupported,
-                               legacy_list=True)
+            return A.FieldType(
+                name, "list", start, self.pos, ns, ne, self.src, unsupported=unsupported, legacy_list=True
+            )
         name, name_end, unsupported = self._base_type()
         arity = "required"
         legacy_required = optional_list = False
@@ -651,8 +692,18 @@ class Parser:
             legacy_required = True
         else:
             self.pos = name_end
-        return A.FieldType(name, arity, start, self.pos, start, name_end, self.src, unsupported=unsupported,
-                           legacy_required=legacy_required, optional_list=optional_list)
+        return A.FieldType(
+            name,
+            arity,
+            start,
+            self.pos,
+            start,
+            name_end,
+            self.src,
+            unsupported=unsupported,
+            legacy_required=legacy_required,
+            optional_list=optional_list,
+        )
 
     def attribute(self) -> A.Attribute:
         text, end = self.text, self.end

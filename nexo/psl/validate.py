@@ -40,24 +40,74 @@ KIND_NAMES = {"model": "model", "view": "view", "type": "composite type", "enum"
 KIND_TITLES = {"model": "Model", "view": "View", "type": "Composite Type", "enum": "Enum"}
 # Preview features Prisma 6.19 still lists (anything else it knows is GA or retired and accepted silently).
 ACTIVE_PREVIEW_FEATURES = (
-    "fullTextSearchPostgres", "metrics", "nativeDistinct", "postgresqlExtensions", "relationJoins",
-    "schemaEngineDriverAdapters", "shardKeys", "strictUndefinedChecks", "views",
+    "fullTextSearchPostgres",
+    "metrics",
+    "nativeDistinct",
+    "postgresqlExtensions",
+    "relationJoins",
+    "schemaEngineDriverAdapters",
+    "shardKeys",
+    "strictUndefinedChecks",
+    "views",
 )
 # Names Prisma recognises as former preview features (now generally available, or removed): accepted.
-RETIRED_PREVIEW_FEATURES = frozenset((
-    "aggregateApi", "atomicNumberOperations", "clientExtensions", "cockroachdb", "connectOrCreate", "createMany",
-    "dataProxy", "deno", "distinct", "driverAdapters", "extendedIndexes", "extendedWhereUnique", "fieldReference",
-    "filterJson", "filteredRelationCount", "fullTextIndex", "fullTextSearch", "groupBy", "improvedQueryRaw",
-    "interactiveTransactions", "jsonProtocol", "microsoftSqlServer", "middlewares",
-    "mongoDb", "multiSchema", "nApi", "namedConstraints", "napi", "nativeTypes", "omitApi", "orderByAggregateGroup",
-    "orderByNulls", "orderByRelation", "prismaSchemaFolder", "queryCompiler", "reactNative",
-    "referentialActions", "referentialIntegrity", "selectRelationCount", "tracing", "transactionApi", "typedSql",
-    "uncheckedScalarInputs", "postgresqlExtensions", "views", "relationJoins", "nativeDistinct", "metrics",
-    "fullTextSearchPostgres", "strictUndefinedChecks", "shardKeys", "schemaEngineDriverAdapters",
-))
-_RFC3339 = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+RETIRED_PREVIEW_FEATURES = frozenset(
+    (
+        "aggregateApi",
+        "atomicNumberOperations",
+        "clientExtensions",
+        "cockroachdb",
+        "connectOrCreate",
+        "createMany",
+        "dataProxy",
+        "deno",
+        "distinct",
+        "driverAdapters",
+        "extendedIndexes",
+        "extendedWhereUnique",
+        "fieldReference",
+        "filterJson",
+        "filteredRelationCount",
+        "fullTextIndex",
+        "fullTextSearch",
+        "groupBy",
+        "improvedQueryRaw",
+        "interactiveTransactions",
+        "jsonProtocol",
+        "microsoftSqlServer",
+        "middlewares",
+        "mongoDb",
+        "multiSchema",
+        "nApi",
+        "namedConstraints",
+        "napi",
+        "nativeTypes",
+        "omitApi",
+        "orderByAggregateGroup",
+        "orderByNulls",
+        "orderByRelation",
+        "prismaSchemaFolder",
+        "queryCompiler",
+        "reactNative",
+        "referentialActions",
+        "referentialIntegrity",
+        "selectRelationCount",
+        "tracing",
+        "transactionApi",
+        "typedSql",
+        "uncheckedScalarInputs",
+        "postgresqlExtensions",
+        "views",
+        "relationJoins",
+        "nativeDistinct",
+        "metrics",
+        "fullTextSearchPostgres",
+        "strictUndefinedChecks",
+        "shardKeys",
+        "schemaEngineDriverAdapters",
+    )
 )
+_RFC3339 = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 _SCALARS = frozenset(M.SCALAR_TYPES)
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
@@ -120,9 +170,7 @@ def load(path: str | Path) -> LoadedSchema:
     """
     p = Path(path)
     if p.is_dir():
-        found = sorted(
-            (f for f in p.rglob("*.prisma") if f.is_file()), key=lambda f: f.relative_to(p).as_posix()
-        )
+        found = sorted((f for f in p.rglob("*.prisma") if f.is_file()), key=lambda f: f.relative_to(p).as_posix())
         if not found:
             raise PslError.simple(f"No .prisma files were found in the folder {p}.", str(p))
         return LoadedSchema(str(p), [(str(f), _read(f)) for f in found])
@@ -436,8 +484,9 @@ class _Validator:
             self.field_indexes[id(m)] = index
         return index
 
-    def attrs_of(self, attrs: Sequence[A.Attribute], file: str,
-                 first: dict[str, A.Attribute] | None = None) -> AttributeSet:
+    def attrs_of(
+        self, attrs: Sequence[A.Attribute], file: str, first: dict[str, A.Attribute] | None = None
+    ) -> AttributeSet:
         return AttributeSet(attrs, self.texts.get(file, ""), self.err, first)
 
     # ================================================================== driver
@@ -463,8 +512,11 @@ class _Validator:
             return None
         if isinstance(e, A.StringValue):
             return e.value
-        if isinstance(e, A.FunctionCall) and e.name == "env" and e.arguments and isinstance(
-            e.arguments[0].value, A.StringValue
+        if (
+            isinstance(e, A.FunctionCall)
+            and e.name == "env"
+            and e.arguments
+            and isinstance(e.arguments[0].value, A.StringValue)
         ):
             return M.Env(e.arguments[0].value.value)
         if isinstance(e, A.ArrayValue):
@@ -553,8 +605,10 @@ class _Validator:
     def preview_features(self, names: list[str], v: A.Expression) -> list[str]:
         for n in names:
             if n not in RETIRED_PREVIEW_FEATURES:
-                self.err(f'The preview feature "{n}" is not known. Expected one of: '
-                         f'{", ".join(ACTIVE_PREVIEW_FEATURES)}', v.span)
+                self.err(
+                    f'The preview feature "{n}" is not known. Expected one of: {", ".join(ACTIVE_PREVIEW_FEATURES)}',
+                    v.span,
+                )
         return [n for n in names if n in RETIRED_PREVIEW_FEATURES]
 
     def datasource(self) -> M.Datasource | None:
@@ -570,9 +624,12 @@ class _Validator:
             if len(found) > 1:
                 for d in self.datasources:
                     if d.file == file:
-                        self.err(f"Error validating datasource `{d.name}`: You defined more than one datasource. This "
-                                 "is not allowed yet because support for multiple databases has not been implemented "
-                                 "yet.", d.span)
+                        self.err(
+                            f"Error validating datasource `{d.name}`: You defined more than one datasource. This "
+                            "is not allowed yet because support for multiple databases has not been implemented "
+                            "yet.",
+                            d.span,
+                        )
         if not lifted:
             return None
         # Prisma checks the number of datasources file by file: in a multi-file schema, datasources in
@@ -600,13 +657,18 @@ class _Validator:
             self.err("A datasource must not use the env() function in the provider argument.", d.span)
             return None
         if not isinstance(pv_expr, A.StringValue):
-            self.err(f"Error validating datasource `{d.name}`: The provider argument in a datasource must be a string "
-                     "literal", pv_expr.span)
+            self.err(
+                f"Error validating datasource `{d.name}`: The provider argument in a datasource must be a string "
+                "literal",
+                pv_expr.span,
+            )
             return None
         pv = pv_expr.value
         if pv == "":
-            self.err(f"Error validating datasource `{d.name}`: The provider argument in a datasource must not be "
-                     "empty", pv_expr.span)
+            self.err(
+                f"Error validating datasource `{d.name}`: The provider argument in a datasource must not be empty",
+                pv_expr.span,
+            )
             return None
         if pv not in KNOWN_PROVIDERS:
             self.err(f'Datasource provider not known: "{pv}".', pv_expr.span)
@@ -618,8 +680,11 @@ class _Validator:
         rm = props.pop("relationMode", None)
         ri = props.pop("referentialIntegrity", None)
         if rm is not None and ri is not None:
-            self.err("The `referentialIntegrity` and `relationMode` attributes cannot be used together. Please use only "
-                     "`relationMode` instead.", ri.span)
+            self.err(
+                "The `referentialIntegrity` and `relationMode` attributes cannot be used together. Please use only "
+                "`relationMode` instead.",
+                ri.span,
+            )
         elif rm is not None or ri is not None:
             setting = rm or ri
             assert setting is not None
@@ -627,8 +692,11 @@ class _Validator:
             if mode in ("prisma", "foreignKeys"):
                 ds.relation_mode = mode
             elif mode is not None:
-                self.err(f'Error validating datasource `relationMode`: Invalid relation mode setting: "{mode}". '
-                         'Supported values: "prisma", "foreignKeys"', d.span)
+                self.err(
+                    f'Error validating datasource `relationMode`: Invalid relation mode setting: "{mode}". '
+                    'Supported values: "prisma", "foreignKeys"',
+                    d.span,
+                )
         ext = props.pop("extensions", None)
         if ext is not None:
             ds.extensions = self.extensions(ext)
@@ -649,22 +717,33 @@ class _Validator:
             ds.direct_url = self.env_string(direct.value)  # type: ignore[arg-type]
             if ds.direct_url == "":
                 # reported by the Prisma CLI's configuration check (``prisma validate``), not by its validator
-                self.err(f"Error validating datasource `{d.name}`: You must provide a nonempty direct URL",
-                         direct.value.span)  # type: ignore[union-attr]
+                self.err(
+                    f"Error validating datasource `{d.name}`: You must provide a nonempty direct URL", direct.value.span
+                )  # type: ignore[union-attr]
         if ds.shadow_database_url is not None:
             if ds.direct_url is not None and ds.shadow_database_url == ds.direct_url:
-                self.err(f'shadowDatabaseUrl is the same as directUrl for datasource "{d.name}". Please specify a '
-                         "different database as shadow database to avoid data loss.", direct.value.span)  # type: ignore[union-attr]
+                self.err(
+                    f'shadowDatabaseUrl is the same as directUrl for datasource "{d.name}". Please specify a '
+                    "different database as shadow database to avoid data loss.",
+                    direct.value.span,
+                )  # type: ignore[union-attr]
             if ds.shadow_database_url == ds.url:
-                self.err(f'shadowDatabaseUrl is the same as url for datasource "{d.name}". Please specify a different '
-                         "database as shadow database to avoid data loss.", url.value.span)  # type: ignore[union-attr]
+                self.err(
+                    f'shadowDatabaseUrl is the same as url for datasource "{d.name}". Please specify a different '
+                    "database as shadow database to avoid data loss.",
+                    url.value.span,
+                )  # type: ignore[union-attr]
         pf = props.pop("previewFeatures", None)
         if pf is not None:
-            self.err("Preview features are only supported in the generator block. Please move this field to the "
-                     "generator block.", pf.span)
+            self.err(
+                "Preview features are only supported in the generator block. Please move this field to the "
+                "generator block.",
+                pf.span,
+            )
         sch = props.pop("schemas", None)
         if sch is not None:
             assert sch.value is not None
+
             def with_span(e: A.Expression) -> tuple[str, A.Span] | None:
                 value = self.coerce.string(e)
                 return None if value is None else (value, e.span)
@@ -692,8 +771,9 @@ class _Validator:
         if ext is None:
             return
         if "postgresqlExtensions" not in self.preview:
-            self.err("The `extensions` property is only available with the `postgresqlExtensions` preview feature.",
-                     ext.span)
+            self.err(
+                "The `extensions` property is only available with the `postgresqlExtensions` preview feature.", ext.span
+            )
             return
         items = ext.value.items if isinstance(ext.value, A.ArrayValue) else []
         for item in items:
@@ -727,8 +807,11 @@ class _Validator:
                 if a.name in ("schema", "version", "map") and isinstance(a.value, A.StringValue):
                     opts[a.name] = a.value.value
                 else:
-                    self.err(f"Invalid argument `{display(a.value)}` for the extension `{item.name}`: expected "
-                             "`schema`, `version` or `map` with a string value.", a.span)
+                    self.err(
+                        f"Invalid argument `{display(a.value)}` for the extension `{item.name}`: expected "
+                        "`schema`, `version` or `map` with a string value.",
+                        a.span,
+                    )
                     return None
             return M.Extension(item.name, opts.get("schema"), opts.get("version"), opts.get("map"))
         self.err(f"Invalid extension definition `{_expr_text(item)}`.", item.span)
@@ -742,13 +825,16 @@ class _Validator:
             if isinstance(b, A.ConfigBlock):
                 continue
             if b.name[:1].isdigit():
-                self.err(f"Error validating: The name of a {KIND_TITLES[kind]} must not start with a number.",
-                         b.name_span)
+                self.err(
+                    f"Error validating: The name of a {KIND_TITLES[kind]} must not start with a number.", b.name_span
+                )
             other = seen.get(b.name)
             if other is not None:
                 self.err(
                     f'The {KIND_NAMES[kind]} "{b.name}" cannot be defined because a {KIND_NAMES[other.keyword]} '
-                    "with that name already exists.", b.name_span)
+                    "with that name already exists.",
+                    b.name_span,
+                )
             else:
                 seen[b.name] = b
             if isinstance(b, A.Model):
@@ -768,15 +854,18 @@ class _Validator:
                         self.err(f'Value "{v.name}" is already defined on enum "{b.name}".', self.line_span(v.span))
                     names.add(v.name)
                     if v.name[:1].isdigit():
-                        self.err("Error validating: The name of a Enum Value must not start with a number.",
-                                 v.name_span)
+                        self.err(
+                            "Error validating: The name of a Enum Value must not start with a number.", v.name_span
+                        )
         cfg_seen: set[tuple[str, str]] = set()
         for b in self.blocks:
             if isinstance(b, A.ConfigBlock):
                 kind = "generator" if b.keyword == "generator" else "source"
                 if (kind, b.name) in cfg_seen:
-                    self.err(f'The {kind} "{b.name}" cannot be defined because a {kind} with that name already '
-                             "exists.", b.name_span)
+                    self.err(
+                        f'The {kind} "{b.name}" cannot be defined because a {kind} with that name already exists.',
+                        b.name_span,
+                    )
                 cfg_seen.add((kind, b.name))
         for m in self.models:
             self.model_by_name.setdefault(m.name, m)
@@ -815,8 +904,11 @@ class _Validator:
                 elif t.name in self.model_by_name:
                     kind = "composite" if self.model_by_name[t.name].keyword == "type" else "relation"
                 else:
-                    self.err(f'Type "{t.name}" is neither a built-in type, nor refers to another model, composite '
-                             "type, or enum.", t.name_span)
+                    self.err(
+                        f'Type "{t.name}" is neither a built-in type, nor refers to another model, composite '
+                        "type, or enum.",
+                        t.name_span,
+                    )
                     continue
                 info = _FieldInfo(f, m, kind, t.name, t.arity, attrs)
                 listed.append(info)
@@ -855,8 +947,11 @@ class _Validator:
         if "ignore" in s.by_name and (a := s.single("ignore")) is not None:
             for info in self.infos[id(m)]:
                 if info.kind != "relation" and info.ignored:
-                    self.err('Error parsing attribute "@ignore": Fields on an already ignored Model do not need an '
-                             "`@ignore` annotation.", self.fspan(info))
+                    self.err(
+                        'Error parsing attribute "@ignore": Fields on an already ignored Model do not need an '
+                        "`@ignore` annotation.",
+                        self.fspan(info),
+                    )
             data.ignored = True
             a.finish()
         if "id" in s.by_name and (a := s.single("id")) is not None:
@@ -882,8 +977,10 @@ class _Validator:
             a.finish()
         if not data.ignored and data.pk_source is not None and data.pk_source.arity != "required":
             assert data.pk_attr is not None
-            self.err('Error parsing attribute "@id": Fields that are marked as id must be required.',
-                     self.aspan(data.pk_attr))
+            self.err(
+                'Error parsing attribute "@id": Fields that are marked as id must be required.',
+                self.aspan(data.pk_attr),
+            )
         s.finish()
 
     def scalar_field_attributes(self, info: _FieldInfo, data: _ModelData, mapped: dict[str, _FieldInfo]) -> None:
@@ -896,17 +993,27 @@ class _Validator:
             if name is not None:
                 info.mapped = name
                 if name in mapped:  # another field maps to the same column
-                    self.err(f'Field "{info.node.name}" is already defined on {m.keyword} "{m.name}".', self.fspan(info))
+                    self.err(
+                        f'Field "{info.node.name}" is already defined on {m.keyword} "{m.name}".', self.fspan(info)
+                    )
                 mapped.setdefault(name, info)
                 other = self.field_index(m).get(name)
-                if other is not None and other is not info and other.kind != "relation" and other.mapped in (
-                        None, name):  # a field is called what this one maps to
-                    self.err(f'Field "{info.node.name}" is already defined on {m.keyword} "{m.name}".', self.fspan(info))
+                if (
+                    other is not None
+                    and other is not info
+                    and other.kind != "relation"
+                    and other.mapped in (None, name)
+                ):  # a field is called what this one maps to
+                    self.err(
+                        f'Field "{info.node.name}" is already defined on {m.keyword} "{m.name}".', self.fspan(info)
+                    )
             a.finish()
         if "ignore" in s.by_name and (a := s.single("ignore")) is not None:
             if info.kind == "unsupported":
-                a.error("Fields of type `Unsupported` cannot take an `@ignore` attribute. They are already treated as "
-                        "ignored by the client due to their type.")
+                a.error(
+                    "Fields of type `Unsupported` cannot take an `@ignore` attribute. They are already treated as "
+                    "ignored by the client due to their type."
+                )
             else:
                 info.ignored = True
             a.finish()
@@ -915,8 +1022,11 @@ class _Validator:
             a.finish()
         if "id" in s.by_name and (a := s.single("id")) is not None:
             if data.pk_attr is not None:
-                self.err(f'Error validating model "{m.name}": At most one field must be marked as the id field with '
-                         "the `@id` attribute.", m.span)
+                self.err(
+                    f'Error validating model "{m.name}": At most one field must be marked as the id field with '
+                    "the `@id` attribute.",
+                    m.span,
+                )
             else:
                 data.pk_map = self.map_argument(a)
                 data.pk_length = self.coerce.integer(a.optional("length"))
@@ -944,8 +1054,9 @@ class _Validator:
             length = self.coerce.integer(a.optional("length"))
             sort = self.sort_argument(a)
             clustered = self.coerce.boolean(a.optional("clustered"))
-            data.indexes.append(_IndexData("unique", a.attr, [(info, sort, length, None)], source=info, map=mp,
-                                           clustered=clustered))
+            data.indexes.append(
+                _IndexData("unique", a.attr, [(info, sort, length, None)], source=info, map=mp, clustered=clustered)
+            )
             a.finish()
         s.finish()
 
@@ -975,9 +1086,12 @@ class _Validator:
         return sort
 
     def client_name(self, m: A.Model, a: Args, name: str, label: str) -> None:
-        if not all(c == "_" or c.isascii() and c.isalnum() for c in name):
-            self.err(f'Error validating model "{m.name}": The `name` property within the `{label}` attribute only '
-                     "allows for the following characters: `_a-zA-Z0-9`.", a.span)
+        if not all(c == "_" or (c.isascii() and c.isalnum()) for c in name):
+            self.err(
+                f'Error validating model "{m.name}": The `name` property within the `{label}` attribute only '
+                "allows for the following characters: `_a-zA-Z0-9`.",
+                a.span,
+            )
 
     # ------------------------------------------------------------------ @@id / @@index / @@unique / @@fulltext
     def resolve_index_fields(
@@ -1015,8 +1129,11 @@ class _Validator:
                 relational.append(info)
                 continue
             if any(r[0] is info for r in resolved):
-                self.err(f'Error validating model "{m.name}": The unique index definition refers to the field '
-                         f"{name} multiple times.", a.span)
+                self.err(
+                    f'Error validating model "{m.name}": The unique index definition refers to the field '
+                    f"{name} multiple times.",
+                    a.span,
+                )
                 return None
             resolved.append((info, sort, length, ops))
         return resolved, unknown, relational
@@ -1045,13 +1162,19 @@ class _Validator:
                         self.err(f"Unexpected token. Expected one of: Invalid operator class: {v.name}", v.span)
                 elif isinstance(v, A.FunctionCall) and v.name == "raw":
                     if len(v.arguments) != 1:
-                        self.err(f"Unexpected token. Expected one of: Wrong number of arguments. Expected: 1, got: "
-                                 f"{len(v.arguments)}", v.span)
+                        self.err(
+                            f"Unexpected token. Expected one of: Wrong number of arguments. Expected: 1, got: "
+                            f"{len(v.arguments)}",
+                            v.span,
+                        )
                     elif not isinstance(v.arguments[0].value, A.StringValue):
                         self.err("Unexpected token. Expected one of: Invalid parameter type: expected string", v.span)
                 elif isinstance(v, A.FunctionCall):
-                    self.err(f"Unexpected token. Expected one of: operator class (`{v.name}()` is not an operator "
-                             "class; use `raw(\"…\")`)", v.span)
+                    self.err(
+                        f"Unexpected token. Expected one of: operator class (`{v.name}()` is not an operator "
+                        'class; use `raw("…")`)',
+                        v.span,
+                    )
                 else:
                     self.err("Unexpected token. Expected one of: operator class", fa.span)
         return (sort or None), (length if length is None or length >= 0 else None), ops
@@ -1066,20 +1189,32 @@ class _Validator:
         resolved, unknown, relational = got
         if unknown or relational:
             if unknown:
-                self.err(f'Error validating model "{m.name}": The multi field id declaration refers to the unknown '
-                         f"{_fields_phrase(unknown)}.", fields.span)
+                self.err(
+                    f'Error validating model "{m.name}": The multi field id declaration refers to the unknown '
+                    f"{_fields_phrase(unknown)}.",
+                    fields.span,
+                )
             if relational:
-                self.err(f'Error validating model "{m.name}": The id definition refers to the relation '
-                         f"{_fields_phrase([r.node.name for r in relational])}. ID definitions must reference only "
-                         "scalar fields.", a.span)
+                self.err(
+                    f'Error validating model "{m.name}": The id definition refers to the relation '
+                    f"{_fields_phrase([r.node.name for r in relational])}. ID definitions must reference only "
+                    "scalar fields.",
+                    a.span,
+                )
             return
         optional = [r[0].node.name for r in resolved if r[0].arity != "required"]
         if optional and not data.ignored:
-            self.err(f'Error validating model "{m.name}": The id definition refers to the optional '
-                     f"{_fields_phrase(optional)}. ID definitions must reference only required fields.", a.span)
+            self.err(
+                f'Error validating model "{m.name}": The id definition refers to the optional '
+                f"{_fields_phrase(optional)}. ID definitions must reference only required fields.",
+                a.span,
+            )
         if data.pk_attr is not None:
-            self.err(f'Error validating model "{m.name}": Each model must have at most one id criteria. You can\'t '
-                     "have `@id` and `@@id` at the same time.", m.span)
+            self.err(
+                f'Error validating model "{m.name}": Each model must have at most one id criteria. You can\'t '
+                "have `@id` and `@@id` at the same time.",
+                m.span,
+            )
         data.pk_map = self.map_argument(a)
         name = self.name_argument(a)
         if name is not None:
@@ -1098,24 +1233,35 @@ class _Validator:
                 resolved, unknown, relational = got
                 prefix = "unique " if kind == "unique" else ""
                 if unknown:
-                    self.err(f'Error validating model "{m.name}": The {prefix}index definition refers to the unknown '
-                             f"fields: {', '.join(unknown)}.", a.span)
+                    self.err(
+                        f'Error validating model "{m.name}": The {prefix}index definition refers to the unknown '
+                        f"fields: {', '.join(unknown)}.",
+                        a.span,
+                    )
                 if relational:
                     under = [f for r in relational for f in (r.rel.fields if r.rel and r.rel.fields else [])]
-                    hint = (f" Did you mean `@@{'unique' if kind == 'unique' else 'index'}([{', '.join(under)}])`?"
-                            if under else "")
-                    self.err(f'Error validating model "{m.name}": The {prefix}index definition refers to the relation '
-                             f"fields {', '.join(r.node.name for r in relational)}. Index definitions must reference "
-                             f"only scalar fields.{hint}", a.span)
+                    hint = (
+                        f" Did you mean `@@{'unique' if kind == 'unique' else 'index'}([{', '.join(under)}])`?"
+                        if under
+                        else ""
+                    )
+                    self.err(
+                        f'Error validating model "{m.name}": The {prefix}index definition refers to the relation '
+                        f"fields {', '.join(r.node.name for r in relational)}. Index definitions must reference "
+                        f"only scalar fields.{hint}",
+                        a.span,
+                    )
                 if not unknown and not relational:
                     index.fields = resolved
         if kind == "index":
             name = self.name_argument(a)
             mp = self.map_argument(a)
             if name is not None and mp is not None:
-                a.error("The `@@index` attribute accepts the `name` argument as an alias for the `map` argument for "
-                        "legacy reasons. It does not accept both though. Please use the `map` argument to specify the "
-                        "database name of the index.")
+                a.error(
+                    "The `@@index` attribute accepts the `name` argument as an alias for the `map` argument for "
+                    "legacy reasons. It does not accept both though. Please use the `map` argument to specify the "
+                    "database name of the index."
+                )
                 mp = None
             elif name is not None:
                 mp = name
@@ -1147,8 +1293,10 @@ class _Validator:
             self.visit_relation(info, a)
             a.finish()
         if "id" in s.by_name and (a := s.single("id")) is not None:
-            a.error(f"The field `{info.node.name}` is a relation field and cannot be marked with `@id`. Only scalar "
-                    "fields can be declared as id.")
+            a.error(
+                f"The field `{info.node.name}` is a relation field and cannot be marked with `@id`. Only scalar "
+                "fields can be declared as id."
+            )
             a.discard()
         if "ignore" in s.by_name and (a := s.single("ignore")) is not None:
             info.ignored = True
@@ -1168,8 +1316,10 @@ class _Validator:
                 hint = f" Did you mean to provide `@@unique([{', '.join(under)}])`?"
             else:
                 hint = ""
-            a.error(f"The field `{info.node.name}` is a relation field and cannot be marked with `unique`. Only scalar "
-                    f"fields can be made unique.{hint}")
+            a.error(
+                f"The field `{info.node.name}` is a relation field and cannot be marked with `unique`. Only scalar "
+                f"fields can be made unique.{hint}"
+            )
             a.discard()
         s.finish()
 
@@ -1191,8 +1341,11 @@ class _Validator:
             elif info.kind == "relation":
                 relational.append(n)
             elif n in ok:
-                self.err(f'Error validating model "{m.name}": The unique index definition refers to the field {n} '
-                         "multiple times.", a.span)
+                self.err(
+                    f'Error validating model "{m.name}": The unique index definition refers to the field {n} '
+                    "multiple times.",
+                    a.span,
+                )
                 return None
             else:
                 ok.append(n)
@@ -1208,11 +1361,17 @@ class _Validator:
             if got is not None:
                 ok, unknown, relational = got
                 if unknown:
-                    self.err("Error validating: The argument fields must refer only to existing fields. The following "
-                             f"fields do not exist in this model: {', '.join(unknown)}", fields.span)
+                    self.err(
+                        "Error validating: The argument fields must refer only to existing fields. The following "
+                        f"fields do not exist in this model: {', '.join(unknown)}",
+                        fields.span,
+                    )
                 if relational:
-                    self.err("Error validating: The argument fields must refer only to scalar fields. But it is "
-                             f"referencing the following relation fields: {', '.join(relational)}", fields.span)
+                    self.err(
+                        "Error validating: The argument fields must refer only to scalar fields. But it is "
+                        f"referencing the following relation fields: {', '.join(relational)}",
+                        fields.span,
+                    )
                 if not unknown and not relational:
                     rel.fields = ok
         refs = a.optional("references")
@@ -1223,13 +1382,19 @@ class _Validator:
             if got is not None:
                 ok, unknown, relational = got
                 if unknown:
-                    self.err("Error validating: The argument `references` must refer only to existing fields in the "
-                             f"related model `{target.name}`. The following fields do not exist in the related model: "
-                             f"{', '.join(unknown)}", a.span)
+                    self.err(
+                        "Error validating: The argument `references` must refer only to existing fields in the "
+                        f"related model `{target.name}`. The following fields do not exist in the related model: "
+                        f"{', '.join(unknown)}",
+                        a.span,
+                    )
                 if relational:
-                    self.err("Error validating: The argument `references` must refer only to scalar fields in the "
-                             f"related model `{target.name}`. But it is referencing the following relation fields: "
-                             f"{', '.join(relational)}", a.span)
+                    self.err(
+                        "Error validating: The argument `references` must refer only to scalar fields in the "
+                        f"related model `{target.name}`. But it is referencing the following relation fields: "
+                        f"{', '.join(relational)}",
+                        a.span,
+                    )
                 if not unknown and not relational:
                     rel.references = ok
         name_value = a.default("name", report=False)
@@ -1322,9 +1487,7 @@ class _Validator:
                 self.no_arguments(a, fn, args)
             elif fn in ("cuid", "uuid", "nanoid") and t == "String":
                 self.id_function_args(a, fn, args)
-            elif fn == "ulid" and t == "String":
-                self.no_arguments(a, fn, args)
-            elif fn == "now" and t == "DateTime":
+            elif (fn == "ulid" and t == "String") or (fn == "now" and t == "DateTime"):
                 self.no_arguments(a, fn, args)
             elif fn == "auto":
                 if args:
@@ -1381,8 +1544,9 @@ class _Validator:
         if names is None:
             names = self.enum_value_names[info.type] = {v.name for v in self.enum_by_name[info.type].values}
         if value.name not in names:
-            a.error(f"The defined default value `{value.name}` is not a valid value of the enum specified for the "
-                    "field.")
+            a.error(
+                f"The defined default value `{value.name}` is not a valid value of the enum specified for the field."
+            )
             return False
         return True
 
@@ -1406,8 +1570,11 @@ class _Validator:
     def pipeline(self) -> list[M.Relation]:
         self.block_kinds()
         for info, call in self.unknown_defaults:
-            self.err(f"Unknown function in @default(): `{call.name}` is not known. You can read about the available "
-                     "functions here: https://pris.ly/d/attribute-functions", call.span)
+            self.err(
+                f"Unknown function in @default(): `{call.name}` is not known. You can read about the available "
+                "functions here: https://pris.ly/d/attribute-functions",
+                call.span,
+            )
         for m in self.models:
             if m.keyword == "type":
                 continue
@@ -1444,8 +1611,9 @@ class _Validator:
             if m.keyword == "type":
                 self.err("Error validating: Composite types are not supported on Postgres.", m.span)
             elif m.keyword == "view" and "views" not in self.preview:
-                self.err("Error validating: View definitions are only available with the `views` preview feature.",
-                         m.span)
+                self.err(
+                    "Error validating: View definitions are only available with the `views` preview feature.", m.span
+                )
 
     def unique_criteria(self, m: A.Model, data: _ModelData) -> None:
         if m.keyword != "model" or data.ignored:
@@ -1454,13 +1622,17 @@ class _Validator:
         good = [c for c in crits if c and all(i.arity == "required" for i in c)]
         if good:
             return
-        msg = (f'Error validating model "{m.name}": Each model must have at least one unique criteria that has only '
-               "required fields. Either mark a single field with `@id`, `@unique` or add a multi field criterion with "
-               "`@@id([])` or `@@unique([])` to the model.")
+        msg = (
+            f'Error validating model "{m.name}": Each model must have at least one unique criteria that has only '
+            "required fields. Either mark a single field with `@id`, `@unique` or add a multi field criterion with "
+            "`@@id([])` or `@@unique([])` to the model."
+        )
         bad = [c for c in crits if c]
         if bad:
-            msg += (" The following unique criterias were not considered as they contain fields that are not "
-                    "required:\n" + "\n".join("- " + ", ".join(i.node.name for i in c) for c in bad))
+            msg += (
+                " The following unique criterias were not considered as they contain fields that are not "
+                "required:\n" + "\n".join("- " + ", ".join(i.node.name for i in c) for c in bad)
+            )
         self.err(msg, m.span)
 
     def primary_key_checks(self, m: A.Model, data: _ModelData) -> None:
@@ -1476,22 +1648,33 @@ class _Validator:
         label = "@id" if data.pk_source is not None else "@@id"
         if data.pk_source is not None:
             if data.pk_length is not None:
-                fail(f'Error parsing attribute "{label}": The length argument is not supported in the primary key '
-                     "with the current connector")
+                fail(
+                    f'Error parsing attribute "{label}": The length argument is not supported in the primary key '
+                    "with the current connector"
+                )
             if data.pk_sort is not None:
-                fail(f'Error parsing attribute "{label}": The sort argument is not supported in the primary key '
-                     "with the current connector")
+                fail(
+                    f'Error parsing attribute "{label}": The sort argument is not supported in the primary key '
+                    "with the current connector"
+                )
         else:
             if any(f[2] is not None for f in data.pk_fields):
-                fail(f'Error parsing attribute "{label}": The length argument is not supported in the primary key '
-                     "with the current connector")
+                fail(
+                    f'Error parsing attribute "{label}": The length argument is not supported in the primary key '
+                    "with the current connector"
+                )
             if any(f[1] is not None for f in data.pk_fields):
-                fail(f'Error parsing attribute "{label}": The sort argument is not supported in the primary key '
-                     "with the current connector")
+                fail(
+                    f'Error parsing attribute "{label}": The sort argument is not supported in the primary key '
+                    "with the current connector"
+                )
             if data.pk_name is not None and any(i.node.name == data.pk_name for i in self.infos[id(m)]):
-                self.err(f'Error validating model "{m.name}": The field `{data.pk_name}` clashes with the `@@id` '
-                         "attribute's name. Please resolve the conflict by providing a custom id name: "
-                         "`@@id([...], name: \"custom_name\")`", m.span)
+                self.err(
+                    f'Error validating model "{m.name}": The field `{data.pk_name}` clashes with the `@@id` '
+                    "attribute's name. Please resolve the conflict by providing a custom id name: "
+                    '`@@id([...], name: "custom_name")`',
+                    m.span,
+                )
         if data.pk_clustered is not None:
             fail(f'Error parsing attribute "{label}": Defining clustering is not supported in the current connector.')
 
@@ -1505,22 +1688,27 @@ class _Validator:
         """What is wrong with a field's ``@db.X(…)`` (None when nothing is: ``info.native`` is then set)."""
         prefix, _, name = attr.name.partition(".")
         if prefix != self.ds_name:
-            return (f"The prefix {prefix} is invalid. It must be equal to the name of an existing datasource e.g. "
-                    f"{self.ds_name}. Did you mean to use {self.ds_name}.{name}?")
+            return (
+                f"The prefix {prefix} is invalid. It must be equal to the name of an existing datasource e.g. "
+                f"{self.ds_name}. Did you mean to use {self.ds_name}.{name}?"
+            )
         spec = NATIVE_TYPES.get(name)
         if spec is None:
             return f"Native type {name} is not supported for postgresql connector."
         if spec.scalar != info.type:
-            return (f"Native type {name} is not compatible with declared field type {info.type}, expected field "
-                    f"type {spec.scalar}.")
+            return (
+                f"Native type {name} is not compatible with declared field type {info.type}, expected field "
+                f"type {spec.scalar}."
+            )
         args: list[str] = []
         for arg in attr.arguments:
             v = arg.value
             if v is None:
                 continue
             if not isinstance(v, A.NumberValue) or not v.is_integer:
-                return (f"Expected a numeric value, but failed while parsing \"{display(v)}\": invalid digit found in "
-                        "string.")
+                return (
+                    f'Expected a numeric value, but failed while parsing "{display(v)}": invalid digit found in string.'
+                )
             args.append(v.raw)
         n = len(args)
         if spec.max_args == 0 and n:
@@ -1532,8 +1720,10 @@ class _Validator:
         if name in ("Timestamp", "Timestamptz", "Time", "Timetz") and args and int(args[0]) > 6:
             return f"Argument M is out of range for native type `{name}({args[0]})`: M can range from 0 to 6."
         if name == "Decimal" and args and (int(args[0]) > 1000 or int(args[0]) < 1 or int(args[1]) > int(args[0])):
-            return (f"Argument M is out of range for native type `Decimal({args[0]},{args[1]})`: M can range from 1 "
-                    "to 1000 and D must not be larger than M.")
+            return (
+                f"Argument M is out of range for native type `Decimal({args[0]},{args[1]})`: M can range from 1 "
+                "to 1000 and D must not be larger than M."
+            )
         info.native = (name, tuple(args))
         return None
 
@@ -1544,13 +1734,18 @@ class _Validator:
             return
         if info.default_map:
             a = info.attrs["default"]
-            self.err('Error parsing attribute "@default": You defined a database name for the default value of a field '
-                     "on the model. This is not supported by the provider.", self.aspan(a))
+            self.err(
+                'Error parsing attribute "@default": You defined a database name for the default value of a field '
+                "on the model. This is not supported by the provider.",
+                self.aspan(a),
+            )
             return
         if isinstance(value, A.FunctionCall):
             if value.name == "auto":
-                self.err('Error parsing attribute "@default": The current connector does not support the `auto()` '
-                         "function.", value.span)
+                self.err(
+                    'Error parsing attribute "@default": The current connector does not support the `auto()` function.',
+                    value.span,
+                )
             return
         if info.kind != "scalar":
             return
@@ -1575,8 +1770,11 @@ class _Validator:
                 return False
         elif t == "Decimal" and isinstance(v, A.StringValue):
             if not _DECIMAL.match(v.value):
-                self.err(f'Error parsing attribute "default": Parse error: "{v.value}" is not a valid decimal. '
-                         "(invalid digit found in string)", v.span)
+                self.err(
+                    f'Error parsing attribute "default": Parse error: "{v.value}" is not a valid decimal. '
+                    "(invalid digit found in string)",
+                    v.span,
+                )
                 return False
         elif t == "Json" and isinstance(v, A.StringValue):
             problem = json_error(v.value)
@@ -1587,8 +1785,11 @@ class _Validator:
             try:
                 base64.b64decode(v.value, validate=True)
             except (binascii.Error, ValueError):
-                self.err(f'{pre}"{v.value}" is not a valid base64 string. (Could not convert from `base64 encoded '
-                         "bytes` to `PrismaValue::Bytes`)", v.span)
+                self.err(
+                    f'{pre}"{v.value}" is not a valid base64 string. (Could not convert from `base64 encoded '
+                    "bytes` to `PrismaValue::Bytes`)",
+                    v.span,
+                )
                 return False
         elif t == "DateTime" and isinstance(v, A.StringValue):
             problem = _datetime_error(v.value)
@@ -1610,29 +1811,41 @@ class _Validator:
             names = [i.node.name for i in same]
             listed = ", ".join(f"`{n}`" for n in names[:-1]) + f" and `{names[-1]}`"
             if rname:
-                self.err(f'Error validating model "{m.name}": Wrongly named self relation detected. The fields {listed} '
-                         f"in model `{m.name}` have the same relation name. At most two relation fields can belong to "
-                         "the same relation and therefore have the same name. Please assign a different relation name "
-                         "to one of them.", self.fspan(info))
+                self.err(
+                    f'Error validating model "{m.name}": Wrongly named self relation detected. The fields {listed} '
+                    f"in model `{m.name}` have the same relation name. At most two relation fields can belong to "
+                    "the same relation and therefore have the same name. Please assign a different relation name "
+                    "to one of them.",
+                    self.fspan(info),
+                )
             else:
-                self.err(f'Error validating model "{m.name}": Unnamed self relation detected. The fields {listed} in '
-                         f"model `{m.name}` have no relation name. Please provide a relation name for one of them by "
-                         "adding `@relation(<name>).", self.fspan(info))
+                self.err(
+                    f'Error validating model "{m.name}": Unnamed self relation detected. The fields {listed} in '
+                    f"model `{m.name}` have no relation name. Please provide a relation name for one of them by "
+                    "adding `@relation(<name>).",
+                    self.fspan(info),
+                )
             return True
         if len(same) < 2:
             return False
         other = next(i for i in same if i is not info)
-        self.err(f'Error validating model "{m.name}": Ambiguous relation detected. The fields `{info.node.name}` and '
-                 f"`{other.node.name}` in model `{m.name}` both refer to `{info.type}`. Please provide different "
-                 "relation names for them by adding `@relation(<name>).", self.fspan(info))
+        self.err(
+            f'Error validating model "{m.name}": Ambiguous relation detected. The fields `{info.node.name}` and '
+            f"`{other.node.name}` in model `{m.name}` both refer to `{info.type}`. Please provide different "
+            "relation names for them by adding `@relation(<name>).",
+            self.fspan(info),
+        )
         return True
 
     def relation_field_checks(self, info: _FieldInfo) -> None:
         target = self.model_by_name[info.type]
         if self.mdata[id(target)].ignored and not info.ignored and not self.mdata[id(info.model)].ignored:
-            self.err(f'Error parsing attribute "@ignore": The relation field '
-                     f"`{info.node.name}` on Model `{info.model.name}` must specify the `@ignore` attribute, because "
-                     f"the model {info.type} it is pointing to is marked ignored.", self.fspan(info))
+            self.err(
+                f'Error parsing attribute "@ignore": The relation field '
+                f"`{info.node.name}` on Model `{info.model.name}` must specify the `@ignore` attribute, because "
+                f"the model {info.type} it is pointing to is marked ignored.",
+                self.fspan(info),
+            )
 
     def relation_name_of(self, info: _FieldInfo) -> str:
         rel = info.rel
@@ -1659,12 +1872,17 @@ class _Validator:
             # (field names are unique by now: a name written twice stops validation in stage 1)
             clash = None if index.name is not None else self.field_index(m).get(client)
             if clash is not None and clash.kind != "relation":
-                fail(f'Error validating {m.keyword} "{m.name}": The field `{client}` clashes with the `{label}` '
-                     f"name. Please resolve the conflict by providing a custom id name: `{label}([...], name: "
-                     '"custom_name")`')
+                fail(
+                    f'Error validating {m.keyword} "{m.name}": The field `{client}` clashes with the `{label}` '
+                    f"name. Please resolve the conflict by providing a custom id name: `{label}([...], name: "
+                    '"custom_name")`'
+                )
         if index.name is not None and index.name in self.field_index(m):
-            self.err(f'Error validating model "{m.name}": The custom name `{index.name}` specified for the `@@unique` '
-                     "attribute is already used as a name for a field. Please choose a different name.", m.span)
+            self.err(
+                f'Error validating model "{m.name}": The custom name `{index.name}` specified for the `@@unique` '
+                "attribute is already used as a name for a field. Please choose a different name.",
+                m.span,
+            )
         # which options the fields were given (one pass)
         has_sort = has_length = has_ops = False
         for _info, sort, length, ops in index.fields:
@@ -1687,8 +1905,7 @@ class _Validator:
         for info, _sort, _length, _ops in index.fields:
             if info.native is not None and info.native[0] == "Xml":
                 what = "unique constraint" if index.kind == "unique" else "index"
-                self.err(f"You cannot define an {what} on fields with native type `Xml` of Postgres.",
-                         self.fspan(info))
+                self.err(f"You cannot define an {what} on fields with native type `Xml` of Postgres.", self.fspan(info))
                 break
         self.operator_classes(index, pre, fail)
 
@@ -1713,20 +1930,26 @@ class _Validator:
                 continue
             if problem == "unfit":
                 if native is not None and opclass is not None:
-                    fail(f"{pre}The given operator class `{opclass}` does not support native type `{native}` of "
-                         f"field `{name}`.")
+                    fail(
+                        f"{pre}The given operator class `{opclass}` does not support native type `{native}` of "
+                        f"field `{name}`."
+                    )
                 elif native is not None:
                     fail(f"{pre}The {algo} index field type `{native}` has no default operator class.")
                 elif opclass is not None:
-                    fail(f"{pre}The given operator class `{opclass}` expects the field `{name}` to define a valid "
-                         "native type.")
+                    fail(
+                        f"{pre}The given operator class `{opclass}` expects the field `{name}` to define a valid "
+                        "native type."
+                    )
                 elif not _algo_supports_type(algo, t, info.arity == "list", info.kind == "unsupported"):
                     fail(f"{pre}The {algo} index type does not support the type of the field `{name}`.")
             elif problem == "array":
                 fail(f"{pre}The given operator class `ArrayOps` expects the type of field `{name}` to be an array.")
             else:
-                fail(f"{pre}The given operator class `{opclass}` points to the field `{name}` that is not of "
-                     f"{problem} type.")
+                fail(
+                    f"{pre}The given operator class `{opclass}` points to the field `{name}` that is not of "
+                    f"{problem} type."
+                )
 
     # ------------------------------------------------------------------ relations: pairing and rules
     def infer_relations(self) -> list[_Rel]:
@@ -1736,8 +1959,11 @@ class _Validator:
         back with the same relation name. The pair's arities decide the kind of relation and which
         side is the forward one (the side holding ``fields``/``references``).
         """
-        rel_infos = {m.name: [i for i in self.infos[id(m)] if i.kind == "relation"]
-                     for m in self.models if self.model_by_name.get(m.name) is m}
+        rel_infos = {
+            m.name: [i for i in self.infos[id(m)] if i.kind == "relation"]
+            for m in self.models
+            if self.model_by_name.get(m.name) is m
+        }
         # (model, model pointed at, relation name) → those relation fields, in field order
         pointing: dict[tuple[str, str, str], list[_FieldInfo]] = {}
         for name, infos in rel_infos.items():
@@ -1786,7 +2012,8 @@ class _Validator:
                     data = self.mdata[id(m)]
                     unique = fields is not None and any(
                         i.kind == "unique" and [x[0].node.name for x in i.fields] == list(fields)  # type: ignore[call-overload]
-                        for i in data.indexes)
+                        for i in data.indexes
+                    )
                     out.append(_Rel("1:1" if unique else "1:n", f, None))
         return out
 
@@ -1799,8 +2026,10 @@ class _Validator:
             elif r.kind == "m:n":
                 self.many_to_many_checks(r)
             else:
-                msg = ("Error validating: Embedded many-to-many relations are not supported on Postgres. Please use the "
-                       "syntax defined in https://pris.ly/d/relational-database-many-to-many")
+                msg = (
+                    "Error validating: Embedded many-to-many relations are not supported on Postgres. Please use the "
+                    "syntax defined in https://pris.ly/d/relational-database-many-to-many"
+                )
                 for f in (r.forward, r.back):
                     assert f is not None
                     self.err(msg, self.fspan(f))
@@ -1810,9 +2039,12 @@ class _Validator:
 
     def missing_opposite(self, info: _FieldInfo) -> None:
         container = "view" if info.model.keyword == "view" else "model"
-        self.err(f"Error validating field `{info.node.name}` in {container} `{info.model.name}`: The relation field "
-                 f"`{info.node.name}` on {container} `{info.model.name}` is missing an opposite relation field on the "
-                 f"model `{info.type}`. Either run `prisma format` or add it manually.", self.fspan(info))
+        self.err(
+            f"Error validating field `{info.node.name}` in {container} `{info.model.name}`: The relation field "
+            f"`{info.node.name}` on {container} `{info.model.name}` is missing an opposite relation field on the "
+            f"model `{info.type}`. Either run `prisma format` or add it manually.",
+            self.fspan(info),
+        )
 
     def relation_args(self, info: _FieldInfo | None) -> _RelArgs:
         if info is None or info.rel is None:
@@ -1836,29 +2068,44 @@ class _Validator:
             if refs:
                 if sorted(refs) not in self.sorted_criteria(target):
                     if len(refs) == 1:
-                        hint = (f"Consider adding an `@unique` attribute to the field `{refs[0]}` in the model "
-                                f"`{target.name}`.")
+                        hint = (
+                            f"Consider adding an `@unique` attribute to the field `{refs[0]}` in the model "
+                            f"`{target.name}`."
+                        )
                     else:
                         hint = f"Consider adding an `@@unique([{', '.join(refs)}])` attribute to the model `{target.name}`."
-                    self.err(f"{pre}The argument `references` must refer to a unique criterion in the related model. "
-                             f"{hint}", self.fspan(fwd))
+                    self.err(
+                        f"{pre}The argument `references` must refer to a unique criterion in the related model. {hint}",
+                        self.fspan(fwd),
+                    )
             if fa.fields is not None and fa.references is not None and len(fields) != len(refs):
-                self.err("Error validating: You must specify the same number of fields in `fields` and `references`.",
-                         self.aspan(fwd.attrs["relation"]))
+                self.err(
+                    "Error validating: You must specify the same number of fields in `fields` and `references`.",
+                    self.aspan(fwd.attrs["relation"]),
+                )
             own = self.fields[fwd.model.name]
             if fwd.arity == "required" and fields and any(own[f].arity != "required" for f in fields if f in own):
-                self.err(f"Error validating: The relation field `{fwd.node.name}` uses the scalar fields "
-                         f"{', '.join(fields)}. At least one of those fields is optional. Hence the relation field must "
-                         "be optional as well.", self.fspan(fwd))
+                self.err(
+                    f"Error validating: The relation field `{fwd.node.name}` uses the scalar fields "
+                    f"{', '.join(fields)}. At least one of those fields is optional. Hence the relation field must "
+                    "be optional as well.",
+                    self.fspan(fwd),
+                )
             tfields = self.fields[target.name]
             for f, ref in zip(fields, refs):
                 fi, ri = own.get(f), tfields.get(ref)
                 if fi is None or ri is None:
                     continue
-                if fi.type != ri.type or fi.kind != ri.kind or (
-                        fi.kind == "unsupported" and fi.node.type.unsupported != ri.node.type.unsupported):  # type: ignore[union-attr]
-                    self.err(f"{pre}The type of the field `{f}` in the model `{fwd.model.name}` is not matching the "
-                             f"type of the referenced field `{ref}` in model `{target.name}`.", self.fspan(fwd))
+                if (
+                    fi.type != ri.type
+                    or fi.kind != ri.kind
+                    or (fi.kind == "unsupported" and fi.node.type.unsupported != ri.node.type.unsupported)
+                ):  # type: ignore[union-attr]
+                    self.err(
+                        f"{pre}The type of the field `{f}` in the model `{fwd.model.name}` is not matching the "
+                        f"type of the referenced field `{ref}` in model `{target.name}`.",
+                        self.fspan(fwd),
+                    )
         if r.kind == "1:1":
             if back is None:
                 assert fwd is not None
@@ -1868,85 +2115,122 @@ class _Validator:
             for arg in ("fields", "references"):
                 if empty(getattr(fa, arg)) and empty(getattr(ba, arg)):
                     for one, other in ((fwd, back), (back, fwd)):
-                        self.err(f"{pre}The relation fields `{one.node.name}` on Model `{one.model.name}` and "
-                                 f"`{other.node.name}` on Model `{other.model.name}` do not provide the `{arg}` argument "
-                                 "in the @relation attribute. You have to provide it on one of the two fields.",
-                                 self.fspan(one))
+                        self.err(
+                            f"{pre}The relation fields `{one.node.name}` on Model `{one.model.name}` and "
+                            f"`{other.node.name}` on Model `{other.model.name}` do not provide the `{arg}` argument "
+                            "in the @relation attribute. You have to provide it on one of the two fields.",
+                            self.fspan(one),
+                        )
             for arg in ("references", "fields"):
                 if not empty(getattr(fa, arg)) and not empty(getattr(ba, arg)):
-                    msg = (f"{pre}The relation fields `{fwd.node.name}` on Model `{fwd.model.name}` and "
-                           f"`{back.node.name}` on Model `{back.model.name}` both provide the `{arg}` argument in the "
-                           "@relation attribute. You have to provide it only on one of the two fields.")
+                    msg = (
+                        f"{pre}The relation fields `{fwd.node.name}` on Model `{fwd.model.name}` and "
+                        f"`{back.node.name}` on Model `{back.model.name}` both provide the `{arg}` argument in the "
+                        "@relation attribute. You have to provide it only on one of the two fields."
+                    )
                     self.err(msg, self.fspan(fwd))
                     self.err(msg, self.fspan(back))
             f_actions = fa.on_delete is not None or fa.on_update is not None
             b_actions = ba.on_delete is not None or ba.on_update is not None
             if f_actions and b_actions:
                 for one, other in ((back, fwd), (fwd, back)):
-                    self.err(f"{pre}The relation fields `{one.node.name}` on Model `{one.model.name}` and "
-                             f"`{other.node.name}` on Model `{other.model.name}` both provide the `onDelete` or "
-                             "`onUpdate` argument in the @relation attribute. You have to provide it only on one of the "
-                             "two fields.", self.fspan(one))
+                    self.err(
+                        f"{pre}The relation fields `{one.node.name}` on Model `{one.model.name}` and "
+                        f"`{other.node.name}` on Model `{other.model.name}` both provide the `onDelete` or "
+                        "`onUpdate` argument in the @relation attribute. You have to provide it only on one of the "
+                        "two fields.",
+                        self.fspan(one),
+                    )
             elif b_actions:
-                self.err(f"{pre}The relation field `{back.node.name}` on Model `{back.model.name}` must not specify the "
-                         "`onDelete` or `onUpdate` argument in the @relation attribute. You must only specify it on the "
-                         f"opposite field `{fwd.node.name}` on model `{fwd.model.name}`.", self.fspan(back))
+                self.err(
+                    f"{pre}The relation field `{back.node.name}` on Model `{back.model.name}` must not specify the "
+                    "`onDelete` or `onUpdate` argument in the @relation attribute. You must only specify it on the "
+                    f"opposite field `{fwd.node.name}` on model `{fwd.model.name}`.",
+                    self.fspan(back),
+                )
             fields = list(fa.fields or [])
             if fa.fields is not None:
                 if sorted(fields) not in self.sorted_criteria(fwd.model):
                     if len(fields) == 1:
-                        self.err(f"{pre}A one-to-one relation must use unique fields on the defining side. Either add "
-                                 f"an `@unique` attribute to the field `{fields[0]}`, or change the relation to "
-                                 "one-to-many.", self.fspan(fwd))
+                        self.err(
+                            f"{pre}A one-to-one relation must use unique fields on the defining side. Either add "
+                            f"an `@unique` attribute to the field `{fields[0]}`, or change the relation to "
+                            "one-to-many.",
+                            self.fspan(fwd),
+                        )
                     else:
-                        self.err(f"{pre}A one-to-one relation must use unique fields on the defining side. Either add "
-                                 f"an `@@unique([{', '.join(fields)}])` attribute to the model, or change the relation "
-                                 "to one-to-many.", self.fspan(fwd))
+                        self.err(
+                            f"{pre}A one-to-one relation must use unique fields on the defining side. Either add "
+                            f"an `@@unique([{', '.join(fields)}])` attribute to the model, or change the relation "
+                            "to one-to-many.",
+                            self.fspan(fwd),
+                        )
             if not self.diags:
                 if not empty(fa.fields) and not empty(ba.references):
-                    msg = (f"{pre}The relation field `{fwd.node.name}` on Model `{fwd.model.name}` provides the `fields` "
-                           f"argument in the @relation attribute. And the related field `{back.node.name}` on Model "
-                           f"`{back.model.name}` provides the `references` argument. You must provide both arguments on "
-                           "the same side.")
+                    msg = (
+                        f"{pre}The relation field `{fwd.node.name}` on Model `{fwd.model.name}` provides the `fields` "
+                        f"argument in the @relation attribute. And the related field `{back.node.name}` on Model "
+                        f"`{back.model.name}` provides the `references` argument. You must provide both arguments on "
+                        "the same side."
+                    )
                     self.err(msg, self.fspan(fwd))
                     self.err(msg, self.fspan(back))
                 if not empty(fa.references) and not empty(ba.fields):
-                    self.err(f"{pre}The relation field `{fwd.node.name}` on Model `{fwd.model.name}` provides the "
-                             f"`references` argument in the @relation attribute. And the related field "
-                             f"`{back.node.name}` on Model `{back.model.name}` provides the `fields` argument. You must "
-                             "provide both arguments on the same side.", self.fspan(fwd))
+                    self.err(
+                        f"{pre}The relation field `{fwd.node.name}` on Model `{fwd.model.name}` provides the "
+                        f"`references` argument in the @relation attribute. And the related field "
+                        f"`{back.node.name}` on Model `{back.model.name}` provides the `fields` argument. You must "
+                        "provide both arguments on the same side.",
+                        self.fspan(fwd),
+                    )
             if not self.diags and back.arity == "required":
-                self.err(f"{pre}The relation field `{back.node.name}` on Model `{back.model.name}` is required. This is "
-                         "not valid because it's not possible to enforce this constraint on the database level. Please "
-                         f"change the field type from `{fwd.model.name}` to `{fwd.model.name}?` to fix this.",
-                         self.fspan(back))
+                self.err(
+                    f"{pre}The relation field `{back.node.name}` on Model `{back.model.name}` is required. This is "
+                    "not valid because it's not possible to enforce this constraint on the database level. Please "
+                    f"change the field type from `{fwd.model.name}` to `{fwd.model.name}?` to fix this.",
+                    self.fspan(back),
+                )
             if not self.diags and fwd.arity == "required" and (ba.fields is not None or ba.references is not None):
-                self.err(f"{pre}The relation field `{back.model.name}.{back.node.name}` defines the `fields` and/or "
-                         "`references` argument. You must set them on the required side of the relation "
-                         f"(`{fwd.model.name}.{fwd.node.name}`) in order for the constraints to be enforced. "
-                         "Alternatively, you can change this field to be required and the opposite optional, or make "
-                         "both sides of the relation optional.", self.fspan(back))
+                self.err(
+                    f"{pre}The relation field `{back.model.name}.{back.node.name}` defines the `fields` and/or "
+                    "`references` argument. You must set them on the required side of the relation "
+                    f"(`{fwd.model.name}.{fwd.node.name}`) in order for the constraints to be enforced. "
+                    "Alternatively, you can change this field to be required and the opposite optional, or make "
+                    "both sides of the relation optional.",
+                    self.fspan(back),
+                )
             return
         # one-to-many
         if fwd is None or back is None:
             self.missing_opposite(fwd or back)  # type: ignore[arg-type]
             return
         if empty(fa.fields):
-            self.err(f"{pre}The relation field `{fwd.node.name}` on Model `{fwd.model.name}` must specify the `fields` "
-                     "argument in the @relation attribute. You can run `prisma format` to fix this automatically.",
-                     self.fspan(fwd))
+            self.err(
+                f"{pre}The relation field `{fwd.node.name}` on Model `{fwd.model.name}` must specify the `fields` "
+                "argument in the @relation attribute. You can run `prisma format` to fix this automatically.",
+                self.fspan(fwd),
+            )
         if empty(fa.references):
-            self.err(f"{pre}The relation field `{fwd.node.name}` on Model `{fwd.model.name}` must specify the "
-                     "`references` argument in the @relation attribute.", self.fspan(fwd))
+            self.err(
+                f"{pre}The relation field `{fwd.node.name}` on Model `{fwd.model.name}` must specify the "
+                "`references` argument in the @relation attribute.",
+                self.fspan(fwd),
+            )
         if not empty(ba.fields) or not empty(ba.references):
-            self.err(f"{pre}The relation field `{back.node.name}` on Model `{back.model.name}` must not specify the "
-                     "`fields` or `references` argument in the @relation attribute. You must only specify it on the "
-                     f"opposite field `{fwd.node.name}` on model `{fwd.model.name}`.", self.fspan(back))
+            self.err(
+                f"{pre}The relation field `{back.node.name}` on Model `{back.model.name}` must not specify the "
+                "`fields` or `references` argument in the @relation attribute. You must only specify it on the "
+                f"opposite field `{fwd.node.name}` on model `{fwd.model.name}`.",
+                self.fspan(back),
+            )
         if ba.on_delete is not None or ba.on_update is not None:
-            self.err(f"{pre}The relation field `{back.node.name}` on Model `{back.model.name}` must not specify the "
-                     "`onDelete` or `onUpdate` argument in the @relation attribute. You must only specify it on the "
-                     f"opposite field `{fwd.node.name}` on model `{fwd.model.name}`, or in case of a many to many "
-                     "relation, in an explicit join table.", self.fspan(back))
+            self.err(
+                f"{pre}The relation field `{back.node.name}` on Model `{back.model.name}` must not specify the "
+                "`onDelete` or `onUpdate` argument in the @relation attribute. You must only specify it on the "
+                f"opposite field `{fwd.node.name}` on model `{fwd.model.name}`, or in case of a many to many "
+                "relation, in an explicit join table.",
+                self.fspan(back),
+            )
 
     def many_to_many_checks(self, r: _Rel) -> None:
         for f in (r.forward, r.back):
@@ -1954,29 +2238,39 @@ class _Validator:
             target = self.model_by_name[f.type]
             if not self.single_id(target):
                 container = "view" if target.keyword == "view" else "model"
-                self.err(f"Error validating field `{f.node.name}` in {container} `{f.model.name}`: The relation field "
-                         f"`{f.node.name}` on {container} `{f.model.name}` references `{f.type}` which does not have an "
-                         "`@id` field. Models without `@id` cannot be part of a many to many relation. Use an explicit "
-                         "intermediate Model to represent this relationship.", self.fspan(f))
+                self.err(
+                    f"Error validating field `{f.node.name}` in {container} `{f.model.name}`: The relation field "
+                    f"`{f.node.name}` on {container} `{f.model.name}` references `{f.type}` which does not have an "
+                    "`@id` field. Models without `@id` cannot be part of a many to many relation. Use an explicit "
+                    "intermediate Model to represent this relationship.",
+                    self.fspan(f),
+                )
                 continue
             refs = self.relation_args(f).references
             pk = [x[0].node.name for x in self.mdata[id(target)].pk_fields]
             if refs is not None and list(refs) != pk:
-                self.err("Error validating: Implicit many-to-many relations must always reference the id field of the "
-                         f"related model. Change the argument `references` to use the id field of the related model "
-                         f"`{target.name}`. But it is referencing the following fields that are not the id: "
-                         f"{', '.join(refs)}", self.fspan(f))
+                self.err(
+                    "Error validating: Implicit many-to-many relations must always reference the id field of the "
+                    f"related model. Change the argument `references` to use the id field of the related model "
+                    f"`{target.name}`. But it is referencing the following fields that are not the id: "
+                    f"{', '.join(refs)}",
+                    self.fspan(f),
+                )
         for f in (r.forward, r.back):
             args = self.relation_args(f)
             for span in (args.on_delete_span, args.on_update_span):
                 if span is not None:
-                    self.err("Error validating: Referential actions on implicit many-to-many relations are not "
-                             "supported", span)
+                    self.err(
+                        "Error validating: Referential actions on implicit many-to-many relations are not supported",
+                        span,
+                    )
         for f in (r.forward, r.back):
             if self.relation_args(f).references is not None:
-                self.err('Error parsing attribute "@relation": Implicit many-to-many relation should not have '
-                         "references argument defined. Either remove it, or change the relation to one-to-many.",
-                         self.fspan(f))  # type: ignore[arg-type]
+                self.err(
+                    'Error parsing attribute "@relation": Implicit many-to-many relation should not have '
+                    "references argument defined. Either remove it, or change the relation to one-to-many.",
+                    self.fspan(f),
+                )  # type: ignore[arg-type]
 
     def effective_actions(self, fwd: _FieldInfo) -> tuple[str, str, bool, bool]:
         """(onDelete, onUpdate, onDelete written, onUpdate written) of a relation's forward side."""
@@ -2004,14 +2298,20 @@ class _Validator:
                 continue
             related = fwd.type
             if fwd.model.name == related:
-                self.cycle_error(start, "A self-relation must have `onDelete` and `onUpdate` referential actions set to "
-                                 "`NoAction` in one of the @relation attributes.")
+                self.cycle_error(
+                    start,
+                    "A self-relation must have `onDelete` and `onUpdate` referential actions set to "
+                    "`NoAction` in one of the @relation attributes.",
+                )
                 return
             if related == parent:
                 trail = " → ".join(f"{p.model.name}.{p.node.name}" for p in path)
-                self.cycle_error(start, "Reference causes a cycle. One of the @relation attributes in this cycle must "
-                                 "have `onDelete` and `onUpdate` referential actions set to `NoAction`. Cycle path: "
-                                 f"{trail}.")
+                self.cycle_error(
+                    start,
+                    "Reference causes a cycle. One of the @relation attributes in this cycle must "
+                    "have `onDelete` and `onUpdate` referential actions set to `NoAction`. Cycle path: "
+                    f"{trail}.",
+                )
                 return
             for nxt in self.complete_forward_fields(related):
                 if id(nxt) not in visited:
@@ -2020,7 +2320,12 @@ class _Validator:
     def complete_forward_fields(self, model: str) -> list[_FieldInfo]:
         out = []
         for r in self.infer_relations_cache:
-            if r.kind in ("1:1", "1:n") and r.forward is not None and r.back is not None and r.forward.model.name == model:
+            if (
+                r.kind in ("1:1", "1:n")
+                and r.forward is not None
+                and r.back is not None
+                and r.forward.model.name == model
+            ):
                 out.append(r.forward)
         return out
 
@@ -2049,8 +2354,17 @@ class _Validator:
                 a_f, b_f = sorted([fwd, back], key=lambda i: i.node.name)
             else:
                 a_f, b_f = (fwd, back) if fwd.model.name == ma else (back, fwd)
-            return M.Relation(name, "m:n", a_f.model.name, a_f.node.name, b_f.model.name, b_f.node.name,
-                              explicit_name=bool(rname), on_delete="Cascade", on_update="Cascade")
+            return M.Relation(
+                name,
+                "m:n",
+                a_f.model.name,
+                a_f.node.name,
+                b_f.model.name,
+                b_f.node.name,
+                explicit_name=bool(rname),
+                on_delete="Cascade",
+                on_update="Cascade",
+            )
         fa = self.relation_args(fwd)
         on_delete, on_update, _, _ = self.effective_actions(fwd)
         if fwd.model.name != back.model.name:
@@ -2059,10 +2373,22 @@ class _Validator:
         else:
             field_a, field_b = fwd.node.name, back.node.name
         return M.Relation(
-            name, r.kind, ma, field_a, mb, field_b, explicit_name=bool(rname), referencing_model=fwd.model.name,
-            referencing_field=fwd.node.name, referenced_model=fwd.type, back_field=back.node.name,
-            fields=tuple(fa.fields or ()), references=tuple(fa.references or ()),
-            on_delete=on_delete, on_update=on_update, map=fa.map,
+            name,
+            r.kind,
+            ma,
+            field_a,
+            mb,
+            field_b,
+            explicit_name=bool(rname),
+            referencing_model=fwd.model.name,
+            referencing_field=fwd.node.name,
+            referenced_model=fwd.type,
+            back_field=back.node.name,
+            fields=tuple(fa.fields or ()),
+            references=tuple(fa.references or ()),
+            on_delete=on_delete,
+            on_update=on_update,
+            map=fa.map,
         )
 
     def single_id(self, m: A.Model) -> bool:
@@ -2106,12 +2432,18 @@ class _Validator:
             if sa is not None:
                 val = sa.positional[0].value if sa.positional else None
                 if schemas_declared is None or (isinstance(val, A.StringValue) and val.value not in schemas_declared):
-                    self.err("This schema is not defined in the datasource. Read more on `@@schema` at "
-                             "https://pris.ly/d/multi-schema", val.span if val is not None else sa.span)
+                    self.err(
+                        "This schema is not defined in the datasource. Read more on `@@schema` at "
+                        "https://pris.ly/d/multi-schema",
+                        val.span if val is not None else sa.span,
+                    )
             elif schemas_declared:
                 if isinstance(block, A.Model):
-                    self.err(f'Error validating {block.keyword} "{block.name}": This model is missing an `@@schema` '
-                             "attribute.", block.span)
+                    self.err(
+                        f'Error validating {block.keyword} "{block.name}": This model is missing an `@@schema` '
+                        "attribute.",
+                        block.span,
+                    )
                 else:
                     self.err("This enum is missing an `@@schema` attribute.", block.span)
 
@@ -2184,8 +2516,11 @@ class _Validator:
             local[(id(m), name)] = local.get((id(m), name), 0) + 1
 
         def violation(name: str, label: str, span: A.Span, where: str) -> None:
-            self.err(f'Error parsing attribute "{label}": The given constraint name `{name}` has to be unique in the '
-                     f"following namespace: {where}. Please provide a different name using the `map` argument.", span)
+            self.err(
+                f'Error parsing attribute "{label}": The given constraint name `{name}` has to be unique in the '
+                f"following namespace: {where}. Please provide a different name using the `map` argument.",
+                span,
+            )
 
         glob_text = "global for primary key, indexes and unique constraints"
         for m, data, name in pks:
@@ -2195,12 +2530,18 @@ class _Validator:
             if glob[(schema, name)] > 1:
                 violation(name, label, self.map_span(data.pk_attr), glob_text)
             if local[(id(m), name)] > 1:
-                violation(name, label, self.map_span(data.pk_attr), f"on model `{m.name}` for primary key, indexes, unique constraints and "
-                          "foreign keys")
+                violation(
+                    name,
+                    label,
+                    self.map_span(data.pk_attr),
+                    f"on model `{m.name}` for primary key, indexes, unique constraints and foreign keys",
+                )
             if data.pk_name is not None and custom[(id(m), data.pk_name)] > 1:
-                self.err(f'Error parsing attribute "{label}": The given custom name `{data.pk_name}` has to be unique on '
-                         "the model. Please provide a different name for the `name` argument.",
-                         self.arg_span(data.pk_attr, "name"))
+                self.err(
+                    f'Error parsing attribute "{label}": The given custom name `{data.pk_name}` has to be unique on '
+                    "the model. Please provide a different name for the `name` argument.",
+                    self.arg_span(data.pk_attr, "name"),
+                )
         for m, index, name in idxs:
             data = self.mdata[id(m)]
             schema = data.schema[0] if data.schema else None
@@ -2208,15 +2549,21 @@ class _Validator:
             if glob[(schema, name)] > 1:
                 violation(name, label, self.map_span(index.attr), glob_text)
             if index.name is not None and custom[(id(m), index.name)] > 1:
-                self.err(f'Error parsing attribute "{label}": The given custom name `{index.name}` has to be unique on '
-                         "the model. Please provide a different name for the `name` argument.",
-                         self.arg_span(index.attr, "name"))
+                self.err(
+                    f'Error parsing attribute "{label}": The given custom name `{index.name}` has to be unique on '
+                    "the model. Please provide a different name for the `name` argument.",
+                    self.arg_span(index.attr, "name"),
+                )
         for m, info, name in fks:
             if local[(id(m), name)] > 1:
                 rel = info.attrs["relation"]
                 span = self.arg_span(rel, "map") if rel.named("map") else self.fspan(info)
-                violation(name, "@relation", span, f"on model `{m.name}` for primary key, indexes, unique constraints "
-                          "and foreign keys")
+                violation(
+                    name,
+                    "@relation",
+                    span,
+                    f"on model `{m.name}` for primary key, indexes, unique constraints and foreign keys",
+                )
 
     def arg_span(self, a: A.Attribute, name: str) -> A.Span:
         arg = a.named(name)
@@ -2235,9 +2582,12 @@ class _Validator:
 
     def check_len(self, m: A.Model, name: str, label: str, a: A.Attribute) -> None:
         if len(name.encode()) > MAX_NAME:
-            self.err(f"Error validating model \"{m.name}\": The constraint name '{name}' specified in the `map` "
-                     f"argument for the `{label}` constraint is too long for your chosen provider. The maximum allowed "
-                     "length is 63 bytes.", self.aspan(a))
+            self.err(
+                f"Error validating model \"{m.name}\": The constraint name '{name}' specified in the `map` "
+                f"argument for the `{label}` constraint is too long for your chosen provider. The maximum allowed "
+                "length is 63 bytes.",
+                self.aspan(a),
+            )
 
     # ================================================================== build the model
     def build(self, ds: M.Datasource | None, gens: list[M.Generator], relations: list[M.Relation]) -> M.Schema:
@@ -2274,44 +2624,85 @@ class _Validator:
                 if info.kind == "relation":
                     ra = info.rel or _NO_RELATION_ARGS
                     rf = RelationField(
-                        f.name, info.type, info.arity, span,
-                        ra.name or None, tuple(ra.fields or ()), tuple(ra.references or ()),  # name, fields, refs
-                        ra.on_delete, ra.on_update, ra.map, info.ignored, doc,
+                        f.name,
+                        info.type,
+                        info.arity,
+                        span,
+                        ra.name or None,
+                        tuple(ra.fields or ()),
+                        tuple(ra.references or ()),  # name, fields, refs
+                        ra.on_delete,
+                        ra.on_update,
+                        ra.map,
+                        info.ignored,
+                        doc,
                     )
                     rf.relation = rel_by_field.get((m.name, f.name))
                     fields.append(rf)
                     continue
-                native = None if info.native is None else (
-                    native_types.get(info.native) or self.native_type_value(info))
+                native = (
+                    None if info.native is None else (native_types.get(info.native) or self.native_type_value(info))
+                )
                 ftype = f.type
                 # positional arguments (a keyword call costs twice as much, with thousands of fields)
-                fields.append(ScalarField(
-                    f.name, info.mapped or f.name, info.type, info.kind, info.arity, span,
-                    native, None if info.default_value is None else self.default_value(info),  # native, default
-                    info.is_id, "updatedAt" in info.attrs, info.ignored,  # is_id, is_updated_at, is_ignored
-                    ftype.unsupported if ftype else None, doc,  # unsupported_type, documentation
-                ))
+                fields.append(
+                    ScalarField(
+                        f.name,
+                        info.mapped or f.name,
+                        info.type,
+                        info.kind,
+                        info.arity,
+                        span,
+                        native,
+                        None if info.default_value is None else self.default_value(info),  # native, default
+                        info.is_id,
+                        "updatedAt" in info.attrs,
+                        info.ignored,  # is_id, is_updated_at, is_ignored
+                        ftype.unsupported if ftype else None,
+                        doc,  # unsupported_type, documentation
+                    )
+                )
             if data.pk_attr is not None:
-                pk = M.PrimaryKey(tuple(self.index_field(i.node.name, sort, length, None)
-                                        for i, sort, length in data.pk_fields),
-                                  "field" if data.pk_source is not None else "block", data.pk_attr.span,
-                                  name=data.pk_name, map=data.pk_map)
+                pk = M.PrimaryKey(
+                    tuple(self.index_field(i.node.name, sort, length, None) for i, sort, length in data.pk_fields),
+                    "field" if data.pk_source is not None else "block",
+                    data.pk_attr.span,
+                    name=data.pk_name,
+                    map=data.pk_map,
+                )
             indexes: list[M.Index] = []
             ordered = [i for i in data.indexes if i.source is not None]
             ordered += [i for i in data.indexes if i.source is None and i.kind == "index"]
             ordered += [i for i in data.indexes if i.source is None and i.kind == "unique"]
             for index in ordered:
-                indexes.append(M.Index(
-                    index.kind, tuple(self.index_field(i.node.name, sort, length, self.ops_text(ops))
-                                      for i, sort, length, ops in index.fields),
-                    "field" if index.source is not None else "block", index.attr.span,
-                    index.name, index.map, index.algorithm,  # name, map, algorithm
-                ))
-            models.append(M.Model(
-                m.name, self.db_name(m), fields, m.span, primary_key=pk, indexes=indexes,
-                schema=self.block_schema(m), is_view=m.keyword == "view",
-                is_ignored=data.ignored, documentation=m.documentation,
-            ))
+                indexes.append(
+                    M.Index(
+                        index.kind,
+                        tuple(
+                            self.index_field(i.node.name, sort, length, self.ops_text(ops))
+                            for i, sort, length, ops in index.fields
+                        ),
+                        "field" if index.source is not None else "block",
+                        index.attr.span,
+                        index.name,
+                        index.map,
+                        index.algorithm,  # name, map, algorithm
+                    )
+                )
+            models.append(
+                M.Model(
+                    m.name,
+                    self.db_name(m),
+                    fields,
+                    m.span,
+                    primary_key=pk,
+                    indexes=indexes,
+                    schema=self.block_schema(m),
+                    is_view=m.keyword == "view",
+                    is_ignored=data.ignored,
+                    documentation=m.documentation,
+                )
+            )
         files = [t.file for t in self.trees]
         return M.Schema(ds, gens, models, enums, relations, files)
 
@@ -2395,15 +2786,18 @@ def _datetime_error(s: str) -> str | None:
             want = shape[i] if i < len(shape) else None
             if want is None:
                 break
-            if (want == "d" and not c.isdigit()) or (want not in "dT" and c != want) or (
-                    want == "T" and c not in "Tt "):
+            if (
+                (want == "d" and not c.isdigit())
+                or (want not in "dT" and c != want)
+                or (want == "T" and c not in "Tt ")
+            ):
                 return "input contains invalid characters"
         if len(s) < len(shape):
             return "premature end of input"
-        rest = s[len(shape):]
+        rest = s[len(shape) :]
         if rest and rest[0] == "." and not rest[1:2].isdigit():
             return "input contains invalid characters"
-        if not rest or rest.startswith(".") and not re.match(r"^\.\d+([Zz]|[+-]\d{2}:\d{2})", rest):
+        if not rest or (rest.startswith(".") and not re.match(r"^\.\d+([Zz]|[+-]\d{2}:\d{2})", rest)):
             return "premature end of input"
         return "input contains invalid characters"
     year, month, day, hour, minute, second = (int(m.group(i)) for i in range(1, 7))
@@ -2416,11 +2810,11 @@ def _datetime_error(s: str) -> str | None:
     return None
 
 
-
-
 # BRIN: native type → operator classes it accepts (and it has a default class: None is accepted too).
 _BRIN_NATIVE = {
-    "Bit": ("BitMinMaxOps",), "VarBit": ("VarBitMinMaxOps",), "Char": ("BpcharBloomOps", "BpcharMinMaxOps"),
+    "Bit": ("BitMinMaxOps",),
+    "VarBit": ("VarBitMinMaxOps",),
+    "Char": ("BpcharBloomOps", "BpcharMinMaxOps"),
     "Date": ("DateBloomOps", "DateMinMaxOps", "DateMinMaxMultiOps"),
     "Real": ("Float4BloomOps", "Float4MinMaxOps", "Float4MinMaxMultiOps"),
     "DoublePrecision": ("Float8BloomOps", "Float8MinMaxOps", "Float8MinMaxMultiOps"),
@@ -2431,7 +2825,8 @@ _BRIN_NATIVE = {
     "Decimal": ("NumericBloomOps", "NumericMinMaxOps", "NumericMinMaxMultiOps"),
     "Oid": ("OidBloomOps", "OidMinMaxOps", "OidMinMaxMultiOps"),
     "ByteA": ("ByteaBloomOps", "ByteaMinMaxOps"),
-    "Text": ("TextBloomOps", "TextMinMaxOps"), "VarChar": ("TextBloomOps", "TextMinMaxOps"),
+    "Text": ("TextBloomOps", "TextMinMaxOps"),
+    "VarChar": ("TextBloomOps", "TextMinMaxOps"),
     "Timestamp": ("TimestampBloomOps", "TimestampMinMaxOps", "TimestampMinMaxMultiOps"),
     "Timestamptz": ("TimestampTzBloomOps", "TimestampTzMinMaxOps", "TimestampTzMinMaxMultiOps"),
     "Time": ("TimeBloomOps", "TimeMinMaxOps", "TimeMinMaxMultiOps"),
@@ -2460,8 +2855,9 @@ def _algo_supports_type(algo: str, t: str | None, is_list: bool, unsupported: bo
     return t in ("String", "Bytes", "DateTime", "Float", "Int", "BigInt", "Decimal")
 
 
-def _opclass_problem(algo: str, native: str | None, opclass: str | None, t: str | None, is_list: bool,
-                     unsupported: bool) -> str | None:
+def _opclass_problem(
+    algo: str, native: str | None, opclass: str | None, t: str | None, is_list: bool, unsupported: bool
+) -> str | None:
     """None when a field fits the index method; else "unfit", "array", or the scalar type it should have."""
     if algo == "Gist":
         return None if native == "Inet" and opclass == "InetOps" else "unfit"

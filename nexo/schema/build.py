@@ -71,16 +71,27 @@ class _Builder:
 
     def build(self) -> Database:
         enums = tuple(
-            Enum(e.db_name, tuple(v.db_name for v in e.values), self.ns(e.schema), e.name,
-                 tuple(v.name for v in e.values))
+            Enum(
+                e.db_name,
+                tuple(v.db_name for v in e.values),
+                self.ns(e.schema),
+                e.name,
+                tuple(v.name for v in e.values),
+            )
             for e in self.schema.enums
         )
         tables = [self.table(m) for m in self.schema.models if not m.is_view]
         tables.extend(self.join_tables())
         ds = self.schema.datasource
         exts = tuple(Extension(x.map or x.name, x.schema, x.version) for x in ds.extensions)
-        return Database(tuple(tables), enums, exts, tuple(ds.schemas), ds.relation_mode,
-                        "postgresqlExtensions" in self.schema.preview_features)
+        return Database(
+            tuple(tables),
+            enums,
+            exts,
+            tuple(ds.schemas),
+            ds.relation_mode,
+            "postgresqlExtensions" in self.schema.preview_features,
+        )
 
     # ------------------------------------------------------------------ columns
     def base_type(self, f: M.ScalarField) -> str:
@@ -121,8 +132,17 @@ class _Builder:
         # positional: name, type, nullable, is_list, default, autoincrement, field, prisma_type,
         # native_type, enum, default_kind
         return Column(
-            f.db_name, typ, arity != "required", arity == "list", None if d is None else self.default(f, typ),
-            auto, f.name, f.type, native, enum, default_kind(d),
+            f.db_name,
+            typ,
+            arity != "required",
+            arity == "list",
+            None if d is None else self.default(f, typ),
+            auto,
+            f.name,
+            f.type,
+            native,
+            enum,
+            default_kind(d),
         )
 
     def default(self, f: M.ScalarField, typ: str) -> str | None:
@@ -179,9 +199,7 @@ class _Builder:
             names = [cols[f.name] for f in ix.fields]
             unique = ix.kind == "unique"
             iname = ix.map or index_name(name, names, unique)
-            icols = tuple(
-                IndexColumn(cols[f.name], f.sort, _opclass(f.ops)) for f in ix.fields
-            )
+            icols = tuple(IndexColumn(cols[f.name], f.sort, _opclass(f.ops)) for f in ix.fields)
             algo = ix.algorithm if ix.algorithm and ix.algorithm != "BTree" else None
             indexes.append(Index(iname, name, icols, unique, algo, ix.map is not None, schema))
         fks = []
@@ -195,12 +213,22 @@ class _Builder:
                 fcols = tuple(cols[x] for x in r.fields)
                 # positional: name, table, columns, referenced table and columns, on delete, on update,
                 # schema, referenced schema, relation, field, explicit name
-                fks.append(ForeignKey(
-                    r.map or fk_name(name, fcols), name, fcols,
-                    target.db_name, tuple([tcols[x] for x in r.references]),
-                    ACTION_SQL[r.on_delete or "Restrict"], ACTION_SQL[r.on_update or "Cascade"],
-                    schema, self.ns(target.schema), r.name, rf.name, r.map is not None,
-                ))
+                fks.append(
+                    ForeignKey(
+                        r.map or fk_name(name, fcols),
+                        name,
+                        fcols,
+                        target.db_name,
+                        tuple([tcols[x] for x in r.references]),
+                        ACTION_SQL[r.on_delete or "Restrict"],
+                        ACTION_SQL[r.on_update or "Cascade"],
+                        schema,
+                        self.ns(target.schema),
+                        r.name,
+                        rf.name,
+                        r.map is not None,
+                    )
+                )
         return Table(name, columns, pk, tuple(indexes), tuple(fks), schema, m.name)
 
     # ------------------------------------------------------------------ join tables
@@ -224,10 +252,16 @@ class _Builder:
         fname = model.primary_key.fields[0].name
         f = model.field(fname)
         assert isinstance(f, M.ScalarField)
-        return Column(name="", type=self.base_type(f), nullable=False, prisma_type=f.type,
-                      native_type=(f.native_type.name if f.native_type else DEFAULT_NATIVE.get(f.type, ("",))[0])
-                      if f.kind == "scalar" else None,
-                      enum=self.enums[f.type].db_name if f.kind == "enum" else None)
+        return Column(
+            name="",
+            type=self.base_type(f),
+            nullable=False,
+            prisma_type=f.type,
+            native_type=(f.native_type.name if f.native_type else DEFAULT_NATIVE.get(f.type, ("",))[0])
+            if f.kind == "scalar"
+            else None,
+            enum=self.enums[f.type].db_name if f.kind == "enum" else None,
+        )
 
     def join_table(self, r: M.Relation) -> Table:
         name = cut("_" + r.name, 63)
@@ -245,9 +279,19 @@ class _Builder:
         if self.fks:
             fshort = cut(name, 56)
             fks = tuple(
-                ForeignKey(f"{fshort}_{col}_fkey", name, (col,), tm.db_name,
-                           (tm.field(tm.primary_key.fields[0].name).db_name,),  # type: ignore[union-attr]
-                           "CASCADE", "CASCADE", schema, self.ns(tm.schema), r.name, None)
+                ForeignKey(
+                    f"{fshort}_{col}_fkey",
+                    name,
+                    (col,),
+                    tm.db_name,
+                    (tm.field(tm.primary_key.fields[0].name).db_name,),  # type: ignore[union-attr]
+                    "CASCADE",
+                    "CASCADE",
+                    schema,
+                    self.ns(tm.schema),
+                    r.name,
+                    None,
+                )
                 for col, tm in (("A", ma), ("B", mb))
             )
         join = JoinTable(r.name, r.model_a, r.field_a or "", r.model_b, r.field_b or "")

@@ -84,7 +84,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -208,7 +208,9 @@ def introspect_with_warnings(
                 f"schemas must be a list of schema names, got {schemas!r}. Pass None for the connection's current schema."
             )
         if not schemas:
-            raise IntrospectionError("schemas is an empty list: name at least one schema, or pass None for the current schema.")
+            raise IntrospectionError(
+                "schemas is an empty list: name at least one schema, or pass None for the current schema."
+            )
     try:
         with conn.transaction():
             return _Reader(conn, schemas).read()
@@ -223,10 +225,13 @@ def comparable(db: Database) -> Database:
     or introspected (see the module documentation for exactly what is kept and folded).
     """
     tables = sorted((_comparable_table(t) for t in db.tables), key=lambda t: (t.schema or "", t.name))
-    enums = sorted((Enum(_n(e.name), tuple(e.values), _ns(e.schema)) for e in db.enums),
-                   key=lambda e: (e.schema or "", e.name))
+    enums = sorted(
+        (Enum(_n(e.name), tuple(e.values), _ns(e.schema)) for e in db.enums), key=lambda e: (e.schema or "", e.name)
+    )
     extensions = sorted({Extension(x.name) for x in db.extensions}, key=lambda x: x.name)
-    return Database(tuple(tables), tuple(enums), tuple(extensions), tuple(sorted(map(_n, db.namespaces))), "foreignKeys")
+    return Database(
+        tuple(tables), tuple(enums), tuple(extensions), tuple(sorted(map(_n, db.namespaces))), "foreignKeys"
+    )
 
 
 def same_structure(a: Database, b: Database) -> bool:
@@ -262,7 +267,9 @@ def differences(a: Database, b: Database) -> list[str]:
         if x.primary_key != y.primary_key:
             out.append(f"{label} primary key: {x.primary_key} != {y.primary_key}")
         _diff_named(out, f"{label} index", {i.name: i for i in x.indexes}, {i.name: i for i in y.indexes})
-        _diff_named(out, f"{label} foreign key", {f.name: f for f in x.foreign_keys}, {f.name: f for f in y.foreign_keys})
+        _diff_named(
+            out, f"{label} foreign key", {f.name: f for f in x.foreign_keys}, {f.name: f for f in y.foreign_keys}
+        )
     return out
 
 
@@ -391,7 +398,8 @@ class _Reader:
     def read(self) -> tuple[Database, list[str]]:
         names = [n for n, _ in _SETTINGS]
         row = self.q(
-            "SELECT current_schema(), " + ", ".join(f"current_setting('{n}')" for n in names)
+            "SELECT current_schema(), "
+            + ", ".join(f"current_setting('{n}')" for n in names)
             + ", ARRAY(SELECT nspname::text FROM pg_catalog.pg_namespace WHERE nspname = ANY(%(s)s))",
             {"s": self.requested or []},
         )[0]
@@ -434,8 +442,21 @@ class _Reader:
         for r in self.q(_COLUMNS_SQL, params):
             cols = tables.setdefault((r[0], r[1]), [])
             if r[2] is not None:
-                cols.append(_ColumnRow(r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
-                                       (r[10], r[11], r[12]) if r[10] is not None else None, r[13], r[14]))
+                cols.append(
+                    _ColumnRow(
+                        r[2],
+                        r[3],
+                        r[4],
+                        r[5],
+                        r[6],
+                        r[7],
+                        r[8],
+                        r[9],
+                        (r[10], r[11], r[12]) if r[10] is not None else None,
+                        r[13],
+                        r[14],
+                    )
+                )
         owned: dict[tuple[str, str, str], tuple[str, str]] = {
             (r[0], r[1], r[2]): (r[3], r[4]) for r in self.q(_SEQUENCES_SQL, params)
         }
@@ -456,15 +477,27 @@ class _Reader:
             fk_cols: tuple[str, ...] = tuple(r[10])
             label = f"Foreign key {quote_ident(r[2])} on {qualified(r[1], r[0])}"
             if r[4]:
-                self.warnings.append(f"{label} is DEFERRABLE, which Prisma cannot express; the model keeps it as not deferrable.")
+                self.warnings.append(
+                    f"{label} is DEFERRABLE, which Prisma cannot express; the model keeps it as not deferrable."
+                )
             if r[5] == "f":
-                self.warnings.append(f"{label} uses MATCH FULL, which Prisma cannot express; the model keeps it as MATCH SIMPLE.")
-            fks.setdefault(key, []).append(ForeignKey(
-                name=r[2], table=r[1], columns=fk_cols, referenced_table=r[9], referenced_columns=tuple(r[11]),
-                on_delete=_ACTIONS[r[6]], on_update=_ACTIONS[r[7]],
-                schema=self.ns(r[0]), referenced_schema=r[8] if (self.multi or r[8] != r[0]) else None,
-                explicit_name=r[2] != fk_name(r[1], fk_cols),
-            ))
+                self.warnings.append(
+                    f"{label} uses MATCH FULL, which Prisma cannot express; the model keeps it as MATCH SIMPLE."
+                )
+            fks.setdefault(key, []).append(
+                ForeignKey(
+                    name=r[2],
+                    table=r[1],
+                    columns=fk_cols,
+                    referenced_table=r[9],
+                    referenced_columns=tuple(r[11]),
+                    on_delete=_ACTIONS[r[6]],
+                    on_update=_ACTIONS[r[7]],
+                    schema=self.ns(r[0]),
+                    referenced_schema=r[8] if (self.multi or r[8] != r[0]) else None,
+                    explicit_name=r[2] != fk_name(r[1], fk_cols),
+                )
+            )
         grouped: dict[tuple[str, str, str], list[tuple[Any, ...]]] = {}
         for r in self.q(_INDEXES_SQL.format(nulls_not_distinct=self.nulls_not_distinct()), params):
             if (r[0], r[1]) in tables:
@@ -478,15 +511,17 @@ class _Reader:
         for key in sorted(tables, key=lambda k: (_name_key(k[0]), _name_key(k[1]))):
             schema, name = key
             columns = tuple(self.column(schema, name, c, owned) for c in tables[key])
-            out.append(Table(
-                name, columns, pks.get(key),
-                tuple(sorted(indexes.get(key, []), key=lambda i: _name_key(i.name))),
-                tuple(sorted(fks.get(key, []), key=lambda f: _name_key(f.name))),
-                self.ns(schema),
-            ))
-        ext = tuple(
-            Extension(n, s, v) for n, s, v in sorted(self.q(_EXTENSIONS_SQL), key=lambda r: _name_key(r[0]))
-        )
+            out.append(
+                Table(
+                    name,
+                    columns,
+                    pks.get(key),
+                    tuple(sorted(indexes.get(key, []), key=lambda i: _name_key(i.name))),
+                    tuple(sorted(fks.get(key, []), key=lambda f: _name_key(f.name))),
+                    self.ns(schema),
+                )
+            )
+        ext = tuple(Extension(n, s, v) for n, s, v in sorted(self.q(_EXTENSIONS_SQL), key=lambda r: _name_key(r[0])))
         namespaces = tuple(self.schemas) if self.multi else ()
         return Database(tuple(out), enums, ext, namespaces, "foreignKeys")
 
@@ -494,7 +529,9 @@ class _Reader:
         return "x.indnullsnotdistinct" if self.conn.info.server_version >= 150000 else "false"
 
     # ------------------------------------------------------------------------------------ columns
-    def column(self, schema: str, table: str, c: _ColumnRow, owned: dict[tuple[str, str, str], tuple[str, str]]) -> Column:
+    def column(
+        self, schema: str, table: str, c: _ColumnRow, owned: dict[tuple[str, str, str], tuple[str, str]]
+    ) -> Column:
         label = f"Column {quote_ident(c.name)} of {qualified(table, schema)}"
         is_list = c.elem is not None
         typname, typschema, typtype = c.elem if c.elem is not None else (c.typname, c.typschema, c.typtype)
@@ -534,8 +571,16 @@ class _Reader:
             default, kind = _read_default(default, sql, _category(sql, native, enum), is_list)
             db_default = raw if kind == "dbgenerated" and raw != default else None
         return Column(
-            name=c.name, type=sql, nullable=not c.not_null, is_list=is_list, default=default,
-            autoincrement=auto, prisma_type=scalar, native_type=native, enum=enum, default_kind=kind,
+            name=c.name,
+            type=sql,
+            nullable=not c.not_null,
+            is_list=is_list,
+            default=default,
+            autoincrement=auto,
+            prisma_type=scalar,
+            native_type=native,
+            enum=enum,
+            default_kind=kind,
             db_default=db_default,
         )
 
@@ -569,8 +614,9 @@ class _Reader:
     # ------------------------------------------------------------------------------------ indexes
     def index(self, rows: list[tuple[Any, ...]]) -> Index | None:
         """One index from its rows (one per key column, in order)."""
-        (schema, table, name, unique, primary, am, nkey, natts, on_expr, partial, valid, nnd,
-         contype, deferrable) = rows[0][:14]
+        (schema, table, name, unique, primary, am, nkey, natts, on_expr, partial, valid, nnd, contype, deferrable) = (
+            rows[0][:14]
+        )
         cols = [r[15] for r in rows]
         opcs = [r[16] for r in rows]
         opcdefaults = [r[17] for r in rows]
@@ -579,19 +625,25 @@ class _Reader:
             return None
         label = f"Index {quote_ident(name)} on {qualified(table, schema)}"
         if contype == "x":
-            self.warnings.append(f"{label} backs an exclusion constraint, which Prisma cannot express; left out of the model.")
+            self.warnings.append(
+                f"{label} backs an exclusion constraint, which Prisma cannot express; left out of the model."
+            )
             return None
         if on_expr or any(c is None for c in cols[:nkey]):
             self.warnings.append(f"{label} is on an expression, which Prisma cannot express; left out of the model.")
             return None
         if partial:
-            self.warnings.append(f"{label} is a partial index (WHERE …), which Prisma cannot express; left out of the model.")
+            self.warnings.append(
+                f"{label} is a partial index (WHERE …), which Prisma cannot express; left out of the model."
+            )
             return None
         if natts > nkey:
             self.warnings.append(f"{label} has INCLUDE columns, which Prisma cannot express; left out of the model.")
             return None
         if am not in _ALGORITHMS:
-            self.warnings.append(f"{label} uses the access method {am}, which Prisma cannot express; left out of the model.")
+            self.warnings.append(
+                f"{label} uses the access method {am}, which Prisma cannot express; left out of the model."
+            )
             return None
         algorithm = _ALGORITHMS[am]
         columns = []
@@ -607,25 +659,61 @@ class _Reader:
             opclass = None if opcdefaults[i] or opcs[i] is None else opcs[i]
             columns.append(IndexColumn(cols[i], "Desc" if desc else None, opclass))
         if not valid:
-            self.warnings.append(f"{label} is invalid (a failed CREATE INDEX CONCURRENTLY?); it is in the model but should be rebuilt.")
+            self.warnings.append(
+                f"{label} is invalid (a failed CREATE INDEX CONCURRENTLY?); it is in the model but should be rebuilt."
+            )
         if nnd:
-            self.warnings.append(f"{label} is NULLS NOT DISTINCT, which Prisma cannot express; the model keeps a plain unique index.")
+            self.warnings.append(
+                f"{label} is NULLS NOT DISTINCT, which Prisma cannot express; the model keeps a plain unique index."
+            )
         if contype == "u" and deferrable:
             self.warnings.append(f"{label}: the unique constraint is DEFERRABLE, which Prisma cannot express.")
         names = [c.name for c in columns]
-        return Index(name, table, tuple(columns), bool(unique), algorithm,
-                     name != index_name(table, names, bool(unique)), self.ns(schema), constraint=contype == "u")
+        return Index(
+            name,
+            table,
+            tuple(columns),
+            bool(unique),
+            algorithm,
+            name != index_name(table, names, bool(unique)),
+            self.ns(schema),
+            constraint=contype == "u",
+        )
 
 
 # --------------------------------------------------------------------------------- default values
 _NEXTVAL = re.compile(r"^nextval\('((?:[^']|'')+)'::regclass\)$")
 _NUMBER = re.compile(r"^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _NUMBER_TOKEN = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_NUMERIC_TYPES = ("INTEGER", "BIGINT", "SMALLINT", "OID", "DOUBLE PRECISION", "REAL", "DECIMAL", "MONEY",
-                  "SERIAL", "BIGSERIAL", "SMALLSERIAL")
+_NUMERIC_TYPES = (
+    "INTEGER",
+    "BIGINT",
+    "SMALLINT",
+    "OID",
+    "DOUBLE PRECISION",
+    "REAL",
+    "DECIMAL",
+    "MONEY",
+    "SERIAL",
+    "BIGSERIAL",
+    "SMALLSERIAL",
+)
 _DATETIME_TYPES = ("TIMESTAMP", "TIMESTAMPTZ", "DATE", "TIME", "TIMETZ")
-_STRING_TYPES = ("TEXT", "VARCHAR", "CHAR", "BPCHAR", "UUID", "XML", "INET", "CITEXT", "BIT", "VARBIT",
-                 "JSON", "JSONB", "BYTEA")
+_STRING_TYPES = (
+    "TEXT",
+    "VARCHAR",
+    "CHAR",
+    "BPCHAR",
+    "UUID",
+    "XML",
+    "INET",
+    "CITEXT",
+    "BIT",
+    "VARBIT",
+    "JSON",
+    "JSONB",
+    "BYTEA",
+)
 
 
 def _base(sql: str) -> str:
@@ -732,7 +820,7 @@ class _Parser:
             self.casts()
             return _Lit("num", m.group(0))
         for word in ("true", "false"):
-            if self.s.startswith(word, self.i) and not self.s[self.i + len(word):self.i + len(word) + 1].isalnum():
+            if self.s.startswith(word, self.i) and not self.s[self.i + len(word) : self.i + len(word) + 1].isalnum():
                 self.i += len(word)
                 self.casts()
                 return _Lit("bool", word)
@@ -745,7 +833,7 @@ class _Parser:
             j = self.s.find("'", self.i)
             if j < 0:
                 raise ValueError("unterminated string")
-            out.append(self.s[self.i:j])
+            out.append(self.s[self.i : j])
             self.i = j + 1
             if self.s.startswith("'", self.i):
                 out.append("'")
@@ -788,7 +876,7 @@ class _Parser:
             elif depth == 0 and ch in ",]:":
                 break
             self.i += 1
-        typ = self.s[start:self.i].strip()
+        typ = self.s[start : self.i].strip()
         if not typ:
             raise ValueError("empty type")
         return typ
@@ -910,14 +998,35 @@ _QUOTED = re.compile(r'"((?:[^"]|"")*)"')
 def _comparable_table(t: Table) -> Table:
     pk = PrimaryKey(_n(t.primary_key.name), tuple(map(_n, t.primary_key.columns))) if t.primary_key else None
     indexes = sorted(
-        (Index(_n(ix.name), _n(ix.table), tuple(_comparable_index_column(c, ix.algorithm) for c in ix.columns),
-               ix.unique, ix.algorithm, False, _ns(ix.schema)) for ix in t.indexes),
+        (
+            Index(
+                _n(ix.name),
+                _n(ix.table),
+                tuple(_comparable_index_column(c, ix.algorithm) for c in ix.columns),
+                ix.unique,
+                ix.algorithm,
+                False,
+                _ns(ix.schema),
+            )
+            for ix in t.indexes
+        ),
         key=lambda ix: ix.name,
     )
     fks = sorted(
-        (ForeignKey(_n(f.name), _n(f.table), tuple(map(_n, f.columns)), _n(f.referenced_table),
-                    tuple(map(_n, f.referenced_columns)), f.on_delete, f.on_update, _ns(f.schema),
-                    _ns(f.referenced_schema)) for f in t.foreign_keys),
+        (
+            ForeignKey(
+                _n(f.name),
+                _n(f.table),
+                tuple(map(_n, f.columns)),
+                _n(f.referenced_table),
+                tuple(map(_n, f.referenced_columns)),
+                f.on_delete,
+                f.on_update,
+                _ns(f.schema),
+                _ns(f.referenced_schema),
+            )
+            for f in t.foreign_keys
+        ),
         key=lambda f: f.name,
     )
     columns = tuple(_comparable_column(c) for c in t.columns)
@@ -1029,7 +1138,7 @@ def _canonical_datetime(value: str, sql_type: str) -> str | None:
     if base == "DATE":
         return stamp.date().isoformat()
     if base == "TIMESTAMPTZ":
-        stamp = (stamp - offset).replace(tzinfo=timezone.utc)
+        stamp = (stamp - offset).replace(tzinfo=UTC)
     scale = 10 ** (6 - min(precision, 6))
     rounded = (stamp.microsecond + scale // 2) // scale * scale
     stamp = stamp.replace(microsecond=0) + timedelta(microseconds=rounded)

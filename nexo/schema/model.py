@@ -32,7 +32,7 @@ def _fast_init(cls: type) -> None:
             params.append(f"{f.name}=_d_{f.name}")
         items.append(f"{f.name!r}: {f.name}")
     src = f"def __init__(self, {', '.join(params)}):\n    _set(self, '__dict__', {{{', '.join(items)}}})\n"
-    exec(src, env)  # noqa: S102 - source built from the class's own field names
+    exec(src, env)
     init = env["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"  # type: ignore[attr-defined]
     init.__module__ = cls.__module__

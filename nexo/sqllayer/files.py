@@ -308,8 +308,10 @@ def discover(sql_dir: Path) -> list[SqlFile]:
     for f in ordered:
         if f.schema_version is None:
             continue
-        if previous is not None and previous.schema_version is not None and semver_key(f.schema_version) < semver_key(
-            previous.schema_version
+        if (
+            previous is not None
+            and previous.schema_version is not None
+            and semver_key(f.schema_version) < semver_key(previous.schema_version)
         ):
             raise DirectiveError(
                 f"{f.path.name} declares schema version {f.schema_version}, lower than {previous.schema_version} "

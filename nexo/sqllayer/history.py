@@ -180,9 +180,7 @@ def read_rows(conn: psycopg.Connection, schema: str) -> list[HistoryRow] | None:
     if columns is None:
         return None
     _check_core(schema, columns)
-    select = sql.SQL(", ").join(
-        sql.Identifier(c) if c in columns else sql.SQL("NULL") for c in ALL_COLUMNS
-    )
+    select = sql.SQL(", ").join(sql.Identifier(c) if c in columns else sql.SQL("NULL") for c in ALL_COLUMNS)
     cur = conn.execute(sql.SQL("SELECT {} FROM {} ORDER BY id").format(select, table_ident(schema)))
     out = []
     for r in cur.fetchall():

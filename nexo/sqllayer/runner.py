@@ -110,8 +110,12 @@ class StepResult:
     notices: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
-        return {**self.step.to_dict(), "execution_ms": self.execution_ms, "history_id": self.history_id,
-                "notices": list(self.notices)}
+        return {
+            **self.step.to_dict(),
+            "execution_ms": self.execution_ms,
+            "history_id": self.history_id,
+            "notices": list(self.notices),
+        }
 
 
 @dataclass(frozen=True)
@@ -390,7 +394,7 @@ def _history_error_text(err: SqlFileFailed) -> str:
 
 
 def _elapsed_ms(t0: float) -> int:
-    return int(round((time.monotonic() - t0) * 1000))
+    return round((time.monotonic() - t0) * 1000)
 
 
 def _ensure_idle(conn: psycopg.Connection) -> None:
@@ -621,7 +625,9 @@ def apply(
     return result
 
 
-def _fill_latest(conn: psycopg.Connection, schema: str, files: list[SqlFile], result: ApplyResult | RollbackResult) -> None:
+def _fill_latest(
+    conn: psycopg.Connection, schema: str, files: list[SqlFile], result: ApplyResult | RollbackResult
+) -> None:
     import psycopg
 
     try:
@@ -795,8 +801,13 @@ def repair_checksum(
         )
     f = entry.file
     if f.checksum == entry.checksum:
-        return RepairResult(version=f.version or version, script=f.script, old_checksum=entry.checksum,
-                            new_checksum=f.checksum, recorded=False)
+        return RepairResult(
+            version=f.version or version,
+            script=f.script,
+            old_checksum=entry.checksum,
+            new_checksum=f.checksum,
+            recorded=False,
+        )
     schema = st.schema
     ensure_table(conn, schema)
     who = applied_by or default_applied_by(conn)
@@ -812,5 +823,10 @@ def repair_checksum(
     )
     with conn.transaction():
         insert_row(conn, schema, values, execution_ms=0, success=True, error=None)
-    return RepairResult(version=f.version or version, script=f.script, old_checksum=entry.checksum,
-                        new_checksum=f.checksum, recorded=True)
+    return RepairResult(
+        version=f.version or version,
+        script=f.script,
+        old_checksum=entry.checksum,
+        new_checksum=f.checksum,
+        recorded=True,
+    )

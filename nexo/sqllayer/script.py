@@ -22,9 +22,7 @@ if TYPE_CHECKING:
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 _DOLLAR_TAG = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
 _ROUTINE_HEAD = re.compile(r"^CREATE\s+(OR\s+REPLACE\s+)?(FUNCTION|PROCEDURE)\b", re.I)
-_TX_CONTROL = re.compile(
-    r"^(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT|PREPARE\s+TRANSACTION)\b", re.I
-)
+_TX_CONTROL = re.compile(r"^(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT|PREPARE\s+TRANSACTION)\b", re.I)
 _ROLLBACK_TO = re.compile(r"^ROLLBACK(\s+(WORK|TRANSACTION))?\s+TO\b", re.I)
 _INLINE_LINE = re.compile(r"PL/pgSQL function inline_code_block line (\d+)")
 
@@ -89,9 +87,9 @@ class _Nesting:
                 self.parens = max(0, self.parens - 1)
             elif not routine:
                 continue
-            elif t == "BEGIN" and k + 1 < len(tokens) and tokens[k + 1] == "ATOMIC":
-                self.atomic += 1
-            elif t == "CASE" and self.atomic > 0:
+            elif (t == "BEGIN" and k + 1 < len(tokens) and tokens[k + 1] == "ATOMIC") or (
+                t == "CASE" and self.atomic > 0
+            ):
                 self.atomic += 1
             elif t == "END" and self.atomic > 0:
                 self.atomic -= 1
@@ -121,7 +119,9 @@ def statements(text: str) -> list[Statement]:
             out.append(first)
         else:
             last = raw[j]
-            out.append(Statement(text=text[first.offset : last.offset + len(last.text)], line=first.line, offset=first.offset))
+            out.append(
+                Statement(text=text[first.offset : last.offset + len(last.text)], line=first.line, offset=first.offset)
+            )
         i = j + 1
     return out
 

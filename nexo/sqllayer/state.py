@@ -242,7 +242,9 @@ def compute_status(files: list[SqlFile], rows: list[HistoryRow] | None, schema: 
                 status.changed.append(ChangedEntry(file=file, applied_checksum=st.checksum))
         elif st.failed is not None and file is not None:
             status.failed.append(
-                FailedEntry("versioned", file.version, file.name, file.script, st.failed.error, st.failed.applied_at, file)
+                FailedEntry(
+                    "versioned", file.version, file.name, file.script, st.failed.error, st.failed.applied_at, file
+                )
             )
     applied_keys = {e.key for e in status.applied if e.key is not None}
     latest_key = max(applied_keys) if applied_keys else None
@@ -259,7 +261,9 @@ def compute_status(files: list[SqlFile], rows: list[HistoryRow] | None, schema: 
             continue
         status.repeatable_pending.append(f)
         if st.failed is not None:
-            status.failed.append(FailedEntry("repeatable", None, f.name, f.script, st.failed.error, st.failed.applied_at, f))
+            status.failed.append(
+                FailedEntry("repeatable", None, f.name, f.script, st.failed.error, st.failed.applied_at, f)
+            )
     for name in sorted(repeatables):
         st = repeatables[name]
         if st.applied is not None and st.checksum is not None:

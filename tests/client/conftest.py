@@ -49,7 +49,12 @@ def with_limit(url: str, n: int) -> str:
 def generated(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     root = tmp_path_factory.mktemp("generated")
     folders = [
-        generate_into(root, HERE / "feature.prisma", "feature_client", "\n  recursive_type_depth = 3\n  previewFeatures = [\"fullTextSearchPostgres\"]"),
+        generate_into(
+            root,
+            HERE / "feature.prisma",
+            "feature_client",
+            '\n  recursive_type_depth = 3\n  previewFeatures = ["fullTextSearchPostgres"]',
+        ),
         generate_into(root, HERE / "feature.prisma", "feature_sync", sync=True),
         generate_into(root, REPO / "schema.prisma", "crm_client"),
         generate_into(root, REPO / "schema.prisma", "crm_sync", sync=True),
@@ -60,7 +65,11 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     for name in ("feature_client", "feature_sync", "crm_client", "crm_sync"):
         mods[name] = importlib.import_module(name)
     return SimpleNamespace(
-        root=root, feature=mods["feature_client"], sync=mods["feature_sync"], crm=mods["crm_client"], crm_sync=mods["crm_sync"]
+        root=root,
+        feature=mods["feature_client"],
+        sync=mods["feature_sync"],
+        crm=mods["crm_client"],
+        crm_sync=mods["crm_sync"],
     )
 
 

@@ -63,7 +63,12 @@ INCLUDES = [
     {"posts": {"take": 1}},
     {"profile": True},
     {"profile": True, "posts": {"order_by": {"title": "asc"}, "include": {"comments": {"order_by": {"body": "asc"}}}}},
-    {"posts": {"order_by": {"title": "asc"}, "include": {"comments": {"take": 1, "order_by": [{"likes": "desc"}, {"body": "asc"}]}}}},
+    {
+        "posts": {
+            "order_by": {"title": "asc"},
+            "include": {"comments": {"take": 1, "order_by": [{"likes": "desc"}, {"body": "asc"}]}},
+        }
+    },
     {"posts": {"order_by": {"title": "asc"}, "include": {"categories": {"order_by": {"name": "asc"}}, "_count": True}}},
     {"posts": {"order_by": {"title": "asc"}, "select": {"title": True, "views": True, "authorId": True}}},
     {"posts": {"order_by": {"title": "asc"}, "select": {"title": True}}},
@@ -82,9 +87,13 @@ async def test_find_many_batched_equals_json(blog: Any, include: Any) -> None:
 
 
 async def test_take_and_skip_apply_per_parent(blog: Any) -> None:
-    users = await blog.user.find_many(order={"email": "asc"}, include={"posts": {"take": 2, "skip": 1, "order_by": {"title": "asc"}}})
+    users = await blog.user.find_many(
+        order={"email": "asc"}, include={"posts": {"take": 2, "skip": 1, "order_by": {"title": "asc"}}}
+    )
     assert [[p.title for p in u.posts] for u in users] == [["u0-p1"], ["u1-p1", "u1-p2"], ["u2-p1", "u2-p2"]]
-    users = await blog.user.find_many(order={"email": "asc"}, include={"posts": {"take": -1, "order_by": {"title": "asc"}}})
+    users = await blog.user.find_many(
+        order={"email": "asc"}, include={"posts": {"take": -1, "order_by": {"title": "asc"}}}
+    )
     assert [[p.title for p in u.posts] for u in users] == [["u0-p1"], ["u1-p2"], ["u2-p3"]]
     # a skip past a smallint is bound as bigint
     users = await blog.user.find_many(include={"posts": {"skip": 40000, "take": 40000}})
@@ -109,7 +118,12 @@ async def test_to_one_relations(blog: Any) -> None:
 
 
 async def test_plan_shape_and_fallbacks(blog: Any) -> None:
-    many = _plan(blog, "User", {"include": {"posts": {"include": {"comments": True, "categories": True}}, "profile": True}}, batch=True)
+    many = _plan(
+        blog,
+        "User",
+        {"include": {"posts": {"include": {"comments": True, "categories": True}}, "profile": True}},
+        batch=True,
+    )
     assert len(many.batches) == 2  # posts and profile
     posts = next(b for b in many.batches if b.many)
     assert "= ANY(%s::integer[])" in posts.sql  # posts by User.id (Int)
@@ -127,13 +141,18 @@ async def test_plan_shape_and_fallbacks(blog: Any) -> None:
     for m, f in (("Post", "id"), ("Comment", "postId")):
         next(x for x in d["models"][m]["fields"] if x["name"] == f)["db_type"] = "citext"
     citext = compile_find(SchemaMeta.from_dict(d), "Post", {"include": {"comments": True, "author": True}}, batch=0)
-    assert [b.sql.split(" FROM ")[-1].split(" AS ")[0] for b in citext.batches] == ['"users"'] and "json_agg" in citext.sql
+    assert [b.sql.split(" FROM ")[-1].split(" AS ")[0] for b in citext.batches] == [
+        '"users"'
+    ] and "json_agg" in citext.sql
     # find_unique / find_first / find_many of a few rows read as JSON; find_many in batches
     blog._cache.clear()
     await blog.user.find_unique(where={"email": "u0@x.io"}, include={"posts": True})
     kinds = {k[0]: p for k, p in blog._cache.items()}
     assert list(kinds) == ["find_unique"] and kinds["find_unique"].batches == []
-    for call in (blog.user.find_first(include={"posts": True}), blog.user.find_many(take=-FEW_ROWS, include={"posts": True})):
+    for call in (
+        blog.user.find_first(include={"posts": True}),
+        blog.user.find_many(take=-FEW_ROWS, include={"posts": True}),
+    ):
         blog._cache.clear()
         await call
         assert [(k[0], p.batches) for k, p in blog._cache.items()] == [("find_json", [])]
@@ -164,11 +183,18 @@ async def test_one_query_per_relation_and_level(blog: Any, caplog: pytest.LogCap
 
 
 async def test_dict_results_and_partial_models(blog: Any, fc: Any) -> None:
-    include = {"posts": {"order_by": {"title": "asc"}, "include": {"comments": {"order_by": {"body": "asc"}}}}, "profile": True}
+    include = {
+        "posts": {"order_by": {"title": "asc"}, "include": {"comments": {"order_by": {"body": "asc"}}}},
+        "profile": True,
+    }
     rows = await blog.model("User").find_many(order={"email": "asc"}, include=include)
-    assert [[c["body"] for p in r["posts"] for c in p["comments"]] for r in rows][0] == ["u0-p0-c0", "u0-p1-c0", "u0-p1-c1"]
+    assert [[c["body"] for p in r["posts"] for c in p["comments"]] for r in rows][0] == [
+        "u0-p0-c0",
+        "u0-p1-c0",
+        "u0-p1-c1",
+    ]
     assert rows[1]["profile"]["bio"] == "bio of u1" and rows[0]["profile"] is None
-    assert list(rows[0]) == list((await blog.model("User").find_first(order={"email": "asc"}, include=include)))
+    assert list(rows[0]) == list(await blog.model("User").find_first(order={"email": "asc"}, include=include))
 
     class PostTitle(fc.bases.BasePost):
         title: str
@@ -177,8 +203,14 @@ async def test_dict_results_and_partial_models(blog: Any, fc: Any) -> None:
         email: str
         posts: list[PostTitle] | None = None
 
-    got = await UserPosts.prisma(blog).find_many(order={"email": "asc"}, include={"posts": {"order_by": {"title": "asc"}}})
-    assert [[p.title for p in u.posts] for u in got] == [["u0-p0", "u0-p1"], ["u1-p0", "u1-p1", "u1-p2"], ["u2-p0", "u2-p1", "u2-p2", "u2-p3"]]
+    got = await UserPosts.prisma(blog).find_many(
+        order={"email": "asc"}, include={"posts": {"order_by": {"title": "asc"}}}
+    )
+    assert [[p.title for p in u.posts] for u in got] == [
+        ["u0-p0", "u0-p1"],
+        ["u1-p0", "u1-p1", "u1-p2"],
+        ["u2-p0", "u2-p1", "u2-p2", "u2-p3"],
+    ]
     assert all(type(p) is PostTitle for u in got for p in u.posts)
 
 
@@ -187,22 +219,36 @@ async def test_in_tenant_transaction_and_sync(blog: Any, sdb: Any) -> None:
         await tx.post.create({"title": "in-tx", "author": {"connect": {"email": "u0@x.io"}}})
         users = await tx.user.find_many(where={"email": "u0@x.io"}, include={"posts": {"order_by": {"title": "asc"}}})
         assert [p.title for p in users[0].posts] == ["in-tx", "u0-p0", "u0-p1"]
-    users = sdb.user.find_many(order={"email": "asc"}, include={"posts": {"take": 1, "order_by": {"title": "desc"}, "include": {"comments": True}}})
+    users = sdb.user.find_many(
+        order={"email": "asc"},
+        include={"posts": {"take": 1, "order_by": {"title": "desc"}, "include": {"comments": True}}},
+    )
     assert [[p.title for p in u.posts] for u in users] == [["u0-p1"], ["u1-p2"], ["u2-p3"]]
     assert [len(u.posts[0].comments) for u in users] == [2, 3, 4]
     async with blog.tenant("acct-1") as t:
-        users = await t.user.find_many(order={"email": "asc"}, include={"posts": {"skip": 3, "order_by": {"title": "asc"}}})
+        users = await t.user.find_many(
+            order={"email": "asc"}, include={"posts": {"skip": 3, "order_by": {"title": "asc"}}}
+        )
         assert [[p.title for p in u.posts] for u in users] == [[], [], ["u2-p3"]]
 
 
-async def test_uuid_keys_under_rls_in_a_tenant_session(app: Any) -> None:
+async def test_uuid_keys_under_rls_in_a_tenant_session(app: Any) -> None:  # noqa: F811
     """The repo's CRM schema as the application role: uuid keys (bound as uuid[]), and the batched
     queries run inside the tenant's transaction, so RLS scopes every level."""
     async with app.tenant(A) as t:
         user = (await t.user.find_many())[0]
         role = await t.role.create({"name": "admin", "account": {"connect": {"id": A}}})
-        await t.userrole.create({"user": {"connect": {"id": user.id}}, "role": {"connect": {"id": role.id}}, "account": {"connect": {"id": A}}})
-        include = {"users": {"include": {"roles": {"include": {"role": True}}}}, "clients": {"take": 2, "order_by": {"name": "asc"}}}
+        await t.userrole.create(
+            {
+                "user": {"connect": {"id": user.id}},
+                "role": {"connect": {"id": role.id}},
+                "account": {"connect": {"id": A}},
+            }
+        )
+        include = {
+            "users": {"include": {"roles": {"include": {"role": True}}}},
+            "clients": {"take": 2, "order_by": {"name": "asc"}},
+        }
         accounts = await t.account.find_many(include=include)
         assert [a.id for a in accounts] == [A]
         assert [[ur.role.name for ur in u.roles] for u in accounts[0].users] == [["admin"]]
@@ -223,5 +269,9 @@ async def test_root_select_with_relations(blog: Any) -> None:
     assert [u.model_dump() for u in users] == [t.model_dump() for t in twins]
     assert [[p.title for p in u.posts] for u in users][0] == ["u0-p0", "u0-p1"]
     rows = await blog.model("User").find_many(order={"email": "asc"}, select=select)
-    assert rows[1] == {"email": "u1@x.io", "posts": [{"title": "u1-p0"}, {"title": "u1-p1"}, {"title": "u1-p2"}], "profile": rows[1]["profile"]}
+    assert rows[1] == {
+        "email": "u1@x.io",
+        "posts": [{"title": "u1-p0"}, {"title": "u1-p1"}, {"title": "u1-p2"}],
+        "profile": rows[1]["profile"],
+    }
     assert rows[1]["profile"]["bio"] == "bio of u1"

@@ -8,7 +8,7 @@ import warnings
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Optional
+from typing import Any
 
 import psycopg
 import pytest
@@ -18,11 +18,12 @@ from nexo.client.ids import new_cuid, new_cuid2, new_nanoid, new_ulid, new_uuid4
 
 from .conftest import with_limit
 
-
 # ------------------------------------------------------------------------------------------- lifecycle
 
 
-async def test_datasource_from_env_and_dotenv(feature_url: str, fc: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_datasource_from_env_and_dotenv(
+    feature_url: str, fc: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.chdir(tmp_path)
     db = fc.Prisma(use_dotenv=False)
@@ -84,14 +85,16 @@ async def test_registry_and_model_prisma(db: Any, fc: Any) -> None:
         assert fc.get_client() is auto and auto.is_registered() and not db.is_registered()
 
 
-async def test_custom_and_partial_classes_select_only_their_fields(feature_url: str, fc: Any, caplog: pytest.LogCaptureFixture) -> None:
+async def test_custom_and_partial_classes_select_only_their_fields(
+    feature_url: str, fc: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     class UserEmail(fc.bases.BaseUser):
         email: str
-        name: Optional[str] = None
+        name: str | None = None
 
     class PostTitle(fc.bases.BasePost):
         title: str
-        author: Optional[UserEmail] = None
+        author: UserEmail | None = None
 
     db = fc.Prisma(datasource={"url": feature_url}, use_dotenv=False, log_queries=True)
     await db.connect()
@@ -105,6 +108,7 @@ async def test_custom_and_partial_classes_select_only_their_fields(feature_url: 
         posts = await PostTitle.prisma(db).find_many(include={"author": True}, order={"title": "asc"})
         assert [p.title for p in posts] == ["t1", "t2"] and all(type(p.author) is UserEmail for p in posts)
         assert posts[0].author.email == "p@x.io"  # type: ignore[union-attr]
+
         # a field that is not in the schema is an error; a class of another model too
         class Broken(fc.bases.BaseUser):
             nickname: str
@@ -113,22 +117,26 @@ async def test_custom_and_partial_classes_select_only_their_fields(feature_url: 
             await Broken.prisma(db).find_many()
         with pytest.raises(E.InvalidModelError):
             fc.actions.UserActions(db, PostTitle)
-        raw = await UserEmail.prisma(db).query_first('SELECT email, name FROM users')
+        raw = await UserEmail.prisma(db).query_first("SELECT email, name FROM users")
         assert type(raw) is UserEmail and raw.email == "p@x.io"
     finally:
         await db.disconnect()
 
 
 async def test_partial_models_from_the_generator(feature_url: str, tmp_path: Path) -> None:
-    from nexo.generator import generate
     import importlib
     import sys
+
+    from nexo.generator import generate
 
     folder = tmp_path / "partials_client_schema"
     folder.mkdir()
     text = (Path(__file__).parent / "feature.prisma").read_text()
     (folder / "schema.prisma").write_text(
-        text.replace("generator client {", 'generator client {\n  output = "./partials_client"\n  partial_type_generator = "partial_types.py"')
+        text.replace(
+            "generator client {",
+            'generator client {\n  output = "./partials_client"\n  partial_type_generator = "partial_types.py"',
+        )
     )
     (folder / "partial_types.py").write_text(
         "from partials_client.models import Post, User\n"
@@ -209,7 +217,13 @@ async def test_client_side_error_classes(db: Any, fc: Any) -> None:
             await tx.query_raw("SELECT pg_sleep(0.5)")
     assert issubclass(E.TransactionExpiredError, E.TransactionError) and issubclass(E.BuilderError, E.PrismaError)
     assert issubclass(E.AlreadyConnectedError, E.EngineError)
-    for name in ("UnsupportedDatabaseError", "HTTPClientClosedError", "GeneratorError", "UnsupportedListTypeError", "PrismaWarning"):
+    for name in (
+        "UnsupportedDatabaseError",
+        "HTTPClientClosedError",
+        "GeneratorError",
+        "UnsupportedListTypeError",
+        "PrismaWarning",
+    ):
         assert hasattr(fc.errors, name)
 
 
@@ -256,8 +270,15 @@ def test_client_side_id_generators() -> None:
 
 
 async def test_nested_count_and_select_in_includes(db: Any) -> None:
-    await db.user.create({"email": "n@x.io", "posts": {"create": [{"title": "a", "comments": {"create": [{"body": "1"}, {"body": "2"}]}}]}})
-    u = await db.user.find_unique_or_raise({"email": "n@x.io"}, include={"posts": {"include": {"_count": True}}, "_count": True})
+    await db.user.create(
+        {
+            "email": "n@x.io",
+            "posts": {"create": [{"title": "a", "comments": {"create": [{"body": "1"}, {"body": "2"}]}}]},
+        }
+    )
+    u = await db.user.find_unique_or_raise(
+        {"email": "n@x.io"}, include={"posts": {"include": {"_count": True}}, "_count": True}
+    )
     assert u._count == {"posts": 1} and u.posts[0]._count == {"categories": 0, "comments": 2}
     assert "_count" not in u.model_dump()
 
@@ -265,9 +286,16 @@ async def test_nested_count_and_select_in_includes(db: Any) -> None:
 async def test_models_work_as_fastapi_style_responses(db: Any, fc: Any) -> None:
     from pydantic import TypeAdapter
 
-    u = await db.user.create({"email": "r@x.io", "avatar": fc.Base64.encode(b"\x01"), "meta": fc.Json({"k": [1]})}, include={"posts": True})
+    u = await db.user.create(
+        {"email": "r@x.io", "avatar": fc.Base64.encode(b"\x01"), "meta": fc.Json({"k": [1]})}, include={"posts": True}
+    )
     data = TypeAdapter(list[fc.models.User]).dump_python([u], mode="json")
-    assert data[0]["email"] == "r@x.io" and data[0]["avatar"] == "AQ==" and data[0]["meta"] == {"k": [1]} and data[0]["posts"] == []
+    assert (
+        data[0]["email"] == "r@x.io"
+        and data[0]["avatar"] == "AQ=="
+        and data[0]["meta"] == {"k": [1]}
+        and data[0]["posts"] == []
+    )
     assert data[0]["createdAt"].endswith("Z") or data[0]["createdAt"].endswith("+00:00")
     again = fc.models.User.model_validate_json(u.model_dump_json())
     assert again.email == u.email and again.avatar == u.avatar and again.createdAt == u.createdAt
@@ -296,7 +324,9 @@ def test_generated_package_under_the_default_name_in_a_subprocess(tmp_path: Path
     )
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
     env["DATABASE_URL"] = feature_url
-    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["prisma.models", "sub@x.io", "1"]
     with psycopg.connect(feature_url) as c:

@@ -88,7 +88,12 @@ async def _seed(db: Any, fc: Any, n: int) -> None:
     cats = [await db.category.create({"name": f"c{i}"}) for i in range(2)]
     for i in range(n):
         full = i % 2 == 0
-        data: dict[str, Any] = {"email": f"u{i}@x.io", "big": 2**40 + i, "balance": Decimal("12.34") + i, "score": i / 3}
+        data: dict[str, Any] = {
+            "email": f"u{i}@x.io",
+            "big": 2**40 + i,
+            "balance": Decimal("12.34") + i,
+            "score": i / 3,
+        }
         if full:
             data.update(
                 name=f"N{i}",
@@ -117,7 +122,10 @@ async def _seed(db: Any, fc: Any, n: int) -> None:
 
 
 INCLUDE = {
-    "posts": {"include": {"comments": True, "categories": True, "author": True, "_count": True}, "order_by": {"title": "asc"}},
+    "posts": {
+        "include": {"comments": True, "categories": True, "author": True, "_count": True},
+        "order_by": {"title": "asc"},
+    },
     "profile": True,
     "_count": True,
 }
@@ -148,21 +156,44 @@ async def test_fast_instances_equal_validated_ones(db: Any, fc: Any, n: int, bui
     one = await db.user.find_unique(where={"email": "u0@x.io"}, include=INCLUDE)
     posts = await db.post.find_many(order={"title": "asc"}, include={"author": True, "categories": True})
     written = await db.user.update(where={"email": "u0@x.io"}, data={"name": "W"}, include={"posts": True})
-    created = await db.user.create({"email": "new@x.io", "meta": fc.Json([1, "x"]), "avatar": fc.Base64.encode(b"\x00")})
+    created = await db.user.create(
+        {"email": "new@x.io", "meta": fc.Json([1, "x"]), "avatar": fc.Base64.encode(b"\x00")}
+    )
     for x in [*plain, *included, *few, one, *posts, written, created]:
         _check_same(x)
     # the values are the types Prisma Client Python's models hold
     u = included[0]
-    assert isinstance(u.big, int) and u.big == 2**40 and isinstance(u.balance, Decimal) and u.balance == Decimal("12.34")
+    assert (
+        isinstance(u.big, int) and u.big == 2**40 and isinstance(u.balance, Decimal) and u.balance == Decimal("12.34")
+    )
     assert u.role == "ADMIN" and u.roles == ["ADMIN", "EDITOR"] and u.tags == ["a", "b"]
-    assert u.meta == {"k": [1, 2.5, None, {"z": "ü"}], "n": 0} and u.avatar is not None and u.avatar.decode() == bytes([0, 0, 255])
+    assert (
+        u.meta == {"k": [1, 2.5, None, {"z": "ü"}], "n": 0}
+        and u.avatar is not None
+        and u.avatar.decode() == bytes([0, 0, 255])
+    )
     assert u.birthday == dt.datetime(1990, 1, 1, tzinfo=dt.UTC)
-    assert u.createdAt.utcoffset() == dt.timedelta(0) and u.posts is not None and u.posts[0].createdAt.utcoffset() == dt.timedelta(0)
+    assert (
+        u.createdAt.utcoffset() == dt.timedelta(0)
+        and u.posts is not None
+        and u.posts[0].createdAt.utcoffset() == dt.timedelta(0)
+    )
     assert u._count == {"posts": 3} and u.posts[0]._count == {"categories": 1, "comments": 0}
     assert u.profile is not None and u.profile.bio == "bio 0"
-    assert [p.title for p in u.posts] == ["p0-0", "p0-1", "p0-2"] and [len(p.comments or []) for p in u.posts] == [0, 1, 2]
+    assert [p.title for p in u.posts] == ["p0-0", "p0-1", "p0-2"] and [len(p.comments or []) for p in u.posts] == [
+        0,
+        1,
+        2,
+    ]
     bare = included[1]
-    assert bare.name is None and bare.meta is None and bare.avatar is None and bare.roles == [] and bare.posts == [] and bare.profile is None
+    assert (
+        bare.name is None
+        and bare.meta is None
+        and bare.avatar is None
+        and bare.roles == []
+        and bare.posts == []
+        and bare.profile is None
+    )
     assert "posts" in bare.model_fields_set and "posts" not in plain[1].model_fields_set and plain[1].posts is None
     assert [x.model_dump() for x in few] == [x.model_dump() for x in included[:2]]
     assert one is not None and one.model_dump() == included[0].model_dump()
@@ -198,6 +229,10 @@ def test_build_class_only_where_field_names_allow(fc: Any) -> None:
 
 def test_fast_instances_equal_validated_ones_sync(sdb: Any, generated: Any) -> None:
     sdb.user.create({"email": "s@x.io", "meta": generated.sync.Json({"a": 1}), "posts": {"create": [{"title": "t"}]}})
-    for rows in (sdb.user.find_many(include={"posts": True}), sdb.user.find_many(), [sdb.post.find_first(include={"author": True})]):
+    for rows in (
+        sdb.user.find_many(include={"posts": True}),
+        sdb.user.find_many(),
+        [sdb.post.find_first(include={"author": True})],
+    ):
         for x in rows:
             _check_same(x)

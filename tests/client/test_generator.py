@@ -25,7 +25,9 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 
 DS = 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n'
-SMALL = DS + """
+SMALL = (
+    DS
+    + """
 generator client {
   provider = "prisma-client-py"
 %s
@@ -36,6 +38,7 @@ model Item {
   name  String
 }
 """
+)
 
 
 def write(folder: Path, text: str, name: str = "schema.prisma") -> Path:
@@ -46,7 +49,11 @@ def write(folder: Path, text: str, name: str = "schema.prisma") -> Path:
 
 
 def package_bytes(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
 
 
 # ------------------------------------------------------------------------------------------- options
@@ -78,7 +85,7 @@ def test_no_python_generator_is_an_error(tmp_path: Path) -> None:
         ("recursive_type_depth = -2", "at least 2"),
         ('recursive_type_depth = "deep"', "must be an integer"),
         ('http = "aiohttp"', "http option was removed"),
-        ('engineType = "library"', "only \"binary\""),
+        ('engineType = "library"', 'only "binary"'),
         ('enable_experimental_decimal = "perhaps"', "true or false"),
         ('output = "./not-a-package"', "cannot be imported"),
     ],
@@ -92,8 +99,12 @@ def test_bad_options_name_the_generator_block(tmp_path: Path, option: str, messa
 
 
 def test_options_from_block_and_environment(tmp_path: Path) -> None:
-    schema = validate_source(SMALL % '  recursive_type_depth = -1\n  partial_type_generator = "x.py"', str(tmp_path / "s.prisma")).raise_for_errors()
-    (opts,), _ = read_generators(schema, {"PRISMA_PY_CONFIG_INTERFACE": "sync", "PRISMA_PY_CONFIG_RECURSIVE_TYPE_DEPTH": "9"})
+    schema = validate_source(
+        SMALL % '  recursive_type_depth = -1\n  partial_type_generator = "x.py"', str(tmp_path / "s.prisma")
+    ).raise_for_errors()
+    (opts,), _ = read_generators(
+        schema, {"PRISMA_PY_CONFIG_INTERFACE": "sync", "PRISMA_PY_CONFIG_RECURSIVE_TYPE_DEPTH": "9"}
+    )
     assert opts.interface == "sync"  # from the environment: the block does not set it
     assert opts.recursive_type_depth == -1  # the block wins over the environment
     assert opts.partial_type_generator == "x.py"
@@ -163,7 +174,10 @@ def test_names_python_cannot_use_are_errors(tmp_path: Path) -> None:
     clash = DS + 'generator c {\n  provider = "prisma-client-py"\n}\nmodel Tx {\n  id Int @id\n}\n'
     with pytest.raises(GeneratorError, match="db.tx.*clashes|'tx' of model Tx clashes"):
         generate(write(tmp_path / "g", clash), project=tmp_path / "g")
-    renamed = DS + 'generator c {\n  provider = "prisma-client-py"\n}\n/// @Python(instance_name: "txn")\nmodel Tx {\n  id Int @id\n}\n'
+    renamed = (
+        DS
+        + 'generator c {\n  provider = "prisma-client-py"\n}\n/// @Python(instance_name: "txn")\nmodel Tx {\n  id Int @id\n}\n'
+    )
     result = generate(write(tmp_path / "h", renamed), project=tmp_path / "h")
     assert "def txn(self)" in (result.clients[0].options.output / "client.py").read_text()
 
@@ -171,7 +185,13 @@ def test_names_python_cannot_use_are_errors(tmp_path: Path) -> None:
 def test_client_attribute_list_covers_the_runtime() -> None:
     from nexo.client.engine import Client
 
-    public = {n for n in dir(Client) if not n.startswith("_")} | {"meta", "datasource_url", "model_factory", "min_size", "max_size"}
+    public = {n for n in dir(Client) if not n.startswith("_")} | {
+        "meta",
+        "datasource_url",
+        "model_factory",
+        "min_size",
+        "max_size",
+    }
     public |= {"connect_timeout", "tenant_setting", "log_queries"}
     assert public <= CLIENT_ATTRIBUTES | {"is_registered"}, sorted(public - CLIENT_ATTRIBUTES)
 
@@ -217,14 +237,34 @@ def test_package_layout_and_names(generated: SimpleNamespace) -> None:
     fc = generated.feature
     assert {"Prisma", "Client", "Batch", "register", "get_client", "load_env", "Json", "Base64"} <= set(fc.__all__)
     assert fc.Client is fc.Prisma
-    assert issubclass(fc.enums.Role, str) and fc.enums.Role.ADMIN == "ADMIN" and [r.value for r in fc.enums.Role] == ["USER", "ADMIN", "EDITOR"]
+    assert (
+        issubclass(fc.enums.Role, str)
+        and fc.enums.Role.ADMIN == "ADMIN"
+        and [r.value for r in fc.enums.Role] == ["USER", "ADMIN", "EDITOR"]
+    )
     from pydantic import BaseModel
 
     assert issubclass(fc.models.User, BaseModel) and issubclass(fc.models.User, fc.bases.BaseUser)
-    assert fc.models.User.model_fields["name"].is_required() is False and fc.models.User.model_fields["email"].is_required()
-    assert fc.metadata.PRISMA_MODELS == {"User", "Profile", "Post", "Category", "Comment", "Membership"}
-    assert fc.metadata.RELATIONAL_FIELD_MAPPINGS["Post"] == {"author": "User", "categories": "Category", "comments": "Comment"}
-    for name in ("UserCreateInput", "UserWhereInput", "UserWhereUniqueInput", "UserUpdateInput", "UserInclude", "StringFilter", "UserGroupByOutput", "UserWhereInputRecursive2"):
+    assert (
+        fc.models.User.model_fields["name"].is_required() is False
+        and fc.models.User.model_fields["email"].is_required()
+    )
+    assert {"User", "Profile", "Post", "Category", "Comment", "Membership"} == fc.metadata.PRISMA_MODELS
+    assert fc.metadata.RELATIONAL_FIELD_MAPPINGS["Post"] == {
+        "author": "User",
+        "categories": "Category",
+        "comments": "Comment",
+    }
+    for name in (
+        "UserCreateInput",
+        "UserWhereInput",
+        "UserWhereUniqueInput",
+        "UserUpdateInput",
+        "UserInclude",
+        "StringFilter",
+        "UserGroupByOutput",
+        "UserWhereInputRecursive2",
+    ):
         assert hasattr(fc.types, name), name
     assert not hasattr(fc.types, "UserWhereInputRecursive3")  # recursive_type_depth = 3
     from nexo.client import errors as runtime_errors
@@ -236,7 +276,11 @@ def test_package_layout_and_names(generated: SimpleNamespace) -> None:
     engine_errors = importlib.import_module("feature_client.engine.errors")
     assert engine_errors.AlreadyConnectedError is runtime_errors.AlreadyConnectedError
     crm = generated.crm
-    assert [a for a in ("account", "user", "role", "userrole", "client", "supplier", "employee", "professional") if not hasattr(crm.Prisma, a)] == []
+    assert [
+        a
+        for a in ("account", "user", "role", "userrole", "client", "supplier", "employee", "professional")
+        if not hasattr(crm.Prisma, a)
+    ] == []
 
 
 def test_metadata_matches_the_migrations(crm_url: str, generated: SimpleNamespace) -> None:
@@ -244,9 +288,19 @@ def test_metadata_matches_the_migrations(crm_url: str, generated: SimpleNamespac
     repo's migrations create (CRM), and in the Prisma-made DDL of the feature schema."""
     for url, meta in ((crm_url, SchemaMeta.from_dict(generated.crm.metadata.META)),):
         with psycopg.connect(url) as c:
-            cols = {(t, col) for t, col in c.execute("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'")}
-            cons = {r[0] for r in c.execute("SELECT conname FROM pg_constraint") } | {r[0] for r in c.execute("SELECT indexname FROM pg_indexes")}
-            enums = {(r[0], r[1]) for r in c.execute("SELECT t.typname, e.enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid")}
+            cols = {
+                (t, col)
+                for t, col in c.execute(
+                    "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'"
+                )
+            }
+            cons = {r[0] for r in c.execute("SELECT conname FROM pg_constraint")} | {
+                r[0] for r in c.execute("SELECT indexname FROM pg_indexes")
+            }
+            enums = {
+                (r[0], r[1])
+                for r in c.execute("SELECT t.typname, e.enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid")
+            }
         for m in meta.models.values():
             for f in m.scalar_fields:
                 assert (m.db_name, f.db_name) in cols, (m.name, f.name)
@@ -262,8 +316,15 @@ def test_metadata_matches_the_migrations(crm_url: str, generated: SimpleNamespac
 def test_feature_metadata_matches_prisma_ddl(feature_url: str, generated: SimpleNamespace) -> None:
     meta = SchemaMeta.from_dict(generated.feature.metadata.META)
     with psycopg.connect(feature_url) as c:
-        cols = {(t, col) for t, col in c.execute("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'")}
-        cons = {r[0] for r in c.execute("SELECT conname FROM pg_constraint")} | {r[0] for r in c.execute("SELECT indexname FROM pg_indexes")}
+        cols = {
+            (t, col)
+            for t, col in c.execute(
+                "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'"
+            )
+        }
+        cons = {r[0] for r in c.execute("SELECT conname FROM pg_constraint")} | {
+            r[0] for r in c.execute("SELECT indexname FROM pg_indexes")
+        }
     post = meta.model("Post")
     assert post.relation("categories").join_table == "_CategoryToPost" and post.relation("categories").join_self == "B"  # type: ignore[union-attr]
     assert meta.model("Category").relation("posts").join_self == "A"  # type: ignore[union-attr]
@@ -272,7 +333,10 @@ def test_feature_metadata_matches_prisma_ddl(feature_url: str, generated: Simple
         assert set(m.constraints) <= cons, m.name
     assert meta.model("User").field("updatedAt").is_updated_at  # type: ignore[union-attr]
     assert meta.model("Comment").field("id").default == "nanoid"  # type: ignore[union-attr]
-    assert meta.model("Membership").unique_sets == {"orgId_userEmail": ("orgId", "userEmail"), "email_level": ("userEmail", "level")}
+    assert meta.model("Membership").unique_sets == {
+        "orgId_userEmail": ("orgId", "userEmail"),
+        "email_level": ("userEmail", "level"),
+    }
 
 
 def test_tenant_setting_comes_from_the_nexo_config(tmp_path: Path) -> None:
@@ -287,7 +351,9 @@ def test_render_package_is_pure() -> None:
     schema = validate_path(REPO / "schema.prisma").raise_for_errors()
     (opts,), _ = read_generators(schema, {})
     view = build_view(schema, "app.current_account_id")
-    assert render_package(view, opts, "schema.prisma") == render_package(build_view(schema, "app.current_account_id"), opts, "schema.prisma")
+    assert render_package(view, opts, "schema.prisma") == render_package(
+        build_view(schema, "app.current_account_id"), opts, "schema.prisma"
+    )
 
 
 def test_generation_speed_is_measured(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -301,7 +367,9 @@ def test_generation_speed_is_measured(tmp_path: Path, capsys: pytest.CaptureFixt
 # ------------------------------------------------------------------------------------------- partials
 
 
-PARTIAL_SCHEMA = DS + """
+PARTIAL_SCHEMA = (
+    DS
+    + """
 generator client {
   provider               = "prisma-client-py"
   output                 = "./partial_client"
@@ -324,6 +392,7 @@ model Post {
   author   User   @relation(fields: [authorId], references: [id])
 }
 """
+)
 
 
 def test_partial_type_generator(tmp_path: Path) -> None:
@@ -342,7 +411,9 @@ def test_partial_type_generator(tmp_path: Path) -> None:
     assert "    name: str\n" in text  # required by the partial
     # a failing script leaves the output as it was
     before = package_bytes(tmp_path / "partial_client")
-    (tmp_path / "partial_types.py").write_text("from partial_client.models import User\nUser.create_partial('Bad', include={'nope'})\n")
+    (tmp_path / "partial_types.py").write_text(
+        "from partial_client.models import User\nUser.create_partial('Bad', include={'nope'})\n"
+    )
     with pytest.raises(GeneratorError, match="does not have: nope"):
         generate(tmp_path / "schema.prisma", project=tmp_path)
     assert package_bytes(tmp_path / "partial_client") == before
@@ -363,7 +434,10 @@ def test_watch_regenerates_on_change(tmp_path: Path) -> None:
     schema = write(tmp_path, SMALL % '  output = "./watched_client"')
     results: list[GenerateResult | Exception] = []
     stop = threading.Event()
-    thread = threading.Thread(target=watch, kwargs={"schema": schema, "project": tmp_path, "on_result": results.append, "stop": stop, "interval": 0.05})
+    thread = threading.Thread(
+        target=watch,
+        kwargs={"schema": schema, "project": tmp_path, "on_result": results.append, "stop": stop, "interval": 0.05},
+    )
     thread.start()
     models = tmp_path / "watched_client" / "models.py"
 
@@ -376,7 +450,9 @@ def test_watch_regenerates_on_change(tmp_path: Path) -> None:
     try:
         wait_for(lambda: len(results) >= 1, "generate at start")
         assert isinstance(results[0], GenerateResult) and "name: str" in models.read_text()
-        schema.write_text((SMALL % '  output = "./watched_client"').replace("name  String", "name  String\n  price Float?"))
+        schema.write_text(
+            (SMALL % '  output = "./watched_client"').replace("name  String", "name  String\n  price Float?")
+        )
         wait_for(lambda: len(results) >= 2, "regenerate after a change")
         assert "price: Optional[float] = None" in models.read_text()
         schema.write_text("model Broken {")
@@ -392,7 +468,9 @@ def test_watch_regenerates_on_change(tmp_path: Path) -> None:
 
 
 def _cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "nexo.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "nexo.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_cli_generate(tmp_path: Path) -> None:
@@ -415,7 +493,17 @@ def test_cli_generate(tmp_path: Path) -> None:
 def test_cli_watch_regenerates(tmp_path: Path) -> None:
     schema = write(tmp_path, SMALL % '  output = "./cli_watch"')
     proc = subprocess.Popen(
-        [sys.executable, "-m", "nexo.cli", "db:generate", "--watch", "--schema", str(schema), "--project", str(tmp_path)],
+        [
+            sys.executable,
+            "-m",
+            "nexo.cli",
+            "db:generate",
+            "--watch",
+            "--schema",
+            str(schema),
+            "--project",
+            str(tmp_path),
+        ],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

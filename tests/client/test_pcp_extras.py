@@ -22,7 +22,14 @@ from nexo.generator import generate
 
 from .conftest import HERE, generate_into
 
-TITLES = ["the cat sat", "a dog barked", "cat and dog friends", "cats chase cats and more cats", "birds only", "a fat cat"]
+TITLES = [
+    "the cat sat",
+    "a dog barked",
+    "cat and dog friends",
+    "cats chase cats and more cats",
+    "birds only",
+    "a fat cat",
+]
 
 
 @pytest.fixture
@@ -46,16 +53,24 @@ async def test_search_filter_uses_postgres_tsquery_semantics(posts: Any) -> None
     both = await _titles(db, where={"title": {"search": "cat & dog"}}, order={"title": "asc"})
     assert both == ["cat and dog friends"]
     either = await _titles(db, where={"title": {"search": "cat | dog"}}, order={"title": "asc"})
-    assert either == sorted(["the cat sat", "a dog barked", "cat and dog friends", "cats chase cats and more cats", "a fat cat"])
+    assert either == sorted(
+        ["the cat sat", "a dog barked", "cat and dog friends", "cats chase cats and more cats", "a fat cat"]
+    )
     negated = await _titles(db, where={"title": {"search": "cat & !dog"}}, order={"title": "asc"})
     assert negated == sorted(["the cat sat", "cats chase cats and more cats", "a fat cat"])
     # inside NOT / not and combined with other filters
     assert await _titles(db, where={"title": {"not": {"search": "cat | dog"}}}) == ["birds only"]
-    assert await _titles(db, where={"NOT": [{"title": {"search": "cat"}}], "title": {"contains": "dog"}}) == ["a dog barked"]
+    assert await _titles(db, where={"NOT": [{"title": {"search": "cat"}}], "title": {"contains": "dog"}}) == [
+        "a dog barked"
+    ]
     # the document is exactly Prisma's: to_tsvector(concat_ws(' ', col)) @@ to_tsquery($1), matching
     # what PostgreSQL itself says for every title
-    expected = {r["title"] for r in await db.query_raw(
-        """SELECT title FROM "Post" WHERE to_tsvector(concat_ws(' ', title)) @@ to_tsquery($1)""", "cat & !fat")}
+    expected = {
+        r["title"]
+        for r in await db.query_raw(
+            """SELECT title FROM "Post" WHERE to_tsvector(concat_ws(' ', title)) @@ to_tsquery($1)""", "cat & !fat"
+        )
+    }
     assert set(await _titles(db, where={"title": {"search": "cat & !fat"}})) == expected and len(expected) == 3
 
 
@@ -74,38 +89,76 @@ async def test_relevance_ordering_ranks_with_ts_rank(posts: Any) -> None:
     # the most relevant first: PostgreSQL's own ts_rank over the same document
     rows = await db.query_raw(
         """SELECT title, ts_rank(to_tsvector(concat_ws(' ', title)), to_tsquery($1)) AS r FROM "Post"
-           WHERE to_tsvector(concat_ws(' ', title)) @@ to_tsquery($1) ORDER BY r DESC, title""", "cat")
+           WHERE to_tsvector(concat_ws(' ', title)) @@ to_tsquery($1) ORDER BY r DESC, title""",
+        "cat",
+    )
     rank = {r["title"]: r["r"] for r in rows}
     assert titles[0] == "cats chase cats and more cats" == rows[0]["title"] and len(titles) == 4
     assert [rank[t] for t in titles] == sorted(rank.values(), reverse=True) and rank[titles[0]] > rank[titles[-1]]
-    asc = await _titles(db, where={"title": {"search": "cat"}}, order=[
-        {"_relevance": {"fields": "title", "search": "cat", "sort": "asc"}}, {"title": "asc"}])
+    asc = await _titles(
+        db,
+        where={"title": {"search": "cat"}},
+        order=[{"_relevance": {"fields": "title", "search": "cat", "sort": "asc"}}, {"title": "asc"}],
+    )
     assert asc[-1] == "cats chase cats and more cats" and set(asc) == set(titles)
     # the parameter of the ordering is bound wherever the ordering appears: with take/skip,
     # distinct (a window ordered by it) and a where clause holding parameters of its own
-    page = await _titles(db, where={"title": {"contains": "cat"}}, take=2, skip=1,
-                         order=[{"_relevance": {"fields": ["title"], "search": "cat", "sort": "desc"}}, {"title": "asc"}])
+    page = await _titles(
+        db,
+        where={"title": {"contains": "cat"}},
+        take=2,
+        skip=1,
+        order=[{"_relevance": {"fields": ["title"], "search": "cat", "sort": "desc"}}, {"title": "asc"}],
+    )
     assert page == [t for t in _by_rank(rows, "cat")[1:3]]
-    dist = await db.post.find_many(where={"title": {"search": "cat"}}, distinct=["authorId"],
-                                   order={"_relevance": {"fields": ["title"], "search": "cat", "sort": "desc"}})
+    dist = await db.post.find_many(
+        where={"title": {"search": "cat"}},
+        distinct=["authorId"],
+        order={"_relevance": {"fields": ["title"], "search": "cat", "sort": "desc"}},
+    )
     assert [p.title for p in dist] == ["cats chase cats and more cats"]
     # through a to-one relation, and with a negative take (the ordering reversed)
     await db.user.create({"email": "dogs@x.io", "name": "dog person", "posts": {"create": [{"title": "zzz"}]}})
-    by_author = await _titles(db, order=[{"author": {"_relevance": {"fields": ["name"], "search": "dog", "sort": "desc"}}}, {"title": "asc"}])
+    by_author = await _titles(
+        db, order=[{"author": {"_relevance": {"fields": ["name"], "search": "dog", "sort": "desc"}}}, {"title": "asc"}]
+    )
     assert by_author[0] == "zzz" and by_author[1:] == sorted(TITLES)
-    last = await _titles(db, where={"title": {"search": "cat"}}, take=-1,
-                         order=[{"_relevance": {"fields": ["title"], "search": "cat", "sort": "asc"}}, {"title": "asc"}])
+    last = await _titles(
+        db,
+        where={"title": {"search": "cat"}},
+        take=-1,
+        order=[{"_relevance": {"fields": ["title"], "search": "cat", "sort": "asc"}}, {"title": "asc"}],
+    )
     assert last == ["cats chase cats and more cats"]
     # relevance over several fields, in find_first, and in an include's order_by (JSON and batched)
     first = await db.post.find_first(order={"_relevance": {"fields": ["title", "id"], "search": "dog", "sort": "desc"}})
     assert first is not None and "dog" in first.title
     for take in (1, 50):  # one parent: JSON in one statement; 50: batched includes
-        users = await db.user.find_many(take=take, include={"posts": {
-            "where": {"title": {"search": "cat"}}, "order_by": [{"_relevance": {"fields": ["title"], "search": "cat", "sort": "desc"}}, {"title": "asc"}],
-            "take": 3}})
+        users = await db.user.find_many(
+            take=take,
+            include={
+                "posts": {
+                    "where": {"title": {"search": "cat"}},
+                    "order_by": [
+                        {"_relevance": {"fields": ["title"], "search": "cat", "sort": "desc"}},
+                        {"title": "asc"},
+                    ],
+                    "take": 3,
+                }
+            },
+        )
         assert [p.title for p in users[0].posts] == _by_rank(rows, "cat")[:3]
-        users = await db.user.find_many(take=take, include={"posts": {
-            "order_by": [{"_relevance": {"fields": ["title"], "search": "dog", "sort": "desc"}}, {"title": "asc"}]}})
+        users = await db.user.find_many(
+            take=take,
+            include={
+                "posts": {
+                    "order_by": [
+                        {"_relevance": {"fields": ["title"], "search": "dog", "sort": "desc"}},
+                        {"title": "asc"},
+                    ]
+                }
+            },
+        )
         assert set([p.title for p in users[0].posts][:2]) == {"a dog barked", "cat and dog friends"}
 
 
@@ -122,7 +175,9 @@ async def test_relevance_bad_input_is_a_clear_error(posts: Any) -> None:
     with pytest.raises(FieldNotFoundError, match="Unknown filter 'search' for field 'views'"):
         await db.post.find_many(where={"views": {"search": "1"}})
     with pytest.raises(DataError, match="cursor"):
-        await db.post.find_many(cursor={"id": "x"}, order={"_relevance": {"fields": ["title"], "search": "cat", "sort": "desc"}})
+        await db.post.find_many(
+            cursor={"id": "x"}, order={"_relevance": {"fields": ["title"], "search": "cat", "sort": "desc"}}
+        )
 
 
 def test_without_the_preview_feature_search_and_relevance_name_it(sdb: Any) -> None:
@@ -171,7 +226,7 @@ async def test_get_metrics_counts_real_statements_and_pool_state(db: Any, fc: An
     assert await db.category.count() == 5
     async with db.tx() as tx:  # BEGIN, its statement_timeout setting, the insert, COMMIT: four statements
         await tx.category.create({"name": "in-tx"})
-    await db.execute_raw('SELECT 1')
+    await db.execute_raw("SELECT 1")
     after = await db.get_metrics(global_labels={"app": "test"})
     n1 = _metric(after, "counters", "prisma_datasource_queries_total").value
     assert n1 - n0 == 5 + 1 + 4 + 1
@@ -213,7 +268,10 @@ async def test_get_metrics_prometheus_text(db: Any) -> None:
     # cumulative buckets ending in +Inf == count (the get_metrics call itself runs no statement)
     inf = re.search(r'prisma_datasource_queries_duration_histogram_ms_bucket\{svc="a\\"b",le="\+Inf"\} (\d+)', text)
     assert inf is not None and int(inf.group(1)) == count
-    cum = [int(x) for x in re.findall(r'prisma_datasource_queries_duration_histogram_ms_bucket\{[^}]*le="[0-9]+"\} (\d+)', text)]
+    cum = [
+        int(x)
+        for x in re.findall(r'prisma_datasource_queries_duration_histogram_ms_bucket\{[^}]*le="[0-9]+"\} (\d+)', text)
+    ]
     assert cum == sorted(cum) and len(cum) == len(BUCKETS_MS)
     with pytest.raises(ValueError, match="expected 'json' or 'prometheus'"):
         await db.get_metrics("xml")  # type: ignore[call-overload]
@@ -264,8 +322,8 @@ def test_schema_path_constants(generated: SimpleNamespace) -> None:
     fc = generated.feature
     client = fc.client
     folder = generated.root / "feature_client_schema"
-    assert client.SCHEMA_PATH == (folder / "schema.prisma").resolve()
-    assert client.PACKAGED_SCHEMA_PATH == folder / "feature_client" / "schema.prisma"
+    assert (folder / "schema.prisma").resolve() == client.SCHEMA_PATH
+    assert folder / "feature_client" / "schema.prisma" == client.PACKAGED_SCHEMA_PATH
     packaged = client.PACKAGED_SCHEMA_PATH.read_text()
     assert packaged.startswith("// Generated by nexo") and packaged.split("\n", 1)[1] == client.SCHEMA_PATH.read_text()
     assert fc.SCHEMA_PATH == client.SCHEMA_PATH
@@ -276,10 +334,12 @@ def test_schema_path_constants(generated: SimpleNamespace) -> None:
 
 def test_warn_subclass_is_accepted_with_a_deprecation_warning(fc: Any) -> None:
     with pytest.warns(DeprecationWarning, match="The `warn_subclass` argument is deprecated"):
+
         class MyUser(fc.models.User, warn_subclass=False):  # type: ignore[call-arg,misc]
             pass
 
     with pytest.warns(DeprecationWarning, match="The `warn_subclass` argument is deprecated"):
+
         class MyUser2(fc.bases.BaseUser, warn_subclass=True):  # type: ignore[call-arg,misc]
             email: str
 
@@ -291,12 +351,14 @@ def test_warn_subclass_is_accepted_with_a_deprecation_warning(fc: Any) -> None:
 
     assert MyUser.model_fields.keys() == fc.models.User.model_fields.keys() and "email" in Plain.model_fields
     with pytest.raises(TypeError):
+
         class Bad(fc.bases.BaseUser, not_an_option=True):  # type: ignore[call-arg,misc]
             pass
 
 
 async def test_subclass_with_warn_subclass_selects_its_fields(db: Any, fc: Any) -> None:
     with pytest.warns(DeprecationWarning):
+
         class Email(fc.bases.BaseUser, warn_subclass=False):  # type: ignore[call-arg,misc]
             email: str
 
@@ -340,7 +402,12 @@ def test_generated_twice_is_identical_with_the_schema_copy(tmp_path: Path) -> No
     assert (a / "schema.prisma").read_text().endswith("// changed\n")
     # a schema inside the package folder (prisma/schema.prisma with the default output) is not copied over itself
     (tmp_path / "c" / "prisma").mkdir(parents=True)
-    (tmp_path / "c" / "prisma" / "schema.prisma").write_text(text.replace('provider = "prisma-client-py"', 'provider = "prisma-client-py"\n'))
+    (tmp_path / "c" / "prisma" / "schema.prisma").write_text(
+        text.replace('provider = "prisma-client-py"', 'provider = "prisma-client-py"\n')
+    )
     generate(tmp_path / "c" / "prisma" / "schema.prisma", project=tmp_path / "c")
     assert (tmp_path / "c" / "prisma" / "schema.prisma").read_text().startswith("// Feature-rich")
-    assert 'PACKAGED_SCHEMA_PATH = Path(__file__).parent.joinpath("schema.prisma")' in (tmp_path / "c" / "prisma" / "client.py").read_text()
+    assert (
+        'PACKAGED_SCHEMA_PATH = Path(__file__).parent.joinpath("schema.prisma")'
+        in (tmp_path / "c" / "prisma" / "client.py").read_text()
+    )

@@ -20,21 +20,44 @@ async def seeded(db: Any) -> Any:
         await cat.create({"name": name})
     await u.create(
         {
-            "email": "ann@x.io", "name": "Ann", "role": "ADMIN", "roles": ["ADMIN", "EDITOR"], "tags": ["a", "b"],
-            "score": 1.5, "big": 2**40, "balance": Decimal("10.25"), "meta": Json({"city": "Oslo", "n": 3, "arr": [1, 2]}),
-            "avatar": Base64.encode(b"\x00\x01ann"), "birthday": datetime(1990, 5, 17),
+            "email": "ann@x.io",
+            "name": "Ann",
+            "role": "ADMIN",
+            "roles": ["ADMIN", "EDITOR"],
+            "tags": ["a", "b"],
+            "score": 1.5,
+            "big": 2**40,
+            "balance": Decimal("10.25"),
+            "meta": Json({"city": "Oslo", "n": 3, "arr": [1, 2]}),
+            "avatar": Base64.encode(b"\x00\x01ann"),
+            "birthday": datetime(1990, 5, 17),
             "profile": {"create": {"bio": "likes 100% cotton_"}},
-            "posts": {"create": [
-                {"title": "Hello Prisma", "published": True, "views": 10, "rating": 4.5,
-                 "comments": {"create": [{"body": "c1", "likes": 3}, {"body": "c2", "likes": 1}]},
-                 "categories": {"connect": [{"name": "python"}, {"name": "go"}]}},
-                {"title": "second", "views": 5, "categories": {"connect": [{"name": "rust"}]}},
-            ]},
+            "posts": {
+                "create": [
+                    {
+                        "title": "Hello Prisma",
+                        "published": True,
+                        "views": 10,
+                        "rating": 4.5,
+                        "comments": {"create": [{"body": "c1", "likes": 3}, {"body": "c2", "likes": 1}]},
+                        "categories": {"connect": [{"name": "python"}, {"name": "go"}]},
+                    },
+                    {"title": "second", "views": 5, "categories": {"connect": [{"name": "rust"}]}},
+                ]
+            },
         }
     )
-    await u.create({"email": "bob@x.io", "name": "bob", "tags": [], "score": 3.0, "balance": Decimal("99.99"),
-                    "meta": Json({"city": "Rome", "n": 7}),
-                    "posts": {"create": [{"title": "bob post", "views": 50, "published": True}]}})
+    await u.create(
+        {
+            "email": "bob@x.io",
+            "name": "bob",
+            "tags": [],
+            "score": 3.0,
+            "balance": Decimal("99.99"),
+            "meta": Json({"city": "Rome", "n": 7}),
+            "posts": {"create": [{"title": "bob post", "views": 50, "published": True}]},
+        }
+    )
     await u.create({"email": "cy@x.io", "name": None, "active": False, "meta": Json(None)})
     return db
 
@@ -157,7 +180,10 @@ async def test_relation_filters(seeded: Any) -> None:
     assert await emails(seeded, where={"posts": {"every": {"published": True}}}) == ["bob@x.io", "cy@x.io"]
     assert await emails(seeded, where={"posts": {"none": {}}}) == ["cy@x.io"]
     assert await emails(seeded, where={"profile": {"is": {"bio": {"contains": "cotton"}}}}) == ["ann@x.io"]
-    assert await emails(seeded, where={"profile": {"is_not": {"bio": {"contains": "cotton"}}}}) == ["bob@x.io", "cy@x.io"]
+    assert await emails(seeded, where={"profile": {"is_not": {"bio": {"contains": "cotton"}}}}) == [
+        "bob@x.io",
+        "cy@x.io",
+    ]
     assert await emails(seeded, where={"profile": {"is": None}}) == ["bob@x.io", "cy@x.io"]
     assert await emails(seeded, where={"profile": {"is_not": None}}) == ["ann@x.io"]
     titles = [p.title for p in await post.find_many(where={"author": {"is": {"name": "Ann"}}}, order={"title": "asc"})]
@@ -165,7 +191,9 @@ async def test_relation_filters(seeded: Any) -> None:
     assert [p.title for p in await post.find_many(where={"author": {"name": "bob"}})] == ["bob post"]
     # depth 3 relation filter, through an implicit m:n
     assert await emails(seeded, where={"posts": {"some": {"categories": {"some": {"name": "rust"}}}}}) == ["ann@x.io"]
-    cats = await seeded.category.find_many(where={"posts": {"some": {"author": {"is": {"email": "ann@x.io"}}}}}, order={"name": "asc"})
+    cats = await seeded.category.find_many(
+        where={"posts": {"some": {"author": {"is": {"email": "ann@x.io"}}}}}, order={"name": "asc"}
+    )
     assert [c.name for c in cats] == ["go", "python", "rust"]
     assert await seeded.category.count(where={"posts": {"none": {}}}) == 0
 
@@ -203,21 +231,35 @@ async def test_include_depth_three_with_args(seeded: Any) -> None:
 
 
 async def test_include_pagination_and_distinct(seeded: Any) -> None:
-    p = await seeded.post.find_unique({"id": (await seeded.post.find_first(where={"title": "Hello Prisma"})).id},
-                                      include={"comments": {"take": -1, "order_by": {"likes": "desc"}}})
+    p = await seeded.post.find_unique(
+        {"id": (await seeded.post.find_first(where={"title": "Hello Prisma"})).id},
+        include={"comments": {"take": -1, "order_by": {"likes": "desc"}}},
+    )
     assert [c.body for c in p.comments] == ["c2"]
-    u = await seeded.user.find_unique({"email": "ann@x.io"}, include={"posts": {"skip": 1, "order_by": {"title": "asc"}}})
+    u = await seeded.user.find_unique(
+        {"email": "ann@x.io"}, include={"posts": {"skip": 1, "order_by": {"title": "asc"}}}
+    )
     assert [x.title for x in u.posts] == ["second"]
-    u = await seeded.user.find_unique({"email": "ann@x.io"}, include={"posts": {"distinct": ["published"], "order_by": {"views": "asc"}}})
+    u = await seeded.user.find_unique(
+        {"email": "ann@x.io"}, include={"posts": {"distinct": ["published"], "order_by": {"views": "asc"}}}
+    )
     assert sorted(x.title for x in u.posts) == ["Hello Prisma", "second"]
 
 
 async def test_order_forms(seeded: Any) -> None:
     post = seeded.post
     assert [p.title for p in await post.find_many(order={"views": "desc"})] == ["bob post", "Hello Prisma", "second"]
-    assert [p.title for p in await post.find_many(order=[{"published": "desc"}, {"views": "asc"}])] == ["Hello Prisma", "bob post", "second"]
+    assert [p.title for p in await post.find_many(order=[{"published": "desc"}, {"views": "asc"}])] == [
+        "Hello Prisma",
+        "bob post",
+        "second",
+    ]
     # by a to-one relation field, and by a to-many relation count
-    assert [p.title for p in await post.find_many(order=[{"author": {"email": "desc"}}, {"title": "asc"}])] == ["bob post", "Hello Prisma", "second"]
+    assert [p.title for p in await post.find_many(order=[{"author": {"email": "desc"}}, {"title": "asc"}])] == [
+        "bob post",
+        "Hello Prisma",
+        "second",
+    ]
     users = await seeded.user.find_many(order=[{"posts": {"_count": "desc"}}, {"email": "asc"}])
     assert [u.email for u in users] == ["ann@x.io", "bob@x.io", "cy@x.io"]
     nulls = await seeded.user.find_many(order={"name": {"sort": "asc", "nulls": "first"}})
@@ -230,7 +272,9 @@ async def test_order_forms(seeded: Any) -> None:
 
 async def test_pagination_cursor_distinct(db: Any) -> None:
     c = db.comment
-    p = await db.post.create({"title": "p", "comments": {"create": [{"id": f"c{i}", "body": f"b{i % 3}", "likes": i} for i in range(10)]}})
+    p = await db.post.create(
+        {"title": "p", "comments": {"create": [{"id": f"c{i}", "body": f"b{i % 3}", "likes": i} for i in range(10)]}}
+    )
     assert p.id
     ids = lambda rows: [r.id for r in rows]  # noqa: E731
     assert ids(await c.find_many(take=3, order={"likes": "asc"})) == ["c0", "c1", "c2"]
@@ -277,10 +321,17 @@ async def test_find_unique_and_raise_variants(seeded: Any) -> None:
 
 
 async def test_select_and_count_relation(seeded: Any) -> None:
-    u = await seeded.user.find_unique({"email": "ann@x.io"}, select={"email": True, "posts": {"select": {"title": True}}})
+    u = await seeded.user.find_unique(
+        {"email": "ann@x.io"}, select={"email": True, "posts": {"select": {"title": True}}}
+    )
     assert u is not None and u.model_fields_set == {"email", "posts"} and u.id is None
-    assert u.model_dump(exclude_unset=True) == {"email": "ann@x.io", "posts": [{"title": "Hello Prisma"}, {"title": "second"}]} or \
-        u.model_dump(exclude_unset=True) == {"email": "ann@x.io", "posts": [{"title": "second"}, {"title": "Hello Prisma"}]}
+    assert u.model_dump(exclude_unset=True) == {
+        "email": "ann@x.io",
+        "posts": [{"title": "Hello Prisma"}, {"title": "second"}],
+    } or u.model_dump(exclude_unset=True) == {
+        "email": "ann@x.io",
+        "posts": [{"title": "second"}, {"title": "Hello Prisma"}],
+    }
     assert sorted(p.title for p in u.posts) == ["Hello Prisma", "second"]
     assert u.posts[0].model_fields_set == {"title"}
     c = await seeded.user.find_unique({"email": "ann@x.io"}, include={"_count": {"select": {"posts": True}}})
@@ -297,14 +348,39 @@ async def test_count_select(seeded: Any) -> None:
 
 async def test_group_by(db: Any) -> None:
     u = db.user
-    await u.create_many([
-        {"email": f"u{i}@x.io", "name": ["oslo", "rome", "oslo", "paris"][i], "score": float(i), "balance": Decimal(i), "big": i}
-        for i in range(4)
-    ])
-    rows = await u.group_by(["name"], count=True, sum={"score": True}, avg={"score": True}, min={"balance": True}, max={"big": True}, order={"name": "asc"})
-    assert rows[0] == {"name": "oslo", "_count": {"_all": 2}, "_sum": {"score": 2.0}, "_avg": {"score": 1.0}, "_min": {"balance": Decimal("0.00")}, "_max": {"big": 2}}
+    await u.create_many(
+        [
+            {
+                "email": f"u{i}@x.io",
+                "name": ["oslo", "rome", "oslo", "paris"][i],
+                "score": float(i),
+                "balance": Decimal(i),
+                "big": i,
+            }
+            for i in range(4)
+        ]
+    )
+    rows = await u.group_by(
+        ["name"],
+        count=True,
+        sum={"score": True},
+        avg={"score": True},
+        min={"balance": True},
+        max={"big": True},
+        order={"name": "asc"},
+    )
+    assert rows[0] == {
+        "name": "oslo",
+        "_count": {"_all": 2},
+        "_sum": {"score": 2.0},
+        "_avg": {"score": 1.0},
+        "_min": {"balance": Decimal("0.00")},
+        "_max": {"big": 2},
+    }
     assert [r["name"] for r in rows] == ["oslo", "paris", "rome"]
-    having = await u.group_by(["name"], count={"name": True}, having={"score": {"_avg": {"gt": 1.5}}}, order={"name": "asc"})
+    having = await u.group_by(
+        ["name"], count={"name": True}, having={"score": {"_avg": {"gt": 1.5}}}, order={"name": "asc"}
+    )
     assert having == [{"name": "paris", "_count": {"name": 1}}]
     h2 = await u.group_by(["name"], having={"name": {"startswith": "r"}})
     assert h2 == [{"name": "rome"}]

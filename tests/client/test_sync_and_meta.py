@@ -24,13 +24,18 @@ def test_committed_sync_module_equals_transformer_output() -> None:
 def test_transformer_rules() -> None:
     src = "async def f(pool: AsyncConnectionPool):\n    async with x() as y:  # async stays in comments\n        return await g('await')\n"
     out = _codegen.transform(src)
-    assert out.endswith("def f(pool: ConnectionPool):\n    with x() as y:  # async stays in comments\n        return g('await')\n")
+    assert out.endswith(
+        "def f(pool: ConnectionPool):\n    with x() as y:  # async stays in comments\n        return g('await')\n"
+    )
     assert "await" not in _codegen.transform("await  foo()")
 
 
 def test_sync_client_end_to_end(sdb: Any) -> None:
     u = sdb.user
-    a = u.create({"email": "a@x.io", "posts": {"create": [{"title": "t1"}, {"title": "t2"}]}}, include={"posts": {"order_by": {"title": "asc"}}})
+    a = u.create(
+        {"email": "a@x.io", "posts": {"create": [{"title": "t1"}, {"title": "t2"}]}},
+        include={"posts": {"order_by": {"title": "asc"}}},
+    )
     assert [p.title for p in a.posts] == ["t1", "t2"] and type(a).__name__ == "User"
     assert u.count() == 1
     assert u.update({"name": "A"}, {"id": a.id}).name == "A"

@@ -36,8 +36,13 @@ def app_url(project: Path, fresh_db: str) -> str:
         for acc, slug in ((A, "a"), (B, "b")):
             c.execute("INSERT INTO accounts (id, name, slug) VALUES (%s, %s, %s)", (acc, slug.upper(), slug))
             for i in range(3):
-                c.execute("INSERT INTO clients (account_id, name, email) VALUES (%s, %s, %s)", (acc, f"{slug}-client-{i}", f"{i}@{slug}.io"))
-            c.execute("INSERT INTO users (account_id, email, status) VALUES (%s, %s, 'invited')", (acc, f"boss@{slug}.io"))
+                c.execute(
+                    "INSERT INTO clients (account_id, name, email) VALUES (%s, %s, %s)",
+                    (acc, f"{slug}-client-{i}", f"{i}@{slug}.io"),
+                )
+            c.execute(
+                "INSERT INTO users (account_id, email, status) VALUES (%s, %s, 'invited')", (acc, f"boss@{slug}.io")
+            )
         role = c.execute("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = 'nexo_app'").fetchone()
         assert role == (False, False)
     return with_user(fresh_db, "nexo_app", APP_PASSWORD)
@@ -64,7 +69,9 @@ def sync_app(app_url: str, generated: SimpleNamespace) -> Iterator[Any]:
 
 
 async def test_connected_as_the_application_role(app: Any) -> None:
-    who = await app.query_first("SELECT current_user AS u, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS s")
+    who = await app.query_first(
+        "SELECT current_user AS u, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS s"
+    )
     assert who == {"u": "nexo_app", "s": False}
 
 
@@ -74,7 +81,9 @@ async def test_outside_a_session_no_tenant_rows(app: Any) -> None:
     assert await app.user.find_first() is None
 
 
-async def test_first_statement_sets_the_tenant(app_url: str, generated: SimpleNamespace, caplog: pytest.LogCaptureFixture) -> None:
+async def test_first_statement_sets_the_tenant(
+    app_url: str, generated: SimpleNamespace, caplog: pytest.LogCaptureFixture
+) -> None:
     client = generated.crm.Prisma(datasource={"url": app_url}, use_dotenv=False, log_queries=True)
     await client.connect()
     try:
@@ -83,7 +92,9 @@ async def test_first_statement_sets_the_tenant(app_url: str, generated: SimpleNa
                 await t.client.count()
         statements = [r.getMessage() for r in caplog.records if r.name == "prisma"]
         assert statements[0].startswith("BEGIN")
-        assert statements[1].startswith("SELECT set_config(%s, %s, true)") and "'app.current_account_id'" in statements[1]
+        assert (
+            statements[1].startswith("SELECT set_config(%s, %s, true)") and "'app.current_account_id'" in statements[1]
+        )
         assert A in statements[1]
     finally:
         await client.disconnect()
@@ -128,7 +139,10 @@ async def test_inside_tenant_only_own_rows(app: Any) -> None:
         assert await t.client.count() == 4
         assert await t.query_raw("SELECT count(*) AS n FROM clients") == [{"n": 4}]
     # the setting was transaction-local: nothing leaks back into the pool
-    assert await app.query_first("SELECT current_setting('app.current_account_id', true) AS s") in ({"s": ""}, {"s": None})
+    assert await app.query_first("SELECT current_setting('app.current_account_id', true) AS s") in (
+        {"s": ""},
+        {"s": None},
+    )
     assert await app.client.count() == 0
 
 
@@ -137,7 +151,13 @@ async def test_readme_example_include_depth_three(app: Any) -> None:
     async with app.tenant(A) as t:
         user = (await t.user.find_many())[0]
         role = await t.role.create({"name": "admin", "account": {"connect": {"id": A}}})
-        await t.userrole.create({"user": {"connect": {"id": user.id}}, "role": {"connect": {"id": role.id}}, "account": {"connect": {"id": A}}})
+        await t.userrole.create(
+            {
+                "user": {"connect": {"id": user.id}},
+                "role": {"connect": {"id": role.id}},
+                "account": {"connect": {"id": A}},
+            }
+        )
         clients = await t.client.find_many(where={"name": {"contains": "A-CLIENT", "mode": "insensitive"}})
         account = await t.account.find_unique(
             where={"id": A},

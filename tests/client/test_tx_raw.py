@@ -24,8 +24,6 @@ from nexo.client.errors import (
 )
 from nexo.client.fields import Json
 
-from .conftest import with_limit
-
 
 async def test_tx_commit_and_isolation_from_outside(db: Any) -> None:
     async with db.tx() as tx:
@@ -74,7 +72,7 @@ async def test_tx_timeout(db: Any) -> None:
     with pytest.raises(TransactionExpiredError):
         async with db.tx(timeout=timedelta(milliseconds=200)) as tx:
             await tx.user.create({"email": "a@x.io"})
-            time.sleep(0.3)  # noqa: ASYNC251 - deliberately blocking past the deadline
+            time.sleep(0.3)
             await tx.user.count()
     assert await db.user.count() == 0
     # a statement running past the timeout is cancelled by the server and the tx expires
@@ -85,7 +83,7 @@ async def test_tx_timeout(db: Any) -> None:
     with pytest.raises(TransactionExpiredError):
         async with db.tx(timeout=timedelta(milliseconds=100)) as tx:
             await tx.user.create({"email": "b@x.io"})
-            time.sleep(0.2)  # noqa: ASYNC251
+            time.sleep(0.2)
     assert await db.user.count() == 0
 
 
@@ -149,8 +147,14 @@ async def test_batch(db: Any) -> None:
 
 
 async def test_raw_queries(db: Any) -> None:
-    await db.user.create({"email": "a@x.io", "balance": Decimal("1.50"), "meta": Json({"a": 1}), "avatar": b"hi", "tags": ["x"]})
-    rows = await db.query_raw('SELECT id, email, balance, meta, avatar, "createdAt", tags FROM users WHERE email = $1 AND id = $2 AND email = $1', "a@x.io", 1)
+    await db.user.create(
+        {"email": "a@x.io", "balance": Decimal("1.50"), "meta": Json({"a": 1}), "avatar": b"hi", "tags": ["x"]}
+    )
+    rows = await db.query_raw(
+        'SELECT id, email, balance, meta, avatar, "createdAt", tags FROM users WHERE email = $1 AND id = $2 AND email = $1',
+        "a@x.io",
+        1,
+    )
     assert len(rows) == 1
     r = rows[0]
     assert r["balance"] == 1.5 and r["meta"] == {"a": 1} and r["avatar"] == "aGk=" and r["tags"] == ["x"]
@@ -169,13 +173,15 @@ async def test_raw_queries(db: Any) -> None:
     with pytest.raises(RawQueryError):
         await db.query_raw("SELECT * FROM nope")
     with pytest.raises(RawQueryError):
-        await db.execute_raw("INSERT INTO users (email, \"updatedAt\") VALUES ($1, now())", "a@x.io")
+        await db.execute_raw('INSERT INTO users (email, "updatedAt") VALUES ($1, now())', "a@x.io")
     with pytest.raises(DataError):
         await db.query_raw("SELECT $3", 1)
 
 
 def test_convert_placeholders() -> None:
-    sql, params = convert_placeholders("SELECT $2, '$1 %', \"a$1\", $$ $1 $$, $tag$ x $tag$ /* $1 */ FROM t WHERE a LIKE '%' || $1", ("a", "b"))
+    sql, params = convert_placeholders(
+        "SELECT $2, '$1 %', \"a$1\", $$ $1 $$, $tag$ x $tag$ /* $1 */ FROM t WHERE a LIKE '%' || $1", ("a", "b")
+    )
     assert sql == "SELECT %s, '$1 %%', \"a$1\", $$ $1 $$, $tag$ x $tag$ /* $1 */ FROM t WHERE a LIKE '%%' || %s"
     assert params == ["b", "a"]
 
@@ -208,7 +214,9 @@ async def test_database_errors_map_to_classes(db: Any, feature_url: str) -> None
 
 async def test_datasource_url_parameters(feature_url: str, fc: Any) -> None:
     sep = "&" if "?" in feature_url else "?"
-    c = fc.Prisma(datasource={"url": feature_url + sep + "schema=nexo_alt&connection_limit=2&pool_timeout=5"}, use_dotenv=False)
+    c = fc.Prisma(
+        datasource={"url": feature_url + sep + "schema=nexo_alt&connection_limit=2&pool_timeout=5"}, use_dotenv=False
+    )
     async with c:
         assert c._pool is not None and c._pool.max_size == 2
         assert await c.query_first("SHOW search_path") == {"search_path": "nexo_alt"}

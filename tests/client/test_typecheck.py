@@ -17,7 +17,7 @@ from types import SimpleNamespace
 
 from .conftest import HERE, generate_into
 
-GOOD_ASYNC = '''\
+GOOD_ASYNC = """\
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -144,9 +144,9 @@ async def main() -> None:
 
 
 register(lambda: Prisma())
-'''
+"""
 
-GOOD_SYNC = '''\
+GOOD_SYNC = """\
 from feature_sync import Prisma
 from feature_sync.models import User
 
@@ -161,9 +161,9 @@ def main() -> None:
         with db.batch_() as b:
             b.user.delete_many(where={"email": "s@x.io"})
         print(db.get_metrics().gauges, db.get_metrics("prometheus").splitlines())
-'''
+"""
 
-GOOD_CRM = '''\
+GOOD_CRM = """\
 from crm_client import Prisma
 from crm_client.enums import UserStatus
 
@@ -174,17 +174,17 @@ async def main(db: Prisma, account: str) -> None:
         print(acc.clients, acc.slug)
         await t.user.create({"email": "e@x.io", "status": UserStatus.INVITED, "account": {"connect": {"id": account}}})
         await t.client.find_unique(where={"accountId_email": {"accountId": account, "email": "x"}})
-'''
+"""
 
-GOOD_DEEP = '''\
+GOOD_DEEP = """\
 from deep_client import Prisma
 
 
 async def main(db: Prisma) -> None:
     await db.user.find_many(where={"AND": [{"OR": [{"NOT": [{"AND": [{"OR": [{"NOT": [{"email": "x"}]}]}]}]}]}]})
-'''
+"""
 
-WRONG = '''\
+WRONG = """\
 from feature_client import Prisma
 from feature_sync import Prisma as SyncPrisma
 
@@ -211,21 +211,43 @@ async def main() -> None:
     await db.nope.find_many()  # E unknown model
     await db.post.find_many(order={"_relevance": {"fields": ["views"], "search": "x", "sort": "desc"}})  # E not a String field
     p: str = await db.get_metrics()  # E json metrics are a Metrics
-'''
+"""
 
 
 def test_mypy_strict_on_generated_packages(generated: SimpleNamespace, tmp_path: Path) -> None:
-    deep_root = generate_into(tmp_path / "deep", HERE / "feature.prisma", "deep_client", "\n  recursive_type_depth = -1")
+    deep_root = generate_into(
+        tmp_path / "deep", HERE / "feature.prisma", "deep_client", "\n  recursive_type_depth = -1"
+    )
     usage = tmp_path / "usage"
     usage.mkdir()
-    files = {"good_async.py": GOOD_ASYNC, "good_sync.py": GOOD_SYNC, "good_crm.py": GOOD_CRM, "good_deep.py": GOOD_DEEP, "wrong.py": WRONG}
+    files = {
+        "good_async.py": GOOD_ASYNC,
+        "good_sync.py": GOOD_SYNC,
+        "good_crm.py": GOOD_CRM,
+        "good_deep.py": GOOD_DEEP,
+        "wrong.py": WRONG,
+    }
     for name, text in files.items():
         (usage / name).write_text(text)
     (usage / "mypy.ini").write_text("[mypy]\nstrict = True\n\n[mypy-nexo.*]\nfollow_imports = silent\n")
-    roots = [str(HERE.parent.parent)] + [str(generated.root / f"{p}_schema") for p in ("feature_client", "feature_sync", "crm_client")] + [str(deep_root)]
+    roots = (
+        [str(HERE.parent.parent)]
+        + [str(generated.root / f"{p}_schema") for p in ("feature_client", "feature_sync", "crm_client")]
+        + [str(deep_root)]
+    )
     env = dict(os.environ, MYPYPATH=os.pathsep.join(roots))
     proc = subprocess.run(
-        [sys.executable, "-m", "mypy", "--config-file", "mypy.ini", "--cache-dir", str(tmp_path / ".mypy_cache"), "--no-error-summary", *files],
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--config-file",
+            "mypy.ini",
+            "--cache-dir",
+            str(tmp_path / ".mypy_cache"),
+            "--no-error-summary",
+            *files,
+        ],
         cwd=usage,
         env=env,
         capture_output=True,

@@ -54,7 +54,10 @@ async def test_create_nested_to_one_and_to_many(db: Any) -> None:
     assert [c.body for c in post.comments] == ["first"]
     # connect_or_create finds the existing row the second time
     again = await db.post.create(
-        {"title": "Again", "author": {"connect_or_create": {"where": {"email": "e@x.io"}, "create": {"email": "e@x.io", "name": "X"}}}},
+        {
+            "title": "Again",
+            "author": {"connect_or_create": {"where": {"email": "e@x.io"}, "create": {"email": "e@x.io", "name": "X"}}},
+        },
         include={"author": True},
     )
     assert again.author.id == post.author.id and await db.user.count() == 1
@@ -100,7 +103,10 @@ async def test_update_scalars_and_atomic(db: Any) -> None:
     u = db.user
     a = await u.create({"email": "a@x.io", "score": 2.0, "big": 10, "balance": Decimal("1.50"), "tags": ["x"]})
     p = await db.post.create({"title": "t", "views": 10})
-    got = await u.update({"name": "N", "score": {"multiply": 3}, "big": {"increment": 5}, "tags": {"push": ["y"]}, "meta": Json([1])}, {"id": a.id})
+    got = await u.update(
+        {"name": "N", "score": {"multiply": 3}, "big": {"increment": 5}, "tags": {"push": ["y"]}, "meta": Json([1])},
+        {"id": a.id},
+    )
     assert got.name == "N" and got.score == 6.0 and got.big == 15 and got.tags == ["x", "y"] and got.meta == [1]
     assert got.updatedAt >= a.updatedAt
     got = await db.post.update(data={"views": {"decrement": 4}}, where={"id": p.id})
@@ -126,18 +132,34 @@ async def test_update_scalars_and_atomic(db: Any) -> None:
 
 async def test_update_nested_relations(db: Any) -> None:
     u = db.user
-    a = await u.create({"email": "a@x.io", "posts": {"create": [{"id": "p1", "title": "one"}, {"id": "p2", "title": "two"}]}})
+    a = await u.create(
+        {"email": "a@x.io", "posts": {"create": [{"id": "p1", "title": "one"}, {"id": "p2", "title": "two"}]}}
+    )
     await db.post.create({"id": "p3", "title": "three"})
     # set replaces all links
-    got = await u.update({"posts": {"set": [{"id": "p3"}], "create": [{"id": "p4", "title": "four"}]}}, {"id": a.id}, include={"posts": {"order_by": {"id": "asc"}}})
+    got = await u.update(
+        {"posts": {"set": [{"id": "p3"}], "create": [{"id": "p4", "title": "four"}]}},
+        {"id": a.id},
+        include={"posts": {"order_by": {"id": "asc"}}},
+    )
     assert [p.id for p in got.posts] == ["p3", "p4"]
     assert (await db.post.find_unique({"id": "p1"})).authorId is None
-    got = await u.update({"posts": {"connect": [{"id": "p1"}], "disconnect": [{"id": "p3"}]}}, {"id": a.id}, include={"posts": {"order_by": {"id": "asc"}}})
+    got = await u.update(
+        {"posts": {"connect": [{"id": "p1"}], "disconnect": [{"id": "p3"}]}},
+        {"id": a.id},
+        include={"posts": {"order_by": {"id": "asc"}}},
+    )
     assert [p.id for p in got.posts] == ["p1", "p4"]
-    got = await u.update({"posts": {"update": [{"where": {"id": "p1"}, "data": {"title": "ONE"}}], "delete": [{"id": "p4"}]}}, {"id": a.id}, include={"posts": True})
+    got = await u.update(
+        {"posts": {"update": [{"where": {"id": "p1"}, "data": {"title": "ONE"}}], "delete": [{"id": "p4"}]}},
+        {"id": a.id},
+        include={"posts": True},
+    )
     assert [(p.id, p.title) for p in got.posts] == [("p1", "ONE")]
     assert await db.post.find_unique({"id": "p4"}) is None
-    got = await u.update({"posts": {"update_many": [{"where": {}, "data": {"views": 7}}]}}, {"id": a.id}, include={"posts": True})
+    got = await u.update(
+        {"posts": {"update_many": [{"where": {}, "data": {"views": 7}}]}}, {"id": a.id}, include={"posts": True}
+    )
     assert got.posts[0].views == 7
     # nested connect to a missing row: update returns None (Prisma quirk) and changes nothing
     assert await u.update({"name": "changed", "posts": {"connect": [{"id": "missing"}]}}, {"id": a.id}) is None
@@ -174,21 +196,38 @@ async def test_update_many_to_many(db: Any) -> None:
     inc = {"categories": {"order_by": {"name": "asc"}}}
     got = await db.post.update({"categories": {"set": [{"name": "c"}]}}, {"id": p.id}, include=inc)
     assert [x.name for x in got.categories] == ["c"]
-    got = await db.post.update({"categories": {"connect": [{"name": "a"}], "connect_or_create": [{"where": {"name": "d"}, "create": {"name": "d"}}]}}, {"id": p.id}, include=inc)
+    got = await db.post.update(
+        {
+            "categories": {
+                "connect": [{"name": "a"}],
+                "connect_or_create": [{"where": {"name": "d"}, "create": {"name": "d"}}],
+            }
+        },
+        {"id": p.id},
+        include=inc,
+    )
     assert [x.name for x in got.categories] == ["a", "c", "d"]
     got = await db.post.update({"categories": {"disconnect": [{"name": "a"}]}}, {"id": p.id}, include=inc)
     assert [x.name for x in got.categories] == ["c", "d"]
     got = await db.post.update({"categories": {"delete": [{"name": "d"}]}}, {"id": p.id}, include=inc)
     assert [x.name for x in got.categories] == ["c"] and await c.count() == 3
-    got = await db.category.update({"posts": {"create": [{"title": "via cat"}]}}, {"name": "b"}, include={"posts": True})
+    got = await db.category.update(
+        {"posts": {"create": [{"title": "via cat"}]}}, {"name": "b"}, include={"posts": True}
+    )
     assert [x.title for x in got.posts] == ["via cat"]
 
 
 async def test_upsert(db: Any) -> None:
     u = db.user
-    got = await u.upsert({"email": "a@x.io"}, {"create": {"email": "a@x.io", "score": 1.0}, "update": {"score": {"increment": 1}}})
+    got = await u.upsert(
+        {"email": "a@x.io"}, {"create": {"email": "a@x.io", "score": 1.0}, "update": {"score": {"increment": 1}}}
+    )
     assert got.score == 1.0
-    got = await u.upsert(where={"email": "a@x.io"}, data={"create": {"email": "a@x.io"}, "update": {"score": {"increment": 1}}}, include={"posts": True})
+    got = await u.upsert(
+        where={"email": "a@x.io"},
+        data={"create": {"email": "a@x.io"}, "update": {"score": {"increment": 1}}},
+        include={"posts": True},
+    )
     assert got.score == 2.0 and got.posts == []
     assert await u.count() == 1
     with pytest.raises(DataError):
@@ -221,7 +260,9 @@ async def test_foreign_key_violation_names_field(db: Any) -> None:
 async def test_compound_keys_write(db: Any) -> None:
     m = db.membership
     await m.create({"orgId": 1, "userEmail": "a@x.io"})
-    got = await m.update({"note": "n", "level": {"increment": 1}}, {"orgId_userEmail": {"orgId": 1, "userEmail": "a@x.io"}})
+    got = await m.update(
+        {"note": "n", "level": {"increment": 1}}, {"orgId_userEmail": {"orgId": 1, "userEmail": "a@x.io"}}
+    )
     assert got.level == 2 and got.note == "n"
     with pytest.raises(UniqueViolationError) as err:
         await m.create({"orgId": 1, "userEmail": "a@x.io"})

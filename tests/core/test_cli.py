@@ -14,7 +14,9 @@ import pytest
 NEXO = str(Path(sys.executable).parent / "nexo")
 
 
-def run(args: list[str], cwd: Path, env_extra: dict[str, str] | None = None, timeout: int = 180) -> subprocess.CompletedProcess:
+def run(
+    args: list[str], cwd: Path, env_extra: dict[str, str] | None = None, timeout: int = 180
+) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(env_extra or {})
     env["COLUMNS"] = "200"
@@ -24,8 +26,18 @@ def run(args: list[str], cwd: Path, env_extra: dict[str, str] | None = None, tim
 def test_help_lists_commands_with_one_line_each(tmp_path: Path):
     r = run(["--help"], tmp_path)
     assert r.returncode == 0
-    for cmd in ["db:migrate", "db:migrate:dry", "db:migrate:deploy", "db:migrate:status", "db:migrate:resolve",
-                "db:rollback", "db:version", "db:up", "db:down", "db:url"]:
+    for cmd in [
+        "db:migrate",
+        "db:migrate:dry",
+        "db:migrate:deploy",
+        "db:migrate:status",
+        "db:migrate:resolve",
+        "db:rollback",
+        "db:version",
+        "db:up",
+        "db:down",
+        "db:url",
+    ]:
         assert cmd in r.stdout, cmd
 
 
@@ -82,7 +94,11 @@ def test_check_passes_for_the_application_role(project: Path, db_url: str):
     # connected as the application role (non-superuser, non-owner, no BYPASSRLS) nothing is flagged
     from nexo.db.urls import with_user
 
-    check = run(["db:version", "--check", "--json"], project, {"DATABASE_URL": with_user(db_url, "nexo_app", "app-pw-for-tests")})
+    check = run(
+        ["db:version", "--check", "--json"],
+        project,
+        {"DATABASE_URL": with_user(db_url, "nexo_app", "app-pw-for-tests")},
+    )
     data = json.loads(check.stdout)
     assert data["problems"] == [], data["problems"]
     assert data["database"]["user"] == "nexo_app"
@@ -198,7 +214,9 @@ def test_killed_during_a_prisma_migration_leaves_the_database_as_it_was(project:
     # the first migration committed with its row; the killed one left neither its table nor a "started" row
     assert "slow_t" not in _tables(db_url)
     with psycopg.connect(db_url) as c:
-        rows = c.execute("SELECT migration_name, finished_at IS NOT NULL FROM _prisma_migrations ORDER BY started_at").fetchall()
+        rows = c.execute(
+            "SELECT migration_name, finished_at IS NOT NULL FROM _prisma_migrations ORDER BY started_at"
+        ).fetchall()
     assert rows == [("20260123175900_initial_multi_tenant_setup", True)]
     # the lock died with the process: a new run proceeds at once and is not blocked by a failed row
     (slow / "migration.sql").write_text('CREATE TABLE "slow_t" ("id" INTEGER NOT NULL);\n')

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import shutil
 from pathlib import Path
 
 import psycopg
@@ -26,12 +25,18 @@ def _catalog(url: str) -> list[tuple]:
             "SELECT 'class', relname, relkind::text, relrowsecurity::text FROM pg_class c "
             "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog','information_schema','pg_toast') ORDER BY 2, 3"
         ).fetchall()
-        rows += c.execute("SELECT 'policy', polname, polrelid::regclass::text, '' FROM pg_policy ORDER BY 2, 3").fetchall()
-        rows += c.execute("SELECT 'trigger', tgname, tgrelid::regclass::text, '' FROM pg_trigger WHERE NOT tgisinternal ORDER BY 2, 3").fetchall()
+        rows += c.execute(
+            "SELECT 'policy', polname, polrelid::regclass::text, '' FROM pg_policy ORDER BY 2, 3"
+        ).fetchall()
+        rows += c.execute(
+            "SELECT 'trigger', tgname, tgrelid::regclass::text, '' FROM pg_trigger WHERE NOT tgisinternal ORDER BY 2, 3"
+        ).fetchall()
         rows += c.execute(
             "SELECT 'proc', proname, pronamespace::regnamespace::text, '' FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY 2"
         ).fetchall()
-        rows += c.execute("SELECT 'type', typname, '', '' FROM pg_type WHERE typnamespace = 'public'::regnamespace ORDER BY 2").fetchall()
+        rows += c.execute(
+            "SELECT 'type', typname, '', '' FROM pg_type WHERE typnamespace = 'public'::regnamespace ORDER BY 2"
+        ).fetchall()
         return rows
 
 
@@ -165,7 +170,7 @@ def test_placeholders_follow_the_config(project: Path, db_url: str, pg_server_ur
 
 
 def test_unknown_placeholder_is_an_error_naming_file_and_line(project: Path, db_url: str):
-    (project / "sql" / "20260301_1000_ph.sql").write_text("SELECT 1;\nGRANT SELECT ON clients TO \"${nobody}\";\n")
+    (project / "sql" / "20260301_1000_ph.sql").write_text('SELECT 1;\nGRANT SELECT ON clients TO "${nobody}";\n')
     config = load_config(project, database_url=db_url)
     with pytest.raises(NexoError) as info:
         migrate(config)

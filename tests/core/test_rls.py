@@ -31,7 +31,8 @@ def _seed(conn: psycopg.Connection, account: uuid.UUID, tag: str) -> dict[str, u
         "INSERT INTO roles (account_id, name) VALUES (%s, 'admin') RETURNING id", (account,)
     ).fetchone()[0]
     conn.execute(
-        "INSERT INTO user_roles (user_id, role_id, account_id) VALUES (%s, %s, %s)", (ids["users"], ids["roles"], account)
+        "INSERT INTO user_roles (user_id, role_id, account_id) VALUES (%s, %s, %s)",
+        (ids["users"], ids["roles"], account),
     )
     ids["user_roles"] = ids["users"]
     ids["clients"] = conn.execute(
@@ -74,9 +75,7 @@ def _as_tenant(conn: psycopg.Connection, account: uuid.UUID) -> None:
 
 def test_app_role_is_not_privileged(crm):
     conn, _, _ = crm
-    row = conn.execute(
-        "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
-    ).fetchone()
+    row = conn.execute("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user").fetchone()
     assert row == (False, False)
     owned = conn.execute(
         "SELECT count(*) FROM pg_class WHERE relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)"
@@ -125,10 +124,15 @@ def test_tenant_cannot_update_or_delete_other_rows(crm, table):
         assert own.rowcount == 1
     with conn.transaction():
         _as_tenant(conn, b)
-        assert conn.execute(
-            sql.SQL("SELECT count(*) FROM {} WHERE {} = %s").format(sql.Identifier(table), sql.Identifier(_key(table))),
-            (ids_b[table],),
-        ).fetchone()[0] == 1
+        assert (
+            conn.execute(
+                sql.SQL("SELECT count(*) FROM {} WHERE {} = %s").format(
+                    sql.Identifier(table), sql.Identifier(_key(table))
+                ),
+                (ids_b[table],),
+            ).fetchone()[0]
+            == 1
+        )
 
 
 def test_insert_with_other_account_is_refused(crm):

@@ -19,29 +19,40 @@ DATASOURCE = """datasource db {
 }
 """
 
-USERS = DATASOURCE + """
+USERS = (
+    DATASOURCE
+    + """
 model User {
   id    Int     @id @default(autoincrement())
   email String  @unique
   name  String?
 }
 """
+)
 
-USERS_POSTS = USERS + """
+USERS_POSTS = (
+    USERS
+    + """
 model Post {
   id    Int    @id @default(autoincrement())
   title String
 }
 """
+)
 
-USERS_WITHOUT_NAME = DATASOURCE + """
+USERS_WITHOUT_NAME = (
+    DATASOURCE
+    + """
 model User {
   id    Int     @id @default(autoincrement())
   email String  @unique
 }
 """
+)
 
-USERS_WITH_REQUIRED_AGE = DATASOURCE + """
+USERS_WITH_REQUIRED_AGE = (
+    DATASOURCE
+    + """
 model User {
   id    Int     @id @default(autoincrement())
   email String  @unique
@@ -49,6 +60,7 @@ model User {
   age   Int
 }
 """
+)
 
 PYPROJECT = """[project]
 name = "devproject"
@@ -110,7 +122,7 @@ def migration_names(root: Path) -> list[str]:
 SLOW = "CREATE TABLE slow (id int);\nSELECT pg_sleep(120);\n"
 
 
-def wait_for(predicate, what: str, limit: float = 60.0) -> None:  # noqa: ANN001 - any callable returning a truth value
+def wait_for(predicate, what: str, limit: float = 60.0) -> None:
     """Poll ``predicate`` every 0.1 s until it holds; fail the test after ``limit`` seconds."""
     import time
 
@@ -127,7 +139,9 @@ def wait_for(predicate, what: str, limit: float = 60.0) -> None:  # noqa: ANN001
 def shadow_databases(server_url: str) -> list[str]:
     """Databases whose name says they are nexo's temporary shadow databases."""
     with psycopg.connect(server_url, autocommit=True) as c:
-        return [r[0] for r in c.execute("SELECT datname FROM pg_database WHERE datname LIKE 'nexo\\_shadow\\_%'").fetchall()]
+        return [
+            r[0] for r in c.execute("SELECT datname FROM pg_database WHERE datname LIKE 'nexo\\_shadow\\_%'").fetchall()
+        ]
 
 
 def columns(url: str, table: str) -> list[str]:
@@ -161,8 +175,13 @@ def scalar(url: str, query: str):
     return row[0] if row else None
 
 
-def run(args: list[str], cwd: Path, env_extra: dict[str, str] | None = None, timeout: int = 180,
-        stdin: int | None = subprocess.DEVNULL) -> subprocess.CompletedProcess:
+def run(
+    args: list[str],
+    cwd: Path,
+    env_extra: dict[str, str] | None = None,
+    timeout: int = 180,
+    stdin: int | None = subprocess.DEVNULL,
+) -> subprocess.CompletedProcess:
     """The console script, as a user runs it (no terminal: stdin is /dev/null)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CI")}
     env.update(env_extra or {})

@@ -83,7 +83,9 @@ class DiffCase:
 
 
 def all_cases() -> list[DiffCase]:
-    return [DiffCase(d.name, d) for d in sorted(CASES_DIR.iterdir()) if d.is_dir() and not d.name.startswith((".", "_"))]
+    return [
+        DiffCase(d.name, d) for d in sorted(CASES_DIR.iterdir()) if d.is_dir() and not d.name.startswith((".", "_"))
+    ]
 
 
 @cache
@@ -113,7 +115,7 @@ def stdout_summary(plan: MigrationPlan) -> str:
     return plan.stdout(script=False)
 
 
-def run_script(conn, script: str) -> None:  # noqa: ANN001 - a psycopg connection (autocommit)
+def run_script(conn, script: str) -> None:
     """A migration script as Prisma's native engine sends it: one simple query (one implicit transaction)."""
     if script.strip() and script != "-- This is an empty migration.":
         conn.execute(script.encode("utf-8"), prepare=False)  # bytes → simple query protocol, many statements
@@ -129,7 +131,7 @@ def by_hand_extensions(case: DiffCase, *, after_too: bool = True) -> set[str]:
     return column_type_extensions(before, after if after_too else None) - declared
 
 
-def install_extensions(conn, names: set[str]) -> None:  # noqa: ANN001 - a psycopg connection (autocommit)
+def install_extensions(conn, names: set[str]) -> None:
     """What the user does by hand for :func:`by_hand_extensions`."""
     for name in sorted(names):
         conn.execute(f'CREATE EXTENSION IF NOT EXISTS "{name}"')
@@ -142,10 +144,11 @@ def _by_hand_migration(migrations: Path, case: DiffCase, *, after_too: bool) -> 
     if names:
         (migrations / "20240100000000_extensions").mkdir()
         (migrations / "20240100000000_extensions" / "migration.sql").write_text(
-            "".join(f'CREATE EXTENSION IF NOT EXISTS "{n}";\n' for n in names))
+            "".join(f'CREATE EXTENSION IF NOT EXISTS "{n}";\n' for n in names)
+        )
 
 
-def server_for(case: DiffCase, primary_url: str, contrib, *, after_too: bool = True) -> str | None:  # noqa: ANN001
+def server_for(case: DiffCase, primary_url: str, contrib, *, after_too: bool = True) -> str | None:
     """``primary_url``, or the URL of ``contrib`` (a ``pgservers.ContribServer``) for a case whose
     history needs an extension installed by hand (see :func:`by_hand_extensions`); None when there is
     no such server (``contrib.reason`` says why)."""
@@ -157,11 +160,10 @@ def server_for(case: DiffCase, primary_url: str, contrib, *, after_too: bool = T
 def regenerate(names: list[str]) -> None:  # pragma: no cover - maintenance tool
     tests_dir = Path(__file__).resolve().parents[1]
     sys.path.insert(0, str(tests_dir))
-    import pgserver
-
-    from oracle import PrismaOracle
-
     import tempfile
+
+    import pgserver
+    from oracle import PrismaOracle
 
     cases = [c for c in all_cases() if not names or any(n in c.name for n in names)]
     with tempfile.TemporaryDirectory(prefix="nexo-regen-") as tmp:
@@ -211,7 +213,7 @@ def patched_adapter_folder(cache: Path, folder: Path) -> Path:
     return folder
 
 
-def live_prisma_diff(base, shim: Path, admin_url: str, case: DiffCase, work: Path):  # noqa: ANN001, ANN201
+def live_prisma_diff(base, shim: Path, admin_url: str, case: DiffCase, work: Path):
     """Prisma's ``migrate diff --from-migrations … --to-schema-datamodel after.prisma --script`` for ``case``.
 
     ``base`` is a :class:`oracle.PrismaOracle` (it writes before's from-empty migration), ``shim`` a
@@ -222,10 +224,10 @@ def live_prisma_diff(base, shim: Path, admin_url: str, case: DiffCase, work: Pat
     import uuid
 
     import psycopg
+    from oracle import PrismaOracle
     from psycopg import sql
 
     from nexo.db.urls import with_database
-    from oracle import PrismaOracle
 
     assert case.after is not None
     migrations = work / f"migrations_{uuid.uuid4().hex[:8]}"
@@ -245,14 +247,21 @@ def live_prisma_diff(base, shim: Path, admin_url: str, case: DiffCase, work: Pat
     try:
         oracle = PrismaOracle(with_database(admin_url, db), cache_dir=shim)
         oracle._installed = True  # the patched copy is complete; never npm-install into it
-        return oracle.run("migrate", "diff", "--from-migrations", str(migrations), "--to-schema-datamodel",
-                          str(case.after.resolve()), "--script")
+        return oracle.run(
+            "migrate",
+            "diff",
+            "--from-migrations",
+            str(migrations),
+            "--to-schema-datamodel",
+            str(case.after.resolve()),
+            "--script",
+        )
     finally:
         with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db)))
 
 
-def rediff_prisma(base, shim: Path, admin_url: str, case: DiffCase, work: Path):  # noqa: ANN001, ANN201
+def rediff_prisma(base, shim: Path, admin_url: str, case: DiffCase, work: Path):
     """Prisma's diff from a database migrated by before's from-empty script and ``expected.sql`` to after.
 
     Arguments as for :func:`live_prisma_diff`; returns the ``OracleResult`` of the diff (or of the
@@ -261,10 +270,10 @@ def rediff_prisma(base, shim: Path, admin_url: str, case: DiffCase, work: Path):
     import uuid
 
     import psycopg
+    from oracle import PrismaOracle
     from psycopg import sql
 
     from nexo.db.urls import with_database
-    from oracle import PrismaOracle
 
     assert case.after is not None
     migrations = work / f"rediff_{uuid.uuid4().hex[:8]}"
@@ -288,8 +297,15 @@ def rediff_prisma(base, shim: Path, admin_url: str, case: DiffCase, work: Path):
     try:
         oracle = PrismaOracle(with_database(admin_url, db), cache_dir=shim)
         oracle._installed = True
-        return oracle.run("migrate", "diff", "--from-migrations", str(migrations), "--to-schema-datamodel",
-                          str(case.after.resolve()), "--script")
+        return oracle.run(
+            "migrate",
+            "diff",
+            "--from-migrations",
+            str(migrations),
+            "--to-schema-datamodel",
+            str(case.after.resolve()),
+            "--script",
+        )
     finally:
         with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db)))
@@ -298,7 +314,7 @@ def rediff_prisma(base, shim: Path, admin_url: str, case: DiffCase, work: Path):
 EMPTY_STDOUT = "-- This is an empty migration.\n\n"
 
 
-def _print_all(produce, contrib, srv) -> None:  # noqa: ANN001 - runs the cases, ContribServer, pgserver
+def _print_all(produce, contrib, srv) -> None:
     """Print the line of each case ``produce()`` returns, then stop both servers, whatever happens."""
     try:
         for line in produce():
@@ -317,7 +333,6 @@ def _regenerate_with(prefix: str, cases: list[DiffCase], write: Callable[..., st
     import tempfile
 
     import pgserver
-
     from oracle import PrismaOracle, default_cache_dir
     from pgservers import ContribServer
 
@@ -328,19 +343,25 @@ def _regenerate_with(prefix: str, cases: list[DiffCase], write: Callable[..., st
         base = PrismaOracle(srv.get_uri())
         base.ensure_installed()
         shim = patched_adapter_folder(default_cache_dir(), root / "cli")
-        _print_all(lambda: base.map(lambda c: write(c, srv.get_uri(), contrib, base, shim, root), cases, workers=2),
-                   contrib, srv)
+        _print_all(
+            lambda: base.map(lambda c: write(c, srv.get_uri(), contrib, base, shim, root), cases, workers=2),
+            contrib,
+            srv,
+        )
 
 
 def _selected(names: list[str], *, with_after: bool) -> list[DiffCase]:
-    return [c for c in all_cases()
-            if (c.after is not None or not with_after) and (not names or any(n in c.name for n in names))]
+    return [
+        c
+        for c in all_cases()
+        if (c.after is not None or not with_after) and (not names or any(n in c.name for n in names))
+    ]
 
 
 def regenerate_rediff(names: list[str]) -> None:  # pragma: no cover - maintenance tool
     """Write (or remove, when Prisma sees nothing more to do) ``expected_rediff.sql``."""
 
-    def write(case: DiffCase, server: str, contrib, base, shim: Path, root: Path) -> str:  # noqa: ANN001
+    def write(case: DiffCase, server: str, contrib, base, shim: Path, root: Path) -> str:
         target = case.folder / "expected_rediff.sql"
         if load_model(case.after).manages_extensions:  # type: ignore[arg-type]
             return f"{case.name}: skipped (postgresqlExtensions, see the module documentation)"
@@ -358,16 +379,17 @@ def regenerate_rediff(names: list[str]) -> None:  # pragma: no cover - maintenan
 
     _regenerate_with("nexo-regen-rediff-", _selected(names, with_after=True), write)
 
-def live_prisma_diff_from_sql(shim: Path, admin_url: str, before_sql: str, after: Path, work: Path):  # noqa: ANN201
+
+def live_prisma_diff_from_sql(shim: Path, admin_url: str, before_sql: str, after: Path, work: Path):
     """Prisma's ``migrate diff --from-migrations … --to-schema-datamodel after --script`` where the one
     migration is ``before_sql`` (hand-written DDL); arguments as for :func:`live_prisma_diff`."""
     import uuid
 
     import psycopg
+    from oracle import PrismaOracle
     from psycopg import sql
 
     from nexo.db.urls import with_database
-    from oracle import PrismaOracle
 
     migrations = work / f"migrations_{uuid.uuid4().hex[:8]}"
     (migrations / "20240101000000_before").mkdir(parents=True)
@@ -379,14 +401,21 @@ def live_prisma_diff_from_sql(shim: Path, admin_url: str, before_sql: str, after
     try:
         oracle = PrismaOracle(with_database(admin_url, db), cache_dir=shim)
         oracle._installed = True
-        return oracle.run("migrate", "diff", "--from-migrations", str(migrations), "--to-schema-datamodel",
-                          str(after.resolve()), "--script")
+        return oracle.run(
+            "migrate",
+            "diff",
+            "--from-migrations",
+            str(migrations),
+            "--to-schema-datamodel",
+            str(after.resolve()),
+            "--script",
+        )
     finally:
         with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db)))
 
 
-def _from_empty_migrations(base, migrations: Path, case: DiffCase, schema: Path | None, stamp: str):  # noqa: ANN001, ANN202
+def _from_empty_migrations(base, migrations: Path, case: DiffCase, schema: Path | None, stamp: str):
     """``migrations`` (created) holding the extensions ``case`` installs by hand, then Prisma's from-empty
     script of ``schema`` (none for a missing schema or an empty script); an ``OracleResult`` when Prisma
     fails to write that script, else None."""
@@ -404,7 +433,7 @@ def _from_empty_migrations(base, migrations: Path, case: DiffCase, schema: Path 
     return None
 
 
-def to_live_server(case: DiffCase, primary_url: str, contrib) -> str | None:  # noqa: ANN001
+def to_live_server(case: DiffCase, primary_url: str, contrib) -> str | None:
     """Where the databases of a to-live diff of ``case`` are built: ``primary_url`` when its server has
     every extension the case's scripts create or use (declared ones included: after's script creates
     them), else the contrib server's URL (None when there is none, ``contrib.reason`` says why)."""
@@ -417,8 +446,7 @@ def to_live_server(case: DiffCase, primary_url: str, contrib) -> str | None:  # 
     return contrib.url()
 
 
-def to_live_prisma_diff(base, shim: Path, admin_url: str, case: DiffCase, work: Path, *,  # noqa: ANN001, ANN201
-                        from_live: bool = False):
+def to_live_prisma_diff(base, shim: Path, admin_url: str, case: DiffCase, work: Path, *, from_live: bool = False):
     """Prisma's ``migrate diff --from-schema-datamodel before.prisma --to-migrations DIR --script`` for
     ``case`` (``--from-empty`` without a before), where ``DIR`` holds Prisma's from-empty script of
     after.prisma (no migration without an after: an empty database). With ``from_live`` the *from* side
@@ -428,10 +456,10 @@ def to_live_prisma_diff(base, shim: Path, admin_url: str, case: DiffCase, work: 
     import uuid
 
     import psycopg
+    from oracle import PrismaOracle
     from psycopg import sql
 
     from nexo.db.urls import with_database
-    from oracle import PrismaOracle
 
     tag = uuid.uuid4().hex[:8]
     to_dir = work / f"to_live_{tag}"
@@ -463,7 +491,7 @@ def to_live_prisma_diff(base, shim: Path, admin_url: str, case: DiffCase, work: 
 def regenerate_live(names: list[str]) -> None:  # pragma: no cover - maintenance tool
     """Write ``expected_live.sql`` (see the module documentation)."""
 
-    def write(case: DiffCase, server: str, contrib, base, shim: Path, root: Path) -> str:  # noqa: ANN001
+    def write(case: DiffCase, server: str, contrib, base, shim: Path, root: Path) -> str:
         url = server_for(case, server, contrib, after_too=False)
         if url is None:
             return f"{case.name}: skipped ({contrib.reason})"
@@ -479,7 +507,7 @@ def regenerate_live(names: list[str]) -> None:  # pragma: no cover - maintenance
 def regenerate_to_live(names: list[str]) -> None:  # pragma: no cover - maintenance tool
     """Write ``expected_to_live.sql`` (see the module documentation)."""
 
-    def write(case: DiffCase, server: str, contrib, base, shim: Path, root: Path) -> str:  # noqa: ANN001
+    def write(case: DiffCase, server: str, contrib, base, shim: Path, root: Path) -> str:
         url = to_live_server(case, server, contrib)
         if url is None:
             return f"{case.name}: skipped ({contrib.reason})"
@@ -490,6 +518,7 @@ def regenerate_to_live(names: list[str]) -> None:  # pragma: no cover - maintena
         return f"{case.name}: wrote expected_to_live.sql"
 
     _regenerate_with("nexo-regen-to-live-", _selected(names, with_after=False), write)
+
 
 if __name__ == "__main__":  # pragma: no cover
     args = sys.argv[1:]

@@ -16,8 +16,8 @@ from urllib.parse import quote
 
 import psycopg
 import pytest
-from psycopg import sql
 from devproject import NEXO, USERS, config, execute, run, scalar, tables, write_project
+from psycopg import sql
 from test_seed import EXECUTED, RUNNING, SEED, SEED_SCRIPT, ran
 
 from nexo import orchestrate
@@ -116,7 +116,7 @@ def test_concurrent_creators_both_succeed(missing: tuple[str, str], pg_server_ur
     def create() -> None:
         try:
             results.append(create_database(url))
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+        except Exception as exc:
             results.append(exc)
 
     with psycopg.connect(pg_server_url, autocommit=True) as holder:
@@ -151,7 +151,11 @@ def test_no_createdb_privilege(tmp_path: Path, pg_server_url: str, missing: tupl
             connect_or_create(as_role)
         text = str(info.value)
         assert info.value.code == "P3000"
-        assert f'Failed to create database "{name}": it does not exist' in text and f'role "{role}"' in text and "CREATEDB privilege" in text
+        assert (
+            f'Failed to create database "{name}": it does not exist' in text
+            and f'role "{role}"' in text
+            and "CREATEDB privilege" in text
+        )
         assert "pw-s3cret" not in text and not exists(pg_server_url, name)
         # the console script: exit 1, the same message, nothing created, no password
         root = write_project(tmp_path / "p", USERS)
@@ -192,8 +196,15 @@ def test_two_concurrent_pushes_on_a_missing_database(tmp_path: Path, missing: tu
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CI")}
     env.update({"DATABASE_URL": url, "COLUMNS": "200"})
     procs = [
-        subprocess.Popen([NEXO, "db:push", "--json"], cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         stdin=subprocess.DEVNULL, text=True)
+        subprocess.Popen(
+            [NEXO, "db:push", "--json"],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
         for _ in range(2)
     ]
     outs = [p.communicate(timeout=180) for p in procs]

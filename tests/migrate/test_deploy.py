@@ -45,7 +45,16 @@ def test_deploy_on_empty_database_writes_prisma_rows(conn, make_migrations):
     assert all(m.mode == "transaction" and m.seconds >= 0 for m in result.applied)
     got = rows(conn)
     assert [list(r) for r in got] == [
-        ["id", "checksum", "finished_at", "migration_name", "logs", "rolled_back_at", "started_at", "applied_steps_count"]
+        [
+            "id",
+            "checksum",
+            "finished_at",
+            "migration_name",
+            "logs",
+            "rolled_back_at",
+            "started_at",
+            "applied_steps_count",
+        ]
     ] * 2
     for r, name, sql in zip(got, ["20240101000000_init", "20240102000000_post"], [INIT, POST], strict=True):
         assert r["migration_name"] == name
@@ -186,7 +195,10 @@ def test_error_position_maps_to_the_script_line(conn, make_migrations):
     err = info.value
     assert err.database_error_code == "42704"
     assert err.statement.line == 4 and err.line == 6
-    assert "Position:\n  1 CREATE TABLE a (id int);\n  2\n  3 -- comment\n  4 CREATE TABLE b (\n  5     id int,\n  6     x nosuchtype" in err.database_error
+    assert (
+        "Position:\n  1 CREATE TABLE a (id int);\n  2\n  3 -- comment\n  4 CREATE TABLE b (\n  5     id int,\n  6     x nosuchtype"
+        in err.database_error
+    )
     assert "a" not in tables(conn)
 
 
@@ -228,7 +240,10 @@ def test_p3009_after_a_failure_and_recovery_by_rolled_back(conn, make_migrations
 def test_p3009_lists_one_line_per_failed_row(conn, make_migrations):
     d = make_migrations({"20240101000000_init": INIT})
     deploy(conn, d)
-    for name, ts in (("20270101000000_fail", "2026-11-24 18:39:48.204+00"), ("20290101000000_fail2", "2026-11-24 18:40:00+00")):
+    for name, ts in (
+        ("20270101000000_fail", "2026-11-24 18:39:48.204+00"),
+        ("20290101000000_fail2", "2026-11-24 18:40:00+00"),
+    ):
         conn.execute(
             "INSERT INTO _prisma_migrations (id, checksum, started_at, migration_name, logs) VALUES (gen_random_uuid()::text, 'x', %s, %s, 'boom')",
             (ts, name),
@@ -253,7 +268,9 @@ def test_concurrently_runs_statement_by_statement_and_is_reported(conn, make_mig
     (applied,) = result.applied
     assert applied.mode == "statements" and "CREATE INDEX CONCURRENTLY" in applied.reason
     assert result.statement_by_statement == [applied]
-    assert conn.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = 't_email_idx'::regclass").fetchone() == (True,)
+    assert conn.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = 't_email_idx'::regclass").fetchone() == (
+        True,
+    )
     assert rows(conn)[0]["finished_at"] is not None
 
 
@@ -270,7 +287,7 @@ def test_statement_mode_failure_lists_what_stayed_applied(conn, make_migrations)
     assert err.rolled_back is False and err.mode == "statements"
     assert err.database_error_code == "42P07" and err.statement.line == 3
     assert [s.line for s in err.committed] == [1, 2]
-    assert "Partially applied" in str(err) and "line 1: CREATE TABLE \"t\"" in str(err)
+    assert "Partially applied" in str(err) and 'line 1: CREATE TABLE "t"' in str(err)
     assert "t" in tables(conn)
     assert rows(conn)[0]["logs"].startswith("A migration failed to apply.")
 
@@ -279,7 +296,7 @@ def test_alter_enum_with_its_own_begin_commit(conn, make_migrations):
     init = (
         "-- CreateEnum\nCREATE TYPE \"Mood\" AS ENUM ('happy', 'sad', 'meh');\n\n"
         '-- CreateTable\nCREATE TABLE "Person" (\n    "id" INTEGER NOT NULL,\n'
-        "    \"mood\" \"Mood\" NOT NULL DEFAULT 'happy',\n\n    CONSTRAINT \"Person_pkey\" PRIMARY KEY (\"id\")\n);\n"
+        '    "mood" "Mood" NOT NULL DEFAULT \'happy\',\n\n    CONSTRAINT "Person_pkey" PRIMARY KEY ("id")\n);\n'
     )
     alter = (
         "-- AlterEnum\n"
@@ -290,7 +307,7 @@ def test_alter_enum_with_its_own_begin_commit(conn, make_migrations):
         'ALTER TYPE "Mood" RENAME TO "Mood_old";\n'
         'ALTER TYPE "Mood_new" RENAME TO "Mood";\n'
         'DROP TYPE "Mood_old";\n'
-        "ALTER TABLE \"Person\" ALTER COLUMN \"mood\" SET DEFAULT 'happy';\n"
+        'ALTER TABLE "Person" ALTER COLUMN "mood" SET DEFAULT \'happy\';\n'
         "COMMIT;\n"
     )
     d = make_migrations({"20240101000000_init": init, "20240102000000_alter_enum": alter})
@@ -306,13 +323,7 @@ def test_alter_enum_with_its_own_begin_commit(conn, make_migrations):
 
 
 def test_failure_inside_the_scripts_own_block_rolls_that_block_back(conn, make_migrations):
-    sql = (
-        'CREATE TABLE "before_block" (id int);\n'
-        "BEGIN;\n"
-        'CREATE TABLE "in_block" (id int);\n'
-        "SELECT 1/0;\n"
-        "COMMIT;\n"
-    )
+    sql = 'CREATE TABLE "before_block" (id int);\nBEGIN;\nCREATE TABLE "in_block" (id int);\nSELECT 1/0;\nCOMMIT;\n'
     d = make_migrations({"20240101000000_blocks": sql})
     with pytest.raises(MigrationFailed) as info:
         deploy(conn, d)

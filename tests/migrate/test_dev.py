@@ -50,7 +50,9 @@ def proj(tmp_path: Path) -> Path:
 
 
 def test_new_migration_is_written_applied_and_recorded(proj: Path, db_url: str, pg_server_url: str):
-    report = orchestrate.migrate_dev(config(proj, db_url), name="Add Users!", now=datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC))
+    report = orchestrate.migrate_dev(
+        config(proj, db_url), name="Add Users!", now=datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
+    )
     d = report.dev
     assert d.created is not None and d.created.name == "20300102030405_add_users"
     text = d.created.script_path.read_text()
@@ -158,7 +160,9 @@ def test_failed_and_edited_migrations_stop_dev_like_prisma(proj: Path, db_url: s
     execute(db_url, f"UPDATE _prisma_migrations SET finished_at = NULL WHERE migration_name = '{name}'")
     with pytest.raises(ResetRequired) as info:
         orchestrate.migrate_dev(cfg, name="x")
-    assert f"- The migration `{name}` failed.\n- The migration `{name}` was modified after it was applied." in str(info.value)
+    assert f"- The migration `{name}` failed.\n- The migration `{name}` was modified after it was applied." in str(
+        info.value
+    )
 
 
 def test_history_missing_locally_stops_dev(proj: Path, db_url: str):
@@ -259,7 +263,10 @@ def test_unexecutable_step_is_refused_unless_create_only(proj: Path, db_url: str
     assert migration_names(proj) == before
     report = orchestrate.migrate_dev(cfg, name="age", create_only=True)
     assert report.dev.created is not None and report.dev.applied_new is None
-    assert "Added the required column `age` to the `User` table without a default value. This is not possible if the table is not empty." in report.dev.created.script_path.read_text()
+    assert (
+        "Added the required column `age` to the `User` table without a default value. This is not possible if the table is not empty."
+        in report.dev.created.script_path.read_text()
+    )
     assert "age" not in columns(db_url, "User")
 
 
@@ -313,7 +320,13 @@ def test_shadow_database_url_from_the_datasource(proj: Path, db_url: str, pg_ser
 
     execute(pg_server_url, "DROP DATABASE IF EXISTS nexo_t_ds_shadow", "CREATE DATABASE nexo_t_ds_shadow")
     try:
-        set_schema(proj, USERS.replace('url      = env("DATABASE_URL")', 'url      = env("DATABASE_URL")\n  shadowDatabaseUrl = env("NEXO_T_SHADOW")'))
+        set_schema(
+            proj,
+            USERS.replace(
+                'url      = env("DATABASE_URL")',
+                'url      = env("DATABASE_URL")\n  shadowDatabaseUrl = env("NEXO_T_SHADOW")',
+            ),
+        )
         monkeypatch.setenv("NEXO_T_SHADOW", with_database(pg_server_url, "nexo_t_ds_shadow"))
         execute(with_database(pg_server_url, "nexo_t_ds_shadow"), "CREATE TABLE marker (id int)")
         orchestrate.migrate_dev(config(proj, db_url), name="init")
@@ -480,7 +493,7 @@ def test_an_extension_added_by_hand_is_drift_only_when_the_schema_manages_extens
     cfg = config(proj, db_url)
     orchestrate.migrate_dev(cfg, name="init")
     execute(db_url, "CREATE EXTENSION vector")
-    set_schema(proj, schema + USERS_POSTS[len(USERS):])
+    set_schema(proj, schema + USERS_POSTS[len(USERS) :])
     if managed:
         with pytest.raises(ResetRequired) as info:
             orchestrate.migrate_dev(cfg, name="posts")

@@ -36,7 +36,9 @@ def test_initial_migration_through_the_console_script(project: Path, db_url: str
     r = run(["db:migrate:dev", "--name", "initial_multi_tenant_setup"], proj, {"DATABASE_URL": db_url})
     assert r.returncode == 0, r.stderr
     (folder,) = [p for p in (proj / "prisma_migrations").iterdir() if p.is_dir()]
-    assert (folder / "migration.sql").read_bytes() == (REPO / "prisma_migrations" / INITIAL / "migration.sql").read_bytes()
+    assert (folder / "migration.sql").read_bytes() == (
+        REPO / "prisma_migrations" / INITIAL / "migration.sql"
+    ).read_bytes()
     # applied, then the SQL layer on top of it
     assert "The following SQL-layer file(s) have been applied:" in r.stdout
 

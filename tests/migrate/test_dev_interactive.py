@@ -30,8 +30,13 @@ def test_interrupt_during_shadow_replay_drops_the_shadow_database(
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CI")}
     env["DATABASE_URL"] = db_url
     proc = subprocess.Popen(
-        [NEXO, "db:migrate:dev", "--name", "x"], cwd=proj, env=env, stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [NEXO, "db:migrate:dev", "--name", "x"],
+        cwd=proj,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         wait_for(lambda: _sleeping_in_shadow(pg_server_url), "the replay to reach pg_sleep in the shadow database")

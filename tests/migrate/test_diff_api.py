@@ -13,11 +13,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from diffcases import all_cases, load_model, model_or_none  # noqa: E402
+from diffcases import all_cases, load_model, model_or_none
 
-from nexo.migrate.differ import STEP_KINDS, MigrationPlan, diff  # noqa: E402
-from nexo.psl import validate_source  # noqa: E402
-from nexo.schema import Database, relational_model, render_create_script  # noqa: E402
+from nexo.migrate.differ import STEP_KINDS, MigrationPlan, diff
+from nexo.psl import validate_source
+from nexo.schema import Database, relational_model, render_create_script
 
 REFERENCE = Path("/work/shared/reference/examples")
 DEV_STEPS = REFERENCE / "migrations" / "dev_steps"
@@ -125,9 +125,13 @@ def test_required_column_with_a_client_side_default_gets_the_prisma_level_item()
     ]
     assert plan.warnings == []
     # a database default of any kind (dbgenerated() without argument included, and a sequence) is a default
-    plan = diff(model("model T {\n  id Int @id\n}\n"), model(
-        "model T {\n  id Int @id\n  a String @default(dbgenerated())\n  b Int @default(autoincrement())\n"
-        "  c String @default(dbgenerated(\"'c'\"))\n  d String\n  e String @default(cuid())\n}\n"))
+    plan = diff(
+        model("model T {\n  id Int @id\n}\n"),
+        model(
+            "model T {\n  id Int @id\n  a String @default(dbgenerated())\n  b Int @default(autoincrement())\n"
+            "  c String @default(dbgenerated(\"'c'\"))\n  d String\n  e String @default(cuid())\n}\n"
+        ),
+    )
     assert [u.split("`")[1] for u in plan.unexecutable] == ["d", "e"]
     assert plan.unexecutable[0].startswith("Added the required column `d`")
     assert "prisma-level default" in plan.unexecutable[1]
@@ -136,17 +140,38 @@ def test_required_column_with_a_client_side_default_gets_the_prisma_level_item()
 def test_default_kinds_are_compared_as_prisma_does() -> None:
     """``Column.default_kind`` decides before the text (case 94 has the CLI's text; here, the arms alone)."""
     cols = {
-        "lit": 'String @default("x")', "gen": "String @default(dbgenerated(\"'x'\"))",
-        "bare": "String @default(dbgenerated())", "none": "String", "client": "String @default(uuid())",
-        "now": "DateTime @default(now())", "gennow": 'DateTime @default(dbgenerated("CURRENT_TIMESTAMP"))',
+        "lit": 'String @default("x")',
+        "gen": "String @default(dbgenerated(\"'x'\"))",
+        "bare": "String @default(dbgenerated())",
+        "none": "String",
+        "client": "String @default(uuid())",
+        "now": "DateTime @default(now())",
+        "gennow": 'DateTime @default(dbgenerated("CURRENT_TIMESTAMP"))',
     }
     built = {k: model(f"model T {{\n  id Int @id\n  c {v}\n}}\n") for k, v in cols.items()}
-    changed = {(a, b) for a in cols for b in cols
-               if cols[a].split()[0] == cols[b].split()[0] and not diff(built[a], built[b]).is_empty}
+    changed = {
+        (a, b)
+        for a in cols
+        for b in cols
+        if cols[a].split()[0] == cols[b].split()[0] and not diff(built[a], built[b]).is_empty
+    }
     assert changed == {
-        ("lit", "gen"), ("gen", "lit"), ("lit", "none"), ("gen", "none"), ("bare", "none"), ("bare", "lit"),
-        ("bare", "gen"), ("none", "lit"), ("none", "gen"), ("client", "lit"), ("client", "gen"), ("lit", "client"),
-        ("gen", "client"), ("bare", "client"), ("now", "gennow"), ("gennow", "now"),
+        ("lit", "gen"),
+        ("gen", "lit"),
+        ("lit", "none"),
+        ("gen", "none"),
+        ("bare", "none"),
+        ("bare", "lit"),
+        ("bare", "gen"),
+        ("none", "lit"),
+        ("none", "gen"),
+        ("client", "lit"),
+        ("client", "gen"),
+        ("lit", "client"),
+        ("gen", "client"),
+        ("bare", "client"),
+        ("now", "gennow"),
+        ("gennow", "now"),
     }
     # without kinds (a comparable() model) the text decides: the same literal, the same CURRENT_TIMESTAMP
     from nexo.schema import comparable
@@ -162,15 +187,22 @@ def test_unique_constraint_drop_is_qualified_like_its_table() -> None:
     from nexo.schema import Column, Index, IndexColumn, PrimaryKey, Table
 
     def db(*indexes: Index, schema: str | None = None) -> Database:
-        t = Table("T", (Column("id", "INTEGER", False), Column("x", "TEXT", False)), PrimaryKey("T_pkey", ("id",)),
-                  indexes, (), schema)
+        t = Table(
+            "T",
+            (Column("id", "INTEGER", False), Column("x", "TEXT", False)),
+            PrimaryKey("T_pkey", ("id",)),
+            indexes,
+            (),
+            schema,
+        )
         return Database((t,), (), namespaces=(schema,) if schema else ())
 
     uq = Index("uq", "T", (IndexColumn("x"),), True, constraint=True)
     assert diff(db(uq), db()).script() == '-- DropIndex\nALTER TABLE "T" DROP CONSTRAINT "uq";\n'
     multi = replace(uq, schema="auth")
     assert diff(db(multi, schema="auth"), db(schema="auth")).script() == (
-        '-- DropIndex\nALTER TABLE "auth"."T" DROP CONSTRAINT "uq";\n')
+        '-- DropIndex\nALTER TABLE "auth"."T" DROP CONSTRAINT "uq";\n'
+    )
     # the same structure as a unique index: nothing to do when the schema has it, a rename stays ALTER INDEX
     plain = Index("uq", "T", (IndexColumn("x"),), True)
     assert diff(db(uq), db(plain)).is_empty
@@ -196,7 +228,9 @@ def test_live_previous_state_names_enums_with_their_schema() -> None:
     from_schema = diff(before, after).script()
     live = diff(before, after, before_is_live=True).script()
     assert 'DROP TYPE "Level_old";' in from_schema and 'ALTER TABLE "T" ALTER COLUMN "l" DROP DEFAULT;' in from_schema
-    assert 'DROP TYPE "public"."Level_old";' in live and 'ALTER TABLE "public"."T" ALTER COLUMN "l" DROP DEFAULT;' in live
+    assert (
+        'DROP TYPE "public"."Level_old";' in live and 'ALTER TABLE "public"."T" ALTER COLUMN "l" DROP DEFAULT;' in live
+    )
     # everything else keeps the plain names, as Prisma 6.19.0 writes them
     assert 'ALTER TYPE "Level" RENAME TO "Level_old";' in live and 'DROP TYPE "Gone";' in live
     # a live column owns its own sequence; a schema's autoincrement columns share Prisma's unnamed one
@@ -215,16 +249,26 @@ def _with_default_kinds(stripped: Database, source: Database) -> Database:
     """``stripped`` (a ``comparable()`` model) with the default kinds of ``source`` put back."""
     from nexo.psl.names import MAX_IDENTIFIER, cut
 
-    kinds = {(t.schema and cut(t.schema, MAX_IDENTIFIER), cut(t.name, MAX_IDENTIFIER)): t.columns for t in source.tables}
-    return replace(stripped, tables=tuple(
-        replace(t, columns=tuple(replace(c, default_kind=k.default_kind)
-                                 for c, k in zip(t.columns, kinds[(t.schema, t.name)], strict=True)))
-        for t in stripped.tables
-    ))
+    kinds = {
+        (t.schema and cut(t.schema, MAX_IDENTIFIER), cut(t.name, MAX_IDENTIFIER)): t.columns for t in source.tables
+    }
+    return replace(
+        stripped,
+        tables=tuple(
+            replace(
+                t,
+                columns=tuple(
+                    replace(c, default_kind=k.default_kind)
+                    for c, k in zip(t.columns, kinds[(t.schema, t.name)], strict=True)
+                ),
+            )
+            for t in stripped.tables
+        ),
+    )
 
 
 @pytest.mark.parametrize("case", [c for c in all_cases() if c.after is not None], ids=str)
-def test_provenance_never_matters(case) -> None:  # noqa: ANN001
+def test_provenance_never_matters(case) -> None:
     """A model stripped of provenance (as introspection gives it, tables in name order) diffs as equal.
 
     The default kinds are not provenance to the differ (Prisma tells ``dbgenerated("'x'")`` from
@@ -239,7 +283,9 @@ def test_provenance_never_matters(case) -> None:  # noqa: ANN001
     stripped = replace(
         m,
         tables=tuple(
-            replace(t, model=None, join=None, columns=tuple(replace(c, field=None, prisma_type=None) for c in t.columns))
+            replace(
+                t, model=None, join=None, columns=tuple(replace(c, field=None, prisma_type=None) for c in t.columns)
+            )
             for t in m.tables
         ),
     )
@@ -279,7 +325,7 @@ def test_step_metadata() -> None:
     plan = case_plan("incremental_reference_04")
     alter = next(s for s in plan.steps if s.kind == "AlterTable" and s.table == "Account")
     assert alter.schema is None
-    assert alter.sql.startswith("-- AlterTable\nALTER TABLE \"Account\" DROP COLUMN \"dropMe\",\n")
+    assert alter.sql.startswith('-- AlterTable\nALTER TABLE "Account" DROP COLUMN "dropMe",\n')
     assert any("drop the column `dropMe`" in w for w in alter.warnings)
     assert any("`added`" in u for u in alter.unexecutable)
     assert [s.table for s in plan.steps if s.kind == "DropTable"] == ["Obsolete"]

@@ -20,7 +20,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from diffcases import (  # noqa: E402
+from diffcases import (
     EMPTY_STDOUT,
     DiffCase,
     all_cases,
@@ -32,10 +32,10 @@ from diffcases import (  # noqa: E402
     stdout_script,
     stdout_summary,
 )
+from pgservers import available_extensions, conn_with_extensions, unavailable_reason
 
-from nexo.migrate.differ import diff  # noqa: E402
-from nexo.schema import introspect  # noqa: E402
-from pgservers import available_extensions, conn_with_extensions, unavailable_reason  # noqa: E402
+from nexo.migrate.differ import diff
+from nexo.schema import introspect
 
 CASES = all_cases()
 
@@ -137,7 +137,9 @@ def expected_differences(case: DiffCase) -> set[str]:
     f = case.folder / "roundtrip_differs.txt"
     if not f.exists():
         return set()
-    return {line.strip() for line in f.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")}
+    return {
+        line.strip() for line in f.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")
+    }
 
 
 def expected_rediff(case: DiffCase) -> str:

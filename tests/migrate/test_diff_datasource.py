@@ -41,9 +41,9 @@ from nexo.schema import relational_model
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from diffcases import patched_adapter_folder  # noqa: E402
-from oracle import OracleResult, PrismaOracle  # noqa: E402
-from pgservers import fresh_database  # noqa: E402
+from diffcases import patched_adapter_folder
+from oracle import OracleResult, PrismaOracle
+from pgservers import fresh_database
 
 VAR = "NEXO_T_DS_URL"  # names no test environment sets
 DIRECT = "NEXO_T_DS_DIRECT"
@@ -59,8 +59,8 @@ def schema_text(url: str = f'env("{VAR}")', *, direct: str | None = None, extra:
     return "\n".join(lines) + "\n}\n" + body
 
 
-USER_MODELS = USERS[USERS.index("model "):]
-POST_MODELS = USERS_POSTS[USERS_POSTS.index("model "):]
+USER_MODELS = USERS[USERS.index("model ") :]
+POST_MODELS = USERS_POSTS[USERS_POSTS.index("model ") :]
 
 
 def write(path: Path, text: str) -> Path:
@@ -96,12 +96,15 @@ def test_env_value_reads_the_process_then_the_project_then_the_schema_env_file(t
 
 
 def test_prisma_url_parameters_are_translated_for_libpq(tmp_path: Path):
-    url = "postgresql://u:pw@db.example:5433/app?schema=my%20app&connection_limit=5&pgbouncer=true&sslmode=require" \
-          "&sslcert=certs/client.pem&sslrootcert=/abs/root.pem&pool_timeout=3&application_name=x"
+    url = (
+        "postgresql://u:pw@db.example:5433/app?schema=my%20app&connection_limit=5&pgbouncer=true&sslmode=require"
+        "&sslcert=certs/client.pem&sslrootcert=/abs/root.pem&pool_timeout=3&application_name=x"
+    )
     conninfo, schema = prisma_url_to_libpq(url, tmp_path)
     assert schema == "my app"
     assert conninfo == (
-        "postgresql://u:pw@db.example:5433/app?sslmode=require&sslcert=" + str(tmp_path / "certs/client.pem").replace("/", "%2F")
+        "postgresql://u:pw@db.example:5433/app?sslmode=require&sslcert="
+        + str(tmp_path / "certs/client.pem").replace("/", "%2F")
         + "&sslrootcert=%2Fabs%2Froot.pem&application_name=x"
     )
     plain = "postgresql://postgres:@/db?host=/tmp/sock"
@@ -114,13 +117,21 @@ def test_direct_url_is_what_prisma_connects_with_and_both_must_resolve(tmp_path:
     path = write(tmp_path / "s.prisma", schema_text(direct=f'env("{DIRECT}")', body=USER_MODELS))
     both = {VAR: "postgresql://pooled/db", DIRECT: "postgres://direct/db"}
     ds = read_schema_datasource(path, both.get)
-    assert (ds.url, ds.key, ds.file, ds.line, ds.config_dir) == ("postgres://direct/db", "directUrl", str(path), 4, tmp_path)
+    assert (ds.url, ds.key, ds.file, ds.line, ds.config_dir) == (
+        "postgres://direct/db",
+        "directUrl",
+        str(path),
+        4,
+        tmp_path,
+    )
     only_url = read_schema_datasource(write(tmp_path / "u.prisma", schema_text(body=USER_MODELS)), both.get)
     assert (only_url.url, only_url.key, only_url.line) == ("postgresql://pooled/db", "url", 3)
     # directUrl is looked at first: with neither set, Prisma names only the directUrl variable
     with pytest.raises(PslError) as neither:
         read_schema_datasource(path, {}.get)
-    assert [(d.message, d.line) for d in neither.value.diagnostics] == [(f"Environment variable not found: {DIRECT}.", 4)]
+    assert [(d.message, d.line) for d in neither.value.diagnostics] == [
+        (f"Environment variable not found: {DIRECT}.", 4)
+    ]
     with pytest.raises(PslError) as no_url:
         read_schema_datasource(path, {DIRECT: "postgres://direct/db"}.get)
     assert [(d.message, d.line) for d in no_url.value.diagnostics] == [(f"Environment variable not found: {VAR}.", 3)]
@@ -134,8 +145,9 @@ def test_only_the_syntax_and_the_configuration_are_checked_as_prisma_does(tmp_pa
     with pytest.raises(PslError) as exc:
         read_schema_datasource(syntax, env)
     assert [(d.message, d.line) for d in exc.value.diagnostics] == [
-        ("Error validating: This line is not a valid field or attribute definition.", 7)]
-    config = write(tmp_path / "c.prisma", schema_text(extra='  schemas = []', body=USER_MODELS))
+        ("Error validating: This line is not a valid field or attribute definition.", 7)
+    ]
+    config = write(tmp_path / "c.prisma", schema_text(extra="  schemas = []", body=USER_MODELS))
     with pytest.raises(PslError, match="If provided, the schemas array can not be empty."):
         read_schema_datasource(config, env)
     with pytest.raises(PslError, match="There is no datasource in the schema"):
@@ -153,8 +165,9 @@ def test_only_the_syntax_and_the_configuration_are_checked_as_prisma_does(tmp_pa
 def _cached(oracle: PrismaOracle, key: list[str], call: Callable[[], OracleResult]) -> OracleResult:
     """``call()``, or its result kept from an earlier run with the same ``key`` (everything the CLI's output
     depends on: arguments with no temporary paths in them, file texts, environment)."""
-    return oracle.cached("diff-datasource", "diff-datasource", (part.encode("utf-8") for part in key), call,
-                         keep=(0, 1, 2))
+    return oracle.cached(
+        "diff-datasource", "diff-datasource", (part.encode("utf-8") for part in key), call, keep=(0, 1, 2)
+    )
 
 
 def _prisma_without_config(oracle: PrismaOracle, args: list[str], cwd: Path, env: dict[str, str]) -> OracleResult:
@@ -162,13 +175,22 @@ def _prisma_without_config(oracle: PrismaOracle, args: list[str], cwd: Path, env
     ``env`` added to a clean environment; the engines are never reached by the cases that use it. Paths
     in ``args`` are relative to ``cwd``, so the output, and the cache key, hold no temporary folder."""
     files = sorted(f for f in cwd.rglob("*") if f.is_file())
-    key = [*args, *(f"{k}={v}" for k, v in sorted(env.items())),
-           *(f"{f.relative_to(cwd)}\0{f.read_text()}" for f in files)]
+    key = [
+        *args,
+        *(f"{k}={v}" for k, v in sorted(env.items())),
+        *(f"{f.relative_to(cwd)}\0{f.read_text()}" for f in files),
+    ]
 
     def call() -> OracleResult:
         base = {k: v for k, v in oracle.env().items() if k not in ("DATABASE_URL", VAR, DIRECT)}
-        proc = subprocess.run(["node", str(oracle.cli_path), *args], cwd=cwd, env={**base, **env},
-                              capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(
+            ["node", str(oracle.cli_path), *args],
+            cwd=cwd,
+            env={**base, **env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         return OracleResult(tuple(args), proc.returncode, proc.stdout, proc.stderr)
 
     return _cached(oracle, ["without-config", *key], call)
@@ -176,7 +198,7 @@ def _prisma_without_config(oracle: PrismaOracle, args: list[str], cwd: Path, env
 
 def _report(text: str) -> str:
     """The ``error:`` block of a P1012 report, as Prisma prints it: nexo's column and ``^`` row removed."""
-    body = text[text.index("error: "):text.index("Validation Error Count:")]
+    body = text[text.index("error: ") : text.index("Validation Error Count:")]
     body = re.sub(r"(?m)^(  -->  .*:\d+):\d+$", r"\1", body)
     body = re.sub(r"(?m)^   \| +\^+\n", "", body)
     return body.rstrip("\n")
@@ -185,21 +207,38 @@ def _report(text: str) -> str:
 ERROR_CASES = {
     # name: (schema text, environment, the message Prisma prints)
     "unset-url": (schema_text(body=USER_MODELS), {}, f"Environment variable not found: {VAR}."),
-    "unset-direct-url": (schema_text(direct=f'env("{DIRECT}")', body=USER_MODELS), {VAR: "postgresql://x@h/db"},
-                         f"Environment variable not found: {DIRECT}."),
-    "neither-set": (schema_text(direct=f'env("{DIRECT}")', body=USER_MODELS), {},
-                    f"Environment variable not found: {DIRECT}."),
-    "empty-url": (schema_text(body=USER_MODELS), {VAR: ""},
-                  f"Error validating datasource `db`: You must provide a nonempty URL. The environment variable "
-                  f"`{VAR}` resolved to an empty string."),
-    "empty-direct-url": (schema_text(direct=f'env("{DIRECT}")', body=USER_MODELS), {VAR: "postgresql://h/db", DIRECT: ""},
-                         f"Error validating datasource `db`: You must provide a nonempty direct URL. The environment "
-                         f"variable `{DIRECT}` resolved to an empty string."),
-    "not-postgres": (schema_text(body=USER_MODELS), {VAR: f"mysql://root:{PASSWORD}@h/db"},
-                     "Error validating datasource `db`: the URL must start with the protocol `postgresql://` or "
-                     "`postgres://`."),
-    "invalid-model-syntax": (schema_text(body="model A {\n  id Int @id\n  %%\n}\n"), {VAR: "postgresql://h/db"},
-                             "Error validating: This line is not a valid field or attribute definition."),
+    "unset-direct-url": (
+        schema_text(direct=f'env("{DIRECT}")', body=USER_MODELS),
+        {VAR: "postgresql://x@h/db"},
+        f"Environment variable not found: {DIRECT}.",
+    ),
+    "neither-set": (
+        schema_text(direct=f'env("{DIRECT}")', body=USER_MODELS),
+        {},
+        f"Environment variable not found: {DIRECT}.",
+    ),
+    "empty-url": (
+        schema_text(body=USER_MODELS),
+        {VAR: ""},
+        f"Error validating datasource `db`: You must provide a nonempty URL. The environment variable "
+        f"`{VAR}` resolved to an empty string.",
+    ),
+    "empty-direct-url": (
+        schema_text(direct=f'env("{DIRECT}")', body=USER_MODELS),
+        {VAR: "postgresql://h/db", DIRECT: ""},
+        f"Error validating datasource `db`: You must provide a nonempty direct URL. The environment "
+        f"variable `{DIRECT}` resolved to an empty string.",
+    ),
+    "not-postgres": (
+        schema_text(body=USER_MODELS),
+        {VAR: f"mysql://root:{PASSWORD}@h/db"},
+        "Error validating datasource `db`: the URL must start with the protocol `postgresql://` or `postgres://`.",
+    ),
+    "invalid-model-syntax": (
+        schema_text(body="model A {\n  id Int @id\n  %%\n}\n"),
+        {VAR: "postgresql://h/db"},
+        "Error validating: This line is not a valid field or attribute definition.",
+    ),
 }
 
 
@@ -227,11 +266,24 @@ def test_env_files_are_read_as_prisma_reads_them(where: str, tmp_path: Path, pri
     PostgreSQL URL here, so both stop at the same report before connecting, which shows they read it."""
     project = tmp_path / "proj"
     write(project / "package.json", '{"name": "p", "version": "1.0.0"}\n')
-    write(project / "pyproject.toml", '[project]\nname = "p"\nversion = "0"\n\n[tool.nexo]\nschema = "prisma/schema.prisma"\n')
+    write(
+        project / "pyproject.toml",
+        '[project]\nname = "p"\nversion = "0"\n\n[tool.nexo]\nschema = "prisma/schema.prisma"\n',
+    )
     write(project / "prisma" / "schema.prisma", schema_text(body=USER_MODELS))
-    write((project / "prisma" if where == "beside-the-schema" else project) / ".env", f'{VAR}="mysql://u:{PASSWORD}@h/db"\n')
-    args = ["migrate", "diff", "--from-schema-datasource", "prisma/schema.prisma", "--to-schema-datamodel",
-            "prisma/schema.prisma", "--script"]
+    write(
+        (project / "prisma" if where == "beside-the-schema" else project) / ".env",
+        f'{VAR}="mysql://u:{PASSWORD}@h/db"\n',
+    )
+    args = [
+        "migrate",
+        "diff",
+        "--from-schema-datasource",
+        "prisma/schema.prisma",
+        "--to-schema-datamodel",
+        "prisma/schema.prisma",
+        "--script",
+    ]
     theirs = _prisma_without_config(prisma_oracle, args, project, {})
     ours = run(["db:migrate:diff", *args[2:]], project)
     assert theirs.returncode == ours.returncode == 1, theirs.output + ours.stderr
@@ -257,8 +309,9 @@ def test_empty_database_to_schema_then_nothing_once_applied(tmp_path: Path, db_u
     assert script.stdout == expected + "\n" and 'CREATE TABLE "User"' in expected
     summary = run([*args, "--exit-code"], tmp_path, env)
     assert summary.returncode == 2
-    assert summary.stdout == ("\n[+] Added tables\n  - User\n\n[*] Changed the `User` table\n"
-                              "  [+] Added unique index on columns (email)\n")
+    assert summary.stdout == (
+        "\n[+] Added tables\n  - User\n\n[*] Changed the `User` table\n  [+] Added unique index on columns (email)\n"
+    )
     _applied(db_url, expected)
     same = run([*args, "--exit-code"], tmp_path, env)
     assert (same.returncode, same.stdout) == (0, "No difference detected.\n\n"), same.stderr
@@ -267,7 +320,8 @@ def test_empty_database_to_schema_then_nothing_once_applied(tmp_path: Path, db_u
     back = run(["db:migrate:diff", "--from-empty", "--to-schema-datasource", str(schema), "--script"], tmp_path, env)
     assert back.returncode == 0, back.stderr  # the database is the schema now, read as its "public" schema:
     qualified = expected.replace('CREATE TABLE "User"', 'CREATE TABLE "public"."User"').replace(
-        'ON "User"("email")', 'ON "public"."User"("email" ASC)')
+        'ON "User"("email")', 'ON "public"."User"("email" ASC)'
+    )
     assert back.stdout == '-- CreateSchema\nCREATE SCHEMA IF NOT EXISTS "public";\n\n' + qualified + "\n"
 
 
@@ -277,8 +331,14 @@ def test_url_from_a_dotenv_file_and_no_password_in_any_output(tmp_path: Path, db
     schema = write(project / "prisma" / "schema.prisma", schema_text(body=USER_MODELS))
     execute(db_url, 'CREATE TABLE "User" (id integer PRIMARY KEY)')
     write(project / ".env", f"{VAR}={db_url}\n")
-    args = ["db:migrate:diff", "--from-schema-datasource", "prisma/schema.prisma", "--to-schema-datamodel",
-            "prisma/schema.prisma", "--script"]
+    args = [
+        "db:migrate:diff",
+        "--from-schema-datasource",
+        "prisma/schema.prisma",
+        "--to-schema-datamodel",
+        "prisma/schema.prisma",
+        "--script",
+    ]
     r = run(args, project)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("-- AlterTable\n") and 'ADD COLUMN     "email" TEXT NOT NULL' in r.stdout
@@ -298,8 +358,18 @@ def test_url_from_a_dotenv_file_and_no_password_in_any_output(tmp_path: Path, db
 
 def test_unset_variable_names_file_line_and_variable(tmp_path: Path):
     schema = write(tmp_path / "schema.prisma", schema_text(direct=f'env("{DIRECT}")', body=USER_MODELS))
-    r = run(["db:migrate:diff", "--from-schema-datamodel", str(schema), "--to-schema-datasource", str(schema),
-             "--exit-code"], tmp_path, {VAR: with_password("postgresql://postgres:@127.0.0.1:1/db")})
+    r = run(
+        [
+            "db:migrate:diff",
+            "--from-schema-datamodel",
+            str(schema),
+            "--to-schema-datasource",
+            str(schema),
+            "--exit-code",
+        ],
+        tmp_path,
+        {VAR: with_password("postgresql://postgres:@127.0.0.1:1/db")},
+    )
     assert r.returncode == 1 and r.stdout == ""
     assert f"Environment variable not found: {DIRECT}." in r.stderr
     assert "-->  schema.prisma:4:15\n" in r.stderr and "P1012" in r.stderr  # relative: it lies under the cwd
@@ -312,14 +382,27 @@ def test_everything_is_read_before_a_connection_is_tried(tmp_path: Path):
     good = write(tmp_path / "good.prisma", schema_text(body=USER_MODELS))
     bad = write(tmp_path / "bad.prisma", schema_text(body=USER_MODELS.replace("String?", "Strng?")))
     env = {VAR: "postgresql://nobody@127.0.0.1:1/nowhere?connect_timeout=2"}
-    r = run(["db:migrate:diff", "--from-schema-datasource", str(good), "--to-schema-datamodel", str(bad)], tmp_path, env)
+    r = run(
+        ["db:migrate:diff", "--from-schema-datasource", str(good), "--to-schema-datamodel", str(bad)], tmp_path, env
+    )
     assert r.returncode == 1 and 'Type "Strng" is neither a built-in type' in r.stderr
     assert "Can't reach" not in r.stderr
-    missing = run(["db:migrate:diff", "--from-schema-datasource", str(tmp_path / "nope.prisma"), "--to-empty"], tmp_path)
+    missing = run(
+        ["db:migrate:diff", "--from-schema-datasource", str(tmp_path / "nope.prisma"), "--to-empty"], tmp_path
+    )
     assert missing.returncode == 1 and "does not exist" in missing.stderr
     # a datasource error on the "to" side is found before the "from" database is connected to
-    to = run(["db:migrate:diff", "--from-schema-datasource", str(good), "--to-schema-datasource",
-              str(write(tmp_path / "other.prisma", schema_text(url='env("NEXO_T_DS_UNSET")')))], tmp_path, env)
+    to = run(
+        [
+            "db:migrate:diff",
+            "--from-schema-datasource",
+            str(good),
+            "--to-schema-datasource",
+            str(write(tmp_path / "other.prisma", schema_text(url='env("NEXO_T_DS_UNSET")'))),
+        ],
+        tmp_path,
+        env,
+    )
     assert to.returncode == 1 and "Environment variable not found: NEXO_T_DS_UNSET." in to.stderr
     assert "Can't reach" not in to.stderr
     assert not (tmp_path / ".nexo").exists()
@@ -336,26 +419,68 @@ def test_source_count_errors_list_the_new_sources(tmp_path: Path):
 
 
 def test_the_urls_schema_parameter_and_the_datasource_schemas(db_url: str, tmp_path: Path):
-    execute(db_url, "CREATE SCHEMA app", 'CREATE TABLE app."Item" (id integer PRIMARY KEY)',
-            'CREATE TABLE public."Other" (id integer PRIMARY KEY)')
-    item = 'model Item {\n  id Int @id\n}\n'
+    execute(
+        db_url,
+        "CREATE SCHEMA app",
+        'CREATE TABLE app."Item" (id integer PRIMARY KEY)',
+        'CREATE TABLE public."Other" (id integer PRIMARY KEY)',
+    )
+    item = "model Item {\n  id Int @id\n}\n"
     single = write(tmp_path / "single.prisma", schema_text(body=item))
-    app = run(["db:migrate:diff", "--from-schema-datasource", str(single), "--to-schema-datamodel", str(single),
-               "--exit-code"], tmp_path, {VAR: db_url + "&schema=app"})  # the fixture's URL has ?host=…
+    app = run(
+        [
+            "db:migrate:diff",
+            "--from-schema-datasource",
+            str(single),
+            "--to-schema-datamodel",
+            str(single),
+            "--exit-code",
+        ],
+        tmp_path,
+        {VAR: db_url + "&schema=app"},
+    )  # the fixture's URL has ?host=…
     assert (app.returncode, app.stdout) == (0, "No difference detected.\n\n"), app.stderr
-    public = run(["db:migrate:diff", "--from-schema-datasource", str(single), "--to-schema-datamodel", str(single),
-                  "--exit-code", "--script"], tmp_path, {VAR: db_url})  # no ?schema=: public, as for Prisma
+    public = run(
+        [
+            "db:migrate:diff",
+            "--from-schema-datasource",
+            str(single),
+            "--to-schema-datamodel",
+            str(single),
+            "--exit-code",
+            "--script",
+        ],
+        tmp_path,
+        {VAR: db_url},
+    )  # no ?schema=: public, as for Prisma
     assert public.returncode == 2
     assert 'DROP TABLE "Other";' in public.stdout and 'CREATE TABLE "Item"' in public.stdout
-    multi = write(tmp_path / "multi.prisma", schema_text(
-        extra='  schemas   = ["app", "public"]',
-        body='model Item {\n  id Int @id\n\n  @@schema("app")\n}\n\nmodel Other {\n  id Int @id\n\n  @@schema("public")\n}\n'))
-    both = run(["db:migrate:diff", "--from-schema-datasource", str(multi), "--to-schema-datamodel", str(multi),
-                "--exit-code"], tmp_path, {VAR: db_url})
+    multi = write(
+        tmp_path / "multi.prisma",
+        schema_text(
+            extra='  schemas   = ["app", "public"]',
+            body='model Item {\n  id Int @id\n\n  @@schema("app")\n}\n\nmodel Other {\n  id Int @id\n\n  @@schema("public")\n}\n',
+        ),
+    )
+    both = run(
+        ["db:migrate:diff", "--from-schema-datasource", str(multi), "--to-schema-datamodel", str(multi), "--exit-code"],
+        tmp_path,
+        {VAR: db_url},
+    )
     assert (both.returncode, both.stdout) == (0, "No difference detected.\n\n"), both.stderr
     # the datamodel side's schemas count too (Prisma unions them): a datasource without a list reads both
-    union = run(["db:migrate:diff", "--from-schema-datasource", str(single), "--to-schema-datamodel", str(multi),
-                 "--exit-code"], tmp_path, {VAR: db_url})
+    union = run(
+        [
+            "db:migrate:diff",
+            "--from-schema-datasource",
+            str(single),
+            "--to-schema-datamodel",
+            str(multi),
+            "--exit-code",
+        ],
+        tmp_path,
+        {VAR: db_url},
+    )
     assert (union.returncode, union.stdout) == (0, "No difference detected.\n\n"), union.stderr
 
 
@@ -367,8 +492,9 @@ def test_the_api_takes_an_env_lookup(db_url: str, tmp_path: Path):
         seen.append((name, path))
         return db_url
 
-    outcome = migrate_diff(Source("schema-datasource", str(schema)), Source("schema", str(schema)), server_url=None,
-                           env=lookup)
+    outcome = migrate_diff(
+        Source("schema-datasource", str(schema)), Source("schema", str(schema)), server_url=None, env=lookup
+    )
     assert seen == [(VAR, schema)]
     assert 'CREATE TABLE "User"' in outcome.script()
     assert Source("schema-datasource", str(schema)).describe() == f"schema-datasource {schema}"
@@ -378,7 +504,9 @@ def test_an_env_error_loads_no_database_driver(tmp_path: Path):
     from test_imports import LAST_REPORT, run_cli
 
     write(tmp_path / "s.prisma", schema_text(body=USER_MODELS))
-    code, out, err, loaded = run_cli(["db:migrate:diff", "--from-schema-datasource", "s.prisma", "--to-empty"], tmp_path)
+    code, out, err, loaded = run_cli(
+        ["db:migrate:diff", "--from-schema-datasource", "s.prisma", "--to-empty"], tmp_path
+    )
     assert code == 1 and out == "" and f"Environment variable not found: {VAR}." in err
     assert loaded == [] and LAST_REPORT["database_side"] == []
 
@@ -419,22 +547,38 @@ LIVE_CASES = {
     "empty-database": ("", schema_text('env("DATABASE_URL")', body=POST_MODELS)),
     "some-tables": (TABLES_SQL, schema_text('env("DATABASE_URL")', body=POST_MODELS)),
     "in-sync": (None, schema_text('env("DATABASE_URL")', body=POST_MODELS)),  # None: the schema's own script
-    "multi-schema": (MULTI_SQL, schema_text('env("DATABASE_URL")', extra='  schemas   = ["audit", "public"]',
-                                            body=MULTI_MODELS)),
+    "multi-schema": (
+        MULTI_SQL,
+        schema_text('env("DATABASE_URL")', extra='  schemas   = ["audit", "public"]', body=MULTI_MODELS),
+    ),
 }
 LIVE_PARAMS = [  # (case, the side the database is on, --script, --exit-code)
     *((case, "from", True, False) for case in LIVE_CASES),
     *((case, "from", False, True) for case in LIVE_CASES),
-    ("some-tables", "from", True, True), ("in-sync", "from", True, True), ("in-sync", "from", False, False),
-    ("multi-schema", "to", True, True), ("multi-schema", "to", False, False),
-    ("some-tables", "to", False, False), ("empty-database", "to", False, True),
-    ("some-tables", "to", True, False), ("empty-database", "to", True, False), ("some-tables", "to", True, True),
+    ("some-tables", "from", True, True),
+    ("in-sync", "from", True, True),
+    ("in-sync", "from", False, False),
+    ("multi-schema", "to", True, True),
+    ("multi-schema", "to", False, False),
+    ("some-tables", "to", False, False),
+    ("empty-database", "to", False, True),
+    ("some-tables", "to", True, False),
+    ("empty-database", "to", True, False),
+    ("some-tables", "to", True, True),
     *(("in-sync", "to", script, exit_code) for script in (True, False) for exit_code in (True, False)),
 ]
 
 
-def _live_pair(case: str, side: str, flags: list[str], tmp_path: Path, db_url: str, pg_server_url: str,
-               shim: Path, oracle: PrismaOracle) -> tuple[subprocess.CompletedProcess, OracleResult]:
+def _live_pair(
+    case: str,
+    side: str,
+    flags: list[str],
+    tmp_path: Path,
+    db_url: str,
+    pg_server_url: str,
+    shim: Path,
+    oracle: PrismaOracle,
+) -> tuple[subprocess.CompletedProcess, OracleResult]:
     """nexo's diff with the database (built by the case's SQL) on ``side``, and Prisma's, whose
     migrations folder holds that SQL; the other side is the case's schema."""
     sql, text = LIVE_CASES[case]
@@ -465,16 +609,27 @@ def _live_pair(case: str, side: str, flags: list[str], tmp_path: Path, db_url: s
 
 
 @pytest.mark.parametrize(("case", "side", "script", "exit_code"), LIVE_PARAMS, ids=lambda v: str(v))
-def test_same_text_and_exit_code_as_prisma(case: str, side: str, script: bool, exit_code: bool, tmp_path: Path,
-                                           db_url: str, pg_server_url: str, adapter_shim: Path,
-                                           prisma_oracle: PrismaOracle):
+def test_same_text_and_exit_code_as_prisma(
+    case: str,
+    side: str,
+    script: bool,
+    exit_code: bool,
+    tmp_path: Path,
+    db_url: str,
+    pg_server_url: str,
+    adapter_shim: Path,
+    prisma_oracle: PrismaOracle,
+):
     flags = (["--script"] if script else []) + (["--exit-code"] if exit_code else [])
     ours, theirs = _live_pair(case, side, flags, tmp_path, db_url, pg_server_url, adapter_shim, prisma_oracle)
     assert theirs.returncode in (0, 2), theirs.output
     assert ours.returncode == theirs.returncode, ours.stderr
     assert ours.stdout == theirs.stdout
     if case == "in-sync" and side == "from":
-        assert theirs.returncode == 0 and theirs.stdout in ("No difference detected.\n\n", "-- This is an empty migration.\n\n")
+        assert theirs.returncode == 0 and theirs.stdout in (
+            "No difference detected.\n\n",
+            "-- This is an empty migration.\n\n",
+        )
     if case == "in-sync" and side == "to":
         # a single-schema database is read as its "public" schema, which the schema side lacks: a step
         # that creates it, which the summary shows as nothing (no "No difference detected."), a change

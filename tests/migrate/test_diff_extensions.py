@@ -16,12 +16,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from diffcases import run_script  # noqa: E402
+from diffcases import run_script
 
-from nexo.migrate import drift  # noqa: E402
-from nexo.migrate.differ import diff  # noqa: E402
-from nexo.psl import validate_source  # noqa: E402
-from nexo.schema import Database, introspect, relational_model  # noqa: E402
+from nexo.migrate import drift
+from nexo.migrate.differ import diff
+from nexo.psl import validate_source
+from nexo.schema import Database, introspect, relational_model
 
 PLAIN = """
 datasource db {
@@ -34,12 +34,15 @@ model Doc {
   title String
 }
 """
-FEATURE = """
+FEATURE = (
+    """
 generator client {
   provider        = "prisma-client-js"
   previewFeatures = ["postgresqlExtensions"]
 }
-""" + PLAIN
+"""
+    + PLAIN
+)
 LISTED = FEATURE.replace('url      = env("DATABASE_URL")', 'url      = env("DATABASE_URL")\n  extensions = [vector]')
 
 
@@ -107,4 +110,5 @@ def test_two_introspected_models_compare_extensions_only_when_told(with_vector: 
     assert drift.compare(shadow, live, extensions=False).in_sync
     (ext,) = live.extensions
     assert diff(shadow, live, extensions=True).script() == (
-        f'-- CreateExtension\nCREATE EXTENSION IF NOT EXISTS "vector" WITH SCHEMA "public" VERSION "{ext.version}";\n')
+        f'-- CreateExtension\nCREATE EXTENSION IF NOT EXISTS "vector" WITH SCHEMA "public" VERSION "{ext.version}";\n'
+    )

@@ -21,10 +21,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from diffcases import load_model, run_script  # noqa: E402
+from diffcases import load_model, run_script
 
-from nexo.migrate.differ import diff  # noqa: E402
-from nexo.schema import introspect  # noqa: E402
+from nexo.migrate.differ import diff
+from nexo.schema import introspect
 
 GAPS = Path(__file__).resolve().parent / "diff_gaps"
 CASES = sorted(d for d in GAPS.iterdir() if d.is_dir())
@@ -50,7 +50,10 @@ def test_unique_constraint_is_dropped_as_a_constraint(conn: psycopg.Connection) 
     live = introspect(conn)
     (table,) = live.tables
     assert {ix.name: (ix.unique, ix.constraint) for ix in table.indexes} == {
-        "T_x_key": (True, True), "T_z_key": (True, False), "my_unique_y": (True, True)}
+        "T_x_key": (True, True),
+        "T_z_key": (True, False),
+        "my_unique_y": (True, True),
+    }
 
     plan = diff(live, after, before_is_live=True)
     ours = plan.stdout()
@@ -58,7 +61,8 @@ def test_unique_constraint_is_dropped_as_a_constraint(conn: psycopg.Connection) 
     prisma = (case / "prisma_live.sql").read_text(encoding="utf-8")
     # the same steps in the same order, only the statement for the two constraints differs
     assert [line for line in ours.splitlines() if line.startswith("--")] == [
-        line for line in prisma.splitlines() if line.startswith("--")]
+        line for line in prisma.splitlines() if line.startswith("--")
+    ]
     assert 'DROP INDEX "T_x_key";' in prisma and 'ALTER TABLE "T" DROP CONSTRAINT "T_x_key";' in ours
 
     with pytest.raises(psycopg.errors.DependentObjectsStillExist, match='cannot drop index "T_x_key"'):

@@ -19,7 +19,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from diffcases import (  # noqa: E402
+from diffcases import (
     DiffCase,
     all_cases,
     by_hand_extensions,
@@ -28,10 +28,10 @@ from diffcases import (  # noqa: E402
     model_or_none,
     run_script,
 )
+from pgservers import conn_with_extensions, unavailable_reason
 
-from nexo.migrate.differ import diff  # noqa: E402
-from nexo.schema import introspect  # noqa: E402
-from pgservers import conn_with_extensions, unavailable_reason  # noqa: E402
+from nexo.migrate.differ import diff
+from nexo.schema import introspect
 
 CASES = [c for c in all_cases() if (c.folder / "expected_live.sql").is_file()]
 

@@ -23,7 +23,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from diffcases import (  # noqa: E402
+from diffcases import (
     DiffCase,
     all_cases,
     live_prisma_diff,
@@ -33,17 +33,17 @@ from diffcases import (  # noqa: E402
     rediff_prisma,
     server_for,
     stdout_script,
+    stdout_summary,
     to_live_prisma_diff,
     to_live_server,
-    stdout_summary,
 )
-from oracle import OracleResult, PrismaOracle  # noqa: E402
-from pgservers import ContribServer  # noqa: E402
+from oracle import OracleResult, PrismaOracle
+from pgservers import ContribServer
 
 CASES = all_cases()
 
 
-def _cached(oracle: PrismaOracle, case: DiffCase, kind: str, run, extra: tuple[Path, ...] = ()) -> OracleResult:  # noqa: ANN001
+def _cached(oracle: PrismaOracle, case: DiffCase, kind: str, run, extra: tuple[Path, ...] = ()) -> OracleResult:
     parts = (path.read_bytes() if path is not None else b"<empty>" for path in (case.before, case.after, *extra))
     return oracle.cached(f"migrate-diff-{kind}", "diff", parts, run)
 
@@ -53,8 +53,12 @@ def prisma_scripts(prisma_oracle: PrismaOracle) -> dict[str, OracleResult]:
     """``migrate diff --script`` for every case, two CLI processes at a time."""
 
     def one(c: DiffCase) -> OracleResult:
-        return _cached(prisma_oracle, c, "script",
-                       lambda: prisma_oracle.migrate_diff(from_schema=c.before, to_schema=c.after, script=True))
+        return _cached(
+            prisma_oracle,
+            c,
+            "script",
+            lambda: prisma_oracle.migrate_diff(from_schema=c.before, to_schema=c.after, script=True),
+        )
 
     results = prisma_oracle.map(one, CASES)
     return {c.name: r for c, r in zip(CASES, results, strict=True)}
@@ -78,7 +82,9 @@ def _server(case: DiffCase, pg_server_url: str, contrib: ContribServer, *, after
 
 @pytest.fixture(scope="module")
 def prisma_live_scripts(
-    prisma_oracle: PrismaOracle, pg_server_url: str, contrib_server: ContribServer,
+    prisma_oracle: PrismaOracle,
+    pg_server_url: str,
+    contrib_server: ContribServer,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, OracleResult | str]:
     """``migrate diff --from-migrations … --script`` for every live case, two at a time (a text instead:
@@ -88,8 +94,9 @@ def prisma_live_scripts(
 
     def one(c: DiffCase) -> OracleResult | str:
         def run() -> OracleResult:
-            return live_prisma_diff(prisma_oracle, shim, _server(c, pg_server_url, contrib_server, after_too=False),
-                                    c, work)
+            return live_prisma_diff(
+                prisma_oracle, shim, _server(c, pg_server_url, contrib_server, after_too=False), c, work
+            )
 
         try:
             return _cached(prisma_oracle, c, "live", run)
@@ -112,7 +119,10 @@ BOTH_LIVE_CASES = [c for c in CASES if (c.folder / "expected_both_live.sql").is_
 
 @pytest.fixture(scope="module")
 def prisma_to_live_scripts(
-    prisma_oracle: PrismaOracle, pg_server_url: str, contrib_server: ContribServer, live_shim: Path,
+    prisma_oracle: PrismaOracle,
+    pg_server_url: str,
+    contrib_server: ContribServer,
+    live_shim: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[tuple[str, str], OracleResult | str]:
     """``migrate diff … --to-migrations … --script`` for every to-live and both-live case, two at a time,
@@ -125,8 +135,12 @@ def prisma_to_live_scripts(
         url = to_live_server(c, pg_server_url, contrib_server)
         if url is None:
             return f"{c.name}: {contrib_server.reason}"
-        return _cached(prisma_oracle, c, kind, lambda: to_live_prisma_diff(
-            prisma_oracle, live_shim, url, c, work, from_live=kind == "both-live"))
+        return _cached(
+            prisma_oracle,
+            c,
+            kind,
+            lambda: to_live_prisma_diff(prisma_oracle, live_shim, url, c, work, from_live=kind == "both-live"),
+        )
 
     results = prisma_oracle.map(one, jobs)
     return {(kind, c.name): r for (kind, c), r in zip(jobs, results, strict=True)}
@@ -163,8 +177,9 @@ def test_prisma_crashes_on_case_05_to_a_database(
     url = to_live_server(case, pg_server_url, contrib_server)
     if url is None:
         pytest.skip(contrib_server.reason)
-    result = _cached(prisma_oracle, case, "to-live",
-                     lambda: to_live_prisma_diff(prisma_oracle, live_shim, url, case, tmp_path))
+    result = _cached(
+        prisma_oracle, case, "to-live", lambda: to_live_prisma_diff(prisma_oracle, live_shim, url, case, tmp_path)
+    )
     assert result.returncode != 0 and "RuntimeError: unreachable" in result.stderr, result.output
     assert not (case.folder / "expected_to_live.sql").exists()
 
@@ -174,15 +189,24 @@ REDIFF_CASES = [c for c in CASES if (c.folder / "expected_rediff.sql").is_file()
 
 @pytest.mark.parametrize("case", REDIFF_CASES, ids=str)
 def test_prisma_after_the_migration_prints_the_committed_rediff(
-    case: DiffCase, prisma_oracle: PrismaOracle, pg_server_url: str, contrib_server: ContribServer, live_shim: Path,
+    case: DiffCase,
+    prisma_oracle: PrismaOracle,
+    pg_server_url: str,
+    contrib_server: ContribServer,
+    live_shim: Path,
     tmp_path: Path,
 ) -> None:
     """(test_diff_cases.py's round trip proves nexo prints this committed text from its own introspection.)"""
     try:
-        result = _cached(prisma_oracle, case, "rediff",
-                         lambda: rediff_prisma(prisma_oracle, live_shim, _server(case, pg_server_url, contrib_server),
-                                               case, tmp_path),
-                         extra=(case.expected_sql,))
+        result = _cached(
+            prisma_oracle,
+            case,
+            "rediff",
+            lambda: rediff_prisma(
+                prisma_oracle, live_shim, _server(case, pg_server_url, contrib_server), case, tmp_path
+            ),
+            extra=(case.expected_sql,),
+        )
     except _NoServer as exc:
         pytest.skip(str(exc))
     assert result.ok, result.output
@@ -198,10 +222,15 @@ def test_prisma_prints_the_committed_text_of_each_gap(
 ) -> None:
     """(test_diff_known_gaps.py shows why nexo's script differs from this one.)"""
     gap = DiffCase(folder.name, folder)
-    result = _cached(prisma_oracle, gap, "gap",
-                     lambda: live_prisma_diff_from_sql(live_shim, pg_server_url, (folder / "before.sql").read_text(),
-                                                       folder / "after.prisma", tmp_path),
-                     extra=(folder / "before.sql",))
+    result = _cached(
+        prisma_oracle,
+        gap,
+        "gap",
+        lambda: live_prisma_diff_from_sql(
+            live_shim, pg_server_url, (folder / "before.sql").read_text(), folder / "after.prisma", tmp_path
+        ),
+        extra=(folder / "before.sql",),
+    )
     assert result.ok, result.output
     assert result.stdout == (folder / "prisma_live.sql").read_text(encoding="utf-8")
 

@@ -32,7 +32,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from diffcases import (  # noqa: E402
+from diffcases import (
     DiffCase,
     all_cases,
     by_hand_extensions,
@@ -40,11 +40,11 @@ from diffcases import (  # noqa: E402
     model_or_none,
     run_script,
 )
-from test_diff_cases import catalog, differences, expected_differences, expected_failure, reset  # noqa: E402
+from pgservers import conn_with_extensions, unavailable_reason
+from test_diff_cases import catalog, differences, expected_differences, expected_failure, reset
 
-from nexo.migrate.differ import diff  # noqa: E402
-from nexo.schema import Database, introspect  # noqa: E402
-from pgservers import conn_with_extensions, unavailable_reason  # noqa: E402
+from nexo.migrate.differ import diff
+from nexo.schema import Database, introspect
 
 CASES = [c for c in all_cases() if (c.folder / "expected_to_live.sql").is_file()]
 BOTH_LIVE = [c for c in all_cases() if (c.folder / "expected_both_live.sql").is_file()]
@@ -137,7 +137,11 @@ def test_the_default_is_unchanged_for_a_live_after(conn: psycopg.Connection) -> 
     live = _introspected(conn, diff(None, model_or_none(case.after)).script(), before)
     plain = diff(before, live).script()
     assert '"public".' not in plain and "CreateSchema" not in plain and " ASC" not in plain
-    assert diff(before, live, after_is_live=True).script().startswith('-- CreateSchema\nCREATE SCHEMA IF NOT EXISTS "public";')
+    assert (
+        diff(before, live, after_is_live=True)
+        .script()
+        .startswith('-- CreateSchema\nCREATE SCHEMA IF NOT EXISTS "public";')
+    )
 
 
 def test_the_round_trip_leaves_out_only_the_unread_schemas() -> None:

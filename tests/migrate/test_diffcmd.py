@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from devproject import USERS, USERS_POSTS, USERS_WITHOUT_NAME, execute, run, shadow_databases, write_project
+from devproject import USERS, USERS_POSTS, USERS_WITHOUT_NAME, execute, run, shadow_databases
 
 from nexo import orchestrate
 from nexo.config import load_config
@@ -45,17 +45,42 @@ def test_from_empty_script_is_the_differs_text(tmp_path: Path, db_url: str):
 
 
 def test_identical_schemas_exit_0_and_say_no_difference(tmp_path: Path, schemas):
-    r = run(["db:migrate:diff", "--from-schema-datamodel", str(schemas["users"]), "--to-schema-datamodel",
-             str(schemas["users"]), "--exit-code"], tmp_path)
+    r = run(
+        [
+            "db:migrate:diff",
+            "--from-schema-datamodel",
+            str(schemas["users"]),
+            "--to-schema-datamodel",
+            str(schemas["users"]),
+            "--exit-code",
+        ],
+        tmp_path,
+    )
     assert r.returncode == 0, r.stderr
     assert r.stdout == "No difference detected.\n\n"
-    s = run(["db:migrate:diff", "--from-schema", str(schemas["users"]), "--to-schema", str(schemas["users"]),
-             "--script", "--exit-code"], tmp_path)
+    s = run(
+        [
+            "db:migrate:diff",
+            "--from-schema",
+            str(schemas["users"]),
+            "--to-schema",
+            str(schemas["users"]),
+            "--script",
+            "--exit-code",
+        ],
+        tmp_path,
+    )
     assert s.returncode == 0 and s.stdout == "-- This is an empty migration.\n\n"
 
 
 def test_summary_and_script_between_two_schemas(tmp_path: Path, schemas):
-    args = ["db:migrate:diff", "--from-schema-datamodel", str(schemas["users"]), "--to-schema-datamodel", str(schemas["posts"])]
+    args = [
+        "db:migrate:diff",
+        "--from-schema-datamodel",
+        str(schemas["users"]),
+        "--to-schema-datamodel",
+        str(schemas["posts"]),
+    ]
     summary = run(args, tmp_path)
     assert summary.returncode == 0  # without --exit-code a non-empty diff is still success
     assert "[+] Added tables" in summary.stdout and "- Post" in summary.stdout
@@ -66,7 +91,9 @@ def test_summary_and_script_between_two_schemas(tmp_path: Path, schemas):
 
 def test_output_file_holds_the_migration_sql_form(tmp_path: Path, schemas):
     out = tmp_path / "out.sql"
-    r = run(["db:migrate:diff", "--from-empty", "--to-schema", str(schemas["users"]), "--script", "-o", str(out)], tmp_path)
+    r = run(
+        ["db:migrate:diff", "--from-empty", "--to-schema", str(schemas["users"]), "--script", "-o", str(out)], tmp_path
+    )
     assert r.returncode == 0 and r.stdout == ""
     text = out.read_text()
     assert text.endswith(";\n") and not text.endswith(";\n\n")
@@ -74,13 +101,26 @@ def test_output_file_holds_the_migration_sql_form(tmp_path: Path, schemas):
 
 def test_from_migrations_uses_a_temporary_shadow_database(project: Path, db_url: str, pg_server_url: str):
     env = {"DATABASE_URL": db_url}
-    r = run(["db:migrate:diff", "--from-migrations", "prisma_migrations", "--to-schema-datamodel", "schema.prisma",
-             "--exit-code"], project, env)
+    r = run(
+        [
+            "db:migrate:diff",
+            "--from-migrations",
+            "prisma_migrations",
+            "--to-schema-datamodel",
+            "schema.prisma",
+            "--exit-code",
+        ],
+        project,
+        env,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout == "No difference detected.\n\n"
     assert shadow_databases(pg_server_url) == []
-    empty = run(["db:migrate:diff", "--from-migrations", "prisma_migrations", "--to-empty", "--script", "--exit-code"],
-                project, env)
+    empty = run(
+        ["db:migrate:diff", "--from-migrations", "prisma_migrations", "--to-empty", "--script", "--exit-code"],
+        project,
+        env,
+    )
     assert empty.returncode == 2
     assert "-- DropTable\nDROP TABLE " in empty.stdout and '"accounts";' in empty.stdout
     assert "CREATE SCHEMA" not in empty.stdout
@@ -108,11 +148,15 @@ def test_from_migrations_with_an_explicit_shadow_database(project: Path, db_url:
 def test_url_sources_introspect_the_database(project: Path, db_url: str):
     env = {"DATABASE_URL": db_url}
     assert run(["db:migrate"], project, env).returncode == 0
-    same = run(["db:migrate:diff", "--from-url", db_url, "--to-schema-datamodel", "schema.prisma", "--exit-code"], project)
+    same = run(
+        ["db:migrate:diff", "--from-url", db_url, "--to-schema-datamodel", "schema.prisma", "--exit-code"], project
+    )
     assert same.returncode == 0, same.stdout + same.stderr  # policies, triggers, functions, ledgers never count
     execute(db_url, "ALTER TABLE clients ADD COLUMN extra int")
-    changed = run(["db:migrate:diff", "--from-url", db_url, "--to-schema-datamodel", "schema.prisma", "--exit-code",
-                   "--script"], project)
+    changed = run(
+        ["db:migrate:diff", "--from-url", db_url, "--to-schema-datamodel", "schema.prisma", "--exit-code", "--script"],
+        project,
+    )
     assert changed.returncode == 2
     assert changed.stdout == '-- AlterTable\nALTER TABLE "clients" DROP COLUMN "extra";\n'
     back = run(["db:migrate:diff", "--from-schema-datamodel", "schema.prisma", "--to-url", db_url], project)
@@ -131,7 +175,10 @@ def test_invalid_schema_prints_diagnostics_and_exits_1(tmp_path: Path):
 def test_source_count_errors(tmp_path: Path, schemas):
     none = run(["db:migrate:diff", "--to-empty"], tmp_path)
     assert none.returncode == 2 and "0 `--from-...` parameter(s) provided. 1 must be provided." in none.stderr
-    two = run(["db:migrate:diff", "--from-empty", "--from-schema", str(schemas["users"]), "--to-empty", "--exit-code"], tmp_path)
+    two = run(
+        ["db:migrate:diff", "--from-empty", "--from-schema", str(schemas["users"]), "--to-empty", "--exit-code"],
+        tmp_path,
+    )
     assert two.returncode == 1 and "2 `--from-...` parameter(s) provided." in two.stderr
 
 
@@ -140,8 +187,9 @@ def test_missing_paths_are_errors(tmp_path: Path):
     assert r.returncode == 1 and "does not exist" in r.stderr
     s = run(["db:migrate:diff", "--from-empty", "--to-schema", str(tmp_path / "nope.prisma")], tmp_path)
     assert s.returncode == 1 and "does not exist" in s.stderr
-    t = run(["db:migrate:diff", "--from-migrations", str(tmp_path), "--to-schema", str(tmp_path / "nope.prisma")],
-            tmp_path)
+    t = run(
+        ["db:migrate:diff", "--from-migrations", str(tmp_path), "--to-schema", str(tmp_path / "nope.prisma")], tmp_path
+    )
     assert t.returncode == 1 and "does not exist" in t.stderr
     # no database was needed to find that out: the embedded server was never started
     assert not (tmp_path / ".nexo").exists()
@@ -181,8 +229,19 @@ def test_same_output_and_exit_code_as_prisma(tmp_path: Path, schemas, prisma_ora
 
 
 def test_to_migrations_and_from_schema(project: Path, db_url: str, pg_server_url: str):
-    r = run(["db:migrate:diff", "--from-schema-datamodel", "schema.prisma", "--to-migrations", "prisma_migrations",
-             "--exit-code", "--script"], project, {"DATABASE_URL": db_url})
+    r = run(
+        [
+            "db:migrate:diff",
+            "--from-schema-datamodel",
+            "schema.prisma",
+            "--to-migrations",
+            "prisma_migrations",
+            "--exit-code",
+            "--script",
+        ],
+        project,
+        {"DATABASE_URL": db_url},
+    )
     # in sync, but the database is read as its "public" schema, which the schema side lacks: Prisma 6.19
     # prints the step creating it, a change for --exit-code (test_diff_datasource.py checks it with Prisma)
     assert r.returncode == 2, r.stdout + r.stderr

@@ -21,8 +21,13 @@ def test_migrated_database_has_no_drift_and_sql_layer_objects_do_not_count(proje
     assert not [p for p in m.problems() if "drift" in p]
     d = m.to_dict()["drift"]
     assert d == {
-        "checked": True, "in_sync": True, "against": "schema.prisma", "differences": [], "summary": "",
-        "reason": None, "error": None,
+        "checked": True,
+        "in_sync": True,
+        "against": "schema.prisma",
+        "differences": [],
+        "summary": "",
+        "reason": None,
+        "error": None,
     }
 
 
@@ -35,7 +40,10 @@ def test_manual_change_is_drift_in_json_table_markdown_and_check(project: Path, 
     drift = json.loads(v.stdout)["drift"]
     assert drift["checked"] is True and drift["in_sync"] is False
     assert drift["differences"] == [
-        "[+] Added tables", "  - manual_tbl", "[*] Changed the `clients` table", "  [+] Added column `extra`",
+        "[+] Added tables",
+        "  - manual_tbl",
+        "[*] Changed the `clients` table",
+        "  [+] Added column `extra`",
     ]
     assert any("drift" in p for p in json.loads(v.stdout)["problems"])
     check = run(["db:version", "--check"], project, env)

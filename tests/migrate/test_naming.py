@@ -6,15 +6,12 @@ import json
 import random
 import shutil
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
 from nexo.migrate import MigrationNameTooLong, create_migration_dir, list_migrations, locale_sort_key, slugify
 from nexo.migrate.naming import migration_folder_name
-
 
 # Loads the slugify routine of the installed Prisma CLI (6.19.0 bundle) and applies it to stdin's list.
 SLUG_JS = r"""
@@ -71,7 +68,9 @@ def test_create_migration_dir(tmp_path):
     m = create_migration_dir(tmp_path / "migrations", "Add Post Table & Stuff!", "SELECT 1;\n", now)
     assert m.name == "20261124183122_add_post_table_and_stuff"
     assert (tmp_path / "migrations" / m.name / "migration.sql").read_bytes() == b"SELECT 1;\n"
-    unnamed = create_migration_dir(tmp_path / "migrations", "", "-- This is an empty migration.", now + timedelta(seconds=1))
+    unnamed = create_migration_dir(
+        tmp_path / "migrations", "", "-- This is an empty migration.", now + timedelta(seconds=1)
+    )
     assert unnamed.name == "20261124183123"
     assert [d.name for d in list_migrations(tmp_path / "migrations")] == [m.name, unnamed.name]
     with pytest.raises(FileExistsError):
@@ -89,18 +88,48 @@ def test_p3010_name_too_long(tmp_path):
 
 
 def test_sort_order_examples():
-    names = ["20240101000000_b", "20240101000000_A", "20240101000000_a", "20240101000000", "20240101000000-x",
-             "20240101000000a", ".hidden", "_x", "B", "b", "é", "e", "E"]
+    names = [
+        "20240101000000_b",
+        "20240101000000_A",
+        "20240101000000_a",
+        "20240101000000",
+        "20240101000000-x",
+        "20240101000000a",
+        ".hidden",
+        "_x",
+        "B",
+        "b",
+        "é",
+        "e",
+        "E",
+    ]
     assert sorted(names, key=locale_sort_key) == [
-        "_x", ".hidden", "20240101000000", "20240101000000_a", "20240101000000_A", "20240101000000_b",
-        "20240101000000-x", "20240101000000a", "b", "B", "e", "E", "é",
+        "_x",
+        ".hidden",
+        "20240101000000",
+        "20240101000000_a",
+        "20240101000000_A",
+        "20240101000000_b",
+        "20240101000000-x",
+        "20240101000000a",
+        "b",
+        "B",
+        "e",
+        "E",
+        "é",
     ]
 
 
 def test_sort_order_matches_javascript_locale_compare():
     rng = random.Random(20261124)
     alphabet = "abcXYZ019_-. ~$#'éÄ"
-    names = ["20240101000000_init", "20240101000000_Init", "20240101000000", "20240101000000_init2", "20240101000000_init_2"]
+    names = [
+        "20240101000000_init",
+        "20240101000000_Init",
+        "20240101000000",
+        "20240101000000_init2",
+        "20240101000000_init_2",
+    ]
     names += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 6))) for _ in range(300)]
     names = list(dict.fromkeys(names))
     expected = _node(SORT_JS, names)
@@ -110,8 +139,18 @@ def test_sort_order_matches_javascript_locale_compare():
 def test_slugify_matches_the_prisma_cli(prisma_oracle):
     rng = random.Random(6190)
     alphabet = "abcdefXYZ0129 _-'&!.,é ÄüßÆøçñ^`\\"
-    inputs = ["Add Post Table & Stuff!", "ÄddFooBar CamelCase it's 2nd_Step", "HTMLParser2Go", "don't stop",
-              "Crème brûlée à la carte", "Straße Øre Æsir", "___init___", "SQLServer", "IDs4Users", "x" * 230]
+    inputs = [
+        "Add Post Table & Stuff!",
+        "ÄddFooBar CamelCase it's 2nd_Step",
+        "HTMLParser2Go",
+        "don't stop",
+        "Crème brûlée à la carte",
+        "Straße Øre Æsir",
+        "___init___",
+        "SQLServer",
+        "IDs4Users",
+        "x" * 230,
+    ]
     inputs += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24))) for _ in range(300)]
     expected = _node(SLUG_JS, inputs, str(prisma_oracle.cli_path))
     assert [slugify(x) for x in inputs] == expected

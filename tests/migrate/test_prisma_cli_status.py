@@ -15,8 +15,8 @@ from status_cases import CASES, build
 from nexo.migrate import render_status, status
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from oracle import PrismaOracle  # noqa: E402
-from oracle_fixtures import prisma_oracle  # noqa: E402,F401
+from oracle import PrismaOracle
+from oracle_fixtures import prisma_oracle  # noqa: F401
 
 SCHEMA = 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n'
 
@@ -54,7 +54,7 @@ def test_prisma_resolve_applied_rows_are_read_by_nexo(conn, db_url, tmp_path, pr
     import hashlib
 
     from migrate_helpers import rows
-    from status_cases import BAD, C, N1, N2, N3, A, _write
+    from status_cases import BAD, N1, N2, N3, A, C, _write
 
     from nexo.migrate import MigrationFailed, deploy
 
@@ -78,7 +78,9 @@ def test_prisma_resolve_applied_rows_are_read_by_nexo(conn, db_url, tmp_path, pr
     assert deploy(conn, d).applied_names == [N3]
     st = status(conn, d)
     assert st.up_to_date and st.failed == [] and st.deploy_pending == []
-    cli = PrismaOracle(db_url, cache_dir=prisma_oracle.cache_dir).run("migrate", "status", "--schema", str(d.parent / "schema.prisma"))
+    cli = PrismaOracle(db_url, cache_dir=prisma_oracle.cache_dir).run(
+        "migrate", "status", "--schema", str(d.parent / "schema.prisma")
+    )
     assert cli.returncode == 0 and "Database schema is up to date!" in cli.stdout
 
 
@@ -91,7 +93,9 @@ def test_repo_migrations_deployed_by_nexo_are_up_to_date_for_prisma(conn, db_url
     shutil.copytree(project / "prisma_migrations", d)
     (d.parent / "schema.prisma").write_text(SCHEMA)
     assert deploy(conn, d).applied
-    cli = PrismaOracle(db_url, cache_dir=prisma_oracle.cache_dir).run("migrate", "status", "--schema", str(d.parent / "schema.prisma"))
+    cli = PrismaOracle(db_url, cache_dir=prisma_oracle.cache_dir).run(
+        "migrate", "status", "--schema", str(d.parent / "schema.prisma")
+    )
     assert cli.returncode == 0, cli.output
     assert _cli_text(cli.stdout, cli.stderr) == render_status(status(conn, d))
     assert "Database schema is up to date!" in cli.stdout

@@ -161,7 +161,12 @@ def test_an_object_that_cannot_be_dropped_stops_the_reset_before_anything_is_los
         assert "Nothing was dropped" in str(info.value)
         assert {"mine", "not_mine"} <= tables(db_url)
     finally:
-        execute(db_url, "DROP TABLE IF EXISTS mine, not_mine", f"REVOKE ALL ON SCHEMA public FROM {role}", f"DROP ROLE {role}")
+        execute(
+            db_url,
+            "DROP TABLE IF EXISTS mine, not_mine",
+            f"REVOKE ALL ON SCHEMA public FROM {role}",
+            f"DROP ROLE {role}",
+        )
 
 
 def test_cli_reset(project: Path, db_url: str):

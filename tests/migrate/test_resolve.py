@@ -93,7 +93,10 @@ def test_applied_after_manual_fix(conn, failed_db):
 def test_p3008_already_applied(conn, failed_db):
     with pytest.raises(MigrationAlreadyApplied) as info:
         resolve_applied(conn, failed_db, "20240101000000_init")
-    assert str(info.value) == "Error: P3008\n\nThe migration `20240101000000_init` is already recorded as applied in the database."
+    assert (
+        str(info.value)
+        == "Error: P3008\n\nThe migration `20240101000000_init` is already recorded as applied in the database."
+    )
     resolve_applied(conn, failed_db, "20270101000000_fail")
     with pytest.raises(MigrationAlreadyApplied):
         resolve_applied(conn, failed_db, "20270101000000_fail")

@@ -127,8 +127,11 @@ def test_cli_db_seed_passes_arguments_after_the_separator(tmp_path: Path, db_url
     root = seeded_project(tmp_path / "p")
     assert run(["db:migrate", "--database-url", db_url], root).returncode == 0
     # DATABASE_URL of the process points elsewhere: the seed must get the --database-url target
-    r = run(["db:seed", "--database-url", db_url, "--", "--count", "3", "--tag", "a b", "$HOME"], root,
-            {"DATABASE_URL": UNREACHABLE})
+    r = run(
+        ["db:seed", "--database-url", db_url, "--", "--count", "3", "--tag", "a b", "$HOME"],
+        root,
+        {"DATABASE_URL": UNREACHABLE},
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     assert ran(root)["argv"] == ["--count", "3", "--tag", "a b", "$HOME"]  # each argument as given
     assert ran(root)["url"] == db_url and users(db_url) == 3
@@ -201,7 +204,9 @@ def test_cli_reset_seeds_and_reports_it_in_json(tmp_path: Path, db_url: str):
     text = run(["db:reset", "-f"], root, env)
     assert text.returncode == 0, text.stderr
     out = text.stdout
-    assert out.index("Database reset successful") < out.index(RUNNING) < out.index("seeded 2 users") < out.index(EXECUTED)
+    assert (
+        out.index("Database reset successful") < out.index(RUNNING) < out.index("seeded 2 users") < out.index(EXECUTED)
+    )
     as_json = run(["db:reset", "-f", "--json"], root, env)
     assert as_json.returncode == 0, as_json.stderr
     data = json.loads(as_json.stdout)  # the seed's output went to stderr
@@ -231,8 +236,12 @@ def test_failing_seed_after_reset_keeps_the_reset(tmp_path: Path, db_url: str):
     assert r.returncode == 1
     assert "Database reset successful" in r.stdout and "seeded 2 users" in r.stdout and EXECUTED not in r.stdout
     assert "Command failed with exit code 4" in r.stderr
-    assert "The database was reset and 1 migration(s) applied, then 0 SQL-layer file(s), before the seed command " \
-        "failed; that work is kept" in r.stderr and "run nexo db:seed" in r.stderr
+    assert (
+        "The database was reset and 1 migration(s) applied, then 0 SQL-layer file(s), before the seed command "
+        "failed; that work is kept"
+        in r.stderr
+        and "run nexo db:seed" in r.stderr
+    )
     assert "leftover" not in tables(db_url) and "User" in tables(db_url)
     assert scalar(db_url, "SELECT count(*) FROM _prisma_migrations WHERE finished_at IS NOT NULL") == 1
     as_json = run(["db:reset", "-f", "--json"], root, env)
@@ -272,7 +281,9 @@ def test_a_bad_package_json_stops_the_reset_before_anything_is_dropped(tmp_path:
 def test_package_json_seed_runs_the_prisma_way(tmp_path: Path, db_url: str):
     assert " " not in PYTHON
     root = seeded_project(tmp_path / "p", seed=None)
-    (root / "package.json").write_text(json.dumps({"name": "x", "prisma": {"seed": f"{PYTHON} seed.py --from 'pkg json'"}}))
+    (root / "package.json").write_text(
+        json.dumps({"name": "x", "prisma": {"seed": f"{PYTHON} seed.py --from 'pkg json'"}})
+    )
     cfg = config(root, db_url)
     assert find_seed(cfg) is not None and not find_seed(cfg).shell
     orchestrate.migrate(cfg)
@@ -320,7 +331,11 @@ def test_output_to_a_stream_without_a_file_descriptor(tmp_path: Path, db_url: st
 def test_prisma_split():
     assert prisma_split("  ts-node   prisma/seed.ts ") == ["ts-node", "prisma/seed.ts"]
     assert prisma_split('ts-node --compiler-options {"module":"CommonJS"} s.ts') == [
-        "ts-node", "--compiler-options", '{"module":"CommonJS"}', "s.ts"]
+        "ts-node",
+        "--compiler-options",
+        '{"module":"CommonJS"}',
+        "s.ts",
+    ]
     assert prisma_split(r"node my\ dir/seed.js") == ["node", "my dir/seed.js"]
 
 
@@ -345,7 +360,11 @@ def test_seed_against_another_database_with_a_password(tmp_path: Path, pg_server
     """--database-url with a password: the seed gets it whole, the output never shows it."""
     name = f"nexo_t_seed_{uuid.uuid4().hex[:8]}"
     role = f"nexo_t_seeder_{uuid.uuid4().hex[:8]}"
-    execute(pg_server_url, f"CREATE ROLE {role} LOGIN PASSWORD 'pw-s3cret' SUPERUSER", f"CREATE DATABASE {name} OWNER {role}")
+    execute(
+        pg_server_url,
+        f"CREATE ROLE {role} LOGIN PASSWORD 'pw-s3cret' SUPERUSER",
+        f"CREATE DATABASE {name} OWNER {role}",
+    )
     try:
         url = with_user(with_database(pg_server_url, name), role, "pw-s3cret")
         root = seeded_project(tmp_path / "p")

@@ -24,7 +24,6 @@ from nexo.db import connect, with_user
 from nexo.migrate.shadow import SHADOW_LOCK_CLASS, drop_orphaned_shadows, shadow_database, shadow_lock_key
 
 
-
 def _execute(url: str, *statements: str) -> None:
     with psycopg.connect(url, autocommit=True) as c:
         for s in statements:
@@ -33,9 +32,13 @@ def _execute(url: str, *statements: str) -> None:
 
 def _shadow_locks(server_url: str) -> list[int]:
     with psycopg.connect(server_url, autocommit=True) as c:
-        return [r[0] for r in c.execute(
-            "SELECT objid::int8 FROM pg_locks WHERE locktype = 'advisory' AND classid::int8 = %s", (SHADOW_LOCK_CLASS,)
-        ).fetchall()]
+        return [
+            r[0]
+            for r in c.execute(
+                "SELECT objid::int8 FROM pg_locks WHERE locktype = 'advisory' AND classid::int8 = %s",
+                (SHADOW_LOCK_CLASS,),
+            ).fetchall()
+        ]
 
 
 def _new_name() -> str:
@@ -61,8 +64,12 @@ def test_a_killed_run_leaves_its_shadow_database_and_the_next_run_drops_it(
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CI")}
     env["DATABASE_URL"] = db_url
     proc = subprocess.Popen(
-        [NEXO, "db:migrate:dev", "--name", "x"], cwd=proj, env=env, stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [NEXO, "db:migrate:dev", "--name", "x"],
+        cwd=proj,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         wait_for(lambda: len(shadow_databases(pg_server_url)) == 1, "the run to create its shadow database")
@@ -119,7 +126,9 @@ def test_an_orphan_the_role_cannot_drop_is_named_and_the_run_goes_on(
     orphan = _new_name()  # created by the superuser: a role without rights on it cannot drop it
     role = f"nexo_t_shadow_{uuid.uuid4().hex[:8]}"
     _execute(
-        db_url, f"CREATE ROLE {role} LOGIN CREATEDB", f'CREATE DATABASE "{orphan}"',
+        db_url,
+        f"CREATE ROLE {role} LOGIN CREATEDB",
+        f'CREATE DATABASE "{orphan}"',
         f"GRANT CREATE, USAGE ON SCHEMA public TO {role}",
     )
     caplog.set_level(logging.WARNING, logger="nexo.migrate.shadow")
@@ -131,6 +140,8 @@ def test_an_orphan_the_role_cannot_drop_is_named_and_the_run_goes_on(
         assert f"could not be dropped: {orphan} (must be owner of database {orphan})" in caplog.text
     finally:
         _execute(
-            db_url, f'DROP DATABASE IF EXISTS "{orphan}"', f"REVOKE ALL ON SCHEMA public FROM {role}",
+            db_url,
+            f'DROP DATABASE IF EXISTS "{orphan}"',
+            f"REVOKE ALL ON SCHEMA public FROM {role}",
             f"DROP ROLE {role}",
         )

@@ -48,7 +48,10 @@ def lint_many(oracle: PrismaOracle, schemas: Sequence[Sequence[tuple[str, str]]]
     payload = [files[0][1] if len(files) == 1 else [[name, text] for name, text in files] for files in schemas]
     proc = subprocess.run(
         ["node", str(SCRIPT), str(wasm_path(oracle))],
-        input=json.dumps(payload), capture_output=True, text=True, timeout=300,
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"prisma_lint.js failed (exit {proc.returncode}):\n{proc.stderr}")
@@ -60,7 +63,10 @@ def lint_many(oracle: PrismaOracle, schemas: Sequence[Sequence[tuple[str, str]]]
         for d in found:
             name = single if single is not None else d["file_name"]
             text = texts[name]
-            diags.append(LintDiagnostic(name, _char_offset(text, d["start"]), _char_offset(text, d["end"]), d["text"],
-                                        bool(d["is_warning"])))
+            diags.append(
+                LintDiagnostic(
+                    name, _char_offset(text, d["start"]), _char_offset(text, d["end"]), d["text"], bool(d["is_warning"])
+                )
+            )
         out.append(sorted(diags))
     return out

@@ -54,8 +54,7 @@ def test_validate_reports_every_error_with_place_and_underline(tmp_path: Path) -
         "   |         ^^^^^\n"
     ) in r.stderr
     assert (
-        'error: Error parsing attribute "@default": Expected a Int value, but found `"x"`.\n'
-        "  -->  schema.prisma:9:16\n"
+        'error: Error parsing attribute "@default": Expected a Int value, but found `"x"`.\n  -->  schema.prisma:9:16\n'
     ) in r.stderr
     assert "   |                ^^^^^^^^^^^^^\n" in r.stderr  # under @default("x")
     assert r.stderr.rstrip().endswith("Validation Error Count: 2")
@@ -75,7 +74,11 @@ def test_validate_json(tmp_path: Path) -> None:
     ok = run(["validate", "--schema", "schema.prisma", "--json"], tmp_path)
     assert ok.returncode == 0
     assert json.loads(ok.stdout) == {
-        "schema": "schema.prisma", "files": ["schema.prisma"], "valid": True, "error_count": 0, "diagnostics": [],
+        "schema": "schema.prisma",
+        "files": ["schema.prisma"],
+        "valid": True,
+        "error_count": 0,
+        "diagnostics": [],
     }
 
 
@@ -84,10 +87,10 @@ def test_validate_uses_the_configured_schema_folder(tmp_path: Path) -> None:
     folder = root / "prisma" / "schema"
     (folder / "models").mkdir(parents=True)
     (folder / "main.prisma").write_text(HEADER)
-    (folder / "models" / "user.prisma").write_text(
-        "model User {\n  id    Int    @id\n  posts Post[]\n}\n")
+    (folder / "models" / "user.prisma").write_text("model User {\n  id    Int    @id\n  posts Post[]\n}\n")
     (folder / "models" / "post.prisma").write_text(
-        "model Post {\n  id       Int  @id\n  authorId Int\n  author   User @relation(fields: [authorId], references: [id])\n}\n")
+        "model Post {\n  id       Int  @id\n  authorId Int\n  author   User @relation(fields: [authorId], references: [id])\n}\n"
+    )
     (folder / "notes.txt").write_text("not a schema")
     sub = root / "prisma"
     r = run(["validate"], sub)  # the project is found from a subfolder
@@ -112,7 +115,8 @@ def test_validate_missing_schema(tmp_path: Path) -> None:
 
 def test_validate_masks_passwords_in_the_report(tmp_path: Path) -> None:
     text = VALID.replace('env("DATABASE_URL")', '"postgresql://app:hunter2@db.example/app"').replace(
-        "email String", "email Strng")
+        "email String", "email Strng"
+    )
     (tmp_path / "schema.prisma").write_text(text)
     r = run(["validate", "--schema", "schema.prisma"], tmp_path)
     assert r.returncode == 1
@@ -192,8 +196,10 @@ def test_format_refuses_an_invalid_schema_and_writes_nothing(tmp_path: Path) -> 
 def test_format_adds_a_missing_back_relation_then_the_schema_validates(tmp_path: Path) -> None:
     """Like ``prisma format``: a schema invalid only for a missing back-relation field is repaired."""
     path = tmp_path / "schema.prisma"
-    path.write_text(HEADER + "model User {\n  id Int @id\n}\n\nmodel Post {\n  id Int @id\n  authorId Int\n"
-                    "  author User @relation(fields: [authorId], references: [id])\n}\n")
+    path.write_text(
+        HEADER + "model User {\n  id Int @id\n}\n\nmodel Post {\n  id Int @id\n  authorId Int\n"
+        "  author User @relation(fields: [authorId], references: [id])\n}\n"
+    )
     assert run(["validate", "--schema", "schema.prisma"], tmp_path).returncode == 1
     assert run(["format", "--schema", "schema.prisma"], tmp_path).returncode == 0
     assert "  posts Post[]\n" in path.read_text()

@@ -202,7 +202,10 @@ def test_relation_repair_across_files() -> None:
 
 
 def test_no_relation_repair_when_types_do_not_resolve() -> None:
-    src = HEADER + "model Post {\n  id Int @id\n  author User @relation(fields: [a], references: [id])\n  a Int\n  x Strng\n}\n"
+    src = (
+        HEADER
+        + "model Post {\n  id Int @id\n  author User @relation(fields: [a], references: [id])\n  a Int\n  x Strng\n}\n"
+    )
     assert "posts" not in format_source(src)
 
 
@@ -267,8 +270,11 @@ def arguments(draw: st.DrawFn) -> str:
 
 @st.composite
 def attribute(draw: st.DrawFn, block: bool) -> str:
-    names = ["map", "index", "unique", "id", "ignore", "schema", "fulltext"] if block else [
-        "id", "unique", "default", "map", "updatedAt", "ignore", "db.VarChar", "db.Uuid", "relation"]
+    names = (
+        ["map", "index", "unique", "id", "ignore", "schema", "fulltext"]
+        if block
+        else ["id", "unique", "default", "map", "updatedAt", "ignore", "db.VarChar", "db.Uuid", "relation"]
+    )
     text = ("@@" if block else "@") + draw(st.sampled_from(names))
     if draw(st.booleans()):
         text += draw(arguments())
@@ -313,10 +319,17 @@ def schema_text(draw: st.DrawFn) -> str:
         if kind in ("model", "view"):
             lines = draw(st.lists(model_line(), min_size=1, max_size=8))
         elif kind == "enum":
-            value = st.builds(lambda n, a, t: n.upper() + a + t, ident,
-                              st.sampled_from(["", ' @map("v")', '\t@map( "x" )']), trailing())
-            lines = draw(st.lists(st.one_of(value, st.just(""), st.just("  // c"), st.just('@@map("e")')),
-                                  min_size=1, max_size=6))
+            value = st.builds(
+                lambda n, a, t: n.upper() + a + t,
+                ident,
+                st.sampled_from(["", ' @map("v")', '\t@map( "x" )']),
+                trailing(),
+            )
+            lines = draw(
+                st.lists(
+                    st.one_of(value, st.just(""), st.just("  // c"), st.just('@@map("e")')), min_size=1, max_size=6
+                )
+            )
         else:
             prop = st.builds(lambda k, s, v, t: k + s + "=" + s + v + t, ident, sp, expression(), trailing())
             lines = draw(st.lists(st.one_of(prop, st.just(""), st.just("// c")), min_size=1, max_size=5))
@@ -329,8 +342,22 @@ def schema_text(draw: st.DrawFn) -> str:
     return text
 
 
-_POSITION_FIELDS = {"span", "name_span", "key_span", "close_span", "header_trailing", "raw",
-                    "start", "end", "src", "name_start", "name_end", "key_start", "key_end", "close_start"}
+_POSITION_FIELDS = {
+    "span",
+    "name_span",
+    "key_span",
+    "close_span",
+    "header_trailing",
+    "raw",
+    "start",
+    "end",
+    "src",
+    "name_start",
+    "name_end",
+    "key_start",
+    "key_end",
+    "close_start",
+}
 
 
 def _plain(value: object) -> object:
@@ -374,8 +401,16 @@ def _meaning(tree: A.SchemaFile) -> list[object]:
                 plain["attributes"] = tuple(sorted(plain["attributes"], key=repr))  # type: ignore[arg-type]
             row = (type(member).__name__, tuple(sorted(plain.items())))
             (attributes if isinstance(member, A.Attribute) else entries).append(row)
-        out.append((item.keyword, item.name, _plain(item.doc), tuple(entries),
-                    tuple(sorted(attributes, key=repr)), tuple(sorted(comments, key=repr))))
+        out.append(
+            (
+                item.keyword,
+                item.name,
+                _plain(item.doc),
+                tuple(entries),
+                tuple(sorted(attributes, key=repr)),
+                tuple(sorted(comments, key=repr)),
+            )
+        )
     return out
 
 

@@ -18,10 +18,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: oracle, oracle_fixtures
 
-from oracle import FormatOutcome, PrismaOracle  # noqa: E402
-from oracle_fixtures import prisma_oracle  # noqa: E402, F401  (fixture)
+from oracle import FormatOutcome, PrismaOracle
+from oracle_fixtures import prisma_oracle  # noqa: F401  (fixture)
 
-from nexo.psl.format import format_source  # noqa: E402
+from nexo.psl.format import format_source
 
 CASES = Path(__file__).parent / "format_cases"
 
@@ -76,8 +76,10 @@ def _regenerate(names: list[str]) -> None:
     """Write the ``.expected`` files from the CLI (the dev server's socket, or $DATABASE_URL)."""
     import os
 
-    url = os.environ.get("DATABASE_URL", "postgresql://postgres@localhost/nexo?host=" + str(
-        Path(__file__).resolve().parents[2] / ".nexo" / "pgdata"))
+    url = os.environ.get(
+        "DATABASE_URL",
+        "postgresql://postgres@localhost/nexo?host=" + str(Path(__file__).resolve().parents[2] / ".nexo" / "pgdata"),
+    )
     oracle = PrismaOracle(url)
     for name in names or _file_cases() + _folder_cases():
         if (CASES / f"{name}.input").is_dir():

@@ -28,20 +28,106 @@ from nexo.schema import relational_model
 
 # NEXO_FUZZ_EXAMPLES=5000 pytest tests/psl/test_fuzz.py   runs a longer session
 EXAMPLES = int(os.environ.get("NEXO_FUZZ_EXAMPLES", "150"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                       HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 _TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[A-Za-z0-9_]+|\s+|.', re.S)
 CORPUS_TEXTS = [text for case in VALID + INVALID for _name, text in sources(case)]
 
 VOCABULARY = [
-    "model", "enum", "view", "type", "datasource", "generator", "db", "User", "Post", "id", "email", "Int", "String",
-    "Boolean", "DateTime", "Json", "Bytes", "Decimal", "BigInt", "Float", "Unsupported", "@id", "@@id", "@unique",
-    "@@unique", "@@index", "@default", "@map", "@@map", "@relation", "@updatedAt", "@ignore", "@@ignore", "@db.VarChar",
-    "@db.Uuid", "@@schema", "@@fulltext", "fields:", "references:", "onDelete:", "Cascade", "SetNull", "map:", "name:",
-    "sort:", "Desc", "ops:", "type:", "Gin", "Brin", "autoincrement()", "now()", "uuid(7)", "cuid(2)", "nanoid()",
-    "dbgenerated(\"x\")", "env(\"DATABASE_URL\")", "provider", "url", "=", "\"postgresql\"", "{", "}", "(", ")", "[",
-    "]", ",", ":", "?", "[]", "!", ".", "//", "///", "\"", "\\", "\\u", "42", "-1.5", "true", "[a, b]", " ", "  ", "\t",
-    "\n", "\n\n", "\r\n", "\u00a0", "é", "😀",
+    "model",
+    "enum",
+    "view",
+    "type",
+    "datasource",
+    "generator",
+    "db",
+    "User",
+    "Post",
+    "id",
+    "email",
+    "Int",
+    "String",
+    "Boolean",
+    "DateTime",
+    "Json",
+    "Bytes",
+    "Decimal",
+    "BigInt",
+    "Float",
+    "Unsupported",
+    "@id",
+    "@@id",
+    "@unique",
+    "@@unique",
+    "@@index",
+    "@default",
+    "@map",
+    "@@map",
+    "@relation",
+    "@updatedAt",
+    "@ignore",
+    "@@ignore",
+    "@db.VarChar",
+    "@db.Uuid",
+    "@@schema",
+    "@@fulltext",
+    "fields:",
+    "references:",
+    "onDelete:",
+    "Cascade",
+    "SetNull",
+    "map:",
+    "name:",
+    "sort:",
+    "Desc",
+    "ops:",
+    "type:",
+    "Gin",
+    "Brin",
+    "autoincrement()",
+    "now()",
+    "uuid(7)",
+    "cuid(2)",
+    "nanoid()",
+    'dbgenerated("x")',
+    'env("DATABASE_URL")',
+    "provider",
+    "url",
+    "=",
+    '"postgresql"',
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    ":",
+    "?",
+    "[]",
+    "!",
+    ".",
+    "//",
+    "///",
+    '"',
+    "\\",
+    "\\u",
+    "42",
+    "-1.5",
+    "true",
+    "[a, b]",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\u00a0",
+    "é",
+    "😀",
 ]
 
 
@@ -145,10 +231,10 @@ def test_mutated_multi_file_schemas(data: st.DataObject) -> None:
 def test_deeply_nested_and_long_input(data: st.DataObject) -> None:
     depth = data.draw(st.integers(1, 3000))
     opener = data.draw(st.sampled_from(["[", "f(", "(", "{"]))
-    text = 'model A {\n  id Int @id @default(' + opener * depth + "\n}\n"
+    text = "model A {\n  id Int @id @default(" + opener * depth + "\n}\n"
     check_validation([("schema.prisma", text)])
     check_format([("schema.prisma", text)])
-    long_line = "model B {\n  id Int @id" + " @map(\"x\")" * data.draw(st.integers(1, 500)) + "\n}\n"
+    long_line = "model B {\n  id Int @id" + ' @map("x")' * data.draw(st.integers(1, 500)) + "\n}\n"
     check_validation([("schema.prisma", long_line)])
 
 
@@ -197,25 +283,55 @@ def test_fast_reader_builds_the_same_tree_on_mutations(data: st.DataObject) -> N
 # Attribute argument lists of every shape the fast reader handles or must hand over to the general one:
 # nesting, blanks (Unicode ones too), names with and without values, escapes, trailing commas, stray brackets.
 _BLANK = st.sampled_from(["", " ", "  ", "\t", "\u00a0"])
-_SCALAR = st.sampled_from([
-    '"x"', '"a b"', '""', '"q\\"q"', '"\\u00e9"', '"bad\\q"', "12", "-1.5", "7.", "1abc", "-x", "Cascade", "db.Uuid",
-    "a..b", "a.", "true", ")", "]", ",", ":", "(", "[",
-])
+_SCALAR = st.sampled_from(
+    [
+        '"x"',
+        '"a b"',
+        '""',
+        '"q\\"q"',
+        '"\\u00e9"',
+        '"bad\\q"',
+        "12",
+        "-1.5",
+        "7.",
+        "1abc",
+        "-x",
+        "Cascade",
+        "db.Uuid",
+        "a..b",
+        "a.",
+        "true",
+        ")",
+        "]",
+        ",",
+        ":",
+        "(",
+        "[",
+    ]
+)
 _NAME = st.sampled_from(["map", "name", "fields", "sort", "ops", "a1", "x-y", "1"])
 
 
 def _list_of(items: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     """``items`` joined by commas, with blanks around them and maybe a trailing comma."""
-    return st.builds(lambda b1, parts, seps, trail, b2: b1 + "".join(p + s for p, s in zip(parts, seps))[:-1] + trail + b2,
-                     _BLANK, st.lists(items, max_size=4), st.lists(st.sampled_from([",", ", ", " ,", ",\t"]),
-                                                                    min_size=4, max_size=4),
-                     st.sampled_from(["", ",", ", "]), _BLANK)
+    return st.builds(
+        lambda b1, parts, seps, trail, b2: b1 + "".join(p + s for p, s in zip(parts, seps))[:-1] + trail + b2,
+        _BLANK,
+        st.lists(items, max_size=4),
+        st.lists(st.sampled_from([",", ", ", " ,", ",\t"]), min_size=4, max_size=4),
+        st.sampled_from(["", ",", ", "]),
+        _BLANK,
+    )
 
 
 def _expressions(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     arrays = _list_of(children).map(lambda inner: "[" + inner + "]")
-    calls = st.builds(lambda name, blank, inner: name + blank + "(" + inner + ")",
-                      st.sampled_from(["now", "f", "dbgenerated", "x.y", "raw"]), _BLANK, _list_of(_arguments(children)))
+    calls = st.builds(
+        lambda name, blank, inner: name + blank + "(" + inner + ")",
+        st.sampled_from(["now", "f", "dbgenerated", "x.y", "raw"]),
+        _BLANK,
+        _list_of(_arguments(children)),
+    )
     return st.one_of(arrays, calls)
 
 
@@ -225,15 +341,26 @@ def _arguments(values: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 
 
 _VALUES = st.recursive(_SCALAR, _expressions, max_leaves=10)
-_ATTRIBUTE = st.builds(lambda at, blank1, name, blank2, args: at + blank1 + name + blank2 + "(" + args + ")",
-                       st.sampled_from(["@", "@@"]), st.sampled_from(["", "", " "]),
-                       st.sampled_from(["default", "relation", "db.Decimal", "index", "x"]), _BLANK,
-                       _list_of(_arguments(_VALUES)))
+_ATTRIBUTE = st.builds(
+    lambda at, blank1, name, blank2, args: at + blank1 + name + blank2 + "(" + args + ")",
+    st.sampled_from(["@", "@@"]),
+    st.sampled_from(["", "", " "]),
+    st.sampled_from(["default", "relation", "db.Decimal", "index", "x"]),
+    _BLANK,
+    _list_of(_arguments(_VALUES)),
+)
 
 
 @FUZZ
-@given(st.lists(st.tuples(st.sampled_from(["", "  f String ", "  g Int? "]), _ATTRIBUTE,
-                          st.sampled_from(["", " @id", " // c", " x"])), min_size=1, max_size=6))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "  f String ", "  g Int? "]), _ATTRIBUTE, st.sampled_from(["", " @id", " // c", " x"])
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_fast_reader_builds_the_same_tree_on_argument_lists(lines: list[tuple[str, str, str]]) -> None:
     """Argument lists read by the fast reader give the general reader's tree and errors, whatever they hold."""
     text = "model A {\n" + "\n".join(head + attr + tail for head, attr, tail in lines) + "\n}\n"
@@ -272,30 +399,42 @@ def test_fast_checks_give_the_same_result_on_mutations(data: st.DataObject) -> N
 
 # Values that read (so that the lines parse and the checks get to see them): calls and arrays of every
 # shape, named arguments without a value, trailing commas.
-_READABLE = st.recursive(st.sampled_from(['"x"', '""', "12", "-1.5", "Cascade", "db.Uuid", "true", "id", "bId"]),
-                         _expressions, max_leaves=6)
-_FIELD_ATTRIBUTE = st.builds(lambda name, blank, args: "@" + name + blank + "(" + args + ")",
-                             st.sampled_from(["default", "relation", "unique", "id", "map", "db.VarChar", "x"]),
-                             _BLANK, _list_of(_arguments(_READABLE)))
-_BLOCK_ATTRIBUTE = st.builds(lambda name, args: "@@" + name + "(" + args + ")",
-                             st.sampled_from(["index", "unique", "id", "map", "fulltext", "x"]),
-                             _list_of(_arguments(_READABLE)))
+_READABLE = st.recursive(
+    st.sampled_from(['"x"', '""', "12", "-1.5", "Cascade", "db.Uuid", "true", "id", "bId"]), _expressions, max_leaves=6
+)
+_FIELD_ATTRIBUTE = st.builds(
+    lambda name, blank, args: "@" + name + blank + "(" + args + ")",
+    st.sampled_from(["default", "relation", "unique", "id", "map", "db.VarChar", "x"]),
+    _BLANK,
+    _list_of(_arguments(_READABLE)),
+)
+_BLOCK_ATTRIBUTE = st.builds(
+    lambda name, args: "@@" + name + "(" + args + ")",
+    st.sampled_from(["index", "unique", "id", "map", "fulltext", "x"]),
+    _list_of(_arguments(_READABLE)),
+)
 
 
 @FUZZ
-@given(st.lists(_FIELD_ATTRIBUTE, max_size=3), st.lists(_FIELD_ATTRIBUTE, max_size=3),
-       st.lists(_BLOCK_ATTRIBUTE, max_size=3))
+@given(
+    st.lists(_FIELD_ATTRIBUTE, max_size=3),
+    st.lists(_FIELD_ATTRIBUTE, max_size=3),
+    st.lists(_BLOCK_ATTRIBUTE, max_size=3),
+)
 @example(["@default(f(map:))"], [], [])
 @example(["@default(f(a, b,))"], [], [])
 @example(["@default(f([g(sort:)]))"], [], [])
 @example([], ['@relation(name: "x", "y")', "@map(a, a)"], ["@@index([a(sort:), b], map:)"])
-@example(["@unique(map: \"x\", map: \"y\")"], [], ["@@unique([id], name: \"n\",)"])
-def test_fast_checks_give_the_same_result_on_argument_lists(on_id: list[str], on_ref: list[str],
-                                                            block: list[str]) -> None:
+@example(['@unique(map: "x", map: "y")'], [], ['@@unique([id], name: "n",)'])
+def test_fast_checks_give_the_same_result_on_argument_lists(
+    on_id: list[str], on_ref: list[str], block: list[str]
+) -> None:
     """Attributes with argument lists of every shape: the fast check hands what it does not handle to the full one."""
-    text = ('datasource db {\n  provider = "postgresql"\n  url = env("U")\n}\n\n'
-            "model A {\n  id Int @id " + " ".join(on_id) + "\n  bId Int\n  b B @relation(fields: [bId], "
-            "references: [id]) " + " ".join(on_ref) + "\n" + "".join("  " + a + "\n" for a in block) + "}\n\n"
-            "model B {\n  id Int @id\n  a A[]\n}\n")
+    text = (
+        'datasource db {\n  provider = "postgresql"\n  url = env("U")\n}\n\n'
+        "model A {\n  id Int @id " + " ".join(on_id) + "\n  bId Int\n  b B @relation(fields: [bId], "
+        "references: [id]) " + " ".join(on_ref) + "\n" + "".join("  " + a + "\n" for a in block) + "}\n\n"
+        "model B {\n  id Int @id\n  a A[]\n}\n"
+    )
     files = [("schema.prisma", text)]
     assert _validated(files, True) == _validated(files, False)

@@ -92,6 +92,6 @@ def test_format_matches_prisma(case: Path, prisma_oracle: PrismaOracle) -> None:
     ours = format_sources(dict(files))
     if case.is_dir():
         prefix = case.name + "/"
-        assert {name[len(prefix):]: text for name, text in ours.items()} == outcome.files
+        assert {name[len(prefix) :]: text for name, text in ours.items()} == outcome.files
     else:
         assert ours[files[0][0]] == outcome.formatted

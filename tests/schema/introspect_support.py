@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from pgservers import column_type_extensions
+
 from nexo.psl import validate_path, validate_source
 from nexo.schema import Database, relational_model
-from pgservers import column_type_extensions
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -16,9 +17,26 @@ CORPUS = REPO / "tests" / "psl" / "corpus" / "valid"
 
 # Column types a GiST index covers with PostgreSQL's own default operator classes; any other column
 # of a GiST index without an operator class needs btree_gist (GIN: arrays, jsonb and tsvector, else btree_gin).
-GIST_TYPES = {"point", "box", "polygon", "circle", "tsvector", "tsquery", "int4range", "int8range", "numrange",
-              "tsrange", "tstzrange", "daterange", "int4multirange", "int8multirange", "nummultirange",
-              "tsmultirange", "tstzmultirange", "datemultirange"}
+GIST_TYPES = {
+    "point",
+    "box",
+    "polygon",
+    "circle",
+    "tsvector",
+    "tsquery",
+    "int4range",
+    "int8range",
+    "numrange",
+    "tsrange",
+    "tstzrange",
+    "daterange",
+    "int4multirange",
+    "int8multirange",
+    "nummultirange",
+    "tsmultirange",
+    "tstzmultirange",
+    "datemultirange",
+}
 GIN_TYPES = {"jsonb", "tsvector"}
 
 
@@ -56,7 +74,10 @@ class Case:
     def without_field(self, name: str) -> Case:
         """The same schema without the field ``name`` (its line removed from every file)."""
         pattern = re.compile(rf"\s*{re.escape(name)}\s")
-        texts = {f: "\n".join(line for line in t.splitlines() if not pattern.match(line)) + "\n" for f, t in self.text.items()}
+        texts = {
+            f: "\n".join(line for line in t.splitlines() if not pattern.match(line)) + "\n"
+            for f, t in self.text.items()
+        }
         assert texts != self.text, f"no field {name} in {self.id}"
         return Case(self.id, texts, note=f"without the field {name}")
 
@@ -73,7 +94,9 @@ class Case:
 
 def _files(path: Path) -> dict[str, str]:
     if path.is_dir():
-        return {str(p): p.read_text() for p in sorted(path.rglob("*.prisma"), key=lambda p: p.relative_to(path).as_posix())}
+        return {
+            str(p): p.read_text() for p in sorted(path.rglob("*.prisma"), key=lambda p: p.relative_to(path).as_posix())
+        }
     return {str(path): path.read_text()}
 
 
@@ -145,8 +168,8 @@ def generated_schema(models: int) -> str:
     """A schema of ``models`` models (plus implicit m:n tables) with relations, enums, indexes and defaults."""
     out = [
         'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n',
-        "enum Status {\n  ACTIVE\n  PAUSED @map(\"paused\")\n  GONE\n}\n",
-        "enum Tier {\n  FREE\n  PRO\n  @@map(\"tier\")\n}\n",
+        'enum Status {\n  ACTIVE\n  PAUSED @map("paused")\n  GONE\n}\n',
+        'enum Tier {\n  FREE\n  PRO\n  @@map("tier")\n}\n',
     ]
     for i in range(models):
         lines = [
@@ -157,23 +180,23 @@ def generated_schema(models: int) -> str:
             "  status    Status   @default(ACTIVE)",
             "  tier      Tier[]   @default([FREE])",
             "  score     Decimal  @default(0) @db.Decimal(10, 2)",
-            "  data      Json?    @default(\"{}\")",
-            "  createdAt DateTime @default(now()) @map(\"created_at\") @db.Timestamptz(6)",
+            '  data      Json?    @default("{}")',
+            '  createdAt DateTime @default(now()) @map("created_at") @db.Timestamptz(6)',
             "  tags      String[]",
         ]
         if i > 0:
             lines += [
-                "  parentId  Int?     @map(\"parent_id\")",
+                '  parentId  Int?     @map("parent_id")',
                 f"  parent    M{i - 1:03d}?    @relation(fields: [parentId], references: [id], onDelete: Cascade)",
                 "  @@index([parentId, createdAt(sort: Desc)])",
             ]
         if i + 1 < models:
             lines.append(f"  children  M{i + 1:03d}[]")
         if i % 10 == 0 and i + 5 < models:
-            lines.append(f"  peers     M{i + 5:03d}[] @relation(\"peers{i}\")")
+            lines.append(f'  peers     M{i + 5:03d}[] @relation("peers{i}")')
         if i % 10 == 5:
-            lines.append(f"  peerOf    M{i - 5:03d}[] @relation(\"peers{i - 5}\")")
-        lines += ["  @@index([name, status])", "  @@index([data], type: Gin)", f"  @@map(\"m_{i:03d}\")", "}\n"]
+            lines.append(f'  peerOf    M{i - 5:03d}[] @relation("peers{i - 5}")')
+        lines += ["  @@index([name, status])", "  @@index([data], type: Gin)", f'  @@map("m_{i:03d}")', "}\n"]
         out.append("\n".join(lines))
     return "\n".join(out)
 

@@ -31,7 +31,7 @@ NOT_RENDERED = {"no_datasource"}
 
 def schema_of(case: str) -> Path:
     if case.startswith("corpus_"):
-        name = case[len("corpus_"):]
+        name = case[len("corpus_") :]
         folder = CORPUS / name
         return folder if folder.is_dir() else CORPUS / f"{name}.prisma"
     return EXAMPLES / f"{case}.prisma"

@@ -15,9 +15,10 @@ from typing import Any
 
 import psycopg
 import pytest
+from introspect_support import Case, generated_model, round_trip_cases
+from pgservers import available_extensions, conn_with_extensions, fresh_database, unavailable_reason
 from psycopg import sql
 
-from introspect_support import Case, generated_model, round_trip_cases
 from nexo.errors import NexoError
 from nexo.psl import validate_source
 from nexo.schema import (
@@ -33,7 +34,6 @@ from nexo.schema import (
     same_structure,
 )
 from nexo.schema.introspect import DEFAULT_OPCLASSES, LEDGER_TABLES
-from pgservers import available_extensions, conn_with_extensions, fresh_database, unavailable_reason
 
 CASES = round_trip_cases()
 
@@ -45,16 +45,24 @@ KNOWN_DIFFERENCES = {
     ("corpus/scalars", "Scalars", "gen"): ("md5(random()::text)", "md5((random())::text)"),
     ("corpus/defaults_functions", "Functions", "token"): ("md5(random()::text)", "md5((random())::text)"),
     ("corpus/defaults_functions", "Functions", "opaque"): (
-        "to_tsvector('simple', '')", "to_tsvector('simple'::regconfig, ''::text)"),
+        "to_tsvector('simple', '')",
+        "to_tsvector('simple'::regconfig, ''::text)",
+    ),
     ("corpus/unsupported_types[without-extension-features]", "Geo", "search"): (
-        "to_tsvector('english', '')", "to_tsvector('english'::regconfig, ''::text)"),
+        "to_tsvector('english', '')",
+        "to_tsvector('english'::regconfig, ''::text)",
+    ),
     ("corpus/unsupported_types[needs-extension:postgis]", "Geo", "search"): (
-        "to_tsvector('english', '')", "to_tsvector('english'::regconfig, ''::text)"),
+        "to_tsvector('english', '')",
+        "to_tsvector('english'::regconfig, ''::text)",
+    ),
 }
 # The same for column types: PostgreSQL prints an Unsupported("…") type its own way (format_type).
 KNOWN_TYPE_DIFFERENCES = {
     ("corpus/unsupported_types[needs-extension:postgis]", "Geo", "location"): (
-        "geography(Point, 4326)", "geography(Point,4326)"),
+        "geography(Point, 4326)",
+        "geography(Point,4326)",
+    ),
 }
 
 # Schemas whose CREATE script PostgreSQL refuses, exactly as Prisma writes it (``prisma migrate diff
@@ -95,8 +103,9 @@ def _introspect(conn: psycopg.Connection[Any], db: Database) -> tuple[Database, 
 
 
 def _without_extensions(db: Database, names: set[str]) -> Database:
-    return Database(db.tables, db.enums, tuple(x for x in db.extensions if x.name not in names), db.namespaces,
-                    db.relation_mode)
+    return Database(
+        db.tables, db.enums, tuple(x for x in db.extensions if x.name not in names), db.namespaces, db.relation_mode
+    )
 
 
 def _expected(case: Case, db: Database) -> Database:
@@ -167,7 +176,9 @@ def test_round_trip(case: Case, conn: psycopg.Connection[Any], request: pytest.F
 def test_round_trip_covers_every_valid_schema() -> None:
     from introspect_support import CORPUS, HERE
 
-    expected = {f"corpus/{p.stem if p.suffix else p.name}" for p in CORPUS.iterdir() if p.suffix == ".prisma" or p.is_dir()}
+    expected = {
+        f"corpus/{p.stem if p.suffix else p.name}" for p in CORPUS.iterdir() if p.suffix == ".prisma" or p.is_dir()
+    }
     expected |= {f"examples/{p.stem}" for p in (HERE / "examples").glob("*.prisma")}
     expected |= {f"introspect/{p.stem}" for p in (HERE / "introspect_cases").glob("*.prisma")}
     expected |= {"repo/schema"}
@@ -256,7 +267,12 @@ model Post {
     assert post is not None
     assert post.indexes[0].columns[0].sort == "Desc"
     fk = post.foreign_keys[0]
-    assert (fk.name, fk.referenced_table, fk.on_delete, fk.on_update) == ("Post_authorId_fkey", "User", "CASCADE", "CASCADE")
+    assert (fk.name, fk.referenced_table, fk.on_delete, fk.on_update) == (
+        "Post_authorId_fkey",
+        "User",
+        "CASCADE",
+        "CASCADE",
+    )
     assert got.enums[0].name == "role_t" and got.enums[0].values == ("USER", "admin")
     assert got.namespaces == () and all(t.schema is None for t in got.tables)
     # Provenance introspection cannot know stays empty.
@@ -270,12 +286,12 @@ model Post {
 def test_hand_written_ddl(conn: psycopg.Connection[Any]) -> None:
     """Mixed-case and quoted names, no primary key, composite keys, a unique constraint, FKs to another
     schema, enum value order, and the structures Prisma cannot express (kept out, with warnings)."""
-    conn.execute('''
+    conn.execute("""
         CREATE SCHEMA other;
         CREATE TYPE other."Mood" AS ENUM ('ok');
         CREATE TYPE "Lvl" AS ENUM ('B', 'C');
         ALTER TYPE "Lvl" ADD VALUE 'A' BEFORE 'B';
-    ''')
+    """)
     conn.execute('''
         CREATE TABLE other.ref (id int, rev int, PRIMARY KEY (id, rev));
         CREATE TABLE "Mixed Case""Tbl" (
@@ -306,12 +322,31 @@ def test_hand_written_ddl(conn: psycopg.Connection[Any]) -> None:
     t = db.table('Mixed Case"Tbl')
     assert t is not None and t.primary_key is None
     cols = {c.name: c for c in t.columns}
-    assert list(cols) == ['Weird "col"', "camelCase", "lvl", "mood", "tags", "r", "ident", "gen", "ref_id", "ref_rev",
-                          "e", "v", "ch", "nm", "bp"]
+    assert list(cols) == [
+        'Weird "col"',
+        "camelCase",
+        "lvl",
+        "mood",
+        "tags",
+        "r",
+        "ident",
+        "gen",
+        "ref_id",
+        "ref_rev",
+        "e",
+        "v",
+        "ch",
+        "nm",
+        "bp",
+    ]
     assert (cols['Weird "col"'].type, cols['Weird "col"'].nullable) == ("TEXT", False)
     assert (cols["lvl"].type, cols["lvl"].default) == ('"Lvl"', "'A'")
     assert (cols["mood"].type, cols["mood"].enum) == ('"other"."Mood"', "Mood")
-    assert (cols["tags"].is_list, cols["tags"].nullable, cols["tags"].default) == (True, False, "ARRAY['a', 'b c']::TEXT[]")
+    assert (cols["tags"].is_list, cols["tags"].nullable, cols["tags"].default) == (
+        True,
+        False,
+        "ARRAY['a', 'b c']::TEXT[]",
+    )
     assert cols["r"].type == "tstzrange" and cols["r"].native_type is None
     assert (cols["ident"].type, cols["ident"].autoincrement, cols["ident"].default) == ("SERIAL", True, None)
     assert (cols["gen"].type, cols["gen"].default) == ("INTEGER", None)
@@ -323,15 +358,27 @@ def test_hand_written_ddl(conn: psycopg.Connection[Any]) -> None:
     }
     (fk,) = t.foreign_keys
     assert (fk.name, fk.columns, fk.referenced_schema, fk.referenced_table, fk.referenced_columns) == (
-        "to_other", ("ref_id", "ref_rev"), "other", "ref", ("id", "rev"))
+        "to_other",
+        ("ref_id", "ref_rev"),
+        "other",
+        "ref",
+        ("id", "rev"),
+    )
     assert (fk.on_delete, fk.on_update, fk.schema) == ("SET DEFAULT", "NO ACTION", None)
     nopk = db.table("nopk")
     assert nopk is not None and nopk.primary_key is None
     assert [(c.name, c.type, c.autoincrement, c.default, c.nullable) for c in nopk.columns] == [
-        ("a", "SERIAL", True, None, True), ("b", "BIGSERIAL", True, None, True), ("c", "INTEGER", False, None, False)]
+        ("a", "SERIAL", True, None, True),
+        ("b", "BIGSERIAL", True, None, True),
+        ("c", "INTEGER", False, None, False),
+    ]
     comp = db.table("comp")
     assert comp is not None and comp.primary_key is not None
-    assert (comp.primary_key.name, comp.primary_key.columns, comp.primary_key.explicit_name) == ("comp pk", ("y", "x"), True)
+    assert (comp.primary_key.name, comp.primary_key.columns, comp.primary_key.explicit_name) == (
+        "comp pk",
+        ("y", "x"),
+        True,
+    )
     assert [(e.name, e.values) for e in db.enums] == [("Lvl", ("A", "B", "C"))]  # other."Mood" is not in this schema
 
     joined = "\n".join(warnings)
@@ -357,10 +404,20 @@ def test_default_kinds_built_and_introspected(conn: psycopg.Connection[Any]) -> 
     functions = next(c for c in CASES if c.id == "corpus/defaults_functions").model().tables[0]
     kinds = {c.name: (c.default_kind, c.default) for c in functions.columns}
     assert {k: v[0] for k, v in kinds.items()} == {
-        "id": "sequence", "counter": "sequence", "small": "sequence",
-        **{k: "client" for k in ("uuid4", "uuid7", "uuidPlain", "cuid1", "cuid2", "cuidPlain", "nano", "nano12", "ulid")},
-        "createdAt": "now", "day": "now", "stamps": "now",
-        "token": "dbgenerated", "opaque": "dbgenerated", "empty": "dbgenerated", "tags": "dbgenerated",
+        "id": "sequence",
+        "counter": "sequence",
+        "small": "sequence",
+        **{
+            k: "client"
+            for k in ("uuid4", "uuid7", "uuidPlain", "cuid1", "cuid2", "cuidPlain", "nano", "nano12", "ulid")
+        },
+        "createdAt": "now",
+        "day": "now",
+        "stamps": "now",
+        "token": "dbgenerated",
+        "opaque": "dbgenerated",
+        "empty": "dbgenerated",
+        "tags": "dbgenerated",
     }
     assert kinds["empty"] == ("dbgenerated", None) and kinds["uuid4"] == ("client", None)
 
@@ -379,9 +436,11 @@ def test_default_kinds_built_and_introspected(conn: psycopg.Connection[Any]) -> 
     """)
     got = {c.name: (c.default_kind, c.default) for c in introspect(conn).tables[0].columns}
     assert {k: v[0] for k, v in got.items()} == {
-        "id": "sequence", "ident": "sequence",
+        "id": "sequence",
+        "ident": "sequence",
         **{k: "literal" for k in ("s", "n", "neg", "f", "b", "j", "e", "bin", "arr", "tarr")},
-        "at": "now", "at2": "now",
+        "at": "now",
+        "at2": "now",
         # Prisma's describer reads no value from a date/time or UUID default, nor from an expression
         **{k: "dbgenerated" for k in ("lit", "tlist", "u", "g", "expr", "tsv")},
         "nodef": None,
@@ -394,7 +453,8 @@ def test_default_kinds_built_and_introspected(conn: psycopg.Connection[Any]) -> 
 
 def test_unique_constraint_equals_prisma_unique_index(conn: psycopg.Connection[Any]) -> None:
     """A unique constraint written by hand is the same structure as Prisma's ``@@unique`` index."""
-    built = relational_model(validate_source("""
+    built = relational_model(
+        validate_source("""
 datasource db {
   provider = "postgresql"
   url      = env("DATABASE_URL")
@@ -405,9 +465,12 @@ model T {
   b  Int
   @@unique([a, b], map: "t_a_b")
 }
-""").raise_for_errors())
-    conn.execute('CREATE TABLE "T" (id integer NOT NULL, a text NOT NULL, b integer NOT NULL, '
-                 'CONSTRAINT "T_pkey" PRIMARY KEY (id), CONSTRAINT t_a_b UNIQUE (a, b))')
+""").raise_for_errors()
+    )
+    conn.execute(
+        'CREATE TABLE "T" (id integer NOT NULL, a text NOT NULL, b integer NOT NULL, '
+        'CONSTRAINT "T_pkey" PRIMARY KEY (id), CONSTRAINT t_a_b UNIQUE (a, b))'
+    )
     got, warnings = introspect_with_warnings(conn)
     assert same_structure(got, built), differences(got, built)
     assert warnings == []
@@ -418,7 +481,8 @@ model T {
     assert comparable(got).tables[0].indexes[0].constraint is False
     conn.execute('ALTER TABLE "T" ADD CONSTRAINT t_b_deferred UNIQUE (b) DEFERRABLE')
     assert introspect_with_warnings(conn)[1] == [
-        'Index "t_b_deferred" on "public"."T": the unique constraint is DEFERRABLE, which Prisma cannot express.']
+        'Index "t_b_deferred" on "public"."T": the unique constraint is DEFERRABLE, which Prisma cannot express.'
+    ]
 
 
 def test_multi_schema_and_foreign_keys_to_other_schemas(conn: psycopg.Connection[Any]) -> None:
@@ -488,7 +552,7 @@ def test_sql_layer_objects_are_not_part_of_the_model(conn: psycopg.Connection[An
 def test_extensions_are_read_with_schema_and_version(conn: psycopg.Connection[Any]) -> None:
     if "vector" not in _available(conn):
         pytest.skip("this PostgreSQL server has no pgvector extension")
-    conn.execute('CREATE EXTENSION vector; CREATE TABLE v (id int PRIMARY KEY, e vector(3))')
+    conn.execute("CREATE EXTENSION vector; CREATE TABLE v (id int PRIMARY KEY, e vector(3))")
     conn.execute("CREATE INDEX v_hnsw ON v USING hnsw (e vector_l2_ops)")
     db, warnings = introspect_with_warnings(conn)
     (ext,) = db.extensions
@@ -496,8 +560,10 @@ def test_extensions_are_read_with_schema_and_version(conn: psycopg.Connection[An
     assert (ext.name, ext.schema, ext.version) == ("vector", "public", version[0] if version else None)
     assert db.tables[0].column("e").type == "vector(3)"  # type: ignore[union-attr]
     assert db.tables[0].indexes == ()
-    assert warnings == ['Index "v_hnsw" on "public"."v" uses the access method hnsw, which Prisma cannot express; '
-                        "left out of the model."]
+    assert warnings == [
+        'Index "v_hnsw" on "public"."v" uses the access method hnsw, which Prisma cannot express; '
+        "left out of the model."
+    ]
     # comparable() keeps the extension's name only: a schema that does not write schema/version leaves them open
     assert comparable(db).extensions[0].schema is None and comparable(db).extensions[0].version is None
 
@@ -517,17 +583,25 @@ def test_comparable_folds_equivalent_spellings_only() -> None:
         ({"type": "INTEGER", "default": "5"}, {"type": "INTEGER", "default": "'5'"}),
         ({"type": "DOUBLE PRECISION", "default": "1.50"}, {"type": "DOUBLE PRECISION", "default": "1.5"}),
         ({"type": "DECIMAL(10,2)", "default": "-0.50"}, {"type": "DECIMAL(10,2)", "default": "-0.5"}),
-        ({"type": "JSONB", "default": "'{\"b\":1,\"a\":2}'"}, {"type": "JSONB", "default": "'{\"a\": 2, \"b\": 1}'"}),
+        ({"type": "JSONB", "default": '\'{"b":1,"a":2}\''}, {"type": "JSONB", "default": '\'{"a": 2, "b": 1}\''}),
         ({"type": "TIMESTAMP(3)", "default": "now()"}, {"type": "TIMESTAMP(3)", "default": "CURRENT_TIMESTAMP"}),
-        ({"type": "TIMESTAMPTZ(6)", "default": "'2024-01-02 03:04:05 +02:00'"},
-         {"type": "TIMESTAMPTZ(6)", "default": "'2024-01-02 01:04:05 +00:00'"}),
-        ({"type": "TIMESTAMP(0)", "default": "'2024-01-02 03:04:05.678 +02:00'"},
-         {"type": "TIMESTAMP(0)", "default": "'2024-01-02 03:04:06 +00:00'"}),
+        (
+            {"type": "TIMESTAMPTZ(6)", "default": "'2024-01-02 03:04:05 +02:00'"},
+            {"type": "TIMESTAMPTZ(6)", "default": "'2024-01-02 01:04:05 +00:00'"},
+        ),
+        (
+            {"type": "TIMESTAMP(0)", "default": "'2024-01-02 03:04:05.678 +02:00'"},
+            {"type": "TIMESTAMP(0)", "default": "'2024-01-02 03:04:06 +00:00'"},
+        ),
         ({"type": "DATE", "default": "'2024-01-02 23:59:59.999 +02:00'"}, {"type": "DATE", "default": "'2024-01-02'"}),
-        ({"type": "TIMETZ(2)", "default": "'2024-01-02 03:04:05.678 +02:00'"},
-         {"type": "TIMETZ(2)", "default": "'03:04:05.678+02'"}),
-        ({"type": "INTEGER", "is_list": True, "default": "ARRAY[1, 2]::INTEGER[]"},
-         {"type": "INTEGER", "is_list": True, "default": "ARRAY[(1)::integer, '2'::integer]"}),
+        (
+            {"type": "TIMETZ(2)", "default": "'2024-01-02 03:04:05.678 +02:00'"},
+            {"type": "TIMETZ(2)", "default": "'03:04:05.678+02'"},
+        ),
+        (
+            {"type": "INTEGER", "is_list": True, "default": "ARRAY[1, 2]::INTEGER[]"},
+            {"type": "INTEGER", "is_list": True, "default": "ARRAY[(1)::integer, '2'::integer]"},
+        ),
         ({"type": "TEXT", "is_list": True, "nullable": False}, {"type": "TEXT", "is_list": True, "nullable": True}),
         ({"type": "TEXT", "field": "x", "prisma_type": "String"}, {"type": "TEXT"}),
         ({"name": "c" * 70}, {"name": "c" * 63}),
@@ -540,8 +614,10 @@ def test_comparable_folds_equivalent_spellings_only() -> None:
         ({"type": "TEXT", "default": "'a'"}, {"type": "TEXT", "default": "'A'"}),
         ({"type": "INTEGER", "default": "5"}, {"type": "INTEGER", "default": "6"}),
         ({"type": "TEXT", "default": "md5(random()::text)"}, {"type": "TEXT", "default": "md5((random())::text)"}),
-        ({"type": "TIMESTAMPTZ(6)", "default": "'2024-01-02 03:04:05 +02:00'"},
-         {"type": "TIMESTAMPTZ(6)", "default": "'2024-01-02 03:04:05 +00:00'"}),
+        (
+            {"type": "TIMESTAMPTZ(6)", "default": "'2024-01-02 03:04:05 +02:00'"},
+            {"type": "TIMESTAMPTZ(6)", "default": "'2024-01-02 03:04:05 +00:00'"},
+        ),
         ({"type": "VARCHAR(10)"}, {"type": "VARCHAR(11)"}),
         ({"type": "TEXT", "nullable": False}, {"type": "TEXT", "nullable": True}),
         ({"type": "TEXT", "native_type": "Text"}, {"type": "TEXT", "native_type": "Xml"}),
@@ -592,14 +668,20 @@ def test_session_settings_do_not_change_the_result_and_are_restored(db_url: str)
     at = reference.tables[0].column("at")
     assert at is not None and at.default == "'2024-01-02 01:04:05 +00:00'"
     assert reference.tables[0].column("s").default == "'back\\slash'"  # type: ignore[union-attr]
-    settings = {"TimeZone": "Asia/Kathmandu", "DateStyle": "SQL, DMY", "extra_float_digits": "3",
-                "IntervalStyle": "sql_standard"}
+    settings = {
+        "TimeZone": "Asia/Kathmandu",
+        "DateStyle": "SQL, DMY",
+        "extra_float_digits": "3",
+        "IntervalStyle": "sql_standard",
+    }
     with psycopg.connect(db_url, autocommit=True) as c:
         for k, v in settings.items():
             c.execute(sql.SQL("SELECT set_config({}, {}, false)").format(sql.Literal(k), sql.Literal(v)))
         assert introspect(c) == reference
         assert {k: c.execute(sql.SQL("SHOW {}").format(sql.Identifier(k))).fetchone()[0] for k in settings} == {  # type: ignore[index]
-            **settings, "DateStyle": "SQL, DMY"}
+            **settings,
+            "DateStyle": "SQL, DMY",
+        }
     # inside the caller's open transaction: nothing is committed, local settings survive
     with psycopg.connect(db_url) as c:
         c.execute("SET LOCAL TimeZone = 'Asia/Tokyo'")

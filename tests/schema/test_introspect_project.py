@@ -22,14 +22,17 @@ def test_migrated_project_matches_its_schema(project: Path, db_url: str) -> None
     built = relational_model(validate_path(project / "schema.prisma").raise_for_errors())
     with psycopg.connect(db_url, autocommit=True) as conn:
         # the SQL layer really did create what introspection must ignore
-        counts: tuple[Any, ...] | None = conn.execute("""
+        counts: tuple[Any, ...] | None = conn.execute(
+            """
             SELECT (SELECT count(*) FROM pg_policy),
                    (SELECT count(*) FROM pg_class WHERE relrowsecurity AND relnamespace = 'public'::regnamespace),
                    (SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal),
                    (SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace),
                    (SELECT count(*) FROM information_schema.role_table_grants WHERE grantee = %s),
                    to_regclass('_prisma_migrations') IS NOT NULL AND to_regclass('migration_history') IS NOT NULL
-        """, (config.app_role,)).fetchone()
+        """,
+            (config.app_role,),
+        ).fetchone()
         assert counts is not None
         policies, rls_tables, triggers, functions, grants, ledgers = counts
         assert policies >= 8 and rls_tables >= 8 and triggers >= 1 and functions >= 1 and grants >= 1 and ledgers

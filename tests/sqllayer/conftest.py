@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+
 @pytest.fixture
 def sql_dir(tmp_path: Path) -> Path:
     d = tmp_path / "sql"

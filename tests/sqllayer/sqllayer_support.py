@@ -34,7 +34,7 @@ _SNAPSHOT_QUERIES = {
 def catalog_snapshot(conn: psycopg.Connection) -> dict[str, list[tuple]]:
     """A comparable picture of the database's catalogs (sorted rows per catalog)."""
     return {
-        name: sorted((tuple(str(v) for v in row) for row in conn.execute(q).fetchall()))
+        name: sorted(tuple(str(v) for v in row) for row in conn.execute(q).fetchall())
         for name, q in _SNAPSHOT_QUERIES.items()
     }
 

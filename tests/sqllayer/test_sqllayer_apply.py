@@ -57,7 +57,12 @@ def test_apply_on_an_empty_database(conn, write, sql_dir: Path):
         "R__notes_view.sql",
     ]
     assert [(e.phase, e.index, e.total) for e in events] == [
-        ("start", 1, 3), ("done", 1, 3), ("start", 2, 3), ("done", 2, 3), ("start", 3, 3), ("done", 3, 3),
+        ("start", 1, 3),
+        ("done", 1, 3),
+        ("start", 2, 3),
+        ("done", 2, 3),
+        ("start", 3, 3),
+        ("done", 3, 3),
     ]
     assert table_exists(conn, "notes") and table_exists(conn, "notes_v")
     assert conn.execute("SELECT relrowsecurity FROM pg_class WHERE relname = 'notes'").fetchone() == (True,)
@@ -110,7 +115,12 @@ def test_changed_checksum_is_refused_and_nothing_runs(conn, write, sql_dir: Path
     assert err.code == "NEXO_SQL_CHECKSUM"
     assert err.file == str(sql_dir / "1_initial.sql")
     assert applied_checksum in err.message and files[0].checksum in err.message
-    for advice in ("restore the file", "new versioned file", "R__<name>.sql", "nexo db:migrate:resolve --sql-checksum 1"):
+    for advice in (
+        "restore the file",
+        "new versioned file",
+        "R__<name>.sql",
+        "nexo db:migrate:resolve --sql-checksum 1",
+    ):
         assert advice in err.message
     assert catalog_snapshot(conn) == before
     assert history_count(conn) == 1
@@ -175,7 +185,9 @@ def test_failure_is_rolled_back_recorded_and_later_files_do_not_run(conn, write,
     files = discover(sql_dir)
     steps = plan(conn, files)
     assert [(s.script, s.reason) for s in steps] == [
-        ("2_failing.sql", "retry"), ("3_later.sql", "pending"), ("R__view.sql", "new"),
+        ("2_failing.sql", "retry"),
+        ("3_later.sql", "pending"),
+        ("R__view.sql", "new"),
     ]
     result = apply(conn, files)
     assert [s.step.script for s in result.steps] == ["2_failing.sql", "3_later.sql", "R__view.sql"]
@@ -216,11 +228,12 @@ def test_no_transaction_file_with_create_index_concurrently(conn, write, sql_dir
     )
     result = apply(conn, discover(sql_dir))
     assert [(s.step.script, s.step.transactional) for s in result.steps] == [
-        ("1_table.sql", True), ("2_index.sql", False),
+        ("1_table.sql", True),
+        ("2_index.sql", False),
     ]
-    assert conn.execute(
-        "SELECT count(*) FROM pg_index WHERE indrelid = 't'::regclass AND indisvalid"
-    ).fetchone() == (2,)
+    assert conn.execute("SELECT count(*) FROM pg_index WHERE indrelid = 't'::regclass AND indisvalid").fetchone() == (
+        2,
+    )
     assert [r.transactional for r in history(conn)] == [True, False]
 
 
@@ -239,7 +252,8 @@ def test_no_transaction_failure_says_it_was_not_rolled_back(conn, write, sql_dir
     # the first index stayed, the one after the failure never ran
     assert table_exists(conn, "t_x") and not table_exists(conn, "t_x2")
     assert [(r.script, r.success, r.transactional) for r in history(conn)] == [
-        ("1_table.sql", True, True), ("2_index.sql", False, False),
+        ("1_table.sql", True, True),
+        ("2_index.sql", False, False),
     ]
 
 
@@ -296,7 +310,9 @@ def test_repeatable_is_reapplied_only_when_it_changes(conn, write, sql_dir: Path
     assert [s.step.script for s in result.steps] == ["R__f.sql"]
     assert conn.execute("SELECT f()").fetchone() == (2,)
     assert [(r.kind, r.name) for r in history(conn)] == [
-        ("versioned", "t"), ("repeatable", "f"), ("repeatable", "f"),
+        ("versioned", "t"),
+        ("repeatable", "f"),
+        ("repeatable", "f"),
     ]
 
 
@@ -431,7 +447,8 @@ def test_empty_and_comment_only_files_are_recorded(conn, write, sql_dir: Path):
     write("2_comments.sql", "-- nothing to do yet\n/* really */\n")
     result = apply(conn, discover(sql_dir))
     assert [(s.step.script, s.step.statement_count) for s in result.steps] == [
-        ("1_empty.sql", 0), ("2_comments.sql", 0),
+        ("1_empty.sql", 0),
+        ("2_comments.sql", 0),
     ]
     assert status(conn, discover(sql_dir)).up_to_date
 
@@ -465,7 +482,13 @@ def test_ledger_created_by_an_older_version_gains_missing_columns(conn, write, s
     result = apply(conn, files)
     assert [s.step.script for s in result.steps] == ["2_b.sql"]
     assert set(result.columns_added) == {
-        "schema_version", "applied_at", "execution_ms", "error", "applied_by", "nexo_version", "transactional",
+        "schema_version",
+        "applied_at",
+        "execution_ms",
+        "error",
+        "applied_by",
+        "nexo_version",
+        "transactional",
     }
     assert history(conn)[-1].schema_version == "2.0.0"
 

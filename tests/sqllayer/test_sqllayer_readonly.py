@@ -113,18 +113,51 @@ def test_results_serialise_to_json_with_stable_keys(conn, write, sql_dir: Path):
     rows = [r.to_dict() for r in history(conn)]
     json.loads(json.dumps({"plan": planned, "result": result, "status": st, "history": rows}))
     assert set(planned[0]) == {
-        "kind", "version", "name", "script", "path", "checksum", "transactional", "schema_version", "reason",
-        "statement_count", "previous_checksum", "description",
+        "kind",
+        "version",
+        "name",
+        "script",
+        "path",
+        "checksum",
+        "transactional",
+        "schema_version",
+        "reason",
+        "statement_count",
+        "previous_checksum",
+        "description",
     }
     assert [s["script"] for s in result["steps"]] == [p["script"] for p in planned]
     assert {"execution_ms", "history_id", "notices"} <= set(result["steps"][0])
     assert set(st) == {
-        "table_exists", "schema", "latest_version", "latest_schema_version", "up_to_date", "applied", "pending",
-        "failed", "changed", "missing_on_disk", "out_of_order", "repeatable_pending", "repeatable_applied",
+        "table_exists",
+        "schema",
+        "latest_version",
+        "latest_schema_version",
+        "up_to_date",
+        "applied",
+        "pending",
+        "failed",
+        "changed",
+        "missing_on_disk",
+        "out_of_order",
+        "repeatable_pending",
+        "repeatable_applied",
     }
     assert st["latest_schema_version"] == "1.0.0" and st["up_to_date"] is True
     assert st["applied"][0]["applied_at"] == rows[0]["applied_at"]
     assert set(rows[0]) == {
-        "id", "version", "name", "kind", "script", "checksum", "schema_version", "applied_at", "execution_ms",
-        "success", "error", "applied_by", "nexo_version", "transactional",
+        "id",
+        "version",
+        "name",
+        "kind",
+        "script",
+        "checksum",
+        "schema_version",
+        "applied_at",
+        "execution_ms",
+        "success",
+        "error",
+        "applied_by",
+        "nexo_version",
+        "transactional",
     }

@@ -25,7 +25,10 @@ from nexo.sqllayer import (
 def three_versions(conn, write, sql_dir: Path):
     write("1_accounts.sql", "-- nexo:schema-version 1.0.0\nCREATE TABLE accounts (id int PRIMARY KEY);\n")
     write("1_accounts.down.sql", "DROP VIEW IF EXISTS account_ids;\nDROP TABLE accounts;\n")
-    write("2_notes.sql", "-- nexo:schema-version 1.1.0\nCREATE TABLE notes (id int, account_id int REFERENCES accounts);\n")
+    write(
+        "2_notes.sql",
+        "-- nexo:schema-version 1.1.0\nCREATE TABLE notes (id int, account_id int REFERENCES accounts);\n",
+    )
     write("2_notes.down.sql", "DROP TABLE notes;\n")
     write("10_index.sql", "-- nexo:schema-version 1.2.0\nCREATE INDEX notes_account ON notes (account_id);\n")
     write("10_index.down.sql", "-- nexo:no-transaction\nDROP INDEX CONCURRENTLY notes_account;\n")
@@ -44,7 +47,12 @@ def test_rollback_one_step_runs_the_twin_and_records_it(conn, three_versions: Pa
     assert (result.latest_version, result.latest_schema_version) == ("2", "1.1.0")
     last = history(conn)[-1]
     assert (last.kind, last.version, last.name, last.script, last.success, last.transactional) == (
-        "rollback", "10", "index", "10_index.down.sql", True, False,
+        "rollback",
+        "10",
+        "index",
+        "10_index.down.sql",
+        True,
+        False,
     )
     assert last.checksum == files[2].down.checksum
     st = status(conn, files)
@@ -54,7 +62,8 @@ def test_rollback_one_step_runs_the_twin_and_records_it(conn, three_versions: Pa
     assert [f.script for f in st.repeatable_pending] == ["R__view.sql"]
     again = apply(conn, files)
     assert [(s.step.script, s.step.reason) for s in again.steps] == [
-        ("10_index.sql", "pending"), ("R__view.sql", "after_rollback"),
+        ("10_index.sql", "pending"),
+        ("R__view.sql", "after_rollback"),
     ]
     assert table_exists(conn, "notes_account")
     assert status(conn, files).up_to_date

@@ -9,11 +9,32 @@ from nexo.sqllayer.history import HistoryRow
 from nexo.sqllayer.state import compute_status
 
 
-def _row(i: int, kind: str, version: str | None, name: str, checksum: str, success: bool = True,
-         schema_version: str | None = None) -> HistoryRow:
+def _row(
+    i: int,
+    kind: str,
+    version: str | None,
+    name: str,
+    checksum: str,
+    success: bool = True,
+    schema_version: str | None = None,
+) -> HistoryRow:
     script = f"R__{name}.sql" if version is None else f"{version}_{name}.sql"
-    return HistoryRow(i, version, name, kind, script, checksum, schema_version, None, 1, success,
-                      None if success else "boom", "me", "0.1.0", True)
+    return HistoryRow(
+        i,
+        version,
+        name,
+        kind,
+        script,
+        checksum,
+        schema_version,
+        None,
+        1,
+        success,
+        None if success else "boom",
+        "me",
+        "0.1.0",
+        True,
+    )
 
 
 def test_failed_rows_never_unapply_and_rollback_rows_do(write, sql_dir: Path):
