@@ -1,0 +1,28 @@
+"""The async→sync generator: every sync twin of the runtime is committed as the transformer makes
+it, and the transformer refuses to leave a name of the async world in its output."""
+
+from __future__ import annotations
+
+import pytest
+
+from nexo.client import _codegen
+
+
+@pytest.mark.parametrize("module", _codegen.MODULES)
+def test_committed_sync_twins_equal_transformer_output(module: str) -> None:
+    source = _codegen.source_path(module).read_text(encoding="utf-8")
+    expected = _codegen.transform(source, module)
+    assert _codegen.target_path(module).read_text(encoding="utf-8") == expected, "run: python -m nexo.client._codegen"
+
+
+def test_imports_of_async_modules_become_imports_of_their_twins() -> None:
+    out = _codegen.transform(
+        "from nexo.client.executor import Executor\nimport nexo.client.engine\nx = nexo.client.engine.FEW_ROWS\n"
+        "from nexo.client import engine_base\n",
+        "actions",
+    )
+    assert out.startswith("# GENERATED from nexo/client/actions.py")
+    assert out.endswith(
+        "from nexo.client.executor_sync import Executor\nimport nexo.client.engine_sync\n"
+        "x = nexo.client.engine_sync.FEW_ROWS\nfrom nexo.client import engine_base\n"
+    )
