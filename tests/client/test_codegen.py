@@ -26,3 +26,25 @@ def test_imports_of_async_modules_become_imports_of_their_twins() -> None:
         "from nexo.client.executor_sync import Executor\nimport nexo.client.engine_sync\n"
         "x = nexo.client.engine_sync.FEW_ROWS\nfrom nexo.client import engine_base\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "line"),
+    [
+        ("import asyncio\n\n\ndef f() -> None:\n    asyncio.sleep(1)\n", "asyncio", 1),
+        ("x = 1\nasync def f():\n    async for_ in y:\n        pass\n", "async", 3),  # not `async for`
+        ("from typing import AsyncGenerator\n", "AsyncGenerator", 1),
+        ("class C:\n    def __aiter__(self):\n        return self\n", "__aiter__", 2),
+        ("x = 1\n\n\nasync def f(it):\n    return await anext(it)\n", "anext", 5),
+    ],
+)
+def test_transformer_refuses_leftover_async_names(source: str, name: str, line: int) -> None:
+    with pytest.raises(_codegen.LeftoverAsyncError) as err:
+        _codegen.transform(source, "executor")
+    message = str(err.value)
+    assert f"nexo/client/executor_sync.py:{line}:" in message and repr(name) in message
+
+
+def test_async_words_in_comments_and_strings_are_no_leftover() -> None:
+    out = _codegen.transform("async def f():  # async, await\n    return 'asyncio __aenter__'\n")
+    assert out.endswith("def f():  # async, await\n    return 'asyncio __aenter__'\n")
