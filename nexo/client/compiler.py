@@ -27,9 +27,10 @@ Identifiers are quoted with :func:`nexo.db.ident.quote_ident`; values are always
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,7 +41,7 @@ from nexo.client.errors import DataError, FieldNotFoundError, MissingRequiredVal
 from nexo.client.fields import Base64, Json
 from nexo.client.ids import GENERATORS
 from nexo.client.meta import FieldMeta, ModelMeta, RelationMeta, SchemaMeta
-from nexo.db.ident import quote_ident as qi
+from nexo.db.ident import quote_ident
 
 RAW_STRINGS = frozenset({"asc", "desc", "insensitive", "default", "first", "last"})
 STRUCT_LIST_KEYS = frozenset({"AND", "OR", "NOT", "order", "order_by"})
@@ -69,21 +70,21 @@ def skeletonize(args: Any, start: int = 0) -> tuple[Any, list[Any], Any]:
         if v is None or v is True or v is False:
             return v, v
         if isinstance(v, dict):
-            sk = {}
+            skeleton = {}
             shape = []
             for k, x in v.items():
                 if key == "_relevance" and k == "fields" and _names(x) is not None:
-                    sk[k] = list(_names(x) or ())
+                    skeleton[k] = list(_names(x) or ())
                     shape.append((k, ("n", _names(x))))
                     continue
-                s, sh = walk(x, k)
-                sk[k] = s
-                shape.append((k, sh))
-            return sk, ("d", tuple(shape))
+                s, sub_shape = walk(x, k)
+                skeleton[k] = s
+                shape.append((k, sub_shape))
+            return skeleton, ("d", tuple(shape))
         if isinstance(v, (list, tuple)):
             if key in NAME_LIST_KEYS and all(isinstance(x, str) for x in v):
-                t = tuple(v)
-                return list(t), ("n", t)
+                names = tuple(v)
+                return list(names), ("n", names)
             if key in STRUCT_LIST_KEYS or (v and all(isinstance(x, dict) for x in v)):
                 items = [walk(x, None) for x in v]
                 return [i[0] for i in items], ("l", tuple(i[1] for i in items))
@@ -93,11 +94,11 @@ def skeletonize(args: Any, start: int = 0) -> tuple[Any, list[Any], Any]:
         values.append(v)
         return slot, (type(v), slot.neg)
 
-    sk, shape = walk(args, None)
-    return sk, values, shape
+    skeleton, shape = walk(args, None)
+    return skeleton, values, shape
 
 
-_D, _L, _N, _E = object(), object(), object(), object()  # shape tokens: dict / list / name list / end
+_DICT, _LIST, _NAMES, _END = object(), object(), object(), object()  # shape tokens: dict / list / name list / end
 
 
 def shape_values(args: Any) -> tuple[Any, list[Any]]:
@@ -117,13 +118,13 @@ def _walk(v: Any, key: str | None, toks: list[Any], vals: list[Any]) -> None:
     if v is None or v is True or v is False:
         add(v)
     elif isinstance(v, dict):
-        add(_D)
+        add(_DICT)
         for k, x in v.items():
             add(k)
             if key == "_relevance" and k == "fields" and _names(x) is not None:
-                add(_N)
+                add(_NAMES)
                 toks.extend(_names(x) or ())
-                add(_E)
+                add(_END)
             elif x is None or x is True or x is False:
                 add(x)
             elif isinstance(x, (dict, list, tuple)):
@@ -132,24 +133,24 @@ def _walk(v: Any, key: str | None, toks: list[Any], vals: list[Any]) -> None:
                 add(x)
             else:
                 vals.append(x)
-                t = type(x)
-                add((t, True) if t is int and x < 0 else t)
-        add(_E)
+                typ = type(x)
+                add((typ, True) if typ is int and x < 0 else typ)
+        add(_END)
     elif isinstance(v, (list, tuple)) and key in NAME_LIST_KEYS and all(isinstance(x, str) for x in v):
-        add(_N)
+        add(_NAMES)
         toks.extend(v)
-        add(_E)
+        add(_END)
     elif isinstance(v, (list, tuple)) and (key in STRUCT_LIST_KEYS or (v and all(isinstance(x, dict) for x in v))):
-        add(_L)
+        add(_LIST)
         for x in v:
             _walk(x, None, toks, vals)
-        add(_E)
+        add(_END)
     elif isinstance(v, str) and v in RAW_STRINGS:
         add(v)
     else:
         vals.append(v)
-        t = type(v)
-        add((t, True) if t is int and v < 0 else t)
+        typ = type(v)
+        add((typ, True) if typ is int and v < 0 else typ)
 
 
 Spec = tuple[int, Any]  # (slot index, encoder or None) or (-1, constant)
@@ -172,9 +173,9 @@ class _Ranked(str):
 
 
 def _ranked(text: str, specs: list[Spec]) -> _Ranked:
-    r = _Ranked(text)
-    r.specs = specs
-    return r
+    ranked = _Ranked(text)
+    ranked.specs = specs
+    return ranked
 
 
 def _order_specs(items: list[tuple[str, str, str | None, FieldMeta | None]]) -> list[Spec]:
@@ -195,14 +196,14 @@ def _text_search(cols: list[str]) -> str:
 def bind(specs: list[Spec], values: list[Any]) -> list[Any]:
     """The parameter list for ``values`` under a compiled plan's specs."""
     out = []
-    for i, e in specs:
+    for i, encoder in specs:
         if i < 0:
-            out.append(e)
-        elif e is None:
+            out.append(encoder)
+        elif encoder is None:
             out.append(values[i])
         else:
             try:
-                out.append(e(values[i]))
+                out.append(encoder(values[i]))
             except (ValueError, TypeError, ArithmeticError, AttributeError) as exc:
                 from nexo.client.errors import InputError
 
@@ -226,10 +227,10 @@ class RowPlan:
         #: row -> model instance functions, one per model shape (filled by the executor on first use)
         self.builders: dict[Any, Callable[[list[tuple[Any, ...]]], list[Any]]] = {}
 
-    def row(self, r: tuple[Any, ...]) -> dict[str, Any]:
+    def row(self, row: tuple[Any, ...]) -> dict[str, Any]:
         if self._fast:
-            return dict(zip(self.keys, r, strict=True))
-        return {k: (r[i] if d is None else d(r[i])) for i, k, d in self._pairs}
+            return dict(zip(self.keys, row, strict=True))
+        return {k: (row[i] if d is None else d(row[i])) for i, k, d in self._pairs}
 
 
 @dataclass
@@ -240,11 +241,11 @@ class Plan:
     specs: list[Spec]
     rows: RowPlan | None = None
     reverse: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = dataclasses.field(default_factory=dict)
     #: results in binary format (select lists built by :meth:`Compiler.select_exprs` only)
     binary: bool = False
     #: included relations loaded by their own queries once the rows are read (see :class:`RelationBatch`)
-    batches: list[RelationBatch] = field(default_factory=list)
+    batches: list[RelationBatch] = dataclasses.field(default_factory=list)
 
 
 @dataclass
@@ -264,11 +265,11 @@ class RelationBatch:
     specs: list[Spec]
     key: int
     slot: int
-    batches: list[RelationBatch] = field(default_factory=list)
+    batches: list[RelationBatch] = dataclasses.field(default_factory=list)
 
 
-def table(m: ModelMeta) -> str:
-    return (qi(m.schema) + "." if m.schema else "") + qi(m.db_name)
+def table(model: ModelMeta) -> str:
+    return (quote_ident(model.schema) + "." if model.schema else "") + quote_ident(model.db_name)
 
 
 def _abs(v: Any) -> Any:
@@ -294,11 +295,11 @@ class Compiler:
         self.n = 0
 
     # ------------------------------------------------------------ basics
-    def alias(self) -> str:
+    def new_alias(self) -> str:
         self.n += 1
         return f"t{self.n}"
 
-    def p(self, v: Any, enc: Any = None, cast: str | None = None) -> str:
+    def param(self, v: Any, enc: Any = None, cast: str | None = None) -> str:
         if enc is codec.identity:
             enc = None
         if isinstance(v, Slot):
@@ -315,129 +316,135 @@ class Compiler:
     def model(self, name: str) -> ModelMeta:
         return self.meta.model(name)
 
-    def col(self, a: str, f: FieldMeta) -> str:
-        return f"{a}.{qi(f.db_name)}"
+    def col(self, alias: str, field: FieldMeta) -> str:
+        return f"{alias}.{quote_ident(field.db_name)}"
 
-    def sfield(self, m: ModelMeta, name: str) -> FieldMeta:
-        f = m.field(name)
-        if f is None or f.kind == "relation":
-            raise FieldNotFoundError(f"Field '{name}' does not exist on model {m.name}", meta={"field": name})
-        return f
+    def sfield(self, model: ModelMeta, name: str) -> FieldMeta:
+        field = model.field(name)
+        if field is None or field.kind == "relation":
+            raise FieldNotFoundError(f"Field '{name}' does not exist on model {model.name}", meta={"field": name})
+        return field
 
-    def rel(self, m: ModelMeta, name: str) -> RelationMeta:
-        r = m.relation(name)
-        if r is None:
-            raise UnknownRelationalFieldError(m.name, name)
-        return r
+    def rel(self, model: ModelMeta, name: str) -> RelationMeta:
+        relation = model.relation(name)
+        if relation is None:
+            raise UnknownRelationalFieldError(model.name, name)
+        return relation
 
     # ------------------------------------------------------------ joins
-    def join(self, m: ModelMeta, pa: str, r: RelationMeta, t: ModelMeta, ca: str) -> tuple[str, str]:
-        """(extra FROM items, condition) linking child alias ``ca`` of ``t`` to parent ``pa`` of ``m``."""
-        if r.is_m2m:
-            j = ca + "j"
-            jt = (qi(r.join_schema) + "." if r.join_schema else "") + qi(r.join_table or "")
-            mid = self.sfield(m, m.id_fields[0])
-            tid = self.sfield(t, t.id_fields[0])
-            cond = f"{j}.{qi(r.join_self or 'A')} = {self.col(pa, mid)} AND {j}.{qi(r.join_other or 'B')} = {self.col(ca, tid)}"
-            return f", {jt} AS {j}", cond
-        if r.owns_fk:
-            pairs = zip(r.references, r.fields, strict=True)
-            return "", " AND ".join(
-                f"{self.col(ca, self.sfield(t, tf))} = {self.col(pa, self.sfield(m, mf))}" for tf, mf in pairs
+    def join(
+        self, model: ModelMeta, parent_alias: str, relation: RelationMeta, target: ModelMeta, child_alias: str
+    ) -> tuple[str, str]:
+        """(extra FROM items, condition) linking child alias ``child_alias`` of ``target`` to ``parent_alias`` of ``model``."""
+        if relation.is_m2m:
+            join_alias = child_alias + "j"
+            join_table = (quote_ident(relation.join_schema) + "." if relation.join_schema else "") + quote_ident(
+                relation.join_table or ""
             )
-        pairs = zip(r.back_fields, r.back_references, strict=True)
+            mid = self.sfield(model, model.id_fields[0])
+            tid = self.sfield(target, target.id_fields[0])
+            cond = f"{join_alias}.{quote_ident(relation.join_self or 'A')} = {self.col(parent_alias, mid)} AND {join_alias}.{quote_ident(relation.join_other or 'B')} = {self.col(child_alias, tid)}"
+            return f", {join_table} AS {join_alias}", cond
+        if relation.owns_fk:
+            pairs = zip(relation.references, relation.fields, strict=True)
+            return "", " AND ".join(
+                f"{self.col(child_alias, self.sfield(target, tf))} = {self.col(parent_alias, self.sfield(model, mf))}"
+                for tf, mf in pairs
+            )
+        pairs = zip(relation.back_fields, relation.back_references, strict=True)
         return "", " AND ".join(
-            f"{self.col(ca, self.sfield(t, tf))} = {self.col(pa, self.sfield(m, mf))}" for tf, mf in pairs
+            f"{self.col(child_alias, self.sfield(target, tf))} = {self.col(parent_alias, self.sfield(model, mf))}"
+            for tf, mf in pairs
         )
 
     # ------------------------------------------------------------ where
-    def where(self, m: ModelMeta, a: str, w: Any) -> str:
-        if not w:
+    def where(self, model: ModelMeta, alias: str, where_arg: Any) -> str:
+        if not where_arg:
             return "TRUE"
-        if not isinstance(w, dict):
-            raise DataError(f"A where argument must be a dict, got {type(w).__name__}")
+        if not isinstance(where_arg, dict):
+            raise DataError(f"A where argument must be a dict, got {type(where_arg).__name__}")
         parts: list[str] = []
-        for k, v in w.items():
+        for k, v in where_arg.items():
             if k == "AND":
-                items = [self.where(m, a, x) for x in _as_list(v)]
+                items = [self.where(model, alias, x) for x in _as_list(v)]
                 parts.append("(" + " AND ".join(items) + ")" if items else "TRUE")
             elif k == "OR":
-                items = [self.where(m, a, x) for x in _as_list(v)]
+                items = [self.where(model, alias, x) for x in _as_list(v)]
                 parts.append("(" + " OR ".join(items) + ")" if items else "FALSE")
             elif k == "NOT":
-                items = [f"NOT ({self.where(m, a, x)})" for x in _as_list(v)]
+                items = [f"NOT ({self.where(model, alias, x)})" for x in _as_list(v)]
                 parts.append("(" + " AND ".join(items) + ")" if items else "TRUE")
             else:
-                f = m.field(k)
-                if f is None:
-                    if k in m.unique_sets and isinstance(v, dict):
-                        for sub in m.unique_sets[k]:
+                field = model.field(k)
+                if field is None:
+                    if k in model.unique_sets and isinstance(v, dict):
+                        for sub in model.unique_sets[k]:
                             if sub not in v:
                                 raise DataError(f"Compound key '{k}' needs a value for '{sub}'")
-                            sf = self.sfield(m, sub)
-                            parts.append(self.scalar_filter(sf, self.col(a, sf), v[sub]))
+                            sub_field = self.sfield(model, sub)
+                            parts.append(self.scalar_filter(sub_field, self.col(alias, sub_field), v[sub]))
                         continue
                     raise FieldNotFoundError(
-                        f"Field '{k}' does not exist on model {m.name} (where argument)", meta={"field": k}
+                        f"Field '{k}' does not exist on model {model.name} (where argument)", meta={"field": k}
                     )
-                if f.kind == "relation":
-                    parts.append(self.rel_filter(m, a, self.rel(m, k), v))
+                if field.kind == "relation":
+                    parts.append(self.rel_filter(model, alias, self.rel(model, k), v))
                 else:
-                    parts.append(self.scalar_filter(f, self.col(a, f), v))
+                    parts.append(self.scalar_filter(field, self.col(alias, field), v))
         return " AND ".join(parts) if parts else "TRUE"
 
-    def rel_filter(self, m: ModelMeta, a: str, r: RelationMeta, v: Any) -> str:
-        t = self.model(r.target)
-        ca = self.alias()
-        extra, cond = self.join(m, a, r, t, ca)
-        frm = f"{table(t)} AS {ca}{extra}"
+    def rel_filter(self, model: ModelMeta, alias: str, relation: RelationMeta, v: Any) -> str:
+        target = self.model(relation.target)
+        child_alias = self.new_alias()
+        extra, cond = self.join(model, alias, relation, target, child_alias)
+        frm = f"{table(target)} AS {child_alias}{extra}"
 
         def exists(inner: str | None, negate: bool = False) -> str:
-            c = cond if inner is None or inner == "TRUE" else f"{cond} AND {inner}"
-            return f"{'NOT ' if negate else ''}EXISTS (SELECT 1 FROM {frm} WHERE {c})"
+            condition = cond if inner is None or inner == "TRUE" else f"{cond} AND {inner}"
+            return f"{'NOT ' if negate else ''}EXISTS (SELECT 1 FROM {frm} WHERE {condition})"
 
         if v is None:
             return exists(None, negate=True)
         if not isinstance(v, dict):
-            raise DataError(f"Invalid filter for relation '{r.field}'")
+            raise DataError(f"Invalid filter for relation '{relation.field}'")
         keys = set(v)
-        if r.is_list:
+        if relation.is_list:
             if not keys <= {"some", "every", "none"}:
-                raise DataError(f"A to-many relation filter on '{r.field}' takes some, every or none")
+                raise DataError(f"A to-many relation filter on '{relation.field}' takes some, every or none")
         elif not keys & {"is", "is_not"}:
             v = {"is": v}
         parts = []
         for op, body in v.items():
             if op == "is":
-                parts.append(exists(None, True) if body is None else exists(self.where(t, ca, body)))
+                parts.append(exists(None, True) if body is None else exists(self.where(target, child_alias, body)))
             elif op == "is_not":
-                parts.append(exists(None) if body is None else exists(self.where(t, ca, body), True))
+                parts.append(exists(None) if body is None else exists(self.where(target, child_alias, body), True))
             elif op == "some":
-                parts.append(exists(self.where(t, ca, body)))
+                parts.append(exists(self.where(target, child_alias, body)))
             elif op == "none":
-                parts.append(exists(self.where(t, ca, body), True))
+                parts.append(exists(self.where(target, child_alias, body), True))
             elif op == "every":
-                inner = self.where(t, ca, body)
+                inner = self.where(target, child_alias, body)
                 parts.append("TRUE" if inner == "TRUE" else exists(f"NOT COALESCE(({inner}), FALSE)", True))
             else:
-                raise DataError(f"Unknown relation filter '{op}' on '{r.field}'")
+                raise DataError(f"Unknown relation filter '{op}' on '{relation.field}'")
         return " AND ".join(parts) if parts else "TRUE"
 
-    def scalar_filter(self, f: FieldMeta, col: str, v: Any, mode: str | None = None) -> str:
+    def scalar_filter(self, field: FieldMeta, col: str, v: Any, mode: str | None = None) -> str:
         if v is None:
             return f"{col} IS NULL"
         if not isinstance(v, dict):
-            return self._eq(f, col, v, mode == "insensitive")
+            return self._eq(field, col, v, mode == "insensitive")
         mode = v.get("mode", mode)
         ins = mode == "insensitive"
-        if f.is_list:
-            return self._list_filter(f, col, v)
-        if f.type == "Json":
-            return self._json_filter(f, col, v)
+        if field.is_list:
+            return self._list_filter(field, col, v)
+        if field.type == "Json":
+            return self._json_filter(field, col, v)
         parts: list[str] = []
-        enc = codec.scalar_encoder(f, self.meta)
-        lenc = codec.list_encoder(f, self.meta)
-        typ = codec.pg_type(f, self.meta)
+        enc = codec.scalar_encoder(field, self.meta)
+        lenc = codec.list_encoder(field, self.meta)
+        typ = codec.pg_type(field, self.meta)
         lhs = f"lower({col})" if ins else col
         if ins:
             enc = _lower_enc(enc)
@@ -446,30 +453,30 @@ class Compiler:
             if op == "mode":
                 continue
             if op == "equals":
-                parts.append(f"{col} IS NULL" if x is None else f"{lhs} = {self._val(f, x, enc, ins)}")
+                parts.append(f"{col} IS NULL" if x is None else f"{lhs} = {self._val(field, x, enc, ins)}")
             elif op == "not":
                 if x is None:
                     parts.append(f"{col} IS NOT NULL")
                 elif isinstance(x, dict):
-                    parts.append(f"NOT ({self.scalar_filter(f, col, x, mode)})")
+                    parts.append(f"NOT ({self.scalar_filter(field, col, x, mode)})")
                 else:
-                    parts.append(f"{lhs} <> {self._val(f, x, enc, ins)}")
+                    parts.append(f"{lhs} <> {self._val(field, x, enc, ins)}")
             elif op in ("in", "not_in"):
-                arr = self.p(x, lenc, f"{typ}[]")
+                arr = self.param(x, lenc, f"{typ}[]")
                 parts.append(f"{lhs} = ANY({arr})" if op == "in" else f"{lhs} <> ALL({arr})")
             elif op in ("lt", "lte", "gt", "gte"):
                 sym = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}[op]
-                parts.append(f"{lhs} {sym} {self._val(f, x, enc, ins)}")
+                parts.append(f"{lhs} {sym} {self._val(field, x, enc, ins)}")
             elif op in ("contains", "startswith", "endswith"):
                 pre = "%" if op in ("contains", "endswith") else ""
                 post = "%" if op in ("contains", "startswith") else ""
                 like = "ILIKE" if ins else "LIKE"
-                parts.append(f"{col}::text {like} {self.p(x, _like_enc(pre, post))}")
-            elif op == "search" and f.type == "String":
-                self._full_text("search", f.name)
-                parts.append(f"{_text_search([col])} @@ to_tsquery({self.p(x)})")
+                parts.append(f"{col}::text {like} {self.param(x, _like_enc(pre, post))}")
+            elif op == "search" and field.type == "String":
+                self._full_text("search", field.name)
+                parts.append(f"{_text_search([col])} @@ to_tsquery({self.param(x)})")
             else:
-                raise FieldNotFoundError(f"Unknown filter '{op}' for field '{f.name}'", meta={"field": op})
+                raise FieldNotFoundError(f"Unknown filter '{op}' for field '{field.name}'", meta={"field": op})
         return "(" + " AND ".join(parts) + ")" if len(parts) > 1 else (parts[0] if parts else "TRUE")
 
     def _full_text(self, what: str, field: str) -> None:
@@ -481,72 +488,73 @@ class Compiler:
                 meta={"field": what},
             )
 
-    def _relevance(self, m: ModelMeta, a: str, d: Any) -> tuple[str, str, str | None, FieldMeta | None]:
+    def _relevance(self, model: ModelMeta, alias: str, spec: Any) -> tuple[str, str, str | None, FieldMeta | None]:
         """``{'_relevance': {'fields': [...], 'search': q, 'sort': 'asc'|'desc'}}``: Prisma's
         ``ts_rank(to_tsvector(concat_ws(' ', fields)), to_tsquery(q))``."""
-        self._full_text("_relevance", m.name)
+        self._full_text("_relevance", model.name)
         if (
-            not isinstance(d, dict)
-            or set(d) - {"fields", "search", "sort"}
-            or not {"fields", "search", "sort"} <= set(d)
+            not isinstance(spec, dict)
+            or set(spec) - {"fields", "search", "sort"}
+            or not {"fields", "search", "sort"} <= set(spec)
         ):
             raise DataError("'_relevance' takes exactly the keys 'fields', 'search' and 'sort'")
-        names = _names(d["fields"])
+        names = _names(spec["fields"])
         if not names:
             raise DataError("'_relevance.fields' must be a String field name or a non-empty list of them")
         cols = []
         for name in names:
-            f = m.field(name)
-            if f is None or f.kind != "scalar" or f.type != "String" or f.is_list:
+            field = model.field(name)
+            if field is None or field.kind != "scalar" or field.type != "String" or field.is_list:
                 raise FieldNotFoundError(
-                    f"'{name}' is not a String field of model {m.name} ('_relevance' fields)", meta={"field": name}
+                    f"'{name}' is not a String field of model {model.name} ('_relevance' fields)", meta={"field": name}
                 )
-            cols.append(self.col(a, f))
-        q = d["search"]
-        if q is None:
+            cols.append(self.col(alias, field))
+        query = spec["search"]
+        if query is None:
             raise DataError("'_relevance.search' must be a string")
         expr = _ranked(
-            f"ts_rank({_text_search(cols)}, to_tsquery(%s))", [(q.i, None) if isinstance(q, Slot) else (-1, q)]
+            f"ts_rank({_text_search(cols)}, to_tsquery(%s))",
+            [(query.i, None) if isinstance(query, Slot) else (-1, query)],
         )
-        return expr, _dir(d["sort"]), None, None
+        return expr, _dir(spec["sort"]), None, None
 
-    def _val(self, f: FieldMeta, x: Any, enc: Any, ins: bool) -> str:
-        ph = self.p(x, enc)
-        return f"lower({ph})" if ins else ph
+    def _val(self, field: FieldMeta, x: Any, enc: Any, ins: bool) -> str:
+        placeholder = self.param(x, enc)
+        return f"lower({placeholder})" if ins else placeholder
 
-    def _eq(self, f: FieldMeta, col: str, v: Any, ins: bool) -> str:
-        if f.is_list:
-            return f"{col} = {self.p(v, codec.field_encoder(f, self.meta), codec.pg_type(f, self.meta) + '[]')}"
-        if f.type == "Json":
-            return f"{col}::jsonb = {self.p(v, codec.field_encoder(f, self.meta), 'jsonb')}"
-        enc = codec.scalar_encoder(f, self.meta)
+    def _eq(self, field: FieldMeta, col: str, v: Any, ins: bool) -> str:
+        if field.is_list:
+            return f"{col} = {self.param(v, codec.field_encoder(field, self.meta), codec.pg_type(field, self.meta) + '[]')}"
+        if field.type == "Json":
+            return f"{col}::jsonb = {self.param(v, codec.field_encoder(field, self.meta), 'jsonb')}"
+        enc = codec.scalar_encoder(field, self.meta)
         if ins:
-            return f"lower({col}) = lower({self.p(v, enc)})"
-        return f"{col} = {self.p(v, enc)}"
+            return f"lower({col}) = lower({self.param(v, enc)})"
+        return f"{col} = {self.param(v, enc)}"
 
-    def _list_filter(self, f: FieldMeta, col: str, v: dict[str, Any]) -> str:
-        typ = codec.pg_type(f, self.meta) + "[]"
-        one = codec.scalar_encoder(f, self.meta)
-        lenc = codec.list_encoder(f, self.meta)
+    def _list_filter(self, field: FieldMeta, col: str, v: dict[str, Any]) -> str:
+        typ = codec.pg_type(field, self.meta) + "[]"
+        one = codec.scalar_encoder(field, self.meta)
+        lenc = codec.list_encoder(field, self.meta)
         parts = []
         for op, x in v.items():
             if op == "mode":
                 continue
             if op == "has":
-                parts.append(f"{self.p(x, one, codec.pg_type(f, self.meta))} = ANY({col})")
+                parts.append(f"{self.param(x, one, codec.pg_type(field, self.meta))} = ANY({col})")
             elif op == "has_some":
-                parts.append(f"{col} && {self.p(x, lenc, typ)}")
+                parts.append(f"{col} && {self.param(x, lenc, typ)}")
             elif op == "has_every":
-                parts.append(f"{col} @> {self.p(x, lenc, typ)}")
+                parts.append(f"{col} @> {self.param(x, lenc, typ)}")
             elif op == "is_empty":
                 parts.append(f"COALESCE(cardinality({col}), 0) = 0" if x else f"cardinality({col}) > 0")
             elif op == "equals":
-                parts.append(f"{col} IS NULL" if x is None else f"{col} = {self.p(x, lenc, typ)}")
+                parts.append(f"{col} IS NULL" if x is None else f"{col} = {self.param(x, lenc, typ)}")
             else:
-                raise FieldNotFoundError(f"Unknown list filter '{op}' for field '{f.name}'", meta={"field": op})
+                raise FieldNotFoundError(f"Unknown list filter '{op}' for field '{field.name}'", meta={"field": op})
         return " AND ".join(parts) if parts else "TRUE"
 
-    def _json_filter(self, f: FieldMeta, col: str, v: dict[str, Any]) -> str:
+    def _json_filter(self, field: FieldMeta, col: str, v: dict[str, Any]) -> str:
         path = v.get("path")
         parts = []
         for op, x in v.items():
@@ -554,37 +562,41 @@ class Compiler:
                 continue
 
             def tgt() -> str:
-                return f"({col}::jsonb #> {self.p(path, list, 'text[]')})" if path is not None else f"{col}::jsonb"
+                return f"({col}::jsonb #> {self.param(path, list, 'text[]')})" if path is not None else f"{col}::jsonb"
 
             target = tgt()
             if op == "equals":
-                parts.append(f"{target} IS NULL" if x is None else f"{target} = {self.p(x, codec._enc_json, 'jsonb')}")
+                parts.append(
+                    f"{target} IS NULL" if x is None else f"{target} = {self.param(x, codec._enc_json, 'jsonb')}"
+                )
             elif op == "not":
                 parts.append(
-                    f"{target} IS NOT NULL" if x is None else f"{target} <> {self.p(x, codec._enc_json, 'jsonb')}"
+                    f"{target} IS NOT NULL" if x is None else f"{target} <> {self.param(x, codec._enc_json, 'jsonb')}"
                 )
             elif op in ("string_contains", "string_starts_with", "string_ends_with"):
                 pre = "" if op == "string_starts_with" else "%"
                 post = "" if op == "string_ends_with" else "%"
                 parts.append(
-                    f"jsonb_typeof({target}) = 'string' AND ({tgt()} #>> '{{}}') LIKE {self.p(x, _like_enc(pre, post))}"
+                    f"jsonb_typeof({target}) = 'string' AND ({tgt()} #>> '{{}}') LIKE {self.param(x, _like_enc(pre, post))}"
                 )
             elif op == "array_contains":
-                parts.append(f"jsonb_typeof({target}) = 'array' AND {tgt()} @> {self.p(x, _json_array, 'jsonb')}")
+                parts.append(f"jsonb_typeof({target}) = 'array' AND {tgt()} @> {self.param(x, _json_array, 'jsonb')}")
             elif op in ("array_starts_with", "array_ends_with"):
                 idx = "0" if op == "array_starts_with" else "-1"
                 parts.append(
-                    f"jsonb_typeof({target}) = 'array' AND ({tgt()} -> {idx}) = {self.p(x, codec._enc_json, 'jsonb')}"
+                    f"jsonb_typeof({target}) = 'array' AND ({tgt()} -> {idx}) = {self.param(x, codec._enc_json, 'jsonb')}"
                 )
             elif op in ("lt", "lte", "gt", "gte"):
                 sym = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}[op]
-                parts.append(f"{target} {sym} {self.p(x, codec._enc_json, 'jsonb')}")
+                parts.append(f"{target} {sym} {self.param(x, codec._enc_json, 'jsonb')}")
             else:
-                raise FieldNotFoundError(f"Unknown Json filter '{op}' for field '{f.name}'", meta={"field": op})
+                raise FieldNotFoundError(f"Unknown Json filter '{op}' for field '{field.name}'", meta={"field": op})
         return " AND ".join(parts) if parts else "TRUE"
 
     # ------------------------------------------------------------ order
-    def order_items(self, m: ModelMeta, a: str, order: Any) -> list[tuple[str, str, str | None, FieldMeta | None]]:
+    def order_items(
+        self, model: ModelMeta, alias: str, order: Any
+    ) -> list[tuple[str, str, str | None, FieldMeta | None]]:
         """(expression, ASC|DESC, nulls, scalar field or None) per ordering key. An expression
         with parameters (``_relevance``) is a :class:`_Ranked`: whoever places its text binds its
         specs there."""
@@ -597,101 +609,113 @@ class Compiler:
                     "Expected exactly one field to be present in an order dict, "
                     f"got {list(item) if isinstance(item, dict) else item!r}; pass a list to sort on several fields"
                 )
-            ((k, d),) = item.items()
+            ((k, spec),) = item.items()
             if k == "_relevance":
-                out.append(self._relevance(m, a, d))
+                out.append(self._relevance(model, alias, spec))
                 continue
-            f = m.field(k)
-            if f is None:
+            field = model.field(k)
+            if field is None:
                 raise FieldNotFoundError(
-                    f"Field '{k}' does not exist on model {m.name} (order argument)", meta={"field": k}
+                    f"Field '{k}' does not exist on model {model.name} (order argument)", meta={"field": k}
                 )
-            if f.kind == "relation":
-                r = self.rel(m, k)
-                t = self.model(r.target)
-                ca = self.alias()
-                extra, cond = self.join(m, a, r, t, ca)
-                if r.is_list:
-                    if not isinstance(d, dict) or set(d) != {"_count"}:
+            if field.kind == "relation":
+                relation = self.rel(model, k)
+                target = self.model(relation.target)
+                child_alias = self.new_alias()
+                extra, cond = self.join(model, alias, relation, target, child_alias)
+                if relation.is_list:
+                    if not isinstance(spec, dict) or set(spec) != {"_count"}:
                         raise DataError(f"A to-many relation '{k}' can only be ordered by {{'_count': 'asc'|'desc'}}")
                     out.append(
                         (
-                            f"(SELECT count(*) FROM {table(t)} AS {ca}{extra} WHERE {cond})",
-                            _dir(d["_count"]),
+                            f"(SELECT count(*) FROM {table(target)} AS {child_alias}{extra} WHERE {cond})",
+                            _dir(spec["_count"]),
                             None,
                             None,
                         )
                     )
                 else:
-                    for expr, dd, nulls, _ in self.order_items(t, ca, d):
-                        sub = f"(SELECT {expr} FROM {table(t)} AS {ca}{extra} WHERE {cond} LIMIT 1)"
+                    for expr, dd, nulls, _ in self.order_items(target, child_alias, spec):
+                        sub = f"(SELECT {expr} FROM {table(target)} AS {child_alias}{extra} WHERE {cond} LIMIT 1)"
                         if isinstance(expr, _Ranked):
                             sub = _ranked(sub, expr.specs)
                         out.append((sub, dd, nulls, None))
                 continue
-            if isinstance(d, dict):
-                out.append((self.col(a, f), _dir(d.get("sort")), d.get("nulls"), f))
+            if isinstance(spec, dict):
+                out.append((self.col(alias, field), _dir(spec.get("sort")), spec.get("nulls"), field))
             else:
-                out.append((self.col(a, f), _dir(d), None, f))
+                out.append((self.col(alias, field), _dir(spec), None, field))
         return out
 
     @staticmethod
     def order_sql(items: list[tuple[str, str, str | None, FieldMeta | None]], reverse: bool = False) -> str:
         parts = []
-        for expr, d, nulls, _ in items:
+        for expr, direction, nulls, _ in items:
             if reverse:
-                d = "DESC" if d == "ASC" else "ASC"
+                direction = "DESC" if direction == "ASC" else "ASC"
                 nulls = {"first": "last", "last": "first"}.get(nulls or "")
-            parts.append(f"{expr} {d}" + (f" NULLS {nulls.upper()}" if nulls else ""))
+            parts.append(f"{expr} {direction}" + (f" NULLS {nulls.upper()}" if nulls else ""))
         return ", ".join(parts)
 
     # ------------------------------------------------------------ list queries
     def list_query(
-        self, m: ModelMeta, a: str, args: dict[str, Any], base: str, extra: str, select_sql: str, *, order_key: str
+        self,
+        model: ModelMeta,
+        alias: str,
+        args: dict[str, Any],
+        base: str,
+        extra: str,
+        select_sql: str,
+        *,
+        order_key: str,
     ) -> tuple[str, bool, str]:
-        """SELECT text for a windowed list of ``m`` (where, order, cursor, take, skip, distinct).
+        """SELECT text for a windowed list of ``model`` (where, order, cursor, take, skip, distinct).
 
         Returns (sql, reversed, order_sql-of-output) where ``reversed`` means a negative take."""
         outer, self.specs = self.specs, []
-        where = self.where(m, a, args.get("where"))
+        where = self.where(model, alias, args.get("where"))
         where_specs, self.specs = self.specs, outer
         cond = where if base == "TRUE" else (base if where == "TRUE" else f"{base} AND {where}")
-        items = self.order_items(m, a, args.get(order_key))
+        items = self.order_items(model, alias, args.get(order_key))
         take, skip, cursor, distinct = args.get("take"), args.get("skip"), args.get("cursor"), args.get("distinct")
         if (take is not None or skip is not None or cursor is not None) and not items:
-            items = [(self.col(a, self.sfield(m, k)), "ASC", None, self.sfield(m, k)) for k in m.id_fields]
+            items = [
+                (self.col(alias, self.sfield(model, k)), "ASC", None, self.sfield(model, k)) for k in model.id_fields
+            ]
         if cursor is not None:
             have = {id(it[3]) for it in items if it[3] is not None}
-            for k in m.id_fields:
-                f = self.sfield(m, k)
-                if id(f) not in have:
-                    items.append((self.col(a, f), "ASC", None, f))
+            for k in model.id_fields:
+                field = self.sfield(model, k)
+                if id(field) not in have:
+                    items.append((self.col(alias, field), "ASC", None, field))
         neg = (isinstance(take, Slot) and take.neg) or (
             isinstance(take, int) and not isinstance(take, bool) and take < 0
         )
-        frm = f"{table(m)} AS {a}{extra}"
+        frm = f"{table(model)} AS {alias}{extra}"
         cursor_specs: list[Spec] = []
         if distinct:
-            cols = ", ".join(self.col(a, self.sfield(m, d)) for d in distinct)
+            cols = ", ".join(self.col(alias, self.sfield(model, name)) for name in distinct)
             over = f"PARTITION BY {cols}" + (f" ORDER BY {self.order_sql(items)}" if items else "")
-            frm = f"(SELECT {a}.*, row_number() OVER ({over}) AS {RN} FROM {frm} WHERE {cond}) AS {a}"
-            cond = f"{a}.{RN} = 1"
+            frm = f"(SELECT {alias}.*, row_number() OVER ({over}) AS {RN} FROM {frm} WHERE {cond}) AS {alias}"
+            cond = f"{alias}.{RN} = 1"
         if cursor is not None:
-            cx = self.alias()
+            cursor_alias = self.new_alias()
             if any(it[3] is None for it in items):
                 raise DataError("A cursor can only be combined with ordering on scalar fields")
-            cols = ", ".join(f"{self.col(cx, it[3])} AS c{i}" for i, it in enumerate(items) if it[3] is not None)
+            cols = ", ".join(
+                f"{self.col(cursor_alias, it[3])} AS c{i}" for i, it in enumerate(items) if it[3] is not None
+            )
             outer, self.specs = self.specs, []
-            cw = self.where(m, cx, cursor)
+            cursor_where = self.where(model, cursor_alias, cursor)
             cursor_specs, self.specs = self.specs, outer
-            frm += f" CROSS JOIN (SELECT {cols} FROM {table(m)} AS {cx} WHERE {cw} LIMIT 1) AS {cx}c"
+            frm += f" CROSS JOIN (SELECT {cols} FROM {table(model)} AS {cursor_alias} WHERE {cursor_where} LIMIT 1) AS {cursor_alias}c"
             ors = []
-            for i, (expr, d, _, _) in enumerate(items):
-                eqs = [f"{items[j][0]} = {cx}c.c{j}" for j in range(i)]
-                up = (d == "ASC") != neg
-                eqs.append(f"{expr} {'>' if up else '<'} {cx}c.c{i}")
+            for i, (expr, direction, _, _) in enumerate(items):
+                eqs = [f"{items[j][0]} = {cursor_alias}c.c{j}" for j in range(i)]
+                up = (direction == "ASC") != neg
+                eqs.append(f"{expr} {'>' if up else '<'} {cursor_alias}c.c{i}")
                 ors.append("(" + " AND ".join(eqs) + ")")
-            ors.append("(" + " AND ".join(f"{items[j][0]} = {cx}c.c{j}" for j in range(len(items))) + ")")
+            ors.append("(" + " AND ".join(f"{items[j][0]} = {cursor_alias}c.c{j}" for j in range(len(items))) + ")")
             cond = f"{cond} AND (" + " OR ".join(ors) + ")"
         ranked = _order_specs(items)  # parameters of ORDER BY expressions, bound at each occurrence
         if distinct:
@@ -706,27 +730,27 @@ class Compiler:
         if order:
             sql += f" ORDER BY {order}"
         if take is not None:
-            sql += f" LIMIT {self.p(take, _abs)}"
+            sql += f" LIMIT {self.param(take, _abs)}"
         if skip is not None:
-            sql += f" OFFSET {self.p(skip)}"
+            sql += f" OFFSET {self.param(skip)}"
         return sql, neg, order
 
     # ------------------------------------------------------------ selection
-    def scalar_cols(self, m: ModelMeta, select: Any) -> list[FieldMeta]:
+    def scalar_cols(self, model: ModelMeta, select: Any) -> list[FieldMeta]:
         if not select:
-            return m.scalar_fields
+            return model.scalar_fields
         out = []
         for k, v in select.items():
-            f = m.field(k)
-            if f is None:
+            field = model.field(k)
+            if field is None:
                 raise FieldNotFoundError(
-                    f"Field '{k}' does not exist on model {m.name} (select argument)", meta={"field": k}
+                    f"Field '{k}' does not exist on model {model.name} (select argument)", meta={"field": k}
                 )
-            if f.kind != "relation" and v:
-                out.append(f)
+            if field.kind != "relation" and v:
+                out.append(field)
         return out
 
-    def relations_of(self, m: ModelMeta, include: Any, select: Any) -> list[tuple[RelationMeta | None, Any]]:
+    def relations_of(self, model: ModelMeta, include: Any, select: Any) -> list[tuple[RelationMeta | None, Any]]:
         """(relation, its include arguments) per included relation; ``None`` stands for ``_count``."""
         out: list[tuple[RelationMeta | None, Any]] = []
         for src in (include, select):
@@ -738,75 +762,83 @@ class Compiler:
                 if k == "_count":
                     out.append((None, v))
                     continue
-                f = m.field(k)
-                if src is select and f is not None and f.kind != "relation":
+                field = model.field(k)
+                if src is select and field is not None and field.kind != "relation":
                     continue
-                r = self.rel(m, k)
+                relation = self.rel(model, k)
                 if v is False or v is None:
                     continue
                 if v is not True and not isinstance(v, dict):
                     raise TypeError(f"Expected a bool or a dict for include '{k}', got {type(v).__name__}")
-                out.append((r, v))
+                out.append((relation, v))
         return out
 
     def select_exprs(
-        self, m: ModelMeta, a: str, include: Any, select: Any = None, *, as_json: bool = False
+        self, model: ModelMeta, alias: str, include: Any, select: Any = None, *, as_json: bool = False
     ) -> tuple[list[tuple[str, str]], list[Decode | None]]:
-        """[(key, expression)] and decoders for the columns and included relations of ``m``."""
+        """[(key, expression)] and decoders for the columns and included relations of ``model``."""
         pairs: list[tuple[str, str]] = []
         decs: list[Decode | None] = []
-        for f in self.scalar_cols(m, select):
-            expr, dec = codec.select_column(f, self.meta, self.col(a, f), as_json)
-            pairs.append((f.name, expr))
+        for field in self.scalar_cols(model, select):
+            expr, dec = codec.select_column(field, self.meta, self.col(alias, field), as_json)
+            pairs.append((field.name, expr))
             decs.append(dec)
-        for r, v in self.relations_of(m, include, select):
-            if r is None:
-                expr, dec = self.count_json(m, a, v)
+        for relation, v in self.relations_of(model, include, select):
+            if relation is None:
+                expr, dec = self.count_json(model, alias, v)
                 pairs.append(("_count", expr))
             else:
-                expr, dec = self.rel_json(m, a, r, {} if v is True else v)
-                pairs.append((r.field, expr))
+                expr, dec = self.rel_json(model, alias, relation, {} if v is True else v)
+                pairs.append((relation.field, expr))
             decs.append(dec)
         return pairs, decs
 
-    def count_json(self, m: ModelMeta, a: str, v: Any) -> tuple[str, Decode | None]:
+    def count_json(self, model: ModelMeta, alias: str, v: Any) -> tuple[str, Decode | None]:
         sel = v.get("select") if isinstance(v, dict) else None
-        names = [k for k, x in sel.items() if x] if sel else [r.field for r in m.relations if r.is_list]
+        names = (
+            [k for k, x in sel.items() if x]
+            if sel
+            else [relation.field for relation in model.relations if relation.is_list]
+        )
         parts = []
         for k in names:
-            r = self.rel(m, k)
-            t = self.model(r.target)
-            ca = self.alias()
-            extra, cond = self.join(m, a, r, t, ca)
+            relation = self.rel(model, k)
+            target = self.model(relation.target)
+            child_alias = self.new_alias()
+            extra, cond = self.join(model, alias, relation, target, child_alias)
             body = sel.get(k) if sel else True
             if isinstance(body, dict) and body.get("where"):
-                cond += " AND " + self.where(t, ca, body["where"])
-            parts.append(f"'{k}', (SELECT count(*) FROM {table(t)} AS {ca}{extra} WHERE {cond})")
+                cond += " AND " + self.where(target, child_alias, body["where"])
+            parts.append(f"'{k}', (SELECT count(*) FROM {table(target)} AS {child_alias}{extra} WHERE {cond})")
         return f"json_build_object({', '.join(parts)})", None
 
     def json_object(
-        self, m: ModelMeta, a: str, include: Any, select: Any = None
+        self, model: ModelMeta, alias: str, include: Any, select: Any = None
     ) -> tuple[str, list[str], list[Decode | None]]:
-        """A JSON array holding one row of ``m`` (positional: smaller to build, send and parse than
+        """A JSON array holding one row of ``model`` (positional: smaller to build, send and parse than
         an object), its keys and the decoders of its elements."""
-        pairs, decs = self.select_exprs(m, a, include, select, as_json=True)
+        pairs, decs = self.select_exprs(model, alias, include, select, as_json=True)
         chunks = [pairs[i : i + 100] for i in range(0, len(pairs), 100)] or [[]]
         arrays = ["json_build_array(" + ", ".join(e for _, e in ch) + ")" for ch in chunks]
         expr = arrays[0] if len(arrays) == 1 else "(" + " || ".join(x + "::jsonb" for x in arrays) + ")::json"
         return expr, [k for k, _ in pairs], decs
 
-    def rel_json(self, m: ModelMeta, pa: str, r: RelationMeta, args: dict[str, Any]) -> tuple[str, Nested]:
-        t = self.model(r.target)
-        ca = self.alias()
-        extra, cond = self.join(m, pa, r, t, ca)
-        obj, keys, decs = self.json_object(t, ca, args.get("include"), args.get("select"))
-        if not r.is_list:
-            where = self.where(t, ca, args.get("where")) if args.get("where") else "TRUE"
-            c = cond if where == "TRUE" else f"{cond} AND {where}"
-            return f"(SELECT {obj} FROM {table(t)} AS {ca}{extra} WHERE {c} LIMIT 1)", Nested(keys, decs, False)
+    def rel_json(
+        self, model: ModelMeta, parent_alias: str, relation: RelationMeta, args: dict[str, Any]
+    ) -> tuple[str, Nested]:
+        target = self.model(relation.target)
+        child_alias = self.new_alias()
+        extra, cond = self.join(model, parent_alias, relation, target, child_alias)
+        obj, keys, decs = self.json_object(target, child_alias, args.get("include"), args.get("select"))
+        if not relation.is_list:
+            where = self.where(target, child_alias, args.get("where")) if args.get("where") else "TRUE"
+            condition = cond if where == "TRUE" else f"{cond} AND {where}"
+            return f"(SELECT {obj} FROM {table(target)} AS {child_alias}{extra} WHERE {condition} LIMIT 1)", Nested(
+                keys, decs, False
+            )
         sel = f"{obj} AS j"
         n0 = len(self.specs)
-        inner, neg, order = self.list_query(t, ca, args, cond, extra, sel, order_key="order_by")
+        inner, neg, order = self.list_query(target, child_alias, args, cond, extra, sel, order_key="order_by")
         if order:
             if isinstance(order, _Ranked):  # a second occurrence of the ordering, ahead of the query's own
                 self.specs[n0:n0] = order.specs
@@ -820,71 +852,81 @@ class Compiler:
 
     # ------------------------------------------------------------ batched includes
     def select_level(
-        self, m: ModelMeta, a: str, include: Any, select: Any, slot: int
+        self, model: ModelMeta, alias: str, include: Any, select: Any, slot: int
     ) -> tuple[list[tuple[str, str]], list[Decode | None], list[RelationBatch]]:
         """:meth:`select_exprs` for rows read as columns, with every included relation that a
         :class:`RelationBatch` can load loaded that way (the others as JSON)."""
         pairs: list[tuple[str, str]] = []
         decs: list[Decode | None] = []
         batches: list[RelationBatch] = []
-        for f in self.scalar_cols(m, select):
-            expr, dec = codec.select_column(f, self.meta, self.col(a, f), False)
-            pairs.append((f.name, expr))
+        for field in self.scalar_cols(model, select):
+            expr, dec = codec.select_column(field, self.meta, self.col(alias, field), False)
+            pairs.append((field.name, expr))
             decs.append(dec)
-        for r, v in self.relations_of(m, include, select):
-            if r is None:
-                expr, dec = self.count_json(m, a, v)
+        for relation, v in self.relations_of(model, include, select):
+            if relation is None:
+                expr, dec = self.count_json(model, alias, v)
                 pairs.append(("_count", expr))
                 decs.append(dec)
                 continue
             args = {} if v is True else v
-            got = self.rel_batch(m, a, r, args, slot)
+            got = self.rel_batch(model, alias, relation, args, slot)
             if got is None:
-                expr, nested = self.rel_json(m, a, r, args)
+                expr, nested = self.rel_json(model, alias, relation, args)
             else:
-                expr, nested, b = got
-                b.pos = len(pairs)
-                batches.append(b)
-            pairs.append((r.field, expr))
+                expr, nested, batch = got
+                batch.pos = len(pairs)
+                batches.append(batch)
+            pairs.append((relation.field, expr))
             decs.append(nested)
         return pairs, decs, batches
 
     def rel_batch(
-        self, m: ModelMeta, pa: str, r: RelationMeta, args: dict[str, Any], slot: int
+        self, model: ModelMeta, parent_alias: str, relation: RelationMeta, args: dict[str, Any], slot: int
     ) -> tuple[str, Nested, RelationBatch] | None:
-        """(parent's link key expression, decoder, batch) for relation ``r``, or None when a batch
+        """(parent's link key expression, decoder, batch) for relation ``relation``, or None when a batch
         cannot load it (see the module docstring)."""
-        if r.is_m2m or args.get("cursor") is not None or args.get("distinct"):
+        if relation.is_m2m or args.get("cursor") is not None or args.get("distinct"):
             return None
-        pf, cf = (r.fields, r.references) if r.owns_fk else (r.back_references, r.back_fields)
-        if len(pf) != 1 or len(cf) != 1:
+        parent_keys, child_keys = (
+            (relation.fields, relation.references)
+            if relation.owns_fk
+            else (relation.back_references, relation.back_fields)
+        )
+        if len(parent_keys) != 1 or len(child_keys) != 1:
             return None
-        t = self.model(r.target)
-        fp, fc = self.sfield(m, pf[0]), self.sfield(t, cf[0])
-        if fp.kind != "scalar" or fp.is_list or fp.type not in _BATCH_KEYS or fc.type != fp.type or fc.is_list:
+        target = self.model(relation.target)
+        parent_field, child_field = self.sfield(model, parent_keys[0]), self.sfield(target, child_keys[0])
+        if (
+            parent_field.kind != "scalar"
+            or parent_field.is_list
+            or parent_field.type not in _BATCH_KEYS
+            or child_field.type != parent_field.type
+            or child_field.is_list
+        ):
             return None
-        kind = (fp.db_type or "").lower()
-        if kind != (fc.db_type or "").lower() or (fp.type == "String" and kind not in _BATCH_TEXT):
+        kind = (parent_field.db_type or "").lower()
+        if kind != (child_field.db_type or "").lower() or (parent_field.type == "String" and kind not in _BATCH_TEXT):
             # keys read back as the same Python values on both sides, and equal in Python exactly
             # when equal in SQL (not so for citext, inet and other non-text String columns)
             return None
         outer, self.specs = self.specs, []
-        ca = self.alias()
-        pairs, decs, batches = self.select_level(t, ca, args.get("include"), args.get("select"), slot)
-        key_expr = codec.select_column(fc, self.meta, self.col(ca, fc), False)[0]
+        child_alias = self.new_alias()
+        pairs, decs, batches = self.select_level(target, child_alias, args.get("include"), args.get("select"), slot)
+        key_expr = codec.select_column(child_field, self.meta, self.col(child_alias, child_field), False)[0]
         sel_specs, self.specs = self.specs, []
-        arr = self.p(Slot(slot), None, codec.pg_type(fc, self.meta) + "[]")
-        cond = f"{self.col(ca, fc)} = ANY({arr})"
+        arr = self.param(Slot(slot), None, codec.pg_type(child_field, self.meta) + "[]")
+        cond = f"{self.col(child_alias, child_field)} = ANY({arr})"
         if args.get("where"):
-            where = self.where(t, ca, args["where"])
+            where = self.where(target, child_alias, args["where"])
             if where != "TRUE":
                 cond += f" AND {where}"
         cond_specs, self.specs = self.specs, []
         exprs = [e for _, e in pairs] + [key_expr]
         # ordering and windows apply to to-many relations (the JSON form ignores them on to-one)
-        items = self.order_items(t, ca, args.get("order_by")) if r.is_list else []
-        take, skip = (args.get("take"), args.get("skip")) if r.is_list else (None, None)
-        frm = f"{table(t)} AS {ca} WHERE {cond}"
+        items = self.order_items(target, child_alias, args.get("order_by")) if relation.is_list else []
+        take, skip = (args.get("take"), args.get("skip")) if relation.is_list else (None, None)
+        frm = f"{table(target)} AS {child_alias} WHERE {cond}"
         if take is None and skip is None:
             sql = f"SELECT {', '.join(exprs)} FROM {frm}"
             if items:
@@ -892,26 +934,31 @@ class Compiler:
             specs = sel_specs + cond_specs + _order_specs(items)
         else:
             if not items:
-                items = [(self.col(ca, self.sfield(t, k)), "ASC", None, self.sfield(t, k)) for k in t.id_fields]
+                items = [
+                    (self.col(child_alias, self.sfield(target, k)), "ASC", None, self.sfield(target, k))
+                    for k in target.id_fields
+                ]
             neg = (isinstance(take, Slot) and take.neg) or (
                 isinstance(take, int) and not isinstance(take, bool) and take < 0
             )
             cols = ", ".join(f"{e} AS c{i}" for i, e in enumerate(exprs))
-            over = f"PARTITION BY {self.col(ca, fc)} ORDER BY {self.order_sql(items, reverse=neg)}"
+            over = f"PARTITION BY {self.col(child_alias, child_field)} ORDER BY {self.order_sql(items, reverse=neg)}"
             inner = f"SELECT {cols}, row_number() OVER ({over}) AS {RN} FROM {frm}"
             bounds = []
             if skip is not None:
-                bounds.append(f"s.{RN} > {self.p(skip, None, 'bigint')}")
+                bounds.append(f"s.{RN} > {self.param(skip, None, 'bigint')}")
             if take is not None:
-                lo = f"{self.p(skip, None, 'bigint')} + " if skip is not None else ""  # parameters in text order
-                bounds.append(f"s.{RN} <= {lo}{self.p(take, _abs, 'bigint')}")
+                lo = f"{self.param(skip, None, 'bigint')} + " if skip is not None else ""  # parameters in text order
+                bounds.append(f"s.{RN} <= {lo}{self.param(take, _abs, 'bigint')}")
             outs = ", ".join(f"s.c{i}" for i in range(len(exprs)))
             sql = f"SELECT {outs} FROM ({inner}) AS s WHERE {' AND '.join(bounds)} ORDER BY s.{RN}{' DESC' if neg else ''}"
             specs = sel_specs + _order_specs(items) + cond_specs + self.specs
         self.specs = outer
-        b = RelationBatch(pos=-1, many=r.is_list, sql=sql, specs=specs, key=len(pairs), slot=slot, batches=batches)
-        parent_key = codec.select_column(fp, self.meta, self.col(pa, fp), False)[0]
-        return parent_key, Nested([k for k, _ in pairs], decs, r.is_list, tail=1), b
+        batch = RelationBatch(
+            pos=-1, many=relation.is_list, sql=sql, specs=specs, key=len(pairs), slot=slot, batches=batches
+        )
+        parent_key = codec.select_column(parent_field, self.meta, self.col(parent_alias, parent_field), False)[0]
+        return parent_key, Nested([k for k, _ in pairs], decs, relation.is_list, tail=1), batch
 
 
 _BATCH_KEYS = frozenset({"Int", "BigInt", "String"})
@@ -972,44 +1019,44 @@ def _json_array(v: Any) -> Any:
 
 
 def compile_find(
-    meta: SchemaMeta, model: str, args: dict[str, Any], *, unique: bool = False, batch: int | None = None
+    meta: SchemaMeta, model_name: str, args: dict[str, Any], *, unique: bool = False, batch: int | None = None
 ) -> Plan:
     """find_unique / find_first / find_many, with includes: in one statement (JSON), or, with
     ``batch`` (the number of values of the call: the first free slot), with one :class:`RelationBatch` per
     included relation and level wherever a batch can load it (see the module docstring)."""
-    c = Compiler(meta)
-    m = c.model(model)
-    a = "t0"
+    compiler = Compiler(meta)
+    model = compiler.model(model_name)
+    alias = "t0"
     if unique:
-        check_unique(m, args.get("where"))
+        check_unique(model, args.get("where"))
     batches: list[RelationBatch] = []
     if batch is None:
-        pairs, decs = c.select_exprs(m, a, args.get("include"), args.get("select"))
+        pairs, decs = compiler.select_exprs(model, alias, args.get("include"), args.get("select"))
     else:
-        pairs, decs, batches = c.select_level(m, a, args.get("include"), args.get("select"), batch)
+        pairs, decs, batches = compiler.select_level(model, alias, args.get("include"), args.get("select"), batch)
     sel = ", ".join(e for _, e in pairs)
-    sql, neg, _ = c.list_query(m, a, args, "TRUE", "", sel, order_key="order")
-    return Plan(sql, c.specs, RowPlan([k for k, _ in pairs], decs), reverse=neg, binary=True, batches=batches)
+    sql, neg, _ = compiler.list_query(model, alias, args, "TRUE", "", sel, order_key="order")
+    return Plan(sql, compiler.specs, RowPlan([k for k, _ in pairs], decs), reverse=neg, binary=True, batches=batches)
 
 
-def check_unique(m: ModelMeta, where: Any) -> None:
+def check_unique(model: ModelMeta, where: Any) -> None:
     if not isinstance(where, dict) or not where:
         raise DataError(
-            f"find_unique on {m.name} needs a unique where, e.g. {{'{m.id_fields[0] if m.id_fields else 'id'}': ...}}"
+            f"find_unique on {model.name} needs a unique where, e.g. {{'{model.id_fields[0] if model.id_fields else 'id'}': ...}}"
         )
-    for name, fields in m.unique_sets.items():
-        if name in where or all(f in where for f in fields):
+    for name, fields in model.unique_sets.items():
+        if name in where or all(field in where for field in fields):
             return
     raise DataError(
-        f"The where argument of {m.name} must name a unique key: one of {', '.join(sorted(m.unique_sets))}",
-        meta={"unique_keys": sorted(m.unique_sets)},
+        f"The where argument of {model.name} must name a unique key: one of {', '.join(sorted(model.unique_sets))}",
+        meta={"unique_keys": sorted(model.unique_sets)},
     )
 
 
-def compile_count(meta: SchemaMeta, model: str, args: dict[str, Any]) -> Plan:
-    c = Compiler(meta)
-    m = c.model(model)
-    a = "t0"
+def compile_count(meta: SchemaMeta, model_name: str, args: dict[str, Any]) -> Plan:
+    compiler = Compiler(meta)
+    model = compiler.model(model_name)
+    alias = "t0"
     select = args.get("select")
     keys = ["_all"]
     aggs = ["count(*)"]
@@ -1023,28 +1070,32 @@ def compile_count(meta: SchemaMeta, model: str, args: dict[str, Any]) -> Plan:
                 keys.append(k)
                 aggs.append("count(*)")
             else:
-                f = c.sfield(m, k)
+                field = compiler.sfield(model, k)
                 keys.append(k)
-                aggs.append(f"count(s.{qi(f.db_name)})")
+                aggs.append(f"count(s.{quote_ident(field.db_name)})")
     if select is not None and not keys:
         keys, aggs = ["_all"], ["count(*)"]
     windowed = any(args.get(k) is not None for k in ("take", "skip", "cursor"))
     if not windowed and select is None:
-        where = c.where(m, a, args.get("where"))
-        return Plan(f"SELECT count(*) FROM {table(m)} AS {a} WHERE {where}", c.specs, extra={"keys": None})
-    inner, _, _ = c.list_query(m, a, args, "TRUE", "", f"{a}.*", order_key="order")
+        where = compiler.where(model, alias, args.get("where"))
+        return Plan(
+            f"SELECT count(*) FROM {table(model)} AS {alias} WHERE {where}", compiler.specs, extra={"keys": None}
+        )
+    inner, _, _ = compiler.list_query(model, alias, args, "TRUE", "", f"{alias}.*", order_key="order")
     return Plan(
-        f"SELECT {', '.join(aggs)} FROM ({inner}) AS s", c.specs, extra={"keys": keys if select is not None else None}
+        f"SELECT {', '.join(aggs)} FROM ({inner}) AS s",
+        compiler.specs,
+        extra={"keys": keys if select is not None else None},
     )
 
 
 AGGS = {"count": "_count", "avg": "_avg", "sum": "_sum", "min": "_min", "max": "_max"}
 
 
-def compile_group_by(meta: SchemaMeta, model: str, args: dict[str, Any]) -> Plan:
-    c = Compiler(meta)
-    m = c.model(model)
-    a = "t0"
+def compile_group_by(meta: SchemaMeta, model_name: str, args: dict[str, Any]) -> Plan:
+    compiler = Compiler(meta)
+    model = compiler.model(model_name)
+    alias = "t0"
     by = args.get("by") or []
     if not by:
         raise DataError("group_by needs at least one field in 'by'")
@@ -1053,11 +1104,11 @@ def compile_group_by(meta: SchemaMeta, model: str, args: dict[str, Any]) -> Plan
     cols: list[str] = []
     keys: list[tuple[str, str | None]] = []
     decs: list[Decode | None] = []
-    by_fields = [c.sfield(m, b) for b in by]
-    for f in by_fields:
-        cols.append(c.col(a, f) + ("::text[]" if f.kind == "enum" and f.is_list else ""))
-        keys.append((f.name, None))
-        decs.append(codec.field_decoder(f, meta))
+    by_fields = [compiler.sfield(model, b) for b in by]
+    for field in by_fields:
+        cols.append(compiler.col(alias, field) + ("::text[]" if field.kind == "enum" and field.is_list else ""))
+        keys.append((field.name, None))
+        decs.append(codec.field_decoder(field, meta))
     for arg, out in AGGS.items():
         spec = args.get(arg)
         if not spec:
@@ -1074,47 +1125,47 @@ def compile_group_by(meta: SchemaMeta, model: str, args: dict[str, Any]) -> Plan
                 keys.append((out, k))
                 decs.append(None)
                 continue
-            f = c.sfield(m, k)
+            field = compiler.sfield(model, k)
             fn = arg if arg != "count" else "count"
-            expr = f"{fn}({c.col(a, f)})"
+            expr = f"{fn}({compiler.col(alias, field)})"
             cols.append(expr + ("::float8" if arg == "avg" else ""))
             keys.append((out, k))
-            decs.append(None if arg in ("count", "avg") else codec.field_decoder(f, meta))
-    where = c.where(m, a, args.get("where"))
-    sql = f"SELECT {', '.join(cols)} FROM {table(m)} AS {a} WHERE {where} GROUP BY {', '.join(c.col(a, f) for f in by_fields)}"
+            decs.append(None if arg in ("count", "avg") else codec.field_decoder(field, meta))
+    where = compiler.where(model, alias, args.get("where"))
+    sql = f"SELECT {', '.join(cols)} FROM {table(model)} AS {alias} WHERE {where} GROUP BY {', '.join(compiler.col(alias, field) for field in by_fields)}"
     having = args.get("having")
     if having:
-        sql += f" HAVING {_having(c, m, a, having)}"
+        sql += f" HAVING {_having(compiler, model, alias, having)}"
     order = args.get("order")
     if order:
         parts = []
         for item in _as_list(order):
             if not isinstance(item, dict) or len(item) != 1:
                 raise DataError("Expected exactly one field to be present in an order dict")
-            ((k, d),) = item.items()
+            ((k, spec),) = item.items()
             if k in ("_count", "_avg", "_sum", "_min", "_max"):
-                ((fk, fd),) = d.items()
+                ((agg_field, agg_direction),) = spec.items()
                 fn = {"_count": "count", "_avg": "avg", "_sum": "sum", "_min": "min", "_max": "max"}[k]
-                target = "*" if fk == "_all" else c.col(a, c.sfield(m, fk))
-                parts.append(f"{fn}({target}) {_dir(fd)}")
+                target = "*" if agg_field == "_all" else compiler.col(alias, compiler.sfield(model, agg_field))
+                parts.append(f"{fn}({target}) {_dir(agg_direction)}")
             else:
-                f = c.sfield(m, k)
+                field = compiler.sfield(model, k)
                 if k not in by:
                     raise DataError(f"Every field used for order must be included in the by argument; '{k}' is not")
-                parts.append(f"{c.col(a, f)} {_dir(d)}")
+                parts.append(f"{compiler.col(alias, field)} {_dir(spec)}")
         sql += " ORDER BY " + ", ".join(parts)
     if args.get("take") is not None:
-        sql += f" LIMIT {c.p(args['take'])}"
+        sql += f" LIMIT {compiler.param(args['take'])}"
     if args.get("skip") is not None:
-        sql += f" OFFSET {c.p(args['skip'])}"
-    return Plan(sql, c.specs, extra={"keys": keys, "decs": decs})
+        sql += f" OFFSET {compiler.param(args['skip'])}"
+    return Plan(sql, compiler.specs, extra={"keys": keys, "decs": decs})
 
 
-def _having(c: Compiler, m: ModelMeta, a: str, h: dict[str, Any]) -> str:
+def _having(compiler: Compiler, model: ModelMeta, alias: str, having: dict[str, Any]) -> str:
     parts = []
-    for k, v in h.items():
+    for k, v in having.items():
         if k in ("AND", "OR", "NOT"):
-            items = [_having(c, m, a, x) for x in _as_list(v)]
+            items = [_having(compiler, model, alias, x) for x in _as_list(v)]
             if k == "AND":
                 parts.append("(" + " AND ".join(items) + ")" if items else "TRUE")
             elif k == "OR":
@@ -1122,23 +1173,23 @@ def _having(c: Compiler, m: ModelMeta, a: str, h: dict[str, Any]) -> str:
             else:
                 parts.append("(" + " AND ".join(f"NOT ({i})" for i in items) + ")" if items else "TRUE")
             continue
-        f = c.sfield(m, k)
-        col = c.col(a, f)
+        field = compiler.sfield(model, k)
+        col = compiler.col(alias, field)
         if isinstance(v, dict) and any(x in v for x in ("_avg", "_sum", "_min", "_max", "_count")):
             for ak, filt in v.items():
                 fn = ak.lstrip("_")
                 if ak == "_avg":
-                    expr, fm = f"avg({col})::float8", FieldMeta(f.name, f.db_name, "scalar", "Float")
+                    expr, fm = f"avg({col})::float8", FieldMeta(field.name, field.db_name, "scalar", "Float")
                 elif ak == "_count":
-                    expr, fm = f"count({col})", FieldMeta(f.name, f.db_name, "scalar", "Int")
+                    expr, fm = f"count({col})", FieldMeta(field.name, field.db_name, "scalar", "Int")
                 elif ak in ("_sum", "_min", "_max"):
-                    expr, fm = f"{fn}({col})", f
+                    expr, fm = f"{fn}({col})", field
                 else:
-                    expr, fm = col, f
+                    expr, fm = col, field
                     filt = {ak: filt}
-                parts.append(c.scalar_filter(fm, expr, filt))
+                parts.append(compiler.scalar_filter(fm, expr, filt))
         else:
-            parts.append(c.scalar_filter(f, col, v))
+            parts.append(compiler.scalar_filter(field, col, v))
     return " AND ".join(parts) if parts else "TRUE"
 
 
@@ -1150,27 +1201,29 @@ def _now() -> datetime:
     return datetime.fromtimestamp(time.time_ns() // 1_000_000 / 1000, UTC)
 
 
-def split_data(m: ModelMeta, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def split_data(model: ModelMeta, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(scalar values, relation operations) of a create/update data dict."""
     if not isinstance(data, dict):
-        raise DataError(f"data for {m.name} must be a dict")
+        raise DataError(f"data for {model.name} must be a dict")
     scalars: dict[str, Any] = {}
     rels: dict[str, Any] = {}
     for k, v in data.items():
-        f = m.field(k)
-        if f is None:
-            raise FieldNotFoundError(f"Field '{k}' does not exist on model {m.name} (data argument)", meta={"field": k})
-        if f.kind == "relation":
+        field = model.field(k)
+        if field is None:
+            raise FieldNotFoundError(
+                f"Field '{k}' does not exist on model {model.name} (data argument)", meta={"field": k}
+            )
+        if field.kind == "relation":
             rels[k] = v
         else:
             scalars[k] = v
     return scalars, rels
 
 
-def fill_create_defaults(m: ModelMeta, scalars: dict[str, Any]) -> None:
+def fill_create_defaults(model: ModelMeta, scalars: dict[str, Any]) -> None:
     """Client-side defaults Prisma's engine generates: uuid(), cuid(), nanoid(), now(), @updatedAt."""
     now = None
-    for name, kind, args in m.client_defaults:
+    for name, kind, args in model.client_defaults:
         if name in scalars:
             continue
         gen = GENERATORS.get(kind)
@@ -1182,113 +1235,120 @@ def fill_create_defaults(m: ModelMeta, scalars: dict[str, Any]) -> None:
             scalars[name] = now
 
 
-def check_required(m: ModelMeta, scalars: dict[str, Any], provided_fk: set[str]) -> None:
-    for name in m.required_on_create:
+def check_required(model: ModelMeta, scalars: dict[str, Any], provided_fk: set[str]) -> None:
+    for name in model.required_on_create:
         if name not in scalars and name not in provided_fk:
             raise MissingRequiredValueError(
-                f"A value is required but not set for the field: `{name}` of {m.name}", meta={"target": [name]}
+                f"A value is required but not set for the field: `{name}` of {model.name}", meta={"target": [name]}
             )
     if None in scalars.values():
         for name, v in scalars.items():
-            if v is None and name in m.not_null and name not in provided_fk:
+            if v is None and name in model.not_null and name not in provided_fk:
                 raise MissingRequiredValueError(
-                    f"A value is required but not set for the field: `{name}` of {m.name}", meta={"target": [name]}
+                    f"A value is required but not set for the field: `{name}` of {model.name}", meta={"target": [name]}
                 )
 
 
-def _value_sql(c: Compiler, f: FieldMeta, v: Any) -> str:
-    if f.is_list:
-        return c.p(v, codec.field_encoder(f, c.meta), codec.pg_type(f, c.meta) + "[]")
-    if f.kind == "enum":
-        return c.p(v, codec.field_encoder(f, c.meta), codec.pg_type(f, c.meta))
-    return c.p(v, codec.write_encoder(f, c.meta))
+def _value_sql(compiler: Compiler, field: FieldMeta, v: Any) -> str:
+    if field.is_list:
+        return compiler.param(v, codec.field_encoder(field, compiler.meta), codec.pg_type(field, compiler.meta) + "[]")
+    if field.kind == "enum":
+        return compiler.param(v, codec.field_encoder(field, compiler.meta), codec.pg_type(field, compiler.meta))
+    return compiler.param(v, codec.write_encoder(field, compiler.meta))
 
 
-def returning(c: Compiler, m: ModelMeta, include: Any, select: Any = None) -> tuple[str, RowPlan]:
-    pairs, decs = c.select_exprs(m, "t0", include, select)
+def returning(compiler: Compiler, model: ModelMeta, include: Any, select: Any = None) -> tuple[str, RowPlan]:
+    pairs, decs = compiler.select_exprs(model, "t0", include, select)
     return ", ".join(e for _, e in pairs), RowPlan([k for k, _ in pairs], decs)
 
 
-def _wrap_cte(c: Compiler, m: ModelMeta, stmt: str, include: Any, select: Any) -> tuple[str, RowPlan]:
-    """A data-modifying statement returning rows of ``m`` (with includes via a CTE)."""
+def _wrap_cte(compiler: Compiler, model: ModelMeta, stmt: str, include: Any, select: Any) -> tuple[str, RowPlan]:
+    """A data-modifying statement returning rows of ``model`` (with includes via a CTE)."""
     if include or select:
-        sel, rows = returning(c, m, include, select)
+        sel, rows = returning(compiler, model, include, select)
         return f"WITH w AS ({stmt} RETURNING *) SELECT {sel} FROM w AS t0", rows
-    sel, rows = returning(c, m, None)
+    sel, rows = returning(compiler, model, None)
     return f"{stmt} RETURNING {sel}", rows
 
 
 def compile_insert(
-    meta: SchemaMeta, model: str, scalars: dict[str, Any], include: Any = None, select: Any = None
+    meta: SchemaMeta, model_name: str, scalars: dict[str, Any], include: Any = None, select: Any = None
 ) -> Plan:
-    c = Compiler(meta)
-    m = c.model(model)
+    compiler = Compiler(meta)
+    model = compiler.model(model_name)
     cols, vals = [], []
     for k, v in scalars.items():
-        f = c.sfield(m, k)
-        cols.append(qi(f.db_name))
-        vals.append(_value_sql(c, f, v))
+        field = compiler.sfield(model, k)
+        cols.append(quote_ident(field.db_name))
+        vals.append(_value_sql(compiler, field, v))
     if cols:
-        stmt = f"INSERT INTO {table(m)} AS t0 ({', '.join(cols)}) VALUES ({', '.join(vals)})"
+        stmt = f"INSERT INTO {table(model)} AS t0 ({', '.join(cols)}) VALUES ({', '.join(vals)})"
     else:
-        stmt = f"INSERT INTO {table(m)} AS t0 DEFAULT VALUES"
-    sql, rows = _wrap_cte(c, m, stmt, include, select)
-    return Plan(sql, c.specs, rows, binary=True)
+        stmt = f"INSERT INTO {table(model)} AS t0 DEFAULT VALUES"
+    sql, rows = _wrap_cte(compiler, model, stmt, include, select)
+    return Plan(sql, compiler.specs, rows, binary=True)
 
 
-def compile_insert_many(meta: SchemaMeta, model: str, rows: list[dict[str, Any]], skip_duplicates: bool) -> Plan:
-    c = Compiler(meta)
-    m = c.model(model)
+def compile_insert_many(meta: SchemaMeta, model_name: str, rows: list[dict[str, Any]], skip_duplicates: bool) -> Plan:
+    compiler = Compiler(meta)
+    model = compiler.model(model_name)
     names: list[str] = []
-    for r in rows:
-        for k in r:
+    for relation in rows:
+        for k in relation:
             if k not in names:
                 names.append(k)
-    fields = [c.sfield(m, k) for k in names]
+    fields = [compiler.sfield(model, k) for k in names]
     tuples = []
-    for r in rows:
-        vals = [_value_sql(c, f, r[f.name]) if f.name in r else "DEFAULT" for f in fields]
+    for relation in rows:
+        vals = [
+            _value_sql(compiler, field, relation[field.name]) if field.name in relation else "DEFAULT"
+            for field in fields
+        ]
         tuples.append("(" + ", ".join(vals) + ")")
-    sql = f"INSERT INTO {table(m)} ({', '.join(qi(f.db_name) for f in fields)}) VALUES {', '.join(tuples)}"
+    sql = f"INSERT INTO {table(model)} ({', '.join(quote_ident(field.db_name) for field in fields)}) VALUES {', '.join(tuples)}"
     if skip_duplicates:
         sql += " ON CONFLICT DO NOTHING"
-    return Plan(sql, c.specs)
+    return Plan(sql, compiler.specs)
 
 
 ATOMIC = {"increment": "+", "decrement": "-", "multiply": "*", "divide": "/"}
 
 
-def set_clause(c: Compiler, m: ModelMeta, scalars: dict[str, Any]) -> str:
+def set_clause(compiler: Compiler, model: ModelMeta, scalars: dict[str, Any]) -> str:
     parts = []
     for k, v in scalars.items():
-        f = c.sfield(m, k)
-        col = qi(f.db_name)
-        if v is None and f.is_required and not f.is_list:
+        field = compiler.sfield(model, k)
+        col = quote_ident(field.db_name)
+        if v is None and field.is_required and not field.is_list:
             raise MissingRequiredValueError(
-                f"A value is required but not set for the field: `{k}` of {m.name}", meta={"target": [k]}
+                f"A value is required but not set for the field: `{k}` of {model.name}", meta={"target": [k]}
             )
-        if isinstance(v, dict) and not isinstance(v, Json) and f.type != "Json":
+        if isinstance(v, dict) and not isinstance(v, Json) and field.type != "Json":
             if len(v) != 1:
                 raise DataError(f"Expected exactly one field to be present in the update of '{k}', got {list(v)}")
             ((op, x),) = v.items()
             if op == "set":
-                parts.append(f"{col} = {_value_sql(c, f, x)}")
-            elif op in ATOMIC and f.type in ("Int", "BigInt", "Float", "Decimal") and not f.is_list:
-                parts.append(f"{col} = t0.{col} {ATOMIC[op]} {c.p(x, codec.field_encoder(f, c.meta))}")
-            elif op == "push" and f.is_list:
-                lenc = codec.list_encoder(f, c.meta)
+                parts.append(f"{col} = {_value_sql(compiler, field, x)}")
+            elif op in ATOMIC and field.type in ("Int", "BigInt", "Float", "Decimal") and not field.is_list:
+                parts.append(
+                    f"{col} = t0.{col} {ATOMIC[op]} {compiler.param(x, codec.field_encoder(field, compiler.meta))}"
+                )
+            elif op == "push" and field.is_list:
+                lenc = codec.list_encoder(field, compiler.meta)
                 enc = lambda v, lenc=lenc: lenc(v if isinstance(v, list) else [v])  # noqa: E731
-                parts.append(f"{col} = array_cat(t0.{col}, {c.p(x, enc, codec.pg_type(f, c.meta) + '[]')})")
+                parts.append(
+                    f"{col} = array_cat(t0.{col}, {compiler.param(x, enc, codec.pg_type(field, compiler.meta) + '[]')})"
+                )
             else:
                 raise DataError(f"Unknown update operation '{op}' for field '{k}'")
         else:
-            parts.append(f"{col} = {_value_sql(c, f, v)}")
+            parts.append(f"{col} = {_value_sql(compiler, field, v)}")
     return ", ".join(parts)
 
 
 def compile_update(
     meta: SchemaMeta,
-    model: str,
+    model_name: str,
     scalars: dict[str, Any],
     where: Any,
     include: Any = None,
@@ -1296,59 +1356,74 @@ def compile_update(
     *,
     many: bool = False,
 ) -> Plan:
-    c = Compiler(meta)
-    m = c.model(model)
+    compiler = Compiler(meta)
+    model = compiler.model(model_name)
     if not scalars:
         if many:
-            w = c.where(m, "t0", where)
-            return Plan(f"SELECT count(*) FROM {table(m)} AS t0 WHERE {w}", c.specs, extra={"count": True})
-        sel, rows = returning(c, m, include, select)
-        w = c.where(m, "t0", where)
-        return Plan(f"SELECT {sel} FROM {table(m)} AS t0 WHERE {w}", c.specs, rows)
-    sets = set_clause(c, m, scalars)
-    w = c.where(m, "t0", where)
-    stmt = f"UPDATE {table(m)} AS t0 SET {sets} WHERE {w}"
+            where_sql = compiler.where(model, "t0", where)
+            return Plan(
+                f"SELECT count(*) FROM {table(model)} AS t0 WHERE {where_sql}", compiler.specs, extra={"count": True}
+            )
+        sel, rows = returning(compiler, model, include, select)
+        where_sql = compiler.where(model, "t0", where)
+        return Plan(f"SELECT {sel} FROM {table(model)} AS t0 WHERE {where_sql}", compiler.specs, rows)
+    sets = set_clause(compiler, model, scalars)
+    where_sql = compiler.where(model, "t0", where)
+    stmt = f"UPDATE {table(model)} AS t0 SET {sets} WHERE {where_sql}"
     if many:
-        return Plan(stmt, c.specs)
-    sql, rows = _wrap_cte(c, m, stmt, include, select)
-    return Plan(sql, c.specs, rows, binary=True)
+        return Plan(stmt, compiler.specs)
+    sql, rows = _wrap_cte(compiler, model, stmt, include, select)
+    return Plan(sql, compiler.specs, rows, binary=True)
 
 
 def compile_delete(
-    meta: SchemaMeta, model: str, where: Any, include: Any = None, select: Any = None, *, many: bool = False
+    meta: SchemaMeta, model_name: str, where: Any, include: Any = None, select: Any = None, *, many: bool = False
 ) -> Plan:
-    c = Compiler(meta)
-    m = c.model(model)
-    stmt = f"DELETE FROM {table(m)} AS t0 WHERE {c.where(m, 't0', where)}"
+    compiler = Compiler(meta)
+    model = compiler.model(model_name)
+    stmt = f"DELETE FROM {table(model)} AS t0 WHERE {compiler.where(model, 't0', where)}"
     if many:
-        return Plan(stmt, c.specs)
-    sql, rows = _wrap_cte(c, m, stmt, include, select)
-    return Plan(sql, c.specs, rows, binary=True)
+        return Plan(stmt, compiler.specs)
+    sql, rows = _wrap_cte(compiler, model, stmt, include, select)
+    return Plan(sql, compiler.specs, rows, binary=True)
 
 
-def compile_select_keys(meta: SchemaMeta, model: str, where: Any, fields: list[str], *, lock: bool = False) -> Plan:
+def compile_select_keys(
+    meta: SchemaMeta, model_name: str, where: Any, fields: list[str], *, lock: bool = False
+) -> Plan:
     """SELECT some scalar fields of the rows matching ``where`` (used by nested writes)."""
-    c = Compiler(meta)
-    m = c.model(model)
-    fs = [c.sfield(m, f) for f in fields]
-    sql = f"SELECT {', '.join(c.col('t0', f) for f in fs)} FROM {table(m)} AS t0 WHERE {c.where(m, 't0', where)}"
+    compiler = Compiler(meta)
+    model = compiler.model(model_name)
+    fs = [compiler.sfield(model, field) for field in fields]
+    sql = f"SELECT {', '.join(compiler.col('t0', field) for field in fs)} FROM {table(model)} AS t0 WHERE {compiler.where(model, 't0', where)}"
     if lock:
         sql += " FOR UPDATE"
-    return Plan(sql, c.specs, RowPlan([f.name for f in fs], [codec.field_decoder(f, meta) for f in fs]))
+    return Plan(
+        sql, compiler.specs, RowPlan([field.name for field in fs], [codec.field_decoder(field, meta) for field in fs])
+    )
 
 
-def compile_link(meta: SchemaMeta, r: RelationMeta, self_id: Any, other_id: Any, *, unlink: bool = False) -> Plan:
+def compile_link(
+    meta: SchemaMeta, relation: RelationMeta, self_id: Any, other_id: Any, *, unlink: bool = False
+) -> Plan:
     """Insert (or delete) one row of an implicit many-to-many join table."""
-    jt = (qi(r.join_schema) + "." if r.join_schema else "") + qi(r.join_table or "")
-    a, b = qi(r.join_self or "A"), qi(r.join_other or "B")
+    join_table = (quote_ident(relation.join_schema) + "." if relation.join_schema else "") + quote_ident(
+        relation.join_table or ""
+    )
+    alias, b = quote_ident(relation.join_self or "A"), quote_ident(relation.join_other or "B")
     if unlink:
-        return Plan(f"DELETE FROM {jt} WHERE {a} = %s AND {b} = %s", [(-1, self_id), (-1, other_id)])
-    return Plan(f"INSERT INTO {jt} ({a}, {b}) VALUES (%s, %s) ON CONFLICT DO NOTHING", [(-1, self_id), (-1, other_id)])
+        return Plan(f"DELETE FROM {join_table} WHERE {alias} = %s AND {b} = %s", [(-1, self_id), (-1, other_id)])
+    return Plan(
+        f"INSERT INTO {join_table} ({alias}, {b}) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+        [(-1, self_id), (-1, other_id)],
+    )
 
 
-def compile_unlink_all(meta: SchemaMeta, r: RelationMeta, self_id: Any) -> Plan:
-    jt = (qi(r.join_schema) + "." if r.join_schema else "") + qi(r.join_table or "")
-    return Plan(f"DELETE FROM {jt} WHERE {qi(r.join_self or 'A')} = %s", [(-1, self_id)])
+def compile_unlink_all(meta: SchemaMeta, relation: RelationMeta, self_id: Any) -> Plan:
+    join_table = (quote_ident(relation.join_schema) + "." if relation.join_schema else "") + quote_ident(
+        relation.join_table or ""
+    )
+    return Plan(f"DELETE FROM {join_table} WHERE {quote_ident(relation.join_self or 'A')} = %s", [(-1, self_id)])
 
 
 def _bool(v: Any) -> bool:
