@@ -54,8 +54,8 @@ def target_path(module: str) -> Path:
     return HERE / f"{module}_sync.py"
 
 
-def header(source: str) -> str:
-    return f"# GENERATED from {source} by nexo/client/_codegen.py: do not edit.\n# Regenerate with: python -m nexo.client._codegen\n"
+def header(source: str, regenerate: str = "python -m nexo.client._codegen") -> str:
+    return f"# GENERATED from {source} by nexo/client/_codegen.py: do not edit.\n# Regenerate with: {regenerate}\n"
 
 
 HEADER = header("nexo/client/engine.py")
@@ -84,12 +84,13 @@ def transform(
     *,
     modules: dict[str, str] | None = None,
     origin: str | None = None,
+    regenerate: str = "python -m nexo.client._codegen",
 ) -> str:
     """The sync twin of an async module's source text.
 
     ``modules`` maps dotted async module names to their sync twins (default: the runtime's
     :data:`MODULES`); ``origin`` is the source's path named in the header (default
-    ``nexo/client/<module>.py``). Raises :class:`LeftoverAsyncError` when the result still holds
+    ``nexo/client/<module>.py``) and ``regenerate`` the command that writes the output again. Raises :class:`LeftoverAsyncError` when the result still holds
     a name of the async world."""
     if modules is None:
         modules = {f"nexo.client.{m}": f"nexo.client.{m}_sync" for m in MODULES}
@@ -144,8 +145,8 @@ def transform(
         count=1,
     )
     origin = origin or f"nexo/client/{module}.py"
-    check_sync(out, origin.replace(".py", "_sync.py") if origin.endswith(".py") else origin)
-    return header(origin) + out
+    check_sync(out, origin.removesuffix(".py") + "_sync.py")
+    return header(origin, regenerate) + out
 
 
 def main() -> int:

@@ -1,11 +1,14 @@
-"""The async→sync generator: every sync twin of the runtime is committed as the transformer makes
-it, and the transformer refuses to leave a name of the async world in its output."""
+"""The async→sync generator: every sync twin of the runtime (and of the runtime's async tests) is
+committed as the transformer makes it, and the transformer refuses to leave a name of the async
+world in its output."""
 
 from __future__ import annotations
 
 import pytest
 
 from nexo.client import _codegen
+
+from . import sync_twins
 
 
 @pytest.mark.parametrize("module", _codegen.MODULES)
@@ -48,3 +51,19 @@ def test_transformer_refuses_leftover_async_names(source: str, name: str, line: 
 def test_async_words_in_comments_and_strings_are_no_leftover() -> None:
     out = _codegen.transform("async def f():  # async, await\n    return 'asyncio __aenter__'\n")
     assert out.endswith("def f():  # async, await\n    return 'asyncio __aenter__'\n")
+
+
+@pytest.mark.parametrize("name", sync_twins.SOURCES)
+def test_committed_sync_test_twins_are_current(name: str) -> None:
+    """The sync runtime's tests are the async ones through the same transformation."""
+    expected = sync_twins.render(name)
+    assert sync_twins.target_path(name).read_text(encoding="utf-8") == expected, (
+        "run: python tests/client/sync_twins.py"
+    )
+
+
+def test_sync_test_twins_leave_out_only_the_listed_asyncio_tests() -> None:
+    for module, test in sync_twins.ASYNC_ONLY:
+        assert module in sync_twins.SOURCES
+        assert f"async def {test}(" in sync_twins.source_path(module).read_text(encoding="utf-8")
+        assert f"def {test}(" not in sync_twins.target_path(module).read_text(encoding="utf-8")
