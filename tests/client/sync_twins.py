@@ -12,19 +12,30 @@ listed with the reason in :data:`ASYNC_ONLY`; the transformer refuses any other 
 from __future__ import annotations
 
 import ast
+import io
 import re
 import sys
+import tokenize
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 TARGET_DIR = HERE / "sync"
-#: the async test modules that exercise the runtime (executor, transactions, raw SQL, reads, writes)
-SOURCES = ("test_executor", "test_tx_raw", "test_reads", "test_writes")
+#: the async test modules that exercise the runtime (executor, transactions, raw SQL, reads, writes,
+#: batched includes, tenant sessions)
+SOURCES = ("test_executor", "test_tx_raw", "test_reads", "test_writes", "test_tenant", "test_batched_include")
 #: tests left out of the sync twins: (module, test) -> why
 ASYNC_ONLY = {
     ("test_executor", "test_lean_reads_errors_and_concurrency"): "asyncio.gather: tasks taking turns on one connection",
+    ("test_tenant", "test_hundred_concurrent_tasks_two_tenants_one_pool"): "asyncio.gather of 100 tasks",
+    ("test_tenant", "test_sync_tenant_session"): "a sync test already",
+    ("test_batched_include", "test_plan_shape_and_fallbacks"): (
+        "makes coroutines, then runs them after clearing the plan cache; a sync call runs at once "
+        "(the plans are engine_base's, the same for both runtimes)"
+    ),
 }
+#: the async generated packages the tests name, and their sync twins (``generated`` fixture of conftest.py)
+PACKAGES = {"generated.crm": "generated.crm_sync"}
 REGENERATE = "python tests/client/sync_twins.py"
 
 
@@ -34,6 +45,11 @@ def source_path(name: str) -> Path:
 
 def target_path(name: str) -> Path:
     return TARGET_DIR / f"{name}_sync.py"
+
+
+def _names(text: str) -> list[str]:
+    """The names used in Python source text (not the words of its comments and strings)."""
+    return [t.string for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type == tokenize.NAME]
 
 
 def render(name: str) -> str:
@@ -54,7 +70,17 @@ def render(name: str) -> str:
     for start, end, reason in reversed(drop):
         lines[start:end] = [f"# left out of the sync twin ({reason})\n\n\n"]
     text = "".join(lines)
-    text = re.sub(r"^from \.(\w)", r"from ..\1", text, flags=re.M)  # one package further down
+    if _names(text).count("asyncio") == 1:  # only the tests left out used it: drop its import
+        text = re.sub(r"^import asyncio\n", "", text, count=1, flags=re.M)
+    for package, twin in PACKAGES.items():
+        text = re.sub(rf"\b{re.escape(package)}\b(?!_)", twin, text)
+    # one package further down; a module that has a twin: its twin, beside it
+    text = re.sub(
+        r"^from \.(\w+)",
+        lambda m: f"from .{m.group(1)}_sync" if m.group(1) in SOURCES else f"from ..{m.group(1)}",
+        text,
+        flags=re.M,
+    )
     return _codegen.transform(text, name, origin=f"tests/client/{name}.py", regenerate=REGENERATE)
 
 
