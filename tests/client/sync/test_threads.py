@@ -10,6 +10,8 @@ import pytest
 
 from nexo.client.errors import PrismaError, UniqueViolationError
 
+from .test_tenant_sync import A, B, app, app_url  # noqa: F401 - the CRM schema as the application role (fixtures)
+
 
 def test_lean_reads_errors_and_threads(db: Any) -> None:
     """Errors of compiled statements map as on the async runtime, and threads sharing one
@@ -29,3 +31,28 @@ def test_lean_reads_errors_and_threads(db: Any) -> None:
         got = list(pool.map(lambda i: tx.user.find_many(where={"id": {"gt": i % 2 - 1}}), range(20)))
     assert [len(g) for g in got] == [1] * 20
     assert db.user.count() == 1
+
+
+def test_concurrent_threads_two_tenants_one_pool(app: Any) -> None:  # noqa: F811
+    """Tenant sessions of two tenants in many threads over one pool: each sees its own rows only."""
+    seen: dict[str, set[str]] = {A: set(), B: set()}
+
+    def task(i: int) -> None:
+        acc = A if i % 2 == 0 else B
+        other = B if acc == A else A
+        with app.tenant(acc) as t:
+            t.client.create({"name": f"task-{i}", "accountId": acc})
+            for r in t.client.find_many(where={"name": {"startswith": "task-"}}):
+                seen[acc].add(r.accountId)
+                assert int(r.name.split("-")[1]) % 2 == (0 if acc == A else 1)
+            assert t.query_first("SELECT current_setting('app.current_account_id') AS s") == {"s": acc}
+            assert t.client.count(where={"accountId": other}) == 0
+            assert t.client.update_many({"notes": f"by-{acc}"}, {"accountId": other}) == 0
+
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(task, range(40)))
+    assert seen == {A: {A}, B: {B}}
+    for acc in (A, B):
+        with app.tenant(acc) as t:
+            assert t.client.count(where={"name": {"startswith": "task-"}}) == 20
+            assert t.client.count(where={"notes": {"startswith": "by-"}}) == 0
