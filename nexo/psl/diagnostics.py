@@ -10,6 +10,7 @@ Prisma's text exactly).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -57,29 +58,61 @@ def _gutter(number: int | None) -> str:
     return "   | " if number is None else f"{number:>2} | "
 
 
-def render_diagnostic(diag: Diagnostic, text: str, *, prisma_style: bool = False) -> str:
+class TextLines:
+    """A text cut at ``\\n`` once, so that each diagnostic finds its lines by bisection.
+
+    Rendering thousands of diagnostics into one large file (garbage input) then stays linear: the
+    text is split and its newlines located once per file, not once per diagnostic.
+    """
+
+    __slots__ = ("breaks", "lines", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = text.split("\n")
+        breaks: list[int] = []
+        at = -1
+        for line in self.lines[:-1]:
+            at += len(line) + 1
+            breaks.append(at)
+        self.breaks = breaks  # the offset of every ``\n``, in order
+
+    def line_of(self, offset: int) -> int:
+        """0-based line of an offset: how many ``\n`` come before it."""
+        return bisect.bisect_left(self.breaks, offset)
+
+    def line_start(self, line: int) -> int:
+        return 0 if line == 0 else self.breaks[line - 1] + 1
+
+
+def render_diagnostic(
+    diag: Diagnostic, text: str, *, prisma_style: bool = False, lines: TextLines | None = None
+) -> str:
     """One diagnostic as Prisma prints it, given the text of the file it points into.
 
     The previous line is shown for context, then every line the span touches; a span that ends just
-    after a newline also shows the following line (as Prisma does).
+    after a newline also shows the following line (as Prisma does). ``lines`` is ``text`` already
+    cut (:class:`TextLines`), for callers that render many diagnostics of one file.
     """
+    if lines is None or lines.text is not text:
+        lines = TextLines(text)
     span = diag.span
     start = max(0, min(span.start, len(text)))
     end = max(start, min(span.end, len(text)))
-    lines = text.split("\n")
-    start_line = text.count("\n", 0, start)
-    end_line = text.count("\n", 0, end)
+    start_line = lines.line_of(start)
+    end_line = lines.line_of(end)
+    rows = lines.lines
     where = f"{span.file}:{start_line + 1}" if prisma_style else f"{span.file}:{start_line + 1}:{span.column}"
     out = [f"{diag.severity}: {diag.message}", f"  -->  {where}", _gutter(None)]
     if start_line > 0:
-        out.append(_gutter(start_line) + lines[start_line - 1].rstrip("\r"))
+        out.append(_gutter(start_line) + rows[start_line - 1].rstrip("\r"))
     else:
         out.append(_gutter(None))
-    for n in range(start_line, min(end_line, len(lines) - 1) + 1):
-        line_text = lines[n].rstrip("\r")
+    for n in range(start_line, min(end_line, len(rows) - 1) + 1):
+        line_text = rows[n].rstrip("\r")
         out.append(_gutter(n + 1) + line_text)
         if n == start_line and not prisma_style:
-            col = start - (text.rfind("\n", 0, start) + 1)
+            col = start - lines.line_start(start_line)
             stop = end if end_line == start_line else start + len(line_text) - col
             width = max(1, min(stop, start + len(line_text) - col) - start)
             out.append(_gutter(None) + " " * col + "^" * width)
@@ -93,7 +126,11 @@ def render_diagnostics(diagnostics: Sequence[Diagnostic], texts: dict[str, str],
     Ends with ``Validation Error Count: N`` like Prisma's CLI.
     """
     parts = []
+    cut: dict[str, TextLines] = {}
     for d in diagnostics:
-        parts.append(render_diagnostic(d, texts.get(d.file, ""), prisma_style=prisma_style))
+        lines = cut.get(d.file)
+        if lines is None:
+            lines = cut[d.file] = TextLines(texts.get(d.file, ""))
+        parts.append(render_diagnostic(d, lines.text, prisma_style=prisma_style, lines=lines))
     parts.append(f"Validation Error Count: {len(diagnostics)}")
     return "\n".join(parts)
