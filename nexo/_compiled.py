@@ -95,10 +95,10 @@ class _SourceFinder:  # a meta path finder (importlib.abc is not imported: it co
     ) -> importlib.machinery.ModuleSpec | None:
         if fullname not in self.modules:
             return None
-        path = source_path(fullname)
-        if not path.is_file():  # compiled by an older build, since become a package (or removed): the usual import
+        source = source_path(fullname)
+        if not source.is_file():  # compiled by an older build, since become a package (or removed): the usual import
             return None
-        return importlib.util.spec_from_file_location(fullname, path)
+        return importlib.util.spec_from_file_location(fullname, source)
 
 
 def _built() -> dict[str, str]:

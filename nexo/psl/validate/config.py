@@ -168,21 +168,21 @@ class Config(Context):
         if prov is None:
             self.err(f'Argument "provider" is missing in generator block "{g.name}".', g.span)
             return None
-        gen.provider = self.env_string(prov.value)  # type: ignore[arg-type]
+        gen.provider = self.env_string(_value(prov))
         if gen.provider is None:
             return None
         out = props.get("output")
         if out is not None:
-            gen.output = self.env_string(out.value)  # type: ignore[arg-type]
+            gen.output = self.env_string(_value(out))
         bt = props.get("binaryTargets")
         if bt is not None:
-            targets = self.coerce.array(bt.value, self.env_string)  # type: ignore[arg-type]
+            targets: list[str | M.Env] | None = self.coerce.array(_value(bt), self.env_string)
             gen.binary_targets = list(targets or [])
         pf = props.get("previewFeatures")
         if pf is not None:
-            names = self.coerce.array(pf.value, self.coerce.string)  # type: ignore[arg-type]
+            names = self.coerce.array(_value(pf), self.coerce.string)
             if names is not None:
-                gen.preview_features = self.preview_features(names, pf.value)  # type: ignore[arg-type]
+                gen.preview_features = self.preview_features(names, _value(pf))
         return gen
 
     def preview_features(self, names: list[str], v: A.Expression) -> list[str]:
@@ -288,34 +288,35 @@ class Config(Context):
         if url is None:
             self.err(f'Argument "url" is missing in data source block "{d.name}".', d.span)
             return None
-        ds.url = self.env_string(url.value)  # type: ignore[arg-type]
+        ds.url = self.env_string(_value(url))
         if ds.url is None:
             return None
         shadow = props.pop("shadowDatabaseUrl", None)
         if shadow is not None:
-            value = self.env_string(shadow.value)  # type: ignore[arg-type]
+            value = self.env_string(_value(shadow))
             ds.shadow_database_url = None if value == "" else value
         direct = props.pop("directUrl", None)
         if direct is not None:
-            ds.direct_url = self.env_string(direct.value)  # type: ignore[arg-type]
+            ds.direct_url = self.env_string(_value(direct))
             if ds.direct_url == "":
                 # reported by the Prisma CLI's configuration check (``prisma validate``), not by its validator
                 self.err(
-                    f"Error validating datasource `{d.name}`: You must provide a nonempty direct URL", direct.value.span
-                )  # type: ignore[union-attr]
+                    f"Error validating datasource `{d.name}`: You must provide a nonempty direct URL",
+                    _value(direct).span,
+                )
         if ds.shadow_database_url is not None:
-            if ds.direct_url is not None and ds.shadow_database_url == ds.direct_url:
+            if direct is not None and ds.direct_url is not None and ds.shadow_database_url == ds.direct_url:
                 self.err(
                     f'shadowDatabaseUrl is the same as directUrl for datasource "{d.name}". Please specify a '
                     "different database as shadow database to avoid data loss.",
-                    direct.value.span,
-                )  # type: ignore[union-attr]
+                    _value(direct).span,
+                )
             if ds.shadow_database_url == ds.url:
                 self.err(
                     f'shadowDatabaseUrl is the same as url for datasource "{d.name}". Please specify a different '
                     "database as shadow database to avoid data loss.",
-                    url.value.span,
-                )  # type: ignore[union-attr]
+                    _value(url).span,
+                )
         pf = props.pop("previewFeatures", None)
         if pf is not None:
             self.err(
@@ -336,12 +337,12 @@ class Config(Context):
                 if not items:
                     self.err("If provided, the schemas array can not be empty.", sch.value.span)
                 else:
-                    ordered = sorted(items, key=lambda pair: pair[0])  # type: ignore[index]
+                    ordered = sorted(items, key=lambda pair: pair[0])
                     for first, second in zip(ordered, ordered[1:]):
-                        if first[0] == second[0]:  # type: ignore[index]
-                            self.err("Duplicated schema names are not allowed", first[1])  # type: ignore[index]
+                        if first[0] == second[0]:
+                            self.err("Duplicated schema names are not allowed", first[1])
                     names: list[str] = []
-                    for name, _span in items:  # type: ignore[misc]
+                    for name, _span in items:
                         if name not in names:
                             names.append(name)
                     ds.schemas = names
@@ -399,3 +400,10 @@ class Config(Context):
             return M.Extension(item.name, opts.get("schema"), opts.get("version"), opts.get("map"))
         self.err(f"Invalid extension definition `{display(item)}`.", item.span)
         return None
+
+
+def _value(p: A.ConfigProperty) -> A.Expression:
+    """A property's value (every property has one here: a block with a key and no value is dropped,
+    see :meth:`Config.config_properties`)."""
+    assert p.value is not None
+    return p.value

@@ -89,6 +89,12 @@ class FieldInfo:
         self.default_value = default_value
         self.default_map = default_map
 
+    def unsupported_type(self) -> str | None:
+        """The text of ``Unsupported("…")`` (None for other types)."""
+        t = self.node.type
+        assert t is not None  # a field without a type gets no FieldInfo (see Names.types)
+        return t.unsupported
+
 
 @dataclass(slots=True, init=False)
 class RelArgs:

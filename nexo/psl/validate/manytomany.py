@@ -46,9 +46,10 @@ class ManyToMany(OneToMany):
                         span,
                     )
         for f in (r.forward, r.back):
+            assert f is not None
             if self.relation_args(f).references is not None:
                 self.err(
                     'Error parsing attribute "@relation": Implicit many-to-many relation should not have '
                     "references argument defined. Either remove it, or change the relation to one-to-many.",
                     self.fspan(f),
-                )  # type: ignore[arg-type]
+                )

@@ -129,8 +129,7 @@ class Relations(Attributes):
                     fields = f.rel.fields if f.rel else None
                     data = self.mdata[id(m)]
                     unique = fields is not None and any(
-                        i.kind == "unique" and [x[0].node.name for x in i.fields] == list(fields)  # type: ignore[call-overload]
-                        for i in data.indexes
+                        i.kind == "unique" and [x[0].node.name for x in i.fields] == list(fields) for i in data.indexes
                     )
                     out.append(Rel("1:1" if unique else "1:n", f, None))
         return out
@@ -183,8 +182,8 @@ class Relations(Attributes):
             if (
                 fi.type != ri.type
                 or fi.kind != ri.kind
-                or (fi.kind == "unsupported" and fi.node.type.unsupported != ri.node.type.unsupported)
-            ):  # type: ignore[union-attr]
+                or (fi.kind == "unsupported" and fi.unsupported_type() != ri.unsupported_type())
+            ):
                 self.err(
                     f"{pre}The type of the field `{f}` in the model `{fwd.model.name}` is not matching the "
                     f"type of the referenced field `{ref}` in model `{target.name}`.",
