@@ -54,8 +54,7 @@ class Diagnostic:
         }
 
 
-def _gutter(number: int | None) -> str:
-    return "   | " if number is None else f"{number:>2} | "
+_BLANK = "   | "  # the gutter of a row without a line number
 
 
 class TextLines:
@@ -75,14 +74,8 @@ class TextLines:
         for line in self.lines[:-1]:
             at += len(line) + 1
             breaks.append(at)
-        self.breaks = breaks  # the offset of every ``\n``, in order
-
-    def line_of(self, offset: int) -> int:
-        """0-based line of an offset: how many ``\n`` come before it."""
-        return bisect.bisect_left(self.breaks, offset)
-
-    def line_start(self, line: int) -> int:
-        return 0 if line == 0 else self.breaks[line - 1] + 1
+        # the offset of every ``\n``, in order: the 0-based line of an offset is how many come before it
+        self.breaks = breaks
 
 
 def render_diagnostic(
@@ -97,26 +90,29 @@ def render_diagnostic(
     if lines is None or lines.text is not text:
         lines = TextLines(text)
     span = diag.span
-    start = max(0, min(span.start, len(text)))
-    end = max(start, min(span.end, len(text)))
-    start_line = lines.line_of(start)
-    end_line = lines.line_of(end)
+    size = len(text)
+    start = max(0, min(span.start, size))
+    end = max(start, min(span.end, size))
+    breaks = lines.breaks
+    start_line = bisect.bisect_left(breaks, start)
+    end_line = bisect.bisect_left(breaks, end, start_line)
     rows = lines.lines
+    blank = _BLANK
     where = f"{span.file}:{start_line + 1}" if prisma_style else f"{span.file}:{start_line + 1}:{span.column}"
-    out = [f"{diag.severity}: {diag.message}", f"  -->  {where}", _gutter(None)]
+    out = [f"{diag.severity}: {diag.message}", f"  -->  {where}", blank]
     if start_line > 0:
-        out.append(_gutter(start_line) + rows[start_line - 1].rstrip("\r"))
+        out.append(f"{start_line:>2} | " + rows[start_line - 1].rstrip("\r"))
     else:
-        out.append(_gutter(None))
+        out.append(blank)
     for n in range(start_line, min(end_line, len(rows) - 1) + 1):
         line_text = rows[n].rstrip("\r")
-        out.append(_gutter(n + 1) + line_text)
+        out.append(f"{n + 1:>2} | " + line_text)
         if n == start_line and not prisma_style:
-            col = start - lines.line_start(start_line)
+            col = start - (breaks[start_line - 1] + 1 if start_line else 0)
             stop = end if end_line == start_line else start + len(line_text) - col
             width = max(1, min(stop, start + len(line_text) - col) - start)
-            out.append(_gutter(None) + " " * col + "^" * width)
-    out.append(_gutter(None))
+            out.append(blank + " " * col + "^" * width)
+    out.append(blank)
     return "\n".join(out)
 
 
