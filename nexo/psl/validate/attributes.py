@@ -10,10 +10,7 @@ from __future__ import annotations
 from .. import ast as A
 from .. import model as M
 from ..attrargs import Args
-from .context import (
-    FieldInfo,
-    RelArgs,
-)
+from .context import FieldInfo, RelArgs
 from .indexes import Indexes
 
 

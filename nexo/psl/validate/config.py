@@ -9,9 +9,7 @@ from __future__ import annotations
 from .. import ast as A
 from .. import model as M
 from ..attrargs import display, mismatch
-from .context import (
-    Context,
-)
+from .context import Context
 
 KNOWN_PROVIDERS = ("postgresql", "postgres", "mysql", "sqlite", "sqlserver", "mongodb", "cockroachdb")
 

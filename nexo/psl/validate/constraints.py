@@ -8,12 +8,7 @@ from __future__ import annotations
 
 from .. import ast as A
 from .. import model as M
-from .context import (
-    MAX_NAME,
-    FieldInfo,
-    IndexData,
-    ModelData,
-)
+from .context import MAX_NAME, FieldInfo, IndexData, ModelData
 from .manytomany import ManyToMany
 
 

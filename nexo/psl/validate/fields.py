@@ -14,12 +14,7 @@ from .. import ast as A
 from ..attrargs import Args, display
 from ..jsoncheck import json_error
 from ..native import NATIVE_TYPES
-from .context import (
-    DEFAULT_FUNCTIONS,
-    FieldInfo,
-    IndexData,
-    ModelData,
-)
+from .context import DEFAULT_FUNCTIONS, FieldInfo, IndexData, ModelData
 from .names import Names
 
 _RFC3339 = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")

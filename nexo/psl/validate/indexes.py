@@ -10,12 +10,7 @@ from collections.abc import Callable, Sequence
 from .. import ast as A
 from ..attrargs import Args, mismatch
 from ..native import INDEX_ALGORITHMS, OPERATOR_CLASSES
-from .context import (
-    FieldInfo,
-    IndexData,
-    ModelData,
-    fields_phrase,
-)
+from .context import FieldInfo, IndexData, ModelData, fields_phrase
 from .fields import Fields
 
 

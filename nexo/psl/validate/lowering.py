@@ -8,10 +8,7 @@ from .. import ast as A
 from .. import model as M
 from ..attrargs import display
 from .constraints import ConstraintNames
-from .context import (
-    NO_RELATION_ARGS,
-    FieldInfo,
-)
+from .context import NO_RELATION_ARGS, FieldInfo
 
 
 class Lowering(ConstraintNames):

@@ -4,9 +4,7 @@
 
 from __future__ import annotations
 
-from .context import (
-    Rel,
-)
+from .context import Rel
 from .onetomany import OneToMany
 
 

@@ -8,13 +8,7 @@ from __future__ import annotations
 
 from .. import ast as A
 from .config import Config
-from .context import (
-    KIND_NAMES,
-    KIND_TITLES,
-    SCALARS,
-    FieldInfo,
-    ModelData,
-)
+from .context import KIND_NAMES, KIND_TITLES, SCALARS, FieldInfo, ModelData
 
 
 class Names(Config):

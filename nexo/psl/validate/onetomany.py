@@ -4,10 +4,7 @@
 
 from __future__ import annotations
 
-from .context import (
-    Rel,
-    RelArgs,
-)
+from .context import Rel, RelArgs
 from .onetoone import OneToOne
 
 

@@ -4,10 +4,7 @@ that the defining side is unique (Prisma's ``validations/relations/one_to_one``)
 
 from __future__ import annotations
 
-from .context import (
-    Rel,
-    RelArgs,
-)
+from .context import Rel, RelArgs
 from .relations import Relations
 
 

@@ -10,11 +10,7 @@ from __future__ import annotations
 from .. import ast as A
 from .. import model as M
 from .attributes import Attributes
-from .context import (
-    FieldInfo,
-    Rel,
-    RelArgs,
-)
+from .context import FieldInfo, Rel, RelArgs
 
 
 class Relations(Attributes):

@@ -11,10 +11,7 @@ from .. import model as M
 from ..diagnostics import Diagnostic, render_diagnostics
 from ..errors import PslError
 from ..parser import parse, paused_gc
-from .context import (
-    FieldInfo,
-    Rel,
-)
+from .context import FieldInfo, Rel
 from .lowering import Lowering
 
 
