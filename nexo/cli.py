@@ -25,8 +25,8 @@ app = typer.Typer(
     help="One schema.prisma for a multi-tenant PostgreSQL: Prisma-format migrations, a versioned SQL layer "
     "(RLS, triggers, functions) and a version matrix.",
     no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode="rich",
+    add_completion=True,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

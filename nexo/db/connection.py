@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from nexo.config import Config
 from nexo.db import embedded
-from nexo.db.errors import ConnectionFailed
-from nexo.db.urls import mask_text, mask_url, prisma_url_to_libpq, url_schema
+from nexo.db.errors import AuthenticationFailed, ConnectionFailed, DatabaseMissing, UnsupportedDatabase
+from nexo.db.urls import database_name, foreign_scheme, mask_text, mask_url, prisma_url_to_libpq, url_schema
 
 if TYPE_CHECKING:
     import psycopg
@@ -43,8 +43,46 @@ class Target:
 def resolve_target(config: Config) -> Target:
     """The configured URL, or the embedded server (started on demand)."""
     if config.database_url:
+        check_postgres_url(config.database_url)
         return Target(config.database_url, config.database_url_source)
     return Target(embedded.start(config.data_dir), "embedded")
+
+
+def check_postgres_url(url: str) -> None:
+    """Refuse a URL of another database system with a message that says so (not a libpq parse error)."""
+    scheme = foreign_scheme(url)
+    if scheme is not None:
+        raise UnsupportedDatabase(
+            f"The database URL {mask_url(url)} is a {scheme}:// URL: nexo supports PostgreSQL only "
+            "(postgresql://user:password@host:port/database)."
+        )
+
+
+_AUTH_FAILURES = (
+    "password authentication failed",
+    "authentication failed",
+    "no password supplied",
+    "no pg_hba.conf entry",
+    "pg_hba.conf rejects connection",
+)
+
+
+def connection_error(url: str, text: str) -> ConnectionFailed:
+    """The error for a failed connection, with Prisma's code: P1000 (credentials refused), P1003 (no such
+    database), P1001 (anything else: the server cannot be reached). libpq gives no SQLSTATE for these,
+    so the server's (English) words decide; the password is masked."""
+    where, said = mask_url(url), mask_text(text.strip())
+    lowered = said.lower()
+    name = database_name(url)
+    if name and f'database "{name.lower()}" does not exist' in lowered:
+        return DatabaseMissing(
+            f"Can't reach the database at {where}: the server has no database {name!r} (P1003).\n{said}"
+        )
+    if any(marker in lowered for marker in _AUTH_FAILURES) or ("role " in lowered and "does not exist" in lowered):
+        return AuthenticationFailed(
+            f"Authentication failed against the database server at {where}: the credentials are not valid.\n{said}"
+        )
+    return ConnectionFailed(f"Can't reach the database at {where}:\n{said}")
 
 
 #: how often the server checks, during a long statement, that nexo's process is still there
@@ -65,12 +103,15 @@ def connect(url: str, *, autocommit: bool = True, application_name: str = "nexo"
     import psycopg
     from psycopg import sql
 
+    check_postgres_url(url)
     schema = url_schema(url)
     conninfo = prisma_url_to_libpq(url)[0]
     try:
         conn = psycopg.connect(conninfo, autocommit=autocommit, application_name=application_name, **kwargs)
     except psycopg.OperationalError as exc:
-        raise ConnectionFailed(f"Can't reach the database at {mask_url(url)}:\n{mask_text(str(exc).strip())}") from None
+        raise connection_error(url, str(exc)) from None
+    except psycopg.ProgrammingError as exc:  # an unparsable URL or conninfo string
+        raise ConnectionFailed(f"The database URL {mask_url(url)} is not valid:\n{mask_text(str(exc).strip())}") from None
     if conn.info.server_version >= 140000:
         conn.execute(f"SET client_connection_check_interval = '{CLIENT_CHECK_INTERVAL}'")
     if schema is not None:
