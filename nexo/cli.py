@@ -12,10 +12,11 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
+from nexo import failure
 from nexo.config import Config, load_config
 from nexo.db.urls import mask_text
 from nexo.errors import NexoError
@@ -65,7 +66,19 @@ Project = Annotated[
     Path | None,
     typer.Option("--project", help="Project folder (default: the nearest one with [tool.nexo]).", show_default=False),
 ]
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+#: set while parsing a command given ``--json``: every failure is then one JSON object on stdout
+_JSON_MODE = False
+
+
+def _json_mode(value: bool) -> bool:
+    global _JSON_MODE
+    if value:
+        _JSON_MODE = True
+    return value
+
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.", callback=_json_mode)]
 
 
 def _config(project: Path | None, database_url: str | None) -> Config:
@@ -74,21 +87,39 @@ def _config(project: Path | None, database_url: str | None) -> Config:
 
 
 def _run(fn: Callable[[], Any]) -> Any:
-    """Run a command body; turn nexo and database errors into a message and exit code 1."""
+    """Run a command body; turn nexo and database errors into a message (with ``--json``: one JSON object on
+    stdout) and exit code 1."""
     try:
         return fn()
     except NexoError as exc:
-        err.print(mask_text(str(exc)), markup=False)
+        if _JSON_MODE:
+            _json(failure.payload(exc))
+        else:
+            err.print(mask_text(str(exc)), markup=False)
         raise typer.Exit(1) from None
     except Exception as exc:
         psycopg = sys.modules.get("psycopg")  # a database error can only come from a loaded driver
         if psycopg is None or not isinstance(exc, psycopg.Error):
+            if _JSON_MODE:  # still one JSON object for automation; the traceback goes to stderr
+                _json(failure.payload(exc, code="NEXO_INTERNAL"))
             raise
-        err.print(f"Error: database error\n\n{mask_text(str(exc).strip())}", markup=False)
+        if _JSON_MODE:
+            _json(failure.payload(exc))
+        else:
+            err.print(f"Error: database error\n\n{mask_text(str(exc).strip())}", markup=False)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         err.print("Interrupted: the current step was rolled back; nothing half-applied was recorded.")
         raise typer.Exit(130) from None
+
+
+def _usage_error(message: str) -> NoReturn:
+    """A usage error found by a command itself (exit 2)."""
+    if _JSON_MODE:
+        _json(failure.usage_payload(message))
+    else:
+        err.print(message, markup=False)
+    raise typer.Exit(2)
 
 
 def _json(data: object) -> None:
@@ -163,7 +194,16 @@ def db_migrate(
     config = _config(project, database_url)
     if dry_run:
         plan = _run(lambda: orchestrate.dry_run(config, on_target=lambda d: _say_target(d, as_json)))
-        _json(plan.to_dict()) if as_json else report.print_plan(plan, out.console)
+        blocked = [b for b in (plan.prisma_blocked, plan.sql_blocked) if b]
+        if as_json:
+            data = plan.to_dict()
+            if blocked:
+                data["error"] = failure.plan_blocked(blocked)
+            _json(data)
+        else:
+            report.print_plan(plan, out.console)
+        if blocked:  # db:migrate would refuse: a CI job must see it
+            raise typer.Exit(1)
         return
     with report.progress(err.console, enabled=not as_json) as on_event:
         result = _run(
@@ -198,7 +238,13 @@ def db_migrate_status(project: Project = None, database_url: DatabaseUrl = None,
 
     config = _config(project, database_url)
     st = _run(lambda: orchestrate.status(config, on_target=lambda d: _say_target(d, as_json), drift=True))
-    _json(st.to_dict()) if as_json else report.print_status(st, out.console)
+    if as_json:
+        data = st.to_dict()
+        if not st.up_to_date:
+            data["error"] = failure.not_up_to_date(data)
+        _json(data)
+    else:
+        report.print_status(st, out.console)
     if not st.up_to_date:
         raise typer.Exit(1)
 
@@ -219,8 +265,7 @@ def db_migrate_resolve(
     from nexo import orchestrate
 
     if (applied is None) == (rolled_back is None):
-        err.print("Give exactly one of --applied NAME or --rolled-back NAME.")
-        raise typer.Exit(2)
+        _usage_error("Give exactly one of --applied NAME or --rolled-back NAME.")
     config = _config(project, database_url)
     message = _run(
         lambda: orchestrate.resolve(
@@ -246,8 +291,7 @@ def db_rollback(
     from nexo import orchestrate, report
 
     if steps is not None and to is not None:
-        err.print("Give --steps N or --to VERSION, not both.")
-        raise typer.Exit(2)
+        _usage_error("Give --steps N or --to VERSION, not both.")
     config = _config(project, database_url)
     result = _run(
         lambda: orchestrate.rollback(
@@ -275,7 +319,10 @@ def db_version(
     config = _config(project, database_url)
     m = _run(lambda: matrix.collect(config, on_target=lambda d: _say_target(d, as_json or markdown)))
     if as_json:
-        _json(m.to_dict())
+        data = m.to_dict()
+        if check and data["problems"]:
+            data["error"] = failure.check_failed(data["problems"])
+        _json(data)
     elif markdown:
         sys.stdout.write(matrix.render_markdown(m))
     else:
@@ -553,7 +600,10 @@ def db_migrate_diff(
             },
         )
     except NexoError as exc:  # a usage error; with --exit-code, 2 means "changes", so Prisma's 1
-        err.print(str(exc), markup=False)
+        if _JSON_MODE:
+            _json(failure.payload(exc, code="NEXO_USAGE"))
+        else:
+            err.print(str(exc), markup=False)
         raise typer.Exit(1 if exit_code else 2) from None
     outcome = _run(
         lambda: migrate_diff_for_project(
@@ -718,7 +768,25 @@ def db_generate(
 
 
 def main() -> None:
-    app()
+    args = sys.argv[1:]
+    if "--json" not in (args[: args.index("--")] if "--" in args else args):
+        app()
+        return
+    # --json: a usage error (unknown option, missing value) is one JSON object on stdout too. Typer may
+    # vendor Click, so its exceptions are recognised by what they carry.
+    try:
+        rc = app(standalone_mode=False)  # returns the code of typer.Exit
+    except typer.Exit as exc:
+        sys.exit(getattr(exc, "exit_code", 1))
+    except typer.Abort:
+        _json(failure.usage_payload("Aborted."))
+        sys.exit(1)
+    except Exception as exc:
+        if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
+            raise
+        _json(failure.usage_payload(exc.format_message()))
+        sys.exit(exc.exit_code)
+    sys.exit(rc if isinstance(rc, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from nexo.config import Config
 from nexo.db import embedded
-from nexo.db.errors import AuthenticationFailed, ConnectionFailed, DatabaseMissing, UnsupportedDatabase
+from nexo.db.errors import AuthenticationFailed, ConnectionFailed, DatabaseMissing, NotAProject, UnsupportedDatabase
 from nexo.db.urls import database_name, foreign_scheme, mask_text, mask_url, prisma_url_to_libpq, url_schema
 
 if TYPE_CHECKING:
@@ -45,7 +47,34 @@ def resolve_target(config: Config) -> Target:
     if config.database_url:
         check_postgres_url(config.database_url)
         return Target(config.database_url, config.database_url_source)
-    return Target(embedded.start(config.data_dir), "embedded")
+    return Target(embedded.start(project_data_dir(config)), "embedded")
+
+
+def in_a_project(config: Config) -> bool:
+    """Whether ``config.root`` is a project: it has the schema, the migrations or sql folder, a
+    ``[tool.nexo]`` table, or the embedded server's data already."""
+    if config.schema.exists() or config.migrations_dir.is_dir() or config.sql_dir.is_dir():
+        return True
+    if (config.data_dir / "pgdata").is_dir():
+        return True
+    pyproject = config.root / "pyproject.toml"
+    try:
+        return pyproject.is_file() and "nexo" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+
+
+def project_data_dir(config: Config) -> Path:
+    """Where the embedded server keeps its data (``.nexo/`` of the project); outside any project the
+    embedded server is refused rather than started in whatever folder the command runs in."""
+    if not in_a_project(config):
+        raise NotAProject(
+            f"{config.root} is not a nexo project (no schema.prisma, no prisma_migrations/ or sql/, no [tool.nexo] "
+            "in pyproject.toml), so nexo will not start an embedded PostgreSQL here. Run the command in your "
+            "project folder or give it with --project DIR, create a project with `nexo init`, or name a server "
+            "with DATABASE_URL / --database-url."
+        )
+    return config.data_dir
 
 
 def check_postgres_url(url: str) -> None:
@@ -54,7 +83,13 @@ def check_postgres_url(url: str) -> None:
     if scheme is not None:
         raise UnsupportedDatabase(
             f"The database URL {mask_url(url)} is a {scheme}:// URL: nexo supports PostgreSQL only "
-            "(postgresql://user:password@host:port/database)."
+            "(postgresql://USER:PASSWORD@HOST:PORT/DATABASE)."
+        )
+    if "://" in url and url.split("://", 1)[1].split("/", 1)[0].count("@") > 1:
+        # libpq would split at the first @ and print the rest of the password as the host name
+        raise UnsupportedDatabase(
+            f"The database URL {mask_url(url)} has an @ in its user name or password that is not "
+            "percent-encoded: write every @ of the password as %40."
         )
 
 
@@ -89,7 +124,7 @@ def connection_error(url: str, text: str) -> ConnectionFailed:
 CLIENT_CHECK_INTERVAL = "1s"
 
 
-def connect(url: str, *, autocommit: bool = True, application_name: str = "nexo", **kwargs) -> psycopg.Connection:
+def connect(url: str, *, autocommit: bool = True, application_name: str = "nexo", **kwargs: Any) -> psycopg.Connection:
     """Open a connection; failures become :class:`ConnectionFailed` with the password masked.
 
     On PostgreSQL 14 and later the session sets ``client_connection_check_interval``: without it a
@@ -111,7 +146,9 @@ def connect(url: str, *, autocommit: bool = True, application_name: str = "nexo"
     except psycopg.OperationalError as exc:
         raise connection_error(url, str(exc)) from None
     except psycopg.ProgrammingError as exc:  # an unparsable URL or conninfo string
-        raise ConnectionFailed(f"The database URL {mask_url(url)} is not valid:\n{mask_text(str(exc).strip())}") from None
+        raise ConnectionFailed(
+            f"The database URL {mask_url(url)} is not valid:\n{mask_text(str(exc).strip())}"
+        ) from None
     if conn.info.server_version >= 140000:
         conn.execute(f"SET client_connection_check_interval = '{CLIENT_CHECK_INTERVAL}'")
     if schema is not None:

@@ -34,6 +34,12 @@ class UnsupportedDatabase(DatabaseError):
     code = "P1013"
 
 
+class NotAProject(DatabaseError):
+    """A database command that would start the embedded server, run outside any project."""
+
+    code = "NEXO_NOT_A_PROJECT"
+
+
 class LockTimeout(DatabaseError):
     code = "P1002"
 

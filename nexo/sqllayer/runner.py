@@ -96,6 +96,7 @@ class PlannedStep:
             "statement_count": self.statement_count,
             "previous_checksum": self.previous_checksum,
             "description": self.description,
+            "warnings": list(self.file.warnings) if self.file is not None else [],
         }
 
 
