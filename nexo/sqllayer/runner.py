@@ -38,6 +38,7 @@ from nexo.sqllayer.history import (
     default_applied_by,
     ensure_table,
     insert_row,
+    owned_objects,
     read_rows,
     table_ident,
     update_row,
@@ -210,6 +211,12 @@ def status(conn: psycopg.Connection, files: list[SqlFile]) -> LayerStatus:
     """Compare the ledger with ``files``. Read-only: never creates the table, writes nothing."""
     schema = current_schema(conn)
     return compute_status(files, read_rows(conn, schema), schema)
+
+
+def owned(conn: psycopg.Connection) -> frozenset[objects.Obj]:
+    """What the applied SQL-layer files created (``migration_history.objects``); empty without a ledger."""
+    rows = read_rows(conn, current_schema(conn))
+    return owned_objects(rows or [])
 
 
 def history(conn: psycopg.Connection) -> list[HistoryRow]:
