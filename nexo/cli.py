@@ -258,18 +258,31 @@ def db_migrate_resolve(
         str | None,
         typer.Option("--rolled-back", help="Record failed migration NAME as rolled back.", show_default=False),
     ] = None,
+    sql_checksum: Annotated[
+        str | None,
+        typer.Option(
+            "--sql-checksum",
+            help="Re-record the checksum of applied SQL-layer file VERSION after a reviewed edit (not run again).",
+            show_default=False,
+        ),
+    ] = None,
     project: Project = None,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Resolve a failed Prisma migration: mark it --applied or --rolled-back (like prisma migrate resolve)."""
+    """Resolve a failed Prisma migration: mark it --applied or --rolled-back (like prisma migrate resolve);
+    or accept a reviewed edit of an applied SQL-layer file (--sql-checksum VERSION)."""
     from nexo import orchestrate
 
-    if (applied is None) == (rolled_back is None):
-        _usage_error("Give exactly one of --applied NAME or --rolled-back NAME.")
+    if sum(x is not None for x in (applied, rolled_back, sql_checksum)) != 1:
+        _usage_error("Give exactly one of --applied NAME, --rolled-back NAME or --sql-checksum VERSION.")
     config = _config(project, database_url)
     message = _run(
         lambda: orchestrate.resolve(
-            config, applied=applied, rolled_back=rolled_back, on_target=lambda d: _say_target(d, False)
+            config,
+            applied=applied,
+            rolled_back=rolled_back,
+            sql_checksum=sql_checksum,
+            on_target=lambda d: _say_target(d, False),
         )
     )
     out.print(message, markup=False)

@@ -277,8 +277,8 @@ def _out_of_order_error(st: LayerStatus) -> OutOfOrderError:
         f"{names} {'is' if len(st.out_of_order) == 1 else 'are'} pending but sort"
         f"{'s' if len(st.out_of_order) == 1 else ''} before version {st.latest_version}, which is already "
         "applied (typical after merging branches). Nothing was run. Give the file a version after "
-        f"{st.latest_version} (rename it), or, if it does not depend on the order, allow out-of-order files "
-        "(out_of_order=True / --out-of-order).",
+        f"{st.latest_version} (rename it), or, if it does not depend on the order, apply it from Python with "
+        "nexo.sqllayer.apply(..., out_of_order=True).",
         file=first.path,
     )
 

@@ -141,6 +141,13 @@ def test_dry_exits_1_when_a_changed_sql_file_blocks(project: Path, db_url: str):
     r = run(["db:migrate:dry", "--json"], project, env)
     data = json.loads(r.stdout)
     assert r.returncode == 1 and data["error"]["code"] == "NEXO_PLAN_BLOCKED" and data["sql_blocked"]
+    # the way out the message names: re-record the checksum of the reviewed edit
+    hint = "nexo db:migrate:resolve --sql-checksum 20260123_1800"
+    assert hint in data["error"]["hints"]
+    resolved = run(hint.split()[1:], project, env)
+    assert resolved.returncode == 0 and "Recorded the new checksum" in resolved.stdout, resolved.stderr
+    assert run(["db:migrate:dry"], project, env).returncode == 0
+    assert run(["db:migrate:resolve", "--applied", "x", "--sql-checksum", "1"], project, env).returncode == 2
 
 
 def test_dry_exits_1_when_a_failed_migration_blocks(project: Path, db_url: str):
