@@ -373,7 +373,7 @@ def validate(schema: SchemaPath = None, project: Project = None, as_json: JsonFl
 
     report = _run(lambda: validate_command(_schema_path(schema, project)))
     if as_json:
-        _json(report.to_dict())
+        _json(failure.with_error(report.to_dict(), None if report.ok else ("P1012", mask_text(report.text()))))
     elif report.ok:
         out.print(report.text(), markup=False)
     else:
@@ -396,7 +396,8 @@ def format_(
 
     result = _run(lambda: format_command(_schema_path(schema, project), check=check))
     if as_json:
-        _json(result.to_dict())
+        problem = ("NEXO_FORMAT", "\n".join(result.messages())) if result.failed else None
+        _json(failure.with_error(result.to_dict(), problem))
     else:
         for line in result.messages():
             (err if result.failed else out).print(line, markup=False)
@@ -521,7 +522,7 @@ def db_migrate_dev(
             )
         )
     if as_json:
-        _json(result.to_dict())
+        _json(failure.with_error(result.to_dict(), failure.after_work(result.generate, result.seed, result.seed_error)))
     failed = report.print_generate_error(result.generate, err.console)
     if report.print_seed_error(result.seed, err.console, result.seed_error) or failed:
         raise typer.Exit(1)
@@ -673,7 +674,10 @@ def db_push(
                 on_target=lambda d: _say_target(d, as_json),
             )
         )
-    _json(result.to_dict()) if as_json else report.print_push(result, out.console)
+    if as_json:
+        _json(failure.with_error(result.to_dict(), failure.after_work(result.generate)))
+    else:
+        report.print_push(result, out.console)
     if report.print_generate_error(result.generate, err.console):
         raise typer.Exit(1)
 
@@ -719,7 +723,7 @@ def db_reset(
             )
         )
     if as_json:
-        _json(result.to_dict())
+        _json(failure.with_error(result.to_dict(), failure.after_work(result.generate, result.seed)))
     failed = report.print_generate_error(result.generate, err.console)
     if report.print_seed_error(result.seed, err.console) or failed:
         raise typer.Exit(1)

@@ -82,3 +82,29 @@ def plan_blocked(reasons: list[str]) -> dict[str, Any]:
         "message": "db:migrate would refuse to run:\n" + "\n".join(reasons),
         "hints": list(dict.fromkeys(hints)),
     }
+
+
+def with_error(data: dict[str, Any], problem: tuple[str, str] | None) -> dict[str, Any]:
+    """A command's JSON report with the ``error`` of its failure (``(code, message)``) added, if any."""
+    if problem is not None:
+        code, message = problem
+        data["error"] = {"code": code, "message": message, "hints": suggested_commands(message)}
+    return data
+
+
+def after_work(
+    generate: Any = None, seed: Any = None, seed_error: BaseException | None = None
+) -> tuple[str, str] | None:
+    """The failure that came after the database work of dev/push/reset: the client generators
+    (``GenerateStep.error``), or the seed command (``SeedResult.error()``, or ``seed_error`` when it could
+    not be found)."""
+    if generate is not None and getattr(generate, "error", None):
+        text = mask_text(str(generate.error))
+        return (
+            "NEXO_GENERATE_FAILED",
+            text + "\nThe database changes were made; fix the cause, then run `nexo db:generate`.",
+        )
+    failed = seed_error if seed_error is not None else (seed.error() if seed is not None else None)
+    if failed is not None:
+        return str(getattr(failed, "code", "NEXO_SEED_FAILED")), mask_text(getattr(failed, "message", str(failed)))
+    return None

@@ -190,7 +190,9 @@ def test_shell_completion(tmp_path: Path):
 # --- outside any project ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("args", [["db:migrate"], ["db:version", "--json"], ["db:migrate:status"], ["db:url"]])
+@pytest.mark.parametrize(
+    "args", [["db:migrate"], ["db:version", "--json"], ["db:migrate:status"], ["db:url"], ["db:up"]]
+)
 def test_no_embedded_server_outside_a_project(tmp_path: Path, args: list[str]):
     folder = tmp_path / "random"
     folder.mkdir()
@@ -259,3 +261,25 @@ def test_sql_oddity_through_the_cli(project: Path, db_url: str):
     r = run(["db:migrate", "--json"], project, {"DATABASE_URL": db_url})
     error = one_json_error(r)
     assert "is a folder, not a file" in error["message"] and error["file"].endswith("20260301_1000_dir.sql")
+
+
+def test_json_validate_and_format_failures_carry_an_error(tmp_path: Path):
+    (tmp_path / "schema.prisma").write_text(
+        'datasource db {\n  provider = "postgresql"\n  url = "x"\n}\nmodel A {\n  id Int\n}\n'
+    )
+    r = run(["validate", "--schema", "schema.prisma", "--json"], tmp_path)
+    data = json.loads(r.stdout)
+    assert r.returncode == 1 and data["error"]["code"] == "P1012"
+    (tmp_path / "ok.prisma").write_text('datasource db {\n provider = "postgresql"\n url = "x"\n}\n')
+    r = run(["format", "--schema", "ok.prisma", "--check", "--json"], tmp_path)
+    data = json.loads(r.stdout)
+    assert r.returncode == 1 and data["error"]["code"] == "NEXO_FORMAT"
+    assert "nexo format" in data["error"]["hints"]
+
+
+def test_json_failed_seed_after_reset_carries_an_error(project: Path, db_url: str):
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("[tool.nexo]\n", '[tool.nexo]\nseed = "exit 3"\n', 1))
+    r = run(["db:reset", "--force", "--skip-generate", "--json"], project, {"DATABASE_URL": db_url})
+    data = json.loads(r.stdout)
+    assert r.returncode == 1 and data["error"]["code"] == "NEXO_SEED_FAILED", data.get("error")
