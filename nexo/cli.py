@@ -785,6 +785,12 @@ def db_generate(
 
 
 def main() -> None:
+    import os
+
+    if os.environ.get("_NEXO_COMPLETE") == "complete_bash":  # bash splits colon commands apart
+        from nexo.completion import run_bash_completion
+
+        run_bash_completion(app)
     args = sys.argv[1:]
     if "--json" not in (args[: args.index("--")] if "--" in args else args):
         app()

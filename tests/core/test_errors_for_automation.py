@@ -187,6 +187,27 @@ def test_shell_completion(tmp_path: Path):
     assert run([], tmp_path, env).stdout.split() == ["--check"]
 
 
+def test_bash_completion_of_colon_commands(tmp_path: Path):
+    """Real bash splits ``db:migrate:d`` at the colons (COMP_WORDBREAKS); the installed script still completes it."""
+    import shutil
+
+    bash = shutil.which("bash")
+    assert bash is not None
+    script = tmp_path / "nexo.bash"
+    script.write_text(run(["--show-completion"], tmp_path).stdout)
+    probe = (
+        f"source {script}\n"
+        'for spec in "nexo|db|:|migrate|:|d" "nexo|db|:|version|--ch"; do\n'
+        '  IFS="|" read -ra COMP_WORDS <<< "$spec"; COMP_CWORD=$((${#COMP_WORDS[@]}-1))\n'
+        '  _nexo_completion nexo; echo "${COMPREPLY[*]}"\n'
+        "done\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("_NEXO")}
+    env["PATH"] = f"{Path(NEXO).parent}:{env.get('PATH', '')}"
+    out = subprocess.run([bash, "-c", probe], env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert out.stdout.splitlines() == ["dry deploy dev diff", "--check"], out.stdout + out.stderr
+
+
 # --- outside any project ---------------------------------------------------------------------------
 
 
