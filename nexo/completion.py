@@ -1,6 +1,6 @@
 """Bash completion of colon commands (``db:migrate:dev``).
 
-Bash splits the words it completes at ``:`` (``COMP_WORDBREAKS``), so ``nexo db:migrate:d`` reaches the
+Bash splits the words it completes at ``:`` (``COMP_WORDBREAKS``), so a partly typed ``db:migrate:d`` reaches the
 program as the words ``db``, ``:``, ``migrate``, ``:``, ``d`` and the candidates would be wrong. Before
 the completion runs, :func:`rejoin_bash_words` glues the pieces back together; the candidates are then
 printed without the part before the last colon, which bash has already on the line (what
