@@ -109,7 +109,11 @@ def _run(fn: Callable[[], Any]) -> Any:
             err.print(f"Error: database error\n\n{mask_text(str(exc).strip())}", markup=False)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
-        err.print("Interrupted: the current step was rolled back; nothing half-applied was recorded.")
+        message = "Interrupted: the current step was rolled back; nothing half-applied was recorded."
+        if _JSON_MODE:
+            _json({"ok": False, "error": {"code": "NEXO_INTERRUPTED", "message": message, "hints": []}})
+        else:
+            err.print(message)
         raise typer.Exit(130) from None
 
 
