@@ -491,7 +491,7 @@ def _run_file(
             else:
                 # a row first, then its progress after every statement: a re-run after a kill (or a failed
                 # statement) continues after the last statement that completed
-                done = _resume_point(conn, schema, step, stmts)
+                done, earlier = _resume_point(conn, schema, step, stmts)
                 before = objects.snapshot(conn)
                 with conn.transaction():
                     progress_row = insert_row(
@@ -509,7 +509,10 @@ def _run_file(
                     conn.execute(stmt.text)
                     done += 1
                     if conn.info.transaction_status == TransactionStatus.IDLE:  # not inside the file's own BEGIN
-                        _record_progress(conn, schema, progress_row, session, done, _prefix_checksum(stmts, done))
+                        so_far = sorted(set(earlier) | set(objects.created(before, objects.snapshot(conn))))
+                        _record_progress(
+                            conn, schema, progress_row, session, done, _prefix_checksum(stmts, done), so_far
+                        )
                 current = None
                 ms = _elapsed_ms(t0)
                 if conn.info.transaction_status != TransactionStatus.IDLE:
@@ -528,7 +531,7 @@ def _run_file(
                     _record_failure(conn, schema, err, values, ms, session, progress_row)
                     raise err
                 session.restore(conn)
-                made = objects.created(before, objects.snapshot(conn))
+                made = sorted(set(earlier) | set(objects.created(before, objects.snapshot(conn))))
                 with conn.transaction():
                     update_row(
                         conn,
@@ -569,7 +572,13 @@ _RUNNING = (
 
 
 def _record_progress(
-    conn: psycopg.Connection, schema: str, row_id: int, session: _Session, done: int, checksum: str
+    conn: psycopg.Connection,
+    schema: str,
+    row_id: int,
+    session: _Session,
+    done: int,
+    checksum: str,
+    made: list[objects.Obj],
 ) -> None:
     """Count a completed statement in the file's row, as the migrating role (the file may have changed its
     role or search_path: they are put back for the write and restored for the next statement)."""
@@ -577,7 +586,7 @@ def _record_progress(
     if now != session:
         session.restore(conn)
     try:
-        update_row(conn, schema, row_id, statements_done=done, statements_checksum=checksum)
+        update_row(conn, schema, row_id, statements_done=done, statements_checksum=checksum, objects=made)
     finally:
         if now != session:
             now.restore(conn)
@@ -593,23 +602,28 @@ def _prefix_checksum(stmts: list[Statement], count: int) -> str:
     return digest.hexdigest()
 
 
-def _resume_point(conn: psycopg.Connection, schema: str, step: PlannedStep, stmts: list[Statement]) -> int:
+def _resume_point(
+    conn: psycopg.Connection, schema: str, step: PlannedStep, stmts: list[Statement]
+) -> tuple[int, list[objects.Obj]]:
     """How many statements of a no-transaction file already completed: the ``statements_done`` of its last
     attempt when that attempt failed or was killed, provided those statements are still the file's first
-    ones, unchanged (the failing statement may have been fixed since); else 0."""
+    ones, unchanged (the failing statement may have been fixed since); else 0. With it, what those
+    statements created (recorded as they completed)."""
     from psycopg import sql
 
     row = conn.execute(
         sql.SQL(
-            "SELECT success, statements_done, statements_checksum FROM {} WHERE script = %s AND kind = %s "
+            "SELECT success, statements_done, statements_checksum, objects FROM {} WHERE script = %s AND kind = %s "
             "ORDER BY id DESC LIMIT 1"
         ).format(table_ident(schema)),
         (step.script, step.kind),
     ).fetchone()
     if row is None or row[0] or not row[1] or row[2] is None:
-        return 0
+        return 0, []
     done = int(row[1])
-    return done if done <= len(stmts) and _prefix_checksum(stmts, done) == row[2] else 0
+    if done > len(stmts) or _prefix_checksum(stmts, done) != row[2]:
+        return 0, []
+    return done, objects.from_json(row[3])
 
 
 def _ledger_write_failed(conn: psycopg.Connection, step: PlannedStep, exc: psycopg.Error) -> HistoryTableError:
