@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from nexo.config import Config
 from nexo.db import embedded
@@ -51,7 +51,7 @@ def resolve_target(config: Config) -> Target:
 CLIENT_CHECK_INTERVAL = "1s"
 
 
-def connect(url: str, *, autocommit: bool = True, application_name: str = "nexo", **kwargs) -> psycopg.Connection:
+def connect(url: str, *, autocommit: bool = True, application_name: str = "nexo", **kwargs: Any) -> psycopg.Connection:
     """Open a connection; failures become :class:`ConnectionFailed` with the password masked.
 
     On PostgreSQL 14 and later the session sets ``client_connection_check_interval``: without it a

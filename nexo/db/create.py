@@ -18,7 +18,7 @@ connection before anything is created.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from nexo.db.connection import connect
@@ -94,7 +94,7 @@ def _looks_missing(message: str, name: str) -> str | None:
 
 
 def connect_or_create(
-    url: str, *, application_name: str = "nexo", **kwargs
+    url: str, *, application_name: str = "nexo", **kwargs: Any
 ) -> tuple[psycopg.Connection, CreatedDatabase | None]:
     """Connect to ``url``; when its database does not exist, create it first (see the module docstring).
 
@@ -158,7 +158,7 @@ def create_database(url: str) -> bool:
         if exists:
             return False
         try:
-            admin.execute(f"CREATE DATABASE {quote_ident(name)}")  # type: ignore[arg-type]
+            admin.execute(f"CREATE DATABASE {quote_ident(name)}")
         except psycopg.Error as exc:
             if error_kind(exc) in _DUPLICATE:
                 return False  # created by another process meanwhile: it exists now, which is all we need

@@ -84,8 +84,10 @@ def _info(stmt: Statement) -> StatementInfo:
     return StatementInfo(stmt.line, stmt.text)
 
 
-def _database_error(diagnostics: Diagnostics, query: str) -> tuple[str, str, int | None]:
-    """(SQLSTATE, Prisma-style error text, 0-based offset of the error in ``query`` or None)."""
+def _database_error(exc: psycopg.Error | Diagnostics, query: str) -> tuple[str, str, int | None]:
+    """(SQLSTATE, Prisma-style error text, 0-based offset of the error in ``query`` or None), from the
+    error or its :class:`~nexo.db.sqlstate.Diagnostics`."""
+    diagnostics = exc if isinstance(exc, Diagnostics) else Diagnostics.of(exc)
     code = diagnostics.sqlstate or "none"
     text = f"{diagnostics.severity or 'ERROR'}: {diagnostics.message_primary}"
     if diagnostics.detail:
