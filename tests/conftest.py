@@ -25,6 +25,20 @@ from pgservers import ContribServer, fresh_database
 
 REPO = Path(__file__).resolve().parent.parent
 
+#: tests that take long on their own (seconds each, or many of them), by node id prefix: left out of the
+#: quick run ``pytest -m "not oracle and not slow"`` (measured with ``--durations``; see the README)
+SLOW_TESTS: tuple[str, ...] = ()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark what needs the Prisma CLI as ``oracle`` (its fixture, or an ``*oracle*`` test module), and the
+    known long tests as ``slow``."""
+    for item in items:
+        if "prisma_oracle" in getattr(item, "fixturenames", ()) or "oracle" in item.path.stem:
+            item.add_marker(pytest.mark.oracle)
+        if item.nodeid.startswith(SLOW_TESTS):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def pg_server_url() -> Iterator[str]:
