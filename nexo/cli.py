@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
@@ -20,6 +20,12 @@ from nexo import failure
 from nexo.config import Config, load_config
 from nexo.db.urls import mask_text
 from nexo.errors import NexoError
+
+if TYPE_CHECKING:
+    from nexo.migrate.dev import AskName
+    from nexo.migrate.reset import Confirm
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="nexo",
@@ -86,7 +92,7 @@ def _config(project: Path | None, database_url: str | None) -> Config:
     return _run(lambda: load_config(project, database_url=database_url))
 
 
-def _run(fn: Callable[[], Any]) -> Any:
+def _run(fn: Callable[[], T]) -> T:
     """Run a command body; turn nexo and database errors into a message (with ``--json``: one JSON object on
     stdout) and exit code 1."""
     try:
@@ -338,7 +344,7 @@ def db_version(
     if as_json:
         data = m.to_dict()
         if check and data["problems"]:
-            data["error"] = failure.check_failed(data["problems"])
+            data["error"] = failure.check_failed(m.problems())
         _json(data)
     elif markdown:
         sys.stdout.write(matrix.render_markdown(m))
@@ -412,7 +418,7 @@ def format_(
 # --- schema-driven migrations: dev, diff, push, reset ------------------------------------------
 
 
-def _terminal_confirm():
+def _terminal_confirm() -> Confirm | None:
     """A confirmation prompt on the terminal, or ``None`` when stdin is not one (or CI is set)."""
     import os
 
@@ -445,14 +451,15 @@ def _progress_then_report(print_report: Callable[[Any, Any], None], as_json: boo
         yield on_event, before_seed
 
 
-def _terminal_ask_name():
+def _terminal_ask_name() -> AskName | None:
     """Prisma's prompt for the new migration's name, or ``None`` when stdin is not a terminal (or CI is set)."""
     if _terminal_confirm() is None:
         return None
 
     def ask() -> str | None:
         try:
-            return typer.prompt("Enter a name for the new migration", default="", show_default=False, err=True)
+            name: str = typer.prompt("Enter a name for the new migration", default="", show_default=False, err=True)
+            return name
         except typer.Abort:  # Ctrl-C or end of input
             return None
 

@@ -26,7 +26,10 @@ from nexo.migrate.drift import DriftReport
 from nexo.rls import RlsReport, inspect_rls
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import psycopg
+    from rich.console import Console
 
 MATRIX_FORMAT = 1
 
@@ -214,7 +217,7 @@ def database_info(conn: psycopg.Connection, target: Target) -> dict[str, object]
     }
 
 
-def render_table(m: Matrix, console) -> None:  # console: rich.console.Console
+def render_table(m: Matrix, console: Console) -> None:
     """Print the matrix as Rich tables."""
     from rich.table import Table
 
@@ -371,7 +374,7 @@ def _history(conn: psycopg.Connection, prisma_table: bool, sql_table: bool) -> l
     return [{"at": at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"), **e} for at, e in events]
 
 
-def collect(config: Config, *, on_target=None) -> Matrix:
+def collect(config: Config, *, on_target: Callable[[str], None] | None = None) -> Matrix:
     """Read everything the matrix shows from the configured database (read-only)."""
     import psycopg
 

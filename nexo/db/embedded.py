@@ -11,9 +11,13 @@ import subprocess
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nexo.db.errors import EmbeddedServerError
 from nexo.db.urls import with_database
+
+if TYPE_CHECKING:
+    from pgserver.postgres_server import PostgresServer
 
 EMBEDDED_DATABASE = "nexo"
 
@@ -30,7 +34,7 @@ def pgdata_path(data_dir: Path) -> Path:
     return data_dir / "pgdata"
 
 
-def _server(pgdata: Path):  # -> pgserver.PostgresServer
+def _server(pgdata: Path) -> PostgresServer:
     # pgserver (through platformdirs) warns about XDG_RUNTIME_DIR on import and start: noise for users
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
@@ -42,7 +46,7 @@ def _server(pgdata: Path):  # -> pgserver.PostgresServer
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
-            return pgserver.get_server(pgdata, cleanup_mode=None)
+            return pgserver.postgres_server.get_server(pgdata, cleanup_mode=None)
     except Exception as exc:
         log = pgdata / "log"
         tail = ""
