@@ -58,6 +58,22 @@ class Config:
         """Folder for local state (the embedded server's data), git-ignored."""
         return self.root / ".nexo"
 
+    def files(self) -> dict[str, object]:
+        """Which schema and migrations folder this configuration uses, and where each came from (``--json``)."""
+        return (
+            self.layout.to_dict()
+            if self.layout is not None
+            else {"schema": str(self.schema), "migrations": str(self.migrations_dir)}
+        )
+
+    def require_migrations(self) -> None:
+        """Raise :class:`ConfigError` naming every place looked at when the migrations folder does not exist."""
+        if self.migrations_dir.is_dir():
+            return
+        if self.layout is not None:
+            raise ConfigError(self.layout.missing_migrations_message())
+        raise ConfigError(f"No migrations folder found: {self.migrations_dir} does not exist.")
+
     def with_database_url(self, url: str | None, source: str = "flag") -> Config:
         if not url:
             return self
