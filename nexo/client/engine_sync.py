@@ -11,7 +11,6 @@ transformer understands: no ``asyncio`` calls, only names listed in ``_codegen.R
 from __future__ import annotations
 
 import logging
-import os
 import re
 import time
 import warnings
@@ -535,17 +534,18 @@ class Client:
         """The URL to connect to: the one given, else the schema's ``env("...")`` variable or literal URL."""
         if self.datasource_url:
             return self.datasource_url
+        from nexo.client.urlresolve import resolve_url  # as the CLI: environment, .env files, embedded server
+
         env = self.meta.datasource_env
+        url, tried = resolve_url(env, self.meta.datasource_url)
+        if url:
+            return url
         if env:
-            url = os.environ.get(env)
-            if url:
-                return url
             raise ClientNotConnectedError(
-                f"The datasource URL comes from the environment variable {env}, which is not set: set it "
-                f"(in the environment or in .env), or pass Prisma(datasource={{'url': ...}})"
+                f"The datasource URL comes from the environment variable {env}, which is not set (looked in: "
+                f"{'; '.join(tried)}): set it (in the environment or in .env), start the embedded server "
+                f"(nexo db:up), or pass Prisma(datasource={{'url': ...}})"
             )
-        if self.meta.datasource_url:
-            return self.meta.datasource_url
         raise ClientNotConnectedError("No datasource URL given: pass datasource_url or set DATABASE_URL")
 
     def connect(self, timeout: timedelta | float | None = None) -> None:
