@@ -84,9 +84,12 @@ SELECT c.relrowsecurity, c.relforcerowsecurity,
             has_table_privilege(%(role)s, c.oid, 'SELECT') AND has_table_privilege(%(role)s, c.oid, 'INSERT')
         AND has_table_privilege(%(role)s, c.oid, 'UPDATE') AND has_table_privilege(%(role)s, c.oid, 'DELETE')
        ELSE false END,
-       EXISTS (SELECT 1 FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
-                WHERE d.refobjid = c.oid AND d.deptype IN ('a', 'i')
-                  AND NOT (%(role_exists)s AND has_sequence_privilege(%(role)s, s.oid, 'USAGE')))
+       EXISTS (SELECT 1 FROM pg_depend d JOIN pg_class s ON s.oid = d.objid
+                WHERE d.classid = 'pg_class'::regclass AND d.refobjid = c.oid AND d.deptype IN ('a', 'i')
+                  -- CASE: the planner may test the privilege before the relkind (a TOAST table is no sequence)
+                  AND CASE WHEN s.relkind = 'S'
+                           THEN NOT (%(role_exists)s AND has_sequence_privilege(%(role)s, s.oid, 'USAGE'))
+                           ELSE false END)
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE c.relname = %(table)s AND n.nspname = coalesce(%(schema)s, current_schema()) AND c.relkind IN ('r', 'p')
 """
