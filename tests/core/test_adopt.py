@@ -196,7 +196,7 @@ def test_init_from_prisma_writes_only_tool_nexo(tmp_path: Path, db_url: str) -> 
 def test_init_from_prisma_declares_the_tenant_column_it_finds(tmp_path: Path) -> None:
     root = prisma_project(tmp_path / "app")
     (root / "prisma" / "schema.prisma").write_text(
-        DATASOURCE + "model Doc {\n  id Int @id\n  accountId String @map(\"account_id\")\n}\n"
+        DATASOURCE + 'model Doc {\n  id Int @id\n  accountId String @map("account_id")\n}\n'
     )
     r = run(["init", "--from-prisma", "--json"], root)
     assert r.returncode == 0, r.stderr

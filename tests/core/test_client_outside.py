@@ -48,9 +48,7 @@ def service(tmp_path: Path, db_url: str) -> Path:
     migrate(load_config(root, database_url=db_url, environ={}))
     generate(project=root, environ={})
     with psycopg.connect(db_url, autocommit=True) as c:
-        c.execute(
-            "INSERT INTO notes (id, account_id, title) VALUES (gen_random_uuid(), gen_random_uuid(), 'hello')"
-        )
+        c.execute("INSERT INTO notes (id, account_id, title) VALUES (gen_random_uuid(), gen_random_uuid(), 'hello')")
     return root
 
 
