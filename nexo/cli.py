@@ -464,6 +464,7 @@ def db_migrate_dev(
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
+    _say_files(config, as_json)
     with _progress_then_report(report.print_dev, as_json) as (on_event, before_seed):
         result = _run(
             lambda: orchestrate.migrate_dev(
@@ -484,7 +485,7 @@ def db_migrate_dev(
         )
     unprotected = [] if create_only else _run(lambda: _tables_without_policy(config))
     if as_json:
-        _json({**result.to_dict(), "tenant_tables_without_policy": unprotected})
+        _json(_with_files({**result.to_dict(), "tenant_tables_without_policy": unprotected}, config))
     elif unprotected:
         err.print(
             f"Hint: tenant table(s) without a row-level-security policy: {', '.join(unprotected)}. "
@@ -632,6 +633,7 @@ def db_push(
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
+    _say_files(config, as_json)
     with report.progress(err.console, enabled=not as_json) as on_event:
         result = _run(
             lambda: orchestrate.push(
@@ -645,7 +647,7 @@ def db_push(
                 on_target=lambda d: _say_target(d, as_json),
             )
         )
-    _json(result.to_dict()) if as_json else report.print_push(result, out.console)
+    _json(_with_files(result.to_dict(), config)) if as_json else report.print_push(result, out.console)
     if report.print_generate_error(result.generate, err.console):
         raise typer.Exit(1)
 
@@ -674,6 +676,7 @@ def db_reset(
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
+    _say_files(config, as_json)
     with _progress_then_report(report.print_reset, as_json) as (on_event, before_seed):
         result = _run(
             lambda: orchestrate.reset(
@@ -691,7 +694,7 @@ def db_reset(
             )
         )
     if as_json:
-        _json(result.to_dict())
+        _json(_with_files(result.to_dict(), config))
     failed = report.print_generate_error(result.generate, err.console)
     if report.print_seed_error(result.seed, err.console) or failed:
         raise typer.Exit(1)
@@ -754,8 +757,9 @@ def rls_scaffold(
     from nexo import scaffold
 
     config = _config(project, database_url)
+    _say_files(config, as_json)
     result = _run(lambda: scaffold.scaffold(config, name=name))
-    _json(result.to_dict()) if as_json else out.print("\n".join(result.lines()), markup=False)
+    _json(_with_files(result.to_dict(), config)) if as_json else out.print("\n".join(result.lines()), markup=False)
 
 
 # --- client generator ---------------------------------------------------------------------------
