@@ -493,9 +493,12 @@ def resolve_layout(
     ``tool_schema`` / ``tool_migrations`` are ``[tool.nexo]``'s values (they win); ``schema_flag`` is a
     command's ``--schema``."""
     root = root.resolve()
-    config_file = find_prisma_config(root)
+    # prisma.config.ts and package.json are read only when [tool.nexo] / --schema leave something to find
+    # (a broken package.json must not stop a project that configures both paths)
+    need_schema = tool_schema is None and schema_flag is None
+    config_file = find_prisma_config(root) if need_schema or tool_migrations is None else None
     pconf = read_prisma_config(config_file) if config_file is not None else None
-    pkg = read_package_json_prisma(root)
+    pkg = read_package_json_prisma(root) if need_schema and (pconf is None or pconf.schema is None) else None
 
     def under(value: str | Path, base: Path = root) -> Path:
         p = Path(value)
