@@ -46,6 +46,55 @@ ENGINE_ERRORS = (
     "EngineConnectionError",
     "EngineRequestError",
 )
+# what the generated ``_compat.py`` and ``utils.py`` re-export from nexo.client.compat (Prisma Client Python's names)
+COMPAT_NAMES = (
+    "BaseConfig",
+    "BaseSettings",
+    "BaseSettingsConfig",
+    "ConfigDict",
+    "CoreSchema",
+    "ENV_VAR_KEY",
+    "Field",
+    "GenericModel",
+    "GetCoreSchemaHandler",
+    "PYDANTIC_V2",
+    "cached_property",
+    "core_schema",
+    "field_validator",
+    "get_args",
+    "get_origin",
+    "get_running_loop",
+    "is_field_required",
+    "is_literal_type",
+    "is_typeddict",
+    "is_union",
+    "model_copy",
+    "model_dict",
+    "model_field_type",
+    "model_fields",
+    "model_json",
+    "model_json_schema",
+    "model_parse",
+    "model_parse_json",
+    "model_rebuild",
+    "removeprefix",
+    "removesuffix",
+    "root_validator",
+)
+UTILS_NAMES = (
+    "DEBUG",
+    "DEBUG_GENERATOR",
+    "assert_never",
+    "async_run",
+    "get_or_create_event_loop",
+    "is_coroutine",
+    "maybe_async_run",
+    "module_exists",
+    "monkeypatch",
+    "setup_logging",
+    "temp_env_update",
+    "time_since",
+)
 
 
 class _Flavour:
@@ -509,6 +558,7 @@ def render_client(
         f"    _LAZY = {lazy}",
         "    _TX_MANAGER = TransactionManager",
         "    _BATCH = Batch",
+        '    _active_provider = "postgresql"',
         "",
         "    def __init__(",
         "        self,",
@@ -648,6 +698,26 @@ def render_small(view: SchemaView, source: str, package_doc: str) -> dict[str, s
         ]
 
     files["errors.py"] = module([[*h, '"""Prisma Client Python\'s exception classes."""', "", *reexport(ERRORS)]])
+    for name, names, doc in (
+        ("_compat.py", COMPAT_NAMES, "pydantic helpers of Prisma Client Python's ``prisma._compat``."),
+        ("utils.py", UTILS_NAMES, "Helpers of Prisma Client Python's ``prisma.utils``."),
+    ):
+        files[name] = module(
+            [
+                [
+                    *h,
+                    f'"""{doc}"""',
+                    "",
+                    "from nexo.client.compat import (",
+                    *[f"    {n} as {n}," for n in names],
+                    ")",
+                    "",
+                    "__all__ = [",
+                    *[f"    {q(n)}," for n in names],
+                    "]",
+                ]
+            ]
+        )
     files["engine/__init__.py"] = module(
         [
             [
