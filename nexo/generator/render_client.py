@@ -678,9 +678,9 @@ def render_small(view: SchemaView, source: str, package_doc: str) -> dict[str, s
                 *h,
                 '"""``Json`` and ``Base64`` value wrappers."""',
                 "",
-                "from nexo.client.fields import Base64, Json",
+                "from nexo.client.fields import Base64, Json, JsonValue",
                 "",
-                '__all__ = ["Base64", "Json"]',
+                '__all__ = ["Base64", "Json", "JsonValue"]',
             ]
         ]
     )
