@@ -19,7 +19,6 @@ from collections.abc import Iterator, Callable
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any, Literal, overload
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 from psycopg.adapt import Transformer
@@ -64,6 +63,7 @@ from nexo.client.compiler import (
     skeletonize,
     split_data,
 )
+from nexo.client.datasource import connection_error, parse_datasource
 from nexo.client.errors import (
     AlreadyConnectedError,
     ClientNotConnectedError,
@@ -80,6 +80,7 @@ from nexo.client.errors import (
 from nexo.client.meta import ModelMeta, RelationMeta, SchemaMeta
 from nexo.client.metrics import Metrics, QueryStats, collect, to_prometheus
 from nexo.client.models import ModelShape, ShapeRegistry
+from nexo.client.pooler import PreparePolicy
 from nexo.db.urls import mask_text, mask_url
 
 log = logging.getLogger("nexo.client")
@@ -126,30 +127,24 @@ def _seconds(v: timedelta | float | int | None) -> float | None:
 
 
 def pool_settings(url: str) -> tuple[str, dict[str, Any]]:
-    """A psycopg conninfo from a Prisma datasource URL, and pool options from its parameters.
-
-    ``schema`` becomes ``search_path``, ``connection_limit`` the pool size, ``pool_timeout`` the
-    wait for a connection; Prisma-only parameters (``pgbouncer``, ``statement_cache_size``) are dropped."""
-    if "://" not in url:
-        return url, {}
-    parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    keep = []
+    """A psycopg conninfo from a Prisma datasource URL, and pool options from its parameters
+    (see :mod:`nexo.client.datasource`): ``search_path``, ``max_size``, ``timeout``,
+    ``prepare_threshold`` (None: no prepared statements), ``prepared_max``, ``pgbouncer``."""
+    ds = parse_datasource(url)
     opts: dict[str, Any] = {}
-    for k, v in query:
-        if k == "schema":
-            opts["search_path"] = v
-        elif k == "connection_limit":
-            opts["max_size"] = int(v)
-        elif k == "pool_timeout":
-            opts["timeout"] = float(v)
-        elif k in ("pgbouncer", "statement_cache_size", "socket_timeout"):
-            if k == "pgbouncer" and v == "true":
-                opts["prepare_threshold"] = None
-            continue
-        else:
-            keep.append((k, v))
-    return urlunsplit(parts._replace(query=urlencode(keep))), opts
+    if ds.search_path is not None:
+        opts["search_path"] = ds.search_path
+    if ds.max_size is not None:
+        opts["max_size"] = ds.max_size
+    if ds.pool_timeout is not None:
+        opts["timeout"] = ds.pool_timeout
+    if ds.pgbouncer is not None:
+        opts["pgbouncer"] = ds.pgbouncer
+    if ds.pgbouncer or ds.statement_cache_size == 0:
+        opts["prepare_threshold"] = None
+    elif ds.statement_cache_size is not None:
+        opts["prepared_max"] = ds.statement_cache_size
+    return ds.conninfo, opts
 
 
 class _Connection(psycopg.Connection[Any]):
@@ -165,13 +160,18 @@ class _Connection(psycopg.Connection[Any]):
     nexo_stats: QueryStats | None = None
     #: compiled statement -> (psycopg's converted query, its transformer), see :func:`_run_lean`
     nexo_statements: dict[str, tuple[Any, Any]] | None = None
+    #: the client's choice about prepared statements (see :mod:`nexo.client.pooler`)
+    nexo_policy: PreparePolicy | None = None
 
 
-def _configure(conn: psycopg.Connection[Any]) -> None:
+def _configure(conn: psycopg.Connection[Any]) -> int:
     """Per-connection setup: uuid values come back as ``str`` (Prisma's String @db.Uuid), and the
-    session runs in UTC, so timestamps are read as UTC-aware datetimes (Prisma stores UTC)."""
+    session runs in UTC, so timestamps are read as UTC-aware datetimes (Prisma stores UTC). Returns
+    the server's process id (a pooler announces another one at login: see :mod:`nexo.client.pooler`)."""
     conn.adapters.register_loader("uuid", TextLoader)
-    conn.execute("SET TIME ZONE 'UTC'")
+    cur = conn.execute("SELECT pg_backend_pid(), set_config('TimeZone', 'UTC', false)", prepare=False)
+    row = cur.fetchone()
+    return int(row[0]) if row is not None else conn.info.backend_pid
 
 
 # ====================================================================== executors
@@ -278,6 +278,10 @@ def _run(
     if stats is not None:
         stats.started()
         t0 = _clock()
+    policy = getattr(conn, "nexo_policy", None)
+    prepare = None
+    if policy is not None and policy.active:  # behind a pooler: see nexo.client.pooler
+        prepare = policy.prepare(conn.pgconn.transaction_status != _IDLE, sql)
     try:
         if (
             binary
@@ -287,13 +291,13 @@ def _run(
             and conn._pipeline is None
             and not conn.closed
         ):
-            return _run_lean(conn, sql, params)
+            return _run_lean(conn, sql, params, prepare)
         cur = getattr(conn, "nexo_cursor", None)
         if cur is None or conn.closed:
             cur = conn.cursor()  # on a closed connection: psycopg's own "connection is closed" error
             if isinstance(conn, _Connection):
                 conn.nexo_cursor = cur
-        cur.execute(sql, params or None, binary=binary)
+        cur.execute(sql, params or None, binary=binary, prepare=prepare)
         res = cur.pgresult
         if res is None or res.status != _TUPLES_OK:
             rows: list[tuple[Any, ...]] = []
@@ -308,15 +312,26 @@ def _run(
     except psycopg.OperationalError as exc:
         if exc.sqlstate is None:
             raise EngineConnectionError(mask_text(str(exc))) from None
+        if policy is not None and prepare is None and policy.lost_statement(exc) and _retry_safe(conn):
+            return _run(conn, sql, params, model, raw, binary)
         raise map_db_error(exc, model, raw=raw) from None
     except psycopg.Error as exc:
+        if policy is not None and prepare is None and policy.lost_statement(exc) and _retry_safe(conn):
+            return _run(conn, sql, params, model, raw, binary)  # now unprepared: it did not run
         raise map_db_error(exc, model, raw=raw) from None
     finally:
         if stats is not None:
             stats.finished(_clock() - t0)
 
 
-def _run_lean(conn: _Connection, sql: str, params: list[Any]) -> tuple[list[tuple[Any, ...]], list[str], int]:
+def _retry_safe(conn: psycopg.Connection[Any]) -> bool:
+    """After a lost prepared statement: outside a transaction the statement did not run, so it may run again."""
+    return not conn.closed and conn.pgconn.transaction_status == _IDLE
+
+
+def _run_lean(
+    conn: _Connection, sql: str, params: list[Any], prepare: bool | None = None
+) -> tuple[list[tuple[Any, ...]], list[str], int]:
     """One compiled statement with binary results, the way ``cursor.execute`` + ``fetchall`` runs
     it, minus the cursor: psycopg's converted query (placeholders, dumpers) and transformer are
     kept per connection and statement, the statement is prepared through the connection's own
@@ -342,7 +357,7 @@ def _run_lean(conn: _Connection, sql: str, params: list[Any]) -> tuple[list[tupl
                 pgq.dump(params)
         pgconn = conn.pgconn
         manager = conn._prepared
-        prep, name = manager.get(pgq, None)
+        prep, name = manager.get(pgq, prepare)
         if prep is _Prepare.NO:
             pgconn.send_query_params(
                 pgq.query, pgq.params, param_formats=pgq.formats, param_types=pgq.types, result_format=_BINARY
@@ -529,6 +544,9 @@ class Client:
         self._tx: TransactionManager | None = None
         #: statements, durations and pool waits, for :meth:`get_metrics` (shared with transaction clients)
         self._stats = QueryStats()
+        #: prepared statements or not, behind a pooler (see :mod:`nexo.client.pooler`)
+        self._policy = PreparePolicy()
+        self._prepared_max: int | None = None
 
     # ------------------------------------------------------------ lifecycle
     def _resolve_url(self) -> str:
@@ -558,6 +576,13 @@ class Client:
             kwargs["options"] = f"-c search_path={opts['search_path']}"
         if "prepare_threshold" in opts:
             kwargs["prepare_threshold"] = opts["prepare_threshold"]
+        self._policy = PreparePolicy(opts.get("pgbouncer"), 0 if "prepare_threshold" in opts else None)
+        self._prepared_max = opts.get("prepared_max")
+        try:  # one connection first: a wrong password or database fails now, with what the server said
+            probe = psycopg.Connection.connect(conninfo, **kwargs)
+        except psycopg.OperationalError as exc:
+            raise connection_error(url, exc) from None
+        probe.close()
         pool: ConnectionPool = (
             ConnectionPool(  # of _Connection (the annotation keeps the pool type of the client)
                 conninfo,
@@ -579,9 +604,14 @@ class Client:
         self._executor = Executor(pool, self.log_queries)
 
     def _configure_connection(self, conn: psycopg.Connection[Any]) -> None:
-        _configure(conn)
+        pid = _configure(conn)
+        if self._prepared_max is not None:
+            conn._prepared.prepared_max = self._prepared_max
+        policy = self._policy
+        policy.connection_seen(conn, conn.info.backend_pid, pid)
         if isinstance(conn, _Connection):
             conn.nexo_stats = self._stats
+            conn.nexo_policy = policy
 
     @overload
     def get_metrics(
