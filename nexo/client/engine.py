@@ -79,6 +79,8 @@ from nexo.client.meta import ModelMeta, RelationMeta, SchemaMeta
 from nexo.client.metrics import Metrics, QueryStats, collect, to_prometheus
 from nexo.client.models import ModelShape, ShapeRegistry
 from nexo.client.pooler import PreparePolicy
+from nexo.client.support import user_stacklevel
+from nexo.client.tenantguard import check_raw_sql
 from nexo.db.urls import mask_text, mask_url
 
 log = logging.getLogger("nexo.client")
@@ -118,7 +120,9 @@ def _seconds(v: timedelta | float | int | None) -> float | None:
         return v.total_seconds()
     if isinstance(v, int):
         warnings.warn(
-            "Passing an int as a timeout is deprecated; it is taken as milliseconds", DeprecationWarning, stacklevel=3
+            "Passing an int as a timeout is deprecated; it is taken as milliseconds",
+            DeprecationWarning,
+            stacklevel=user_stacklevel(),
         )
         return v / 1000
     return float(v)
@@ -526,6 +530,7 @@ class Client:
         connect_timeout: timedelta | float = timedelta(seconds=10),
         tenant_setting: str | None = None,
         log_queries: bool = False,
+        tenant_guard: bool = False,
     ) -> None:
         self.meta = meta if isinstance(meta, SchemaMeta) else SchemaMeta.from_dict(meta)
         self.datasource_url = datasource_url
@@ -534,6 +539,8 @@ class Client:
         self.max_size = max_size
         self.connect_timeout = _seconds(connect_timeout) or 10.0
         self.tenant_setting = tenant_setting or self.meta.tenant_setting
+        #: refuse raw SQL that can change the tenant setting inside a tenant session (nexo.client.tenantguard)
+        self.tenant_guard = tenant_guard
         self.log_queries = log_queries
         self._executor: Executor = Executor(None, log_queries)
         self._pool: AsyncConnectionPool | None = None
@@ -692,7 +699,7 @@ class Client:
             warnings.warn(
                 "The current client is already in a transaction. This can lead to surprising behaviour.",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=user_stacklevel(),
             )
         return (self._TX_MANAGER or TransactionManager)(
             self, max_wait=max_wait, timeout=timeout, isolation_level=isolation_level
@@ -719,6 +726,8 @@ class Client:
 
     # ------------------------------------------------------------ raw SQL
     async def query_raw(self, query: str, *args: Any, model: Any = None) -> list[Any]:
+        if self.tenant_guard and self._tx is not None and self._tx.tenant is not None:
+            check_raw_sql(query, self.tenant_setting)
         sql, params = convert_placeholders(query, args)
         rows, names, _ = await self._executor.fetch(sql, params, raw=True)
         out = [{n: codec.raw_value(v) for n, v in zip(names, r, strict=True)} for r in rows]
@@ -735,6 +744,8 @@ class Client:
         return rows[0] if rows else None
 
     async def execute_raw(self, query: str, *args: Any) -> int:
+        if self.tenant_guard and self._tx is not None and self._tx.tenant is not None:
+            check_raw_sql(query, self.tenant_setting)
         sql, params = convert_placeholders(query, args)
         _, _, count = await self._executor.fetch(sql, params, raw=True)
         return max(count, 0)

@@ -35,6 +35,8 @@ from typing import Any
 
 import psycopg
 
+from nexo.client.support import user_stacklevel
+
 try:
     from psycopg._preparing import Prepare, PrepareManager
 
@@ -106,7 +108,7 @@ class PreparePolicy:
         self.unprepared = self.active = True
         if not self.warned:
             self.warned = True
-            warnings.warn(WARNING.format(error=str(exc).strip()), RuntimeWarning, stacklevel=2)
+            warnings.warn(WARNING.format(error=str(exc).strip()), RuntimeWarning, stacklevel=user_stacklevel())
         return True
 
 
