@@ -13,7 +13,7 @@ import json
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import Context, Decimal
 from enum import Enum
 from typing import Any
 
@@ -237,10 +237,21 @@ def _dec_datetime(v: Any) -> Any:
     return v
 
 
+_DECIMAL_CONTEXT = Context(prec=1000)  # normalising never rounds, whatever the caller's decimal context
+_ONE = Decimal(1)
+
+
 def _dec_decimal(v: Any) -> Any:
-    if v is None or isinstance(v, Decimal):
+    """A Decimal as Prisma returns it: without the column's padding (``numeric(65,30)`` gives
+    ``0.142857142857142900000000000000``, Prisma ``0.1428571428571429``), never in exponent form."""
+    if v is None:
+        return None
+    if not isinstance(v, Decimal):
+        v = Decimal(str(v))
+    if not v.is_finite():
         return v
-    return Decimal(str(v))
+    n = v.normalize(_DECIMAL_CONTEXT)
+    return n.quantize(_ONE, context=_DECIMAL_CONTEXT) if n.as_tuple().exponent > 0 else n
 
 
 def _dec_bytes(v: Any) -> Any:
@@ -343,7 +354,7 @@ def select_column(f: FieldMeta, meta: SchemaMeta, col: str, as_json: bool) -> tu
         one = _dec_iso_utc if f.type == "DateTime" else scalar_decoder(f, meta)
     elif f.type == "DateTime":
         one = _dec_datetime if f.is_list else (_dec_date_column if kind == "date" else None)
-    elif f.kind == "enum" or f.type == "Bytes":
+    elif f.kind == "enum" or f.type in ("Bytes", "Decimal"):
         one = scalar_decoder(f, meta)
     else:
         one = None
