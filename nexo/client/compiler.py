@@ -36,7 +36,13 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from nexo.client import codec
-from nexo.client.errors import DataError, FieldNotFoundError, MissingRequiredValueError, UnknownRelationalFieldError
+from nexo.client.errors import (
+    DataError,
+    FieldNotFoundError,
+    InputError,
+    MissingRequiredValueError,
+    UnknownRelationalFieldError,
+)
 from nexo.client.fields import Base64, Json
 from nexo.client.ids import GENERATORS
 from nexo.client.meta import FieldMeta, ModelMeta, RelationMeta, SchemaMeta
@@ -396,6 +402,27 @@ class Compiler:
             c = cond if inner is None or inner == "TRUE" else f"{cond} AND {inner}"
             return f"{'NOT ' if negate else ''}EXISTS (SELECT 1 FROM {frm} WHERE {c})"
 
+        def none_of(inner: str) -> str:
+            """No related row matches ``inner``, written as Prisma's engine writes it: the parent's key
+            ``NOT IN`` the keys of the related rows that match. PostgreSQL runs it as a hashed subplan
+            over the parent's rows in their own order (``NOT EXISTS`` may become a right anti join,
+            whose output order changes from run to run for a find_many without order)."""
+            if r.is_m2m:
+                j = ca + "j"
+                tid = self.sfield(t, t.id_fields[0])
+                mid = self.sfield(m, m.id_fields[0])
+                sub = f"SELECT {j}.{qi(r.join_self or 'A')} FROM {frm} WHERE {j}.{qi(r.join_other or 'B')} = {self.col(ca, tid)}"
+                parent = [self.col(a, mid)]
+            else:
+                pairs = list(zip(r.back_fields, r.back_references, strict=True))
+                child = [self.col(ca, self.sfield(t, tf)) for tf, _ in pairs]
+                parent = [self.col(a, self.sfield(m, mf)) for _, mf in pairs]
+                sub = f"SELECT {', '.join(child)} FROM {frm} WHERE " + " AND ".join(f"{c} IS NOT NULL" for c in child)
+            if inner != "TRUE":
+                sub += f" AND {inner}"
+            lhs = parent[0] if len(parent) == 1 else "(" + ", ".join(parent) + ")"
+            return f"{lhs} NOT IN ({sub})"
+
         if v is None:
             return exists(None, negate=True)
         if not isinstance(v, dict):
@@ -415,10 +442,10 @@ class Compiler:
             elif op == "some":
                 parts.append(exists(self.where(t, ca, body)))
             elif op == "none":
-                parts.append(exists(self.where(t, ca, body), True))
+                parts.append(none_of(self.where(t, ca, body)))
             elif op == "every":
                 inner = self.where(t, ca, body)
-                parts.append("TRUE" if inner == "TRUE" else exists(f"NOT COALESCE(({inner}), FALSE)", True))
+                parts.append("TRUE" if inner == "TRUE" else none_of(f"NOT COALESCE(({inner}), FALSE)"))
             else:
                 raise DataError(f"Unknown relation filter '{op}' on '{r.field}'")
         return " AND ".join(parts) if parts else "TRUE"
@@ -539,7 +566,8 @@ class Compiler:
             elif op == "has_every":
                 parts.append(f"{col} @> {self.p(x, lenc, typ)}")
             elif op == "is_empty":
-                parts.append(f"COALESCE(cardinality({col}), 0) = 0" if x else f"cardinality({col}) > 0")
+                # a NULL list is neither empty nor not empty (as in Prisma)
+                parts.append(f"cardinality({col}) = 0" if x else f"cardinality({col}) > 0")
             elif op == "equals":
                 parts.append(f"{col} IS NULL" if x is None else f"{col} = {self.p(x, lenc, typ)}")
             else:
@@ -604,7 +632,7 @@ class Compiler:
             f = m.field(k)
             if f is None:
                 raise FieldNotFoundError(
-                    f"Field '{k}' does not exist on model {m.name} (order argument)", meta={"field": k}
+                    f"Field '{k}' does not exist on model {m.name} (argument orderBy.{k})", meta={"field": k}
                 )
             if f.kind == "relation":
                 r = self.rel(m, k)
@@ -1048,8 +1076,10 @@ def compile_group_by(meta: SchemaMeta, model: str, args: dict[str, Any]) -> Plan
     by = args.get("by") or []
     if not by:
         raise DataError("group_by needs at least one field in 'by'")
-    if (args.get("take") is not None or args.get("skip") is not None) and not args.get("order"):
-        raise TypeError("Missing argument: 'order' which is required when 'take' or 'skip' are present")
+    for window in ("take", "skip"):
+        if args.get(window) is not None and not args.get("order"):
+            raise TypeError(f"Missing argument: 'order' which is required when '{window}' is present")
+    _check_group_by_args(by, args)
     cols: list[str] = []
     keys: list[tuple[str, str | None]] = []
     decs: list[Decode | None] = []
@@ -1088,6 +1118,8 @@ def compile_group_by(meta: SchemaMeta, model: str, args: dict[str, Any]) -> Plan
     order = args.get("order")
     if order:
         parts = []
+        ordered: set[str] = set()
+        last = "ASC"
         for item in _as_list(order):
             if not isinstance(item, dict) or len(item) != 1:
                 raise DataError("Expected exactly one field to be present in an order dict")
@@ -1096,18 +1128,57 @@ def compile_group_by(meta: SchemaMeta, model: str, args: dict[str, Any]) -> Plan
                 ((fk, fd),) = d.items()
                 fn = {"_count": "count", "_avg": "avg", "_sum": "sum", "_min": "min", "_max": "max"}[k]
                 target = "*" if fk == "_all" else c.col(a, c.sfield(m, fk))
-                parts.append(f"{fn}({target}) {_dir(fd)}")
+                last = _dir(fd)
+                parts.append(f"{fn}({target}) {last}")
             else:
                 f = c.sfield(m, k)
-                if k not in by:
-                    raise DataError(f"Every field used for order must be included in the by argument; '{k}' is not")
-                parts.append(f"{c.col(a, f)} {_dir(d)}")
+                last = _dir(d)
+                parts.append(f"{c.col(a, f)} {last}")
+                ordered.add(k)
+        # ties: the other grouped fields, in the direction of the last order key, so rows with equal
+        # ordered values come back in one order every time (a hash aggregate has none of its own)
+        parts += [f"{c.col(a, f)} {last}" for f in by_fields if f.name not in ordered]
         sql += " ORDER BY " + ", ".join(parts)
     if args.get("take") is not None:
         sql += f" LIMIT {c.p(args['take'])}"
     if args.get("skip") is not None:
         sql += f" OFFSET {c.p(args['skip'])}"
     return Plan(sql, c.specs, extra={"keys": keys, "decs": decs})
+
+
+_AGG_KEYS = ("_avg", "_sum", "_min", "_max", "_count")
+
+
+def _plain_having_fields(having: Any) -> list[str]:
+    """The fields a ``having`` filters on directly (not through an aggregate), in order of appearance."""
+    out: list[str] = []
+    for k, v in having.items() if isinstance(having, dict) else ():
+        if k in ("AND", "OR", "NOT"):
+            for item in _as_list(v):
+                out += _plain_having_fields(item)
+        elif not (isinstance(v, dict) and any(x in v for x in _AGG_KEYS)):
+            out.append(k)
+    return out
+
+
+def _check_group_by_args(by: list[str], args: dict[str, Any]) -> None:
+    """Prisma's input errors of group_by, raised before any SQL: ``order`` and plain ``having``
+    filters may only name grouped fields."""
+    missing: list[str] = []
+    for item in _as_list(args.get("order") or []):
+        if isinstance(item, dict):
+            missing += [k for k in item if not k.startswith("_") and k not in by and k not in missing]
+    if missing:
+        raise InputError(
+            "Every field used for orderBy must be included in the by-arguments of the query. "
+            f"Missing fields: {', '.join(missing)}"
+        )
+    missing = [k for k in dict.fromkeys(_plain_having_fields(args.get("having"))) if k not in by]
+    if missing:
+        raise InputError(
+            "Input error. Every field used in `having` filters must either be an aggregation filter or be "
+            f"included in the selection of the query. Missing fields: {', '.join(missing)}"
+        )
 
 
 def _having(c: Compiler, m: ModelMeta, a: str, h: dict[str, Any]) -> str:
@@ -1267,9 +1338,12 @@ def set_clause(c: Compiler, m: ModelMeta, scalars: dict[str, Any]) -> str:
             raise MissingRequiredValueError(
                 f"A value is required but not set for the field: `{k}` of {m.name}", meta={"target": [k]}
             )
-        if isinstance(v, dict) and not isinstance(v, Json) and f.type != "Json":
+        if isinstance(v, dict) and not isinstance(v, Json) and (f.type != "Json" or f.is_list):
             if len(v) != 1:
-                raise DataError(f"Expected exactly one field to be present in the update of '{k}', got {list(v)}")
+                raise DataError(
+                    f"Expected exactly one field to be present, got {len(v)} ({', '.join(map(str, v))}, "
+                    f"in the update of '{k}')"
+                )
             ((op, x),) = v.items()
             if op == "set":
                 parts.append(f"{col} = {_value_sql(c, f, x)}")

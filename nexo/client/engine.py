@@ -8,6 +8,7 @@ transformer understands: no ``asyncio`` calls, only names listed in ``_codegen.R
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -16,7 +17,7 @@ import warnings
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from typing import Any, Literal, overload
+from typing import Any, Literal, TypeVar, cast, overload
 
 import psycopg
 from psycopg.adapt import Transformer
@@ -164,6 +165,24 @@ class _Connection(psycopg.AsyncConnection[Any]):
     nexo_statements: dict[str, tuple[Any, Any]] | None = None
     #: the client's choice about prepared statements (see :mod:`nexo.client.pooler`)
     nexo_policy: PreparePolicy | None = None
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def counted(method: _F) -> _F:
+    """A client or model-actions method whose calls are client operations in the metrics
+    (``prisma_client_queries_total`` and ``_duration_histogram_ms``), timed from call to result."""
+
+    @functools.wraps(method)
+    async def operation(self: Any, *args: Any, **kwargs: Any) -> Any:
+        t0 = _clock()
+        try:
+            return await method(self, *args, **kwargs)
+        finally:
+            getattr(self, "_client", self)._stats.operation(_clock() - t0)
+
+    return cast(_F, operation)
 
 
 async def _configure(conn: psycopg.AsyncConnection[Any]) -> int:
@@ -725,6 +744,7 @@ class Client:
         return (self._BATCH or Batch)(self)
 
     # ------------------------------------------------------------ raw SQL
+    @counted
     async def query_raw(self, query: str, *args: Any, model: Any = None) -> list[Any]:
         if self.tenant_guard and self._tx is not None and self._tx.tenant is not None:
             check_raw_sql(query, self.tenant_setting)
@@ -743,6 +763,7 @@ class Client:
         rows = await self.query_raw(query, *args, model=model)
         return rows[0] if rows else None
 
+    @counted
     async def execute_raw(self, query: str, *args: Any) -> int:
         if self.tenant_guard and self._tx is not None and self._tx.tenant is not None:
             check_raw_sql(query, self.tenant_setting)
@@ -1118,6 +1139,7 @@ class ModelActions:
         return RecordNotFoundError(f"{NOT_FOUND} {what}", meta={"cause": what, "modelName": self._name})
 
     # ------------------------------------------------------------ reads
+    @counted
     async def find_unique(self, where: Any, include: Any = None, *, select: Any = None) -> Any:
         args = {"where": where}
         if include is not None:
@@ -1127,12 +1149,14 @@ class ModelActions:
         rows = await self._find(args, True)
         return rows[0] if rows else None
 
+    @counted
     async def find_unique_or_raise(self, where: Any, include: Any = None, *, select: Any = None) -> Any:
         rows = await self._find(_given(where=where, include=include, select=select), unique=True)
         if not rows:
             raise self._not_found(f"Expected a record, found none ({self._name} where {where!r}).")
         return rows[0]
 
+    @counted
     async def find_first(
         self,
         skip: Any = None,
@@ -1175,6 +1199,7 @@ class ModelActions:
             raise self._not_found(f"Expected a record, found none ({self._name}).")
         return got
 
+    @counted
     async def find_many(
         self,
         take: Any = None,
@@ -1207,6 +1232,7 @@ class ModelActions:
             args["select"] = select
         return await self._find(args)
 
+    @counted
     async def count(
         self,
         select: Any = None,
@@ -1224,6 +1250,7 @@ class ModelActions:
             return int(rows[0][0])
         return {k: int(v) for k, v in zip(keys, rows[0], strict=True)}
 
+    @counted
     async def group_by(
         self,
         by: Any,
@@ -1268,6 +1295,7 @@ class ModelActions:
         return out
 
     # ------------------------------------------------------------ writes
+    @counted
     async def create(self, data: Any, include: Any = None, *, select: Any = None) -> Any:
         m = self._m
         scalars, rels = split_data(m, data)
@@ -1292,6 +1320,7 @@ class ModelActions:
             return build([r])[0]
         return self._out(rp.row(r))
 
+    @counted
     async def create_many(self, data: Any, *, skip_duplicates: bool | None = None) -> int:
         if not data:
             return 0
@@ -1309,6 +1338,7 @@ class ModelActions:
         _, _, count = await self._client._executor.fetch(plan.sql, bind(plan.specs, []), self._m)
         return count
 
+    @counted
     async def update(self, data: Any, where: Any, include: Any = None, *, select: Any = None) -> Any:
         check_unique(self._m, where)
         try:
@@ -1332,6 +1362,7 @@ class ModelActions:
             raise self._not_found("Record to update not found.")
         return self._out(row)
 
+    @counted
     async def update_many(self, data: Any, where: Any) -> int:
         scalars, rels = split_data(self._m, data)
         if rels:
@@ -1343,6 +1374,7 @@ class ModelActions:
             return int(rows[0][0])
         return count
 
+    @counted
     async def upsert(self, where: Any, data: Any, include: Any = None, *, select: Any = None) -> Any:
         check_unique(self._m, where)
         if not isinstance(data, dict) or "create" not in data or "update" not in data:
@@ -1356,6 +1388,7 @@ class ModelActions:
                 row = await self._update_row(ex, self._m, data["update"], where, include, select)
         return self._out(row)
 
+    @counted
     async def delete(self, where: Any, include: Any = None, *, select: Any = None) -> Any:
         check_unique(self._m, where)
         plan = compile_delete(self._client.meta, self._name, where, include, select)
@@ -1366,6 +1399,7 @@ class ModelActions:
             return None
         return self._out(rows[0])
 
+    @counted
     async def delete_many(self, where: Any = None) -> int:
         plan = compile_delete(self._client.meta, self._name, where or {}, many=True)
         _, count = await self._exec(self._client._executor, plan)
@@ -1514,9 +1548,12 @@ class ModelActions:
                 raise MissingRequiredValueError(
                     f"A value is required but not set for the field: `{k}` of {m.name}", meta={"target": [k]}
                 )
-            if isinstance(v, dict) and f.type != "Json":
+            if isinstance(v, dict) and (f.type != "Json" or f.is_list):
                 if len(v) != 1:
-                    raise DataError(f"Expected exactly one field to be present in the update of '{k}', got {list(v)}")
+                    raise DataError(
+                        f"Expected exactly one field to be present, got {len(v)} ({', '.join(map(str, v))}, "
+                        f"in the update of '{k}')"
+                    )
                 ((op, x),) = v.items()
                 ops.append((k, op))
                 values.append(x)
