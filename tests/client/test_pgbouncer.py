@@ -188,6 +188,7 @@ async def test_tenant_sessions_through_pgbouncer(bouncer: Bouncer, generated: Si
         "setting_wrong": 0,
     }, bouncer.output()
     ours = [w for w in caught if "pgbouncer=true" in str(w.message)]
+    print(f"pgbouncer {params or 'plain URL'}: {result}, warnings naming ?pgbouncer=true: {len(ours)}")
     assert len(ours) <= (0 if params else 1), [str(w.message) for w in ours]
 
 
