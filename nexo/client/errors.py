@@ -134,7 +134,7 @@ class UnknownModelError(BuilderError):
 
 class UnknownRelationalFieldError(BuilderError):
     def __init__(self, model: str, field: str) -> None:
-        super().__init__(f"Field: {field!r} either does not exist or is not a relational field on the {model} model")
+        super().__init__(f'Field: "{field}" either does not exist or is not a relational field on the {model} model')
         self.model = model
         self.field = field
 
