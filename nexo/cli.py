@@ -100,6 +100,17 @@ def _say_target(description: str, quiet: bool) -> None:
         err.print(f"[dim]Database:[/] {description}")
 
 
+def _say_files(config: Config, quiet: bool) -> None:
+    """Which schema and migrations folder the command uses, and where each came from (stderr)."""
+    if not quiet and config.layout is not None:
+        for line in config.layout.lines():
+            err.print(line, markup=False, style="dim")
+
+
+def _with_files(data: dict[str, Any], config: Config) -> dict[str, Any]:
+    return {**data, "files": config.files()}
+
+
 def version_callback(value: bool) -> None:
     if value:
         from nexo import __version__, _compiled
@@ -161,15 +172,17 @@ def db_migrate(
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
+    _say_files(config, as_json)
+    _run(config.require_migrations)
     if dry_run:
         plan = _run(lambda: orchestrate.dry_run(config, on_target=lambda d: _say_target(d, as_json)))
-        _json(plan.to_dict()) if as_json else report.print_plan(plan, out.console)
+        _json(_with_files(plan.to_dict(), config)) if as_json else report.print_plan(plan, out.console)
         return
     with report.progress(err.console, enabled=not as_json) as on_event:
         result = _run(
             lambda: orchestrate.migrate(config, on_event=on_event, on_target=lambda d: _say_target(d, as_json))
         )
-    _json(result.to_dict()) if as_json else report.print_migrate(result, out.console)
+    _json(_with_files(result.to_dict(), config)) if as_json else report.print_migrate(result, out.console)
 
 
 @app.command("db:migrate:dry")
@@ -184,11 +197,13 @@ def db_migrate_deploy(project: Project = None, database_url: DatabaseUrl = None,
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
+    _say_files(config, as_json)
+    _run(config.require_migrations)
     with report.progress(err.console, enabled=not as_json) as on_event:
         result = _run(
             lambda: orchestrate.deploy(config, on_event=on_event, on_target=lambda d: _say_target(d, as_json))
         )
-    _json(result.to_dict()) if as_json else report.print_migrate(result, out.console)
+    _json(_with_files(result.to_dict(), config)) if as_json else report.print_migrate(result, out.console)
 
 
 @app.command("db:migrate:status")
@@ -197,8 +212,14 @@ def db_migrate_status(project: Project = None, database_url: DatabaseUrl = None,
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
+    _say_files(config, as_json)
+    _run(config.require_migrations)
     st = _run(lambda: orchestrate.status(config, on_target=lambda d: _say_target(d, as_json), drift=True))
-    _json(st.to_dict()) if as_json else report.print_status(st, out.console)
+    _json(_with_files(st.to_dict(), config)) if as_json else report.print_status(
+        st,
+        out.console,
+        directory_label=config.layout.rel(config.migrations_dir) if config.layout else "prisma_migrations",
+    )
     if not st.up_to_date:
         raise typer.Exit(1)
 
@@ -273,9 +294,10 @@ def db_version(
     from nexo import matrix
 
     config = _config(project, database_url)
+    _say_files(config, as_json or markdown)
     m = _run(lambda: matrix.collect(config, on_target=lambda d: _say_target(d, as_json or markdown)))
     if as_json:
-        _json(m.to_dict())
+        _json(_with_files(m.to_dict(), config))
     elif markdown:
         sys.stdout.write(matrix.render_markdown(m))
     else:
@@ -442,6 +464,7 @@ def db_migrate_dev(
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
+    _say_files(config, as_json)
     with _progress_then_report(report.print_dev, as_json) as (on_event, before_seed):
         result = _run(
             lambda: orchestrate.migrate_dev(
@@ -460,11 +483,24 @@ def db_migrate_dev(
                 on_target=lambda d: _say_target(d, as_json),
             )
         )
+    unprotected = [] if create_only else _run(lambda: _tables_without_policy(config))
     if as_json:
-        _json(result.to_dict())
+        _json(_with_files({**result.to_dict(), "tenant_tables_without_policy": unprotected}, config))
+    elif unprotected:
+        err.print(
+            f"Hint: tenant table(s) without a row-level-security policy: {', '.join(unprotected)}. "
+            "nexo rls:scaffold writes the sql/ file that protects them.",
+            markup=False,
+        )
     failed = report.print_generate_error(result.generate, err.console)
     if report.print_seed_error(result.seed, err.console, result.seed_error) or failed:
         raise typer.Exit(1)
+
+
+def _tables_without_policy(config: Config) -> list[str]:
+    from nexo import orchestrate, scaffold
+
+    return scaffold.policy_hint(config, orchestrate.target(config).url)
 
 
 @app.command("db:migrate:diff")
@@ -597,6 +633,7 @@ def db_push(
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
+    _say_files(config, as_json)
     with report.progress(err.console, enabled=not as_json) as on_event:
         result = _run(
             lambda: orchestrate.push(
@@ -610,7 +647,7 @@ def db_push(
                 on_target=lambda d: _say_target(d, as_json),
             )
         )
-    _json(result.to_dict()) if as_json else report.print_push(result, out.console)
+    _json(_with_files(result.to_dict(), config)) if as_json else report.print_push(result, out.console)
     if report.print_generate_error(result.generate, err.console):
         raise typer.Exit(1)
 
@@ -639,6 +676,7 @@ def db_reset(
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
+    _say_files(config, as_json)
     with _progress_then_report(report.print_reset, as_json) as (on_event, before_seed):
         result = _run(
             lambda: orchestrate.reset(
@@ -656,7 +694,7 @@ def db_reset(
             )
         )
     if as_json:
-        _json(result.to_dict())
+        _json(_with_files(result.to_dict(), config))
     failed = report.print_generate_error(result.generate, err.console)
     if report.print_seed_error(result.seed, err.console) or failed:
         raise typer.Exit(1)
@@ -679,6 +717,49 @@ def db_seed(
 
     config = _config(project, database_url)
     _run(lambda: orchestrate.seed(config, args=args or (), on_target=lambda d: _say_target(d, False)))
+
+
+# --- project set-up: init, rls:scaffold ------------------------------------------------------------
+
+
+@app.command("init")
+def init(
+    from_prisma: Annotated[
+        bool,
+        typer.Option(
+            "--from-prisma",
+            help="In an existing Prisma project: write only the tool.nexo table of pyproject.toml, pointing at "
+            "the schema and migrations where they are.",
+        ),
+    ] = False,
+    project: Annotated[
+        Path | None, typer.Option("--project", help="Folder (default: the current one).", show_default=False)
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Start a nexo project here: schema, migrations, SQL layer with RLS, config (--from-prisma: adopt a Prisma project)."""
+    from nexo import init as setup
+
+    root = project or Path.cwd()
+    result = _run(lambda: setup.init_from_prisma(root) if from_prisma else setup.init(root))
+    _json(result.to_dict()) if as_json else out.print("\n".join(result.lines()), markup=False)
+
+
+@app.command("rls:scaffold")
+def rls_scaffold(
+    name: Annotated[str, typer.Option("--name", help="Name part of the new sql/ file (<version>_<name>.sql).")] = "rls",
+    project: Project = None,
+    database_url: DatabaseUrl = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Write a new versioned sql/ file (and its .down.sql) with GRANTs, ENABLE + FORCE RLS and the tenant
+    policy for every tenant table that lacks them."""
+    from nexo import scaffold
+
+    config = _config(project, database_url)
+    _say_files(config, as_json)
+    result = _run(lambda: scaffold.scaffold(config, name=name))
+    _json(_with_files(result.to_dict(), config)) if as_json else out.print("\n".join(result.lines()), markup=False)
 
 
 # --- client generator ---------------------------------------------------------------------------

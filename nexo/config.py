@@ -17,6 +17,7 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 from nexo.errors import ConfigError
+from nexo.layout import Layout, looks_like_prisma_project, resolve_layout
 
 DEFAULT_TENANT_SETTING = "app.current_account_id"
 DEFAULT_APP_ROLE = "nexo_app"
@@ -47,11 +48,31 @@ class Config:
     seed: str | None = None
     #: extra settings from ``[tool.nexo]`` kept for later stages
     extra: dict[str, object] = field(default_factory=dict)
+    #: where the schema and migrations were found, and what was looked for (:mod:`nexo.layout`)
+    layout: Layout | None = None
+    #: ``tenant_column`` is set in ``[tool.nexo]`` (then a schema without such a table fails ``--check``)
+    tenant_column_declared: bool = False
 
     @property
     def data_dir(self) -> Path:
         """Folder for local state (the embedded server's data), git-ignored."""
         return self.root / ".nexo"
+
+    def files(self) -> dict[str, object]:
+        """Which schema and migrations folder this configuration uses, and where each came from (``--json``)."""
+        return (
+            self.layout.to_dict()
+            if self.layout is not None
+            else {"schema": str(self.schema), "migrations": str(self.migrations_dir)}
+        )
+
+    def require_migrations(self) -> None:
+        """Raise :class:`ConfigError` naming every place looked at when the migrations folder does not exist."""
+        if self.migrations_dir.is_dir():
+            return
+        if self.layout is not None:
+            raise ConfigError(self.layout.missing_migrations_message())
+        raise ConfigError(f"No migrations folder found: {self.migrations_dir} does not exist.")
 
     def with_database_url(self, url: str | None, source: str = "flag") -> Config:
         if not url:
@@ -73,7 +94,11 @@ def find_project_root(start: Path | None = None) -> Path:
             if "nexo" in data.get("tool", {}):
                 return folder
     for folder in (here, *here.parents):
-        if (folder / "schema.prisma").is_file() or (folder / "prisma_migrations").is_dir():
+        if (
+            (folder / "schema.prisma").is_file()
+            or (folder / "prisma_migrations").is_dir()
+            or looks_like_prisma_project(folder)
+        ):
             return folder
     return here
 
@@ -131,11 +156,13 @@ def load_config(
     *,
     database_url: str | None = None,
     environ: dict[str, str] | None = None,
+    schema: Path | str | None = None,
 ) -> Config:
     """Resolve the project's configuration.
 
     ``root`` defaults to the nearest project folder above the current directory. ``environ``
-    defaults to ``os.environ``; the project's ``.env`` fills in what it does not define.
+    defaults to ``os.environ``; the project's ``.env`` fills in what it does not define. ``schema`` is a
+    command's ``--schema``: it counts after ``[tool.nexo]``, before Prisma's own places (:mod:`nexo.layout`).
     """
     base = Path(root).resolve() if root is not None else find_project_root()
     env = dict(os.environ if environ is None else environ)
@@ -150,6 +177,16 @@ def load_config(
             raise ConfigError(f"[tool.nexo] {key} must be a string path", file=base / "pyproject.toml")
         p = Path(value)
         return p if p.is_absolute() else base / p
+
+    for key in ("schema", "migrations"):
+        if key in table and not isinstance(table[key], str):
+            raise ConfigError(f"[tool.nexo] {key} must be a string path", file=base / "pyproject.toml")
+    layout = resolve_layout(
+        base,
+        tool_schema=table.get("schema"),  # type: ignore[arg-type]
+        tool_migrations=table.get("migrations"),  # type: ignore[arg-type]
+        schema_flag=schema,
+    )
 
     tenant_setting = str(table.get("tenant_setting", DEFAULT_TENANT_SETTING))
     if not _SETTING_RE.match(tenant_setting):
@@ -190,8 +227,8 @@ def load_config(
 
     return Config(
         root=base,
-        schema=path_of("schema", "schema.prisma"),
-        migrations_dir=path_of("migrations", "prisma_migrations"),
+        schema=layout.schema,
+        migrations_dir=layout.migrations,
         sql_dir=path_of("sql", "sql"),
         tenant_setting=tenant_setting,
         app_role=app_role,
@@ -201,4 +238,6 @@ def load_config(
         lock_timeout=float(lock_timeout),
         seed=seed,
         extra={k: v for k, v in table.items() if k not in known},
+        layout=layout,
+        tenant_column_declared="tenant_column" in table,
     )

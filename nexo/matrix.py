@@ -84,11 +84,17 @@ class Matrix:
     history: list[dict[str, object]] = field(default_factory=list)
     #: the database against schema.prisma (``None``: not computed)
     drift: DriftReport | None = None
+    #: the error text when the migrations folder was not found (``--check`` fails on it)
+    migrations_missing: str | None = None
+    #: ``tenant_column`` is set in ``[tool.nexo]``: a schema with no such table then fails ``--check``
+    tenant_column_declared: bool = True
     generated_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     def problems(self) -> list[str]:
         """Everything ``db:version --check`` fails on."""
         out: list[str] = []
+        if self.migrations_missing:
+            out.append(self.migrations_missing.splitlines()[0])
         if self.prisma.pending:
             out.append(f"{len(self.prisma.pending)} Prisma migration(s) pending: {', '.join(self.prisma.pending)}")
         if self.prisma.failed:
@@ -108,8 +114,11 @@ class Matrix:
             out.append(f"database schema does not match schema.prisma (drift): {shown}")
         elif self.drift is not None and self.drift.error:
             out.append(f"drift not checked: {self.drift.error.splitlines()[0]}")
-        if self.rls.tenant_tables == 0:
-            out.append(f"no tenant table (a table with column {self.rls.tenant_column}) in schema {self.rls.schema}")
+        if self.rls.tenant_tables == 0 and self.tenant_column_declared:
+            out.append(
+                f"no tenant table: tenant_column = {self.rls.tenant_column!r} is set in [tool.nexo] but no table "
+                f"of schema {self.rls.schema} has that column"
+            )
         out += [f"RLS: {issue}" for issue in self.rls.lint()]
         out += [f"RLS: {w}" for w in self.rls.role_warnings()]
         out += [
@@ -134,6 +143,7 @@ class Matrix:
             "software": [asdict(r) for r in self.software],
             "rls": self.rls.to_dict(),
             "drift": self.drift.to_dict() if self.drift is not None else None,
+            "migrations_missing": self.migrations_missing,
             "problems": self.problems(),
             "ok": not self.problems(),
         }
@@ -277,13 +287,23 @@ def render_table(m: Matrix, console) -> None:  # console: rich.console.Console
     for r in m.software:
         t.add_row(r.component, r.found, r.supported + (f" ({r.note})" if r.note else ""), marks[r.status])
     rls = m.rls
+    if rls.tenant_tables == 0:  # information, unless [tool.nexo] names a tenant column no table has
+        t.add_row(
+            "RLS (enabled + forced)",
+            "no tenant tables",
+            f"schema {rls.schema}: no table has column {rls.tenant_column}",
+            mark(False) if m.tenant_column_declared else marks["n/a"],
+        )
+    else:
+        t.add_row(
+            "RLS (enabled + forced)",
+            f"{rls.protected}/{rls.tenant_tables} tenant tables",
+            f"schema {rls.schema}, column {rls.tenant_column}",
+            mark(rls.complete),
+        )
     t.add_row(
-        "RLS (enabled + forced)",
-        f"{rls.protected}/{rls.tenant_tables} tenant tables",
-        f"schema {rls.schema}, column {rls.tenant_column}",
-        mark(rls.complete),
+        "RLS policies", str(rls.policy_count), "", mark(rls.policy_count > 0) if rls.tenant_tables else marks["n/a"]
     )
-    t.add_row("RLS policies", str(rls.policy_count), "", mark(rls.policy_count > 0))
     lint = rls.lint()
     t.add_row("RLS lint", "clean" if not lint else f"{len(lint)} issue(s)", "\n".join(lint), mark(not lint))
     warnings = rls.role_warnings()
@@ -416,4 +436,10 @@ def collect(config: Config, *, on_target=None) -> Matrix:
             rls=rls,
             history=_history(conn, pst.table_exists, sst.table_exists),
             drift=orchestrate.drift_report(conn, config),
+            migrations_missing=None
+            if config.migrations_dir.is_dir()
+            else (
+                config.layout.missing_migrations_message() if config.layout else f"{config.migrations_dir} not found"
+            ),
+            tenant_column_declared=config.tenant_column_declared,
         )

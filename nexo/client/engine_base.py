@@ -11,7 +11,6 @@ sync (the ``*_sync`` twins, by :mod:`nexo.client._codegen`).
 from __future__ import annotations
 
 import logging
-import os
 import re
 import time
 import warnings
@@ -296,17 +295,18 @@ class ClientBase:
         """The URL to connect to: the one given, else the schema's ``env("...")`` variable or literal URL."""
         if self.datasource_url:
             return self.datasource_url
+        from nexo.client.urlresolve import resolve_url  # as the CLI: environment, .env files, embedded server
+
         env = self.meta.datasource_env
+        url, tried = resolve_url(env, self.meta.datasource_url)
+        if url:
+            return url
         if env:
-            url = os.environ.get(env)
-            if url:
-                return url
             raise ClientNotConnectedError(
-                f"The datasource URL comes from the environment variable {env}, which is not set: set it "
-                f"(in the environment or in .env), or pass Prisma(datasource={{'url': ...}})"
+                f"The datasource URL comes from the environment variable {env}, which is not set (looked in: "
+                f"{'; '.join(tried)}): set it (in the environment or in .env), start the embedded server "
+                f"(nexo db:up), or pass Prisma(datasource={{'url': ...}})"
             )
-        if self.meta.datasource_url:
-            return self.meta.datasource_url
         raise ClientNotConnectedError("No datasource URL given: pass datasource_url or set DATABASE_URL")
 
     def _pool_args(self, url: str) -> tuple[str, dict[str, Any]]:

@@ -36,8 +36,11 @@ def _server(pgdata: Path):  # -> pgserver.PostgresServer
         warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
         try:
             import pgserver
-        except ImportError as exc:  # pragma: no cover - pgserver is a hard dependency
-            raise EmbeddedServerError("the embedded server needs the 'pgserver' package: pip install pgserver") from exc
+        except ImportError as exc:  # installed without the embedded extra
+            raise EmbeddedServerError(
+                "the embedded PostgreSQL needs the 'embedded' extra (pgserver is not installed): "
+                "pip install 'nexo[embedded]', or set DATABASE_URL to use your own server"
+            ) from exc
     pgdata.mkdir(parents=True, exist_ok=True)
     try:
         with warnings.catch_warnings():
