@@ -324,8 +324,20 @@ SchemaPath = Annotated[
 ]
 
 
-def _schema_path(schema: Path | None, project: Path | None) -> Path:
-    return schema if schema is not None else _config(project, None).schema
+def _schema_and_dialect(schema: Path | None, project: Path | None) -> tuple[Path, str]:
+    """The schema to validate/format and the Prisma version whose rules apply to it (``"6"`` or ``"7"``):
+    the project's (:func:`nexo.layout.detect_dialect`); for a ``--schema`` outside any readable project,
+    Prisma 7's when that schema's datasource has no ``url``."""
+    from nexo.errors import ConfigError
+    from nexo.layout import schema_has_url
+
+    if schema is None:
+        config = _config(project, None)
+        return config.schema, config.prisma.version
+    try:
+        return schema, load_config(project, schema=schema).prisma.version
+    except ConfigError:
+        return schema, "7" if schema_has_url(schema) is False else "6"
 
 
 @app.command("validate")
@@ -333,7 +345,8 @@ def validate(schema: SchemaPath = None, project: Project = None, as_json: JsonFl
     """Validate the schema like prisma validate: print "valid" or every error (exit 1 on errors)."""
     from nexo.psl.commands import validate_command
 
-    report = _run(lambda: validate_command(_schema_path(schema, project)))
+    path, dialect = _schema_and_dialect(schema, project)
+    report = _run(lambda: validate_command(path, dialect))
     if as_json:
         _json(report.to_dict())
     elif report.ok:
@@ -356,7 +369,8 @@ def format_(
     """Rewrite the schema in Prisma's canonical format (like prisma format); --check only checks."""
     from nexo.psl.commands import format_command
 
-    result = _run(lambda: format_command(_schema_path(schema, project), check=check))
+    path, dialect = _schema_and_dialect(schema, project)
+    result = _run(lambda: format_command(path, check=check, dialect=dialect))
     if as_json:
         _json(result.to_dict())
     else:

@@ -81,10 +81,12 @@ def default_env(name: str, schema: Path) -> str | None:
 
 def load_schema_model(path: str | Path) -> tuple[Database, tuple[str, ...]]:
     """Validate a schema file/folder and build its model; also its datasource ``schemas``."""
+    from nexo.layout import schema_has_url
     from nexo.psl import validate_path
     from nexo.schema import relational_model
 
-    schema = validate_path(path).raise_for_errors()
+    # a schema given by path (migrate diff --from/--to-schema-datamodel): Prisma 7's rules when it has no url
+    schema = validate_path(path, "7" if schema_has_url(Path(path)) is False else "6").raise_for_errors()
     return relational_model(schema), tuple(schema.datasource.schemas)
 
 
