@@ -271,8 +271,6 @@ def load_config(
     if pconf is not None and pconf.datasource_url is not None:
         m = _ENV_CALL.match(pconf.datasource_url)
         variable, literal = (m.group(1), None) if m else ("DATABASE_URL", pconf.datasource_url)
-    if seed is None and pconf is not None and pconf.seed is not None:
-        seed = pconf.seed
     url, source = None, "embedded"
     if database_url:
         url, source = database_url, "flag"

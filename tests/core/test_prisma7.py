@@ -102,7 +102,10 @@ def test_prisma7_url_from_dotenv_and_precedence(tmp_path: Path, db_url: str) -> 
     (root / ".env").write_text(f"APP_DATABASE_URL={db_url}\n")
     config = load_config(root, environ={})
     assert (config.database_url, config.database_url_source) == (db_url, ".env")
-    assert config.seed == "python seed.py"  # migrations.seed
+    from nexo.seed import find_seed
+
+    seed = find_seed(config)  # migrations.seed
+    assert seed is not None and (seed.command, seed.origin) == ("python seed.py", "migrations.seed in prisma.config.ts")
     assert load_config(root, environ={"APP_DATABASE_URL": "postgresql://e@h/d"}).database_url == "postgresql://e@h/d"
     flag = load_config(root, database_url="postgresql://f@h/d", environ={"APP_DATABASE_URL": "postgresql://e@h/d"})
     assert (flag.database_url, flag.database_url_source) == ("postgresql://f@h/d", "flag")
