@@ -567,6 +567,20 @@ def db_migrate_diff(
             show_default=False,
         ),
     ] = None,
+    from_config: Annotated[
+        bool,
+        typer.Option(
+            "--from-config-datasource",
+            help="From the project's database (prisma.config.ts datasource.url, else DATABASE_URL; Prisma 7).",
+        ),
+    ] = False,
+    to_config: Annotated[
+        bool,
+        typer.Option(
+            "--to-config-datasource",
+            help="To the project's database (prisma.config.ts datasource.url, else DATABASE_URL; Prisma 7).",
+        ),
+    ] = False,
     script: Annotated[bool, typer.Option("--script", help="Print the SQL script instead of a summary.")] = False,
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="Exit 0 when the diff is empty, 2 when not, 1 on error.")
@@ -588,6 +602,7 @@ def db_migrate_diff(
                 "empty": from_empty,
                 "schema": from_schema,
                 "schema-datasource": from_datasource,
+                "config-datasource": from_config,
                 "migrations": from_migrations,
                 "url": from_url,
             },
@@ -598,6 +613,7 @@ def db_migrate_diff(
                 "empty": to_empty,
                 "schema": to_schema,
                 "schema-datasource": to_datasource,
+                "config-datasource": to_config,
                 "migrations": to_migrations,
                 "url": to_url,
             },

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from nexo.migrate.differ import MigrationPlan
     from nexo.psl.datasource import SchemaDatasource
 
-KINDS = ("empty", "schema", "schema-datasource", "migrations", "url")
+KINDS = ("empty", "schema", "schema-datasource", "config-datasource", "migrations", "url")
 #: the sources read from a live database (``before_is_live`` / ``after_is_live`` of the differ)
 LIVE_KINDS = ("url", "schema-datasource", "migrations")
 
@@ -193,6 +193,14 @@ def migrate_diff_for_project(
 
         return resolve_target(config).url  # may start the embedded server
 
+    def configured(source: Source) -> Source:  # Prisma 7's --from/--to-config-datasource: the project's database
+        return Source("url", server()) if source.kind == "config-datasource" else source
+
+    from_source, to_source = configured(from_source), configured(to_source)
+    if not shadow_database_url and "migrations" in (from_source.kind, to_source.kind):
+        from nexo.config import shadow_database_url as configured_shadow
+
+        shadow_database_url = configured_shadow(config)  # Prisma 7: prisma.config.ts datasource.shadowDatabaseUrl
     needs_server = "migrations" in (from_source.kind, to_source.kind) and not shadow_database_url
     return migrate_diff(
         from_source,

@@ -91,6 +91,22 @@ def test_prisma7_project_migrates_reports_and_generates(tmp_path: Path, db_url: 
     assert software["Prisma CLI (package.json)"]["found"] == "7.3.0"
     assert data["prisma_migrations"]["latest"] == "20250101000000_init"
 
+    # Prisma 7's migrate diff sources: the config's database against the schema without url
+    d = run(
+        ["db:migrate:diff", "--from-config-datasource", "--to-schema", "prisma/schema.prisma", "--exit-code"], root, env
+    )
+    assert d.returncode == 0, d.stdout + d.stderr
+    (root / "prisma" / "schema.prisma").write_text(
+        SCHEMA7.replace("email String @unique", "email String @unique\n  name String?")
+    )
+    d = run(
+        ["db:migrate:diff", "--from-config-datasource", "--to-schema", "prisma/schema.prisma", "--script"], root, env
+    )
+    assert d.returncode == 0 and d.stdout == '-- AlterTable\nALTER TABLE "User" ADD COLUMN     "name" TEXT;\n\n', (
+        d.stdout + d.stderr
+    )
+    (root / "prisma" / "schema.prisma").write_text(SCHEMA7)
+
     g = run(["db:generate"], root, env)
     assert g.returncode == 0, g.stdout + g.stderr
     assert (root / "app_client" / "__init__.py").is_file()
