@@ -216,3 +216,20 @@ def test_dialects_disagree_on_url() -> None:
     assert [(d.line, d.span.start, d.span.end) for d in bad.diagnostics] == [(3, 44, 69)]
     with pytest.raises(ValueError, match="unknown Prisma dialect"):
         validate_source(without, dialect="5")
+
+
+REFERENCE = Path(__file__).resolve().parents[1] / "migrate" / "reference" / "prisma7_differences.json"
+
+
+@pytest.mark.parametrize("entry", json.loads(REFERENCE.read_text())["cli"], ids=lambda e: e["prisma7"][:40])
+def test_prisma7_cli_changes_have_a_nexo_command_that_parses(entry: dict[str, object]) -> None:
+    """Each documented Prisma 7 CLI change names the nexo command line that covers it; that line parses."""
+    import typer.main
+
+    from nexo.cli import app
+
+    group = typer.main.get_command(app)
+    args = list(entry["nexo"])  # type: ignore[call-overload]
+    command = group.get_command(group.context_class(group), args[0])  # type: ignore[attr-defined]
+    assert command is not None, args[0]
+    command.make_context(args[0], args[1:])
