@@ -111,6 +111,16 @@ def test_prisma7_project_migrates_reports_and_generates(tmp_path: Path, db_url: 
     assert g.returncode == 0, g.stdout + g.stderr
     assert (root / "app_client" / "__init__.py").is_file()
     assert not (root / "src").exists()  # the TypeScript generator is Prisma's, not nexo's
+    # the generated client finds the URL as the CLI does: prisma.config.ts names APP_DATABASE_URL
+    script = (
+        "import asyncio\nfrom app_client import Prisma\n\nasync def main():\n    db = Prisma()\n"
+        "    await db.connect()\n    await db.user.create(data={'email': 'a@example.com'})\n"
+        "    print(await db.user.count())\n    await db.disconnect()\n\nasyncio.run(main())\n"
+    )
+    client_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "APP_DATABASE_URL")}
+    client_env.update(APP_DATABASE_URL=db_url, PYTHONPATH=f"{root}:{os.environ.get('PYTHONPATH', '')}")
+    c = subprocess.run([sys.executable, "-c", script], cwd=root, env=client_env, capture_output=True, text=True)
+    assert (c.returncode, c.stdout) == (0, "1\n"), c.stderr
 
 
 def test_prisma7_url_from_dotenv_and_precedence(tmp_path: Path, db_url: str) -> None:
