@@ -173,7 +173,6 @@ def db_migrate(
 
     config = _config(project, database_url)
     _say_files(config, as_json)
-    _run(config.require_migrations)
     if dry_run:
         plan = _run(lambda: orchestrate.dry_run(config, on_target=lambda d: _say_target(d, as_json)))
         _json(_with_files(plan.to_dict(), config)) if as_json else report.print_plan(plan, out.console)
@@ -198,7 +197,6 @@ def db_migrate_deploy(project: Project = None, database_url: DatabaseUrl = None,
 
     config = _config(project, database_url)
     _say_files(config, as_json)
-    _run(config.require_migrations)
     with report.progress(err.console, enabled=not as_json) as on_event:
         result = _run(
             lambda: orchestrate.deploy(config, on_event=on_event, on_target=lambda d: _say_target(d, as_json))
@@ -213,7 +211,6 @@ def db_migrate_status(project: Project = None, database_url: DatabaseUrl = None,
 
     config = _config(project, database_url)
     _say_files(config, as_json)
-    _run(config.require_migrations)
     st = _run(lambda: orchestrate.status(config, on_target=lambda d: _say_target(d, as_json), drift=True))
     _json(_with_files(st.to_dict(), config)) if as_json else report.print_status(
         st,

@@ -63,6 +63,8 @@ class Config:
     prisma: PrismaDialect = field(default_factory=lambda: PrismaDialect("6", "default"))
     #: ``tenant_column`` is set in ``[tool.nexo]`` (then a schema without such a table fails ``--check``)
     tenant_column_declared: bool = False
+    #: pyproject.toml has a ``[tool.nexo]`` table
+    tool_table: bool = False
 
     @property
     def data_dir(self) -> Path:
@@ -77,10 +79,17 @@ class Config:
             else {"schema": str(self.schema), "migrations": str(self.migrations_dir)}
         )
 
+    def looks_like_project(self) -> bool:
+        """A schema, an sql/ folder or a ``[tool.nexo]`` table: something nexo can work on."""
+        found = self.layout.schema_found if self.layout is not None else self.schema.exists()
+        return found or self.sql_dir.is_dir() or self.tool_table
+
     def require_migrations(self) -> None:
         """Raise :class:`ConfigError` naming every place looked at when the migrations folder does not exist."""
         if self.migrations_dir.is_dir():
             return
+        if self.database_url is None and not self.looks_like_project():
+            return  # no project here at all: the embedded server's own refusal says so, better than this
         if self.layout is not None:
             raise ConfigError(self.layout.missing_migrations_message())
         raise ConfigError(f"No migrations folder found: {self.migrations_dir} does not exist.")
@@ -114,6 +123,14 @@ def find_project_root(start: Path | None = None) -> Path:
     return here
 
 
+def _has_tool_table(root: Path) -> bool:
+    try:
+        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+    return "nexo" in data.get("tool", {})
+
+
 def _read_tool_table(root: Path) -> dict[str, object]:
     pyproject = root / "pyproject.toml"
     if not pyproject.is_file():
@@ -122,7 +139,9 @@ def _read_tool_table(root: Path) -> dict[str, object]:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"pyproject.toml is not valid TOML: {exc}", file=pyproject) from exc
-    table = data.get("tool", {}).get("nexo", {})
+    if "nexo" not in data.get("tool", {}):
+        return {}
+    table = data["tool"]["nexo"]
     if not isinstance(table, dict):
         raise ConfigError("[tool.nexo] must be a table", file=pyproject)
     return table
@@ -205,6 +224,7 @@ def load_config(
     dotenv = read_dotenv(base / ".env")
 
     table = _read_tool_table(base)
+    in_project = bool(table) or _has_tool_table(base)
     known = {
         "schema",
         "migrations",
@@ -297,4 +317,5 @@ def load_config(
         layout=layout,
         prisma=prisma,
         tenant_column_declared="tenant_column" in table,
+        tool_table=in_project,
     )
