@@ -391,8 +391,20 @@ SchemaPath = Annotated[
 ]
 
 
-def _schema_path(schema: Path | None, project: Path | None) -> Path:
-    return schema if schema is not None else _config(project, None).schema
+def _schema_and_dialect(schema: Path | None, project: Path | None) -> tuple[Path, str]:
+    """The schema to validate/format and the Prisma version whose rules apply to it (``"6"`` or ``"7"``):
+    the project's (:func:`nexo.layout.detect_dialect`); for a ``--schema`` outside any readable project,
+    Prisma 7's when that schema's datasource has no ``url``."""
+    from nexo.errors import ConfigError
+    from nexo.layout import schema_has_url
+
+    if schema is None:
+        config = _config(project, None)
+        return config.schema, config.prisma.version
+    try:
+        return schema, load_config(project, schema=schema).prisma.version
+    except ConfigError:
+        return schema, "7" if schema_has_url(schema) is False else "6"
 
 
 @app.command("validate")
@@ -400,7 +412,8 @@ def validate(schema: SchemaPath = None, project: Project = None, as_json: JsonFl
     """Validate the schema like prisma validate: print "valid" or every error (exit 1 on errors)."""
     from nexo.psl.commands import validate_command
 
-    report = _run(lambda: validate_command(_schema_path(schema, project)))
+    path, dialect = _schema_and_dialect(schema, project)
+    report = _run(lambda: validate_command(path, dialect))
     if as_json:
         _json(failure.with_error(report.to_dict(), None if report.ok else ("P1012", mask_text(report.text()))))
     elif report.ok:
@@ -423,7 +436,8 @@ def format_(
     """Rewrite the schema in Prisma's canonical format (like prisma format); --check only checks."""
     from nexo.psl.commands import format_command
 
-    result = _run(lambda: format_command(_schema_path(schema, project), check=check))
+    path, dialect = _schema_and_dialect(schema, project)
+    result = _run(lambda: format_command(path, check=check, dialect=dialect))
     if as_json:
         problem = ("NEXO_FORMAT", "\n".join(result.messages())) if result.failed else None
         _json(failure.with_error(result.to_dict(), problem))
@@ -630,6 +644,20 @@ def db_migrate_diff(
             show_default=False,
         ),
     ] = None,
+    from_config: Annotated[
+        bool,
+        typer.Option(
+            "--from-config-datasource",
+            help="From the project's database (prisma.config.ts datasource.url, else DATABASE_URL; Prisma 7).",
+        ),
+    ] = False,
+    to_config: Annotated[
+        bool,
+        typer.Option(
+            "--to-config-datasource",
+            help="To the project's database (prisma.config.ts datasource.url, else DATABASE_URL; Prisma 7).",
+        ),
+    ] = False,
     script: Annotated[bool, typer.Option("--script", help="Print the SQL script instead of a summary.")] = False,
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="Exit 0 when the diff is empty, 2 when not, 1 on error.")
@@ -651,6 +679,7 @@ def db_migrate_diff(
                 "empty": from_empty,
                 "schema": from_schema,
                 "schema-datasource": from_datasource,
+                "config-datasource": from_config,
                 "migrations": from_migrations,
                 "url": from_url,
             },
@@ -661,6 +690,7 @@ def db_migrate_diff(
                 "empty": to_empty,
                 "schema": to_schema,
                 "schema-datasource": to_datasource,
+                "config-datasource": to_config,
                 "migrations": to_migrations,
                 "url": to_url,
             },

@@ -17,7 +17,16 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 from nexo.errors import ConfigError
-from nexo.layout import Layout, looks_like_prisma_project, resolve_layout
+from nexo.layout import (
+    Layout,
+    PrismaConfigFile,
+    PrismaDialect,
+    detect_dialect,
+    find_prisma_config,
+    looks_like_prisma_project,
+    read_prisma_config,
+    resolve_layout,
+)
 
 DEFAULT_TENANT_SETTING = "app.current_account_id"
 DEFAULT_APP_ROLE = "nexo_app"
@@ -50,6 +59,8 @@ class Config:
     extra: dict[str, object] = field(default_factory=dict)
     #: where the schema and migrations were found, and what was looked for (:mod:`nexo.layout`)
     layout: Layout | None = None
+    #: the Prisma version whose rules the project follows (:func:`nexo.layout.detect_dialect`)
+    prisma: PrismaDialect = field(default_factory=lambda: PrismaDialect("6", "default"))
     #: ``tenant_column`` is set in ``[tool.nexo]`` (then a schema without such a table fails ``--check``)
     tenant_column_declared: bool = False
     #: pyproject.toml has a ``[tool.nexo]`` table
@@ -170,6 +181,31 @@ def env_value(
     return None
 
 
+_ENV_CALL = re.compile(r'^env\("([^"]+)"\)$')
+
+
+def _prisma_config(root: Path) -> PrismaConfigFile | None:
+    """The project's prisma.config.ts when [tool.nexo] set every path (the layout did not read it then)."""
+    found = find_prisma_config(root)
+    if found is None:
+        return None
+    try:
+        return read_prisma_config(found)
+    except ConfigError:
+        return None
+
+
+def shadow_database_url(config: Config, environ: Mapping[str, str] | None = None) -> str | None:
+    """Prisma 7's ``datasource.shadowDatabaseUrl`` from prisma.config.ts, resolved (environment, then .env)."""
+    pconf = (config.layout.prisma_config if config.layout is not None else None) or _prisma_config(config.root)
+    if pconf is None or pconf.shadow_database_url is None:
+        return None
+    m = _ENV_CALL.match(pconf.shadow_database_url)
+    if m is None:
+        return pconf.shadow_database_url
+    return env_value(m.group(1), config.root, environ=environ) or None
+
+
 def load_config(
     root: Path | str | None = None,
     *,
@@ -189,7 +225,17 @@ def load_config(
 
     table = _read_tool_table(base)
     in_project = bool(table) or _has_tool_table(base)
-    known = {"schema", "migrations", "sql", "tenant_setting", "app_role", "tenant_column", "lock_timeout", "seed"}
+    known = {
+        "schema",
+        "migrations",
+        "sql",
+        "tenant_setting",
+        "app_role",
+        "tenant_column",
+        "lock_timeout",
+        "seed",
+        "prisma",
+    }
 
     def path_of(key: str, default: str) -> Path:
         value = table.get(key, default)
@@ -237,13 +283,23 @@ def load_config(
             file=base / "pyproject.toml",
         )
 
+    prisma = detect_dialect(base, layout.schema, table.get("prisma"))
+    # Prisma 7: the URL is prisma.config.ts's datasource.url (env("NAME") names the variable; a literal is used
+    # when no variable is set); Prisma 6 and projects without one: DATABASE_URL
+    variable, literal = "DATABASE_URL", None
+    pconf = layout.prisma_config or _prisma_config(base)
+    if pconf is not None and pconf.datasource_url is not None:
+        m = _ENV_CALL.match(pconf.datasource_url)
+        variable, literal = (m.group(1), None) if m else ("DATABASE_URL", pconf.datasource_url)
     url, source = None, "embedded"
     if database_url:
         url, source = database_url, "flag"
-    elif env.get("DATABASE_URL"):
-        url, source = env["DATABASE_URL"], "env"
-    elif dotenv.get("DATABASE_URL"):
-        url, source = dotenv["DATABASE_URL"], ".env"
+    elif env.get(variable):
+        url, source = env[variable], "env"
+    elif dotenv.get(variable):
+        url, source = dotenv[variable], ".env"
+    elif literal:
+        url, source = literal, pconf.file.name if pconf is not None else "prisma.config.ts"
 
     return Config(
         root=base,
@@ -259,6 +315,7 @@ def load_config(
         seed=seed,
         extra={k: v for k, v in table.items() if k not in known},
         layout=layout,
+        prisma=prisma,
         tenant_column_declared="tenant_column" in table,
         tool_table=in_project,
     )

@@ -56,6 +56,8 @@ class PrismaConfigFile:
     seed: str | None = None
     datasource_url: str | None = None
     shadow_database_url: str | None = None
+    #: the file declares a ``datasource`` (Prisma 7's place for connection URLs)
+    has_datasource: bool = False
     #: keys whose value is an expression nexo cannot evaluate without Node, with the expression text
     unreadable: dict[str, str] = field(default_factory=dict)
 
@@ -379,6 +381,7 @@ def read_prisma_config(path: Path) -> PrismaConfigFile:
         seed=values.get("migrations.seed"),
         datasource_url=values.get("datasource.url"),
         shadow_database_url=values.get("datasource.shadowDatabaseUrl"),
+        has_datasource="datasource" in exported,
         unreadable=unreadable,
     )
 
@@ -596,3 +599,95 @@ def looks_like_prisma_project(folder: Path) -> bool:
         return read_package_json_prisma(folder) is not None
     except ConfigError:
         return False
+
+
+# --- which Prisma: 6.19's rules or 7's ------------------------------------------------------------
+
+#: the Prisma versions nexo knows the rules of
+PRISMA_DIALECTS = ("6", "7")
+_URL_PROPERTY = re.compile(r"^[ \t]*url[ \t]*=", re.M)
+_DATASOURCE_BLOCK = re.compile(r"^[ \t]*datasource[ \t]+\w+[ \t]*\{(?P<body>[^}]*)\}", re.M)
+_LINE_COMMENT = re.compile(r"//[^\n]*")
+
+
+@dataclass(frozen=True)
+class PrismaDialect:
+    """The Prisma version whose rules a project follows, why, and the CLI version its package.json names."""
+
+    version: str
+    source: str
+    #: the ``prisma`` dependency of package.json as written (``"7.3.0"``, ``"^7.3.0"``), or None
+    cli_version: str | None = None
+    cli_version_file: Path | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"version": self.version, "source": self.source, "cli_version": self.cli_version}
+
+
+def package_json_prisma_version(root: Path) -> tuple[Path, str] | None:
+    """The ``prisma`` dependency (``dependencies`` or ``devDependencies``) of ``root/package.json``."""
+    pj = root / "package.json"
+    if not pj.is_file():
+        return None
+    try:
+        data = json.loads(pj.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # a broken package.json is reported where its "prisma" key is read
+    if not isinstance(data, dict):
+        return None
+    for key in ("dependencies", "devDependencies"):
+        deps = data.get(key)
+        if isinstance(deps, dict) and isinstance(deps.get("prisma"), str):
+            return pj, deps["prisma"]
+    return None
+
+
+def _major(spec: str) -> int | None:
+    """The major version a dependency spec asks for (``"^7.3.0"`` → 7, ``"~6.19"`` → 6, ``"latest"`` → None)."""
+    m = re.search(r"(\d+)(?:\.[\dx*]+)*", spec.split("||")[0])
+    return int(m.group(1)) if m and not spec.strip().startswith(("file:", "link:", "git", "http")) else None
+
+
+def schema_has_url(schema: Path) -> bool | None:
+    """Whether the schema's datasource block sets ``url``; None when no datasource block was found."""
+    files = sorted(schema.rglob("*.prisma")) if schema.is_dir() else [schema] if schema.is_file() else []
+    for f in files:
+        try:
+            text = _LINE_COMMENT.sub("", f.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            continue
+        m = _DATASOURCE_BLOCK.search(text)
+        if m is not None:
+            return _URL_PROPERTY.search(m.group("body")) is not None
+    return None
+
+
+def detect_dialect(root: Path, schema: Path, tool_value: object = None) -> PrismaDialect:
+    """Prisma 7 when ``[tool.nexo] prisma`` says so, or the project's prisma.config.ts declares a
+    ``datasource``, or package.json depends on ``prisma`` >= 7, or the schema's datasource has no ``url``;
+    Prisma 6 (6.19) otherwise. ``tool_value`` (``[tool.nexo] prisma``, ``"6"`` or ``"7"``) overrides."""
+    pinned = package_json_prisma_version(root)
+    cli = (pinned[1], pinned[0]) if pinned is not None else (None, None)
+    if tool_value is not None:
+        value = str(tool_value)
+        if value not in PRISMA_DIALECTS:
+            raise ConfigError(
+                f'[tool.nexo] prisma = {tool_value!r}: expected "6" or "7" (the Prisma version whose rules apply)',
+                file=root / "pyproject.toml",
+            )
+        return PrismaDialect(value, "[tool.nexo] prisma", *cli)
+    config_file = find_prisma_config(root)
+    if config_file is not None:
+        try:
+            has_datasource = read_prisma_config(config_file).has_datasource
+        except ConfigError:
+            has_datasource = False
+        if has_datasource:
+            return PrismaDialect("7", f"{_rel(root, config_file)} declares a datasource", *cli)
+    if pinned is not None:
+        major = _major(pinned[1])
+        if major is not None and major >= 7:
+            return PrismaDialect("7", f'package.json depends on prisma "{pinned[1]}"', *cli)
+    if schema_has_url(schema) is False:
+        return PrismaDialect("7", f"the datasource in {_rel(root, schema)} has no url", *cli)
+    return PrismaDialect("6", "default", *cli)

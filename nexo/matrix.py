@@ -22,6 +22,7 @@ from nexo import _compiled
 from nexo.config import Config
 from nexo.db import Target
 from nexo.db.errors import DatabaseError
+from nexo.layout import PrismaDialect
 from nexo.migrate.drift import DriftReport
 from nexo.rls import RlsReport, inspect_rls
 
@@ -40,6 +41,7 @@ SUPPORTED = {
     "psycopg": ((3, 2), (4,), "3.2 – 3.x"),
     "libpq": ((13,), (19,), "13 – 18"),
     "Prisma CLI": ((5,), (8,), "5 – 7 (optional)"),
+    "Prisma CLI (package.json)": ((5,), (8,), "5 – 7"),
 }
 
 
@@ -190,7 +192,7 @@ def prisma_cli_version(root: Path) -> str | None:
     return None
 
 
-def software_rows(conn: psycopg.Connection, root: Path) -> list[SoftwareRow]:
+def software_rows(conn: psycopg.Connection, root: Path, dialect: PrismaDialect | None = None) -> list[SoftwareRow]:
     import psycopg
 
     server = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
@@ -208,6 +210,14 @@ def software_rows(conn: psycopg.Connection, root: Path) -> list[SoftwareRow]:
         rows.append(_row("Prisma CLI", prisma, "optional: nexo does not use it"))
     else:
         rows.append(SoftwareRow("Prisma CLI", "not installed", SUPPORTED["Prisma CLI"][2], "ok", "not required"))
+    if dialect is not None:
+        # the Prisma version whose schema rules nexo applies, and why; the CLI version the team's package.json pins
+        label = "Prisma 7 (7.x)" if dialect.version == "7" else "Prisma 6 (6.19)"
+        rows.append(SoftwareRow("Prisma dialect", label, "6 (6.19) / 7 (7.x)", "ok", dialect.source))
+        if dialect.cli_version is not None:
+            rows.append(
+                _row("Prisma CLI (package.json)", dialect.cli_version, "the version the project's package.json names")
+            )
     return rows
 
 
@@ -438,7 +448,7 @@ def collect(config: Config, *, on_target: Callable[[str], None] | None = None) -
             database=database_info(conn, target),
             prisma=prisma_part,
             sql=sql_part,
-            software=software_rows(conn, config.root),
+            software=software_rows(conn, config.root, config.prisma),
             rls=rls,
             history=_history(conn, pst.table_exists, sst.table_exists),
             drift=orchestrate.drift_report(conn, config),

@@ -1,6 +1,7 @@
 """The database URL of a generated client created without one (``Prisma()``), found as the CLI finds it.
 
-In order: the datasource's variable (``DATABASE_URL``) in the process environment; the ``.env`` of the
+In order: the datasource's variable (``DATABASE_URL``; for a Prisma 7 schema without ``url``, the one
+``datasource.url`` of the project's ``prisma.config.ts`` names) in the process environment; the ``.env`` of the
 project (the nearest folder above the current one with ``[tool.nexo]``, a schema or a Prisma layout),
 then the one beside the schema; the URL written in the schema; the project's embedded PostgreSQL when
 it is running (``nexo db:up``, or any database command, started it). The embedded server is only read
@@ -51,6 +52,8 @@ def resolve_url(
     env = os.environ if environ is None else environ
     tried: list[str] = []
     root = project_root(start)
+    if not env_name and not literal:  # a Prisma 7 schema (no url): prisma.config.ts's datasource.url
+        env_name, literal = config_datasource(root)
     if env_name:
         tried.append(f"the environment variable {env_name}")
         if env.get(env_name):
@@ -65,6 +68,26 @@ def resolve_url(
         return literal, tried
     tried.append(f"the embedded PostgreSQL of {root} (running?)")
     return running_embedded_url(root), tried
+
+
+def config_datasource(root: Path) -> tuple[str | None, str | None]:
+    """``(variable, literal)`` of the ``datasource.url`` in the project's prisma.config.ts (read as text)."""
+    import re
+
+    from nexo.errors import ConfigError
+    from nexo.layout import find_prisma_config, read_prisma_config
+
+    found = find_prisma_config(root)
+    if found is None:
+        return None, None
+    try:
+        url = read_prisma_config(found).datasource_url
+    except ConfigError:
+        return None, None
+    if url is None:
+        return None, None
+    m = re.fullmatch(r'env\("([^"]+)"\)', url)
+    return (m.group(1), None) if m else (None, url)
 
 
 def _schema_of(root: Path) -> Path | None:

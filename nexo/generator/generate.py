@@ -132,7 +132,8 @@ def generate(
     config = load_config(project)
     path = Path(schema) if schema is not None else config.schema
     result = GenerateResult(schema=str(path))
-    validated = validate_path(path).raise_for_errors()
+    dialect = config.prisma.version if schema is None else load_config(project, schema=path).prisma.version
+    validated = validate_path(path, dialect).raise_for_errors()
     clients, notes = read_generators(validated, environ)
     result.notes += notes
     if not clients:
