@@ -27,10 +27,10 @@ OPERATORS = (
     "lt",
     "lte",
     "contains",
-    "startsWith",
-    "endsWith",
+    "startswith",
+    "endswith",
     "in",
-    "notIn",
+    "not_in",
     "isNull",
     "isNotNull",
 )
@@ -73,7 +73,7 @@ def where_of(model: ModelMeta, filters: list[Filter]) -> dict[str, Any]:
                 parts.append({f.name: None})
             elif flt.op == "isNotNull":
                 parts.append({f.name: {"not": None}})
-            elif flt.op in ("in", "notIn"):
+            elif flt.op in ("in", "not_in"):
                 items = [parse(f, v.strip()) for v in flt.value.split(",") if v.strip()]
                 parts.append({f.name: {flt.op: items}})
             elif f.is_list:
