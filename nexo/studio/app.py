@@ -33,7 +33,7 @@ from .values import BadValue, parse, plain
 STATIC = Path(__file__).parent / "static"
 MAX_EXPORT = 100_000
 SECURITY_HEADERS = {
-    "Referrer-Policy": "no-referrer",  # the token is in the URL: never send it elsewhere
+    "Referrer-Policy": "same-origin",  # the token is in the URL: never send it elsewhere (no-referrer would make Origin "null")
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'",

@@ -12,13 +12,13 @@ import pytest
 
 pytest.importorskip("starlette", reason="the studio extra is not installed: pip install 'nexo[studio]'")
 
-from starlette.testclient import TestClient  # noqa: E402
+from starlette.testclient import TestClient
 
-from nexo import orchestrate  # noqa: E402
-from nexo.config import load_config  # noqa: E402
-from nexo.studio.app import create_app  # noqa: E402
-from nexo.studio.data import Studio  # noqa: E402
-from nexo.studio.schema import load  # noqa: E402
+from nexo import orchestrate
+from nexo.config import load_config
+from nexo.studio.app import create_app
+from nexo.studio.data import Studio
+from nexo.studio.schema import load
 
 TOKEN = "test-token-0123456789"
 PORT = 5555

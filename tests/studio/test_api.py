@@ -41,7 +41,7 @@ def test_home_lists_models_with_counts_and_says_owner(client):
     r = client.get("/", params={"token": TOKEN})
     assert r.status_code == 200
     assert "row-level security does <b>not</b> apply" in r.text
-    assert r.headers["referrer-policy"] == "no-referrer"
+    assert r.headers["referrer-policy"] == "same-origin"
     data = client.get("/", params={"token": TOKEN, "json": "1"}).json()
     counts = {m["name"]: m["count"] for m in data["models"]}
     assert counts["User"] == 125 and counts["Account"] == 2 and counts["Employee"] == 1
