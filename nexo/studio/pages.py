@@ -98,7 +98,8 @@ def home(ctx: Ctx, models: list[tuple[str, bool]], counts: dict[str, int | str])
 
 
 def _type(f: FieldMeta) -> str:
-    return f.type + ("[]" if f.is_list else "") + ("" if f.is_required or f.is_list else "?")
+    native = f" @db.{f.db_type}" if f.db_type and f.db_type not in ("timestamp", "json") else ""
+    return f.type + ("[]" if f.is_list else "") + ("" if f.is_required or f.is_list else "?") + native
 
 
 def view_params(
