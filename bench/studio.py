@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from client import with_fresh_database  # noqa: E402  (bench/client.py: server and fresh database)
+from client import with_fresh_database
 
 REPO = Path(__file__).resolve().parent.parent
 ACCOUNT = "11111111-1111-1111-1111-111111111111"
@@ -59,7 +59,7 @@ def setup(url: str, rows: int, tmp: Path) -> Path:
     return proj
 
 
-async def run(url: str, proj: Path, rounds: int) -> int:  # noqa: PLR0915
+async def run(url: str, proj: Path, rounds: int) -> int:
     import httpx
     import psycopg
 
