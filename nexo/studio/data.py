@@ -85,10 +85,13 @@ def where_of(model: ModelMeta, filters: list[Filter]) -> dict[str, Any]:
     return {"AND": parts} if parts else {}
 
 
-def keyset_after(keys: list[tuple[str, bool]], values: list[Any]) -> dict[str, Any]:
+def keyset_after(
+    keys: list[tuple[str, bool]], values: list[Any], nullable: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     """``where`` for rows after ``values`` in the order ``keys`` ((field, descending) each), NULLs
     last ascending and first descending, as PostgreSQL orders them: the OR over i of
-    (keys before i equal, key i past its value)."""
+    (keys before i equal, key i past its value). A NOT NULL key gets no ``IS NULL`` branch, so a
+    page after a primary key is one index range (``id > $1``)."""
     ors: list[dict[str, Any]] = []
     for i, (name, desc) in enumerate(keys):
         eq: dict[str, Any] = {keys[j][0]: values[j] for j in range(i)}
@@ -100,8 +103,10 @@ def keyset_after(keys: list[tuple[str, bool]], values: list[Any]) -> dict[str, A
         else:
             past = {"lt" if desc else "gt": v}
         ors.append({"AND": [eq, {name: past}]} if eq else {name: past})
-        if v is not None and not desc:
+        if v is not None and not desc and name in nullable:
             ors.append({"AND": [eq, {name: None}]} if eq else {name: None})
+    if len(ors) == 1:
+        return ors[0]
     return {"OR": ors} if ors else {"AND": [{keys[0][0]: {"in": []}}]}
 
 
@@ -191,7 +196,8 @@ class Studio:
                 ]
             except BadValue as exc:
                 raise StudioInputError(f"bad page cursor: {exc}") from None
-            after = keyset_after(order, values)
+            nullable = frozenset(f.name for f in model.scalar_fields if not f.is_required)
+            after = keyset_after(order, values, nullable)
             where = {"AND": [where, after]} if where else after
         async with self.session(tenant) as c:
             rows = await c.model(model.name).find_many(
