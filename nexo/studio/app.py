@@ -25,6 +25,7 @@ from starlette.routing import Route
 
 from nexo.client import errors as cerr
 from nexo.client.meta import ModelMeta
+from nexo.db.urls import mask_text
 
 from . import pages
 from .data import Filter, Studio, StudioInputError, View
@@ -113,9 +114,14 @@ def create_app(studio: Studio, token: str, port: int, *, manage_client: bool = T
                 resp = await fn(request, ctx)
             except Refused as exc:
                 resp = HTMLResponse(pages.error_page(ctx, exc.status, exc.message), status_code=exc.status)
-            except StudioInputError as exc:
-                assert ctx is not None
-                resp = HTMLResponse(pages.error_page(ctx, 400, str(exc)), status_code=400)
+            except (StudioInputError, cerr.PrismaError) as exc:
+                resp = HTMLResponse(pages.error_page(ctx, 400, mask_text(str(exc))), status_code=400)
+            except Exception as exc:
+                if not _database_error(exc):
+                    raise
+                resp = HTMLResponse(
+                    pages.error_page(ctx, 500, "database error: " + mask_text(str(exc))), status_code=500
+                )
             for k, v in SECURITY_HEADERS.items():
                 resp.headers[k] = v
             return resp
@@ -402,3 +408,9 @@ def _user_error(exc: Exception) -> bool:
     return isinstance(
         exc, psycopg.errors.InsufficientPrivilege | psycopg.errors.IntegrityError | psycopg.errors.DataError
     )
+
+
+def _database_error(exc: Exception) -> bool:
+    import psycopg
+
+    return isinstance(exc, psycopg.Error)

@@ -258,3 +258,19 @@ def test_export_csv_and_json_follow_the_view(client):
     assert [u["email"] for u in r.json()][:2] == ["user5@globex.test", "user4@globex.test"]
     r = client.get("/m/User/export", params={"token": TOKEN, "format": "json"})
     assert len(r.json()) == 125
+
+
+def test_a_table_the_session_cannot_read_is_reported_not_fatal(client, seeded: Seeded):
+    with psycopg.connect(seeded.url, autocommit=True) as c:
+        c.execute("REVOKE ALL ON clients FROM nexo_app")
+        c.execute("DROP TABLE professionals")
+    data = client.get("/", params={"token": TOKEN, "json": "1"}).json()
+    counts = {m["name"]: m["count"] for m in data["models"]}
+    assert str(counts["Professional"]).startswith("error:") and counts["User"] == 125
+    data = client.get("/", params={"token": TOKEN, "tenant": ACME, "json": "1"}).json()
+    counts = {m["name"]: m["count"] for m in data["models"]}
+    assert "permission denied" in str(counts["Client"]) and counts["User"] == 120
+    r = client.get("/m/Client", params={"token": TOKEN, "tenant": ACME})
+    assert r.status_code in (400, 500) and "permission denied" in r.text
+    r = client.get("/m/Professional", params={"token": TOKEN})
+    assert r.status_code in (400, 500) and "professionals" in r.text
