@@ -735,7 +735,7 @@ def db_studio(
     database_url: DatabaseUrl = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """A local web page to browse and fix the project's data, tenant by tenant (needs nexo[studio])."""
+    r"""A local web page to browse and fix the project's data, tenant by tenant (pip install 'nexo\[studio]')."""
     from nexo import studio
 
     _run(studio.require_extra)

@@ -22,6 +22,22 @@ class StudioNotInstalled(NexoError):
     """The optional extra is missing."""
 
 
+class PortInUse(NexoError):
+    """Another program listens on the port asked for."""
+
+
+def check_port(port: int) -> None:
+    import socket
+
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError as exc:
+            raise PortInUse(
+                f"Error: port {port} on 127.0.0.1 is not free ({exc.strerror}); choose another with --port"
+            ) from None
+
+
 @dataclass(frozen=True)
 class StudioInfo:
     url: str
@@ -60,6 +76,7 @@ def serve(
     from .data import Studio
     from .schema import load
 
+    check_port(port)
     schema = load(config)
     target = resolve_target(config)
     token = secrets.token_urlsafe(24)

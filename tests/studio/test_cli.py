@@ -88,3 +88,30 @@ def test_db_studio_without_the_extra_says_how_to_install_it(tmp_path):
     r = subprocess.run([sys.executable, "-c", BLOCK], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert r.returncode == 1
     assert "pip install 'nexo[studio]'" in r.stderr and "starlette" in r.stderr
+
+
+def test_db_studio_on_a_busy_port_says_so(seeded: Seeded):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        r = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "nexo.cli",
+                "db:studio",
+                "--no-browser",
+                "--port",
+                str(port),
+                "--project",
+                str(seeded.project),
+                "--database-url",
+                seeded.url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert r.returncode == 1
+    assert f"port {port} on 127.0.0.1 is not free" in r.stderr and "--port" in r.stderr
