@@ -12,10 +12,11 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
+from nexo import failure
 from nexo.config import Config, load_config
 from nexo.db.urls import mask_text
 from nexo.errors import NexoError
@@ -25,8 +26,8 @@ app = typer.Typer(
     help="One schema.prisma for a multi-tenant PostgreSQL: Prisma-format migrations, a versioned SQL layer "
     "(RLS, triggers, functions) and a version matrix.",
     no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode="rich",
+    add_completion=True,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -65,7 +66,19 @@ Project = Annotated[
     Path | None,
     typer.Option("--project", help="Project folder (default: the nearest one with [tool.nexo]).", show_default=False),
 ]
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+#: set while parsing a command given ``--json``: every failure is then one JSON object on stdout
+_JSON_MODE = False
+
+
+def _json_mode(value: bool) -> bool:
+    global _JSON_MODE
+    if value:
+        _JSON_MODE = True
+    return value
+
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.", callback=_json_mode)]
 
 
 def _config(project: Path | None, database_url: str | None) -> Config:
@@ -74,21 +87,43 @@ def _config(project: Path | None, database_url: str | None) -> Config:
 
 
 def _run(fn: Callable[[], Any]) -> Any:
-    """Run a command body; turn nexo and database errors into a message and exit code 1."""
+    """Run a command body; turn nexo and database errors into a message (with ``--json``: one JSON object on
+    stdout) and exit code 1."""
     try:
         return fn()
     except NexoError as exc:
-        err.print(mask_text(str(exc)), markup=False)
+        if _JSON_MODE:
+            _json(failure.payload(exc))
+        else:
+            err.print(mask_text(str(exc)), markup=False)
         raise typer.Exit(1) from None
     except Exception as exc:
         psycopg = sys.modules.get("psycopg")  # a database error can only come from a loaded driver
         if psycopg is None or not isinstance(exc, psycopg.Error):
+            if _JSON_MODE:  # still one JSON object for automation; the traceback goes to stderr
+                _json(failure.payload(exc, code="NEXO_INTERNAL"))
             raise
-        err.print(f"Error: database error\n\n{mask_text(str(exc).strip())}", markup=False)
+        if _JSON_MODE:
+            _json(failure.payload(exc))
+        else:
+            err.print(f"Error: database error\n\n{mask_text(str(exc).strip())}", markup=False)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
-        err.print("Interrupted: the current step was rolled back; nothing half-applied was recorded.")
+        message = "Interrupted: the current step was rolled back; nothing half-applied was recorded."
+        if _JSON_MODE:
+            _json({"ok": False, "error": {"code": "NEXO_INTERRUPTED", "message": message, "hints": []}})
+        else:
+            err.print(message)
         raise typer.Exit(130) from None
+
+
+def _usage_error(message: str) -> NoReturn:
+    """A usage error found by a command itself (exit 2)."""
+    if _JSON_MODE:
+        _json(failure.usage_payload(message))
+    else:
+        err.print(message, markup=False)
+    raise typer.Exit(2)
 
 
 def _json(data: object) -> None:
@@ -163,7 +198,16 @@ def db_migrate(
     config = _config(project, database_url)
     if dry_run:
         plan = _run(lambda: orchestrate.dry_run(config, on_target=lambda d: _say_target(d, as_json)))
-        _json(plan.to_dict()) if as_json else report.print_plan(plan, out.console)
+        blocked = [b for b in (plan.prisma_blocked, plan.sql_blocked) if b]
+        if as_json:
+            data = plan.to_dict()
+            if blocked:
+                data["error"] = failure.plan_blocked(blocked)
+            _json(data)
+        else:
+            report.print_plan(plan, out.console)
+        if blocked:  # db:migrate would refuse: a CI job must see it
+            raise typer.Exit(1)
         return
     with report.progress(err.console, enabled=not as_json) as on_event:
         result = _run(
@@ -198,7 +242,13 @@ def db_migrate_status(project: Project = None, database_url: DatabaseUrl = None,
 
     config = _config(project, database_url)
     st = _run(lambda: orchestrate.status(config, on_target=lambda d: _say_target(d, as_json), drift=True))
-    _json(st.to_dict()) if as_json else report.print_status(st, out.console)
+    if as_json:
+        data = st.to_dict()
+        if not st.up_to_date:
+            data["error"] = failure.not_up_to_date(data)
+        _json(data)
+    else:
+        report.print_status(st, out.console)
     if not st.up_to_date:
         raise typer.Exit(1)
 
@@ -212,19 +262,31 @@ def db_migrate_resolve(
         str | None,
         typer.Option("--rolled-back", help="Record failed migration NAME as rolled back.", show_default=False),
     ] = None,
+    sql_checksum: Annotated[
+        str | None,
+        typer.Option(
+            "--sql-checksum",
+            help="Re-record the checksum of applied SQL-layer file VERSION after a reviewed edit (not run again).",
+            show_default=False,
+        ),
+    ] = None,
     project: Project = None,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Resolve a failed Prisma migration: mark it --applied or --rolled-back (like prisma migrate resolve)."""
+    """Resolve a failed Prisma migration: mark it --applied or --rolled-back (like prisma migrate resolve);
+    or accept a reviewed edit of an applied SQL-layer file (--sql-checksum VERSION)."""
     from nexo import orchestrate
 
-    if (applied is None) == (rolled_back is None):
-        err.print("Give exactly one of --applied NAME or --rolled-back NAME.")
-        raise typer.Exit(2)
+    if sum(x is not None for x in (applied, rolled_back, sql_checksum)) != 1:
+        _usage_error("Give exactly one of --applied NAME, --rolled-back NAME or --sql-checksum VERSION.")
     config = _config(project, database_url)
     message = _run(
         lambda: orchestrate.resolve(
-            config, applied=applied, rolled_back=rolled_back, on_target=lambda d: _say_target(d, False)
+            config,
+            applied=applied,
+            rolled_back=rolled_back,
+            sql_checksum=sql_checksum,
+            on_target=lambda d: _say_target(d, False),
         )
     )
     out.print(message, markup=False)
@@ -246,8 +308,7 @@ def db_rollback(
     from nexo import orchestrate, report
 
     if steps is not None and to is not None:
-        err.print("Give --steps N or --to VERSION, not both.")
-        raise typer.Exit(2)
+        _usage_error("Give --steps N or --to VERSION, not both.")
     config = _config(project, database_url)
     result = _run(
         lambda: orchestrate.rollback(
@@ -275,7 +336,10 @@ def db_version(
     config = _config(project, database_url)
     m = _run(lambda: matrix.collect(config, on_target=lambda d: _say_target(d, as_json or markdown)))
     if as_json:
-        _json(m.to_dict())
+        data = m.to_dict()
+        if check and data["problems"]:
+            data["error"] = failure.check_failed(data["problems"])
+        _json(data)
     elif markdown:
         sys.stdout.write(matrix.render_markdown(m))
     else:
@@ -313,7 +377,7 @@ def validate(schema: SchemaPath = None, project: Project = None, as_json: JsonFl
 
     report = _run(lambda: validate_command(_schema_path(schema, project)))
     if as_json:
-        _json(report.to_dict())
+        _json(failure.with_error(report.to_dict(), None if report.ok else ("P1012", mask_text(report.text()))))
     elif report.ok:
         out.print(report.text(), markup=False)
     else:
@@ -336,7 +400,8 @@ def format_(
 
     result = _run(lambda: format_command(_schema_path(schema, project), check=check))
     if as_json:
-        _json(result.to_dict())
+        problem = ("NEXO_FORMAT", "\n".join(result.messages())) if result.failed else None
+        _json(failure.with_error(result.to_dict(), problem))
     else:
         for line in result.messages():
             (err if result.failed else out).print(line, markup=False)
@@ -461,7 +526,7 @@ def db_migrate_dev(
             )
         )
     if as_json:
-        _json(result.to_dict())
+        _json(failure.with_error(result.to_dict(), failure.after_work(result.generate, result.seed, result.seed_error)))
     failed = report.print_generate_error(result.generate, err.console)
     if report.print_seed_error(result.seed, err.console, result.seed_error) or failed:
         raise typer.Exit(1)
@@ -553,7 +618,10 @@ def db_migrate_diff(
             },
         )
     except NexoError as exc:  # a usage error; with --exit-code, 2 means "changes", so Prisma's 1
-        err.print(str(exc), markup=False)
+        if _JSON_MODE:
+            _json(failure.payload(exc, code="NEXO_USAGE"))
+        else:
+            err.print(str(exc), markup=False)
         raise typer.Exit(1 if exit_code else 2) from None
     outcome = _run(
         lambda: migrate_diff_for_project(
@@ -610,7 +678,10 @@ def db_push(
                 on_target=lambda d: _say_target(d, as_json),
             )
         )
-    _json(result.to_dict()) if as_json else report.print_push(result, out.console)
+    if as_json:
+        _json(failure.with_error(result.to_dict(), failure.after_work(result.generate)))
+    else:
+        report.print_push(result, out.console)
     if report.print_generate_error(result.generate, err.console):
         raise typer.Exit(1)
 
@@ -656,7 +727,7 @@ def db_reset(
             )
         )
     if as_json:
-        _json(result.to_dict())
+        _json(failure.with_error(result.to_dict(), failure.after_work(result.generate, result.seed)))
     failed = report.print_generate_error(result.generate, err.console)
     if report.print_seed_error(result.seed, err.console) or failed:
         raise typer.Exit(1)
@@ -769,7 +840,31 @@ def db_studio(
 
 
 def main() -> None:
-    app()
+    import os
+
+    if os.environ.get("_NEXO_COMPLETE") == "complete_bash":  # bash splits colon commands apart
+        from nexo.completion import run_bash_completion
+
+        run_bash_completion(app)
+    args = sys.argv[1:]
+    if "--json" not in (args[: args.index("--")] if "--" in args else args):
+        app()
+        return
+    # --json: a usage error (unknown option, missing value) is one JSON object on stdout too. Typer may
+    # vendor Click, so its exceptions are recognised by what they carry.
+    try:
+        rc = app(standalone_mode=False)  # returns the code of typer.Exit
+    except typer.Exit as exc:
+        sys.exit(getattr(exc, "exit_code", 1))
+    except typer.Abort:
+        _json(failure.usage_payload("Aborted."))
+        sys.exit(1)
+    except Exception as exc:
+        if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
+            raise
+        _json(failure.usage_payload(exc.format_message()))
+        sys.exit(exc.exit_code)
+    sys.exit(rc if isinstance(rc, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -111,7 +111,7 @@ class Matrix:
         if self.rls.tenant_tables == 0:
             out.append(f"no tenant table (a table with column {self.rls.tenant_column}) in schema {self.rls.schema}")
         out += [f"RLS: {issue}" for issue in self.rls.lint()]
-        out += [f"RLS: {w}" for w in self.rls.role_warnings()]
+        out += [f"RLS: {w}" for w in self.rls.role_problems()]
         out += [
             f"{r.component} {r.found} is outside the supported range {r.supported}"
             for r in self.software
@@ -286,13 +286,16 @@ def render_table(m: Matrix, console) -> None:  # console: rich.console.Console
     t.add_row("RLS policies", str(rls.policy_count), "", mark(rls.policy_count > 0))
     lint = rls.lint()
     t.add_row("RLS lint", "clean" if not lint else f"{len(lint)} issue(s)", "\n".join(lint), mark(not lint))
-    warnings = rls.role_warnings()
+    role_problems = rls.role_problems()
     t.add_row(
-        "Roles",
-        "no role bypasses RLS" if not warnings else f"{len(warnings)} warning(s)",
-        "\n".join(warnings),
-        mark(not warnings, warn=True),
+        f"Application role {rls.app_role.role}",
+        "privileges and policies complete" if not role_problems else f"{len(role_problems)} problem(s)",
+        "\n".join(role_problems),
+        mark(not role_problems),
     )
+    notes = [n for n in rls.connection_notes() if n not in role_problems]
+    if notes:
+        t.add_row("Connected role", f"{len(notes)} note(s)", "\n".join(notes), mark(True))
     console.print(t)
 
 

@@ -85,6 +85,8 @@ def print_migrate(result: MigrateResult, console: Console) -> None:
             for st in result.sql.steps:
                 note = "" if st.step.transactional else " (no transaction)"
                 console.print(f"  └─ {st.step.script}{note}", markup=False)
+                for w in st.step.file.warnings if st.step.file is not None else ():
+                    console.print(f"     warning: {w}", markup=False)
         else:
             console.print("No pending SQL-layer files to apply.")
         latest = result.sql.latest_version or "none"
@@ -113,6 +115,8 @@ def print_plan(plan: Plan, console: Console) -> None:
         for i, s in enumerate(plan.sql, 1):
             tx = "" if s.transactional else "  [no transaction]"
             console.print(f"  {i}. {s.script} ({s.reason})  sha256 {s.checksum}{tx}", markup=False)
+            for w in s.file.warnings if s.file is not None else ():
+                console.print(f"     warning: {w}", markup=False)
     else:
         console.print("SQL layer: nothing to apply.")
 

@@ -10,7 +10,34 @@ class DatabaseError(NexoError):
 
 
 class ConnectionFailed(DatabaseError):
+    """The server could not be reached (Prisma's P1001), and the base of the more precise failures below."""
+
     code = "P1001"
+
+
+class AuthenticationFailed(ConnectionFailed):
+    """The server refused the credentials (Prisma's P1000)."""
+
+    code = "P1000"
+
+
+class DatabaseMissing(ConnectionFailed):
+    """The server answered, but has no database of that name (Prisma's P1003)."""
+
+    code = "P1003"
+
+
+class UnsupportedDatabase(DatabaseError):
+    """The URL names another database system (``mysql://``, ``sqlserver://``, ...): nexo is for PostgreSQL.
+    Prisma's P1013 is "the provided database string is invalid"."""
+
+    code = "P1013"
+
+
+class NotAProject(DatabaseError):
+    """A database command that would start the embedded server, run outside any project."""
+
+    code = "NEXO_NOT_A_PROJECT"
 
 
 class LockTimeout(DatabaseError):

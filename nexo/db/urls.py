@@ -8,7 +8,8 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsp
 
 _MASK = "****"
 # scheme://user:password@host  (password is everything up to the last @ before the host part)
-_URL_PASSWORD = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*:)(?P<pw>[^@\s]+)(?P<at>@)")
+# (greedy up to the last @ before the path: a password with an unencoded @ is masked whole)
+_URL_PASSWORD = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*:)(?P<pw>[^\s/]+)(?P<at>@)")
 # password=secret in a keyword/value conninfo, or ?password=secret in a URL query
 _KV_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<pw>'(?:[^'\\]|\\.)*'|[^\s&]+)", re.IGNORECASE)
 
@@ -24,6 +25,20 @@ def mask_text(text: str) -> str:
     """Replace every password that appears in URLs or conninfo strings inside ``text``."""
     text = _URL_PASSWORD.sub(lambda m: m["head"] + _MASK + m["at"], text)
     return _KV_PASSWORD.sub(lambda m: m["head"] + _MASK, text)
+
+
+#: URL schemes of PostgreSQL (libpq's and Prisma's)
+POSTGRES_SCHEMES = frozenset(("postgresql", "postgres"))
+
+
+def foreign_scheme(url: str) -> str | None:
+    """The scheme of a URL that is not PostgreSQL's (``mysql``, ``sqlserver``, ``file``, ``prisma+postgres``),
+    else ``None`` (a PostgreSQL URL, or a keyword/value conninfo string)."""
+    m = re.match(r"\s*([a-zA-Z][a-zA-Z0-9+.-]*):", url)
+    if m is None or ("://" not in url and m[1].lower() != "file"):
+        return None
+    scheme = m[1].lower()
+    return None if scheme in POSTGRES_SCHEMES else scheme
 
 
 def database_name(url: str) -> str:

@@ -121,8 +121,65 @@ def _pending(migrations: list[MigrationDir], records: list[ledger.MigrationRecor
     return [m for m in migrations if m.name not in live]
 
 
-def _failed_rows(records: list[ledger.MigrationRecord]) -> list[FailedRow]:
-    return [FailedRow(r.migration_name, ledger.format_started_at(r.started_at)) for r in records if r.failed]
+def _failed_rows(
+    records: list[ledger.MigrationRecord],
+    conn: psycopg.Connection | None = None,
+    migrations: list[MigrationDir] | None = None,
+) -> list[FailedRow]:
+    """The failed rows; with ``conn``, a statement-by-statement migration whose server process is gone is
+    described as interrupted: which statements committed and which did not run (from ``migrations``)."""
+    out = []
+    for r in records:
+        if not r.failed:
+            continue
+        note = _interruption(conn, r, migrations or []) if conn is not None else None
+        out.append(FailedRow(r.migration_name, ledger.format_started_at(r.started_at), note))
+    return out
+
+
+def _interruption(
+    conn: psycopg.Connection, record: ledger.MigrationRecord, migrations: list[MigrationDir]
+) -> str | None:
+    progress = ledger.progress_of(record)
+    if progress is None:
+        return None
+    if ledger.process_alive(conn, progress):
+        return (
+            f"it is still running statement by statement in server process {progress.pid} "
+            f"({progress.done} of {progress.total} statement(s) committed so far); wait for it, or stop it with "
+            f"SELECT pg_cancel_backend({progress.pid})"
+        )
+    lines = [
+        f"it was interrupted: the process that ran it statement by statement (server process {progress.pid}) "
+        f"is gone. {progress.done} of {progress.total} statement(s) ran and stayed committed"
+    ]
+    found = next((m for m in migrations if m.name == record.migration_name), None)
+    statements = []
+    if found is not None:
+        try:
+            statements = analyse_script(found.read_script()).statements
+        except MigrateError:
+            statements = []
+    if statements and len(statements) == progress.total:
+        ran, left = statements[: progress.done], statements[progress.done :]
+        lines[0] += ":" if ran else "."
+        lines += [f"    ran      line {s.line}: {_excerpt(s.text)}" for s in ran]
+        if left:
+            lines.append("  and these did not run (the first of them may have been cut off half-way):")
+            lines += [f"    not run  line {s.line}: {_excerpt(s.text)}" for s in left]
+    else:
+        lines[0] += "."
+    name = record.migration_name
+    lines.append(
+        f'  Run the statements that did not run by hand, then `nexo db:migrate:resolve --applied "{name}"`; '
+        f'or undo the ones that ran, then `nexo db:migrate:resolve --rolled-back "{name}"` and migrate again.'
+    )
+    return "\n".join(lines)
+
+
+def _excerpt(text: str, limit: int = 100) -> str:
+    one = " ".join(text.split())
+    return one if len(one) <= limit else one[: limit - 3] + "..."
 
 
 def plan(conn: psycopg.Connection, directory: str | Path, *, provider: str = DEFAULT_PROVIDER) -> Plan:
@@ -139,7 +196,7 @@ def plan(conn: psycopg.Connection, directory: str | Path, *, provider: str = DEF
         if tables:
             blockers.append(SchemaNotEmpty(ledger.current_schema(conn), tables))
     records = ledger.list_records(conn) if exists else []
-    failed = _failed_rows(records)
+    failed = _failed_rows(records, conn, migrations)
     if failed:
         blockers.append(FailedMigrationsFound(failed))
     pending: list[PlannedMigration] = []
@@ -177,7 +234,7 @@ def deploy(
         if tables:
             raise SchemaNotEmpty(ledger.current_schema(conn), tables)
     records = ledger.list_records(conn) if exists else []
-    failed = _failed_rows(records)
+    failed = _failed_rows(records, conn, migrations)
     if failed:
         raise FailedMigrationsFound(failed)
     todo = [(m, m.read_script()) for m in _pending(migrations, records)]
@@ -215,18 +272,36 @@ def _apply_one(
     if on_step:
         on_step(DeployEvent(migration.name, "start", index, total))
     row: list[str] = []
+    analysis = analyse_script(script)
+    total_statements = len(analysis.statements)
+    identity: list[tuple[int, str]] = []
 
     def before() -> None:
         if create_table:
             ledger.create_table(conn)
         row.append(ledger.record_started(conn, migration.name, checksum))
+        if analysis.mode == "statements":  # committed piecemeal: say who runs it and how far it got
+            identity.append(ledger.backend_identity(conn))
+            ledger.record_progress(conn, row[0], identity[0], 0, total_statements)
+
+    def progress(done: int) -> None:
+        ledger.record_progress(conn, row[0], identity[0], done, total_statements)
 
     def after() -> None:
         ledger.record_successful_step(conn, row[0])
         ledger.record_finished(conn, row[0])
 
     try:
-        report = run_script(conn, migration.name, script, migration.script_path, before=before, after=after)
+        report = run_script(
+            conn,
+            migration.name,
+            script,
+            migration.script_path,
+            analysis,
+            before=before,
+            after=after,
+            progress=progress if analysis.mode == "statements" else None,
+        )
     except MigrationFailed as exc:
         try:
             if create_table and not ledger.table_exists(conn):

@@ -25,7 +25,7 @@ The caller holds the advisory lock on ``conn`` and runs the SQL layer afterwards
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -44,7 +44,7 @@ from nexo.migrate.directory import (
     list_migrations,
     write_lock_file,
 )
-from nexo.migrate.drift import drift_message, without_tables
+from nexo.migrate.drift import Owned, drift_message, without_owned, without_tables
 from nexo.migrate.errors import DataLossNotAccepted, OperationCancelled, ResetRequired, UnexecutableChanges
 from nexo.migrate.reset import Confirm
 from nexo.migrate.shadow import replay, shadow_database
@@ -175,6 +175,7 @@ def history_models(
     schemas: Sequence[str] | None = None,
     ignore_tables: Iterable[str] = (),
     extensions: bool = False,
+    owned: Collection[Owned] = (),
 ) -> tuple[Diagnosis, Database]:
     """Run the dev diagnostic; return it with the model of the whole history (replayed in a shadow DB).
 
@@ -189,7 +190,7 @@ def history_models(
         with connect(url, application_name="nexo shadow") as shadow:
             replay(shadow, applied)
             expected = _introspect(shadow, schemas, ignore)
-            live = _introspect(conn, schemas, ignore)
+            live = without_owned(_introspect(conn, schemas, ignore), expected, owned)  # the SQL layer's stay
             drift = diff(expected, live, before_is_live=True, extensions=extensions)
             if not drift.is_empty:
                 diag.drift_summary = drift.summary()
@@ -241,8 +242,10 @@ def migrate_dev(
     provider: str = DEFAULT_PROVIDER,
     now: datetime | None = None,
     on_step: StepCallback | None = None,
+    owned: Collection[Owned] = (),
 ) -> DevResult:
-    """See the module docstring. ``location`` names the schema/server in the reset message."""
+    """See the module docstring. ``location`` names the schema/server in the reset message; ``owned``: what
+    the SQL layer created, which is not drift (see :func:`nexo.migrate.drift.without_owned`)."""
     from nexo.migrate.differ import diff
 
     started = time.monotonic()
@@ -259,6 +262,7 @@ def migrate_dev(
         schemas=schemas,
         ignore_tables=ignore_tables,
         extensions=target.manages_extensions,
+        owned=owned,
     )
     reason = diag.reset_reason()
     if reason is not None:

@@ -7,7 +7,9 @@ reports drift: the changes that would take the *expected* schema to the *actual*
 differ's human summary.
 
 Objects the SQL layer creates never count: policies, triggers, functions, grants and RLS flags are
-not part of the relational model, and the ledger tables (``_prisma_migrations`` and the SQL layer's
+not part of the relational model, and the tables, columns, indexes, foreign keys and enums a ``sql/``
+file created (recorded in ``migration_history.objects``, passed in ``owned``) are removed from the
+live side unless the expected model has them too (:func:`without_owned`), and the ledger tables (``_prisma_migrations`` and the SQL layer's
 ``migration_history``, passed in ``ignore_tables``) are removed from both sides. Installed extensions
 count only when the schema enables Prisma's ``postgresqlExtensions`` preview feature
 (``Database.manages_extensions``), as for Prisma.
@@ -15,7 +17,7 @@ count only when the schema enables Prisma's ``postgresqlExtensions`` preview fea
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -44,6 +46,46 @@ def without_tables(db: Database, names: Iterable[str]) -> Database:
     drop = set(names) | {PRISMA_TABLE}
     kept = tuple(t for t in db.tables if t.name not in drop)
     return db if len(kept) == len(db.tables) else replace(db, tables=kept)
+
+
+#: an object the SQL layer created: (kind, schema, table, name), see ``nexo.sqllayer.objects``
+Owned = tuple[str, str, str, str]
+
+
+def without_owned(live: Database, expected: Database, owned: Collection[Owned]) -> Database:
+    """``live`` without what the SQL layer created (``owned``) and ``expected`` does not declare: those
+    tables, columns, indexes, foreign keys and enums are the SQL layer's, so they are neither drift nor
+    something ``db:push`` drops. Names are compared within their table (schemas where both sides say)."""
+    if not owned:
+        return live
+
+    def keys(kind: str) -> set[tuple[str, str]]:
+        return {(o[2], o[3]) for o in owned if o[0] == kind}
+
+    tables, columns, indexes, constraints = keys("table"), keys("column"), keys("index"), keys("constraint")
+    indexes |= constraints  # a UNIQUE constraint is an index in the model
+    enums = {o[3] for o in owned if o[0] == "enum"}
+    exp_tables = {t.name: t for t in expected.tables}
+    kept_tables = []
+    for t in live.tables:
+        exp = exp_tables.get(t.name)
+        if exp is None:
+            if ("", t.name) in tables:
+                continue
+            kept_tables.append(t)
+            continue
+        exp_cols = {c.name for c in exp.columns}
+        exp_idx = {i.name for i in exp.indexes}
+        exp_fks = {f.name for f in exp.foreign_keys}
+        cols = tuple(c for c in t.columns if c.name in exp_cols or (t.name, c.name) not in columns)
+        idx = tuple(i for i in t.indexes if i.name in exp_idx or (t.name, i.name) not in indexes)
+        fks = tuple(f for f in t.foreign_keys if f.name in exp_fks or (t.name, f.name) not in constraints)
+        if (cols, idx, fks) != (t.columns, t.indexes, t.foreign_keys):
+            t = replace(t, columns=cols, indexes=idx, foreign_keys=fks)
+        kept_tables.append(t)
+    exp_enums = {e.name for e in expected.enums}
+    kept_enums = tuple(e for e in live.enums if e.name in exp_enums or e.name not in enums)
+    return replace(live, tables=tuple(kept_tables), enums=kept_enums)
 
 
 @dataclass(frozen=True)
@@ -89,6 +131,7 @@ def compare(
     ignore_tables: Iterable[str] = (),
     expected_is_live: bool = False,
     extensions: bool | None = None,
+    owned: Collection[Owned] = (),
 ) -> DriftReport:
     """Diff ``expected`` → ``actual`` (ledger tables removed from both).
 
@@ -99,9 +142,10 @@ def compare(
     from nexo.migrate.differ import diff
 
     ignore = list(ignore_tables)
+    expected = without_tables(expected, ignore)
     plan = diff(
-        without_tables(expected, ignore),
-        without_tables(actual, ignore),
+        expected,
+        without_owned(without_tables(actual, ignore), expected, owned),
         before_is_live=expected_is_live,
         extensions=extensions,
     )
@@ -119,12 +163,14 @@ def check(
     against: str = "schema.prisma",
     ignore_tables: Iterable[str] = (),
     extensions: bool | None = None,
+    owned: Collection[Owned] = (),
 ) -> DriftReport:
-    """Introspect ``conn`` once and compare it with ``expected`` (``extensions``: see :func:`compare`)."""
+    """Introspect ``conn`` once and compare it with ``expected`` (``extensions``: see :func:`compare`;
+    ``owned``: what the SQL layer created, see :func:`without_owned`)."""
     from nexo.schema.introspect import introspect
 
     actual = introspect(conn, schemas=list(schemas) if schemas else None)
-    return compare(expected, actual, against=against, ignore_tables=ignore_tables, extensions=extensions)
+    return compare(expected, actual, against=against, ignore_tables=ignore_tables, extensions=extensions, owned=owned)
 
 
 def not_checked(reason: str | None = None, *, error: str | None = None) -> DriftReport:

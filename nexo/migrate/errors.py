@@ -63,6 +63,9 @@ class FailedRow:
 
     migration_name: str
     started_at_text: str
+    #: for a statement-by-statement migration that stopped half-way: what happened (process gone or still
+    #: running, which statements ran) and how to resolve it
+    interruption: str | None = None
 
 
 class FailedMigrationsFound(MigrateError):
@@ -73,7 +76,9 @@ class FailedMigrationsFound(MigrateError):
     def __init__(self, failed: Sequence[FailedRow]) -> None:
         self.failed = list(failed)
         lines = "\n".join(
-            f"The `{row.migration_name}` migration started at {row.started_at_text} failed" for row in self.failed
+            f"The `{row.migration_name}` migration started at {row.started_at_text} failed"
+            + (f": {row.interruption}" if row.interruption else "")
+            for row in self.failed
         )
         first = self.failed[0].migration_name if self.failed else "NAME"
         super().__init__(

@@ -139,6 +139,7 @@ def run_script(
     *,
     before: Hook | None = None,
     after: Hook | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ExecutionReport:
     """Run ``script`` on ``conn`` (autocommit); raise :class:`MigrationFailed` (P3018) when it fails.
 
@@ -147,7 +148,8 @@ def run_script(
 
     ``before`` and ``after`` (ledger writes) run inside the script's transaction in transaction mode,
     so the script and its ledger row commit together, or, when the process dies half-way, not at
-    all. In statement mode they run on their own, before the first and after the last statement.
+    all. In statement mode they run on their own, before the first and after the last statement, and
+    ``progress`` receives the number of committed statements after each one that committed.
     """
     plan = analysis or analyse_script(script)
     started = time.perf_counter()
@@ -156,7 +158,7 @@ def run_script(
     else:
         if before:
             before()
-        _run_statements(conn, migration_name, script, script_path, plan)
+        _run_statements(conn, migration_name, script, script_path, plan, progress)
         if after:
             after()
     return ExecutionReport(plan.mode, plan.reason, len(plan.statements), time.perf_counter() - started)
@@ -195,7 +197,14 @@ def _run_transaction(
         raise _failure(exc, name, script, path, plan, current, rolled_back=True) from exc
 
 
-def _run_statements(conn: psycopg.Connection, name: str, script: str, path: Path, plan: ScriptAnalysis) -> None:
+def _run_statements(
+    conn: psycopg.Connection,
+    name: str,
+    script: str,
+    path: Path,
+    plan: ScriptAnalysis,
+    progress: Callable[[int], None] | None = None,
+) -> None:
     import psycopg
 
     committed: list[Statement] = []
@@ -224,6 +233,8 @@ def _run_statements(conn: psycopg.Connection, name: str, script: str, path: Path
             block.append(stmt)
         else:
             committed.append(stmt)
+        if progress is not None and block is None and conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+            progress(len(committed))
     if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
         # The script opened a transaction and never closed it: do not commit half-intended work.
         conn.execute("ROLLBACK")

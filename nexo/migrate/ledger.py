@@ -7,6 +7,7 @@ nexo come from the client clock in UTC, like Prisma's (not the database default)
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -148,6 +149,62 @@ def record_finished(conn: psycopg.Connection, row_id: str, *, now: datetime | No
 def record_failed_step(conn: psycopg.Connection, row_id: str, logs: str) -> None:
     """After the script failed: the error text into ``logs`` (finished_at stays NULL)."""
     conn.execute(f"UPDATE {_table(conn)} SET logs = %s WHERE id = %s", (logs, row_id))
+
+
+#: the ``logs`` of a row whose migration runs statement by statement, while it runs (Prisma only shows logs)
+_PROGRESS = (
+    "nexo: running statement by statement in server process {pid} (backend started {start}); "
+    "{done} of {total} statement(s) committed"
+)
+_PROGRESS_RE = re.compile(
+    r"^nexo: running statement by statement in server process (?P<pid>\d+) \(backend started (?P<start>[^)]+)\); "
+    r"(?P<done>\d+) of (?P<total>\d+) statement\(s\) committed$"
+)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a statement-by-statement migration's row says about its run."""
+
+    pid: int
+    backend_start: str
+    done: int
+    total: int
+
+
+def backend_identity(conn: psycopg.Connection) -> tuple[int, str]:
+    """This session's server process id and start time (together they name it; pids are reused)."""
+    row = conn.execute("SELECT pid, backend_start::text FROM pg_stat_activity WHERE pid = pg_backend_pid()").fetchone()
+    if row is None:  # not visible (should not happen for one's own session)
+        pid = conn.execute("SELECT pg_backend_pid()").fetchone()
+        return (int(pid[0]) if pid else 0), "?"
+    return int(row[0]), str(row[1])
+
+
+def record_progress(conn: psycopg.Connection, row_id: str, identity: tuple[int, str], done: int, total: int) -> None:
+    """Write into ``logs`` how far a statement-by-statement migration got and which server process runs it,
+    so that a later run can tell a migration whose process was killed (see :func:`progress_of`)."""
+    text = _PROGRESS.format(pid=identity[0], start=identity[1], done=done, total=total)
+    conn.execute(f"UPDATE {_table(conn)} SET logs = %s WHERE id = %s", (text, row_id))
+
+
+def progress_of(record: MigrationRecord) -> Progress | None:
+    """The progress a row records (``None``: not a statement-by-statement run that stopped half-way)."""
+    if record.finished_at is not None or record.rolled_back_at is not None or not record.logs:
+        return None
+    m = _PROGRESS_RE.match(record.logs)
+    if m is None:
+        return None
+    return Progress(int(m["pid"]), m["start"], int(m["done"]), int(m["total"]))
+
+
+def process_alive(conn: psycopg.Connection, progress: Progress) -> bool:
+    """Whether the server process that ran the migration is still there (same pid and start time)."""
+    row = conn.execute(
+        "SELECT 1 FROM pg_stat_activity WHERE pid = %s AND backend_start::text = %s",
+        (progress.pid, progress.backend_start),
+    ).fetchone()
+    return row is not None
 
 
 def mark_rolled_back(conn: psycopg.Connection, row_id: str, *, now: datetime | None = None) -> None:

@@ -11,13 +11,13 @@ advisory lock and runs the SQL layer afterwards.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from nexo.db.sqlscript import is_transaction_control, non_transactional, split_statements
 from nexo.migrate.dataloss import Evaluation, evaluate_plan
-from nexo.migrate.drift import without_tables
+from nexo.migrate.drift import Owned, without_owned, without_tables
 from nexo.migrate.errors import DataLossNotAccepted, OperationCancelled, PushFailed, UnexecutableChanges
 from nexo.migrate.execute import _database_error
 from nexo.migrate.reset import Confirm
@@ -72,15 +72,20 @@ def push(
     confirm: Confirm | None = None,
     schemas: Sequence[str] | None = None,
     ignore_tables: Iterable[str] = (),
+    owned: Collection[Owned] = (),
 ) -> PushResult:
-    """Make the database on ``conn`` match ``target`` (see the module docstring)."""
+    """Make the database on ``conn`` match ``target`` (see the module docstring). What the SQL layer created
+    (``owned``) and ``target`` does not declare is left alone, never dropped."""
     from nexo.migrate.differ import diff
     from nexo.schema.introspect import introspect
 
     started = time.monotonic()
     ignore = list(ignore_tables)
-    live = without_tables(introspect(conn, schemas=list(schemas) if schemas else None), ignore)
-    plan = diff(live, without_tables(target, ignore), before_is_live=True)
+    target = without_tables(target, ignore)
+    live = without_owned(
+        without_tables(introspect(conn, schemas=list(schemas) if schemas else None), ignore), target, owned
+    )
+    plan = diff(live, target, before_is_live=True)
     if plan.is_empty:
         return PushResult("", 0, "", seconds=time.monotonic() - started)
     evaluation = evaluate_plan(conn, plan)

@@ -24,6 +24,7 @@ from nexo.orchestrate.context import (
     session,
     sql_events,
     sql_files,
+    sql_owned,
 )
 from nexo.orchestrate.results import MigrateResult, OnEvent, OnTarget, Plan, Status
 
@@ -86,11 +87,26 @@ def status(config: Config, *, on_target: OnTarget | None = None, drift: bool = F
 
 
 def resolve(
-    config: Config, *, applied: str | None = None, rolled_back: str | None = None, on_target: OnTarget | None = None
+    config: Config,
+    *,
+    applied: str | None = None,
+    rolled_back: str | None = None,
+    sql_checksum: str | None = None,
+    on_target: OnTarget | None = None,
 ) -> str:
-    """``nexo db:migrate:resolve``: mark a Prisma migration applied or rolled back; returns the message."""
+    """``nexo db:migrate:resolve``: mark a Prisma migration applied or rolled back, or re-record the checksum
+    of an applied SQL-layer file after a reviewed edit (``sql_checksum``: its version); returns the message."""
+    files = sql_files(config) if sql_checksum is not None else []
     with session(config, on_target) as (conn, _):
         with advisory_lock(conn, timeout=config.lock_timeout):
+            if sql_checksum is not None:
+                repaired = sqllayer.repair_checksum(conn, files, sql_checksum, applied_by=applied_by())
+                if not repaired.recorded:
+                    return f"{repaired.script} already has checksum {repaired.new_checksum} recorded; nothing to do."
+                return (
+                    f"Recorded the new checksum of {repaired.script} ({repaired.old_checksum[:12]}... -> "
+                    f"{repaired.new_checksum[:12]}...); the file was not run again."
+                )
             if applied:
                 return prisma.resolve_applied(conn, config.migrations_dir, applied).message
             assert rolled_back is not None
@@ -130,7 +146,13 @@ def drift_report(conn: psycopg.Connection, config: Config) -> DriftReport:
     except NexoError as exc:
         return drift.not_checked(error=f"schema.prisma is invalid:\n{exc}")
     try:
-        return drift.check(conn, model, schemas=introspection_schemas(namespaces), ignore_tables=LEDGER_TABLES)
+        return drift.check(
+            conn,
+            model,
+            schemas=introspection_schemas(namespaces),
+            ignore_tables=LEDGER_TABLES,
+            owned=sql_owned(conn),
+        )
     except (NexoError, psycopg.Error) as exc:
         return drift.not_checked(error=f"the database schema could not be compared: {str(exc).strip()}")
 

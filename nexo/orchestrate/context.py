@@ -13,6 +13,7 @@ from nexo import migrate as prisma
 from nexo import sqllayer
 from nexo.config import Config
 from nexo.db import Target, connect, connect_or_create, embedded, resolve_target
+from nexo.db.connection import project_data_dir
 from nexo.orchestrate.results import OnEvent, OnTarget
 from nexo.sqllayer.placeholders import with_placeholders
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 
 def embedded_up(config: Config) -> str:
-    return embedded.start(config.data_dir)
+    return embedded.start(project_data_dir(config))  # refused outside a project
 
 
 def embedded_down(config: Config) -> bool:
@@ -49,7 +50,20 @@ def sql_files(config: Config) -> list[sqllayer.SqlFile]:
     """The SQL layer's files, placeholders filled in (empty when there is no sql/ folder)."""
     if not config.sql_dir.is_dir():
         return []
-    return with_placeholders(sqllayer.discover(config.sql_dir), placeholders(config))
+    return with_placeholders(sqllayer.discover(config.sql_dir, root=config.root), placeholders(config))
+
+
+def sql_owned(conn: psycopg.Connection) -> frozenset[tuple[str, str, str, str]]:
+    """What the applied SQL-layer files created (``migration_history.objects``): not drift, never pushed
+    away. Empty when the ledger cannot be read (it then cannot say what is the SQL layer's)."""
+    import psycopg
+
+    from nexo.errors import NexoError
+
+    try:
+        return sqllayer.owned(conn)
+    except (NexoError, psycopg.Error):
+        return frozenset()
 
 
 def migrations(config: Config) -> list[prisma.MigrationDir]:

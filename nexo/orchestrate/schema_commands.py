@@ -28,6 +28,7 @@ from nexo.orchestrate.context import (
     schema_model,
     sql_events,
     sql_files,
+    sql_owned,
 )
 from nexo.orchestrate.generators import generate_wanted, run_generators
 from nexo.orchestrate.results import DevReport, ForceReset, OnEvent, OnTarget, PushReport, ResetReport
@@ -98,6 +99,7 @@ def migrate_dev(
                 ignore_tables=LEDGER_TABLES,
                 now=now,
                 on_step=prisma_events(on_event),
+                owned=sql_owned(conn),
             )
             applied = None
             if not create_only:
@@ -195,6 +197,7 @@ def push(
                     confirm=confirm,
                     schemas=introspection_schemas(namespaces),
                     ignore_tables=LEDGER_TABLES,
+                    owned=sql_owned(conn),
                 )
                 applied = sqllayer.apply(conn, files, applied_by=applied_by(), on_step=sql_events(on_event))
             except (NexoError, psycopg.Error) as exc:

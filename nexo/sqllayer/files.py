@@ -24,6 +24,7 @@ of filling in placeholders, see :mod:`nexo.sqllayer.script`).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -106,6 +107,8 @@ class SqlFile:
     placeholders: bool = True
     #: the rollback twin, read like any other file
     down: SqlFile | None = field(default=None, repr=False, compare=False)
+    #: things a person should look at that do not stop the run (an empty file)
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def script(self) -> str:
@@ -213,6 +216,12 @@ def read_sql_file(path: Path, kind: Kind, version: str | None, name: str) -> Sql
             f"{path.name} is not valid UTF-8 (byte {exc.start}); save it as UTF-8.", file=path, line=line
         ) from None
     header = _parse_header(path, text, kind)
+    warnings: tuple[str, ...] = ()
+    if not _has_sql(text):
+        warnings = (
+            f"{path.name} is empty (no SQL statement): it is recorded as applied without running anything; "
+            "add its SQL or delete it",
+        )
     return SqlFile(
         path=path,
         kind=kind,
@@ -225,7 +234,42 @@ def read_sql_file(path: Path, kind: Kind, version: str | None, name: str) -> Sql
         description=header.description or name.replace("_", " "),
         text=text,
         placeholders=header.placeholders,
+        warnings=warnings,
     )
+
+
+def _has_sql(text: str) -> bool:
+    """Whether ``text`` holds anything but blanks and comments."""
+    without = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    without = re.sub(r"--[^\n]*", " ", without)
+    return bool(without.strip(" \t\n\r;"))
+
+
+def _check_entry(path: Path, sql_dir: Path, root: Path) -> None:
+    """Refuse what the flat ``sql/`` folder cannot hold: a folder named like a file, a symbolic link that
+    points outside the project (or nowhere)."""
+    if path.is_symlink():
+        target = Path(os.path.realpath(path))
+        if not target.exists():
+            raise SqlFileNameError(
+                f"{path.name} is a symbolic link to {os.readlink(path)}, which does not exist. "
+                "Restore the file it points to, or delete the link.",
+                file=path,
+            )
+        if not target.is_relative_to(root.resolve()):
+            raise SqlFileNameError(
+                f"{path.name} is a symbolic link to {target}, outside the project ({root.resolve()}). "
+                "What runs must be in the repository, reviewed and checksummed with it: copy the file into "
+                f"{sql_dir.name}/ instead of linking to it.",
+                file=path,
+            )
+    if path.is_dir():
+        raise SqlFileNameError(
+            f"{path.name} is a folder, not a file: the SQL layer is one flat folder of .sql files, and nexo does "
+            f"not look into sub-folders. Rename the folder (not ending in .sql), or move its files into "
+            f"{sql_dir.name}/ itself.",
+            file=path,
+        )
 
 
 def _bad_name(path: Path) -> SqlFileNameError:
@@ -247,14 +291,16 @@ def _bad_name(path: Path) -> SqlFileNameError:
     )
 
 
-def discover(sql_dir: Path) -> list[SqlFile]:
+def discover(sql_dir: Path, root: Path | None = None) -> list[SqlFile]:
     """The SQL layer in run order: versioned files by numeric version, then repeatables by name.
 
     Rollback twins are attached to their versioned file (``down_path`` / ``down``), not listed.
     A missing folder is an empty layer. Raises :class:`SqlFileNameError` for an unrecognised
     ``.sql`` name or an orphan twin, :class:`DuplicateVersionError` for two files with one version,
     and :class:`DirectiveError` for a bad directive, a non-UTF-8 file, or schema versions that go
-    backwards as file versions go forwards.
+    backwards as file versions go forwards. A folder named ``*.sql`` and a symbolic link that points
+    outside ``root`` (the project; default: the sql folder's parent) or nowhere are
+    :class:`SqlFileNameError`; an empty file is read with a warning (:attr:`SqlFile.warnings`).
     """
     sql_dir = Path(sql_dir)
     if not sql_dir.is_dir():
@@ -262,8 +308,12 @@ def discover(sql_dir: Path) -> list[SqlFile]:
     versioned: dict[tuple[int, ...], SqlFile] = {}
     downs: dict[str, Path] = {}
     repeatables: list[SqlFile] = []
+    project = Path(root) if root is not None else sql_dir.parent
     for path in sorted(sql_dir.iterdir(), key=lambda p: p.name):
-        if path.name.startswith(".") or not path.is_file() or not path.name.lower().endswith(".sql"):
+        if path.name.startswith(".") or not path.name.lower().endswith(".sql"):
+            continue
+        _check_entry(path, sql_dir, project)
+        if not path.is_file():
             continue
         if m := _DOWN_RE.match(path.name):
             downs[path.name[: -len(".down.sql")]] = path

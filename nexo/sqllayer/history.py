@@ -1,6 +1,9 @@
 """The ``migration_history`` ledger of the SQL layer.
 
-One row per attempt, failures included; nothing is ever updated or deleted. ``kind`` is
+One row per attempt, failures included; nothing is ever deleted. A row is updated only while its
+attempt runs: a file with ``-- nexo:no-transaction`` gets its row first, ``statements_done`` counts the
+statements that completed (so a re-run after a kill continues after them), ``backend_pid`` names the
+server process that ran it, and the outcome is written when it ends. ``kind`` is
 ``versioned`` (a versioned file applied), ``repeatable`` (a repeatable file applied),
 ``rollback`` (a versioned file undone by its ``.down.sql`` twin) or ``repair`` (the checksum of
 an applied versioned file re-recorded after a reviewed edit; ``checksum`` holds the new value).
@@ -14,12 +17,14 @@ from __future__ import annotations
 
 import getpass
 import socket
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 import nexo
 from nexo.sqllayer.errors import HistoryTableError
+from nexo.sqllayer.objects import from_json, to_json
 
 if TYPE_CHECKING:
     import psycopg
@@ -39,6 +44,10 @@ OPTIONAL_COLUMNS: dict[str, str] = {
     "applied_by": "text NOT NULL DEFAULT current_user",
     "nexo_version": "text",
     "transactional": "boolean NOT NULL DEFAULT true",
+    "objects": "jsonb",
+    "statements_done": "integer",
+    "statements_checksum": "text",
+    "backend_pid": "integer",
 }
 
 ALL_COLUMNS = CORE_COLUMNS + tuple(OPTIONAL_COLUMNS)
@@ -58,7 +67,11 @@ CREATE TABLE IF NOT EXISTS {table} (
     error          text,
     applied_by     text NOT NULL DEFAULT current_user,
     nexo_version   text,
-    transactional  boolean NOT NULL DEFAULT true
+    transactional  boolean NOT NULL DEFAULT true,
+    objects        jsonb,
+    statements_done integer,
+    statements_checksum text,
+    backend_pid    integer
 )
 """
 
@@ -81,6 +94,13 @@ class HistoryRow:
     applied_by: str | None
     nexo_version: str | None
     transactional: bool | None
+    #: what the file created (``(kind, schema, table, name)``; empty before nexo recorded it)
+    objects: tuple[tuple[str, str, str, str], ...] = ()
+    #: statements of a no-transaction file that completed in this attempt (``None``: not tracked)
+    statements_done: int | None = None
+    #: sha-256 of the text of those statements: a re-run continues after them only if they are unchanged
+    statements_checksum: str | None = None
+    backend_pid: int | None = None
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready: the table's columns, ``applied_at`` in ISO 8601."""
@@ -99,6 +119,10 @@ class HistoryRow:
             "applied_by": self.applied_by,
             "nexo_version": self.nexo_version,
             "transactional": self.transactional,
+            "objects": [list(o) for o in self.objects],
+            "statements_done": self.statements_done,
+            "statements_checksum": self.statements_checksum,
+            "backend_pid": self.backend_pid,
         }
 
 
@@ -201,6 +225,10 @@ def read_rows(conn: psycopg.Connection, schema: str) -> list[HistoryRow] | None:
                 applied_by=values["applied_by"],
                 nexo_version=values["nexo_version"],
                 transactional=values["transactional"],
+                objects=tuple(from_json(values["objects"])),
+                statements_done=values["statements_done"],
+                statements_checksum=values["statements_checksum"],
+                backend_pid=values["backend_pid"],
             )
         )
     return out
@@ -228,6 +256,9 @@ def insert_row(
     execution_ms: int,
     success: bool,
     error: str | None,
+    objects: Iterable[tuple[str, str, str, str]] | None = None,
+    statements_done: int | None = None,
+    statements_checksum: str | None = None,
 ) -> int:
     """Append one row (inside whatever transaction is open); returns its id."""
     from psycopg import sql
@@ -235,8 +266,8 @@ def insert_row(
     row = conn.execute(
         sql.SQL(
             "INSERT INTO {} (version, name, kind, script, checksum, schema_version, execution_ms, success, "
-            "error, applied_by, nexo_version, transactional) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
+            "error, applied_by, nexo_version, transactional, objects, statements_done, statements_checksum, backend_pid) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, pg_backend_pid()) RETURNING id"
         ).format(table_ident(schema)),
         (
             values.version,
@@ -251,10 +282,58 @@ def insert_row(
             values.applied_by,
             nexo.__version__,
             values.transactional,
+            to_json(objects) if objects is not None else None,
+            statements_done,
+            statements_checksum,
         ),
     ).fetchone()
     assert row is not None
     return int(row[0])
+
+
+def update_row(
+    conn: psycopg.Connection,
+    schema: str,
+    row_id: int,
+    *,
+    statements_done: int | None = None,
+    statements_checksum: str | None = None,
+    success: bool | None = None,
+    error: str | None = None,
+    execution_ms: int | None = None,
+    objects: Iterable[tuple[str, str, str, str]] | None = None,
+) -> None:
+    """Record the progress or the outcome of the attempt ``row_id`` (a no-transaction file's row)."""
+    from psycopg import sql
+
+    sets: list[sql.Composable] = []
+    params: list[object] = []
+    for column, value in (
+        ("statements_done", statements_done),
+        ("statements_checksum", statements_checksum),
+        ("success", success),
+        ("execution_ms", execution_ms),
+    ):
+        if value is not None:
+            sets.append(sql.SQL("{} = %s").format(sql.Identifier(column)))
+            params.append(value)
+    if success is not None:
+        sets.append(sql.SQL("error = %s"))
+        params.append(error)
+    if objects is not None:
+        sets.append(sql.SQL("objects = %s::jsonb"))
+        params.append(to_json(objects))
+    if not sets:
+        return
+    conn.execute(
+        sql.SQL("UPDATE {} SET {} WHERE id = %s").format(table_ident(schema), sql.SQL(", ").join(sets)),
+        [*params, row_id],
+    )
+
+
+def owned_objects(rows: Iterable[HistoryRow]) -> frozenset[tuple[str, str, str, str]]:
+    """What the applied SQL-layer files created (union over the successful versioned and repeatable rows)."""
+    return frozenset(o for r in rows if r.success and r.kind in ("versioned", "repeatable") for o in r.objects)
 
 
 def default_applied_by(conn: psycopg.Connection) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from nexo.db.sqlscript import Statement
+from nexo.sqllayer import objects
 from nexo.sqllayer.errors import (
     ChecksumMismatch,
     ConnectionStateError,
@@ -37,7 +38,10 @@ from nexo.sqllayer.history import (
     default_applied_by,
     ensure_table,
     insert_row,
+    owned_objects,
     read_rows,
+    table_ident,
+    update_row,
 )
 from nexo.sqllayer.script import (
     check_supported,
@@ -96,6 +100,7 @@ class PlannedStep:
             "statement_count": self.statement_count,
             "previous_checksum": self.previous_checksum,
             "description": self.description,
+            "warnings": list(self.file.warnings) if self.file is not None else [],
         }
 
 
@@ -208,6 +213,12 @@ def status(conn: psycopg.Connection, files: list[SqlFile]) -> LayerStatus:
     return compute_status(files, read_rows(conn, schema), schema)
 
 
+def owned(conn: psycopg.Connection) -> frozenset[objects.Obj]:
+    """What the applied SQL-layer files created (``migration_history.objects``); empty without a ledger."""
+    rows = read_rows(conn, current_schema(conn))
+    return owned_objects(rows or [])
+
+
 def history(conn: psycopg.Connection) -> list[HistoryRow]:
     """Every ledger row in order (empty when there is no ledger). Read-only."""
     return read_rows(conn, current_schema(conn)) or []
@@ -266,8 +277,8 @@ def _out_of_order_error(st: LayerStatus) -> OutOfOrderError:
         f"{names} {'is' if len(st.out_of_order) == 1 else 'are'} pending but sort"
         f"{'s' if len(st.out_of_order) == 1 else ''} before version {st.latest_version}, which is already "
         "applied (typical after merging branches). Nothing was run. Give the file a version after "
-        f"{st.latest_version} (rename it), or, if it does not depend on the order, allow out-of-order files "
-        "(out_of_order=True / --out-of-order).",
+        f"{st.latest_version} (rename it), or, if it does not depend on the order, apply it from Python with "
+        "nexo.sqllayer.apply(..., out_of_order=True).",
         file=first.path,
     )
 
@@ -360,8 +371,8 @@ def _failure(
         parts.append(
             f"The file ran without a transaction (-- nexo:no-transaction), so it was NOT rolled back: "
             f"{done} of {total} statement(s) before the failing one stayed applied; the failing statement and the "
-            f"{total - done - 1} after it did not run. Make the file safe to re-run (IF NOT EXISTS / IF EXISTS), "
-            "because the whole file runs again on the next attempt."
+            f"{total - done - 1} after it did not run. The next run continues with the failing statement (the "
+            "statements before it are not run again as long as they are unchanged)."
         )
         if "CONCURRENTLY" in stmt.text.upper():
             parts.append(
@@ -462,23 +473,46 @@ def _run_file(
     t0 = time.monotonic()
     current: Statement | None = None
     done = 0
+    progress_row: int | None = None
     try:
         try:
             if step.transactional:
                 with conn.transaction():
+                    before = objects.snapshot(conn)
                     for stmt in stmts:
                         current = stmt
                         conn.execute(stmt.text)
                         done += 1
                     current = None
                     session.restore(conn)
+                    made = objects.created(before, objects.snapshot(conn))
                     ms = _elapsed_ms(t0)
-                    row_id = insert_row(conn, schema, values, execution_ms=ms, success=True, error=None)
+                    row_id = insert_row(conn, schema, values, execution_ms=ms, success=True, error=None, objects=made)
             else:
-                for stmt in stmts:
+                # a row first, then its progress after every statement: a re-run after a kill (or a failed
+                # statement) continues after the last statement that completed
+                done, earlier = _resume_point(conn, schema, step, stmts)
+                before = objects.snapshot(conn)
+                with conn.transaction():
+                    progress_row = insert_row(
+                        conn,
+                        schema,
+                        values,
+                        execution_ms=0,
+                        success=False,
+                        error=_RUNNING,
+                        statements_done=done,
+                        statements_checksum=_prefix_checksum(stmts, done),
+                    )
+                for stmt in stmts[done:]:
                     current = stmt
                     conn.execute(stmt.text)
                     done += 1
+                    if conn.info.transaction_status == TransactionStatus.IDLE:  # not inside the file's own BEGIN
+                        so_far = sorted(set(earlier) | set(objects.created(before, objects.snapshot(conn))))
+                        _record_progress(
+                            conn, schema, progress_row, session, done, _prefix_checksum(stmts, done), so_far
+                        )
                 current = None
                 ms = _elapsed_ms(t0)
                 if conn.info.transaction_status != TransactionStatus.IDLE:
@@ -494,11 +528,22 @@ def _run_file(
                         kind=step.kind,
                         version=step.version,
                     )
-                    _record_failure(conn, schema, err, values, ms, session)
+                    _record_failure(conn, schema, err, values, ms, session, progress_row)
                     raise err
                 session.restore(conn)
+                made = sorted(set(earlier) | set(objects.created(before, objects.snapshot(conn))))
                 with conn.transaction():
-                    row_id = insert_row(conn, schema, values, execution_ms=ms, success=True, error=None)
+                    update_row(
+                        conn,
+                        schema,
+                        progress_row,
+                        statements_done=done,
+                        success=True,
+                        error=None,
+                        execution_ms=ms,
+                        objects=made,
+                    )
+                row_id = progress_row
         except psycopg.Error as exc:
             if current is None:
                 raise _ledger_write_failed(conn, step, exc) from exc
@@ -513,11 +558,72 @@ def _run_file(
                 total=len(stmts),
                 after=after,
             )
-            _record_failure(conn, schema, err, values, ms, session)
+            _record_failure(conn, schema, err, values, ms, session, progress_row)
             raise err from exc
     finally:
         conn.remove_notice_handler(on_notice)
     return StepResult(step=step, execution_ms=ms, history_id=row_id, notices=notices)
+
+
+#: the ``error`` of a no-transaction file's row while it runs (left as it is when the process is killed)
+_RUNNING = (
+    "running (interrupted if no nexo process is running it: the next run continues after statement statements_done)"
+)
+
+
+def _record_progress(
+    conn: psycopg.Connection,
+    schema: str,
+    row_id: int,
+    session: _Session,
+    done: int,
+    checksum: str,
+    made: list[objects.Obj],
+) -> None:
+    """Count a completed statement in the file's row, as the migrating role (the file may have changed its
+    role or search_path: they are put back for the write and restored for the next statement)."""
+    now = _Session.capture(conn)
+    if now != session:
+        session.restore(conn)
+    try:
+        update_row(conn, schema, row_id, statements_done=done, statements_checksum=checksum, objects=made)
+    finally:
+        if now != session:
+            now.restore(conn)
+
+
+def _prefix_checksum(stmts: list[Statement], count: int) -> str:
+    """sha-256 of the text of the first ``count`` statements."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for stmt in stmts[:count]:
+        digest.update(stmt.text.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+def _resume_point(
+    conn: psycopg.Connection, schema: str, step: PlannedStep, stmts: list[Statement]
+) -> tuple[int, list[objects.Obj]]:
+    """How many statements of a no-transaction file already completed: the ``statements_done`` of its last
+    attempt when that attempt failed or was killed, provided those statements are still the file's first
+    ones, unchanged (the failing statement may have been fixed since); else 0. With it, what those
+    statements created (recorded as they completed)."""
+    from psycopg import sql
+
+    row = conn.execute(
+        sql.SQL(
+            "SELECT success, statements_done, statements_checksum, objects FROM {} WHERE script = %s AND kind = %s "
+            "ORDER BY id DESC LIMIT 1"
+        ).format(table_ident(schema)),
+        (step.script, step.kind),
+    ).fetchone()
+    if row is None or row[0] or not row[1] or row[2] is None:
+        return 0, []
+    done = int(row[1])
+    if done > len(stmts) or _prefix_checksum(stmts, done) != row[2]:
+        return 0, []
+    return done, objects.from_json(row[3])
 
 
 def _ledger_write_failed(conn: psycopg.Connection, step: PlannedStep, exc: psycopg.Error) -> HistoryTableError:
@@ -541,16 +647,26 @@ def _ledger_write_failed(conn: psycopg.Connection, step: PlannedStep, exc: psyco
 
 
 def _record_failure(
-    conn: psycopg.Connection, schema: str, err: SqlFileFailed, values: RowValues, ms: int, session: _Session
+    conn: psycopg.Connection,
+    schema: str,
+    err: SqlFileFailed,
+    values: RowValues,
+    ms: int,
+    session: _Session,
+    progress_row: int | None = None,
 ) -> None:
-    """Write the failed attempt in its own transaction, after the file's was rolled back."""
+    """Write the failed attempt in its own transaction, after the file's was rolled back (a no-transaction
+    file: complete its row, which already counts the statements that completed)."""
     import psycopg
 
     try:
         _ensure_idle(conn)
         session.restore(conn)
         with conn.transaction():
-            insert_row(conn, schema, values, execution_ms=ms, success=False, error=_history_error_text(err))
+            if progress_row is not None:
+                update_row(conn, schema, progress_row, success=False, error=_history_error_text(err), execution_ms=ms)
+            else:
+                insert_row(conn, schema, values, execution_ms=ms, success=False, error=_history_error_text(err))
     except psycopg.Error as exc:  # the connection may be gone (e.g. the backend was terminated)
         err.message += f"\n(The failure could not be recorded in migration_history: {str(exc).strip()})"
         err.args = (err.message,)

@@ -489,6 +489,10 @@ def test_ledger_created_by_an_older_version_gains_missing_columns(conn, write, s
         "applied_by",
         "nexo_version",
         "transactional",
+        "objects",
+        "statements_done",
+        "statements_checksum",
+        "backend_pid",
     }
     assert history(conn)[-1].schema_version == "2.0.0"
 

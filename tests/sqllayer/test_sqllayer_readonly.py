@@ -125,6 +125,7 @@ def test_results_serialise_to_json_with_stable_keys(conn, write, sql_dir: Path):
         "statement_count",
         "previous_checksum",
         "description",
+        "warnings",
     }
     assert [s["script"] for s in result["steps"]] == [p["script"] for p in planned]
     assert {"execution_ms", "history_id", "notices"} <= set(result["steps"][0])
@@ -160,4 +161,8 @@ def test_results_serialise_to_json_with_stable_keys(conn, write, sql_dir: Path):
         "applied_by",
         "nexo_version",
         "transactional",
+        "objects",
+        "statements_done",
+        "statements_checksum",
+        "backend_pid",
     }
