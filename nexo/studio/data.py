@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from nexo.client import Client
+from nexo.client.errors import PrismaError
 from nexo.client.meta import ModelMeta
 from nexo.db.ident import quote_ident
 
@@ -149,10 +151,16 @@ class Studio:
         transaction for writes, else the client itself (owner, RLS does not apply)."""
         if tenant is not None:
             async with self.client.tenant(tenant) as tx:
-                await tx.execute_raw(f"SET LOCAL ROLE {quote_ident(self.app_role)}")
+                try:
+                    await tx.execute_raw(f"SET LOCAL ROLE {quote_ident(self.app_role)}")
+                except PrismaError as exc:
+                    raise StudioInputError(
+                        f"cannot act as the application role {self.app_role!r} ({exc}): apply the SQL layer that "
+                        "creates it (nexo db:migrate), or set app_role in [tool.nexo]"
+                    ) from None
                 yield tx
         elif write:
-            async with self.client.tx(timeout=30) as tx:
+            async with self.client.tx(timeout=timedelta(seconds=30)) as tx:
                 yield tx
         else:
             yield self.client

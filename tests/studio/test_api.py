@@ -9,6 +9,8 @@ import re
 import psycopg
 from conftest import ACME, BASE, GLOBEX, TOKEN, Seeded, make_client
 
+from nexo.studio.data import Studio
+
 ORIGIN = {"origin": BASE}
 
 
@@ -301,3 +303,16 @@ def test_keyset_pages_through_nulls_in_both_directions(client, seeded: Seeded):
     for d in ("asc", "desc"):
         seen = _walk(client, {"token": TOKEN, "sort": "name", "dir": d, "take": "9"})
         assert seen == expected[d], d
+
+
+def test_a_missing_application_role_is_named_with_the_fix(seeded: Seeded):
+    from conftest import TestClient, create_app, load, load_config
+
+    cfg = load_config(seeded.project, database_url=seeded.url)
+    studio = Studio(load(cfg), seeded.url, app_role="nexo_studio_no_such_role")
+    with TestClient(create_app(studio, TOKEN, 5555), base_url=BASE) as c:
+        r = c.get("/m/User", params={"token": TOKEN, "tenant": ACME})
+        assert r.status_code == 400
+        assert "nexo_studio_no_such_role" in r.text and "nexo db:migrate" in r.text and "app_role" in r.text
+        r = c.get("/", params={"token": TOKEN, "tenant": ACME, "json": "1"})
+        assert all("nexo_studio_no_such_role" in str(m["count"]) for m in r.json()["models"])
