@@ -7,7 +7,8 @@ account gets 1,000,000 users, and then, interleaved round by round:
   compile and run, HTML) vs the raw ``SELECT * FROM users ORDER BY id LIMIT 51`` on psycopg;
 - ``next page``   the page after a cursor in the middle of the table (keyset: ``WHERE id > …``);
 - ``filtered``    a filter on the tenant column (``accountId equals …``), sorted by id;
-- ``as tenant``   the first page in the tenant's session as the application role (RLS applies).
+- ``as tenant``   the first page in the tenant's session as the application role (RLS applies);
+- ``sort email``  sorted by a column without an index of its own (both sides sort the whole table).
 
 Times are medians of per-request server time, measured in-process (no network). Goal (issue 15):
 the studio's first page of a 1M-row table in at most 150 ms. Exit status 1 when missed.
@@ -92,6 +93,7 @@ async def run(url: str, proj: Path, rounds: int) -> int:
             (ACCOUNT,),
         ),
         "as tenant": ({"token": token, "tenant": ACCOUNT}, "SELECT * FROM users ORDER BY id LIMIT 51", ()),
+        "sort email": ({"token": token, "sort": "email"}, "SELECT * FROM users ORDER BY email, id LIMIT 51", ()),
     }
     times: dict[str, tuple[list[float], list[float]]] = {k: ([], []) for k in cases}
     async with httpx.AsyncClient(transport=transport, base_url=f"http://127.0.0.1:{port}") as http:
