@@ -167,6 +167,14 @@ def test_switch_tenant_and_read_only_and_no_token(browser, seeded: Seeded, tmp_p
         emails = page.locator("#rows td[data-field=email]").all_inner_texts()
         assert len(emails) == 5 and all(e.endswith("@globex.test") for e in emails)
         shot(page, tmp_path, "tenant")
+        # create as the tenant: the form starts with the tenant's id; the row lands in that tenant
+        page.click("nav a:text-is('Client')")
+        page.click("#new")
+        assert page.input_value("input[name=v_accountId]") == GLOBEX
+        page.fill("input[name=v_name]", "Globex client")
+        page.click("#save")
+        assert page.inner_text("#message") == "Saved." and "Globex" in page.inner_text("#mode")
+        assert GLOBEX in page.inner_text("table.record")
         # an Acme row cannot be opened as Globex
         resp = page.goto(srv.url("/m/User/record", key='{"id": "aaaaaaaa-0000-0000-0000-000000000001"}', tenant=GLOBEX))
         assert resp is not None and resp.status == 404
