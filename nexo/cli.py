@@ -913,6 +913,57 @@ def db_generate(
         err.print("Stopped watching.")
 
 
+@app.command("db:studio")
+def db_studio(
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 to serve the studio on.")] = 5555,
+    browser: Annotated[bool, typer.Option("--browser/--no-browser", help="Open the studio in a web browser.")] = True,
+    tenant: Annotated[
+        str | None,
+        typer.Option(
+            "--tenant",
+            metavar="ACCOUNT_ID",
+            help="Show only this tenant's rows: every query runs in its tenant session as the app role (RLS).",
+            show_default=False,
+        ),
+    ] = None,
+    read_only: Annotated[bool, typer.Option("--read-only", help="Refuse every write (for production).")] = False,
+    project: Project = None,
+    database_url: DatabaseUrl = None,
+    as_json: JsonFlag = False,
+) -> None:
+    r"""A local web page to browse and fix the project's data, tenant by tenant (pip install 'nexo\[studio]')."""
+    from nexo import studio
+
+    _run(studio.require_extra)
+    config = _config(project, database_url)
+
+    def ready(info: studio.StudioInfo) -> None:
+        if as_json:
+            _json(
+                {
+                    "url": info.url,
+                    "port": info.port,
+                    "database": info.database,
+                    "tenant": info.tenant,
+                    "read_only": info.read_only,
+                }
+            )
+            sys.stdout.flush()
+        else:
+            err.print(f"[dim]Database:[/] {info.database}")
+            out.print(f"nexo studio: {info.url}", markup=False)
+            out.print("Press Ctrl-C to stop.", markup=False)
+        if browser:
+            import webbrowser
+
+            webbrowser.open(info.url)
+
+    try:
+        _run(lambda: studio.serve(config, port=port, tenant=tenant, read_only=read_only, on_ready=ready))
+    except KeyboardInterrupt:
+        err.print("Studio stopped.")
+
+
 def main() -> None:
     import os
 
