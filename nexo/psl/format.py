@@ -32,7 +32,7 @@ from typing import Union
 from . import ast as A
 from .diagnostics import Diagnostic
 from .errors import FormatError, PslError
-from .parser import parse
+from .parser import WS_CHARS, parse
 
 INDENT = "  "
 SCALAR_TYPES = frozenset(("String", "Boolean", "Int", "BigInt", "Float", "Decimal", "DateTime", "Json", "Bytes"))
@@ -196,6 +196,7 @@ class _Writer:
 @dataclass
 class _CommentRun:
     lines: list[str]
+    first_line: int = 0  # the line (1-based) the run's first comment starts on
 
 
 @dataclass
@@ -218,7 +219,10 @@ _Token = Union[
 
 
 def _comment_text(comment: A.Comment, source: str) -> str:
-    """A comment line as Prisma re-emits it: from the ``//`` to the end of the line, trailing spaces kept."""
+    """A comment line as Prisma re-emits it: from the ``//`` to the end of the line, trailing spaces kept
+    (a trailing ``/* … */`` as written)."""
+    if comment.kind == "block":
+        return comment.raw
     m = _LINE_END.search(source, comment.span.start)
     end = m.start() if m else len(source)
     return source[comment.span.start : end]
@@ -237,17 +241,39 @@ def _tokens(members: Iterable[object], source: str, close_line_newline: bool = F
     tokens: list[_Token] = []
     for item in flat:
         if isinstance(item, A.Comment):
-            line = _comment_text(item, source)
-            if tokens and isinstance(tokens[-1], _CommentRun):
-                tokens[-1].lines.append(line)
+            run = tokens[-1] if tokens and isinstance(tokens[-1], _CommentRun) else None
+            if item.kind == "block":
+                # Prisma strips the ``/*`` of a block comment only on the line its comment run starts on
+                later = run is not None and item.span.line != run.first_line
+                lines = _block_comment_lines(item, keep_opening=later)
             else:
-                tokens.append(_CommentRun([line]))
+                lines = [_comment_text(item, source)]
+            if run is not None:
+                run.lines.extend(lines)
+            else:
+                tokens.append(_CommentRun(lines, item.span.line))
         elif isinstance(item, (A.EmptyLine, _Blank)):
             if not (tokens and isinstance(tokens[-1], _Blank)):
                 tokens.append(_Blank())
         else:
             tokens.append(item)  # type: ignore[arg-type]
     return tokens
+
+
+def _block_comment_lines(comment: A.Comment, keep_opening: bool = False) -> list[str]:
+    """A ``/* … */`` comment on lines of its own, as Prisma re-emits it: in the ``/** … */`` form, one
+    `` * text`` line per non-blank line of its text (blanks and a leading ``*`` trimmed). With
+    ``keep_opening`` (a block comment on a later line of a comment run) its ``/*`` stays in the text."""
+    out = ["/**"]
+    text = comment.raw[:-2] if keep_opening else comment.text
+    for line in re.split(r"\r\n|\r|\n", text):
+        line = line.strip(WS_CHARS)
+        if line.startswith("*"):
+            line = line[1:].strip(WS_CHARS)
+        if line:
+            out.append(" * " + line)
+    out.append(" */")
+    return out
 
 
 def _block_ends_line(block: A.Block, source: str) -> bool:

@@ -259,6 +259,12 @@ def _check_roundtrip(oracle: PrismaOracle, path: Path, db_url: str, admin: str, 
     from nexo.migrate.diffcmd import migrate_diff
 
     ours = migrate_diff(DiffSource("url", db_url), DiffSource("schema", str(path)), server_url=None).stdout(script=True)
+    if "postgresqlExtensions" in path.read_bytes().decode("utf-8"):
+        # Prisma's --from-migrations reads the database without the schema's preview features and so
+        # re-creates every extension (see tests/migrate/diffcases.py); migrate dev, which reads both
+        # sides with them, sees no change: the round trip must end there.
+        assert ours == EMPTY + "\n\n"
+        return
     theirs = _cached(
         oracle, f"rediff-{'+'.join(sorted(by_hand))}", path, lambda: _prisma_rediff(oracle, path, admin, by_hand, work)
     )
@@ -299,7 +305,7 @@ def _prisma_rediff(oracle: PrismaOracle, path: Path, admin: str, by_hand: set[st
             "--to-schema-datamodel",
             str(path),
             "--script",
-            env=schema_env(oracle, path),
+            env=schema_env(cli, path),
         )
     finally:
         drop(admin, name)
