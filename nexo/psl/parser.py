@@ -34,7 +34,9 @@ _W = "[" + WS_CHARS + "]"
 # Possessive quantifiers (``*+``, ``++``): what an identifier, a run of blanks or a number matched is
 # never given back, which changes no match here (what may follow is never one of their characters) and
 # keeps failing attempts from backtracking through every shorter prefix.
-_IDENT_RE = r"[A-Za-z0-9][A-Za-z0-9_\-]*+"
+# Identifiers: a letter or digit of any script, then letters, digits, ``_`` and ``-`` (Prisma 6.19 reads
+# ``model Lööp`` and ``名前 String``; ``_x``, emoji and punctuation such as ``·`` are not identifiers).
+_IDENT_RE = r"[^\W_][\w\-]*+"
 _IDENT = re.compile(_IDENT_RE)
 _NUMBER_RE = r"-?[0-9]++(?:\.[0-9]++)?"
 _NUMBER = re.compile(_NUMBER_RE)
