@@ -961,7 +961,7 @@ class _Validator:
             data.mapped = self.coerce.string(a.default("name"))
             a.finish()
         if "schema" in s.by_name and (a := s.single("schema")) is not None:
-            v = a.default("name")
+            v = a.default("map")  # @@schema's argument is called ``map`` (``@@schema(map: "x")``)
             name = self.coerce.string(v)
             if name is not None and v is not None:
                 data.schema = (name, v.span)
@@ -1432,7 +1432,7 @@ class _Validator:
             self.coerce.string(a.default("name"))
             a.finish()
         if "schema" in s.by_name and (a := s.single("schema")) is not None:
-            self.coerce.string(a.default("name"))
+            self.coerce.string(a.default("map"))
             a.finish()
         s.finish()
 
@@ -2430,7 +2430,8 @@ class _Validator:
                 continue
             sa = next((a for a in block.attributes if a.name == "schema"), None)
             if sa is not None:
-                val = sa.positional[0].value if sa.positional else None
+                first = _first_argument(sa, "map")
+                val = first.value if first is not None else None
                 if schemas_declared is None or (isinstance(val, A.StringValue) and val.value not in schemas_declared):
                     self.err(
                         "This schema is not defined in the datasource. Read more on `@@schema` at "
@@ -2449,8 +2450,9 @@ class _Validator:
 
     def db_name(self, block: A.Model | A.Enum) -> str:
         a = next((a for a in block.attributes if a.name == "map"), None)
-        if a is not None and a.positional and isinstance(a.positional[0].value, A.StringValue):
-            return a.positional[0].value.value
+        first = _first_argument(a, "name") if a is not None else None
+        if first is not None and isinstance(first.value, A.StringValue):
+            return first.value.value
         return block.name
 
     def column_name(self, info: _FieldInfo) -> str:
@@ -2598,7 +2600,8 @@ class _Validator:
             values = []
             for v in e.values:
                 mp = next((a for a in v.attributes if a.name == "map"), None)
-                db = mp.positional[0].value.value if mp is not None and mp.positional else v.name  # type: ignore[union-attr]
+                first = _first_argument(mp, "name") if mp is not None else None
+                db = first.value.value if first is not None and isinstance(first.value, A.StringValue) else v.name
                 values.append(M.EnumValue(v.name, db, v.span, v.documentation))
             enums.append(M.Enum(e.name, self.db_name(e), values, e.span, self.block_schema(e), e.documentation))
         rel_by_field: dict[tuple[str, str], M.Relation] = {}
@@ -2736,8 +2739,9 @@ class _Validator:
 
     def block_schema(self, b: A.Model | A.Enum) -> str | None:
         sa = next((a for a in b.attributes if a.name == "schema"), None)
-        if sa is not None and sa.positional and isinstance(sa.positional[0].value, A.StringValue):
-            return sa.positional[0].value.value
+        first = _first_argument(sa, "map") if sa is not None else None
+        if first is not None and isinstance(first.value, A.StringValue):
+            return first.value.value
         return None
 
     def default_value(self, info: _FieldInfo) -> M.DefaultValue | None:
@@ -2894,3 +2898,11 @@ def _opclass_problem(
                     return None if t == scalar else scalar
         return "unfit"
     return None
+
+
+def _first_argument(attr: A.Attribute, name: str) -> A.Argument | None:
+    """An attribute's first argument, given by position or by its name (``@@map("x")`` or ``@@map(name: "x")``)."""
+    named = attr.named(name)
+    if named is not None:
+        return named
+    return attr.positional[0] if attr.positional else None
