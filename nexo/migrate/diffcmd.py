@@ -85,6 +85,10 @@ def load_schema_model(path: str | Path) -> tuple[Database, tuple[str, ...]]:
     from nexo.schema import relational_model
 
     schema = validate_path(path).raise_for_errors()
+    if not schema.has_datasource:  # Prisma's schema engine diffs only a schema that names its database
+        raise DiffSourceError(
+            "There is no datasource in the schema.", detail=f"The schema at {path} has no datasource block."
+        )
     return relational_model(schema), tuple(schema.datasource.schemas)
 
 

@@ -2593,6 +2593,7 @@ class _Validator:
 
     # ================================================================== build the model
     def build(self, ds: M.Datasource | None, gens: list[M.Generator], relations: list[M.Relation]) -> M.Schema:
+        has_datasource = ds is not None
         if ds is None:
             ds = M.Datasource("db", "postgresql", A.Span("", 0, 0, 1, 1, 1, 1))
         enums = []
@@ -2707,7 +2708,7 @@ class _Validator:
                 )
             )
         files = [t.file for t in self.trees]
-        return M.Schema(ds, gens, models, enums, relations, files)
+        return M.Schema(ds, gens, models, enums, relations, files, has_datasource)
 
     # Equal immutable values of the model are made once and shared: a large schema repeats the same few
     # native types, defaults and index fields thousands of times.
