@@ -574,8 +574,11 @@ def _relation_insertions(trees: dict[str, A.SchemaFile]) -> dict[str, list[_Inse
     """What ``prisma format`` would insert, per file (empty when relations cannot be resolved)."""
     models: dict[str, _ModelInfo] = {}
     enums: set[str] = set()
+    native_prefix = "db."  # native types are written ``@<datasource name>.Type``
     for name, tree in trees.items():
         for block in tree.blocks:
+            if isinstance(block, A.ConfigBlock) and block.keyword == "datasource":
+                native_prefix = block.name + "."
             if isinstance(block, A.Model) and block.keyword in ("model", "view"):
                 if block.name in models:
                     return {}
@@ -592,7 +595,7 @@ def _relation_insertions(trees: dict[str, A.SchemaFile]) -> dict[str, list[_Inse
 
     for rel in relations:
         _missing_relation_fields(rel, add)
-        _missing_scalar_fields(rel, add)
+        _missing_scalar_fields(rel, add, native_prefix)
     for rel in relations:
         fwd = rel.forward
         if fwd is not None and fwd.relation is None:
@@ -738,7 +741,9 @@ def _infer_scalars(rel: _Inline) -> list[_InferredScalar]:
     return out
 
 
-def _missing_scalar_fields(rel: _Inline, add) -> None:  # type: ignore[no-untyped-def]
+def _missing_scalar_fields(rel: _Inline, add, native_prefix: str) -> None:  # type: ignore[no-untyped-def]
+    """Add the scalar fields a relation's ``fields:`` will name, with the native type of the field they
+    reference (``@db.SmallInt``, or ``@pg.SmallInt`` under ``datasource pg``), as Prisma copies it."""
     if rel.forward is not None and rel.forward.list_arg("fields") is not None:
         return
     for scalar in _infer_scalars(rel):
@@ -748,7 +753,7 @@ def _missing_scalar_fields(rel: _Inline, add) -> None:  # type: ignore[no-untype
             return
         native = ""
         for a in scalar.blueprint.attributes:
-            if a.name.startswith("db."):
+            if a.name.startswith(native_prefix):
                 native = rel.referenced.source[a.span.start : a.span.end]
                 break
         arity = _render_arity(scalar.arity)
