@@ -15,7 +15,7 @@ contender runs the same work, one call at a time, the contenders' calls interlea
 The raw psycopg contender runs hand-written SQL on **the client's own pool** and returns tuples
 (``include`` as two queries, the second ``WHERE author_id = ANY(...)``, grouped in Python). The
 client returns pydantic models with UTC-aware datetimes (``include``: one batched query for the
-books, see ``nexo/client/compiler.py``). SQLAlchemy uses its async ORM (psycopg
+books, see ``nexo/client/compiler/``). SQLAlchemy uses its async ORM (psycopg
 driver, a new ``AsyncSession`` per operation, ``selectinload`` for the include). Goals (issue 5): within 1.3x of raw psycopg and faster than
 SQLAlchemy on every operation. Rates are 1 / median call time over all rounds; the ratios of each
 round are shown too, with the load average before and after each round (the machine may be busy

@@ -1,4 +1,4 @@
-"""Benchmark: where find_many's include strategy should switch (``FEW_ROWS`` in nexo/client/engine.py).
+"""Benchmark: where find_many's include strategy should switch (``FEW_ROWS`` in nexo/client/engine_base.py).
 
 The client reads an include either as JSON built in the one statement, or in batches (one more
 query per relation and level, ``WHERE fk = ANY(...)``). A second round trip costs a fixed amount;
@@ -26,20 +26,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import client as bench
 
-from nexo.client import engine
+from nexo.client import engine_base
 
 
 async def run(url: str, max_take: int, n: int, rounds: int) -> int:
     work = Path(tempfile.mkdtemp(prefix="nexo-bench-cutover-"))
-    configured = engine.FEW_ROWS
+    configured = engine_base.FEW_ROWS
     try:
         pkg = bench.build(url, work)
         db = pkg.Prisma(datasource={"url": url + ("&" if "?" in url else "?") + "connection_limit=4"}, use_dotenv=False)
         await db.connect()
         jdb = db._child(db._executor, None)  # the same pool; includes always as JSON in one statement
         jdb._cache, jdb._batch_includes, jdb._tx = {}, False, None
-        configured = engine.FEW_ROWS
-        engine.FEW_ROWS = 0  # ``db`` now always loads includes in batches
+        configured = engine_base.FEW_ROWS
+        engine_base.FEW_ROWS = 0  # ``db`` now always loads includes in batches
         takes = list(range(1, max_take + 1))
 
         def call(client: Any, take: int) -> Any:

@@ -43,7 +43,19 @@ MODULES = (
     "nexo.psl.names",
     "nexo.psl.native",
     "nexo.psl.parser",
-    "nexo.psl.validate",
+    "nexo.psl.validate.context",
+    "nexo.psl.validate.config",
+    "nexo.psl.validate.names",
+    "nexo.psl.validate.fields",
+    "nexo.psl.validate.indexes",
+    "nexo.psl.validate.attributes",
+    "nexo.psl.validate.relations",
+    "nexo.psl.validate.onetoone",
+    "nexo.psl.validate.onetomany",
+    "nexo.psl.validate.manytomany",
+    "nexo.psl.validate.constraints",
+    "nexo.psl.validate.lowering",
+    "nexo.psl.validate.run",
     "nexo.schema.build",
     "nexo.schema.render",
     "nexo.migrate.sqlrender",
@@ -83,7 +95,10 @@ class _SourceFinder:  # a meta path finder (importlib.abc is not imported: it co
     ) -> importlib.machinery.ModuleSpec | None:
         if fullname not in self.modules:
             return None
-        return importlib.util.spec_from_file_location(fullname, source_path(fullname))
+        source = source_path(fullname)
+        if not source.is_file():  # compiled by an older build, since become a package (or removed): the usual import
+            return None
+        return importlib.util.spec_from_file_location(fullname, source)
 
 
 def _built() -> dict[str, str]:

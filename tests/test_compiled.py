@@ -111,6 +111,20 @@ def test_a_changed_module_list_means_sources(tmp_path: Path) -> None:
     assert not any(got["compiled"].values())
 
 
+def test_a_compiled_module_since_become_a_package_imports(tmp_path: Path) -> None:
+    """The last build compiled ``nexo.psl.validate`` as one module; it is a package now: it imports from source."""
+    if not _built():
+        pytest.skip(f"this install is not compiled ({_compiled.STATE})")
+    copy = tmp_path / "nexo"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    manifest = json.loads((copy / _compiled.MANIFEST).read_text("utf-8"))
+    manifest["modules"]["nexo.psl.validate"] = "0" * 8  # as an older build wrote it
+    (copy / _compiled.MANIFEST).write_text(json.dumps(manifest), "utf-8")
+    got = _probe(tmp_path)
+    assert got["state"].startswith("pure Python (the list of compiled modules changed since the build")
+    assert got["files"]["nexo.psl.validate.run"] == str(copy / "psl" / "validate" / "run.py")
+
+
 def test_a_missing_manifest_means_sources(tmp_path: Path) -> None:
     copy = tmp_path / "nexo"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", _compiled.MANIFEST))

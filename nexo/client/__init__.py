@@ -1,5 +1,6 @@
 """Runtime of the clients nexo generates: compiles Prisma Client Python calls to SQL and runs them
-on psycopg 3 (async in :mod:`nexo.client.engine`, sync twin in :mod:`nexo.client.engine_sync`).
+on psycopg 3 (async in :mod:`nexo.client.engine`, sync twin in :mod:`nexo.client.engine_sync`; the code
+without I/O, shared by both, in :mod:`nexo.client.engine_base`).
 
 Generated packages embed a :class:`~nexo.client.meta.SchemaMeta` and wrap :class:`Client`.
 """

@@ -8,10 +8,10 @@ Stdlib only.
   validated :class:`~nexo.psl.model.Schema` (or None) and every diagnostic.
 - :class:`PslError` — raised by callers that need a valid schema; ``str()`` is the full report.
 
-Modules: ``parser`` (grammar, positions), ``validate`` (Prisma's two validation stages),
-``attrargs`` (attribute/argument bookkeeping shared by every attribute check), ``jsoncheck``
-(JSON default values), ``native`` (``@db.*`` types, operator classes), ``names`` (constraint names),
-``format`` (``prisma format``'s layout and relation repair), ``diagnostics`` (P1012 reports),
+Modules: ``parser`` (grammar, positions), ``validate`` (a package: Prisma's two validation stages,
+one module per concern), ``attrargs`` (attribute/argument bookkeeping shared by every attribute
+check), ``jsoncheck`` (JSON default values), ``native`` (``@db.*`` types, operator classes), ``names``
+(constraint names), ``format`` (``prisma format``'s layout and relation repair), ``diagnostics`` (P1012 reports),
 ``commands`` (what ``nexo validate`` and ``nexo format`` call), ``datasource`` (a schema's datasource
 URL as Prisma's CLI resolves it for ``migrate diff --from/--to-schema-datasource``).
 """

@@ -18,11 +18,14 @@ Spans follow Prisma's: an attribute written without parentheses extends over the
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from . import ast as A
 from .parser import WS_CHARS
 
 Report = Callable[[str, A.Span], None]
+
+_T = TypeVar("_T")
 
 
 def display(e: A.Expression | None) -> str:
@@ -142,10 +145,10 @@ class Coerce:
             self.report(mismatch("boolean", e), e.span)
         return None
 
-    def array(self, e: A.Expression, item: Callable[[A.Expression], object | None]) -> list | None:
+    def array(self, e: A.Expression, item: Callable[[A.Expression], _T | None]) -> list[_T] | None:
         """``[a, b]`` (or a single value, taken as a one-element list) with every element coerced."""
         items: Sequence[A.Expression] = e.items if isinstance(e, A.ArrayValue) else [e]
-        out = []
+        out: list[_T] = []
         ok = True
         for i in items:
             v = item(i)

@@ -10,6 +10,7 @@ Prisma's text exactly).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -53,37 +54,65 @@ class Diagnostic:
         }
 
 
-def _gutter(number: int | None) -> str:
-    return "   | " if number is None else f"{number:>2} | "
+_BLANK = "   | "  # the gutter of a row without a line number
 
 
-def render_diagnostic(diag: Diagnostic, text: str, *, prisma_style: bool = False) -> str:
+class TextLines:
+    """A text cut at ``\\n`` once, so that each diagnostic finds its lines by bisection.
+
+    Rendering thousands of diagnostics into one large file (garbage input) then stays linear: the
+    text is split and its newlines located once per file, not once per diagnostic.
+    """
+
+    __slots__ = ("breaks", "lines", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = text.split("\n")
+        breaks: list[int] = []
+        at = -1
+        for line in self.lines[:-1]:
+            at += len(line) + 1
+            breaks.append(at)
+        # the offset of every ``\n``, in order: the 0-based line of an offset is how many come before it
+        self.breaks = breaks
+
+
+def render_diagnostic(
+    diag: Diagnostic, text: str, *, prisma_style: bool = False, lines: TextLines | None = None
+) -> str:
     """One diagnostic as Prisma prints it, given the text of the file it points into.
 
     The previous line is shown for context, then every line the span touches; a span that ends just
-    after a newline also shows the following line (as Prisma does).
+    after a newline also shows the following line (as Prisma does). ``lines`` is ``text`` already
+    cut (:class:`TextLines`), for callers that render many diagnostics of one file.
     """
+    if lines is None or lines.text is not text:
+        lines = TextLines(text)
     span = diag.span
-    start = max(0, min(span.start, len(text)))
-    end = max(start, min(span.end, len(text)))
-    lines = text.split("\n")
-    start_line = text.count("\n", 0, start)
-    end_line = text.count("\n", 0, end)
+    size = len(text)
+    start = max(0, min(span.start, size))
+    end = max(start, min(span.end, size))
+    breaks = lines.breaks
+    start_line = bisect.bisect_left(breaks, start)
+    end_line = bisect.bisect_left(breaks, end, start_line)
+    rows = lines.lines
+    blank = _BLANK
     where = f"{span.file}:{start_line + 1}" if prisma_style else f"{span.file}:{start_line + 1}:{span.column}"
-    out = [f"{diag.severity}: {diag.message}", f"  -->  {where}", _gutter(None)]
+    out = [f"{diag.severity}: {diag.message}", f"  -->  {where}", blank]
     if start_line > 0:
-        out.append(_gutter(start_line) + lines[start_line - 1].rstrip("\r"))
+        out.append(f"{start_line:>2} | " + rows[start_line - 1].rstrip("\r"))
     else:
-        out.append(_gutter(None))
-    for n in range(start_line, min(end_line, len(lines) - 1) + 1):
-        line_text = lines[n].rstrip("\r")
-        out.append(_gutter(n + 1) + line_text)
+        out.append(blank)
+    for n in range(start_line, min(end_line, len(rows) - 1) + 1):
+        line_text = rows[n].rstrip("\r")
+        out.append(f"{n + 1:>2} | " + line_text)
         if n == start_line and not prisma_style:
-            col = start - (text.rfind("\n", 0, start) + 1)
+            col = start - (breaks[start_line - 1] + 1 if start_line else 0)
             stop = end if end_line == start_line else start + len(line_text) - col
             width = max(1, min(stop, start + len(line_text) - col) - start)
-            out.append(_gutter(None) + " " * col + "^" * width)
-    out.append(_gutter(None))
+            out.append(blank + " " * col + "^" * width)
+    out.append(blank)
     return "\n".join(out)
 
 
@@ -93,7 +122,11 @@ def render_diagnostics(diagnostics: Sequence[Diagnostic], texts: dict[str, str],
     Ends with ``Validation Error Count: N`` like Prisma's CLI.
     """
     parts = []
+    cut: dict[str, TextLines] = {}
     for d in diagnostics:
-        parts.append(render_diagnostic(d, texts.get(d.file, ""), prisma_style=prisma_style))
+        lines = cut.get(d.file)
+        if lines is None:
+            lines = cut[d.file] = TextLines(texts.get(d.file, ""))
+        parts.append(render_diagnostic(d, lines.text, prisma_style=prisma_style, lines=lines))
     parts.append(f"Validation Error Count: {len(diagnostics)}")
     return "\n".join(parts)

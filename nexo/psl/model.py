@@ -26,7 +26,7 @@ class Env:
     name: str
 
 
-ConfigValue = Union[str, Env, list, None]
+ConfigValue = Union[str, Env, list["ConfigValue"], None]
 
 
 @dataclass(frozen=True)

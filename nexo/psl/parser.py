@@ -20,7 +20,7 @@ from __future__ import annotations
 import bisect
 import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import accumulate
 from typing import Any
@@ -403,16 +403,16 @@ class Parser:
         self,
         first: int,
         close: int,
-        read_line,
-        invalid_msg: str,  # type: ignore[no-untyped-def]
+        read_line: Callable[[int], Any],
+        invalid_msg: str,
         simple: re.Pattern[str] | None = None,
-    ) -> list:
+    ) -> list[Any]:
         """The lines of a block between its header and its closing line, read with ``read_line``.
 
         ``simple`` (model blocks) matches a whole field line of the usual shape, which is then built at
         once by :meth:`_simple_field`; every other line takes the general path.
         """
-        body: list = []
+        body: list[Any] = []
         pending_doc: list[A.Comment] = []
         lines = self.lines
         text = self.text

@@ -1,0 +1,210 @@
+"""The entry points (:func:`load`, :func:`validate_path`, :func:`validate_source`,
+:func:`validate_sources`) and the driver running the stages in Prisma's order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import model as M
+from ..diagnostics import Diagnostic, render_diagnostics
+from ..errors import PslError
+from ..parser import parse, paused_gc
+from .context import FieldInfo, Rel
+from .lowering import Lowering
+
+
+@dataclass(init=False)
+class LoadedSchema:
+    """The files of a schema (one file, or every ``*.prisma`` under a folder, in Prisma's order)."""
+
+    root: str
+    files: list[tuple[str, str]]
+
+    def __init__(self, root: str, files: list[tuple[str, str]]) -> None:
+        self.root = root
+        self.files = files
+
+    @property
+    def texts(self) -> dict[str, str]:
+        return dict(self.files)
+
+
+@dataclass(init=False)
+class ValidationResult:
+    """The outcome of validating a schema: the schema when valid, and every diagnostic found."""
+
+    schema: M.Schema | None
+    diagnostics: list[Diagnostic]
+    texts: dict[str, str] = field(default_factory=dict)
+
+    def __init__(
+        self,
+        schema: M.Schema | None,
+        diagnostics: list[Diagnostic],
+        texts: dict[str, str] | None = None,
+    ) -> None:
+        self.schema = schema
+        self.diagnostics = diagnostics
+        self.texts = dict() if texts is None else texts
+
+    @property
+    def ok(self) -> bool:
+        return self.schema is not None and not self.diagnostics
+
+    def render(self, *, prisma_style: bool = False) -> str:
+        """The diagnostics as a report (``error: …`` blocks and a count)."""
+        return render_diagnostics(self.diagnostics, self.texts, prisma_style=prisma_style)
+
+    def raise_for_errors(self) -> M.Schema:
+        """The schema, or :class:`PslError` carrying the diagnostics."""
+        if self.schema is None or self.diagnostics:
+            raise PslError(self.diagnostics, self.texts)
+        return self.schema
+
+
+def load(path: str | Path) -> LoadedSchema:
+    """Read a schema file, or every ``.prisma`` file under a folder (sorted by relative path).
+
+    Raises :class:`PslError` when the path does not exist or a folder holds no ``.prisma`` file.
+    """
+    p = Path(path)
+    if p.is_dir():
+        found = sorted((f for f in p.rglob("*.prisma") if f.is_file()), key=lambda f: f.relative_to(p).as_posix())
+        if not found:
+            raise PslError.simple(f"No .prisma files were found in the folder {p}.", str(p))
+        return LoadedSchema(str(p), [(str(f), _read(f)) for f in found])
+    if not p.is_file():
+        raise PslError.simple(f"The schema file {p} does not exist.", str(p))
+    return LoadedSchema(str(p), [(str(p), _read(p))])
+
+
+def _read(path: Path) -> str:
+    return path.read_bytes().decode("utf-8", "replace")
+
+
+def validate_path(path: str | Path) -> ValidationResult:
+    """Load and validate a schema file or folder."""
+    loaded = load(path)
+    return validate_sources(loaded.files)
+
+
+def validate_source(text: str, file: str = "schema.prisma") -> ValidationResult:
+    """Validate one schema given as text."""
+    return validate_sources([(file, text)])
+
+
+def validate_sources(files: list[tuple[str, str]]) -> ValidationResult:
+    """Validate a schema made of several files ``(name, text)`` in declaration order."""
+    with paused_gc():
+        schema, diags = _validate_trees(files)
+        # The syntax trees and the validator's working data are garbage now (and, having no reference
+        # cycles, already freed), so the collector only ever sees the validated schema.
+    return ValidationResult(None if diags else schema, diags, {name: text for name, text in files})
+
+
+def _validate_trees(files: list[tuple[str, str]]) -> tuple[M.Schema | None, list[Diagnostic]]:
+    trees = []
+    diags: list[Diagnostic] = []
+    for name, text in files:
+        tree, d = parse(text, name)
+        trees.append(tree)
+        diags.extend(d)
+    schema = Validator(trees, diags).run()
+    return schema, diags
+
+
+class Validator(Lowering):
+    """All the stages; :meth:`run` runs them in Prisma's order."""
+
+    # ------------------------------------------------------------------ driver
+    def run(self) -> M.Schema | None:
+        generators = [g for g in (self.generator(g) for g in self.generators) if g is not None]
+        for g in generators:
+            self.preview.update(g.preview_features)
+        datasource = self.datasource()
+        self.extension_rules()
+        self.names()
+        self.types()
+        self.attributes()
+        if self.diags:
+            return None
+        relations = self.pipeline()
+        if self.diags:
+            return None
+        return self.build(datasource, generators, relations)
+
+    # ------------------------------------------------------------------ stage 2: what the schema means
+    def pipeline(self) -> list[M.Relation]:
+        self.block_kinds()
+        for info, call in self.unknown_defaults:
+            self.err(
+                f"Unknown function in @default(): `{call.name}` is not known. You can read about the available "
+                "functions here: https://pris.ly/d/attribute-functions",
+                call.span,
+            )
+        for m in self.models:
+            if m.keyword == "type":
+                continue
+            data = self.mdata[id(m)]
+            self.unique_criteria(m, data)
+            self.primary_key_checks(m, data)
+            for info in self.infos[id(m)]:
+                if info.kind == "relation":
+                    continue
+                if info.native_attr is not None:
+                    self.native_type(info, info.native_attr)
+                self.default_values(info)
+            # relation fields by (target model, relation name), in field order
+            alike: dict[tuple[str, str], list[FieldInfo]] = {}
+            for info in self.infos[id(m)]:
+                if info.kind == "relation":
+                    alike.setdefault((info.type, self.relation_name_of(info)), []).append(info)
+            for info in self.infos[id(m)]:
+                if info.kind != "relation":
+                    continue
+                if self.ambiguity(m, info, alike[(info.type, self.relation_name_of(info))]):
+                    return []
+                self.relation_field_checks(info)
+            for index in data.indexes:
+                self.index_checks(m, data, index)
+        self.schema_checks()
+        self.infer_relations_cache = self.infer_relations()
+        relations = self.relations()
+        self.constraint_names(relations)
+        return relations
+
+    def relations(self) -> list[M.Relation]:
+        """Prisma's relation rules (``validations/relations``), then the relations of the schema."""
+        rels = self.infer_relations_cache
+        for r in rels:
+            if r.kind in ("1:1", "1:n"):
+                self.inline_relation_checks(r)
+            elif r.kind == "m:n":
+                self.many_to_many_checks(r)
+            else:
+                msg = (
+                    "Error validating: Embedded many-to-many relations are not supported on Postgres. Please use the "
+                    "syntax defined in https://pris.ly/d/relational-database-many-to-many"
+                )
+                for f in (r.forward, r.back):
+                    assert f is not None
+                    self.err(msg, self.fspan(f))
+        if self.diags:
+            return []
+        return [self.relation_model(r) for r in rels]
+
+    def inline_relation_checks(self, r: Rel) -> None:
+        """A one-to-one or one-to-many relation: cycles (``relationMode = \"prisma\"``), the forward side,
+        then the rules of its kind."""
+        fwd, back = r.forward, r.back
+        fa, ba = self.relation_args(fwd), self.relation_args(back)
+        if fwd is not None and back is not None and self.relation_mode == "prisma":
+            self.cycles(r)
+        if fwd is not None:
+            self.forward_side_checks(fwd, fa)
+        if r.kind == "1:1":
+            self.one_to_one_checks(r, fa, ba)
+        else:
+            self.one_to_many_checks(r, fa, ba)
