@@ -312,6 +312,9 @@ def validate(schema: SchemaPath = None, project: Project = None, as_json: JsonFl
     from nexo.psl.commands import validate_command
 
     report = _run(lambda: validate_command(_schema_path(schema, project)))
+    warnings = report.result.render_warnings()
+    if warnings and not as_json:  # before the verdict, on stderr, as Prisma prints them
+        err.print(warnings.rstrip("\n"), markup=False)
     if as_json:
         _json(report.to_dict())
     elif report.ok:
@@ -335,6 +338,8 @@ def format_(
     from nexo.psl.commands import format_command
 
     result = _run(lambda: format_command(_schema_path(schema, project), check=check))
+    if result.warnings and not as_json:
+        err.print(result.warnings.rstrip("\n"), markup=False)
     if as_json:
         _json(result.to_dict())
     else:

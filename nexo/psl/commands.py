@@ -54,6 +54,7 @@ class ValidateReport:
             "valid": self.ok,
             "error_count": len(self.result.diagnostics),
             "diagnostics": [d.to_dict() for d in self.result.diagnostics],
+            "warnings": [d.to_dict() for d in self.result.warnings],
         }
 
 
@@ -76,6 +77,8 @@ class FormatResult:
     changed_files: list[Path] = field(default_factory=list)
     checked_files: list[Path] = field(default_factory=list)
     check: bool = False
+    #: the formatted schema's warnings, as ``nexo validate`` prints them (``ValidationResult.render_warnings``)
+    warnings: str = ""
 
     @property
     def changed(self) -> bool:
@@ -127,4 +130,4 @@ def format_command(schema_path: str | Path, check: bool = False) -> FormatResult
     if not check:
         for f in changed:
             f.write_bytes(formatted[display_name(f)].encode("utf-8"))
-    return FormatResult(changed_files=changed, checked_files=files, check=check)
+    return FormatResult(changed_files=changed, checked_files=files, check=check, warnings=checked.render_warnings())

@@ -8,6 +8,8 @@ Five checks per corpus file, each against the real CLI (its results are kept in 
 folder under a hash of the input, so only new files run the CLI again):
 
 - ``verdict``: ``prisma validate`` and nexo accept or reject alike, with the same (line, message) errors;
+- ``warnings``: the "Prisma schema warning(s)" block ``prisma validate`` prints is the one ``nexo validate``
+  prints (nexo's own warnings, printed after it, are not Prisma's and not compared);
 - ``format``: ``prisma format`` and ``nexo format`` give the same bytes (or both refuse);
 - ``diff``: ``prisma migrate diff --from-empty --to-schema-datamodel F --script`` and nexo's
   ``db:migrate:diff`` print the same bytes (or both fail, with Prisma's message);
@@ -48,7 +50,7 @@ from nexo.db.urls import with_database
 from nexo.psl import validate_sources
 
 CASES = present()
-CHECKS = ("verdict", "format", "diff", "apply", "roundtrip")
+CHECKS = ("verdict", "warnings", "format", "diff", "apply", "roundtrip")
 EMPTY = "-- This is an empty migration."
 _ERROR = re.compile(r"(?ms)^error: (.*?)\n  -->  .*?:(\d+)\n")
 
@@ -90,6 +92,12 @@ def test_corpus_present() -> None:
 @cache
 def nexo_validation(path: Path):
     return validate_sources([(path.name, path.read_bytes().decode("utf-8"))])
+
+
+def prisma_warnings(stderr: str) -> str:
+    """The "Prisma schema warning(s):" block of the CLI's stderr (empty when it printed none)."""
+    m = re.search(r"(?ms)^Prisma schema warnings?:\n(?:- .*?\n)+", stderr)
+    return m.group(0) if m else ""
 
 
 def cli_errors(output: str) -> list[tuple[int, str]]:
@@ -197,6 +205,9 @@ def test_same_as_prisma(
         )
         if not theirs.ok:
             assert sorted((d.line, d.message) for d in ours.diagnostics) == cli_errors(theirs.output)
+        return
+    if check == "warnings":
+        assert prisma_warnings(theirs.stderr) == ours.render_warnings().split("warning: ", 1)[0]
         return
     if check == "format":
         _check_format(prisma_oracle, path, tmp_path)

@@ -26,6 +26,53 @@ ACTIVE_PREVIEW_FEATURES = (
     "views",
 )
 
+# Former preview features Prisma 6.19's CLI warns about ("Preview feature "x" is deprecated. ..."), from
+# running it on every name; ``fullTextSearch`` and ``metrics`` have their own wording.
+DEPRECATED_PREVIEW_FEATURES = frozenset(
+    [
+        "aggregateApi",
+        "atomicNumberOperations",
+        "clientExtensions",
+        "cockroachdb",
+        "connectOrCreate",
+        "createMany",
+        "dataProxy",
+        "deno",
+        "distinct",
+        "driverAdapters",
+        "extendedIndexes",
+        "extendedWhereUnique",
+        "fieldReference",
+        "filterJson",
+        "filteredRelationCount",
+        "fullTextIndex",
+        "groupBy",
+        "improvedQueryRaw",
+        "interactiveTransactions",
+        "jsonProtocol",
+        "microsoftSqlServer",
+        "middlewares",
+        "mongoDb",
+        "multiSchema",
+        "nApi",
+        "namedConstraints",
+        "napi",
+        "nativeTypes",
+        "omitApi",
+        "orderByAggregateGroup",
+        "orderByNulls",
+        "orderByRelation",
+        "prismaSchemaFolder",
+        "queryCompiler",
+        "referentialActions",
+        "referentialIntegrity",
+        "selectRelationCount",
+        "tracing",
+        "transactionApi",
+        "uncheckedScalarInputs",
+    ]
+)
+
 # Names Prisma recognises as former preview features (now generally available, or removed): accepted.
 RETIRED_PREVIEW_FEATURES = frozenset(
     (
@@ -190,6 +237,22 @@ class Config(Context):
                     f'The preview feature "{n}" is not known. Expected one of: {", ".join(ACTIVE_PREVIEW_FEATURES)}',
                     v.span,
                 )
+            elif n == "fullTextSearch":
+                self.warn(
+                    'On `provider = "postgresql"`, preview feature "fullTextSearch" has been renamed to '
+                    '"fullTextSearchPostgres". Learn more at https://pris.ly/d/fts-postgres.',
+                    v.span,
+                )
+            elif n == "metrics":
+                self.warn(
+                    'Preview feature "metrics" is deprecated. It will be removed in a future version of Prisma.', v.span
+                )
+            elif n in DEPRECATED_PREVIEW_FEATURES:
+                self.warn(
+                    f'Preview feature "{n}" is deprecated. The functionality can be used without specifying it as a '
+                    "preview feature.",
+                    v.span,
+                )
         return [n for n in names if n in RETIRED_PREVIEW_FEATURES]
 
     def datasource(self) -> M.Datasource | None:
@@ -217,6 +280,7 @@ class Config(Context):
         # different files are accepted and the first one is used.
         ds = lifted[0]
         self.ds_name = ds.name
+        self.has_datasource = True
         self.relation_mode = ds.relation_mode
         return ds
 

@@ -259,7 +259,11 @@ class Context:
         self.infos: dict[int, list[FieldInfo]] = {}
         self.mdata: dict[int, ModelData] = {}
         self.ds_name = "db"
+        self.has_datasource = False
         self.preview: set[str] = set()
+        # warnings (the schema stays valid), in Prisma CLI's wording, with the span they concern
+        self.warnings: list[Diagnostic] = []
+        self.nexo_warnings: list[Diagnostic] = []  # nexo's own (messages start with "nexo: ")
         # ``err`` reports into ``diags`` without holding the validator (no reference cycle: the
         # validator and the syntax trees it holds are freed as soon as validation ends)
         self.err = reporter(diags)
@@ -275,6 +279,9 @@ class Context:
         self.defaults: dict[tuple[bool, str], M.DefaultValue] = {}
         self.relation_mode = "foreignKeys"
         self.enum_value_names: dict[str, set[str]] = {}  # enum → its value names (for defaults)
+
+    def warn(self, message: str, span: A.Span) -> None:
+        self.warnings.append(Diagnostic(message, span, severity="warning"))
 
     # ------------------------------------------------------------------ spans as Prisma marks them
     def aspan(self, a: A.Attribute) -> A.Span:

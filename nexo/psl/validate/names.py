@@ -145,9 +145,16 @@ class Names(Config):
             elif schemas_declared:
                 if isinstance(block, A.Model):
                     self.err(
-                        f'Error validating {block.keyword} "{block.name}": This model is missing an `@@schema` '
-                        "attribute.",
+                        f'Error validating {block.keyword} "{block.name}": This {block.keyword} is missing an '
+                        "`@@schema` attribute.",
                         block.span,
                     )
                 else:
                     self.err("This enum is missing an `@@schema` attribute.", block.span)
+        # two enums with one database name in one schema (``@@map``): the second is refused
+        seen: set[tuple[str | None, str]] = set()
+        for e in self.enums:
+            key = (self.block_schema(e), self.db_name(e))
+            if key in seen:
+                self.err("An enum with the same database name is already defined.", e.span)
+            seen.add(key)
