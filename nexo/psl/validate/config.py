@@ -231,6 +231,8 @@ class Config(Context):
         return gen
 
     def preview_features(self, names: list[str], v: A.Expression) -> list[str]:
+        if "fullTextSearchPostgres" in names:
+            self.fts_postgres_span = v.span  # known only with a PostgreSQL datasource (see provider_features)
         for n in names:
             if n not in RETIRED_PREVIEW_FEATURES:
                 self.err(
@@ -254,6 +256,14 @@ class Config(Context):
                     v.span,
                 )
         return [n for n in names if n in RETIRED_PREVIEW_FEATURES]
+
+    def provider_features(self, datasource: M.Datasource | None) -> None:
+        """``fullTextSearchPostgres`` is a PostgreSQL feature: without a readable datasource Prisma does not
+        know it (``url`` missing, for instance, makes it "not known" too)."""
+        span = getattr(self, "fts_postgres_span", None)
+        if datasource is None and span is not None:
+            known = ", ".join(n for n in ACTIVE_PREVIEW_FEATURES if n != "fullTextSearchPostgres")
+            self.err(f'The preview feature "fullTextSearchPostgres" is not known. Expected one of: {known}', span)
 
     def datasource(self) -> M.Datasource | None:
         self.repeated_keys()

@@ -150,6 +150,7 @@ class Validator(Lowering):
         for g in generators:
             self.preview.update(g.preview_features)
         datasource = self.datasource()
+        self.provider_features(datasource)
         self.extension_rules()
         self.names()
         self.types()
