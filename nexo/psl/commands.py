@@ -48,14 +48,16 @@ class ValidateReport:
         return "Prisma schema validation\nError code: P1012\n" + self.result.render()
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "schema": self.schema_path,
             "files": self.files,
             "valid": self.ok,
             "error_count": len(self.result.diagnostics),
             "diagnostics": [d.to_dict() for d in self.result.diagnostics],
-            "warnings": [d.to_dict() for d in self.result.warnings],
         }
+        if self.result.warnings:  # Prisma's warnings (severity "warning"), then nexo's own
+            data["warnings"] = [d.to_dict() for d in self.result.warnings]
+        return data
 
 
 def validate_command(schema_path: str | Path) -> ValidateReport:
