@@ -169,7 +169,8 @@ def main(argv: list[str]) -> int:
     if command == "fetch":
         return fetch()
     if command == "add" and len(argv) in (6, 7):
-        add(*argv[1:6], trimmed=argv[6:] == ["trimmed"])
+        kind, name, repo, path, commit = argv[1:6]
+        add(kind, name, repo, path, commit, trimmed=argv[6:] == ["trimmed"])
         return 0
     print(__doc__)
     return 2

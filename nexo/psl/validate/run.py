@@ -210,12 +210,12 @@ class Validator(Lowering):
             if r.kind in ("1:1", "1:n"):
                 self.inline_relation_checks(r)
             elif r.kind == "m:n":
-                sides = [f for f in (r.forward, r.back) if f is not None]
-                if any(f.model.keyword == "view" or self.model_by_name[f.type].keyword == "view" for f in sides):
-                    for f in sides:
+                sides = [side for side in (r.forward, r.back) if side is not None]
+                if any(s.model.keyword == "view" or self.model_by_name[s.type].keyword == "view" for s in sides):
+                    for side in sides:
                         self.err(
                             "Error validating: Implicit many-to-many relations are not supported for views.",
-                            self.fspan(f),
+                            self.fspan(side),
                         )
                 self.many_to_many_checks(r)
             else:
