@@ -113,7 +113,7 @@ def nexo_diff(path: Path) -> tuple[int, str]:
     try:
         outcome = migrate_diff(DiffSource("empty"), DiffSource("schema", str(path)), server_url=None)
     except NexoError as exc:
-        return 1, str(exc)
+        return 1, exc.message
     return 0, outcome.stdout(script=True)
 
 
@@ -221,7 +221,7 @@ def test_same_as_prisma(
             assert (code, text) == (0, expected.stdout)
         else:
             assert code != 0, text
-            assert text.strip().splitlines()[-1] in expected.output, (text, expected.output)
+            assert f"Error: {text}" in expected.output, (text, expected.output)
         return
     if not expected.ok:
         pytest.skip(f"Prisma's diff fails: {expected.output.strip().splitlines()[-1]}")

@@ -276,8 +276,7 @@ class Validator(Lowering):
         own = self.fields[fwd.model.name]
         if not any(f in own and own[f].arity == "required" for f in args.fields or []):
             return
-        relation = fwd.attrs.get("relation")
-        span = self.aspan(relation) if relation is not None else self.fspan(fwd)
+        span = self.fspan(fwd)  # Prisma marks the whole field
         for action, value in (("onDelete", args.on_delete), ("onUpdate", args.on_update)):
             if value != "SetNull":
                 continue
