@@ -1,0 +1,30 @@
+"""Citus: detection on a live database, the distribution plan from ``[tool.nexo.citus]``, and the readiness lint.
+
+- :func:`inspect` — version, nodes and each table's kind, co-location and shard count (``db:version``).
+- :func:`plan_schema` / :func:`lint_schema` / :func:`lint_sql` — what Citus would refuse, with the fix.
+- :func:`readiness` — the whole lint for a project (``nexo validate --citus``).
+"""
+
+from __future__ import annotations
+
+from .detect import CitusReport, TableLayout, citus_version, inspect, is_citus
+from .layout import DISTRIBUTED, LOCAL, REFERENCE, Finding, TablePlan, lint_schema, lint_sql, plan_schema, plan_table
+from .readiness import readiness
+
+__all__ = [
+    "DISTRIBUTED",
+    "LOCAL",
+    "REFERENCE",
+    "CitusReport",
+    "Finding",
+    "TableLayout",
+    "TablePlan",
+    "citus_version",
+    "inspect",
+    "is_citus",
+    "lint_schema",
+    "lint_sql",
+    "plan_schema",
+    "plan_table",
+    "readiness",
+]

@@ -1,0 +1,23 @@
+"""The readiness lint of a project: schema.prisma and the SQL layer against ``[tool.nexo.citus]``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nexo.config import CitusConfig, Config
+
+from .layout import Finding, lint_schema, lint_sql, plan_schema
+
+
+def readiness(config: Config) -> list[Finding]:
+    """Every finding for the project; the default ``[tool.nexo.citus]`` when the project has none.
+
+    Raises :class:`nexo.psl.PslError` when schema.prisma is invalid.
+    """
+    from nexo.psl import validate_path
+
+    cfg = config.citus or CitusConfig(distribution_column=config.tenant_column)
+    schema = validate_path(config.schema).raise_for_errors()
+    files = sorted(Path(config.sql_dir).glob("*.sql")) if Path(config.sql_dir).is_dir() else []
+    files = [f for f in files if not f.name.endswith(".down.sql")]
+    return lint_schema(schema, cfg) + lint_sql(files, plan_schema(schema, cfg), cfg, config.tenant_setting)
