@@ -160,7 +160,17 @@ def load_config(
     dotenv = read_dotenv(base / ".env")
 
     table = _read_tool_table(base)
-    known = {"schema", "migrations", "sql", "tenant_setting", "app_role", "tenant_column", "lock_timeout", "seed", "citus"}
+    known = {
+        "schema",
+        "migrations",
+        "sql",
+        "tenant_setting",
+        "app_role",
+        "tenant_column",
+        "lock_timeout",
+        "seed",
+        "citus",
+    }
 
     def path_of(key: str, default: str) -> Path:
         value = table.get(key, default)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import nexo
 from nexo import _compiled
+from nexo.citus import CitusReport
 from nexo.config import Config
 from nexo.db import Target
 from nexo.db.errors import DatabaseError
@@ -84,6 +85,8 @@ class Matrix:
     history: list[dict[str, object]] = field(default_factory=list)
     #: the database against schema.prisma (``None``: not computed)
     drift: DriftReport | None = None
+    #: Citus's view of the database (``None``: not a Citus database)
+    citus: CitusReport | None = None
     generated_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     def problems(self) -> list[str]:
@@ -112,6 +115,8 @@ class Matrix:
             out.append(f"no tenant table (a table with column {self.rls.tenant_column}) in schema {self.rls.schema}")
         out += [f"RLS: {issue}" for issue in self.rls.lint()]
         out += [f"RLS: {w}" for w in self.rls.role_problems()]
+        if self.citus is not None:
+            out += [f"Citus: {f.text()}" for f in self.citus.findings]
         out += [
             f"{r.component} {r.found} is outside the supported range {r.supported}"
             for r in self.software
@@ -134,6 +139,7 @@ class Matrix:
             "software": [asdict(r) for r in self.software],
             "rls": self.rls.to_dict(),
             "drift": self.drift.to_dict() if self.drift is not None else None,
+            "citus": self.citus.to_dict() if self.citus is not None else None,
             "problems": self.problems(),
             "ok": not self.problems(),
         }
@@ -276,6 +282,27 @@ def render_table(m: Matrix, console) -> None:  # console: rich.console.Console
             )
     for r in m.software:
         t.add_row(r.component, r.found, r.supported + (f" ({r.note})" if r.note else ""), marks[r.status])
+    if m.citus is not None:
+        c = m.citus
+        t.add_row("Citus", c.version, f"{c.workers} worker(s): " + ", ".join(c.nodes), mark(c.workers > 0, warn=True))
+        t.add_row(
+            "Citus tables",
+            ", ".join(f"{sum(1 for x in c.tables if x.kind == k)} {k}" for k in ("distributed", "reference", "local")),
+            "\n".join(
+                f"{x.table}: {x.kind}"
+                + (f" by {x.column}" if x.column else "")
+                + (f", co-location {x.colocation_id}" if x.colocation_id is not None else "")
+                + (f", {x.shard_count} shards" if x.shard_count is not None else "")
+                for x in c.tables
+            ),
+            mark(True),
+        )
+        t.add_row(
+            "Citus readiness",
+            "clean" if not c.findings else f"{len(c.findings)} finding(s)",
+            "\n".join(f.text() for f in c.findings),
+            mark(not c.findings),
+        )
     rls = m.rls
     t.add_row(
         "RLS (enabled + forced)",
@@ -411,6 +438,7 @@ def collect(config: Config, *, on_target=None) -> Matrix:
             missing_on_disk=[a.script for a in sst.missing_on_disk],
         )
         rls = inspect_rls(conn, app_role=config.app_role, tenant_column=config.tenant_column)
+        citus_report = citus_part(conn, config)
         return Matrix(
             database=database_info(conn, target),
             prisma=prisma_part,
@@ -419,4 +447,21 @@ def collect(config: Config, *, on_target=None) -> Matrix:
             rls=rls,
             history=_history(conn, pst.table_exists, sst.table_exists),
             drift=orchestrate.drift_report(conn, config),
+            citus=citus_report,
         )
+
+
+def citus_part(conn: psycopg.Connection, config: Config) -> CitusReport | None:
+    """Citus's view of the database plus the readiness lint of the project (``None`` without Citus)."""
+    from nexo import citus
+    from nexo.psl import PslError
+
+    report = citus.inspect(conn)
+    if report is None:
+        return None
+    report.configured = config.citus is not None
+    try:
+        report.findings = citus.readiness(config)
+    except (PslError, OSError):
+        report.findings = []  # an invalid or missing schema is reported by the drift check
+    return report

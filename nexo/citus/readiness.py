@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from nexo.config import CitusConfig, Config
@@ -20,4 +21,7 @@ def readiness(config: Config) -> list[Finding]:
     schema = validate_path(config.schema).raise_for_errors()
     files = sorted(Path(config.sql_dir).glob("*.sql")) if Path(config.sql_dir).is_dir() else []
     files = [f for f in files if not f.name.endswith(".down.sql")]
-    return lint_schema(schema, cfg) + lint_sql(files, plan_schema(schema, cfg), cfg, config.tenant_setting)
+    from nexo.psl.commands import display_name
+
+    found = lint_schema(schema, cfg) + lint_sql(files, plan_schema(schema, cfg), cfg, config.tenant_setting)
+    return [replace(f, file=display_name(Path(f.file))) for f in found]
