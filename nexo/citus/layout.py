@@ -260,3 +260,38 @@ def lint_sql(files: list[Path], plans: dict[str, TablePlan], cfg: CitusConfig, t
                         )
                     )
     return out
+
+
+def distribution_order(plans: list[TablePlan]) -> list[TablePlan]:
+    """Reference tables first, then the root table, then the tables co-located with it (input order kept)."""
+    refs = [p for p in plans if p.kind == REFERENCE]
+    roots = [p for p in plans if p.kind == DISTRIBUTED and p.colocate_with is None]
+    rest = [p for p in plans if p.kind == DISTRIBUTED and p.colocate_with is not None]
+    return refs + roots + rest
+
+
+def distribution_statement(plan: TablePlan) -> str:
+    """The SQL that lays ``plan``'s table out (table and column names are bound as literals)."""
+    from nexo.db.ident import quote_ident
+    from nexo.db.ident import quote_literal as lit
+
+    table = lit(quote_ident(plan.table))
+    if plan.kind == REFERENCE:
+        return f"SELECT create_reference_table({table})"
+    if plan.kind != DISTRIBUTED or plan.column is None:
+        raise ValueError(f"table {plan.table} is {plan.kind}: nothing to distribute")
+    colocate = f", colocate_with => {lit(quote_ident(plan.colocate_with))}" if plan.colocate_with else ""
+    return f"SELECT create_distributed_table({table}, {lit(plan.column)}{colocate})"
+
+
+_ADD_FK = re.compile(r"^\s*ALTER\s+TABLE\s+.*\bADD\s+CONSTRAINT\s+.*\bFOREIGN\s+KEY\b", re.I | re.S)
+
+
+def split_foreign_keys(script: str) -> tuple[list[str], list[str]]:
+    """A migration's statements in two lists: everything but ``ALTER TABLE … ADD … FOREIGN KEY``, and those
+    (Citus refuses a foreign key from a local to a distributed table: distribute in between)."""
+    rest: list[str] = []
+    fks: list[str] = []
+    for st in split_statements(script):
+        (fks if _ADD_FK.match(st.text) else rest).append(st.text)
+    return rest, fks

@@ -13,7 +13,7 @@ from .layout import Finding, lint_schema, lint_sql, plan_schema
 def readiness(config: Config) -> list[Finding]:
     """Every finding for the project; the default ``[tool.nexo.citus]`` when the project has none.
 
-    Raises :class:`nexo.psl.PslError` when schema.prisma is invalid.
+    Raises :class:`nexo.psl.PslError` when schema.prisma is invalid. File names are relative to the project.
     """
     from nexo.psl import validate_path
 
@@ -21,7 +21,13 @@ def readiness(config: Config) -> list[Finding]:
     schema = validate_path(config.schema).raise_for_errors()
     files = sorted(Path(config.sql_dir).glob("*.sql")) if Path(config.sql_dir).is_dir() else []
     files = [f for f in files if not f.name.endswith(".down.sql")]
-    from nexo.psl.commands import display_name
-
     found = lint_schema(schema, cfg) + lint_sql(files, plan_schema(schema, cfg), cfg, config.tenant_setting)
-    return [replace(f, file=display_name(Path(f.file))) for f in found]
+    return [replace(f, file=_relative(Path(f.file), config.root)) for f in found]
+
+
+def _relative(path: Path, root: Path) -> str:
+    """``path`` relative to the project root when it lies under it (findings name files as the user sees them)."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
