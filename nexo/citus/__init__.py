@@ -8,7 +8,20 @@
 from __future__ import annotations
 
 from .detect import CitusReport, TableLayout, citus_version, inspect, is_citus
-from .layout import DISTRIBUTED, LOCAL, REFERENCE, Finding, TablePlan, lint_schema, lint_sql, plan_schema, plan_table
+from .layout import (
+    DISTRIBUTED,
+    LOCAL,
+    REFERENCE,
+    Finding,
+    TablePlan,
+    distribution_order,
+    distribution_statement,
+    lint_schema,
+    lint_sql,
+    plan_schema,
+    plan_table,
+    split_foreign_keys,
+)
 from .readiness import readiness
 
 __all__ = [
@@ -20,6 +33,8 @@ __all__ = [
     "TableLayout",
     "TablePlan",
     "citus_version",
+    "distribution_order",
+    "distribution_statement",
     "inspect",
     "is_citus",
     "lint_schema",
@@ -27,4 +42,5 @@ __all__ = [
     "plan_schema",
     "plan_table",
     "readiness",
+    "split_foreign_keys",
 ]

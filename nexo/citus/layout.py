@@ -183,6 +183,7 @@ def lint_schema(schema: M.Schema, cfg: CitusConfig) -> list[Finding]:
                 continue
             mine, theirs = _field_of_column(m, p.column), _field_of_column(target, q.column)
             pairs = list(zip(rf.fields, rf.references, strict=False))
+            out += _fk_actions(m, rf, mine in rf.fields)
             if mine is None or theirs is None or (mine, theirs) in pairs:
                 continue
             fields = [mine, *[a for a, b in pairs if b != theirs]]
@@ -200,6 +201,38 @@ def lint_schema(schema: M.Schema, cfg: CitusConfig) -> list[Finding]:
                 )
             )
     return out
+
+
+def _fk_actions(m: M.Model, rf: M.RelationField, includes_key: bool) -> list[Finding]:
+    """Citus refuses ``ON UPDATE`` Cascade/SetNull/SetDefault (Prisma's default is Cascade) and ``ON DELETE``
+    SetNull/SetDefault on a foreign key that includes the distribution column."""
+    if not includes_key:
+        return []
+    rel = rf.relation
+    on_update = (rel.on_update if rel is not None else None) or rf.on_update or "Cascade"
+    on_delete = (rel.on_delete if rel is not None else None) or rf.on_delete or "NoAction"
+    bad_update = on_update in ("Cascade", "SetNull", "SetDefault")
+    bad_delete = on_delete in ("SetNull", "SetDefault")
+    if not bad_update and not bad_delete:
+        return []
+    wanted = []
+    if bad_delete:
+        wanted.append("onDelete: Cascade (or Restrict/NoAction)")
+    if bad_update:
+        wanted.append("onUpdate: NoAction")
+    return [
+        Finding(
+            "citus-fk-action",
+            m.db_name,
+            f"The foreign key {m.name}.{rf.name} includes the distribution column and has ON UPDATE {on_update} / "
+            f"ON DELETE {on_delete}; Citus refuses CASCADE, SET NULL or SET DEFAULT on update (and SET NULL / "
+            "SET DEFAULT on delete) there.",
+            f"add {' and '.join(wanted)} to @relation of {m.name}.{rf.name}",
+            rf.span.file,
+            rf.span.line,
+            rf.span.column,
+        )
+    ]
 
 
 _TRIGGER = re.compile(

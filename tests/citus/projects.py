@@ -41,7 +41,7 @@ model Contact {
   accountId    String   @map("account_id") @db.Uuid
   email        String
   currencyCode String   @map("currency_code")
-  account      Account  @relation(fields: [accountId], references: [id], onDelete: Cascade)
+  account      Account  @relation(fields: [accountId], references: [id], onDelete: Cascade, onUpdate: NoAction)
   currency     Currency @relation(fields: [currencyCode], references: [code])
   notes        Note[]
 
@@ -55,8 +55,8 @@ model Note {
   accountId String  @map("account_id") @db.Uuid
   contactId String  @map("contact_id") @db.Uuid
   body      String
-  account   Account @relation(fields: [accountId], references: [id], onDelete: Cascade)
-  contact   Contact @relation(fields: [accountId, contactId], references: [accountId, id], onDelete: Cascade)
+  account   Account @relation(fields: [accountId], references: [id], onDelete: Cascade, onUpdate: NoAction)
+  contact   Contact @relation(fields: [accountId, contactId], references: [accountId, id], onDelete: Cascade, onUpdate: NoAction)
 
   @@id([accountId, id])
   @@map("notes")

@@ -79,6 +79,7 @@ def test_each_refused_form_is_reported_with_its_fix(tmp_path: Path) -> None:
         )
         .replace("  @@id([accountId, id])\n  @@unique([accountId, email])\n", "  @@unique([email])\n", 1)
         .replace("fields: [accountId, contactId], references: [accountId, id]", "fields: [contactId], references: [id]")
+        .replace("contactId], references: [id], onDelete: Cascade, onUpdate: NoAction", "contactId], references: [id]")
         .replace(
             "  contacts Contact[]\n  notes    Note[]\n", "  contacts Contact[]\n  notes    Note[]\n  logs     Log[]\n"
         )
@@ -136,6 +137,22 @@ model Log {
     # the trigger is accepted when the file turns on citus.enable_unsafe_triggers
     (root / "sql" / "20260101_0000_rls.sql").write_text("SET citus.enable_unsafe_triggers = on;\n" + SUBLINK_SQL)
     assert "citus-trigger" not in {f.code for f in readiness(load_config(root))}
+
+
+def test_on_update_cascade_on_the_distribution_key_is_reported(tmp_path: Path) -> None:
+    schema = READY_SCHEMA.replace(
+        "references: [id], onDelete: Cascade, onUpdate: NoAction)\n  currency",
+        "references: [id], onDelete: Cascade)\n  currency",
+    )
+    assert schema != READY_SCHEMA
+    found = readiness(load_config(write_project(tmp_path, schema)))
+    assert [(f.code, f.line, f.fix) for f in found] == [
+        (
+            "citus-fk-action",
+            line_of(schema, "account      Account  @relation"),
+            "add onUpdate: NoAction to @relation of Contact.account",
+        )
+    ]
 
 
 def test_repo_crm_reports_its_real_findings() -> None:
