@@ -16,7 +16,24 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent.parent
-CLUSTER = REPO.parent / "shared" / "citus" / "cluster"
+
+
+def _cluster_script() -> Path:
+    """``../shared/citus/cluster`` beside the repo root; in a git worktree, beside the main checkout's root."""
+    roots = [REPO]
+    dotgit = REPO / ".git"
+    if dotgit.is_file():  # a worktree: "gitdir: <main>/.git/worktrees/<name>"
+        text = dotgit.read_text(encoding="utf-8").strip()
+        if text.startswith("gitdir:"):
+            roots.append(Path(text.split(":", 1)[1].strip()).resolve().parents[2])
+    for root in roots:
+        script = root.parent / "shared" / "citus" / "cluster"
+        if script.is_file():
+            return script
+    return REPO.parent / "shared" / "citus" / "cluster"
+
+
+CLUSTER = _cluster_script()
 
 
 def _cluster(*args: str) -> str:
@@ -24,7 +41,8 @@ def _cluster(*args: str) -> str:
     done = subprocess.run([str(CLUSTER), *args], capture_output=True, text=True, env=env, timeout=300)
     if done.returncode != 0:
         raise RuntimeError(f"cluster {' '.join(args)} failed ({done.returncode}): {done.stderr.strip()}")
-    return done.stdout.strip().splitlines()[-1]
+    lines = done.stdout.strip().splitlines()
+    return lines[-1] if lines else ""
 
 
 @pytest.fixture(scope="session")
