@@ -14,6 +14,7 @@ from .layout import (
     REFERENCE,
     Finding,
     TablePlan,
+    distribute_script,
     distribution_order,
     distribution_statement,
     lint_schema,
@@ -23,6 +24,7 @@ from .layout import (
     split_foreign_keys,
 )
 from .readiness import readiness
+from .steps import migration_rewriter
 
 __all__ = [
     "DISTRIBUTED",
@@ -33,12 +35,14 @@ __all__ = [
     "TableLayout",
     "TablePlan",
     "citus_version",
+    "distribute_script",
     "distribution_order",
     "distribution_statement",
     "inspect",
     "is_citus",
     "lint_schema",
     "lint_sql",
+    "migration_rewriter",
     "plan_schema",
     "plan_table",
     "readiness",

@@ -328,3 +328,24 @@ def split_foreign_keys(script: str) -> tuple[list[str], list[str]]:
     for st in split_statements(script):
         (fks if _ADD_FK.match(st.text) else rest).append(st.text)
     return rest, fks
+
+
+SEQUENTIAL = "SET LOCAL citus.multi_shard_modify_mode TO 'sequential'"
+_CREATE_TABLE = re.compile(
+    r"^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?((?:\"[^\"]+\"|\w+)(?:\.(?:\"[^\"]+\"|\w+))?)", re.I
+)
+
+
+def distribute_script(script: str, plans: dict[str, TablePlan]) -> str:
+    """A migration's script as it runs on Citus: its statements but the foreign keys, then the distribution
+    of each table it creates (as ``plans`` lays it out), then its foreign keys. Unchanged when it creates
+    no table to distribute."""
+    created = [_table_name(m.group(1)) for st in split_statements(script) if (m := _CREATE_TABLE.match(st.text))]
+    chosen = [plans[t] for t in created if t in plans and plans[t].kind != LOCAL]
+    if not chosen:
+        return script
+    rest, fks = split_foreign_keys(script)
+    # in one transaction, a foreign key to a reference table after a parallel DDL on a distributed table is
+    # refused ("cannot modify table ... because there was a parallel operation"): run the DDL sequentially
+    body = [SEQUENTIAL] + rest + [distribution_statement(p) for p in distribution_order(chosen)] + fks
+    return "".join(s.strip() + ";\n\n" for s in body)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from nexo import migrate as prisma
 from nexo import sqllayer
+from nexo.citus import migration_rewriter
 from nexo.config import Config
 from nexo.db import advisory_lock, resolve_target
 from nexo.migrate.diffcmd import Source as DiffSource
@@ -45,7 +46,9 @@ def migrate(config: Config, *, on_event: OnEvent | None = None, on_target: OnTar
     started = time.monotonic()
     with creating_session(config, on_target) as (conn, tgt, created):
         with advisory_lock(conn, timeout=config.lock_timeout) as waited:
-            deployed = prisma.deploy(conn, config.migrations_dir, on_step=prisma_events(on_event))
+            deployed = prisma.deploy(
+                conn, config.migrations_dir, on_step=prisma_events(on_event), rewrite=migration_rewriter(conn, config)
+            )
             applied = sqllayer.apply(conn, files, applied_by=applied_by(), on_step=sql_events(on_event))
             latest = prisma.summary(conn, config.migrations_dir).latest_applied
     return MigrateResult(tgt.masked, waited, deployed, latest, applied, time.monotonic() - started, created)
@@ -58,7 +61,9 @@ def deploy(config: Config, *, on_event: OnEvent | None = None, on_target: OnTarg
     started = time.monotonic()
     with creating_session(config, on_target) as (conn, tgt, created):
         with advisory_lock(conn, timeout=config.lock_timeout) as waited:
-            deployed = prisma.deploy(conn, config.migrations_dir, on_step=prisma_events(on_event))
+            deployed = prisma.deploy(
+                conn, config.migrations_dir, on_step=prisma_events(on_event), rewrite=migration_rewriter(conn, config)
+            )
             latest = prisma.summary(conn, config.migrations_dir).latest_applied
     return MigrateResult(tgt.masked, waited, deployed, latest, None, time.monotonic() - started, created)
 
