@@ -22,9 +22,10 @@ from .layout import (
     plan_schema,
     plan_table,
     split_foreign_keys,
+    tables_to_distribute,
 )
 from .readiness import readiness
-from .steps import migration_rewriter
+from .steps import distribution_steps, migration_rewriter
 
 __all__ = [
     "DISTRIBUTED",
@@ -38,6 +39,7 @@ __all__ = [
     "distribute_script",
     "distribution_order",
     "distribution_statement",
+    "distribution_steps",
     "inspect",
     "is_citus",
     "lint_schema",
@@ -47,4 +49,5 @@ __all__ = [
     "plan_table",
     "readiness",
     "split_foreign_keys",
+    "tables_to_distribute",
 ]

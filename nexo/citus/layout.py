@@ -336,12 +336,17 @@ _CREATE_TABLE = re.compile(
 )
 
 
+def tables_to_distribute(script: str, plans: dict[str, TablePlan]) -> list[TablePlan]:
+    """The tables ``script`` creates that ``plans`` distributes or makes reference tables, in distribution order."""
+    created = [_table_name(m.group(1)) for st in split_statements(script) if (m := _CREATE_TABLE.match(st.text))]
+    return distribution_order([plans[t] for t in created if t in plans and plans[t].kind != LOCAL])
+
+
 def distribute_script(script: str, plans: dict[str, TablePlan]) -> str:
     """A migration's script as it runs on Citus: its statements but the foreign keys, then the distribution
     of each table it creates (as ``plans`` lays it out), then its foreign keys. Unchanged when it creates
     no table to distribute."""
-    created = [_table_name(m.group(1)) for st in split_statements(script) if (m := _CREATE_TABLE.match(st.text))]
-    chosen = [plans[t] for t in created if t in plans and plans[t].kind != LOCAL]
+    chosen = tables_to_distribute(script, plans)
     if not chosen:
         return script
     rest, fks = split_foreign_keys(script)

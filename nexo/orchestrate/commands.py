@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from nexo import migrate as prisma
 from nexo import sqllayer
-from nexo.citus import migration_rewriter
+from nexo.citus import distribution_steps, migration_rewriter
 from nexo.config import Config
 from nexo.db import advisory_lock, resolve_target
 from nexo.migrate.diffcmd import Source as DiffSource
@@ -78,7 +78,15 @@ def dry_run(config: Config, *, on_target: OnTarget | None = None) -> Plan:
             sql_plan = sqllayer.plan(conn, files)
         except sqllayer.SqlLayerError as exc:
             sql_plan, blocked = [], str(exc)
-    return Plan(tgt.masked, prisma_plan, sql_plan, blocked)
+        citus_steps: dict[str, list[str]] = {}
+        steps_of = distribution_steps(conn, config)
+        if steps_of is not None:
+            for m in prisma_plan.pending:
+                script = m.path / "migration.sql"
+                steps = steps_of(script.read_text(encoding="utf-8")) if script.is_file() else []
+                if steps:
+                    citus_steps[m.name] = steps
+    return Plan(tgt.masked, prisma_plan, sql_plan, blocked, citus_steps)
 
 
 def status(config: Config, *, on_target: OnTarget | None = None, drift: bool = False) -> Status:

@@ -6,6 +6,7 @@ non-owner application role."""
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 import sys
 import uuid
@@ -129,6 +130,20 @@ def test_migrate_from_empty_then_forward(citus_db: str, tmp_path: Path) -> None:
     root = write_project(tmp_path, sql=READY_SQL + NOTES_RLS)
     script = render_create_script(relational_model(validate_source(READY_SCHEMA).raise_for_errors()))
     checksum = add_migration(root, "20260101000000_init", script)
+    dry = subprocess.run(
+        [sys.executable, "-m", "nexo.cli", "db:migrate:dry", "--json", "--database-url", citus_db],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert json.loads(dry.stdout)["citus_steps"] == {
+        "20260101000000_init": [
+            "SELECT create_reference_table('\"currencies\"')",
+            "SELECT create_distributed_table('\"accounts\"', 'id')",
+            "SELECT create_distributed_table('\"contacts\"', 'account_id', colocate_with => '\"accounts\"')",
+            "SELECT create_distributed_table('\"notes\"', 'account_id', colocate_with => '\"accounts\"')",
+        ]
+    }
     done = migrate(root, citus_db)
     assert done.returncode == 0, done.stdout + done.stderr
 
