@@ -90,10 +90,12 @@ def extensions() -> list:
         # mypyc compiles with -Werror: GCC's "may be used uninitialized" has caught mypyc generating code
         # that crashes (a tuple of optional strings tested with ``in``), so the warning stays an error
         # and such a build falls back to pure Python
-        # the build environment has mypy but not nexo's dependencies (psycopg, ...): their types are
-        # not needed by the compiled modules
+        # the type check is the project's own ([tool.mypy] in pyproject.toml: strict); the build
+        # environment has mypy but not nexo's dependencies (psycopg, ...): their types are not needed
+        # by the compiled modules
         paths = [str(source(m).relative_to(HERE)) for m in MODULES]
-        extensions = mypycify(["--ignore-missing-imports", *paths], group_name=GROUP, opt_level="3")
+        options = ["--config-file", str(HERE / "pyproject.toml"), "--ignore-missing-imports"]
+        extensions = mypycify([*options, *paths], group_name=GROUP, opt_level="3")
     except (Exception, SystemExit) as exc:  # mypy missing, or its type check failed
         warn(f"mypyc could not prepare the modules ({exc!r})")
         return []

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
@@ -20,6 +20,12 @@ from nexo import failure
 from nexo.config import Config, load_config
 from nexo.db.urls import mask_text
 from nexo.errors import NexoError
+
+if TYPE_CHECKING:
+    from nexo.migrate.dev import AskName
+    from nexo.migrate.reset import Confirm
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="nexo",
@@ -86,7 +92,7 @@ def _config(project: Path | None, database_url: str | None) -> Config:
     return _run(lambda: load_config(project, database_url=database_url))
 
 
-def _run(fn: Callable[[], Any]) -> Any:
+def _run(fn: Callable[[], T]) -> T:
     """Run a command body; turn nexo and database errors into a message (with ``--json``: one JSON object on
     stdout) and exit code 1."""
     try:
@@ -133,6 +139,17 @@ def _json(data: object) -> None:
 def _say_target(description: str, quiet: bool) -> None:
     if not quiet:
         err.print(f"[dim]Database:[/] {description}")
+
+
+def _say_files(config: Config, quiet: bool) -> None:
+    """Which schema and migrations folder the command uses, and where each came from (stderr)."""
+    if not quiet and config.layout is not None:
+        for line in config.layout.lines():
+            err.print(line, markup=False, style="dim")
+
+
+def _with_files(data: dict[str, Any], config: Config) -> dict[str, Any]:
+    return {**data, "files": config.files()}
 
 
 def version_callback(value: bool) -> None:
@@ -196,11 +213,12 @@ def db_migrate(
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
+    _say_files(config, as_json)
     if dry_run:
         plan = _run(lambda: orchestrate.dry_run(config, on_target=lambda d: _say_target(d, as_json)))
         blocked = [b for b in (plan.prisma_blocked, plan.sql_blocked) if b]
         if as_json:
-            data = plan.to_dict()
+            data = _with_files(plan.to_dict(), config)
             if blocked:
                 data["error"] = failure.plan_blocked(blocked)
             _json(data)
@@ -213,7 +231,7 @@ def db_migrate(
         result = _run(
             lambda: orchestrate.migrate(config, on_event=on_event, on_target=lambda d: _say_target(d, as_json))
         )
-    _json(result.to_dict()) if as_json else report.print_migrate(result, out.console)
+    _json(_with_files(result.to_dict(), config)) if as_json else report.print_migrate(result, out.console)
 
 
 @app.command("db:migrate:dry")
@@ -228,11 +246,12 @@ def db_migrate_deploy(project: Project = None, database_url: DatabaseUrl = None,
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
+    _say_files(config, as_json)
     with report.progress(err.console, enabled=not as_json) as on_event:
         result = _run(
             lambda: orchestrate.deploy(config, on_event=on_event, on_target=lambda d: _say_target(d, as_json))
         )
-    _json(result.to_dict()) if as_json else report.print_migrate(result, out.console)
+    _json(_with_files(result.to_dict(), config)) if as_json else report.print_migrate(result, out.console)
 
 
 @app.command("db:migrate:status")
@@ -241,14 +260,19 @@ def db_migrate_status(project: Project = None, database_url: DatabaseUrl = None,
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
+    _say_files(config, as_json)
     st = _run(lambda: orchestrate.status(config, on_target=lambda d: _say_target(d, as_json), drift=True))
     if as_json:
-        data = st.to_dict()
+        data = _with_files(st.to_dict(), config)
         if not st.up_to_date:
             data["error"] = failure.not_up_to_date(data)
         _json(data)
     else:
-        report.print_status(st, out.console)
+        report.print_status(
+            st,
+            out.console,
+            directory_label=config.layout.rel(config.migrations_dir) if config.layout else "prisma_migrations",
+        )
     if not st.up_to_date:
         raise typer.Exit(1)
 
@@ -334,11 +358,12 @@ def db_version(
     from nexo import matrix
 
     config = _config(project, database_url)
+    _say_files(config, as_json or markdown)
     m = _run(lambda: matrix.collect(config, on_target=lambda d: _say_target(d, as_json or markdown)))
     if as_json:
-        data = m.to_dict()
+        data = _with_files(m.to_dict(), config)
         if check and data["problems"]:
-            data["error"] = failure.check_failed(data["problems"])
+            data["error"] = failure.check_failed(m.problems())
         _json(data)
     elif markdown:
         sys.stdout.write(matrix.render_markdown(m))
@@ -366,8 +391,20 @@ SchemaPath = Annotated[
 ]
 
 
-def _schema_path(schema: Path | None, project: Path | None) -> Path:
-    return schema if schema is not None else _config(project, None).schema
+def _schema_and_dialect(schema: Path | None, project: Path | None) -> tuple[Path, str]:
+    """The schema to validate/format and the Prisma version whose rules apply to it (``"6"`` or ``"7"``):
+    the project's (:func:`nexo.layout.detect_dialect`); for a ``--schema`` outside any readable project,
+    Prisma 7's when that schema's datasource has no ``url``."""
+    from nexo.errors import ConfigError
+    from nexo.layout import schema_has_url
+
+    if schema is None:
+        config = _config(project, None)
+        return config.schema, config.prisma.version
+    try:
+        return schema, load_config(project, schema=schema).prisma.version
+    except ConfigError:
+        return schema, "7" if schema_has_url(schema) is False else "6"
 
 
 @app.command("validate")
@@ -383,16 +420,14 @@ def validate(
     """Validate the schema like prisma validate: print "valid" or every error (exit 1 on errors)."""
     from nexo.psl.commands import validate_command
 
-    report = _run(lambda: validate_command(_schema_path(schema, project)))
+    path, dialect = _schema_and_dialect(schema, project)
+    report = _run(lambda: validate_command(path, dialect))
     findings = None
     if citus and report.ok:
-        from dataclasses import replace
-
         from nexo.citus import readiness
 
         config = _config(project, None)
-        config = replace(config, schema=schema) if schema is not None else config
-        findings = _run(lambda: readiness(config))
+        findings = _run(lambda: readiness(config, schema=path))
     if as_json:
         data = report.to_dict()
         problem = None if report.ok else ("P1012", mask_text(report.text()))
@@ -428,7 +463,8 @@ def format_(
     """Rewrite the schema in Prisma's canonical format (like prisma format); --check only checks."""
     from nexo.psl.commands import format_command
 
-    result = _run(lambda: format_command(_schema_path(schema, project), check=check))
+    path, dialect = _schema_and_dialect(schema, project)
+    result = _run(lambda: format_command(path, check=check, dialect=dialect))
     if as_json:
         problem = ("NEXO_FORMAT", "\n".join(result.messages())) if result.failed else None
         _json(failure.with_error(result.to_dict(), problem))
@@ -442,7 +478,7 @@ def format_(
 # --- schema-driven migrations: dev, diff, push, reset ------------------------------------------
 
 
-def _terminal_confirm():
+def _terminal_confirm() -> Confirm | None:
     """A confirmation prompt on the terminal, or ``None`` when stdin is not one (or CI is set)."""
     import os
 
@@ -475,14 +511,15 @@ def _progress_then_report(print_report: Callable[[Any, Any], None], as_json: boo
         yield on_event, before_seed
 
 
-def _terminal_ask_name():
+def _terminal_ask_name() -> AskName | None:
     """Prisma's prompt for the new migration's name, or ``None`` when stdin is not a terminal (or CI is set)."""
     if _terminal_confirm() is None:
         return None
 
     def ask() -> str | None:
         try:
-            return typer.prompt("Enter a name for the new migration", default="", show_default=False, err=True)
+            name: str = typer.prompt("Enter a name for the new migration", default="", show_default=False, err=True)
+            return name
         except typer.Abort:  # Ctrl-C or end of input
             return None
 
@@ -537,6 +574,7 @@ def db_migrate_dev(
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
+    _say_files(config, as_json)
     with _progress_then_report(report.print_dev, as_json) as (on_event, before_seed):
         result = _run(
             lambda: orchestrate.migrate_dev(
@@ -555,11 +593,32 @@ def db_migrate_dev(
                 on_target=lambda d: _say_target(d, as_json),
             )
         )
+    unprotected = [] if create_only else _run(lambda: _tables_without_policy(config))
     if as_json:
-        _json(failure.with_error(result.to_dict(), failure.after_work(result.generate, result.seed, result.seed_error)))
+        _json(
+            _with_files(
+                failure.with_error(
+                    {**result.to_dict(), "tenant_tables_without_policy": unprotected},
+                    failure.after_work(result.generate, result.seed, result.seed_error),
+                ),
+                config,
+            )
+        )
+    elif unprotected:
+        err.print(
+            f"Hint: tenant table(s) without a row-level-security policy: {', '.join(unprotected)}. "
+            "`nexo rls:scaffold` writes the sql/ file that protects them.",
+            markup=False,
+        )
     failed = report.print_generate_error(result.generate, err.console)
     if report.print_seed_error(result.seed, err.console, result.seed_error) or failed:
         raise typer.Exit(1)
+
+
+def _tables_without_policy(config: Config) -> list[str]:
+    from nexo import orchestrate, scaffold
+
+    return scaffold.policy_hint(config, orchestrate.target(config).url)
 
 
 @app.command("db:migrate:diff")
@@ -612,6 +671,20 @@ def db_migrate_diff(
             show_default=False,
         ),
     ] = None,
+    from_config: Annotated[
+        bool,
+        typer.Option(
+            "--from-config-datasource",
+            help="From the project's database (prisma.config.ts datasource.url, else DATABASE_URL; Prisma 7).",
+        ),
+    ] = False,
+    to_config: Annotated[
+        bool,
+        typer.Option(
+            "--to-config-datasource",
+            help="To the project's database (prisma.config.ts datasource.url, else DATABASE_URL; Prisma 7).",
+        ),
+    ] = False,
     script: Annotated[bool, typer.Option("--script", help="Print the SQL script instead of a summary.")] = False,
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="Exit 0 when the diff is empty, 2 when not, 1 on error.")
@@ -633,6 +706,7 @@ def db_migrate_diff(
                 "empty": from_empty,
                 "schema": from_schema,
                 "schema-datasource": from_datasource,
+                "config-datasource": from_config,
                 "migrations": from_migrations,
                 "url": from_url,
             },
@@ -643,6 +717,7 @@ def db_migrate_diff(
                 "empty": to_empty,
                 "schema": to_schema,
                 "schema-datasource": to_datasource,
+                "config-datasource": to_config,
                 "migrations": to_migrations,
                 "url": to_url,
             },
@@ -695,6 +770,7 @@ def db_push(
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
+    _say_files(config, as_json)
     with report.progress(err.console, enabled=not as_json) as on_event:
         result = _run(
             lambda: orchestrate.push(
@@ -709,7 +785,7 @@ def db_push(
             )
         )
     if as_json:
-        _json(failure.with_error(result.to_dict(), failure.after_work(result.generate)))
+        _json(_with_files(failure.with_error(result.to_dict(), failure.after_work(result.generate)), config))
     else:
         report.print_push(result, out.console)
     if report.print_generate_error(result.generate, err.console):
@@ -740,6 +816,7 @@ def db_reset(
     from nexo import orchestrate, report
 
     config = _config(project, database_url)
+    _say_files(config, as_json)
     with _progress_then_report(report.print_reset, as_json) as (on_event, before_seed):
         result = _run(
             lambda: orchestrate.reset(
@@ -757,7 +834,9 @@ def db_reset(
             )
         )
     if as_json:
-        _json(failure.with_error(result.to_dict(), failure.after_work(result.generate, result.seed)))
+        _json(
+            _with_files(failure.with_error(result.to_dict(), failure.after_work(result.generate, result.seed)), config)
+        )
     failed = report.print_generate_error(result.generate, err.console)
     if report.print_seed_error(result.seed, err.console) or failed:
         raise typer.Exit(1)
@@ -780,6 +859,49 @@ def db_seed(
 
     config = _config(project, database_url)
     _run(lambda: orchestrate.seed(config, args=args or (), on_target=lambda d: _say_target(d, False)))
+
+
+# --- project set-up: init, rls:scaffold ------------------------------------------------------------
+
+
+@app.command("init")
+def init(
+    from_prisma: Annotated[
+        bool,
+        typer.Option(
+            "--from-prisma",
+            help="In an existing Prisma project: write only the tool.nexo table of pyproject.toml, pointing at "
+            "the schema and migrations where they are.",
+        ),
+    ] = False,
+    project: Annotated[
+        Path | None, typer.Option("--project", help="Folder (default: the current one).", show_default=False)
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Start a nexo project here: schema, migrations, SQL layer with RLS, config (--from-prisma: adopt a Prisma project)."""
+    from nexo import init as setup
+
+    root = project or Path.cwd()
+    result = _run(lambda: setup.init_from_prisma(root) if from_prisma else setup.init(root))
+    _json(result.to_dict()) if as_json else out.print("\n".join(result.lines()), markup=False)
+
+
+@app.command("rls:scaffold")
+def rls_scaffold(
+    name: Annotated[str, typer.Option("--name", help="Name part of the new sql/ file (<version>_<name>.sql).")] = "rls",
+    project: Project = None,
+    database_url: DatabaseUrl = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Write a new versioned sql/ file (and its .down.sql) with GRANTs, ENABLE + FORCE RLS and the tenant
+    policy for every tenant table that lacks them."""
+    from nexo import scaffold
+
+    config = _config(project, database_url)
+    _say_files(config, as_json)
+    result = _run(lambda: scaffold.scaffold(config, name=name))
+    _json(_with_files(result.to_dict(), config)) if as_json else out.print("\n".join(result.lines()), markup=False)
 
 
 # --- client generator ---------------------------------------------------------------------------
@@ -816,6 +938,57 @@ def db_generate(
         generator.watch(schema, project=project, on_result=show, stop=threading.Event())
     except KeyboardInterrupt:
         err.print("Stopped watching.")
+
+
+@app.command("db:studio")
+def db_studio(
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 to serve the studio on.")] = 5555,
+    browser: Annotated[bool, typer.Option("--browser/--no-browser", help="Open the studio in a web browser.")] = True,
+    tenant: Annotated[
+        str | None,
+        typer.Option(
+            "--tenant",
+            metavar="ACCOUNT_ID",
+            help="Show only this tenant's rows: every query runs in its tenant session as the app role (RLS).",
+            show_default=False,
+        ),
+    ] = None,
+    read_only: Annotated[bool, typer.Option("--read-only", help="Refuse every write (for production).")] = False,
+    project: Project = None,
+    database_url: DatabaseUrl = None,
+    as_json: JsonFlag = False,
+) -> None:
+    r"""A local web page to browse and fix the project's data, tenant by tenant (pip install 'nexo\[studio]')."""
+    from nexo import studio
+
+    _run(studio.require_extra)
+    config = _config(project, database_url)
+
+    def ready(info: studio.StudioInfo) -> None:
+        if as_json:
+            _json(
+                {
+                    "url": info.url,
+                    "port": info.port,
+                    "database": info.database,
+                    "tenant": info.tenant,
+                    "read_only": info.read_only,
+                }
+            )
+            sys.stdout.flush()
+        else:
+            err.print(f"[dim]Database:[/] {info.database}")
+            out.print(f"nexo studio: {info.url}", markup=False)
+            out.print("Press Ctrl-C to stop.", markup=False)
+        if browser:
+            import webbrowser
+
+            webbrowser.open(info.url)
+
+    try:
+        _run(lambda: studio.serve(config, port=port, tenant=tenant, read_only=read_only, on_ready=ready))
+    except KeyboardInterrupt:
+        err.print("Studio stopped.")
 
 
 def main() -> None:

@@ -17,6 +17,16 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 from nexo.errors import ConfigError
+from nexo.layout import (
+    Layout,
+    PrismaConfigFile,
+    PrismaDialect,
+    detect_dialect,
+    find_prisma_config,
+    looks_like_prisma_project,
+    read_prisma_config,
+    resolve_layout,
+)
 
 DEFAULT_TENANT_SETTING = "app.current_account_id"
 DEFAULT_APP_ROLE = "nexo_app"
@@ -65,11 +75,42 @@ class Config:
     citus: CitusConfig | None = None
     #: extra settings from ``[tool.nexo]`` kept for later stages
     extra: dict[str, object] = field(default_factory=dict)
+    #: where the schema and migrations were found, and what was looked for (:mod:`nexo.layout`)
+    layout: Layout | None = None
+    #: the Prisma version whose rules the project follows (:func:`nexo.layout.detect_dialect`)
+    prisma: PrismaDialect = field(default_factory=lambda: PrismaDialect("6", "default"))
+    #: ``tenant_column`` is set in ``[tool.nexo]`` (then a schema without such a table fails ``--check``)
+    tenant_column_declared: bool = False
+    #: pyproject.toml has a ``[tool.nexo]`` table
+    tool_table: bool = False
 
     @property
     def data_dir(self) -> Path:
         """Folder for local state (the embedded server's data), git-ignored."""
         return self.root / ".nexo"
+
+    def files(self) -> dict[str, object]:
+        """Which schema and migrations folder this configuration uses, and where each came from (``--json``)."""
+        return (
+            self.layout.to_dict()
+            if self.layout is not None
+            else {"schema": str(self.schema), "migrations": str(self.migrations_dir)}
+        )
+
+    def looks_like_project(self) -> bool:
+        """A schema, an sql/ folder or a ``[tool.nexo]`` table: something nexo can work on."""
+        found = self.layout.schema_found if self.layout is not None else self.schema.exists()
+        return found or self.sql_dir.is_dir() or self.tool_table
+
+    def require_migrations(self) -> None:
+        """Raise :class:`ConfigError` naming every place looked at when the migrations folder does not exist."""
+        if self.migrations_dir.is_dir():
+            return
+        if self.database_url is None and not self.looks_like_project():
+            return  # no project here at all: the embedded server's own refusal says so, better than this
+        if self.layout is not None:
+            raise ConfigError(self.layout.missing_migrations_message())
+        raise ConfigError(f"No migrations folder found: {self.migrations_dir} does not exist.")
 
     def with_database_url(self, url: str | None, source: str = "flag") -> Config:
         if not url:
@@ -91,9 +132,21 @@ def find_project_root(start: Path | None = None) -> Path:
             if "nexo" in data.get("tool", {}):
                 return folder
     for folder in (here, *here.parents):
-        if (folder / "schema.prisma").is_file() or (folder / "prisma_migrations").is_dir():
+        if (
+            (folder / "schema.prisma").is_file()
+            or (folder / "prisma_migrations").is_dir()
+            or looks_like_prisma_project(folder)
+        ):
             return folder
     return here
+
+
+def _has_tool_table(root: Path) -> bool:
+    try:
+        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+    return "nexo" in data.get("tool", {})
 
 
 def _read_tool_table(root: Path) -> dict[str, object]:
@@ -104,7 +157,9 @@ def _read_tool_table(root: Path) -> dict[str, object]:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"pyproject.toml is not valid TOML: {exc}", file=pyproject) from exc
-    table = data.get("tool", {}).get("nexo", {})
+    if "nexo" not in data.get("tool", {}):
+        return {}
+    table = data["tool"]["nexo"]
     if not isinstance(table, dict):
         raise ConfigError("[tool.nexo] must be a table", file=pyproject)
     return table
@@ -144,22 +199,50 @@ def env_value(
     return None
 
 
+_ENV_CALL = re.compile(r'^env\("([^"]+)"\)$')
+
+
+def _prisma_config(root: Path) -> PrismaConfigFile | None:
+    """The project's prisma.config.ts when [tool.nexo] set every path (the layout did not read it then)."""
+    found = find_prisma_config(root)
+    if found is None:
+        return None
+    try:
+        return read_prisma_config(found)
+    except ConfigError:
+        return None
+
+
+def shadow_database_url(config: Config, environ: Mapping[str, str] | None = None) -> str | None:
+    """Prisma 7's ``datasource.shadowDatabaseUrl`` from prisma.config.ts, resolved (environment, then .env)."""
+    pconf = (config.layout.prisma_config if config.layout is not None else None) or _prisma_config(config.root)
+    if pconf is None or pconf.shadow_database_url is None:
+        return None
+    m = _ENV_CALL.match(pconf.shadow_database_url)
+    if m is None:
+        return pconf.shadow_database_url
+    return env_value(m.group(1), config.root, environ=environ) or None
+
+
 def load_config(
     root: Path | str | None = None,
     *,
     database_url: str | None = None,
     environ: dict[str, str] | None = None,
+    schema: Path | str | None = None,
 ) -> Config:
     """Resolve the project's configuration.
 
     ``root`` defaults to the nearest project folder above the current directory. ``environ``
-    defaults to ``os.environ``; the project's ``.env`` fills in what it does not define.
+    defaults to ``os.environ``; the project's ``.env`` fills in what it does not define. ``schema`` is a
+    command's ``--schema``: it counts after ``[tool.nexo]``, before Prisma's own places (:mod:`nexo.layout`).
     """
     base = Path(root).resolve() if root is not None else find_project_root()
     env = dict(os.environ if environ is None else environ)
     dotenv = read_dotenv(base / ".env")
 
     table = _read_tool_table(base)
+    in_project = bool(table) or _has_tool_table(base)
     known = {
         "schema",
         "migrations",
@@ -169,6 +252,7 @@ def load_config(
         "tenant_column",
         "lock_timeout",
         "seed",
+        "prisma",
         "citus",
     }
 
@@ -178,6 +262,16 @@ def load_config(
             raise ConfigError(f"[tool.nexo] {key} must be a string path", file=base / "pyproject.toml")
         p = Path(value)
         return p if p.is_absolute() else base / p
+
+    for key in ("schema", "migrations"):
+        if key in table and not isinstance(table[key], str):
+            raise ConfigError(f"[tool.nexo] {key} must be a string path", file=base / "pyproject.toml")
+    layout = resolve_layout(
+        base,
+        tool_schema=table.get("schema"),  # type: ignore[arg-type]
+        tool_migrations=table.get("migrations"),  # type: ignore[arg-type]
+        schema_flag=schema,
+    )
 
     tenant_setting = str(table.get("tenant_setting", DEFAULT_TENANT_SETTING))
     if not _SETTING_RE.match(tenant_setting):
@@ -210,18 +304,28 @@ def load_config(
 
     citus = _citus_config(table.get("citus"), tenant_column, base / "pyproject.toml")
 
+    prisma = detect_dialect(base, layout.schema, table.get("prisma"))
+    # Prisma 7: the URL is prisma.config.ts's datasource.url (env("NAME") names the variable; a literal is used
+    # when no variable is set); Prisma 6 and projects without one: DATABASE_URL
+    variable, literal = "DATABASE_URL", None
+    pconf = layout.prisma_config or _prisma_config(base)
+    if pconf is not None and pconf.datasource_url is not None:
+        m = _ENV_CALL.match(pconf.datasource_url)
+        variable, literal = (m.group(1), None) if m else ("DATABASE_URL", pconf.datasource_url)
     url, source = None, "embedded"
     if database_url:
         url, source = database_url, "flag"
-    elif env.get("DATABASE_URL"):
-        url, source = env["DATABASE_URL"], "env"
-    elif dotenv.get("DATABASE_URL"):
-        url, source = dotenv["DATABASE_URL"], ".env"
+    elif env.get(variable):
+        url, source = env[variable], "env"
+    elif dotenv.get(variable):
+        url, source = dotenv[variable], ".env"
+    elif literal:
+        url, source = literal, pconf.file.name if pconf is not None else "prisma.config.ts"
 
     return Config(
         root=base,
-        schema=path_of("schema", "schema.prisma"),
-        migrations_dir=path_of("migrations", "prisma_migrations"),
+        schema=layout.schema,
+        migrations_dir=layout.migrations,
         sql_dir=path_of("sql", "sql"),
         tenant_setting=tenant_setting,
         app_role=app_role,
@@ -232,6 +336,10 @@ def load_config(
         seed=seed,
         citus=citus,
         extra={k: v for k, v in table.items() if k not in known},
+        layout=layout,
+        prisma=prisma,
+        tenant_column_declared="tenant_column" in table,
+        tool_table=in_project,
     )
 
 

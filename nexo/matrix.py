@@ -23,11 +23,15 @@ from nexo.citus import CitusReport
 from nexo.config import Config
 from nexo.db import Target
 from nexo.db.errors import DatabaseError
+from nexo.layout import PrismaDialect
 from nexo.migrate.drift import DriftReport
 from nexo.rls import RlsReport, inspect_rls
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import psycopg
+    from rich.console import Console
 
 MATRIX_FORMAT = 1
 
@@ -38,6 +42,7 @@ SUPPORTED = {
     "psycopg": ((3, 2), (4,), "3.2 – 3.x"),
     "libpq": ((13,), (19,), "13 – 18"),
     "Prisma CLI": ((5,), (8,), "5 – 7 (optional)"),
+    "Prisma CLI (package.json)": ((5,), (8,), "5 – 7"),
 }
 
 
@@ -85,6 +90,10 @@ class Matrix:
     history: list[dict[str, object]] = field(default_factory=list)
     #: the database against schema.prisma (``None``: not computed)
     drift: DriftReport | None = None
+    #: the error text when the migrations folder was not found (``--check`` fails on it)
+    migrations_missing: str | None = None
+    #: ``tenant_column`` is set in ``[tool.nexo]``: a schema with no such table then fails ``--check``
+    tenant_column_declared: bool = True
     #: Citus's view of the database (``None``: not a Citus database)
     citus: CitusReport | None = None
     generated_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
@@ -92,6 +101,8 @@ class Matrix:
     def problems(self) -> list[str]:
         """Everything ``db:version --check`` fails on."""
         out: list[str] = []
+        if self.migrations_missing:
+            out.append(self.migrations_missing.splitlines()[0])
         if self.prisma.pending:
             out.append(f"{len(self.prisma.pending)} Prisma migration(s) pending: {', '.join(self.prisma.pending)}")
         if self.prisma.failed:
@@ -111,8 +122,11 @@ class Matrix:
             out.append(f"database schema does not match schema.prisma (drift): {shown}")
         elif self.drift is not None and self.drift.error:
             out.append(f"drift not checked: {self.drift.error.splitlines()[0]}")
-        if self.rls.tenant_tables == 0:
-            out.append(f"no tenant table (a table with column {self.rls.tenant_column}) in schema {self.rls.schema}")
+        if self.rls.tenant_tables == 0 and self.tenant_column_declared:
+            out.append(
+                f"no tenant table: tenant_column = {self.rls.tenant_column!r} is set in [tool.nexo] but no table "
+                f"of schema {self.rls.schema} has that column"
+            )
         out += [f"RLS: {issue}" for issue in self.rls.lint()]
         out += [f"RLS: {w}" for w in self.rls.role_problems()]
         if self.citus is not None:
@@ -139,6 +153,7 @@ class Matrix:
             "software": [asdict(r) for r in self.software],
             "rls": self.rls.to_dict(),
             "drift": self.drift.to_dict() if self.drift is not None else None,
+            "migrations_missing": self.migrations_missing,
             "citus": self.citus.to_dict() if self.citus is not None else None,
             "problems": self.problems(),
             "ok": not self.problems(),
@@ -183,7 +198,7 @@ def prisma_cli_version(root: Path) -> str | None:
     return None
 
 
-def software_rows(conn: psycopg.Connection, root: Path) -> list[SoftwareRow]:
+def software_rows(conn: psycopg.Connection, root: Path, dialect: PrismaDialect | None = None) -> list[SoftwareRow]:
     import psycopg
 
     server = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
@@ -201,6 +216,14 @@ def software_rows(conn: psycopg.Connection, root: Path) -> list[SoftwareRow]:
         rows.append(_row("Prisma CLI", prisma, "optional: nexo does not use it"))
     else:
         rows.append(SoftwareRow("Prisma CLI", "not installed", SUPPORTED["Prisma CLI"][2], "ok", "not required"))
+    if dialect is not None:
+        # the Prisma version whose schema rules nexo applies, and why; the CLI version the team's package.json pins
+        label = "Prisma 7 (7.x)" if dialect.version == "7" else "Prisma 6 (6.19)"
+        rows.append(SoftwareRow("Prisma dialect", label, "6 (6.19) / 7 (7.x)", "ok", dialect.source))
+        if dialect.cli_version is not None:
+            rows.append(
+                _row("Prisma CLI (package.json)", dialect.cli_version, "the version the project's package.json names")
+            )
     return rows
 
 
@@ -220,7 +243,7 @@ def database_info(conn: psycopg.Connection, target: Target) -> dict[str, object]
     }
 
 
-def render_table(m: Matrix, console) -> None:  # console: rich.console.Console
+def render_table(m: Matrix, console: Console) -> None:
     """Print the matrix as Rich tables."""
     from rich.table import Table
 
@@ -304,13 +327,23 @@ def render_table(m: Matrix, console) -> None:  # console: rich.console.Console
             mark(not c.findings),
         )
     rls = m.rls
+    if rls.tenant_tables == 0:  # information, unless [tool.nexo] names a tenant column no table has
+        t.add_row(
+            "RLS (enabled + forced)",
+            "no tenant tables",
+            f"schema {rls.schema}: no table has column {rls.tenant_column}",
+            mark(False) if m.tenant_column_declared else marks["n/a"],
+        )
+    else:
+        t.add_row(
+            "RLS (enabled + forced)",
+            f"{rls.protected}/{rls.tenant_tables} tenant tables",
+            f"schema {rls.schema}, column {rls.tenant_column}",
+            mark(rls.complete),
+        )
     t.add_row(
-        "RLS (enabled + forced)",
-        f"{rls.protected}/{rls.tenant_tables} tenant tables",
-        f"schema {rls.schema}, column {rls.tenant_column}",
-        mark(rls.complete),
+        "RLS policies", str(rls.policy_count), "", mark(rls.policy_count > 0) if rls.tenant_tables else marks["n/a"]
     )
-    t.add_row("RLS policies", str(rls.policy_count), "", mark(rls.policy_count > 0))
     lint = rls.lint()
     t.add_row("RLS lint", "clean" if not lint else f"{len(lint)} issue(s)", "\n".join(lint), mark(not lint))
     role_problems = rls.role_problems()
@@ -398,7 +431,7 @@ def _history(conn: psycopg.Connection, prisma_table: bool, sql_table: bool) -> l
     return [{"at": at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"), **e} for at, e in events]
 
 
-def collect(config: Config, *, on_target=None) -> Matrix:
+def collect(config: Config, *, on_target: Callable[[str], None] | None = None) -> Matrix:
     """Read everything the matrix shows from the configured database (read-only)."""
     import psycopg
 
@@ -443,10 +476,16 @@ def collect(config: Config, *, on_target=None) -> Matrix:
             database=database_info(conn, target),
             prisma=prisma_part,
             sql=sql_part,
-            software=software_rows(conn, config.root),
+            software=software_rows(conn, config.root, config.prisma),
             rls=rls,
             history=_history(conn, pst.table_exists, sst.table_exists),
             drift=orchestrate.drift_report(conn, config),
+            migrations_missing=None
+            if config.migrations_dir.is_dir()
+            else (
+                config.layout.missing_migrations_message() if config.layout else f"{config.migrations_dir} not found"
+            ),
+            tenant_column_declared=config.tenant_column_declared,
             citus=citus_report,
         )
 

@@ -8,12 +8,30 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from nexo.db.urls import mask_text
-from nexo.orchestrate import MigrateResult, OnEvent, Plan, Status
+from nexo.errors import NexoError
+from nexo.orchestrate import (
+    DevReport,
+    GenerateStep,
+    MigrateResult,
+    OnEvent,
+    Plan,
+    PushReport,
+    ResetReport,
+    Status,
+)
+
+if TYPE_CHECKING:
+    from nexo import sqllayer
+    from nexo.db.create import CreatedDatabase
+    from nexo.migrate.drift import DriftReport
+    from nexo.seed import SeedResult
 
 
 @contextmanager
@@ -61,7 +79,7 @@ def progress(console: Console, *, enabled: bool = True) -> Iterator[OnEvent | No
     yield on_line
 
 
-def print_created(created, console: Console) -> None:  # created: nexo.db.CreatedDatabase | None
+def print_created(created: CreatedDatabase | None, console: Console) -> None:
     """Prisma's ``PostgreSQL database <name> created at <host:port>`` line (and a blank line), first in the
     report of a command that created the database it targets; nothing when it was there."""
     if created is not None:
@@ -158,7 +176,7 @@ def print_status(st: Status, console: Console, directory_label: str = "prisma_mi
         console.print("Not up to date: run nexo db:migrate (see above).")
 
 
-def rollback_dict(result) -> dict[str, object]:  # sqllayer.RollbackResult
+def rollback_dict(result: sqllayer.RollbackResult) -> dict[str, object]:
     return {
         "rolled_back": [
             {"version": s.step.version, "name": s.step.name, "file": s.step.script, "ms": s.execution_ms}
@@ -169,7 +187,7 @@ def rollback_dict(result) -> dict[str, object]:  # sqllayer.RollbackResult
     }
 
 
-def print_rollback(result, console: Console) -> None:
+def print_rollback(result: sqllayer.RollbackResult, console: Console) -> None:
     if not result.steps:
         console.print("Nothing to roll back.")
         return
@@ -188,7 +206,7 @@ def _tree(console: Console, directory: str, names: list[str]) -> None:
         console.print(f"  └─ {n}/\n    └─ migration.sql", markup=False)
 
 
-def _sql_line(sql, console: Console) -> None:  # sql: sqllayer.ApplyResult | None
+def _sql_line(sql: sqllayer.ApplyResult | None, console: Console) -> None:
     if sql is None:
         return
     if sql.steps:
@@ -199,7 +217,7 @@ def _sql_line(sql, console: Console) -> None:  # sql: sqllayer.ApplyResult | Non
         console.print("No pending SQL-layer files to apply.")
 
 
-def _where(path) -> str:  # path: pathlib.Path
+def _where(path: Path) -> str:
     from pathlib import Path
 
     try:
@@ -208,7 +226,7 @@ def _where(path) -> str:  # path: pathlib.Path
         return str(path)
 
 
-def print_generate(step, console: Console) -> None:  # step: orchestrate.GenerateStep | None
+def print_generate(step: GenerateStep | None, console: Console) -> None:
     """Prisma's "Running generate..." lines: one per generated client, then the notes (e.g. generator
     blocks of other providers, left alone). Nothing at all when no generator block is there."""
     if step is None or (step.result is None and not step.notes and step.error is None):
@@ -233,7 +251,7 @@ def print_generate(step, console: Console) -> None:  # step: orchestrate.Generat
         console.print(f"note: {n}", markup=False)
 
 
-def print_generate_error(step, console: Console) -> bool:  # step: orchestrate.GenerateStep | None
+def print_generate_error(step: GenerateStep | None, console: Console) -> bool:
     """Print why the generators step failed (after the command's own report); True when it did."""
     if step is None or step.error is None:
         return False
@@ -246,7 +264,7 @@ def print_generate_error(step, console: Console) -> bool:  # step: orchestrate.G
     return True
 
 
-def print_seed_error(result, console: Console, not_found=None) -> bool:  # result: nexo.seed.SeedResult | None
+def print_seed_error(result: SeedResult | None, console: Console, not_found: NexoError | None = None) -> bool:
     """Print why the seed command failed, or (``not_found``, a :class:`nexo.errors.NexoError`) why it could
     not be found, after the command's own report; True when it did."""
     failed = not_found if not_found is not None else None if result is None else result.error()
@@ -256,7 +274,7 @@ def print_seed_error(result, console: Console, not_found=None) -> bool:  # resul
     return True
 
 
-def print_dev(report, console: Console) -> None:  # report: orchestrate.DevReport
+def print_dev(report: DevReport, console: Console) -> None:
     from pathlib import Path
 
     d = report.dev
@@ -287,7 +305,7 @@ def print_dev(report, console: Console) -> None:  # report: orchestrate.DevRepor
     print_generate(report.generate, console)
 
 
-def print_push(report, console: Console) -> None:  # report: orchestrate.PushReport
+def print_push(report: PushReport, console: Console) -> None:
     p = report.push
     r = report.reset
     print_created(report.created, console)
@@ -311,7 +329,7 @@ def print_push(report, console: Console) -> None:  # report: orchestrate.PushRep
     print_generate(report.generate, console)
 
 
-def print_reset(report, console: Console) -> None:  # report: orchestrate.ResetReport
+def print_reset(report: ResetReport, console: Console) -> None:
     print_created(report.created, console)
     schemas = ", ".join(report.schemas)
     console.print(
@@ -332,7 +350,7 @@ def print_reset(report, console: Console) -> None:  # report: orchestrate.ResetR
     print_generate(report.generate, console)
 
 
-def print_drift(drift, console: Console) -> None:  # drift: nexo.migrate.drift.DriftReport
+def print_drift(drift: DriftReport, console: Console) -> None:
     if drift is None:
         return
     if drift.error:

@@ -10,7 +10,8 @@ Where the command comes from, first found wins:
   run exactly as Prisma 6.19 runs it (execa's ``execaCommand``): no shell, the text split on spaces
   (a backslash before a space keeps it in the word), extra arguments joined with spaces and split
   the same way; ``node_modules/.bin`` of the project comes first on ``PATH``, as under ``npx``.
-  (``migrations.seed`` of a ``prisma.config.ts`` is not read: that needs a TypeScript runtime.)
+* ``migrations.seed`` of the project's ``prisma.config.ts`` (a Prisma 7 project's setting, its literal
+  value read without Node): run the same way as package.json's.
 
 Either way the command runs in the project root, with the process environment, the variables of the
 project's ``.env`` files that the environment does not set (Prisma loads them into its own
@@ -54,7 +55,13 @@ class SeedCommand:
 
     @property
     def origin(self) -> str:
-        return "[tool.nexo] seed in pyproject.toml" if self.shell else '"prisma": {"seed"} in package.json'
+        if self.shell:
+            return "[tool.nexo] seed in pyproject.toml"
+        return (
+            '"prisma": {"seed"} in package.json'
+            if self.file.name == "package.json"
+            else f"migrations.seed in {self.file.name}"
+        )
 
     def command_line(self, args: Sequence[str] = ()) -> str:
         """The command with the extra arguments, as it is run (and shown)."""
@@ -91,6 +98,15 @@ def find_seed(config: Config) -> SeedCommand | None:
     is not JSON, or whose ``prisma.seed`` is not a non-empty string, is a :class:`ConfigError`."""
     if config.seed is not None:
         return SeedCommand(config.seed, config.root / "pyproject.toml", shell=True)
+    from nexo.layout import find_prisma_config, read_prisma_config
+
+    pconf = config.layout.prisma_config if config.layout is not None else None
+    if pconf is None and (found := find_prisma_config(config.root)) is not None:
+        pconf = read_prisma_config(found)
+    if pconf is not None and ("migrations.seed" in pconf.unreadable or pconf.seed is not None):
+        seed_text = pconf.require("migrations.seed")
+        if seed_text is not None and seed_text.strip():
+            return SeedCommand(seed_text, pconf.file, shell=False)
     path = config.root / "package.json"
     if not path.is_file():
         return None

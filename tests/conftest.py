@@ -25,6 +25,84 @@ from pgservers import ContribServer, fresh_database
 
 REPO = Path(__file__).resolve().parent.parent
 
+#: tests that take long, by node id prefix (a whole module ends with ``::``): left out of the quick run
+#: ``pytest -m "not oracle and not slow"``. Measured with ``pytest -m "not oracle" --durations=0``: each
+#: test here ran 3 s or more (CLI subprocesses, mypy, several databases, a 200-model schema), on a
+#: busy 2-core machine; a module is listed whole when most of its tests are such tests.
+SLOW_TESTS: tuple[str, ...] = (
+    "tests/client/test_generator.py::test_cli_generate",
+    "tests/client/test_generator.py::test_partial_type_generator",
+    "tests/client/test_typecheck.py::test_mypy_strict_on_generated_packages",
+    "tests/core/test_cli.py::test_check_passes_for_the_application_role",
+    "tests/core/test_cli.py::test_embedded_server_path",
+    "tests/core/test_cli.py::test_killed_during_a_prisma_migration_leaves_the_database_as_it_was",
+    "tests/core/test_cli.py::test_migrate_version_and_check_on_a_url",
+    "tests/core/test_cli.py::test_role_without_ledger_access_gets_a_clear_error",
+    "tests/core/test_cli.py::test_status_exit_codes",
+    "tests/migrate/test_create_database.py::test_cli_push_creates_the_database",
+    "tests/migrate/test_create_database.py::test_migrate_and_deploy_create_the_database",
+    "tests/migrate/test_create_database.py::test_migrate_dev_api_and_json",
+    "tests/migrate/test_create_database.py::test_migrate_dev_bad_package_json_is_reported_after_the_work",
+    "tests/migrate/test_create_database.py::test_migrate_dev_creates_then_seeds",
+    "tests/migrate/test_create_database.py::test_migrate_dev_failing_seed_keeps_the_work",
+    "tests/migrate/test_create_database.py::test_migrate_dev_skip_seed",
+    "tests/migrate/test_create_database.py::test_read_only_commands_do_not_create",
+    "tests/migrate/test_create_database.py::test_two_concurrent_pushes_on_a_missing_database",
+    "tests/migrate/test_dev.py::test_cli_data_loss_refused_without_terminal_and_accepted_with_flag",
+    "tests/migrate/test_dev.py::test_cli_drift_exits_1",
+    "tests/migrate/test_dev.py::test_cli_new_migration_then_already_in_sync",
+    "tests/migrate/test_dev.py::test_destructive_change_on_empty_table_needs_no_confirmation",
+    "tests/migrate/test_dev.py::test_failed_new_migration_resolved_as_rolled_back_is_applied_by_the_next_run",
+    "tests/migrate/test_dev.py::test_shadow_database_dropped_when_the_new_migration_fails_on_the_dev_database",
+    "tests/migrate/test_dev.py::test_sql_layer_runs_after_the_new_migration",
+    "tests/migrate/test_dev.py::test_unexecutable_step_is_refused_unless_create_only",
+    "tests/migrate/test_dev.py::test_without_a_name_the_name_is_asked_for_only_when_a_migration_is_written",
+    "tests/migrate/test_dev_initial.py::test_initial_migration_through_the_console_script",
+    "tests/migrate/test_dev_interactive.py::",
+    "tests/migrate/test_diff_cases.py::test_round_trip[03_from_empty_scalars]",
+    "tests/migrate/test_diff_datasource.py::test_empty_database_to_schema_then_nothing_once_applied",
+    "tests/migrate/test_diff_datasource.py::test_everything_is_read_before_a_connection_is_tried",
+    "tests/migrate/test_diff_datasource.py::test_source_count_errors_list_the_new_sources",
+    "tests/migrate/test_diff_datasource.py::test_the_urls_schema_parameter_and_the_datasource_schemas",
+    "tests/migrate/test_diff_datasource.py::test_url_from_a_dotenv_file_and_no_password_in_any_output",
+    "tests/migrate/test_diffcmd.py::test_from_migrations_uses_a_temporary_shadow_database",
+    "tests/migrate/test_diffcmd.py::test_missing_paths_are_errors",
+    "tests/migrate/test_diffcmd.py::test_source_count_errors",
+    "tests/migrate/test_diffcmd.py::test_summary_and_script_between_two_schemas",
+    "tests/migrate/test_diffcmd.py::test_url_sources_introspect_the_database",
+    "tests/migrate/test_drift.py::",
+    "tests/migrate/test_generate_after.py::",
+    "tests/migrate/test_prisma_urls.py::",
+    "tests/migrate/test_push.py::test_cli_push",
+    "tests/migrate/test_reset.py::test_cli_reset",
+    "tests/migrate/test_reset.py::test_embedded_server_is_reset_without_force_or_terminal",
+    "tests/migrate/test_reset.py::test_production_name_needs_the_extra_flag",
+    "tests/migrate/test_seed.py::",
+    "tests/migrate/test_shadow_orphans.py::",
+    "tests/psl/test_cli.py::test_format_adds_a_missing_back_relation_then_the_schema_validates",
+    "tests/psl/test_cli.py::test_format_check_then_write",
+    "tests/psl/test_cli.py::test_format_golden_case_byte_for_byte",
+    "tests/psl/test_cli.py::test_usage_errors_exit_2",
+    "tests/psl/test_cli.py::test_validate_missing_schema",
+    "tests/psl/test_cli.py::test_validate_uses_the_configured_schema_folder",
+    "tests/psl/test_format.py::test_formatting_keeps_the_meaning",
+    "tests/psl/test_fuzz.py::test_fast_reader_builds_the_same_tree_on_argument_lists",
+    "tests/schema/test_introspect.py::test_generated_200_model_schema_round_trips_with_a_fixed_number_of_queries",
+    "tests/schema/test_introspect.py::test_round_trip[corpus/extensions[needs-extension:citext,pg_trgm,postgis,uuid-ossp]]",
+    "tests/schema/test_introspect.py::test_round_trip[examples/03_indexes[needs-extension:citext,pg_trgm,postgis]]",
+    "tests/test_typing.py::test_mypy_on_the_package",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark what needs the Prisma CLI as ``oracle`` (its fixture, or an ``*oracle*`` test module), and the
+    known long tests as ``slow``."""
+    for item in items:
+        if "prisma_oracle" in getattr(item, "fixturenames", ()) or "oracle" in item.path.stem:
+            item.add_marker(pytest.mark.oracle)
+        if item.nodeid.startswith(SLOW_TESTS):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def pg_server_url() -> Iterator[str]:

@@ -10,18 +10,19 @@ from nexo.config import CitusConfig, Config
 from .layout import Finding, lint_schema, lint_sql, plan_schema
 
 
-def readiness(config: Config) -> list[Finding]:
+def readiness(config: Config, schema: Path | None = None) -> list[Finding]:
     """Every finding for the project; the default ``[tool.nexo.citus]`` when the project has none.
 
-    Raises :class:`nexo.psl.PslError` when schema.prisma is invalid. File names are relative to the project.
+    ``schema`` overrides the project's schema (``--schema``). Raises :class:`nexo.psl.PslError` when it is
+    invalid. File names are relative to the project.
     """
     from nexo.psl import validate_path
 
     cfg = config.citus or CitusConfig(distribution_column=config.tenant_column)
-    schema = validate_path(config.schema).raise_for_errors()
+    model = validate_path(schema or config.schema, config.prisma.version).raise_for_errors()
     files = sorted(Path(config.sql_dir).glob("*.sql")) if Path(config.sql_dir).is_dir() else []
     files = [f for f in files if not f.name.endswith(".down.sql")]
-    found = lint_schema(schema, cfg) + lint_sql(files, plan_schema(schema, cfg), cfg, config.tenant_setting)
+    found = lint_schema(model, cfg) + lint_sql(files, plan_schema(model, cfg), cfg, config.tenant_setting)
     return [replace(f, file=_relative(Path(f.file), config.root)) for f in found]
 
 

@@ -37,4 +37,4 @@ def _plans(conn: psycopg.Connection, config: Config) -> dict[str, TablePlan] | N
         return None
     from nexo.psl import validate_path
 
-    return plan_schema(validate_path(config.schema).raise_for_errors(), config.citus)
+    return plan_schema(validate_path(config.schema, config.prisma.version).raise_for_errors(), config.citus)

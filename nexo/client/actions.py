@@ -28,7 +28,7 @@ from nexo.client.compiler import (
 )
 from nexo.client.engine_base import NOT_FOUND, ModelActionsBase, given, m2m_back, sql_params
 from nexo.client.errors import DataError, MissingRequiredValueError, RecordNotFoundError
-from nexo.client.executor import Executor
+from nexo.client.executor import Executor, counted
 from nexo.client.meta import ModelMeta, RelationMeta, SchemaMeta
 
 if TYPE_CHECKING:
@@ -62,6 +62,7 @@ class ModelActions(ModelActionsBase):
         return ([rp.row(r) for r in rows] if rp is not None else []), count
 
     # ------------------------------------------------------------ reads
+    @counted
     async def find_unique(self, where: Any, include: Any = None, *, select: Any = None) -> Any:
         args = {"where": where}
         if include is not None:
@@ -71,12 +72,14 @@ class ModelActions(ModelActionsBase):
         rows = await self._find(args, True)
         return rows[0] if rows else None
 
+    @counted
     async def find_unique_or_raise(self, where: Any, include: Any = None, *, select: Any = None) -> Any:
         rows = await self._find(given(where=where, include=include, select=select), unique=True)
         if not rows:
             raise self._not_found(f"Expected a record, found none ({self._name} where {where!r}).")
         return rows[0]
 
+    @counted
     async def find_first(
         self,
         skip: Any = None,
@@ -119,6 +122,7 @@ class ModelActions(ModelActionsBase):
             raise self._not_found(f"Expected a record, found none ({self._name}).")
         return got
 
+    @counted
     async def find_many(
         self,
         take: Any = None,
@@ -151,6 +155,7 @@ class ModelActions(ModelActionsBase):
             args["select"] = select
         return await self._find(args)
 
+    @counted
     async def count(
         self,
         select: Any = None,
@@ -165,6 +170,7 @@ class ModelActions(ModelActionsBase):
         plan, rows = await self._read("count", args, compile_count)
         return self._counted(plan, rows)
 
+    @counted
     async def group_by(
         self,
         by: Any,
@@ -197,6 +203,7 @@ class ModelActions(ModelActionsBase):
         return self._grouped(plan, rows)
 
     # ------------------------------------------------------------ writes
+    @counted
     async def create(self, data: Any, include: Any = None, *, select: Any = None) -> Any:
         m = self._m
         scalars, rels = split_data(m, data)
@@ -209,6 +216,7 @@ class ModelActions(ModelActionsBase):
             row = await self._create_row(ex, m, data, include, select)
         return self._out(row)
 
+    @counted
     async def create_many(self, data: Any, *, skip_duplicates: bool | None = None) -> int:
         if not data:
             return 0
@@ -216,6 +224,7 @@ class ModelActions(ModelActionsBase):
         _, _, count = await self._client._executor.fetch(plan.sql, bind(plan.specs, []), self._m)
         return count
 
+    @counted
     async def update(self, data: Any, where: Any, include: Any = None, *, select: Any = None) -> Any:
         check_unique(self._m, where)
         try:
@@ -239,6 +248,7 @@ class ModelActions(ModelActionsBase):
             raise self._not_found("Record to update not found.")
         return self._out(row)
 
+    @counted
     async def update_many(self, data: Any, where: Any) -> int:
         plan = self._update_many_plan(data, where)
         rows, _, count = await self._client._executor.fetch(plan.sql, bind(plan.specs, []), self._m)
@@ -246,6 +256,7 @@ class ModelActions(ModelActionsBase):
             return int(rows[0][0])
         return count
 
+    @counted
     async def upsert(self, where: Any, data: Any, include: Any = None, *, select: Any = None) -> Any:
         check_unique(self._m, where)
         if not isinstance(data, dict) or "create" not in data or "update" not in data:
@@ -259,6 +270,7 @@ class ModelActions(ModelActionsBase):
                 row = await self._update_row(ex, self._m, data["update"], where, include, select)
         return self._out(row)
 
+    @counted
     async def delete(self, where: Any, include: Any = None, *, select: Any = None) -> Any:
         check_unique(self._m, where)
         plan = compile_delete(self._client.meta, self._name, where, include, select)
@@ -269,6 +281,7 @@ class ModelActions(ModelActionsBase):
             return None
         return self._out(rows[0])
 
+    @counted
     async def delete_many(self, where: Any = None) -> int:
         plan = compile_delete(self._client.meta, self._name, where or {}, many=True)
         _, count = await self._exec(self._client._executor, plan)

@@ -30,7 +30,7 @@ from nexo.client.compiler import (
 )
 from nexo.client.engine_base import NOT_FOUND, ModelActionsBase, given, m2m_back, sql_params
 from nexo.client.errors import DataError, MissingRequiredValueError, RecordNotFoundError
-from nexo.client.executor_sync import Executor
+from nexo.client.executor_sync import Executor, counted
 from nexo.client.meta import ModelMeta, RelationMeta, SchemaMeta
 
 if TYPE_CHECKING:
@@ -64,6 +64,7 @@ class ModelActions(ModelActionsBase):
         return ([rp.row(r) for r in rows] if rp is not None else []), count
 
     # ------------------------------------------------------------ reads
+    @counted
     def find_unique(self, where: Any, include: Any = None, *, select: Any = None) -> Any:
         args = {"where": where}
         if include is not None:
@@ -73,12 +74,14 @@ class ModelActions(ModelActionsBase):
         rows = self._find(args, True)
         return rows[0] if rows else None
 
+    @counted
     def find_unique_or_raise(self, where: Any, include: Any = None, *, select: Any = None) -> Any:
         rows = self._find(given(where=where, include=include, select=select), unique=True)
         if not rows:
             raise self._not_found(f"Expected a record, found none ({self._name} where {where!r}).")
         return rows[0]
 
+    @counted
     def find_first(
         self,
         skip: Any = None,
@@ -121,6 +124,7 @@ class ModelActions(ModelActionsBase):
             raise self._not_found(f"Expected a record, found none ({self._name}).")
         return got
 
+    @counted
     def find_many(
         self,
         take: Any = None,
@@ -153,6 +157,7 @@ class ModelActions(ModelActionsBase):
             args["select"] = select
         return self._find(args)
 
+    @counted
     def count(
         self,
         select: Any = None,
@@ -167,6 +172,7 @@ class ModelActions(ModelActionsBase):
         plan, rows = self._read("count", args, compile_count)
         return self._counted(plan, rows)
 
+    @counted
     def group_by(
         self,
         by: Any,
@@ -199,6 +205,7 @@ class ModelActions(ModelActionsBase):
         return self._grouped(plan, rows)
 
     # ------------------------------------------------------------ writes
+    @counted
     def create(self, data: Any, include: Any = None, *, select: Any = None) -> Any:
         m = self._m
         scalars, rels = split_data(m, data)
@@ -211,6 +218,7 @@ class ModelActions(ModelActionsBase):
             row = self._create_row(ex, m, data, include, select)
         return self._out(row)
 
+    @counted
     def create_many(self, data: Any, *, skip_duplicates: bool | None = None) -> int:
         if not data:
             return 0
@@ -218,6 +226,7 @@ class ModelActions(ModelActionsBase):
         _, _, count = self._client._executor.fetch(plan.sql, bind(plan.specs, []), self._m)
         return count
 
+    @counted
     def update(self, data: Any, where: Any, include: Any = None, *, select: Any = None) -> Any:
         check_unique(self._m, where)
         try:
@@ -241,6 +250,7 @@ class ModelActions(ModelActionsBase):
             raise self._not_found("Record to update not found.")
         return self._out(row)
 
+    @counted
     def update_many(self, data: Any, where: Any) -> int:
         plan = self._update_many_plan(data, where)
         rows, _, count = self._client._executor.fetch(plan.sql, bind(plan.specs, []), self._m)
@@ -248,6 +258,7 @@ class ModelActions(ModelActionsBase):
             return int(rows[0][0])
         return count
 
+    @counted
     def upsert(self, where: Any, data: Any, include: Any = None, *, select: Any = None) -> Any:
         check_unique(self._m, where)
         if not isinstance(data, dict) or "create" not in data or "update" not in data:
@@ -261,6 +272,7 @@ class ModelActions(ModelActionsBase):
                 row = self._update_row(ex, self._m, data["update"], where, include, select)
         return self._out(row)
 
+    @counted
     def delete(self, where: Any, include: Any = None, *, select: Any = None) -> Any:
         check_unique(self._m, where)
         plan = compile_delete(self._client.meta, self._name, where, include, select)
@@ -271,6 +283,7 @@ class ModelActions(ModelActionsBase):
             return None
         return self._out(rows[0])
 
+    @counted
     def delete_many(self, where: Any = None) -> int:
         plan = compile_delete(self._client.meta, self._name, where or {}, many=True)
         _, count = self._exec(self._client._executor, plan)

@@ -9,10 +9,11 @@ return the Python types Prisma Client Python models hold: ``Decimal``, UTC-aware
 from __future__ import annotations
 
 import base64
+import json
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import Context, Decimal
 from enum import Enum
 from typing import Any
 
@@ -97,12 +98,27 @@ def _enc_datetime(db_type: str | None) -> Encoder:
     return enc
 
 
+def _json_default(v: Any) -> Any:
+    what = v if isinstance(v, type) else type(v)
+    raise TypeError(f"Type {what} not serializable")
+
+
+def json_dumps(v: Any) -> str:
+    """JSON text of a ``Json`` value; a value JSON cannot hold raises ``TypeError: Type <...> not serializable``."""
+    return json.dumps(v, default=_json_default)
+
+
 def _enc_json(v: Any) -> Any:
     if isinstance(v, Json):
-        return Jsonb(v.data)
-    if v is None:
+        v = v.data
+    elif v is None:
         return None
-    return Jsonb(v)
+    return Jsonb(v, dumps=json_dumps)
+
+
+def _enc_json_element(v: Any) -> Any:
+    """One element of a ``Json[]`` value (JSON null for None: a jsonb[] element is a JSON value)."""
+    return Jsonb(v.data if isinstance(v, Json) else v, dumps=json_dumps)
 
 
 def _enc_bytes(v: Any) -> Any:
@@ -172,7 +188,7 @@ def field_encoder(f: FieldMeta, meta: SchemaMeta) -> Encoder:
     if not f.is_list:
         return one
     if f.type == "Json":
-        return lambda v: None if v is None else [x.data if isinstance(x, Json) else x for x in v]
+        return lambda v: None if v is None else [_enc_json_element(x) for x in v]
     if one is _identity:
         return lambda v: None if v is None else list(v)
     return lambda v: None if v is None else [one(x) for x in v]
@@ -200,7 +216,7 @@ def list_encoder(f: FieldMeta, meta: SchemaMeta) -> Encoder:
     """Encoder for a list of values for ``f`` (the argument of ``in``/``has_some``)."""
     one = scalar_encoder(f, meta)
     if f.type == "Json":
-        return lambda v: [x.data if isinstance(x, Json) else x for x in v]
+        return lambda v: [_enc_json_element(x) for x in v]
     return lambda v: [one(x) for x in v]
 
 
@@ -221,10 +237,21 @@ def _dec_datetime(v: Any) -> Any:
     return v
 
 
+_DECIMAL_CONTEXT = Context(prec=1000)  # normalising never rounds, whatever the caller's decimal context
+_ONE = Decimal(1)
+
+
 def _dec_decimal(v: Any) -> Any:
-    if v is None or isinstance(v, Decimal):
+    """A Decimal as Prisma returns it: without the column's padding (``numeric(65,30)`` gives
+    ``0.142857142857142900000000000000``, Prisma ``0.1428571428571429``), never in exponent form."""
+    if v is None:
+        return None
+    if not isinstance(v, Decimal):
+        v = Decimal(str(v))
+    if not v.is_finite():
         return v
-    return Decimal(str(v))
+    n = v.normalize(_DECIMAL_CONTEXT)
+    return n.quantize(_ONE, context=_DECIMAL_CONTEXT) if n.as_tuple().exponent > 0 else n
 
 
 def _dec_bytes(v: Any) -> Any:
@@ -327,7 +354,7 @@ def select_column(f: FieldMeta, meta: SchemaMeta, col: str, as_json: bool) -> tu
         one = _dec_iso_utc if f.type == "DateTime" else scalar_decoder(f, meta)
     elif f.type == "DateTime":
         one = _dec_datetime if f.is_list else (_dec_date_column if kind == "date" else None)
-    elif f.kind == "enum" or f.type == "Bytes":
+    elif f.kind == "enum" or f.type in ("Bytes", "Decimal"):
         one = scalar_decoder(f, meta)
     else:
         one = None

@@ -19,6 +19,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from nexo.client.actions import ModelActions
 from nexo.client.compiler import RowPlan
+from nexo.client.datasource import connection_error
 from nexo.client.engine_base import (
     CITUS_PROBE,
     FEW_ROWS,
@@ -42,7 +43,7 @@ from nexo.client.errors import (
     TransactionExpiredError,
     TransactionNotStartedError,
 )
-from nexo.client.executor import Executor, TxExecutor, _configure, _Connection, _run
+from nexo.client.executor import Executor, TxExecutor, _configure, _Connection, _run, counted
 from nexo.client.metrics import Metrics
 from nexo.db.urls import mask_text, mask_url
 
@@ -74,6 +75,11 @@ class Client(ClientBase):
             raise AlreadyConnectedError("Already connected to the database")
         url = self._resolve_url()
         conninfo, settings = self._pool_args(url)
+        try:  # one connection first: a wrong password or database fails now, with what the server said
+            probe = await psycopg.AsyncConnection.connect(conninfo, **settings["kwargs"])
+        except psycopg.OperationalError as exc:
+            raise connection_error(url, exc) from None
+        await probe.close()
         pool: AsyncConnectionPool = (
             AsyncConnectionPool(  # of _Connection (the annotation keeps the pool type of the client)
                 conninfo,
@@ -93,9 +99,14 @@ class Client(ClientBase):
         self._citus = None
 
     async def _configure_connection(self, conn: psycopg.AsyncConnection[Any]) -> None:
-        await _configure(conn)
+        pid = await _configure(conn)
+        if self._prepared_max is not None:
+            conn._prepared.prepared_max = self._prepared_max
+        policy = self._policy
+        policy.connection_seen(conn, conn.info.backend_pid, pid)
         if isinstance(conn, _Connection):
             conn.nexo_stats = self._stats
+            conn.nexo_policy = policy
 
     @overload
     async def get_metrics(
@@ -181,7 +192,9 @@ class Client(ClientBase):
         return (self._BATCH or Batch)(self)
 
     # ------------------------------------------------------------ raw SQL
+    @counted
     async def query_raw(self, query: str, *args: Any, model: Any = None) -> list[Any]:
+        self._guard_raw(query)
         sql, params = convert_placeholders(query, args)
         rows, names, _ = await self._executor.fetch(sql, params, raw=True)
         return self._raw_rows(rows, names, model)
@@ -190,7 +203,9 @@ class Client(ClientBase):
         rows = await self.query_raw(query, *args, model=model)
         return rows[0] if rows else None
 
+    @counted
     async def execute_raw(self, query: str, *args: Any) -> int:
+        self._guard_raw(query)
         sql, params = convert_placeholders(query, args)
         _, _, count = await self._executor.fetch(sql, params, raw=True)
         return max(count, 0)

@@ -11,14 +11,12 @@ sync (the ``*_sync`` twins, by :mod:`nexo.client._codegen`).
 from __future__ import annotations
 
 import logging
-import os
 import re
 import time
 import warnings
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, Protocol
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 
@@ -56,6 +54,7 @@ from nexo.client.compiler import (
     skeletonize,
     split_data,
 )
+from nexo.client.datasource import parse_datasource
 from nexo.client.errors import (
     ClientNotConnectedError,
     DataError,
@@ -66,6 +65,9 @@ from nexo.client.errors import (
 from nexo.client.meta import ModelMeta, RelationMeta, SchemaMeta
 from nexo.client.metrics import Metrics, QueryStats, collect, to_prometheus
 from nexo.client.models import ModelShape, ShapeRegistry
+from nexo.client.pooler import PreparePolicy
+from nexo.client.support import user_stacklevel
+from nexo.client.tenantguard import check_raw_sql
 from nexo.db.ident import quote_ident
 
 log = logging.getLogger("nexo.client")
@@ -107,37 +109,33 @@ def seconds(v: timedelta | float | int | None) -> float | None:
         return v.total_seconds()
     if isinstance(v, int):
         warnings.warn(
-            "Passing an int as a timeout is deprecated; it is taken as milliseconds", DeprecationWarning, stacklevel=3
+            "Passing an int as a timeout is deprecated; it is taken as milliseconds",
+            DeprecationWarning,
+            stacklevel=user_stacklevel(),
         )
         return v / 1000
     return float(v)
 
 
 def pool_settings(url: str) -> tuple[str, dict[str, Any]]:
-    """A psycopg conninfo from a Prisma datasource URL, and pool options from its parameters.
-
-    ``schema`` becomes ``search_path``, ``connection_limit`` the pool size, ``pool_timeout`` the
-    wait for a connection; Prisma-only parameters (``pgbouncer``, ``statement_cache_size``) are dropped."""
-    if "://" not in url:
-        return url, {}
-    parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    keep = []
+    """A psycopg conninfo from a Prisma datasource URL, and pool options from its parameters
+    (see :mod:`nexo.client.datasource`): ``search_path``, ``max_size``, ``timeout``,
+    ``prepare_threshold`` (None: no prepared statements), ``prepared_max``, ``pgbouncer``."""
+    ds = parse_datasource(url)
     opts: dict[str, Any] = {}
-    for k, v in query:
-        if k == "schema":
-            opts["search_path"] = v
-        elif k == "connection_limit":
-            opts["max_size"] = int(v)
-        elif k == "pool_timeout":
-            opts["timeout"] = float(v)
-        elif k in ("pgbouncer", "statement_cache_size", "socket_timeout"):
-            if k == "pgbouncer" and v == "true":
-                opts["prepare_threshold"] = None
-            continue
-        else:
-            keep.append((k, v))
-    return urlunsplit(parts._replace(query=urlencode(keep))), opts
+    if ds.search_path is not None:
+        opts["search_path"] = ds.search_path
+    if ds.max_size is not None:
+        opts["max_size"] = ds.max_size
+    if ds.pool_timeout is not None:
+        opts["timeout"] = ds.pool_timeout
+    if ds.pgbouncer is not None:
+        opts["pgbouncer"] = ds.pgbouncer
+    if ds.pgbouncer or ds.statement_cache_size == 0:
+        opts["prepare_threshold"] = None
+    elif ds.statement_cache_size is not None:
+        opts["prepared_max"] = ds.statement_cache_size
+    return ds.conninfo, opts
 
 
 _PLACEHOLDER = re.compile(
@@ -276,6 +274,7 @@ class ClientBase:
         connect_timeout: timedelta | float = timedelta(seconds=10),
         tenant_setting: str | None = None,
         log_queries: bool = False,
+        tenant_guard: bool = False,
     ) -> None:
         self.meta = meta if isinstance(meta, SchemaMeta) else SchemaMeta.from_dict(meta)
         self.datasource_url = datasource_url
@@ -284,6 +283,8 @@ class ClientBase:
         self.max_size = max_size
         self.connect_timeout = seconds(connect_timeout) or 10.0
         self.tenant_setting = tenant_setting or self.meta.tenant_setting
+        #: refuse raw SQL that can change the tenant setting inside a tenant session (nexo.client.tenantguard)
+        self.tenant_guard = tenant_guard
         self.log_queries = log_queries
         self._executor = self._EXECUTOR(None, log_queries)
         self._pool = None
@@ -294,22 +295,27 @@ class ClientBase:
         self._tx = None
         #: statements, durations and pool waits, for :meth:`get_metrics` (shared with transaction clients)
         self._stats = QueryStats()
+        #: prepared statements or not, behind a pooler (see :mod:`nexo.client.pooler`)
+        self._policy = PreparePolicy()
+        self._prepared_max: int | None = None
 
     def _resolve_url(self) -> str:
-        """The URL to connect to: the one given, else the schema's ``env("...")`` variable or literal URL."""
+        """The URL to connect to: the one given, else the schema's ``env("...")`` variable (environment, the
+        project's ``.env`` files), its literal URL, or the project's running embedded server (:mod:`.urlresolve`)."""
         if self.datasource_url:
             return self.datasource_url
+        from nexo.client.urlresolve import resolve_url  # as the CLI: environment, .env files, embedded server
+
         env = self.meta.datasource_env
+        url, tried = resolve_url(env, self.meta.datasource_url)
+        if url:
+            return url
         if env:
-            url = os.environ.get(env)
-            if url:
-                return url
             raise ClientNotConnectedError(
-                f"The datasource URL comes from the environment variable {env}, which is not set: set it "
-                f"(in the environment or in .env), or pass Prisma(datasource={{'url': ...}})"
+                f"The datasource URL comes from the environment variable {env}, which is not set (looked in: "
+                f"{'; '.join(tried)}): set it (in the environment or in .env), start the embedded server "
+                f"(nexo db:up), or pass Prisma(datasource={{'url': ...}})"
             )
-        if self.meta.datasource_url:
-            return self.meta.datasource_url
         raise ClientNotConnectedError("No datasource URL given: pass datasource_url or set DATABASE_URL")
 
     def _pool_args(self, url: str) -> tuple[str, dict[str, Any]]:
@@ -320,6 +326,8 @@ class ClientBase:
             kwargs["options"] = f"-c search_path={opts['search_path']}"
         if "prepare_threshold" in opts:
             kwargs["prepare_threshold"] = opts["prepare_threshold"]
+        self._policy = PreparePolicy(opts.get("pgbouncer"), 0 if "prepare_threshold" in opts else None)
+        self._prepared_max = opts.get("prepared_max")
         return conninfo, {
             "min_size": min(self.min_size, opts.get("max_size", self.max_size)),
             "max_size": opts.get("max_size", self.max_size),
@@ -336,6 +344,11 @@ class ClientBase:
 
     def is_connected(self) -> bool:
         return self._pool is not None and not self._pool.closed
+
+    def _guard_raw(self, query: str) -> None:
+        """With ``tenant_guard``: refuse raw SQL that can change the tenant inside a tenant session."""
+        if self.tenant_guard and self._tx is not None and self._tx.tenant is not None:
+            check_raw_sql(query, self.tenant_setting)
 
     def is_transaction(self) -> bool:
         return self._tx is not None
@@ -356,7 +369,7 @@ class ClientBase:
             warnings.warn(
                 "The current client is already in a transaction. This can lead to surprising behaviour.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=user_stacklevel(),
             )
 
     def _raw_rows(self, rows: list[tuple[Any, ...]], names: list[str], model: Any) -> list[Any]:
@@ -723,9 +736,12 @@ class ModelActionsBase:
                 raise MissingRequiredValueError(
                     f"A value is required but not set for the field: `{k}` of {m.name}", meta={"target": [k]}
                 )
-            if isinstance(v, dict) and f.type != "Json":
+            if isinstance(v, dict) and (f.type != "Json" or f.is_list):
                 if len(v) != 1:
-                    raise DataError(f"Expected exactly one field to be present in the update of '{k}', got {list(v)}")
+                    raise DataError(
+                        f"Expected exactly one field to be present, got {len(v)} ({', '.join(map(str, v))}, "
+                        f"in the update of '{k}')"
+                    )
                 ((op, x),) = v.items()
                 ops.append((k, op))
                 values.append(x)

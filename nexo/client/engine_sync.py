@@ -21,6 +21,7 @@ from psycopg_pool import ConnectionPool
 
 from nexo.client.actions_sync import ModelActions
 from nexo.client.compiler import RowPlan
+from nexo.client.datasource import connection_error
 from nexo.client.engine_base import (
     CITUS_PROBE,
     FEW_ROWS,
@@ -44,7 +45,7 @@ from nexo.client.errors import (
     TransactionExpiredError,
     TransactionNotStartedError,
 )
-from nexo.client.executor_sync import Executor, TxExecutor, _configure, _Connection, _run
+from nexo.client.executor_sync import Executor, TxExecutor, _configure, _Connection, _run, counted
 from nexo.client.metrics import Metrics
 from nexo.db.urls import mask_text, mask_url
 
@@ -76,6 +77,11 @@ class Client(ClientBase):
             raise AlreadyConnectedError("Already connected to the database")
         url = self._resolve_url()
         conninfo, settings = self._pool_args(url)
+        try:  # one connection first: a wrong password or database fails now, with what the server said
+            probe = psycopg.Connection.connect(conninfo, **settings["kwargs"])
+        except psycopg.OperationalError as exc:
+            raise connection_error(url, exc) from None
+        probe.close()
         pool: ConnectionPool = (
             ConnectionPool(  # of _Connection (the annotation keeps the pool type of the client)
                 conninfo,
@@ -95,9 +101,14 @@ class Client(ClientBase):
         self._citus = None
 
     def _configure_connection(self, conn: psycopg.Connection[Any]) -> None:
-        _configure(conn)
+        pid = _configure(conn)
+        if self._prepared_max is not None:
+            conn._prepared.prepared_max = self._prepared_max
+        policy = self._policy
+        policy.connection_seen(conn, conn.info.backend_pid, pid)
         if isinstance(conn, _Connection):
             conn.nexo_stats = self._stats
+            conn.nexo_policy = policy
 
     @overload
     def get_metrics(
@@ -183,7 +194,9 @@ class Client(ClientBase):
         return (self._BATCH or Batch)(self)
 
     # ------------------------------------------------------------ raw SQL
+    @counted
     def query_raw(self, query: str, *args: Any, model: Any = None) -> list[Any]:
+        self._guard_raw(query)
         sql, params = convert_placeholders(query, args)
         rows, names, _ = self._executor.fetch(sql, params, raw=True)
         return self._raw_rows(rows, names, model)
@@ -192,7 +205,9 @@ class Client(ClientBase):
         rows = self.query_raw(query, *args, model=model)
         return rows[0] if rows else None
 
+    @counted
     def execute_raw(self, query: str, *args: Any) -> int:
+        self._guard_raw(query)
         sql, params = convert_placeholders(query, args)
         _, _, count = self._executor.fetch(sql, params, raw=True)
         return max(count, 0)

@@ -2,13 +2,16 @@
 
 Names, parents and attributes follow ``prisma.errors`` (0.15): ``DataError`` carries ``.code`` (a
 Prisma P-code), ``.meta`` and ``.data``. Database errors are mapped from SQLSTATE in
-:func:`map_db_error`, naming the failing field through the schema metadata.
+:func:`map_db_error` (through nexo's one SQLSTATE table, :mod:`nexo.db.sqlstate`), naming the failing
+field through the schema metadata; they keep ``.sqlstate`` and ``.diagnostics``.
 """
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Any
+
+from nexo.db.sqlstate import Diagnostics, ErrorKind
 
 if TYPE_CHECKING:
     import psycopg
@@ -20,6 +23,9 @@ class PrismaError(Exception):
     """Base of every client error."""
 
     code: str = "P0000"
+    #: set on errors mapped from a database error (:func:`map_db_error`): its SQLSTATE and what the server said
+    sqlstate: str | None = None
+    diagnostics: Diagnostics | None = None
 
     def __init__(self, message: str = "") -> None:
         super().__init__(message)
@@ -128,7 +134,7 @@ class UnknownModelError(BuilderError):
 
 class UnknownRelationalFieldError(BuilderError):
     def __init__(self, model: str, field: str) -> None:
-        super().__init__(f"Field: {field!r} either does not exist or is not a relational field on the {model} model")
+        super().__init__(f'Field: "{field}" either does not exist or is not a relational field on the {model} model')
         self.model = model
         self.field = field
 
@@ -219,55 +225,62 @@ def _split_columns(body: str, columns: dict[str, str]) -> list[str] | None:
 
 
 def map_db_error(exc: psycopg.Error, model: ModelMeta | None = None, *, raw: bool = False) -> PrismaError:
-    """The Prisma Client Python error for a psycopg error (by SQLSTATE)."""
-    sqlstate = getattr(exc, "sqlstate", None) or ""
-    diag = getattr(exc, "diag", None)
-    constraint = getattr(diag, "constraint_name", None) if diag else None
-    detail = getattr(diag, "message_detail", None) if diag else None
-    column = getattr(diag, "column_name", None) if diag else None
-    text = (getattr(diag, "message_primary", None) if diag else None) or str(exc).strip()
-    if sqlstate in ("57014", "25P02"):
+    """The Prisma Client Python error for a psycopg error, by its row of the SQLSTATE table
+    (:mod:`nexo.db.sqlstate`). The error keeps ``.sqlstate`` and the server's ``.diagnostics``."""
+    diagnostics = Diagnostics.of(exc)
+    error = _mapped(diagnostics, model, raw=raw)
+    error.sqlstate = diagnostics.sqlstate
+    error.diagnostics = diagnostics
+    return error
+
+
+def _mapped(diagnostics: Diagnostics, model: ModelMeta | None, *, raw: bool) -> PrismaError:
+    sqlstate = diagnostics.sqlstate or ""
+    kind = diagnostics.kind
+    constraint, detail = diagnostics.constraint_name, diagnostics.detail
+    text = diagnostics.message_primary
+    if kind in (ErrorKind.QUERY_CANCELED, ErrorKind.IN_FAILED_TRANSACTION):
         return TransactionExpiredError(f"Transaction failed: {text}")
     if raw:
         return RawQueryError(text, meta={"code": sqlstate, "message": text})
-    if sqlstate == "23505":
+    if kind is ErrorKind.UNIQUE_VIOLATION:
         fields = _fields_for(model, constraint, detail)
         return UniqueViolationError(
             f"Unique constraint failed on the fields: ({', '.join('`' + f + '`' for f in fields)})",
             meta={"target": fields, "constraint": constraint},
         )
-    if sqlstate == "23503":
+    if kind is ErrorKind.FOREIGN_KEY_VIOLATION:
         fields = _fields_for(model, constraint, detail)
         name = ", ".join(fields) or (constraint or "")
         return ForeignKeyViolationError(
             f"Foreign key constraint failed on the field: `{name}` ({constraint})",
             meta={"field_name": name, "target": fields, "constraint": constraint},
         )
-    if sqlstate == "23502":
-        fields = _fields_for(model, None, None, column)
+    if kind is ErrorKind.NOT_NULL_VIOLATION:
+        fields = _fields_for(model, None, None, diagnostics.column_name)
         return MissingRequiredValueError(
             f"A value is required but not set for the field: `{', '.join(fields)}`", meta={"target": fields}
         )
-    if sqlstate == "42P01":
+    if kind is ErrorKind.UNDEFINED_TABLE:
         return TableNotFoundError(
             f"The table does not exist in the current database: {text}", table=model.db_name if model else None
         )
-    if sqlstate == "42703":
+    if kind is ErrorKind.UNDEFINED_COLUMN:
         return FieldNotFoundError(f"The column does not exist in the current database: {text}")
-    if sqlstate == "22001":
+    if kind is ErrorKind.VALUE_TOO_LONG:
         return DataError(f"The provided value for the column is too long for the column's type: {text}", code="P2000")
-    if sqlstate == "23514":
+    if kind is ErrorKind.CHECK_VIOLATION:
         return DataError(f"A check constraint failed on the database: {text}", code="P2004")
-    if sqlstate == "42501":
+    if kind is ErrorKind.INSUFFICIENT_PRIVILEGE:
         return DataError(
             f"Permission denied by the database (privileges or row-level security): {text}",
             code="P2010",
             meta={"code": sqlstate},
         )
-    if sqlstate in ("40001", "40P01"):
+    if kind is ErrorKind.WRITE_CONFLICT:
         return DataError(f"Transaction failed due to a write conflict or a deadlock: {text}", code="P2034")
-    if sqlstate.startswith("22"):
+    if kind is ErrorKind.INVALID_VALUE:
         return InputError(f"Invalid value: {text}", meta={"code": sqlstate})
-    if sqlstate.startswith("08"):
+    if kind is ErrorKind.CONNECTION:
         return EngineConnectionError(text)
     return DataError(text, code="P2010" if not sqlstate else "P2000", meta={"code": sqlstate})

@@ -7,9 +7,10 @@ Written once, async: ``nexo/client/executor_sync.py`` is generated from it by
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import functools
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import psycopg
 from psycopg.adapt import Transformer
@@ -35,6 +36,7 @@ from nexo.client.engine_base import (
 from nexo.client.errors import ClientNotConnectedError, EngineConnectionError, TransactionExpiredError, map_db_error
 from nexo.client.meta import ModelMeta
 from nexo.client.metrics import QueryStats
+from nexo.client.pooler import PreparePolicy
 from nexo.db.urls import mask_text
 
 if LEAN:
@@ -54,13 +56,36 @@ class _Connection(psycopg.AsyncConnection[Any]):
     nexo_stats: QueryStats | None = None
     #: compiled statement -> (psycopg's converted query, its transformer), see :func:`_run_lean`
     nexo_statements: dict[str, tuple[Any, Any]] | None = None
+    #: the client's choice about prepared statements (see :mod:`nexo.client.pooler`)
+    nexo_policy: PreparePolicy | None = None
 
 
-async def _configure(conn: psycopg.AsyncConnection[Any]) -> None:
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def counted(method: _F) -> _F:
+    """A client or model-actions method whose calls are client operations in the metrics
+    (``prisma_client_queries_total`` and ``_duration_histogram_ms``), timed from call to result."""
+
+    @functools.wraps(method)
+    async def operation(self: Any, *args: Any, **kwargs: Any) -> Any:
+        t0 = clock()
+        try:
+            return await method(self, *args, **kwargs)
+        finally:
+            getattr(self, "_client", self)._stats.operation(clock() - t0)
+
+    return cast(_F, operation)
+
+
+async def _configure(conn: psycopg.AsyncConnection[Any]) -> int:
     """Per-connection setup: uuid values come back as ``str`` (Prisma's String @db.Uuid), and the
-    session runs in UTC, so timestamps are read as UTC-aware datetimes (Prisma stores UTC)."""
+    session runs in UTC, so timestamps are read as UTC-aware datetimes (Prisma stores UTC). Returns
+    the server's process id (a pooler announces another one at login: see :mod:`nexo.client.pooler`)."""
     conn.adapters.register_loader("uuid", TextLoader)
-    await conn.execute("SET TIME ZONE 'UTC'")
+    cur = await conn.execute("SELECT pg_backend_pid(), set_config('TimeZone', 'UTC', false)", prepare=False)
+    row = await cur.fetchone()
+    return int(row[0]) if row is not None else conn.info.backend_pid
 
 
 async def _checkout(pool: AsyncConnectionPool) -> Any:
@@ -164,6 +189,10 @@ async def _run(
     if stats is not None:
         stats.started()
         t0 = clock()
+    policy = getattr(conn, "nexo_policy", None)
+    prepare = None
+    if policy is not None and policy.active:  # behind a pooler: see nexo.client.pooler
+        prepare = policy.prepare(conn.pgconn.transaction_status != IDLE, sql)
     try:
         if (
             binary
@@ -173,13 +202,13 @@ async def _run(
             and conn._pipeline is None
             and not conn.closed
         ):
-            return await _run_lean(conn, sql, params)
+            return await _run_lean(conn, sql, params, prepare)
         cur = getattr(conn, "nexo_cursor", None)
         if cur is None or conn.closed:
             cur = conn.cursor()  # on a closed connection: psycopg's own "connection is closed" error
             if isinstance(conn, _Connection):
                 conn.nexo_cursor = cur
-        await cur.execute(sql, params or None, binary=binary)
+        await cur.execute(sql, params or None, binary=binary, prepare=prepare)
         res = cur.pgresult
         if res is None or res.status != TUPLES_OK:
             rows: list[tuple[Any, ...]] = []
@@ -194,15 +223,26 @@ async def _run(
     except psycopg.OperationalError as exc:
         if exc.sqlstate is None:
             raise EngineConnectionError(mask_text(str(exc))) from None
+        if policy is not None and prepare is None and policy.lost_statement(exc) and _retry_safe(conn):
+            return await _run(conn, sql, params, model, raw, binary)
         raise map_db_error(exc, model, raw=raw) from None
     except psycopg.Error as exc:
+        if policy is not None and prepare is None and policy.lost_statement(exc) and _retry_safe(conn):
+            return await _run(conn, sql, params, model, raw, binary)  # now unprepared: it did not run
         raise map_db_error(exc, model, raw=raw) from None
     finally:
         if stats is not None:
             stats.finished(clock() - t0)
 
 
-async def _run_lean(conn: _Connection, sql: str, params: list[Any]) -> tuple[list[tuple[Any, ...]], list[str], int]:
+def _retry_safe(conn: psycopg.AsyncConnection[Any]) -> bool:
+    """After a lost prepared statement: outside a transaction the statement did not run, so it may run again."""
+    return not conn.closed and conn.pgconn.transaction_status == IDLE
+
+
+async def _run_lean(
+    conn: _Connection, sql: str, params: list[Any], prepare: bool | None = None
+) -> tuple[list[tuple[Any, ...]], list[str], int]:
     """One compiled statement with binary results, the way ``cursor.execute`` + ``fetchall`` runs
     it, minus the cursor: psycopg's converted query (placeholders, dumpers) and transformer are
     kept per connection and statement, the statement is prepared through the connection's own
@@ -228,7 +268,7 @@ async def _run_lean(conn: _Connection, sql: str, params: list[Any]) -> tuple[lis
                 pgq.dump(params)
         pgconn = conn.pgconn
         manager = conn._prepared
-        prep, name = manager.get(pgq, None)
+        prep, name = manager.get(pgq, prepare)
         if prep is Prepare.NO:
             pgconn.send_query_params(
                 pgq.query, pgq.params, param_formats=pgq.formats, param_types=pgq.types, result_format=BINARY

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import json
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, WithJsonSchema
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
+
+#: the JSON schema of a ``Json`` value, as Prisma Client Python's (pydantic's ``Json``: JSON text)
+JSON_SCHEMA: dict[str, Any] = {"type": "string", "contentMediaType": "application/json", "contentSchema": {}}
+
+#: the type of a ``Json`` field on a model: any decoded JSON value, described in JSON schema as JSON text
+JsonValue = Annotated[Any, WithJsonSchema(JSON_SCHEMA)]
 
 
 class Json:
@@ -57,7 +62,7 @@ class Json:
     def __get_pydantic_json_schema__(
         cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        return {}
+        return dict(JSON_SCHEMA)
 
 
 class Base64:
@@ -94,19 +99,15 @@ class Base64:
     def __repr__(self) -> str:
         return f"Base64({self._raw!r})"
 
-    # pydantic v2: a model field typed Base64 takes a Base64, or base64 text as str or bytes, and
-    # serialises to base64 text in JSON mode.
+    # pydantic v2: a model field typed Base64 takes a Base64, or base64 text as str or bytes (kept
+    # as given, as Prisma Client Python does: decoding is what checks it), and serialises to base64
+    # text in JSON mode.
     @classmethod
     def _validate(cls, value: Any) -> Base64:
         if isinstance(value, Base64):
             return value
         if isinstance(value, (str, bytes)):
-            raw = value.encode() if isinstance(value, str) else value
-            try:
-                base64.b64decode(raw, validate=True)
-            except (binascii.Error, ValueError):
-                raise ValueError("expected base64 text") from None
-            return cls(raw)
+            return cls(value.encode() if isinstance(value, str) else value)
         raise ValueError(f"expected Base64, or base64 text as str or bytes, got {type(value).__name__}")
 
     @classmethod

@@ -3,6 +3,9 @@
 Prisma's query engine reports counters, gauges and histograms under fixed keys. nexo has no engine;
 it reports the keys whose meaning it can measure, from its own numbers:
 
+- ``prisma_client_queries_total`` (counter) and ``prisma_client_queries_duration_histogram_ms``:
+  every operation of the client (a model action such as ``find_many``, a raw query, a batch's
+  commit), timed from the call to its result, which may take several statements;
 - ``prisma_datasource_queries_total`` (counter) and ``prisma_datasource_queries_duration_histogram_ms``:
   every SQL statement the client sends (model actions, nested writes, batched include levels,
   transactions' BEGIN/COMMIT, raw SQL), timed around its round trip;
@@ -11,7 +14,8 @@ it reports the keys whose meaning it can measure, from its own numbers:
 - ``prisma_client_queries_wait`` and ``prisma_pool_connections_open`` / ``_idle`` / ``_busy``
   (gauges), ``prisma_pool_connections_opened_total`` (counter): psycopg_pool's ``get_stats()``
   (``requests_waiting``, ``pool_size``, ``pool_available``, ``connections_num`` minus
-  ``connections_errors``).
+  ``connections_errors``); ``prisma_pool_connections_closed_total`` (counter): the connections
+  opened that are no longer in the pool (opened minus open).
 
 Histogram buckets are Prisma's (milliseconds: 0, 1, 5, 10, 50, 100, 500, 1000, 5000, 50000); in
 ``json`` each bucket counts the observations that fell in it (as Prisma's JSON does), in
@@ -87,9 +91,11 @@ class Histogram:
 class QueryStats:
     """What a client counts as it runs statements (shared with its transaction clients)."""
 
-    __slots__ = ("_lock", "active", "durations", "statements", "waits")
+    __slots__ = ("_lock", "active", "durations", "operation_durations", "operations", "statements", "waits")
 
     def __init__(self) -> None:
+        self.operations = 0
+        self.operation_durations = Histogram()
         self.statements = 0
         self.active = 0
         self.durations = Histogram()
@@ -106,12 +112,21 @@ class QueryStats:
             self.statements += 1
             self.durations.observe(seconds * 1000.0)
 
+    def operation(self, seconds: float) -> None:
+        """One client operation (a model action, a raw query, a batch) ended after ``seconds``."""
+        with self._lock:
+            self.operations += 1
+            self.operation_durations.observe(seconds * 1000.0)
+
     def waited(self, seconds: float) -> None:
         with self._lock:
             self.waits.observe(seconds * 1000.0)
 
 
 _DESCRIPTIONS = {
+    "prisma_client_queries_total": "Total number of operations (model actions, raw queries, batches) the client ran",
+    "prisma_pool_connections_closed_total": "Total number of connections the pool closed",
+    "prisma_client_queries_duration_histogram_ms": "Duration of the client's operations, in milliseconds",
     "prisma_datasource_queries_total": "Total number of SQL statements the client sent to the database",
     "prisma_pool_connections_opened_total": "Total number of connections the pool opened",
     "prisma_client_queries_active": "Number of SQL statements running now",
@@ -133,22 +148,24 @@ def collect(
     size = ps.get("pool_size", 0)
     idle = ps.get("pool_available", 0)
     with stats._lock:
-        counters = {
+        opened = max(0, ps.get("connections_num", 0) - ps.get("connections_errors", 0))
+        counters = {  # Prisma's order: by key
+            "prisma_client_queries_total": stats.operations,
             "prisma_datasource_queries_total": stats.statements,
-            "prisma_pool_connections_opened_total": max(
-                0, ps.get("connections_num", 0) - ps.get("connections_errors", 0)
-            ),
+            "prisma_pool_connections_closed_total": max(0, opened - size),
+            "prisma_pool_connections_opened_total": opened,
         }
         gauges = {
             "prisma_client_queries_active": float(stats.active),
             "prisma_client_queries_wait": float(ps.get("requests_waiting", 0)),
-            "prisma_pool_connections_open": float(size),
-            "prisma_pool_connections_idle": float(idle),
             "prisma_pool_connections_busy": float(max(0, size - idle)),
+            "prisma_pool_connections_idle": float(idle),
+            "prisma_pool_connections_open": float(size),
         }
         histograms = {
-            "prisma_datasource_queries_duration_histogram_ms": stats.durations.value(),
+            "prisma_client_queries_duration_histogram_ms": stats.operation_durations.value(),
             "prisma_client_queries_wait_histogram_ms": stats.waits.value(),
+            "prisma_datasource_queries_duration_histogram_ms": stats.durations.value(),
         }
     return Metrics(
         counters=[

@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from nexo.client.errors import FieldNotFoundError, InvalidModelError
+from nexo.client.errors import FieldNotFoundError, InvalidModelError, UnknownRelationalFieldError
 from nexo.client.meta import ModelMeta, SchemaMeta
 
 _new = object.__new__
@@ -63,7 +63,8 @@ class ModelShape:
         for name in fields:
             if model.field(name) is None:
                 raise FieldNotFoundError(
-                    f"Field '{name}' of {cls.__name__} does not exist on model {model.name}", meta={"field": name}
+                    f"Field '{name}' not found in enclosing type '{model.name}' (declared by {cls.__name__})",
+                    meta={"field": name},
                 )
         self.fast = bool(cls.__dict__.get("__nexo_fast__", False))
         self.names = frozenset(fields)
@@ -101,6 +102,9 @@ class ModelShape:
         for k, v in include.items():
             rel = self.rels.get(k)
             if rel is None or v is False or v is None:
+                if rel is None and v is not False and v is not None and k != COUNT_KEY:
+                    # the class cannot hold the relation: Prisma Client Python refuses before any query
+                    raise UnknownRelationalFieldError(self.cls.__name__, k)
                 out[k] = v
                 continue
             sub = rel[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -14,6 +15,21 @@ from dotenv import load_dotenv
 from nexo.client.errors import ClientAlreadyRegisteredError, ClientNotRegisteredError, PrismaError
 
 C = TypeVar("C")
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` that makes a warning issued by the caller point at user code: the first
+    frame outside nexo's client runtime (``nexo.client.*``) and the generated packages' modules that
+    declare ``__nexo_runtime__``."""
+    frame = sys._getframe(2)  # the caller of the function that warns
+    level = 2
+    while frame.f_back is not None and (
+        str(frame.f_globals.get("__name__", "")).startswith("nexo.client.") or frame.f_globals.get("__nexo_runtime__")
+    ):
+        frame = frame.f_back
+        level += 1
+    return level
+
 
 #: set by ``nexo db:generate`` while it runs a partial type generator script
 GENERATOR_ENV = "PRISMA_GENERATOR_INVOCATION"

@@ -18,12 +18,13 @@ connection before anything is created.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from nexo.db.connection import connect
 from nexo.db.errors import ConnectionFailed, DatabaseCreateFailed, NoMaintenanceDatabase
 from nexo.db.ident import quote_ident
+from nexo.db.sqlstate import Diagnostics, ErrorKind, error_kind
 from nexo.db.urls import database_name, mask_text, mask_url, url_schema, with_database
 
 if TYPE_CHECKING:
@@ -32,7 +33,8 @@ if TYPE_CHECKING:
 #: the databases tried, in order, for the connection that runs ``CREATE DATABASE`` (Prisma's list)
 MAINTENANCE_DATABASES = ("postgres", "template1", "defaultdb")
 
-_DUPLICATE = ("42P04", "23505")  # duplicate_database; unique_violation on pg_database when both commit at once
+#: "it exists now": duplicate_database, or unique_violation on pg_database when both inserts commit at once
+_DUPLICATE = (ErrorKind.DUPLICATE_DATABASE, ErrorKind.UNIQUE_VIOLATION)
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ def _looks_missing(message: str, name: str) -> str | None:
 
 
 def connect_or_create(
-    url: str, *, application_name: str = "nexo", **kwargs
+    url: str, *, application_name: str = "nexo", **kwargs: Any
 ) -> tuple[psycopg.Connection, CreatedDatabase | None]:
     """Connect to ``url``; when its database does not exist, create it first (see the module docstring).
 
@@ -156,18 +158,25 @@ def create_database(url: str) -> bool:
         if exists:
             return False
         try:
-            admin.execute(f"CREATE DATABASE {quote_ident(name)}")  # type: ignore[arg-type]
+            admin.execute(f"CREATE DATABASE {quote_ident(name)}")
         except psycopg.Error as exc:
-            if exc.sqlstate in _DUPLICATE:
+            if error_kind(exc) in _DUPLICATE:
                 return False  # created by another process meanwhile: it exists now, which is all we need
             raise _creation_error(admin, url, name, exc) from None
     return True
 
 
 def _creation_error(admin: psycopg.Connection, url: str, name: str, exc: psycopg.Error) -> DatabaseCreateFailed:
+    error = _creation_error_message(admin, url, name, exc)
+    error.sqlstate = exc.sqlstate
+    error.diagnostics = Diagnostics.of(exc)
+    return error
+
+
+def _creation_error_message(admin: psycopg.Connection, url: str, name: str, exc: psycopg.Error) -> DatabaseCreateFailed:
     where = mask_url(url)
     detail = mask_text(str(exc).strip())
-    if exc.sqlstate == "42501":  # insufficient_privilege
+    if error_kind(exc) is ErrorKind.INSUFFICIENT_PRIVILEGE:
         role = admin.info.user or "?"
         return DatabaseCreateFailed(
             f'Failed to create database "{name}": it does not exist, and the role "{role}" may not create it: '

@@ -11,9 +11,13 @@ import subprocess
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nexo.db.errors import EmbeddedServerError
 from nexo.db.urls import with_database
+
+if TYPE_CHECKING:
+    from pgserver.postgres_server import PostgresServer
 
 EMBEDDED_DATABASE = "nexo"
 
@@ -30,19 +34,22 @@ def pgdata_path(data_dir: Path) -> Path:
     return data_dir / "pgdata"
 
 
-def _server(pgdata: Path):  # -> pgserver.PostgresServer
+def _server(pgdata: Path) -> PostgresServer:
     # pgserver (through platformdirs) warns about XDG_RUNTIME_DIR on import and start: noise for users
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
         try:
             import pgserver
-        except ImportError as exc:  # pragma: no cover - pgserver is a hard dependency
-            raise EmbeddedServerError("the embedded server needs the 'pgserver' package: pip install pgserver") from exc
+        except ImportError as exc:  # installed without the embedded extra
+            raise EmbeddedServerError(
+                "the embedded PostgreSQL needs the 'embedded' extra (pgserver is not installed): "
+                "pip install 'nexo[embedded]', or set DATABASE_URL to use your own server"
+            ) from exc
     pgdata.mkdir(parents=True, exist_ok=True)
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
-            return pgserver.get_server(pgdata, cleanup_mode=None)
+            return pgserver.postgres_server.get_server(pgdata, cleanup_mode=None)
     except Exception as exc:
         log = pgdata / "log"
         tail = ""

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from nexo.errors import NexoError
+
+if TYPE_CHECKING:
+    from nexo.db.sqlstate import Diagnostics
 
 
 class DatabaseError(NexoError):
@@ -49,9 +54,12 @@ class EmbeddedServerError(DatabaseError):
 
 
 class DatabaseCreateFailed(DatabaseError):
-    """The target database does not exist and could not be created (Prisma's P3000)."""
+    """The target database does not exist and could not be created (Prisma's P3000). When the server
+    refused the ``CREATE DATABASE``, its SQLSTATE and diagnostics (:mod:`nexo.db.sqlstate`)."""
 
     code = "P3000"
+    sqlstate: str | None = None
+    diagnostics: Diagnostics | None = None
 
 
 class NoMaintenanceDatabase(DatabaseCreateFailed):

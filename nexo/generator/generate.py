@@ -14,9 +14,9 @@ from typing import Any
 from nexo.config import load_config
 from nexo.psl import validate_path
 
-from . import partials as P
+from . import partials as partial_types
 from .emit import HEADER_MARK
-from .errors import GeneratorError
+from .errors import GenerateError
 from .importcheck import import_notes
 from .options import ClientOptions, read_generators
 from .render_client import render_actions, render_client, render_small
@@ -132,11 +132,12 @@ def generate(
     config = load_config(project)
     path = Path(schema) if schema is not None else config.schema
     result = GenerateResult(schema=str(path))
-    validated = validate_path(path).raise_for_errors()
+    dialect = config.prisma.version if schema is None else load_config(project, schema=path).prisma.version
+    validated = validate_path(path, dialect).raise_for_errors()
     clients, notes = read_generators(validated, environ)
     result.notes += notes
     if not clients:
-        raise GeneratorError(
+        raise GenerateError(
             f'{path} has no generator block with provider "prisma-client-py"; add one:\n\n'
             'generator client {\n  provider = "prisma-client-py"\n}',
             file=path,
@@ -144,7 +145,7 @@ def generate(
     outputs: dict[Path, str] = {}
     for c in clients:
         if c.output in outputs:
-            raise GeneratorError(
+            raise GenerateError(
                 f'generators "{outputs[c.output]}" and "{c.name}" write to the same output {c.output}',
                 file=c.file,
                 line=c.line,
@@ -169,10 +170,10 @@ def generate(
         )
         check_output(c.output, files)
         declared: list[dict[str, Any]] = []
-        script = P.find_script(c.partial_type_generator, schema_dir, Path.cwd())
+        script = partial_types.find_script(c.partial_type_generator, schema_dir, Path.cwd())
         if script is not None:
-            declared = P.run_partial_generator(script, c.package, files, Path.cwd())
-            P.check_partials(
+            declared = partial_types.run_partial_generator(script, c.package, files, Path.cwd())
+            partial_types.check_partials(
                 declared,
                 {m.name for m in view.models},
                 {m.name: {f.name: f.type for f in m.relations} for m in view.models},

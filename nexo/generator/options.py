@@ -19,9 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from nexo.psl import model as M
+from nexo.psl import model as psl_model
 
-from .errors import GeneratorError
+from .errors import GenerateError
 
 PROVIDERS = ("prisma-client-py", "python -m prisma", "prisma-client-py-nexo")
 KNOWN_KEYS = (
@@ -90,26 +90,26 @@ class ClientOptions:
         }
 
 
-def _where(g: M.Generator) -> tuple[str, int]:
+def _where(g: psl_model.Generator) -> tuple[str, int]:
     return g.span.file, g.span.line
 
 
-def _text(value: M.ConfigValue, environ: Mapping[str, str]) -> str | None:
-    if isinstance(value, M.Env):
+def _text(value: psl_model.ConfigValue, environ: Mapping[str, str]) -> str | None:
+    if isinstance(value, psl_model.Env):
         return environ.get(value.name)
     if isinstance(value, str):
         return value
     return None
 
 
-def _bool(value: str, key: str, g: M.Generator) -> bool:
+def _bool(value: str, key: str, g: psl_model.Generator) -> bool:
     v = value.strip().lower()
     if v in ("true", "1", "yes"):
         return True
     if v in ("false", "0", "no"):
         return False
     file, line = _where(g)
-    raise GeneratorError(f'generator "{g.name}": {key} must be true or false, got {value!r}', file=file, line=line)
+    raise GenerateError(f'generator "{g.name}": {key} must be true or false, got {value!r}', file=file, line=line)
 
 
 def default_output(schema_file: Path) -> Path:
@@ -119,7 +119,7 @@ def default_output(schema_file: Path) -> Path:
 
 
 def read_generators(
-    schema: M.Schema, environ: Mapping[str, str] | None = None
+    schema: psl_model.Schema, environ: Mapping[str, str] | None = None
 ) -> tuple[list[ClientOptions], list[str]]:
     """The ``prisma-client-py`` generator blocks of ``schema`` and notes about the blocks ignored."""
     env = dict(os.environ if environ is None else environ)
@@ -133,19 +133,19 @@ def read_generators(
             continue
         unknown = sorted(k for k in g.config if k not in KNOWN_KEYS)
         if "http" in unknown:
-            raise GeneratorError(
+            raise GenerateError(
                 f'generator "{g.name}": the http option was removed from Prisma Client Python; use interface = "asyncio" or "sync"',
                 file=file,
                 line=line,
             )
         if unknown:
-            raise GeneratorError(
+            raise GenerateError(
                 f'generator "{g.name}": unknown option(s) {", ".join(unknown)}; known: {", ".join(KNOWN_KEYS)}',
                 file=file,
                 line=line,
             )
 
-        def opt(key: str, g: M.Generator = g) -> str | None:
+        def opt(key: str, g: psl_model.Generator = g) -> str | None:
             if key in g.config:
                 return _text(g.config[key], env)
             env_key = ENV_KEYS.get(key)
@@ -153,7 +153,7 @@ def read_generators(
 
         interface = opt("interface") or "asyncio"
         if interface not in ("asyncio", "sync"):
-            raise GeneratorError(
+            raise GenerateError(
                 f'generator "{g.name}": interface must be "asyncio" or "sync", got {interface!r}', file=file, line=line
             )
         raw_depth = opt("recursive_type_depth")
@@ -162,20 +162,20 @@ def read_generators(
             try:
                 depth = int(raw_depth)
             except ValueError:
-                raise GeneratorError(
+                raise GenerateError(
                     f'generator "{g.name}": recursive_type_depth must be an integer, got {raw_depth!r}',
                     file=file,
                     line=line,
                 ) from None
             if depth != -1 and depth < 2:
-                raise GeneratorError(
+                raise GenerateError(
                     f'generator "{g.name}": recursive_type_depth must be -1 (unlimited) or at least 2, got {depth}',
                     file=file,
                     line=line,
                 )
         engine = opt("engineType")
         if engine is not None and engine != "binary":
-            raise GeneratorError(
+            raise GenerateError(
                 f'generator "{g.name}": engineType {engine!r} is not supported; only "binary" (or nothing)',
                 file=file,
                 line=line,
@@ -185,7 +185,7 @@ def read_generators(
         base = Path(file).resolve().parent
         output = (base / out_raw).resolve() if out_raw else default_output(Path(file))
         if not output.name.isidentifier():
-            raise GeneratorError(
+            raise GenerateError(
                 f'generator "{g.name}": the output folder name {output.name!r} cannot be imported as a Python package',
                 file=file,
                 line=line,

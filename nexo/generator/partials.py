@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .errors import GeneratorError
+from .errors import GenerateError
 from .writer import copy_tree
 
 MARK = "@@NEXO_PARTIALS@@"
@@ -47,7 +47,7 @@ def find_script(option: str | None, schema_dir: Path, cwd: Path) -> str | None:
             p = (base / option).resolve()
             if p.is_file():
                 return str(p)
-        raise GeneratorError(
+        raise GenerateError(
             f"partial_type_generator: the script {option!r} was not found (looked in {schema_dir} and {cwd})"
         )
     return option
@@ -70,10 +70,10 @@ def run_partial_generator(
                 timeout=timeout,
             )
         except subprocess.TimeoutExpired:
-            raise GeneratorError(f"The partial type generator {target} did not finish within {timeout:.0f} s") from None
+            raise GenerateError(f"The partial type generator {target} did not finish within {timeout:.0f} s") from None
     if proc.returncode != 0 or MARK not in proc.stdout:
         tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
-        raise GeneratorError(f"The partial type generator {target} failed (exit {proc.returncode}):\n{tail}")
+        raise GenerateError(f"The partial type generator {target} failed (exit {proc.returncode}):\n{tail}")
     data = json.loads(proc.stdout.rsplit(MARK, 1)[1])
     assert isinstance(data, list)
     return data
@@ -86,15 +86,15 @@ def check_partials(
     by_name = {p["name"]: p for p in partials}
     for p in partials:
         if p["name"] in models:
-            raise GeneratorError(f"The partial {p['name']!r} has the name of a model")
+            raise GenerateError(f"The partial {p['name']!r} has the name of a model")
         for field, other in p["relations"].items():
             target = by_name.get(other)
             if target is None:
-                raise GeneratorError(
+                raise GenerateError(
                     f"{p['model']}.create_partial({p['name']!r}): relations names an unknown partial {other!r}"
                 )
             want = relation_targets[p["model"]][field]
             if target["model"] != want:
-                raise GeneratorError(
+                raise GenerateError(
                     f"{p['model']}.create_partial({p['name']!r}): {field} relates to {want}, but {other!r} is a partial of {target['model']}"
                 )

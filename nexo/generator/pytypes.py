@@ -17,7 +17,7 @@ _MODEL = {
     "Decimal": "decimal.Decimal",
     "Boolean": "bool",
     "DateTime": "datetime.datetime",
-    "Json": "Any",
+    "Json": "fields.JsonValue",
     "Bytes": "fields.Base64",
 }
 _INPUT = dict(_MODEL, Json="fields.Json")

@@ -46,6 +46,55 @@ ENGINE_ERRORS = (
     "EngineConnectionError",
     "EngineRequestError",
 )
+# what the generated ``_compat.py`` and ``utils.py`` re-export from nexo.client.compat (Prisma Client Python's names)
+COMPAT_NAMES = (
+    "BaseConfig",
+    "BaseSettings",
+    "BaseSettingsConfig",
+    "ConfigDict",
+    "CoreSchema",
+    "ENV_VAR_KEY",
+    "Field",
+    "GenericModel",
+    "GetCoreSchemaHandler",
+    "PYDANTIC_V2",
+    "cached_property",
+    "core_schema",
+    "field_validator",
+    "get_args",
+    "get_origin",
+    "get_running_loop",
+    "is_field_required",
+    "is_literal_type",
+    "is_typeddict",
+    "is_union",
+    "model_copy",
+    "model_dict",
+    "model_field_type",
+    "model_fields",
+    "model_json",
+    "model_json_schema",
+    "model_parse",
+    "model_parse_json",
+    "model_rebuild",
+    "removeprefix",
+    "removesuffix",
+    "root_validator",
+)
+UTILS_NAMES = (
+    "DEBUG",
+    "DEBUG_GENERATOR",
+    "assert_never",
+    "async_run",
+    "get_or_create_event_loop",
+    "is_coroutine",
+    "maybe_async_run",
+    "module_exists",
+    "monkeypatch",
+    "setup_logging",
+    "temp_env_update",
+    "time_since",
+)
 
 
 class _Flavour:
@@ -448,6 +497,8 @@ def render_client(
         *[f'    "{m.name}BatchActions",' for m in view.models],
         "]",
         "",
+        "__nexo_runtime__ = True  # warnings skip this module's frames (nexo.client.support.user_stacklevel)",
+        "",
         '_BaseModelT = TypeVar("_BaseModelT", bound=BaseModel)',
         "_META = SchemaMeta.from_dict(META)",
         "",
@@ -509,6 +560,7 @@ def render_client(
         f"    _LAZY = {lazy}",
         "    _TX_MANAGER = TransactionManager",
         "    _BATCH = Batch",
+        '    _active_provider = "postgresql"',
         "",
         "    def __init__(",
         "        self,",
@@ -519,6 +571,7 @@ def render_client(
         "        datasource: Optional[types.DatasourceOverride] = None,",
         "        connect_timeout: Union[int, timedelta] = timedelta(seconds=10),",
         "        http: Optional[types.HttpConfig] = None,",
+        "        tenant_guard: bool = False,",
         "    ) -> None:",
         "        if use_dotenv:",
         "            load_env()",
@@ -530,7 +583,9 @@ def render_client(
         "        url = None",
         "        if datasource is not None:",
         '            url = datasource.get("url") or (os.environ.get(datasource["env"]) if "env" in datasource else None)',
-        "        super().__init__(_META, url, connect_timeout=connect_timeout, log_queries=log_queries)",
+        "        super().__init__(",
+        "            _META, url, connect_timeout=connect_timeout, log_queries=log_queries, tenant_guard=tenant_guard",
+        "        )",
         "        if auto_register:",
         "            register(self)",
     ]
@@ -628,9 +683,9 @@ def render_small(view: SchemaView, source: str, package_doc: str) -> dict[str, s
                 *h,
                 '"""``Json`` and ``Base64`` value wrappers."""',
                 "",
-                "from nexo.client.fields import Base64, Json",
+                "from nexo.client.fields import Base64, Json, JsonValue",
                 "",
-                '__all__ = ["Base64", "Json"]',
+                '__all__ = ["Base64", "Json", "JsonValue"]',
             ]
         ]
     )
@@ -648,6 +703,26 @@ def render_small(view: SchemaView, source: str, package_doc: str) -> dict[str, s
         ]
 
     files["errors.py"] = module([[*h, '"""Prisma Client Python\'s exception classes."""', "", *reexport(ERRORS)]])
+    for name, names, doc in (
+        ("_compat.py", COMPAT_NAMES, "pydantic helpers of Prisma Client Python's ``prisma._compat``."),
+        ("utils.py", UTILS_NAMES, "Helpers of Prisma Client Python's ``prisma.utils``."),
+    ):
+        files[name] = module(
+            [
+                [
+                    *h,
+                    f'"""{doc}"""',
+                    "",
+                    "from nexo.client.compat import (",
+                    *[f"    {n} as {n}," for n in names],
+                    ")",
+                    "",
+                    "__all__ = [",
+                    *[f"    {q(n)}," for n in names],
+                    "]",
+                ]
+            ]
+        )
     files["engine/__init__.py"] = module(
         [
             [
@@ -716,6 +791,8 @@ def render_small(view: SchemaView, source: str, package_doc: str) -> dict[str, s
                 *h,
                 f'"""{package_doc}"""',
                 "",
+                *_runtime_check(),
+                "",
                 *[f"from . import {mod} as {mod}" for mod in modules],
                 "from nexo.client.metrics import Metric, MetricHistogram, Metrics",
                 "from nexo.client.validator import validate",
@@ -738,3 +815,27 @@ def _version() -> str:
     from nexo import __version__
 
     return f"{__version__}+nexo"
+
+
+def _runtime_check() -> list[str]:
+    """Lines that refuse, on import, a nexo runtime of another release line (major.minor) than the one that
+    generated the package, with the command that fixes it. A source tree's ``+src`` version is not judged."""
+    from nexo import __version__
+
+    return [
+        "import nexo as _nexo",
+        "",
+        f'_GENERATED_WITH = "{__version__}"',
+        "",
+        "",
+        "def _release(version: str) -> list[str]:",
+        '    return version.split("+")[0].split(".")[:2]',
+        "",
+        "",
+        'if _release(_nexo.__version__) != _release(_GENERATED_WITH) and "+src" not in _nexo.__version__ + _GENERATED_WITH:',
+        "    raise ImportError(",
+        '        f"{__name__} was generated by nexo {_GENERATED_WITH} (nexo db:generate), but the installed nexo runtime "',
+        '        f"is {_nexo.__version__}. Regenerate the client with this runtime (nexo db:generate), or install the "',
+        "        f\"runtime it was generated for: pip install 'nexo=={'.'.join(_release(_GENERATED_WITH))}.*'\"",
+        "    )",
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pprint
 from typing import Any
 
-from . import pytypes as T
+from . import pytypes
 from .emit import docstring, header, module, names_list, q
 from .view import SchemaView, VModel
 
@@ -74,7 +74,7 @@ def render_models(view: SchemaView, source: str) -> str:
         body += ["", "    __nexo_fast__ = True", ""]
         fields = []
         for f in m.fields:
-            ann, default = T.model_attr(f)
+            ann, default = pytypes.model_attr(f)
             fields.append((f.name, ann, default, f.doc))
         body += _model_body(m, fields)
         blocks.append(body)
@@ -208,14 +208,17 @@ def render_partials(view: SchemaView, source: str, partials: list[dict[str, Any]
             assert f is not None
             if f.is_relation:
                 target = p["relations"].get(name) or f"models.{f.type}"
-                ann, default = T.model_attr(f, target)
+                ann, default = pytypes.model_attr(f, target)
             elif name in p["required"]:
-                ann, default = (f"List[{T.base(f, model=True)}]" if f.is_list else T.base(f, model=True)), False
+                ann, default = (
+                    (f"List[{pytypes.base(f, model=True)}]" if f.is_list else pytypes.base(f, model=True)),
+                    False,
+                )
             elif name in p["optional"]:
-                inner = f"List[{T.base(f, model=True)}]" if f.is_list else T.base(f, model=True)
+                inner = f"List[{pytypes.base(f, model=True)}]" if f.is_list else pytypes.base(f, model=True)
                 ann, default = f"Optional[{inner}]", True
             else:
-                ann, default = T.model_attr(f)
+                ann, default = pytypes.model_attr(f)
             fields.append((name, ann, default, f.doc))
         body += _model_body(m, fields)
         blocks.append(body)

@@ -4,7 +4,7 @@ ordering, Json path filters, nested update/upsert shapes)."""
 
 from __future__ import annotations
 
-from . import pytypes as T
+from . import pytypes
 from .emit import header, literal, module, typed_dict, union
 from .options import ClientOptions
 from .view import SchemaView, VField, VModel
@@ -80,9 +80,9 @@ def _shared(view: SchemaView, opts: ClientOptions) -> list[list[str]]:
     agg_types = list(values) + ["Boolean", "Bytes", "Json"] + [e.name for e in view.enums]
     for t in agg_types:
         extra = [("_count", "IntFilter")]
-        if t in T.ORDERED or any(e.name == t for e in view.enums):
+        if t in pytypes.ORDERED or any(e.name == t for e in view.enums):
             extra += [("_min", f"{t}Filter"), ("_max", f"{t}Filter")]
-        if t in T.NUMERIC:
+        if t in pytypes.NUMERIC:
             extra += [("_avg", "FloatFilter"), ("_sum", f"{t}Filter")]
         blocks.append(typed_dict(f"{t}WithAggregatesFilter", extra, total=False, base=f"{t}Filter"))
     # atomic number updates
@@ -119,14 +119,14 @@ def _unique_inputs(m: VModel) -> list[list[str]]:
         if len(fields) == 1:
             f = m.field(fields[0])
             assert f is not None
-            blocks.append(typed_dict(member, [(key, T.base(f))]))
+            blocks.append(typed_dict(member, [(key, pytypes.base(f))]))
         else:
             inner = f"_{m.name}Compound{''.join(x[:1].upper() + x[1:] for x in key.split('_'))}KeyInner"
             items = []
             for name in fields:
                 f = m.field(name)
                 assert f is not None
-                items.append((name, T.base(f)))
+                items.append((name, pytypes.base(f)))
             blocks.append(typed_dict(inner, items))
             blocks.append(typed_dict(member, [(key, inner)]))
     blocks.append(union(f"{m.name}WhereUniqueInput", members))
@@ -144,7 +144,7 @@ def _where(m: VModel, depth: int) -> list[list[str]]:
                     rf = f"{f.type}RelationFilter"
                     items.append((f.name, rf if f.is_required else f"Optional[{rf}]"))
             else:
-                items.append((f.name, T.where_value(f)))
+                items.append((f.name, pytypes.where_value(f)))
         return items
 
     blocks = []
@@ -180,7 +180,7 @@ def _model_types(view: SchemaView, m: VModel, opts: ClientOptions) -> list[list[
                     )
                     optional.append((f.name, nested))
                 continue
-            item = (f.name, T.create_value(f))
+            item = (f.name, pytypes.create_value(f))
             if f.is_required and not f.is_list and not f.has_default and not f.is_fk:
                 required.append(item)
             else:
@@ -226,9 +226,9 @@ def _model_types(view: SchemaView, m: VModel, opts: ClientOptions) -> list[list[
             kind = "UpdateManyWithoutRelationsInput" if f.is_list else "UpdateOneWithoutRelationsInput"
             upd.append((f.name, f"{f.type}{kind}"))
         else:
-            upd.append((f.name, T.update_value(f)))
+            upd.append((f.name, pytypes.update_value(f)))
     blocks.append(typed_dict(f"{n}UpdateInput", upd, total=False, doc=f"Arguments to the {n} update method."))
-    mutation = [(f.name, T.update_value(f)) for f in scalars if not f.is_fk]
+    mutation = [(f.name, pytypes.update_value(f)) for f in scalars if not f.is_fk]
     blocks.append(
         typed_dict(
             f"{n}UpdateManyMutationInput", mutation, total=False, doc=f"Arguments to the {n} update_many method."
@@ -280,7 +280,7 @@ def _model_types(view: SchemaView, m: VModel, opts: ClientOptions) -> list[list[
         )
     )
     having = [(k, f"List[{n}ScalarWhereWithAggregatesInput]") for k in ("AND", "OR", "NOT")]
-    having += [(f.name, T.having_value(f)) for f in scalars]
+    having += [(f.name, pytypes.having_value(f)) for f in scalars]
     blocks.append(typed_dict(f"{n}ScalarWhereWithAggregatesInput", having, total=False))
     order_members = []
     for f in m.fields:
@@ -360,8 +360,8 @@ def _model_types(view: SchemaView, m: VModel, opts: ClientOptions) -> list[list[
     )
 
     # ---------------------------------------------------------------- aggregates
-    numeric = [f for f in scalars if f.type in T.NUMERIC and f.kind == "scalar" and not f.is_list]
-    ordered = [f for f in scalars if (f.type in T.ORDERED or f.kind == "enum") and not f.is_list]
+    numeric = [f for f in scalars if f.type in pytypes.NUMERIC and f.kind == "scalar" and not f.is_list]
+    ordered = [f for f in scalars if (f.type in pytypes.ORDERED or f.kind == "enum") and not f.is_list]
     blocks.append(
         typed_dict(f"{n}CountAggregateInput", [("_all", "bool")] + [(f.name, "bool") for f in scalars], total=False)
     )
@@ -376,13 +376,16 @@ def _model_types(view: SchemaView, m: VModel, opts: ClientOptions) -> list[list[
     ):
         blocks.append(typed_dict(f"{n}{agg}AggregateInput", [(f.name, "bool") for f in fs], total=False))
         blocks.append(
-            typed_dict(f"{n}{agg}AggregateOutput", [(f.name, out or T.output_value(f)) for f in fs], total=False)
+            typed_dict(f"{n}{agg}AggregateOutput", [(f.name, out or pytypes.output_value(f)) for f in fs], total=False)
         )
     blocks.append(
         typed_dict(
             f"{n}GroupByOutput",
             [
-                (f.name, T.output_value(f) if f.is_required or f.is_list else f"Optional[{T.output_value(f)}]")
+                (
+                    f.name,
+                    pytypes.output_value(f) if f.is_required or f.is_list else f"Optional[{pytypes.output_value(f)}]",
+                )
                 for f in scalars
             ]
             + [

@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from nexo.psl import model as M
+from nexo.psl import model as psl_model
 from nexo.schema import Database, relational_model
 
-from .errors import GeneratorError
+from .errors import GenerateError
 
 # Native types (@db.X) the runtime treats specially, by their runtime name.
 NATIVE_DB_TYPES = {
@@ -211,11 +211,11 @@ class SchemaView:
         return any(f.type == "Decimal" for m in self.models for f in m.scalars)
 
 
-def _err(message: str, span: Any) -> GeneratorError:
-    return GeneratorError(message, file=span.file, line=span.line)
+def _err(message: str, span: Any) -> GenerateError:
+    return GenerateError(message, file=span.file, line=span.line)
 
 
-def _default(f: M.ScalarField) -> tuple[Any, tuple[Any, ...]]:
+def _default(f: psl_model.ScalarField) -> tuple[Any, tuple[Any, ...]]:
     d = f.default
     if d is None:
         return None, ()
@@ -238,8 +238,8 @@ def _default(f: M.ScalarField) -> tuple[Any, tuple[Any, ...]]:
     return "dbgenerated", ()
 
 
-def build_view(schema: M.Schema, tenant_setting: str) -> SchemaView:
-    """The client's view of a validated schema (raises :class:`GeneratorError` on names Python cannot use)."""
+def build_view(schema: psl_model.Schema, tenant_setting: str) -> SchemaView:
+    """The client's view of a validated schema (raises :class:`GenerateError` on names Python cannot use)."""
     db: Database = relational_model(schema)
     pyd = _pydantic_attributes()
     enums = []
@@ -299,7 +299,7 @@ def build_view(schema: M.Schema, tenant_setting: str) -> SchemaView:
                     "(pydantic); rename the field and keep the column with @map",
                     f.span,
                 )
-            if isinstance(f, M.ScalarField):
+            if isinstance(f, psl_model.ScalarField):
                 if f.kind == "unsupported":
                     continue
                 native = f.native_type.name if f.native_type else None
@@ -407,7 +407,7 @@ def build_view(schema: M.Schema, tenant_setting: str) -> SchemaView:
             )
         )
     url = schema.datasource.url
-    env = url.name if isinstance(url, M.Env) else None
+    env = url.name if isinstance(url, psl_model.Env) else None
     literal = url if isinstance(url, str) else None
     return SchemaView(models, enums, env, literal, tenant_setting)
 

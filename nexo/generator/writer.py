@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .emit import HEADER_MARK
-from .errors import GeneratorError
+from .errors import GenerateError
 
 
 @dataclass
@@ -32,10 +32,10 @@ def _ours(path: Path) -> bool:
 def check_output(output: Path, files: dict[str, str]) -> None:
     """Refuse (before writing anything) when the output holds files of the same names nexo did not write."""
     if output.exists() and not output.is_dir():
-        raise GeneratorError(f"The output path {output} exists and is not a folder")
+        raise GenerateError(f"The output path {output} exists and is not a folder")
     foreign = [rel for rel in sorted(files) if (output / rel).is_file() and not _ours(output / rel)]
     if foreign:
-        raise GeneratorError(
+        raise GenerateError(
             f"The output folder {output} already holds files nexo did not generate: {', '.join(foreign)}. "
             "Nothing was written. Choose another output in the generator block, or move those files away."
         )

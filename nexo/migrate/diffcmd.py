@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from nexo.migrate.differ import MigrationPlan
     from nexo.psl.datasource import SchemaDatasource
 
-KINDS = ("empty", "schema", "schema-datasource", "migrations", "url")
+KINDS = ("empty", "schema", "schema-datasource", "config-datasource", "migrations", "url")
 #: the sources read from a live database (``before_is_live`` / ``after_is_live`` of the differ)
 LIVE_KINDS = ("url", "schema-datasource", "migrations")
 
@@ -81,10 +81,12 @@ def default_env(name: str, schema: Path) -> str | None:
 
 def load_schema_model(path: str | Path) -> tuple[Database, tuple[str, ...]]:
     """Validate a schema file/folder and build its model; also its datasource ``schemas``."""
+    from nexo.layout import schema_has_url
     from nexo.psl import validate_path
     from nexo.schema import relational_model
 
-    schema = validate_path(path).raise_for_errors()
+    # a schema given by path (migrate diff --from/--to-schema-datamodel): Prisma 7's rules when it has no url
+    schema = validate_path(path, "7" if schema_has_url(Path(path)) is False else "6").raise_for_errors()
     return relational_model(schema), tuple(schema.datasource.schemas)
 
 
@@ -191,6 +193,14 @@ def migrate_diff_for_project(
 
         return resolve_target(config).url  # may start the embedded server
 
+    def configured(source: Source) -> Source:  # Prisma 7's --from/--to-config-datasource: the project's database
+        return Source("url", server()) if source.kind == "config-datasource" else source
+
+    from_source, to_source = configured(from_source), configured(to_source)
+    if not shadow_database_url and "migrations" in (from_source.kind, to_source.kind):
+        from nexo.config import shadow_database_url as configured_shadow
+
+        shadow_database_url = configured_shadow(config)  # Prisma 7: prisma.config.ts datasource.shadowDatabaseUrl
     needs_server = "migrations" in (from_source.kind, to_source.kind) and not shadow_database_url
     return migrate_diff(
         from_source,

@@ -11,8 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nexo.errors import NexoError
+
+if TYPE_CHECKING:
+    from nexo.db.sqlstate import Diagnostics
 
 RESOLVE_LINK = "https://pris.ly/d/migrate-resolve"
 BASELINE_LINK = "https://pris.ly/d/migrate-baseline"
@@ -213,9 +217,12 @@ class StatementInfo:
 
 
 class MigrationFailed(MigrateError):
-    """P3018: a migration's script failed. Says which statement failed and what was rolled back."""
+    """P3018: a migration's script failed. Says which statement failed and what was rolled back.
+    When PostgreSQL raised it: its SQLSTATE and diagnostics (:mod:`nexo.db.sqlstate`)."""
 
     code = "P3018"
+    sqlstate: str | None = None
+    diagnostics: Diagnostics | None = None
 
     def __init__(
         self,

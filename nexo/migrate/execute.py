@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nexo.db.sqlscript import Statement, is_transaction_control, line_of_offset, non_transactional, split_statements
+from nexo.db.sqlstate import Diagnostics
 from nexo.migrate.errors import MigrationFailed, StatementInfo
 
 if TYPE_CHECKING:
@@ -83,23 +84,17 @@ def _info(stmt: Statement) -> StatementInfo:
     return StatementInfo(stmt.line, stmt.text)
 
 
-def _database_error(exc: psycopg.Error, query: str) -> tuple[str, str, int | None]:
-    """(SQLSTATE, Prisma-style error text, 0-based offset of the error in ``query`` or None)."""
-    diag = exc.diag
-    code = exc.sqlstate or "none"
-    severity = diag.severity_nonlocalized or diag.severity or "ERROR"
-    primary = diag.message_primary or str(exc).strip()
-    text = f"{severity}: {primary}"
-    if diag.message_detail:
-        text += f"\nDETAIL: {diag.message_detail}"
-    if diag.message_hint:
-        text += f"\nHINT: {diag.message_hint}"
-    offset: int | None = None
-    if diag.statement_position:
-        try:
-            offset = max(0, int(diag.statement_position) - 1)
-        except ValueError:
-            offset = None
+def _database_error(exc: psycopg.Error | Diagnostics, query: str) -> tuple[str, str, int | None]:
+    """(SQLSTATE, Prisma-style error text, 0-based offset of the error in ``query`` or None), from the
+    error or its :class:`~nexo.db.sqlstate.Diagnostics`."""
+    diagnostics = exc if isinstance(exc, Diagnostics) else Diagnostics.of(exc)
+    code = diagnostics.sqlstate or "none"
+    text = f"{diagnostics.severity or 'ERROR'}: {diagnostics.message_primary}"
+    if diagnostics.detail:
+        text += f"\nDETAIL: {diagnostics.detail}"
+    if diagnostics.hint:
+        text += f"\nHINT: {diagnostics.hint}"
+    offset = None if diagnostics.position is None else max(0, diagnostics.position - 1)
     if offset is not None and offset > len(query):
         offset = None
     return code, text, offset
@@ -183,11 +178,11 @@ def _run_transaction(
                 before()
             in_script = True
             if plan.whole:
-                conn.execute(script)  # type: ignore[arg-type]
+                conn.execute(script)
             else:
                 for stmt in plan.statements:
                     current = stmt
-                    conn.execute(stmt.text)  # type: ignore[arg-type]
+                    conn.execute(stmt.text)
             in_script = False
             if after:
                 after()
@@ -211,7 +206,7 @@ def _run_statements(
     block: list[Statement] | None = None  # statements of the script's own open BEGIN block
     for stmt in plan.statements:
         try:
-            conn.execute(stmt.text)  # type: ignore[arg-type]
+            conn.execute(stmt.text)
         except psycopg.Error as exc:
             rolled_block: list[Statement] = []
             if not conn.closed and conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
@@ -267,7 +262,8 @@ def _failure(
     rolled_block: list[Statement] | None = None,
 ) -> MigrationFailed:
     sent = script if (plan.whole or stmt is None) else stmt.text
-    code, text, offset = _database_error(exc, sent)
+    diagnostics = Diagnostics.of(exc)
+    code, text, offset = _database_error(diagnostics, sent)
     script_offset: int | None = None
     if offset is not None:
         script_offset = offset if sent is script else stmt.offset + offset  # type: ignore[union-attr]
@@ -276,7 +272,7 @@ def _failure(
     if script_offset is not None:
         text += _position_excerpt(script, script_offset)
     error_line = line_of_offset(script, script_offset) if script_offset is not None else None
-    return MigrationFailed(
+    failed = MigrationFailed(
         migration_name=name,
         database_error_code=code,
         database_error=text,
@@ -289,3 +285,5 @@ def _failure(
         committed=[_info(s) for s in committed or []],
         rolled_back_block=[_info(s) for s in rolled_block or []],
     )
+    failed.sqlstate, failed.diagnostics = diagnostics.sqlstate, diagnostics
+    return failed

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 def migrate(config: Config, *, on_event: OnEvent | None = None, on_target: OnTarget | None = None) -> MigrateResult:
     """``nexo db:migrate``: lock, pending Prisma migrations, then the SQL layer. A database the server does
     not have is created first, as ``prisma migrate deploy`` does (``result.created``)."""
+    config.require_migrations()  # a folder that is not there is an error, never "nothing pending"
     migrations(config)  # read and check every file before touching the database
     files = sql_files(config)
     started = time.monotonic()
@@ -57,6 +58,7 @@ def migrate(config: Config, *, on_event: OnEvent | None = None, on_target: OnTar
 def deploy(config: Config, *, on_event: OnEvent | None = None, on_target: OnTarget | None = None) -> MigrateResult:
     """``nexo db:migrate:deploy``: the Prisma migrations only, like ``prisma migrate deploy`` (which also
     creates a missing database first: ``result.created``)."""
+    config.require_migrations()
     migrations(config)
     started = time.monotonic()
     with creating_session(config, on_target) as (conn, tgt, created):
@@ -70,6 +72,7 @@ def deploy(config: Config, *, on_event: OnEvent | None = None, on_target: OnTarg
 
 def dry_run(config: Config, *, on_target: OnTarget | None = None) -> Plan:
     """What ``migrate`` would run, in order, with checksums. Writes nothing, takes no lock."""
+    config.require_migrations()
     files = sql_files(config)
     with session(config, on_target) as (conn, tgt):
         prisma_plan = prisma.plan(conn, config.migrations_dir)
@@ -91,6 +94,7 @@ def dry_run(config: Config, *, on_target: OnTarget | None = None) -> Plan:
 
 def status(config: Config, *, on_target: OnTarget | None = None, drift: bool = False) -> Status:
     """Both ledgers against the files; with ``drift``, also the database against schema.prisma."""
+    config.require_migrations()
     files = sql_files(config)
     with session(config, on_target) as (conn, tgt):
         st = Status(tgt.masked, prisma.status(conn, config.migrations_dir), sqllayer.status(conn, files), len(files))

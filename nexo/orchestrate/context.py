@@ -151,7 +151,7 @@ def load_schema(config: Config) -> Schema:
     """The validated schema.prisma; :class:`nexo.psl.PslError` (P1012, every diagnostic) when invalid."""
     from nexo.psl import validate_path
 
-    return validate_path(config.schema).raise_for_errors()
+    return validate_path(config.schema, config.prisma.version).raise_for_errors()
 
 
 def schema_model(config: Config) -> tuple[Database, tuple[str, ...]]:
@@ -171,8 +171,11 @@ def project_env_value(config: Config, name: str) -> str | None:
 
 def datasource_shadow_url(config: Config, schema: Schema | None = None) -> str | None:
     """``shadowDatabaseUrl`` of the datasource (``env("X")`` resolved), if schema.prisma sets one."""
+    from nexo.config import shadow_database_url
     from nexo.psl.model import Env
 
+    if config.prisma.version == "7":  # Prisma 7: prisma.config.ts's datasource.shadowDatabaseUrl
+        return shadow_database_url(config)
     value = (schema or load_schema(config)).datasource.shadow_database_url
     if isinstance(value, Env):
         return project_env_value(config, value.name)

@@ -57,15 +57,16 @@ class ValidateReport:
         }
 
 
-def validate_command(schema_path: str | Path) -> ValidateReport:
+def validate_command(schema_path: str | Path, dialect: str = "6") -> ValidateReport:
     """Validate the schema file or folder at ``schema_path`` (``report.ok`` says whether it is valid).
 
+    ``dialect`` is the Prisma version whose rules apply (``"6"`` or ``"7"``).
     A missing path (or a folder without ``.prisma`` files) raises :class:`~nexo.psl.errors.PslError`.
     """
     path = Path(schema_path)
     files = schema_files(path)
     sources = [(display_name(f), _read(f)) for f in files]
-    result = validate_sources(sources)
+    result = validate_sources(sources, dialect)
     return ValidateReport(display_name(path), [name for name, _ in sources], result)
 
 
@@ -103,7 +104,7 @@ class FormatResult:
         }
 
 
-def format_command(schema_path: str | Path, check: bool = False) -> FormatResult:
+def format_command(schema_path: str | Path, check: bool = False, dialect: str = "6") -> FormatResult:
     """``nexo format [--check]``: rewrite the schema in Prisma's canonical layout, like ``prisma format``.
 
     As Prisma does, the schema is formatted (relation repair included) and the formatted text is then
@@ -117,9 +118,9 @@ def format_command(schema_path: str | Path, check: bool = False) -> FormatResult
     raw = {name: f.read_bytes() for name, f in names.items()}
     sources = {name: data.decode("utf-8", "replace") for name, data in raw.items()}
     formatted = format_sources(sources)
-    checked = validate_sources(list(formatted.items()))
+    checked = validate_sources(list(formatted.items()), dialect)
     if not checked.ok:
-        original = validate_sources(list(sources.items()))
+        original = validate_sources(list(sources.items()), dialect)
         if original.diagnostics:
             raise FormatError(original.diagnostics, sources)
         raise FormatError(checked.diagnostics, formatted)

@@ -6,8 +6,12 @@ Every error names the file (and line where one applies) and says what the user c
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nexo.errors import NexoError
+
+if TYPE_CHECKING:
+    from nexo.db.sqlstate import Diagnostics
 
 
 class SqlLayerError(NexoError):
@@ -102,6 +106,8 @@ class SqlFileFailed(SqlLayerError):
     """
 
     code = "NEXO_SQL_FAILED"
+    #: what PostgreSQL said about the failure (:mod:`nexo.db.sqlstate`), set by the runner
+    diagnostics: Diagnostics | None = None
 
     def __init__(
         self,

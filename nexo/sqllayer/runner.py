@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from nexo.db.sqlscript import Statement
+from nexo.db.sqlstate import Diagnostics
 from nexo.sqllayer import objects
 from nexo.sqllayer.errors import (
     ChecksumMismatch,
@@ -347,17 +348,17 @@ def _failure(
     total: int,
     after: str,
 ) -> SqlFileFailed:
-    diag = exc.diag
+    diagnostics = Diagnostics.of(exc)
     loc = locate_error(f.text, stmt, exc)
-    sqlstate = diag.sqlstate
-    pg_message = (diag.message_primary or str(exc)).strip()
+    sqlstate = diagnostics.sqlstate
+    pg_message = diagnostics.message_primary.strip()
     what = "Rollback twin" if kind == "rollback" else ("Repeatable SQL file" if kind == "repeatable" else "SQL file")
     parts = [f"{what} {f.script} failed at line {loc.line}" + (f" (SQLSTATE {sqlstate})" if sqlstate else "") + ":"]
     parts.append(f"  {pg_message}")
-    if diag.message_detail:
-        parts.append(f"  DETAIL: {diag.message_detail}")
-    if diag.message_hint:
-        parts.append(f"  HINT: {diag.message_hint}")
+    if diagnostics.detail:
+        parts.append(f"  DETAIL: {diagnostics.detail}")
+    if diagnostics.hint:
+        parts.append(f"  HINT: {diagnostics.hint}")
     src = source_line(f.text, loc.line)
     if src.strip():
         parts.append(f"  {loc.line:>5} | {src}")
@@ -380,7 +381,7 @@ def _failure(
                 "(DROP INDEX CONCURRENTLY IF EXISTS ...) before retrying."
             )
     parts.append(after)
-    return SqlFileFailed(
+    failed = SqlFileFailed(
         "\n".join(parts),
         file=f.path,
         line=loc.line,
@@ -390,9 +391,11 @@ def _failure(
         rolled_back=transactional,
         kind=kind,
         version=f.version,
-        detail=diag.message_detail,
-        hint=diag.message_hint,
+        detail=diagnostics.detail,
+        hint=diagnostics.hint,
     )
+    failed.diagnostics = diagnostics
+    return failed
 
 
 def _history_error_text(err: SqlFileFailed) -> str:

@@ -1,9 +1,9 @@
 """A SQL-layer file as statements: splitting, transaction-safety checks, and mapping a
 PostgreSQL error back to a line of the file.
 
-Splitting uses :func:`nexo.db.sqlscript.split_statements`, then joins the pieces of SQL-standard
-function bodies (``CREATE FUNCTION ... BEGIN ATOMIC ...; ...; END``), whose inner semicolons do
-not end the statement (PostgreSQL 14+; psql treats them the same way).
+Splitting is :func:`nexo.db.sqlscript.split_statements` with psql's rules: the semicolons inside
+parentheses and inside SQL-standard function bodies (``CREATE FUNCTION ... BEGIN ATOMIC ...; ...; END``,
+PostgreSQL 14+) do not end the statement.
 """
 
 from __future__ import annotations
@@ -12,118 +12,25 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from nexo.db.sqlscript import Statement, line_of_offset, non_transactional, split_statements
+from nexo.db.sqlscript import DOLLAR_TAG, Statement, line_of_offset, non_transactional, split_statements
 from nexo.sqllayer.errors import TransactionSafetyError, UnsupportedStatementError
 from nexo.sqllayer.files import SqlFile
 
 if TYPE_CHECKING:
     import psycopg
 
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
-_DOLLAR_TAG = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
-_ROUTINE_HEAD = re.compile(r"^CREATE\s+(OR\s+REPLACE\s+)?(FUNCTION|PROCEDURE)\b", re.I)
 _TX_CONTROL = re.compile(r"^(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT|PREPARE\s+TRANSACTION)\b", re.I)
 _ROLLBACK_TO = re.compile(r"^ROLLBACK(\s+(WORK|TRANSACTION))?\s+TO\b", re.I)
 _INLINE_LINE = re.compile(r"PL/pgSQL function inline_code_block line (\d+)")
-
-
-def _tokens(text: str) -> list[str]:
-    """The bare words (upper-cased) and parentheses of ``text``, skipping strings, quoted
-    names and comments."""
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "'":
-            escapes = i > 0 and text[i - 1] in "eE" and (i < 2 or not (text[i - 2].isalnum() or text[i - 2] == "_"))
-            j = i + 1
-            while j < n:
-                if escapes and text[j] == "\\":
-                    j += 2
-                    continue
-                if text[j] == "'" and j + 1 < n and text[j + 1] == "'":
-                    j += 2
-                    continue
-                if text[j] == "'":
-                    break
-                j += 1
-            i = j + 1
-        elif c == '"':
-            j = text.find('"', i + 1)
-            i = n if j < 0 else j + 1
-        elif c == "$" and (m := _DOLLAR_TAG.match(text, i)):
-            end = text.find(m.group(0), m.end())
-            i = n if end < 0 else end + len(m.group(0))
-        elif text.startswith("--", i):
-            j = text.find("\n", i)
-            i = n if j < 0 else j + 1
-        elif text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            i = n if j < 0 else j + 2
-        elif c in "()":
-            out.append(c)
-            i += 1
-        elif m := _WORD.match(text, i):
-            out.append(m.group(0).upper())
-            i = m.end()
-        else:
-            i += 1
-    return out
-
-
-@dataclass
-class _Nesting:
-    """How deep a statement is inside parentheses and SQL-standard routine bodies, where a
-    semicolon does not end the statement (psql follows the same two rules)."""
-
-    parens: int = 0
-    atomic: int = 0
-
-    def feed(self, tokens: list[str], *, routine: bool) -> None:
-        for k, t in enumerate(tokens):
-            if t == "(":
-                self.parens += 1
-            elif t == ")":
-                self.parens = max(0, self.parens - 1)
-            elif not routine:
-                continue
-            elif (t == "BEGIN" and k + 1 < len(tokens) and tokens[k + 1] == "ATOMIC") or (
-                t == "CASE" and self.atomic > 0
-            ):
-                self.atomic += 1
-            elif t == "END" and self.atomic > 0:
-                self.atomic -= 1
-
-    @property
-    def open(self) -> bool:
-        return self.parens > 0 or self.atomic > 0
+#: where a DO block's body starts: its opening dollar quote or quote
+_BODY_START = re.compile(DOLLAR_TAG.pattern + "|'")
 
 
 def statements(text: str) -> list[Statement]:
-    """The statements of a file's text. Pieces that :func:`split_statements` cut at a semicolon
-    inside parentheses (``CREATE RULE ... DO (a; b)``) or inside a ``BEGIN ATOMIC ... END``
-    routine body are joined back into one statement."""
-    raw = split_statements(text)
-    out: list[Statement] = []
-    i = 0
-    while i < len(raw):
-        first = raw[i]
-        routine = bool(_ROUTINE_HEAD.match(first.text))
-        nesting = _Nesting()
-        nesting.feed(_tokens(first.text), routine=routine)
-        j = i
-        while nesting.open and j + 1 < len(raw):
-            j += 1
-            nesting.feed(_tokens(raw[j].text), routine=routine)
-        if j == i:
-            out.append(first)
-        else:
-            last = raw[j]
-            out.append(
-                Statement(text=text[first.offset : last.offset + len(last.text)], line=first.line, offset=first.offset)
-            )
-        i = j + 1
-    return out
+    """The statements of a file's text, split as psql does (:func:`nexo.db.sqlscript.split_statements` with
+    ``psql_rules``): a semicolon inside parentheses (``CREATE RULE ... DO (a; b)``) or inside a
+    ``BEGIN ATOMIC ... END`` routine body does not end the statement."""
+    return split_statements(text, psql_rules=True)
 
 
 _COPY_STDIN = re.compile(r"^COPY\b.*\bFROM\s+STDIN\b", re.I | re.S)
@@ -220,7 +127,7 @@ def locate_error(text: str, stmt: Statement, exc: psycopg.Error) -> ErrorLocatio
     context = diag.context or ""
     m = _INLINE_LINE.search(context)
     if m and re.match(r"^DO\b", stmt.text, re.I):
-        body = re.search(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$|'", stmt.text)
+        body = _BODY_START.search(stmt.text)
         if body is not None:
             start_line = line_of_offset(text, stmt.offset + body.end())
             return ErrorLocation(start_line + int(m.group(1)) - 1, True)

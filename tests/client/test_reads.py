@@ -145,7 +145,8 @@ async def test_list_filters(seeded: Any) -> None:
     assert await emails(seeded, where={"tags": {"has_some": ["b", "z"]}}) == ["ann@x.io"]
     assert await emails(seeded, where={"tags": {"has_every": ["a", "b"]}}) == ["ann@x.io"]
     assert await emails(seeded, where={"tags": {"has_every": ["a", "z"]}}) == []
-    assert await emails(seeded, where={"tags": {"is_empty": True}}) == ["bob@x.io", "cy@x.io"]
+    # a NULL list (cy) is neither empty nor not empty, as in Prisma
+    assert await emails(seeded, where={"tags": {"is_empty": True}}) == ["bob@x.io"]
     assert await emails(seeded, where={"tags": {"is_empty": False}}) == ["ann@x.io"]
     assert await emails(seeded, where={"tags": {"equals": ["a", "b"]}}) == ["ann@x.io"]
     assert await emails(seeded, where={"tags": {"equals": None}}) == ["cy@x.io"]

@@ -19,7 +19,7 @@ from nexo.migrate.differ import STEP_KINDS, MigrationPlan, diff
 from nexo.psl import validate_source
 from nexo.schema import Database, relational_model, render_create_script
 
-REFERENCE = Path("/work/shared/reference/examples")
+REFERENCE = Path(__file__).resolve().parent / "reference"  # Prisma CLI outputs and schemas, kept in the repo
 DEV_STEPS = REFERENCE / "migrations" / "dev_steps"
 CASES = {c.name.split("_", 1)[1]: c for c in all_cases()}
 HEADER = 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n'

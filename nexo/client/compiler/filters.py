@@ -16,6 +16,7 @@ from nexo.client.compiler.core import (
 from nexo.client.errors import DataError, FieldNotFoundError
 from nexo.client.fields import Json
 from nexo.client.meta import FieldMeta, ModelMeta, RelationMeta
+from nexo.db.ident import quote_ident
 
 
 def _escape_like(v: str) -> str:
@@ -88,6 +89,30 @@ class FilterCompiler(CompilerCore):
             condition = cond if inner is None or inner == "TRUE" else f"{cond} AND {inner}"
             return f"{'NOT ' if negate else ''}EXISTS (SELECT 1 FROM {frm} WHERE {condition})"
 
+        def none_of(inner: str) -> str:
+            """No related row matches ``inner``, written as Prisma's engine writes it: the parent's key
+            ``NOT IN`` the keys of the related rows that match. PostgreSQL runs it as a hashed subplan
+            over the parent's rows in their own order (``NOT EXISTS`` may become a right anti join,
+            whose output order changes from run to run for a find_many without order)."""
+            if relation.is_m2m:
+                join_alias = child_alias + "j"
+                tid = self.sfield(target, target.id_fields[0])
+                mid = self.sfield(model, model.id_fields[0])
+                sub = (
+                    f"SELECT {join_alias}.{quote_ident(relation.join_self or 'A')} FROM {frm} WHERE "
+                    f"{join_alias}.{quote_ident(relation.join_other or 'B')} = {self.col(child_alias, tid)}"
+                )
+                parent = [self.col(alias, mid)]
+            else:
+                pairs = list(zip(relation.back_fields, relation.back_references, strict=True))
+                child = [self.col(child_alias, self.sfield(target, tf)) for tf, _ in pairs]
+                parent = [self.col(alias, self.sfield(model, mf)) for _, mf in pairs]
+                sub = f"SELECT {', '.join(child)} FROM {frm} WHERE " + " AND ".join(f"{c} IS NOT NULL" for c in child)
+            if inner != "TRUE":
+                sub += f" AND {inner}"
+            lhs = parent[0] if len(parent) == 1 else "(" + ", ".join(parent) + ")"
+            return f"{lhs} NOT IN ({sub})"
+
         if v is None:
             return exists(None, negate=True)
         if not isinstance(v, dict):
@@ -107,10 +132,10 @@ class FilterCompiler(CompilerCore):
             elif op == "some":
                 parts.append(exists(self.where(target, child_alias, body)))
             elif op == "none":
-                parts.append(exists(self.where(target, child_alias, body), True))
+                parts.append(none_of(self.where(target, child_alias, body)))
             elif op == "every":
                 inner = self.where(target, child_alias, body)
-                parts.append("TRUE" if inner == "TRUE" else exists(f"NOT COALESCE(({inner}), FALSE)", True))
+                parts.append("TRUE" if inner == "TRUE" else none_of(f"NOT COALESCE(({inner}), FALSE)"))
             else:
                 raise DataError(f"Unknown relation filter '{op}' on '{relation.field}'")
         return " AND ".join(parts) if parts else "TRUE"
@@ -193,7 +218,8 @@ class FilterCompiler(CompilerCore):
             elif op == "has_every":
                 parts.append(f"{col} @> {self.param(x, lenc, typ)}")
             elif op == "is_empty":
-                parts.append(f"COALESCE(cardinality({col}), 0) = 0" if x else f"cardinality({col}) > 0")
+                # a NULL list is neither empty nor not empty (as in Prisma)
+                parts.append(f"cardinality({col}) = 0" if x else f"cardinality({col}) > 0")
             elif op == "equals":
                 parts.append(f"{col} IS NULL" if x is None else f"{col} = {self.param(x, lenc, typ)}")
             else:

@@ -15,7 +15,7 @@ from nexo.client.compiler.core import (
     table,
 )
 from nexo.client.compiler.selection import Compiler
-from nexo.client.errors import DataError
+from nexo.client.errors import DataError, InputError
 from nexo.client.meta import FieldMeta, ModelMeta, SchemaMeta
 from nexo.db.ident import quote_ident
 
@@ -103,8 +103,10 @@ def compile_group_by(meta: SchemaMeta, model_name: str, args: dict[str, Any]) ->
     by = args.get("by") or []
     if not by:
         raise DataError("group_by needs at least one field in 'by'")
-    if (args.get("take") is not None or args.get("skip") is not None) and not args.get("order"):
-        raise TypeError("Missing argument: 'order' which is required when 'take' or 'skip' are present")
+    for window in ("take", "skip"):
+        if args.get(window) is not None and not args.get("order"):
+            raise TypeError(f"Missing argument: 'order' which is required when '{window}' is present")
+    _check_group_by_args(by, args)
     cols: list[str] = []
     keys: list[tuple[str, str | None]] = []
     decs: list[Decode | None] = []
@@ -143,6 +145,8 @@ def compile_group_by(meta: SchemaMeta, model_name: str, args: dict[str, Any]) ->
     order = args.get("order")
     if order:
         parts = []
+        ordered: set[str] = set()
+        last = "ASC"
         for item in as_list(order):
             if not isinstance(item, dict) or len(item) != 1:
                 raise DataError("Expected exactly one field to be present in an order dict")
@@ -151,18 +155,57 @@ def compile_group_by(meta: SchemaMeta, model_name: str, args: dict[str, Any]) ->
                 ((agg_field, agg_direction),) = spec.items()
                 fn = {"_count": "count", "_avg": "avg", "_sum": "sum", "_min": "min", "_max": "max"}[k]
                 target = "*" if agg_field == "_all" else compiler.col(alias, compiler.sfield(model, agg_field))
-                parts.append(f"{fn}({target}) {sort_direction(agg_direction)}")
+                last = sort_direction(agg_direction)
+                parts.append(f"{fn}({target}) {last}")
             else:
                 field = compiler.sfield(model, k)
-                if k not in by:
-                    raise DataError(f"Every field used for order must be included in the by argument; '{k}' is not")
-                parts.append(f"{compiler.col(alias, field)} {sort_direction(spec)}")
+                last = sort_direction(spec)
+                parts.append(f"{compiler.col(alias, field)} {last}")
+                ordered.add(k)
+        # ties: the other grouped fields, in the direction of the last order key, so rows with equal
+        # ordered values come back in one order every time (a hash aggregate has none of its own)
+        parts += [f"{compiler.col(alias, field)} {last}" for field in by_fields if field.name not in ordered]
         sql += " ORDER BY " + ", ".join(parts)
     if args.get("take") is not None:
         sql += f" LIMIT {compiler.param(args['take'])}"
     if args.get("skip") is not None:
         sql += f" OFFSET {compiler.param(args['skip'])}"
     return Plan(sql, compiler.specs, extra={"keys": keys, "decs": decs})
+
+
+_AGG_KEYS = ("_avg", "_sum", "_min", "_max", "_count")
+
+
+def _plain_having_fields(having: Any) -> list[str]:
+    """The fields a ``having`` filters on directly (not through an aggregate), in order of appearance."""
+    out: list[str] = []
+    for k, v in having.items() if isinstance(having, dict) else ():
+        if k in ("AND", "OR", "NOT"):
+            for item in as_list(v):
+                out += _plain_having_fields(item)
+        elif not (isinstance(v, dict) and any(a in v for a in _AGG_KEYS)):
+            out.append(k)
+    return out
+
+
+def _check_group_by_args(by: list[str], args: dict[str, Any]) -> None:
+    """Prisma's input errors of group_by, raised before any SQL: ``order`` and plain ``having``
+    filters may only name grouped fields."""
+    missing = []
+    for item in as_list(args.get("order") or []):
+        if isinstance(item, dict):
+            missing += [k for k in item if not k.startswith("_") and k not in by and k not in missing]
+    if missing:
+        raise InputError(
+            "Every field used for orderBy must be included in the by-arguments of the query. "
+            f"Missing fields: {', '.join(missing)}"
+        )
+    missing = [k for k in dict.fromkeys(_plain_having_fields(args.get("having"))) if k not in by]
+    if missing:
+        raise InputError(
+            "Input error. Every field used in `having` filters must either be an aggregation filter or be "
+            f"included in the selection of the query. Missing fields: {', '.join(missing)}"
+        )
 
 
 def _having(compiler: Compiler, model: ModelMeta, alias: str, having: dict[str, Any]) -> str:

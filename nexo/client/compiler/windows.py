@@ -80,7 +80,7 @@ class WindowCompiler(FilterCompiler):
             field = model.field(k)
             if field is None:
                 raise FieldNotFoundError(
-                    f"Field '{k}' does not exist on model {model.name} (order argument)", meta={"field": k}
+                    f"Field '{k}' does not exist on model {model.name} (argument orderBy.{k})", meta={"field": k}
                 )
             if field.kind == "relation":
                 relation = self.rel(model, k)

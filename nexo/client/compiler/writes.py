@@ -150,9 +150,12 @@ def set_clause(compiler: Compiler, model: ModelMeta, scalars: dict[str, Any]) ->
             raise MissingRequiredValueError(
                 f"A value is required but not set for the field: `{k}` of {model.name}", meta={"target": [k]}
             )
-        if isinstance(v, dict) and not isinstance(v, Json) and field.type != "Json":
+        if isinstance(v, dict) and not isinstance(v, Json) and (field.type != "Json" or field.is_list):
             if len(v) != 1:
-                raise DataError(f"Expected exactly one field to be present in the update of '{k}', got {list(v)}")
+                raise DataError(
+                    f"Expected exactly one field to be present, got {len(v)} ({', '.join(map(str, v))}, "
+                    f"in the update of '{k}')"
+                )
             ((op, x),) = v.items()
             if op == "set":
                 parts.append(f"{col} = {_value_sql(compiler, field, x)}")

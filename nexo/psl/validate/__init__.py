@@ -38,11 +38,12 @@ from __future__ import annotations
 
 from .config import ACTIVE_PREVIEW_FEATURES, KNOWN_PROVIDERS, RETIRED_PREVIEW_FEATURES
 from .context import DEFAULT_FUNCTIONS, KIND_NAMES, KIND_TITLES, MAX_NAME
-from .run import LoadedSchema, ValidationResult, load, validate_path, validate_source, validate_sources
+from .run import DIALECTS, LoadedSchema, ValidationResult, load, validate_path, validate_source, validate_sources
 
 __all__ = [
     "ACTIVE_PREVIEW_FEATURES",
     "DEFAULT_FUNCTIONS",
+    "DIALECTS",
     "KIND_NAMES",
     "KIND_TITLES",
     "KNOWN_PROVIDERS",

@@ -26,6 +26,20 @@ ACTIVE_PREVIEW_FEATURES = (
     "views",
 )
 
+# Preview features Prisma 7 lists (7.10.1: ``metrics`` is gone, ``typedSql`` and ``partialIndexes`` are listed).
+ACTIVE_PREVIEW_FEATURES_7 = (
+    "fullTextSearchPostgres",
+    "nativeDistinct",
+    "partialIndexes",
+    "postgresqlExtensions",
+    "relationJoins",
+    "schemaEngineDriverAdapters",
+    "shardKeys",
+    "strictUndefinedChecks",
+    "typedSql",
+    "views",
+)
+
 # Names Prisma recognises as former preview features (now generally available, or removed): accepted.
 RETIRED_PREVIEW_FEATURES = frozenset(
     (
@@ -82,6 +96,20 @@ RETIRED_PREVIEW_FEATURES = frozenset(
         "shardKeys",
         "schemaEngineDriverAdapters",
     )
+)
+#: what Prisma 7 accepts: 6.19's names without ``metrics`` (removed), with ``partialIndexes``
+RETIRED_PREVIEW_FEATURES_7 = (RETIRED_PREVIEW_FEATURES - {"metrics"}) | {"partialIndexes"}
+
+#: Prisma 7's wording for a connection URL left in the schema (``url`` has its own, longer text)
+_MOVED_URL = (
+    "The datasource property `url` is no longer supported in schema files. Move connection URLs for Migrate to "
+    "`prisma.config.ts` and pass either `adapter` for a direct database connection or `accelerateUrl` for "
+    "Accelerate to the `PrismaClient` constructor. See https://pris.ly/d/config-datasource and "
+    "https://pris.ly/d/prisma7-client-config"
+)
+_MOVED = (
+    "The datasource property `{key}` is no longer supported in schema files. Move connection URLs to "
+    "`prisma.config.ts`. See https://pris.ly/d/config-datasource"
 )
 
 
@@ -184,13 +212,15 @@ class Config(Context):
         return gen
 
     def preview_features(self, names: list[str], v: A.Expression) -> list[str]:
+        known, active = (
+            (RETIRED_PREVIEW_FEATURES_7, ACTIVE_PREVIEW_FEATURES_7)
+            if self.dialect == "7"
+            else (RETIRED_PREVIEW_FEATURES, ACTIVE_PREVIEW_FEATURES)
+        )
         for n in names:
-            if n not in RETIRED_PREVIEW_FEATURES:
-                self.err(
-                    f'The preview feature "{n}" is not known. Expected one of: {", ".join(ACTIVE_PREVIEW_FEATURES)}',
-                    v.span,
-                )
-        return [n for n in names if n in RETIRED_PREVIEW_FEATURES]
+            if n not in known:
+                self.err(f'The preview feature "{n}" is not known. Expected one of: {", ".join(active)}', v.span)
+        return [n for n in names if n in known]
 
     def datasource(self) -> M.Datasource | None:
         self.repeated_keys()
@@ -282,6 +312,15 @@ class Config(Context):
         if ext is not None:
             ds.extensions = self.extensions(ext)
             self.extensions_prop = ext
+        if self.dialect == "7":
+            # Prisma 7: connection URLs live in prisma.config.ts; each one left here is an error on the whole
+            # property (whatever its value), reported in this order, and the rest of the block is still checked
+            for key in ("url", "shadowDatabaseUrl", "directUrl"):
+                moved = props.pop(key, None)
+                if moved is not None:
+                    self.err(_MOVED_URL if key == "url" else _MOVED.format(key=key), moved.span)
+            self.datasource_rest(d, ds, props)
+            return ds
         url = props.pop("url", None)
         if url is None:
             self.err(f'Argument "url" is missing in data source block "{d.name}".', d.span)
@@ -315,6 +354,11 @@ class Config(Context):
                     "database as shadow database to avoid data loss.",
                     _value(url).span,
                 )
+        self.datasource_rest(d, ds, props)
+        return ds
+
+    def datasource_rest(self, d: A.ConfigBlock, ds: M.Datasource, props: dict[str, A.ConfigProperty]) -> None:
+        """The properties after the connection URLs: ``previewFeatures`` (misplaced), ``schemas``, unknown keys."""
         pf = props.pop("previewFeatures", None)
         if pf is not None:
             self.err(
@@ -346,7 +390,6 @@ class Config(Context):
                     ds.schemas = names
         for key, p in props.items():
             self.err(f'Property not known: "{key}".', p.span)
-        return ds
 
     def extension_rules(self) -> None:
         ext = self.extensions_prop

@@ -243,8 +243,10 @@ def reporter(diags: list[Diagnostic]) -> Callable[[str, A.Span], None]:
 class Context:
     """The state shared by every stage: trees, lookups, diagnostics; spans and common helpers."""
 
-    def __init__(self, trees: list[A.SchemaFile], diags: list[Diagnostic]) -> None:
+    def __init__(self, trees: list[A.SchemaFile], diags: list[Diagnostic], dialect: str = "6") -> None:
         self.trees = trees
+        #: the Prisma version whose rules apply: ``"6"`` (6.19) or ``"7"`` (7.x), see :mod:`nexo.psl.dialect`
+        self.dialect = dialect
         self.texts = {t.file: t.text for t in trees}
         self.diags = diags
         self.blocks: list[A.Block] = [b for t in trees for b in t.blocks]

@@ -84,34 +84,47 @@ def _read(path: Path) -> str:
     return path.read_bytes().decode("utf-8", "replace")
 
 
-def validate_path(path: str | Path) -> ValidationResult:
-    """Load and validate a schema file or folder."""
+#: the Prisma versions whose schema rules nexo knows: 6.19 (``"6"``) and 7.x (``"7"``)
+DIALECTS = ("6", "7")
+
+
+def _check_dialect(dialect: str) -> None:
+    if dialect not in DIALECTS:
+        raise ValueError(f"unknown Prisma dialect {dialect!r}: expected one of {', '.join(DIALECTS)}")
+
+
+def validate_path(path: str | Path, dialect: str = "6") -> ValidationResult:
+    """Load and validate a schema file or folder under the rules of Prisma ``dialect`` (``"6"`` or ``"7"``)."""
     loaded = load(path)
-    return validate_sources(loaded.files)
+    return validate_sources(loaded.files, dialect)
 
 
-def validate_source(text: str, file: str = "schema.prisma") -> ValidationResult:
+def validate_source(text: str, file: str = "schema.prisma", dialect: str = "6") -> ValidationResult:
     """Validate one schema given as text."""
-    return validate_sources([(file, text)])
+    return validate_sources([(file, text)], dialect)
 
 
-def validate_sources(files: list[tuple[str, str]]) -> ValidationResult:
-    """Validate a schema made of several files ``(name, text)`` in declaration order."""
+def validate_sources(files: list[tuple[str, str]], dialect: str = "6") -> ValidationResult:
+    """Validate a schema made of several files ``(name, text)`` in declaration order.
+
+    ``dialect`` picks the Prisma version whose rules apply: ``"6"`` (6.19: the datasource needs ``url``)
+    or ``"7"`` (7.x: ``url``, ``directUrl`` and ``shadowDatabaseUrl`` belong in ``prisma.config.ts``)."""
+    _check_dialect(dialect)
     with paused_gc():
-        schema, diags = _validate_trees(files)
+        schema, diags = _validate_trees(files, dialect)
         # The syntax trees and the validator's working data are garbage now (and, having no reference
         # cycles, already freed), so the collector only ever sees the validated schema.
     return ValidationResult(None if diags else schema, diags, {name: text for name, text in files})
 
 
-def _validate_trees(files: list[tuple[str, str]]) -> tuple[M.Schema | None, list[Diagnostic]]:
+def _validate_trees(files: list[tuple[str, str]], dialect: str) -> tuple[M.Schema | None, list[Diagnostic]]:
     trees = []
     diags: list[Diagnostic] = []
     for name, text in files:
         tree, d = parse(text, name)
         trees.append(tree)
         diags.extend(d)
-    schema = Validator(trees, diags).run()
+    schema = Validator(trees, diags, dialect).run()
     return schema, diags
 
 

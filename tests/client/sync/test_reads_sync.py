@@ -147,7 +147,8 @@ def test_list_filters(seeded: Any) -> None:
     assert emails(seeded, where={"tags": {"has_some": ["b", "z"]}}) == ["ann@x.io"]
     assert emails(seeded, where={"tags": {"has_every": ["a", "b"]}}) == ["ann@x.io"]
     assert emails(seeded, where={"tags": {"has_every": ["a", "z"]}}) == []
-    assert emails(seeded, where={"tags": {"is_empty": True}}) == ["bob@x.io", "cy@x.io"]
+    # a NULL list (cy) is neither empty nor not empty, as in Prisma
+    assert emails(seeded, where={"tags": {"is_empty": True}}) == ["bob@x.io"]
     assert emails(seeded, where={"tags": {"is_empty": False}}) == ["ann@x.io"]
     assert emails(seeded, where={"tags": {"equals": ["a", "b"]}}) == ["ann@x.io"]
     assert emails(seeded, where={"tags": {"equals": None}}) == ["cy@x.io"]
