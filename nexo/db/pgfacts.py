@@ -27,6 +27,7 @@ __all__ = [
     "LENGTH_TYPES",
     "METHOD_SQL",
     "NATIVE_OF_SQL",
+    "ONE_LENGTH_TYPES",
     "PRECISION_TYPES",
     "SERIAL_OF_INTEGER",
 ]
@@ -107,6 +108,8 @@ PRECISION_TYPES: dict[str, tuple[str, str]] = {
 }
 #: the date/time types written without a precision, which PostgreSQL then gives 6 digits
 DEFAULT_PRECISION_TYPES: tuple[str, ...] = tuple(sql for sql, _native in PRECISION_TYPES.values())
+#: types whose unwritten length is 1: ``CHAR`` is ``CHAR(1)``
+ONE_LENGTH_TYPES: dict[str, str] = {"CHAR": "CHAR(1)", "BIT": "BIT(1)"}
 #: integer type → the ``SERIAL`` type over it
 SERIAL_OF_INTEGER: dict[str, str] = {"SMALLINT": "SMALLSERIAL", "INTEGER": "SERIAL", "BIGINT": "BIGSERIAL"}
 

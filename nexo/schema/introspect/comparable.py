@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from nexo.db.pgfacts import DEFAULT_OPCLASSES
+from nexo.db.pgfacts import DEFAULT_OPCLASSES, ONE_LENGTH_TYPES
 
 from ...psl.names import MAX_IDENTIFIER, cut
 from ..build import qualified, quote_ident, quote_literal
@@ -139,11 +139,8 @@ def _comparable_index_column(c: IndexColumn, algorithm: str | None) -> IndexColu
     return IndexColumn(_n(c.name), "Desc" if c.sort and c.sort.lower() == "desc" else None, opclass)
 
 
-_ONE_LENGTH = {"CHAR": "CHAR(1)", "BIT": "BIT(1)"}
-
-
 def _comparable_column(c: Column) -> Column:
-    typ = _ONE_LENGTH.get(c.type, c.type)
+    typ = ONE_LENGTH_TYPES.get(c.type, c.type)
     if c.enum is not None:  # "Role" / "auth"."Role": the names as stored
         typ = _QUOTED.sub(lambda m: quote_ident(_n(m.group(1).replace('""', '"'))), typ)
     return Column(
