@@ -208,7 +208,7 @@ class Plan:
     """What ``db:migrate`` would run, in order (a dry run)."""
 
     target: str
-    prisma: prisma.Plan
+    prisma: prisma.DeployPlan
     sql: list[sqllayer.PlannedStep]
     sql_blocked: str | None = None
 
@@ -408,8 +408,9 @@ def rollback(
 
 # --- schema-driven commands: migrate dev, push, reset, diff, drift -------------------------------
 
-#: tables that belong to a ledger, never to the schema (Prisma's own table is known to the migrate package)
-LEDGER_TABLES = (sqllayer.HISTORY_TABLE,)
+#: tables the drift check leaves out: the SQL layer's ledger (Prisma's own table is known to the migrate
+#: package; introspection leaves out both, see nexo.schema.introspect.LEDGER_TABLES)
+DRIFT_IGNORED_TABLES = (sqllayer.HISTORY_TABLE,)
 
 
 def load_schema(config: Config):  # -> nexo.psl.Schema
@@ -475,7 +476,7 @@ def drift_report(conn: psycopg.Connection, config: Config) -> DriftReport:
     except NexoError as exc:
         return drift.not_checked(error=f"schema.prisma is invalid:\n{exc}")
     try:
-        return drift.check(conn, model, schemas=_introspection_schemas(namespaces), ignore_tables=LEDGER_TABLES)
+        return drift.check(conn, model, schemas=_introspection_schemas(namespaces), ignore_tables=DRIFT_IGNORED_TABLES)
     except (NexoError, psycopg.Error) as exc:
         return drift.not_checked(error=f"the database schema could not be compared: {str(exc).strip()}")
 
@@ -647,7 +648,7 @@ def migrate_dev(
                 ask_name=ask_name,
                 shadow_url=shadow,
                 schemas=_introspection_schemas(namespaces),
-                ignore_tables=LEDGER_TABLES,
+                ignore_tables=DRIFT_IGNORED_TABLES,
                 now=now,
                 on_step=_prisma_events(on_event),
             )
@@ -799,7 +800,7 @@ def push(
                     accept_data_loss=accept_data_loss,
                     confirm=confirm,
                     schemas=_introspection_schemas(namespaces),
-                    ignore_tables=LEDGER_TABLES,
+                    ignore_tables=DRIFT_IGNORED_TABLES,
                 )
                 applied = sqllayer.apply(conn, files, applied_by=applied_by(), on_step=_sql_events(on_event))
             except (NexoError, psycopg.Error) as exc:
