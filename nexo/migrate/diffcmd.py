@@ -221,7 +221,7 @@ def introspect_url(
 
     conninfo, schema = prisma_url_to_libpq(url, config_dir)
     with connect(conninfo, application_name="nexo diff") as conn:
-        conn.execute(f"SET search_path TO {quote_ident(schema)}")  # type: ignore[arg-type]
+        conn.execute(f"SET search_path TO {quote_ident(schema)}")
         return without_tables(introspect(conn, schemas=list(schemas) if schemas else None), ignore)
 
 

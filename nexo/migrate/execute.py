@@ -181,11 +181,11 @@ def _run_transaction(
                 before()
             in_script = True
             if plan.whole:
-                conn.execute(script)  # type: ignore[arg-type]
+                conn.execute(script)
             else:
                 for stmt in plan.statements:
                     current = stmt
-                    conn.execute(stmt.text)  # type: ignore[arg-type]
+                    conn.execute(stmt.text)
             in_script = False
             if after:
                 after()
@@ -202,7 +202,7 @@ def _run_statements(conn: psycopg.Connection, name: str, script: str, path: Path
     block: list[Statement] | None = None  # statements of the script's own open BEGIN block
     for stmt in plan.statements:
         try:
-            conn.execute(stmt.text)  # type: ignore[arg-type]
+            conn.execute(stmt.text)
         except psycopg.Error as exc:
             rolled_block: list[Statement] = []
             if not conn.closed and conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
