@@ -74,7 +74,7 @@ def push(
     ignore_tables: Iterable[str] = (),
 ) -> PushResult:
     """Make the database on ``conn`` match ``target`` (see the module docstring)."""
-    from nexo.migrate.differ import diff
+    from nexo.migrate.diff import diff
     from nexo.schema.introspect import introspect
 
     started = time.monotonic()
