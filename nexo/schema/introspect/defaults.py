@@ -53,22 +53,22 @@ def base_type(sql: str) -> str:
     return sql.split("(", 1)[0]
 
 
+#: SQL type (without arguments) → how its defaults are written (JSON is text, but its own category)
+_CATEGORY: dict[str, str] = {
+    **dict.fromkeys(_STRING_TYPES, "string"),
+    **dict.fromkeys(_NUMERIC_TYPES, "num"),
+    "BOOLEAN": "bool",
+    **dict.fromkeys(_DATETIME_TYPES, "datetime"),
+    "JSON": "json",
+    "JSONB": "json",
+}
+
+
 def category(sql: str, native: str | None, enum: str | None) -> str:
     """How a default of this column type is written: num, bool, datetime, json, string, or other (verbatim)."""
     if enum is not None:
         return "string"
-    base = base_type(sql)
-    if base in _NUMERIC_TYPES:
-        return "num"
-    if base == "BOOLEAN":
-        return "bool"
-    if base in _DATETIME_TYPES:
-        return "datetime"
-    if base in ("JSON", "JSONB"):
-        return "json"
-    if base in _STRING_TYPES:
-        return "string"
-    return "other"
+    return _CATEGORY.get(base_type(sql), "other")
 
 
 @dataclass(frozen=True)
