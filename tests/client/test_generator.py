@@ -430,6 +430,14 @@ def test_create_partial_only_during_generation(generated: SimpleNamespace) -> No
 # ------------------------------------------------------------------------------------------- watch and CLI
 
 
+def replace_atomically(path: Path, text: str) -> None:
+    """An editor-like save: the watcher never sees a half-written file (write_text truncates first,
+    and a poll between the truncate and the write would read an empty schema)."""
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
 def test_watch_regenerates_on_change(tmp_path: Path) -> None:
     schema = write(tmp_path, SMALL % '  output = "./watched_client"')
     results: list[GenerateResult | Exception] = []
@@ -450,15 +458,15 @@ def test_watch_regenerates_on_change(tmp_path: Path) -> None:
     try:
         wait_for(lambda: len(results) >= 1, "generate at start")
         assert isinstance(results[0], GenerateResult) and "name: str" in models.read_text()
-        schema.write_text(
-            (SMALL % '  output = "./watched_client"').replace("name  String", "name  String\n  price Float?")
+        replace_atomically(
+            schema, (SMALL % '  output = "./watched_client"').replace("name  String", "name  String\n  price Float?")
         )
         wait_for(lambda: len(results) >= 2, "regenerate after a change")
         assert "price: Optional[float] = None" in models.read_text()
-        schema.write_text("model Broken {")
+        replace_atomically(schema, "model Broken {")
         wait_for(lambda: len(results) >= 3, "report a broken schema")
         assert isinstance(results[2], Exception) and "price" in models.read_text()
-        schema.write_text(SMALL % '  output = "./watched_client"')
+        replace_atomically(schema, SMALL % '  output = "./watched_client"')
         wait_for(lambda: len(results) >= 4, "recover after the schema is fixed")
         assert isinstance(results[3], GenerateResult) and "price" not in models.read_text()
     finally:
