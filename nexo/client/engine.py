@@ -22,6 +22,7 @@ from nexo.client.compiler import RowPlan
 from nexo.client.datasource import connection_error
 from nexo.client.engine_base import (
     CITUS_PROBE,
+    CITUS_ROUTING,
     FEW_ROWS,
     BatchActions,
     BatchBase,
@@ -97,6 +98,7 @@ class Client(ClientBase):
         self._pool = pool
         self._executor = Executor(pool, self.log_queries)
         self._citus = None
+        self._routing = None
 
     async def _configure_connection(self, conn: psycopg.AsyncConnection[Any]) -> None:
         pid = await _configure(conn)
@@ -237,6 +239,9 @@ class TransactionManager(TransactionManagerBase):
             if self.tenant is not None and self.client._citus is None:
                 rows, _, _ = await _run(conn, CITUS_PROBE, [], None, False)
                 self.client._citus = bool(rows[0][0])
+                if self.client._citus:
+                    rows, _, _ = await _run(conn, CITUS_ROUTING, [], None, False)
+                    self.client._set_routing(rows)
             begin, settings, params = self._opening()
             if logged:
                 query_log.info("%s %r", begin, [])

@@ -24,6 +24,7 @@ from nexo.client.compiler import RowPlan
 from nexo.client.datasource import connection_error
 from nexo.client.engine_base import (
     CITUS_PROBE,
+    CITUS_ROUTING,
     FEW_ROWS,
     BatchActions,
     BatchBase,
@@ -99,6 +100,7 @@ class Client(ClientBase):
         self._pool = pool
         self._executor = Executor(pool, self.log_queries)
         self._citus = None
+        self._routing = None
 
     def _configure_connection(self, conn: psycopg.Connection[Any]) -> None:
         pid = _configure(conn)
@@ -239,6 +241,9 @@ class TransactionManager(TransactionManagerBase):
             if self.tenant is not None and self.client._citus is None:
                 rows, _, _ = _run(conn, CITUS_PROBE, [], None, False)
                 self.client._citus = bool(rows[0][0])
+                if self.client._citus:
+                    rows, _, _ = _run(conn, CITUS_ROUTING, [], None, False)
+                    self.client._set_routing(rows)
             begin, settings, params = self._opening()
             if logged:
                 query_log.info("%s %r", begin, [])
