@@ -122,3 +122,113 @@ async def test_interleaved_tenant_tasks(app: Any) -> None:
     results = await asyncio.gather(*(one(i) for i in range(40)))
     assert sum(r[0] for r in results) == 0  # no row of another tenant
     assert sum(r[1] for r in results) == 0  # no empty or short result
+
+
+def _tenant_statements(records: list[Any]) -> list[tuple[str, Any]]:
+    """The client's statements logged by its query log, without the session's BEGIN/SET/COMMIT."""
+    out = []
+    for rec in records:
+        if rec.name != "prisma" or not isinstance(rec.args, tuple) or len(rec.args) != 2:
+            continue
+        sql, params = rec.args
+        if not isinstance(sql, str) or sql.split(" ", 1)[0] in ("BEGIN", "SET", "COMMIT", "ROLLBACK", "SAVEPOINT"):
+            continue
+        if sql.startswith("RELEASE") or "pg_extension" in sql or "pg_dist_partition" in sql:
+            continue
+        out.append((sql, params))
+    return out
+
+
+def _task_counts(app_url: str, tenant: str, statements: list[tuple[str, Any]]) -> list[tuple[str, list[int]]]:
+    """EXPLAIN of each statement as the application role in the tenant's session: its Task Count lines."""
+    out = []
+    with psycopg.connect(app_url) as c:
+        c.execute("SET LOCAL citus.propagate_set_commands = 'local'")
+        c.execute(f"SET LOCAL app.current_account_id = '{tenant}'")
+        for sql, params in statements:
+            plan = "\n".join(r[0] for r in c.execute("EXPLAIN " + sql, params).fetchall())
+            counts = [int(line.split(":")[1]) for line in plan.splitlines() if "Task Count:" in line]
+            out.append((sql, counts))
+        c.rollback()
+    return out
+
+
+async def test_tenant_queries_route_to_one_shard(
+    app_url: str, client_module: ModuleType, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every statement of a tenant session (reads, counts, aggregates, updates, deletes, nested includes) carries
+    the tenant filter and is a single-shard router query: EXPLAIN shows one task for each."""
+    with psycopg.connect(app_url.replace(app_url.split("//")[1].split("@")[0], "postgres", 1), autocommit=True) as c:
+        for acc in (A, B):
+            c.execute(
+                "INSERT INTO notes (id, account_id, contact_id, body) "
+                "SELECT gen_random_uuid(), account_id, id, 'n-' || email FROM contacts WHERE account_id = %s",
+                (acc,),
+            )
+    client = client_module.Prisma(datasource={"url": app_url}, use_dotenv=False, log_queries=True)
+    await client.connect()
+    try:
+        caplog.set_level("INFO", logger="prisma")
+        async with client.tenant(A) as t:
+            rows = await t.contact.find_many(include={"notes": True, "account": True, "currency": True})
+            assert len(rows) == 3 and all(len(r.notes) == 1 for r in rows)
+            first = await t.contact.find_first(where={"email": "0@a1.io"}, include={"notes": True})
+            assert first is not None and first.notes[0].body == "n-0@a1.io"
+            one = await t.contact.find_unique(where={"accountId_id": {"accountId": A, "id": first.id}})
+            assert one is not None and one.email == "0@a1.io"
+            assert await t.contact.count() == 3
+            assert await t.note.count(where={"body": {"startswith": "n-"}}) == 3
+            groups = await t.contact.group_by(by=["currencyCode"], count={"_all": True})
+            assert groups == [{"currencyCode": "EUR", "_count": {"_all": 3}}]
+            acc = await t.account.find_unique(where={"id": A}, include={"contacts": {"include": {"notes": True}}})
+            assert acc is not None and len(acc.contacts) == 3
+            upd = await t.contact.update(
+                where={"accountId_id": {"accountId": A, "id": first.id}}, data={"email": "zero@a1.io"}
+            )
+            assert upd is not None and upd.email == "zero@a1.io"
+            assert (
+                await t.contact.update_many(where={"email": {"endswith": "@a1.io"}}, data={"currencyCode": "EUR"}) == 3
+            )
+            made = await t.contact.create(data={"accountId": A, "email": "tmp@a1.io", "currencyCode": "EUR"})
+            assert await t.note.delete_many(where={"body": "nothing"}) == 0
+            gone = await t.contact.delete(where={"accountId_id": {"accountId": A, "id": made.id}})
+            assert gone is not None and gone.email == "tmp@a1.io"
+        statements = _tenant_statements(caplog.records)
+    finally:
+        await client.disconnect()
+    assert len(statements) >= 13
+    counts = _task_counts(app_url, A, statements)
+    routed = [sql for sql, c in counts if c and all(n == 1 for n in c)]
+    assert len(routed) == len(counts), [(sql[:120], c) for sql, c in counts if not (c and all(n == 1 for n in c))]
+
+
+async def test_hundred_interleaved_tasks_over_tenants(app_url: str, app: Any) -> None:
+    """100 tasks over four tenants, each reading, counting and updating in its own session: 0 rows of another
+    tenant, 0 empty or short results."""
+    tenants = {A: 3, B: 2}
+    admin = app_url.replace(app_url.split("//")[1].split("@")[0], "postgres", 1)
+    with psycopg.connect(admin, autocommit=True) as c:
+        for k in range(2):
+            acc = str(uuid.uuid4())
+            c.execute("INSERT INTO accounts (id, name) VALUES (%s, %s)", (acc, f"x{k}"))
+            for i in range(k + 1):
+                c.execute(
+                    "INSERT INTO contacts (account_id, email, currency_code) VALUES (%s, %s, 'EUR')",
+                    (acc, f"{i}@x{k}.io"),
+                )
+            tenants[acc] = k + 1
+    order = list(tenants)
+
+    async def one(i: int) -> tuple[int, int]:
+        acc = order[i % len(order)]
+        want = tenants[acc]
+        async with app.tenant(acc) as t:
+            rows = await t.contact.find_many(include={"notes": True})
+            n = await t.contact.count()
+            changed = await t.contact.update_many(where={}, data={"currencyCode": "EUR"})
+            leaks = sum(1 for r in rows if r.accountId != acc)
+            return leaks, int(len(rows) != want or n != want or changed != want)
+
+    results = await asyncio.gather(*(one(i) for i in range(100)))
+    assert sum(r[0] for r in results) == 0
+    assert sum(r[1] for r in results) == 0
