@@ -127,7 +127,9 @@ def setup(url: str, ddl: str, tenants: int, distribute: bool) -> None:
             c.execute("SELECT create_distributed_table('accounts', 'id')")
             c.execute("SELECT create_distributed_table('contacts', 'account_id', colocate_with => 'accounts')")
         c.execute('ALTER TABLE "contacts" ADD CONSTRAINT' + ddl.split('ALTER TABLE "contacts" ADD CONSTRAINT')[1])
-        c.execute(RLS)
+        for statement in RLS.split(";\n"):
+            if statement.strip():
+                c.execute(statement)
         c.execute(f'GRANT USAGE ON SCHEMA public TO "{ROLE}"')
         c.execute(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{ROLE}"')
         c.execute(
@@ -252,9 +254,7 @@ async def rebalance_run(pkg: Any, admin: str, url: str, ids: list[str], tasks: i
         c.execute("CREATE EXTENSION IF NOT EXISTS citus")
     with psycopg.connect(admin, autocommit=True) as c:
         c.execute("SELECT citus_add_node('127.0.0.1', 57633)")
-        before = c.execute(
-            "SELECT nodeport, count(*) FROM pg_dist_shard_placement GROUP BY 1 ORDER BY 1"
-        ).fetchall()
+        before = c.execute("SELECT nodeport, count(*) FROM pg_dist_shard_placement GROUP BY 1 ORDER BY 1").fetchall()
     db = pkg.Prisma(datasource={"url": url + "?connection_limit=20"}, use_dotenv=False)
     await db.connect()
     tally = Tally()
@@ -354,12 +354,16 @@ async def main() -> int:
                 rates[label][op] = await workload(db, ids, op, opts.tasks, opts.calls, tally)
             await db.disconnect()
         print()
-        print(f"{'operation':<10} {'single/s':>9} {'citus/s':>9} {'no-route/s':>11} {'citus/single':>13} {'citus/no-route':>15}")
+        print(
+            f"{'operation':<10} {'single/s':>9} {'citus/s':>9} {'no-route/s':>11} {'citus/single':>13} {'citus/no-route':>15}"
+        )
         for op in ("find_many", "create", "update"):
             s, c, n = rates["single"][op], rates["citus"][op], rates["no-route"][op]
             print(f"{op:<10} {s:>9.0f} {c:>9.0f} {n:>11.0f} {c / s:>13.2f} {c / n:>15.2f}")
         for label, t in tallies.items():
-            print(f"{label:<9} calls {t.calls}, failed {t.failed}, cross-tenant rows {t.leaks}, wrong results {t.wrong}")
+            print(
+                f"{label:<9} calls {t.calls}, failed {t.failed}, cross-tenant rows {t.leaks}, wrong results {t.wrong}"
+            )
             for e in t.errors:
                 print("   ", e[:200])
             if t.failed or t.leaks or t.wrong:
