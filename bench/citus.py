@@ -358,8 +358,8 @@ async def main() -> int:
             f"{'operation':<10} {'single/s':>9} {'citus/s':>9} {'no-route/s':>11} {'citus/single':>13} {'citus/no-route':>15}"
         )
         for op in ("find_many", "create", "update"):
-            s, c, n = rates["single"][op], rates["citus"][op], rates["no-route"][op]
-            print(f"{op:<10} {s:>9.0f} {c:>9.0f} {n:>11.0f} {c / s:>13.2f} {c / n:>15.2f}")
+            s, r, n = rates["single"][op], rates["citus"][op], rates["no-route"][op]
+            print(f"{op:<10} {s:>9.0f} {r:>9.0f} {n:>11.0f} {r / s:>13.2f} {r / n:>15.2f}")
         for label, t in tallies.items():
             print(
                 f"{label:<9} calls {t.calls}, failed {t.failed}, cross-tenant rows {t.leaks}, wrong results {t.wrong}"
