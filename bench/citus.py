@@ -378,16 +378,16 @@ async def main() -> int:
             rc = 1
         if not opts.no_rebalance:
             print()
-            r = await rebalance_run(pkg, with_db(admin, cname), as_role(curl), ids, opts.tasks, 1)
-            t = r["tally"]
+            rb = await rebalance_run(pkg, with_db(admin, cname), as_role(curl), ids, opts.tasks, 1)
+            t = rb["tally"]
             print(
-                f"rebalance onto a third worker (block_writes) while {opts.tasks} tasks run: {r['state']} in "
-                f"{r['seconds']:.1f} s; shards per node before {dict(r['before'])}, after {dict(r['after'])}"
+                f"rebalance onto a third worker (block_writes) while {opts.tasks} tasks run: {rb['state']} in "
+                f"{rb['seconds']:.1f} s; shards per node before {dict(rb['before'])}, after {dict(rb['after'])}"
             )
             print(f"  calls {t.calls}, failed {t.failed}, cross-tenant rows {t.leaks}, wrong results {t.wrong}")
             for e in t.errors:
                 print("   ", e[:200])
-            if t.failed or t.leaks or t.wrong or r["state"] != "finished":
+            if t.failed or t.leaks or t.wrong or rb["state"] != "finished":
                 rc = 1
     finally:
         with psycopg.connect(admin, autocommit=True) as c:
