@@ -187,7 +187,10 @@ class Client(ClientBase):
         isolation_level: str | None = None,
     ) -> TransactionManager:
         """A tenant session: every call through it runs in one transaction whose first statement
-        is ``SELECT set_config(<tenant_setting>, account_id, true)`` (transaction-local)."""
+        is ``SELECT set_config(<tenant_setting>, account_id, true)`` (transaction-local).
+
+        On Citus: ``SET LOCAL`` (reaches the workers), and queries on distributed models get
+        ``<distribution column> = account_id`` (where, included to-many relations) so each routes to one shard."""
         return (self._TX_MANAGER or TransactionManager)(
             self, max_wait=max_wait, timeout=timeout, isolation_level=isolation_level, tenant=tenant_id(account_id)
         )
