@@ -121,7 +121,7 @@ def _validate_trees(files: list[tuple[str, str]], dialect: str) -> tuple[M.Schem
     trees = []
     diags: list[Diagnostic] = []
     for name, text in files:
-        tree, d = parse(text, name)
+        tree, d = parse(text, name, dialect)
         trees.append(tree)
         diags.extend(d)
     schema = Validator(trees, diags, dialect).run()
