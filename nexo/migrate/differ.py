@@ -37,6 +37,7 @@ from decimal import Decimal
 
 from nexo.schema.introspect import DEFAULT_OPCLASSES
 from nexo.schema.model import Column, Database, Enum, Extension, ForeignKey, Index, Table
+from nexo.schema.predicate import same as same_predicate
 
 from . import sqlrender as R
 
@@ -185,7 +186,17 @@ def diff(
     """
     if extensions is None:
         extensions = any(db is not None and db.manages_extensions for db in (before, after))
+    if not any(db is not None and db.manages_partial_indexes for db in (before, after)):
+        # without Prisma 7's ``partialIndexes`` on either side, partial indexes are none of Migrate's business
+        before, after = _without_partial_indexes(before), _without_partial_indexes(after)
     return _Differ(before, after, before_is_live, extensions, after_is_live).run()
+
+
+def _without_partial_indexes(db: Database | None) -> Database | None:
+    if db is None or not any(ix.predicate is not None for t in db.tables for ix in t.indexes):
+        return db
+    tables = tuple(replace(t, indexes=tuple(ix for ix in t.indexes if ix.predicate is None)) for t in db.tables)
+    return replace(db, tables=tables)
 
 
 # =============================================================================== column analysis
@@ -1537,6 +1548,8 @@ def _indexes_match(a: Index, b: Index) -> bool:
     if len(a.columns) != len(b.columns) or a.unique != b.unique:
         return False
     if (a.algorithm or "BTree") != (b.algorithm or "BTree"):
+        return False
+    if not same_predicate(a.predicate, b.predicate):  # a changed predicate recreates the index
         return False
     algorithm = a.algorithm if a.algorithm != "BTree" else None
     for x, y in zip(a.columns, b.columns, strict=True):

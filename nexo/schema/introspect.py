@@ -92,6 +92,7 @@ from ..psl.names import MAX_IDENTIFIER, cut, fk_name, index_name, pk_name
 from .build import qualified, quote_ident, quote_literal, render_datetime
 from .errors import IntrospectionError
 from .model import Column, Database, Enum, Extension, ForeignKey, Index, IndexColumn, PrimaryKey, Table
+from .predicate import canonical
 
 if TYPE_CHECKING:
     import psycopg
@@ -184,7 +185,9 @@ DEFAULT_OPCLASSES: frozenset[tuple[str | None, str]] = frozenset(
 
 
 # --------------------------------------------------------------------------------------------- API
-def introspect(conn: psycopg.Connection[Any], *, schemas: Sequence[str] | None = None) -> Database:
+def introspect(
+    conn: psycopg.Connection[Any], *, schemas: Sequence[str] | None = None, partial_indexes: bool = False
+) -> Database:
     """The relational model of the live database behind ``conn``.
 
     ``schemas=None`` reads the connection's ``current_schema()`` only and returns a single-schema
@@ -192,12 +195,16 @@ def introspect(conn: psycopg.Connection[Any], *, schemas: Sequence[str] | None =
     as a multi-schema model, like a schema with ``datasource.schemas``: ``namespaces`` holds the
     listed schemas that exist (in the given order) and every table, enum, index and foreign key
     carries its schema. Nothing is written; session settings changed for reading are restored.
+
+    ``partial_indexes`` (a schema with Prisma 7's ``partialIndexes`` preview feature): partial indexes are
+    in the model with their predicate as PostgreSQL prints it; otherwise they are left out (with a warning),
+    as Prisma does without the feature, so a hand-written partial index is never dropped.
     """
-    return introspect_with_warnings(conn, schemas=schemas)[0]
+    return introspect_with_warnings(conn, schemas=schemas, partial_indexes=partial_indexes)[0]
 
 
 def introspect_with_warnings(
-    conn: psycopg.Connection[Any], *, schemas: Sequence[str] | None = None
+    conn: psycopg.Connection[Any], *, schemas: Sequence[str] | None = None, partial_indexes: bool = False
 ) -> tuple[Database, list[str]]:
     """:func:`introspect`, plus one message per object or detail Prisma cannot express (see module doc)."""
     import psycopg
@@ -213,7 +220,7 @@ def introspect_with_warnings(
             )
     try:
         with conn.transaction():
-            return _Reader(conn, schemas).read()
+            return _Reader(conn, schemas, partial_indexes).read()
     except psycopg.Error as exc:
         raise IntrospectionError(f"Could not read the database schema: {str(exc).strip()}") from exc
 
@@ -313,7 +320,7 @@ WHERE s.relkind = 'S' AND tn.nspname = ANY(%(schemas)s)
 # one row per index key column (set-based joins; a per-index subquery is ~8x slower on 1000 indexes)
 _INDEXES_SQL = """
 SELECT n.nspname, t.relname, i.relname, x.indisunique, x.indisprimary, am.amname, x.indnkeyatts, x.indnatts,
-       x.indexprs IS NOT NULL, x.indpred IS NOT NULL, x.indisvalid, {nulls_not_distinct},
+       x.indexprs IS NOT NULL, pg_catalog.pg_get_expr(x.indpred, x.indrelid), x.indisvalid, {nulls_not_distinct},
        con.contype, con.condeferrable, u.ord, a.attname, opc.opcname, opc.opcdefault, u.opt
 FROM pg_catalog.pg_index x
 JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
@@ -385,8 +392,11 @@ class _ColumnRow:
 
 
 class _Reader:
-    def __init__(self, conn: psycopg.Connection[Any], schemas: Sequence[str] | None) -> None:
+    def __init__(
+        self, conn: psycopg.Connection[Any], schemas: Sequence[str] | None, partial_indexes: bool = False
+    ) -> None:
         self.conn = conn
+        self.partial_indexes = partial_indexes
         self.requested = list(dict.fromkeys(schemas)) if schemas is not None else None
         self.multi = schemas is not None
         self.warnings: list[str] = []
@@ -632,7 +642,7 @@ class _Reader:
         if on_expr or any(c is None for c in cols[:nkey]):
             self.warnings.append(f"{label} is on an expression, which Prisma cannot express; left out of the model.")
             return None
-        if partial:
+        if partial is not None and not self.partial_indexes:
             self.warnings.append(
                 f"{label} is a partial index (WHERE …), which Prisma cannot express; left out of the model."
             )
@@ -678,6 +688,7 @@ class _Reader:
             name != index_name(table, names, bool(unique)),
             self.ns(schema),
             constraint=contype == "u",
+            predicate=partial,
         )
 
 
@@ -1007,6 +1018,7 @@ def _comparable_table(t: Table) -> Table:
                 ix.algorithm,
                 False,
                 _ns(ix.schema),
+                predicate=None if ix.predicate is None else canonical(ix.predicate),
             )
             for ix in t.indexes
         ),
