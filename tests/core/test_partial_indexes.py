@@ -23,6 +23,11 @@ generator client {
   previewFeatures = ["partialIndexes"]
 }
 
+generator py {
+  provider = "prisma-client-py"
+  output   = "../app_client"
+}
+
 datasource db {
   provider = "postgresql"
 }
@@ -190,3 +195,30 @@ def test_a_predicate_changed_by_hand_is_drift(tmp_path: Path, db_url: str) -> No
     s = run(["db:migrate:status"], root, db_url)
     assert "Drift: none" not in s.stdout, s.stdout
     assert "User_score_idx" in s.stdout or "score" in s.stdout, s.stdout
+
+
+def test_generated_client_keeps_partial_uniques_as_find_unique_selectors(tmp_path: Path, db_url: str) -> None:
+    """Prisma 7.10.1's DMMF: a partial unique is no ``isUnique``/``uniqueFields`` of the datamodel, yet
+    ``UserWhereUniqueInput`` still offers it (``email``, ``handle``) as a selector; the client does the same."""
+    root = project(tmp_path / "app", SCHEMA)
+    assert run(["db:migrate:dev", "--name", "init"], root, db_url).returncode == 0
+    g = run(["db:generate"], root, db_url)
+    assert g.returncode == 0, g.stdout + g.stderr
+    script = (
+        "import asyncio\nfrom app_client import Prisma\nfrom app_client import types\n\n"
+        "async def main():\n    db = Prisma()\n    await db.connect()\n"
+        "    await db.user.create(data={'email': 'a@x', 'handle': 'h', 'isActive': True, 'status': 'ACTIVE'})\n"
+        "    u = await db.user.find_unique(where={'email': 'a@x'})\n"
+        "    v = await db.user.find_unique(where={'handle': 'h'})\n"
+        "    print(u.handle, v.email, sorted(t.__forward_arg__ for t in types.UserWhereUniqueInput.__args__))\n"
+        "    await db.disconnect()\n\nasyncio.run(main())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "APP_DATABASE_URL")}
+    env.update(APP_DATABASE_URL=db_url, PYTHONPATH=f"{root}:{os.environ.get('PYTHONPATH', '')}")
+    c = subprocess.run([sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True)
+    assert c.returncode == 0, c.stderr
+    assert c.stdout.startswith("h a@x "), c.stdout
+    assert "_UserWhereUnique_email_Input" in c.stdout and "_UserWhereUnique_handle_Input" in c.stdout, c.stdout
+    # like Prisma 7's DMMF: no field is unique (email's unique is partial; the only other unique is the id)
+    meta = (root / "app_client" / "metadata.py").read_text()
+    assert "'is_unique': True" not in meta
