@@ -414,6 +414,8 @@ def validate(schema: SchemaPath = None, project: Project = None, as_json: JsonFl
 
     path, dialect = _schema_and_dialect(schema, project)
     report = _run(lambda: validate_command(path, dialect))
+    if report.result.warnings and not as_json:
+        err.print(report.result.warnings_text().rstrip("\n"), markup=False)
     if as_json:
         _json(failure.with_error(report.to_dict(), None if report.ok else ("P1012", mask_text(report.text()))))
     elif report.ok:
@@ -438,6 +440,8 @@ def format_(
 
     path, dialect = _schema_and_dialect(schema, project)
     result = _run(lambda: format_command(path, check=check, dialect=dialect))
+    if result.warnings and not as_json:
+        err.print(result.warnings.rstrip("\n"), markup=False)
     if as_json:
         problem = ("NEXO_FORMAT", "\n".join(result.messages())) if result.failed else None
         _json(failure.with_error(result.to_dict(), problem))

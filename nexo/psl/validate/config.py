@@ -100,6 +100,11 @@ RETIRED_PREVIEW_FEATURES = frozenset(
 #: what Prisma 7 accepts: 6.19's names without ``metrics`` (removed), with ``partialIndexes``
 RETIRED_PREVIEW_FEATURES_7 = (RETIRED_PREVIEW_FEATURES - {"metrics"}) | {"partialIndexes"}
 
+#: former preview features Prisma 7.10.1 accepts without a deprecation warning
+_SILENT_PREVIEW_FEATURES = frozenset({"reactNative"})
+#: 6.19 also takes ``typedSql`` (a preview feature it does not list) silently
+_SILENT_PREVIEW_FEATURES_6 = _SILENT_PREVIEW_FEATURES | {"typedSql"}
+
 #: Prisma 7's wording for a connection URL left in the schema (``url`` has its own, longer text)
 _MOVED_URL = (
     "The datasource property `url` is no longer supported in schema files. Move connection URLs for Migrate to "
@@ -220,7 +225,33 @@ class Config(Context):
         for n in names:
             if n not in known:
                 self.err(f'The preview feature "{n}" is not known. Expected one of: {", ".join(active)}', v.span)
+        self.preview_warnings([n for n in names if n in known], active, v.span)
         return [n for n in names if n in known]
+
+    def preview_warnings(self, names: list[str], active: tuple[str, ...], span: A.Span) -> None:
+        """Prisma's warnings for former preview features, all at the ``previewFeatures`` value: 6.19 first says
+        ``fullTextSearch`` was renamed, then goes through the list; 7.x goes through the list once."""
+        renamed = (
+            'On `provider = "postgresql"`, preview feature "fullTextSearch" has been renamed to '
+            '"fullTextSearchPostgres". Learn more at https://pris.ly/d/fts-postgres.'
+        )
+        six = self.dialect == "6"
+        if six and "fullTextSearch" in names:
+            self.warn(renamed, span)
+        for n in names:
+            if n == "fullTextSearch":
+                if not six:
+                    self.warn(renamed, span)
+            elif six and n == "metrics":
+                self.warn(
+                    f'Preview feature "{n}" is deprecated. It will be removed in a future version of Prisma.', span
+                )
+            elif n not in active and n not in (_SILENT_PREVIEW_FEATURES if not six else _SILENT_PREVIEW_FEATURES_6):
+                self.warn(
+                    f'Preview feature "{n}" is deprecated. The functionality can be used without specifying it as a '
+                    "preview feature.",
+                    span,
+                )
 
     def datasource(self) -> M.Datasource | None:
         self.repeated_keys()

@@ -268,6 +268,8 @@ class Context:
         # ``err`` reports into ``diags`` without holding the validator (no reference cycle: the
         # validator and the syntax trees it holds are freed as soon as validation ends)
         self.err = reporter(diags)
+        #: warnings (Prisma prints them under "Prisma schema warning(s):"; they never make a schema invalid)
+        self.warnings: list[Diagnostic] = []
         self.coerce = Coerce(self.err)
         self.unknown_defaults: list[tuple[FieldInfo, A.FunctionCall]] = []
         self.extensions_prop: A.ConfigProperty | None = None
@@ -314,6 +316,10 @@ class Context:
         return self.aspan(a)
 
     # ------------------------------------------------------------------ lookups
+    def warn(self, message: str, span: A.Span) -> None:
+        """A warning (Prisma prints it and goes on; the schema stays valid)."""
+        self.warnings.append(Diagnostic(message, span, severity="warning"))
+
     def field_index(self, m: A.Model) -> dict[str, FieldInfo]:
         """The model's fields by name (the first of a name), built once."""
         index = self.field_indexes.get(id(m))

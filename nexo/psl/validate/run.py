@@ -38,20 +38,31 @@ class ValidationResult:
     schema: M.Schema | None
     diagnostics: list[Diagnostic]
     texts: dict[str, str] = field(default_factory=dict)
+    #: what Prisma prints under "Prisma schema warning(s):" (deprecated preview features …); never errors
+    warnings: list[Diagnostic] = field(default_factory=list)
 
     def __init__(
         self,
         schema: M.Schema | None,
         diagnostics: list[Diagnostic],
         texts: dict[str, str] | None = None,
+        warnings: list[Diagnostic] | None = None,
     ) -> None:
         self.schema = schema
         self.diagnostics = diagnostics
         self.texts = dict() if texts is None else texts
+        self.warnings = list() if warnings is None else warnings
 
     @property
     def ok(self) -> bool:
         return self.schema is not None and not self.diagnostics
+
+    def warnings_text(self) -> str:
+        """The warnings as Prisma's CLI prints them (empty when there are none)."""
+        if not self.warnings:
+            return ""
+        head = "Prisma schema warning:" if len(self.warnings) == 1 else "Prisma schema warnings:"
+        return head + "\n" + "".join(f"- {w.message}\n" for w in self.warnings)
 
     def render(self, *, prisma_style: bool = False) -> str:
         """The diagnostics as a report (``error: …`` blocks and a count)."""
@@ -111,21 +122,24 @@ def validate_sources(files: list[tuple[str, str]], dialect: str = "6") -> Valida
     or ``"7"`` (7.x: ``url``, ``directUrl`` and ``shadowDatabaseUrl`` belong in ``prisma.config.ts``)."""
     _check_dialect(dialect)
     with paused_gc():
-        schema, diags = _validate_trees(files, dialect)
+        schema, diags, warnings = _validate_trees(files, dialect)
         # The syntax trees and the validator's working data are garbage now (and, having no reference
         # cycles, already freed), so the collector only ever sees the validated schema.
-    return ValidationResult(None if diags else schema, diags, {name: text for name, text in files})
+    return ValidationResult(None if diags else schema, diags, {name: text for name, text in files}, warnings)
 
 
-def _validate_trees(files: list[tuple[str, str]], dialect: str) -> tuple[M.Schema | None, list[Diagnostic]]:
+def _validate_trees(
+    files: list[tuple[str, str]], dialect: str
+) -> tuple[M.Schema | None, list[Diagnostic], list[Diagnostic]]:
     trees = []
     diags: list[Diagnostic] = []
     for name, text in files:
         tree, d = parse(text, name, dialect)
         trees.append(tree)
         diags.extend(d)
-    schema = Validator(trees, diags, dialect).run()
-    return schema, diags
+    validator = Validator(trees, diags, dialect)
+    schema = validator.run()
+    return schema, diags, validator.warnings
 
 
 class Validator(Lowering):
