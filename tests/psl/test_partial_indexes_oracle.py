@@ -107,6 +107,27 @@ CASES = [
     "+@@index([email], where: {email: null, active: {not: null}, f: {not: 2.5}, n: {not: -1}})",
     '+@@unique([email], where: {f: "x"})',
     "+@@unique([email], where: {id: null})",
+    '+@@index([email], where: {j: "x"})',
+    "+@@index([email], where: {j: {not: null}})",
+    "+@@index([email], where: {f: {not: 1}})",
+]
+#: other field types (Bytes, DateTime, Unsupported, Decimal, BigInt), the feature enabled
+TYPED = (
+    'generator client {\n  provider = "prisma-client-js"\n  previewFeatures = ["partialIndexes"]\n}\n\n'
+    'datasource db {\n  provider = "postgresql"\n}\n\nmodel T {\n  id Int @id\n  b Bytes\n  d DateTime\n'
+    '  u Unsupported("circle")?\n  c Decimal\n  g BigInt\n  {line}\n}\n'
+)
+TYPED_CASES = [
+    '@@index([id], where: {b: "x"})',
+    "@@index([id], where: {b: null})",
+    '@@index([id], where: {d: "2020-01-01"})',
+    "@@index([id], where: {d: 1})",
+    '@@index([id], where: {u: "x"})',
+    "@@index([id], where: {u: null})",
+    "@@index([id], where: {u: {not: 1}})",
+    "@@index([id], where: {c: 1.5})",
+    '@@index([id], where: {g: "1"})',
+    "@@index([id], where: {d: true})",
 ]
 _ERROR = re.compile(r"(?ms)^error: (.*?)\n  -->  .*?:(\d+)\n")
 
@@ -129,13 +150,15 @@ def _skip() -> None:
 @pytest.fixture(scope="module")
 def lint_results() -> dict[str, list[tuple[str, int, int, str, bool]]]:
     _skip()
-    return dict(zip(CASES, oracle7.lint7([[("schema.prisma", schema(c))] for c in CASES])))
+    texts = [schema(c) for c in CASES] + [TYPED.replace("{line}", c) for c in TYPED_CASES]
+    return dict(zip(texts, oracle7.lint7([[("schema.prisma", t)] for t in texts])))
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", CASES + [f"typed:{c}" for c in TYPED_CASES])
 def test_dialect7_matches_prisma7(case: str, lint_results: dict) -> None:  # type: ignore[type-arg]
-    theirs = sorted((s, e, m) for _, s, e, m, warning in lint_results[case] if not warning)
-    ours = validate_sources([("schema.prisma", schema(case))], "7")
+    text = TYPED.replace("{line}", case[6:]) if case.startswith("typed:") else schema(case)
+    theirs = sorted((s, e, m) for _, s, e, m, warning in lint_results[text] if not warning)
+    ours = validate_sources([("schema.prisma", text)], "7")
     assert sorted((d.span.start, d.span.end, d.message) for d in ours.diagnostics) == theirs
     assert ours.ok == (not theirs)
     if ours.ok:

@@ -324,20 +324,25 @@ class Indexes(Fields):
         if info.kind == "enum":
             if isinstance(value, A.StringValue):
                 return None
-            return f"Type mismatch: field '{info.node.name}' is an Enum and only accepts String values in the where clause."
+            return (
+                f"Type mismatch: field '{info.node.name}' is an Enum and only accepts String values in the where clause."
+            )
+        if info.kind != "scalar":
+            what = "an unsupported type" if info.kind == "unsupported" else "a composite type"
+            return (
+                f"Field '{info.node.name}' is {what} and cannot be used in the object syntax of a where clause. "
+                "Use raw() instead."
+            )
         accepts = {
             "String": "a String",
             "DateTime": "a String",
-            "Json": "a String",
-            "Bytes": "a String",
             "Decimal": "a Number",
             "Int": "a Number",
             "BigInt": "a Number",
             "Float": "a Number",
             "Boolean": "Boolean",
         }
-        want = accepts.get(info.type)
-        if want is None or want == got:
+        if accepts.get(info.type) == got:
             return None
         return f"Type mismatch: field '{info.node.name}' is of type {info.type}, but the value is {got}."
 
