@@ -324,9 +324,7 @@ class Indexes(Fields):
         if info.kind == "enum":
             if isinstance(value, A.StringValue):
                 return None
-            return (
-                f"Type mismatch: field '{info.node.name}' is an Enum and only accepts String values in the where clause."
-            )
+            return f"Type mismatch: field '{info.node.name}' is an Enum and only accepts String values in the where clause."
         if info.kind != "scalar":
             what = "an unsupported type" if info.kind == "unsupported" else "a composite type"
             return (
