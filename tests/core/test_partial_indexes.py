@@ -163,6 +163,7 @@ def test_without_the_preview_feature_a_hand_written_partial_index_is_left_alone(
     assert d.returncode == 0, d.stdout + d.stderr
     s = run(["db:migrate:status"], root, db_url)
     assert s.returncode == 0, s.stdout + s.stderr
+    assert "Drift: none, the database schema matches schema.prisma." in s.stdout, s.stdout
 
 
 @pytest.mark.parametrize(
