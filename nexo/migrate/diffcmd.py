@@ -87,6 +87,10 @@ def load_schema_model(path: str | Path) -> tuple[Database, tuple[str, ...]]:
 
     # a schema given by path (migrate diff --from/--to-schema-datamodel): Prisma 7's rules when it has no url
     schema = validate_path(path, "7" if schema_has_url(Path(path)) is False else "6").raise_for_errors()
+    if not schema.has_datasource:  # Prisma's schema engine diffs only a schema that names its database
+        raise DiffSourceError(
+            "There is no datasource in the schema.", detail=f"The schema at {path} has no datasource block."
+        )
     return relational_model(schema), tuple(schema.datasource.schemas)
 
 

@@ -48,16 +48,16 @@ class ValidateReport:
         return "Prisma schema validation\nError code: P1012\n" + self.result.render()
 
     def to_dict(self) -> dict[str, object]:
-        out: dict[str, object] = {
+        data: dict[str, object] = {
             "schema": self.schema_path,
             "files": self.files,
             "valid": self.ok,
             "error_count": len(self.result.diagnostics),
             "diagnostics": [d.to_dict() for d in self.result.diagnostics],
         }
-        if self.result.warnings:  # only then: the report keeps its shape for schemas without warnings
-            out["warnings"] = [w.to_dict() for w in self.result.warnings]
-        return out
+        if self.result.warnings:  # Prisma's warnings (severity "warning"), then nexo's own
+            data["warnings"] = [d.to_dict() for d in self.result.warnings]
+        return data
 
 
 def validate_command(schema_path: str | Path, dialect: str = "6") -> ValidateReport:
@@ -80,7 +80,7 @@ class FormatResult:
     changed_files: list[Path] = field(default_factory=list)
     checked_files: list[Path] = field(default_factory=list)
     check: bool = False
-    #: Prisma's schema warnings as its CLI prints them (deprecated preview features …), or ""
+    #: the formatted schema's warnings, as ``nexo validate`` prints them (``ValidationResult.render_warnings``)
     warnings: str = ""
 
     @property
@@ -133,4 +133,4 @@ def format_command(schema_path: str | Path, check: bool = False, dialect: str = 
     if not check:
         for f in changed:
             f.write_bytes(formatted[display_name(f)].encode("utf-8"))
-    return FormatResult(changed_files=changed, checked_files=files, check=check, warnings=checked.warnings_text())
+    return FormatResult(changed_files=changed, checked_files=files, check=check, warnings=checked.render_warnings())

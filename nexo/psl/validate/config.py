@@ -40,6 +40,53 @@ ACTIVE_PREVIEW_FEATURES_7 = (
     "views",
 )
 
+# Former preview features Prisma 6.19's CLI warns about ("Preview feature "x" is deprecated. ..."), from
+# running it on every name; ``fullTextSearch`` and ``metrics`` have their own wording.
+DEPRECATED_PREVIEW_FEATURES = frozenset(
+    [
+        "aggregateApi",
+        "atomicNumberOperations",
+        "clientExtensions",
+        "cockroachdb",
+        "connectOrCreate",
+        "createMany",
+        "dataProxy",
+        "deno",
+        "distinct",
+        "driverAdapters",
+        "extendedIndexes",
+        "extendedWhereUnique",
+        "fieldReference",
+        "filterJson",
+        "filteredRelationCount",
+        "fullTextIndex",
+        "groupBy",
+        "improvedQueryRaw",
+        "interactiveTransactions",
+        "jsonProtocol",
+        "microsoftSqlServer",
+        "middlewares",
+        "mongoDb",
+        "multiSchema",
+        "nApi",
+        "namedConstraints",
+        "napi",
+        "nativeTypes",
+        "omitApi",
+        "orderByAggregateGroup",
+        "orderByNulls",
+        "orderByRelation",
+        "prismaSchemaFolder",
+        "queryCompiler",
+        "referentialActions",
+        "referentialIntegrity",
+        "selectRelationCount",
+        "tracing",
+        "transactionApi",
+        "uncheckedScalarInputs",
+    ]
+)
+
 # Names Prisma recognises as former preview features (now generally available, or removed): accepted.
 RETIRED_PREVIEW_FEATURES = frozenset(
     (
@@ -99,11 +146,6 @@ RETIRED_PREVIEW_FEATURES = frozenset(
 )
 #: what Prisma 7 accepts: 6.19's names without ``metrics`` (removed), with ``partialIndexes``
 RETIRED_PREVIEW_FEATURES_7 = (RETIRED_PREVIEW_FEATURES - {"metrics"}) | {"partialIndexes"}
-
-#: former preview features Prisma 7.10.1 accepts without a deprecation warning
-_SILENT_PREVIEW_FEATURES = frozenset({"reactNative"})
-#: 6.19 also takes ``typedSql`` (a preview feature it does not list) silently
-_SILENT_PREVIEW_FEATURES_6 = _SILENT_PREVIEW_FEATURES | {"typedSql"}
 
 #: Prisma 7's wording for a connection URL left in the schema (``url`` has its own, longer text)
 _MOVED_URL = (
@@ -222,36 +264,45 @@ class Config(Context):
             if self.dialect == "7"
             else (RETIRED_PREVIEW_FEATURES, ACTIVE_PREVIEW_FEATURES)
         )
-        for n in names:
-            if n not in known:
-                self.err(f'The preview feature "{n}" is not known. Expected one of: {", ".join(active)}', v.span)
-        self.preview_warnings([n for n in names if n in known], active, v.span)
-        return [n for n in names if n in known]
-
-    def preview_warnings(self, names: list[str], active: tuple[str, ...], span: A.Span) -> None:
-        """Prisma's warnings for former preview features, all at the ``previewFeatures`` value: 6.19 first says
-        ``fullTextSearch`` was renamed, then goes through the list; 7.x goes through the list once."""
+        if "fullTextSearchPostgres" in names:
+            self.fts_postgres_span = v.span  # known only with a PostgreSQL datasource (see provider_features)
         renamed = (
             'On `provider = "postgresql"`, preview feature "fullTextSearch" has been renamed to '
             '"fullTextSearchPostgres". Learn more at https://pris.ly/d/fts-postgres.'
         )
-        six = self.dialect == "6"
-        if six and "fullTextSearch" in names:
-            self.warn(renamed, span)
+        # 6.19 says ``fullTextSearch`` was renamed before any other warning; 7.x in the list's order
+        six_renamed = self.dialect == "6" and "fullTextSearch" in names
+        if six_renamed:
+            self.warn(renamed, v.span)
         for n in names:
-            if n == "fullTextSearch":
-                if not six:
-                    self.warn(renamed, span)
-            elif six and n == "metrics":
+            if n not in known:
+                self.err(f'The preview feature "{n}" is not known. Expected one of: {", ".join(active)}', v.span)
+            elif n == "fullTextSearch":
+                if not six_renamed:
+                    self.warn(renamed, v.span)
+            elif n == "metrics":
                 self.warn(
-                    f'Preview feature "{n}" is deprecated. It will be removed in a future version of Prisma.', span
+                    'Preview feature "metrics" is deprecated. It will be removed in a future version of Prisma.', v.span
                 )
-            elif n not in active and n not in (_SILENT_PREVIEW_FEATURES if not six else _SILENT_PREVIEW_FEATURES_6):
+            elif n in DEPRECATED_PREVIEW_FEATURES:
                 self.warn(
                     f'Preview feature "{n}" is deprecated. The functionality can be used without specifying it as a '
                     "preview feature.",
-                    span,
+                    v.span,
                 )
+        return [n for n in names if n in known]
+
+    def provider_features(self, datasource: M.Datasource | None) -> None:
+        """``fullTextSearchPostgres`` is a PostgreSQL feature: without a readable datasource Prisma does not
+        know it (``url`` missing, for instance, makes it "not known" too)."""
+        span = getattr(self, "fts_postgres_span", None)
+        if datasource is None and span is not None:
+            known = ", ".join(
+                n
+                for n in (ACTIVE_PREVIEW_FEATURES_7 if self.dialect == "7" else ACTIVE_PREVIEW_FEATURES)
+                if n != "fullTextSearchPostgres"
+            )
+            self.err(f'The preview feature "fullTextSearchPostgres" is not known. Expected one of: {known}', span)
 
     def datasource(self) -> M.Datasource | None:
         self.repeated_keys()
@@ -278,6 +329,7 @@ class Config(Context):
         # different files are accepted and the first one is used.
         ds = lifted[0]
         self.ds_name = ds.name
+        self.has_datasource = True
         self.relation_mode = ds.relation_mode
         return ds
 
