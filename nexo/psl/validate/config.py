@@ -266,20 +266,15 @@ class Config(Context):
         )
         if "fullTextSearchPostgres" in names:
             self.fts_postgres_span = v.span  # known only with a PostgreSQL datasource (see provider_features)
-        renamed = (
-            'On `provider = "postgresql"`, preview feature "fullTextSearch" has been renamed to '
-            '"fullTextSearchPostgres". Learn more at https://pris.ly/d/fts-postgres.'
-        )
-        # 6.19 says ``fullTextSearch`` was renamed before any other warning; 7.x in the list's order
-        six_renamed = self.dialect == "6" and "fullTextSearch" in names
-        if six_renamed:
-            self.warn(renamed, v.span)
         for n in names:
             if n not in known:
                 self.err(f'The preview feature "{n}" is not known. Expected one of: {", ".join(active)}', v.span)
             elif n == "fullTextSearch":
-                if not six_renamed:
-                    self.warn(renamed, v.span)
+                self.warn(
+                    'On `provider = "postgresql"`, preview feature "fullTextSearch" has been renamed to '
+                    '"fullTextSearchPostgres". Learn more at https://pris.ly/d/fts-postgres.',
+                    v.span,
+                )
             elif n == "metrics":
                 self.warn(
                     'Preview feature "metrics" is deprecated. It will be removed in a future version of Prisma.', v.span
