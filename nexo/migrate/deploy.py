@@ -98,7 +98,7 @@ class PlannedMigration:
 
 
 @dataclass(frozen=True)
-class Plan:
+class DeployPlan:
     """Dry run of :func:`deploy`: what would run, in order, and what would stop it."""
 
     found: int
@@ -182,7 +182,7 @@ def _excerpt(text: str, limit: int = 100) -> str:
     return one if len(one) <= limit else one[: limit - 3] + "..."
 
 
-def plan(conn: psycopg.Connection, directory: str | Path, *, provider: str = DEFAULT_PROVIDER) -> Plan:
+def plan(conn: psycopg.Connection, directory: str | Path, *, provider: str = DEFAULT_PROVIDER) -> DeployPlan:
     """What :func:`deploy` would apply, with checksums, and the refusals it would raise. Writes nothing."""
     blockers: list[MigrateError] = []
     try:
@@ -209,7 +209,7 @@ def plan(conn: psycopg.Connection, directory: str | Path, *, provider: str = DEF
             continue
         analysis = analyse_script(script)
         pending.append(PlannedMigration(m.name, m.path, script_checksum(script), analysis.mode, analysis.reason))
-    return Plan(len(migrations), exists, pending, blockers)
+    return DeployPlan(len(migrations), exists, pending, blockers)
 
 
 def deploy(

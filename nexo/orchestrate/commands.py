@@ -15,7 +15,7 @@ from nexo.db import advisory_lock, resolve_target
 from nexo.migrate.diffcmd import Source as DiffSource
 from nexo.migrate.drift import DriftReport
 from nexo.orchestrate.context import (
-    LEDGER_TABLES,
+    DRIFT_IGNORED_TABLES,
     applied_by,
     creating_session,
     introspection_schemas,
@@ -167,7 +167,7 @@ def drift_report(conn: psycopg.Connection, config: Config) -> DriftReport:
             conn,
             model,
             schemas=introspection_schemas(namespaces),
-            ignore_tables=LEDGER_TABLES,
+            ignore_tables=DRIFT_IGNORED_TABLES,
             owned=sql_owned(conn),
         )
     except (NexoError, psycopg.Error) as exc:

@@ -99,7 +99,7 @@ class Plan:
     """What ``db:migrate`` would run, in order (a dry run)."""
 
     target: str
-    prisma: prisma.Plan
+    prisma: prisma.DeployPlan
     sql: list[sqllayer.PlannedStep]
     sql_blocked: str | None = None
     #: on Citus with ``[tool.nexo.citus]``: the distribution statements each pending migration gets

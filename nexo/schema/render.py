@@ -8,6 +8,8 @@ CreateIndex, AddForeignKey.
 
 from __future__ import annotations
 
+from nexo.db.pgfacts import METHOD_SQL
+
 from .build import qualified, quote_ident, quote_literal
 from .model import Column, Database, Enum, Extension, ForeignKey, Index, Table
 
@@ -44,7 +46,7 @@ def render_create_index(ix: Index) -> str:
     table = qualified(ix.table, ix.schema)
     where = "" if ix.predicate is None else f" WHERE {ix.predicate}"
     if ix.algorithm:
-        method = {"Hash": "HASH", "Gist": "GIST", "Gin": "GIN", "SpGist": "SPGIST", "Brin": "BRIN"}[ix.algorithm]
+        method = METHOD_SQL[ix.algorithm]
         return f"CREATE {unique}INDEX {quote_ident(ix.name)} ON {table} USING {method} ({cols}){where}"
     return f"CREATE {unique}INDEX {quote_ident(ix.name)} ON {table}({cols}){where}"
 
