@@ -163,7 +163,7 @@ def diagnose_history(
 def _introspect(conn: psycopg.Connection, schemas: Sequence[str] | None, ignore: Iterable[str]) -> Database:
     from nexo.schema.introspect import introspect
 
-    return without_tables(introspect(conn, schemas=list(schemas) if schemas else None), ignore)
+    return without_tables(introspect(conn, schemas=list(schemas) if schemas else None, partial_indexes=True), ignore)
 
 
 def history_models(

@@ -236,7 +236,9 @@ def introspect_url(
     conninfo, schema = prisma_url_to_libpq(url, config_dir)
     with connect(conninfo, application_name="nexo diff") as conn:
         conn.execute(f"SET search_path TO {quote_ident(schema)}")
-        return without_tables(introspect(conn, schemas=list(schemas) if schemas else None), ignore)
+        return without_tables(
+            introspect(conn, schemas=list(schemas) if schemas else None, partial_indexes=True), ignore
+        )
 
 
 def _load(

@@ -169,7 +169,7 @@ def check(
     ``owned``: what the SQL layer created, see :func:`without_owned`)."""
     from nexo.schema.introspect import introspect
 
-    actual = introspect(conn, schemas=list(schemas) if schemas else None)
+    actual = introspect(conn, schemas=list(schemas) if schemas else None, partial_indexes=True)
     return compare(expected, actual, against=against, ignore_tables=ignore_tables, extensions=extensions, owned=owned)
 
 

@@ -83,7 +83,9 @@ def push(
     ignore = list(ignore_tables)
     target = without_tables(target, ignore)
     live = without_owned(
-        without_tables(introspect(conn, schemas=list(schemas) if schemas else None), ignore), target, owned
+        without_tables(introspect(conn, schemas=list(schemas) if schemas else None, partial_indexes=True), ignore),
+        target,
+        owned,
     )
     plan = diff(live, target, before_is_live=True)
     if plan.is_empty:

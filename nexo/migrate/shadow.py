@@ -292,4 +292,4 @@ def schema_from_migrations(
     with shadow_database(main_url, shadow_url=shadow_url) as url:
         with connect(url, application_name="nexo shadow") as conn:
             replay(conn, migrations)
-            return introspect(conn, schemas=list(schemas) if schemas else None)
+            return introspect(conn, schemas=list(schemas) if schemas else None, partial_indexes=True)

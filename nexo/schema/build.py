@@ -92,6 +92,7 @@ class _Builder:
             tuple(ds.schemas),
             ds.relation_mode,
             "postgresqlExtensions" in self.schema.preview_features,
+            "partialIndexes" in self.schema.preview_features,
         )
 
     # ------------------------------------------------------------------ columns
@@ -202,7 +203,7 @@ class _Builder:
             iname = ix.map or index_name(name, names, unique)
             icols = tuple(IndexColumn(cols[f.name], f.sort, _opclass(f.ops)) for f in ix.fields)
             algo = ix.algorithm if ix.algorithm and ix.algorithm != "BTree" else None
-            indexes.append(Index(iname, name, icols, unique, algo, ix.map is not None, schema))
+            indexes.append(Index(iname, name, icols, unique, algo, ix.map is not None, schema, predicate=ix.where))
         fks = []
         if self.fks:
             for rf in m.relation_fields:

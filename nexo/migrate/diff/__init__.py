@@ -36,7 +36,7 @@ names ``{table}_{column}_seq``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from nexo.migrate import sqlrender as R
@@ -162,5 +162,15 @@ def diff(
     """
     if extensions is None:
         extensions = any(db is not None and db.manages_extensions for db in (before, after))
+    if not any(db is not None and db.manages_partial_indexes for db in (before, after)):
+        # without Prisma 7's ``partialIndexes`` on either side, partial indexes are none of Migrate's business
+        before, after = _without_partial_indexes(before), _without_partial_indexes(after)
     ops = compare(before, after, before_is_live=before_is_live, after_is_live=after_is_live, extensions=extensions)
     return MigrationPlan.of([Step.of(key, op) for key, op in ops])
+
+
+def _without_partial_indexes(db: Database | None) -> Database | None:
+    if db is None or not any(ix.predicate is not None for t in db.tables for ix in t.indexes):
+        return db
+    tables = tuple(replace(t, indexes=tuple(ix for ix in t.indexes if ix.predicate is None)) for t in db.tables)
+    return replace(db, tables=tables)

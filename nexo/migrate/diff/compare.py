@@ -15,6 +15,7 @@ from typing import Any
 from nexo.db.pgfacts import DEFAULT_OPCLASSES, DEFAULT_PRECISION_TYPES
 from nexo.schema.build import quote_ident
 from nexo.schema.model import Column, Database, Enum, Extension, ForeignKey, Index, Table
+from nexo.schema.predicate import same as same_predicate
 
 from .coltypes import NOT_CASTABLE, col_type
 from .columns import ColumnChanges, column_actions, column_changes
@@ -531,6 +532,8 @@ def _indexes_match(a: Index, b: Index) -> bool:
     if len(a.columns) != len(b.columns) or a.unique != b.unique:
         return False
     if (a.algorithm or "BTree") != (b.algorithm or "BTree"):
+        return False
+    if not same_predicate(a.predicate, b.predicate):  # a changed predicate recreates the index
         return False
     algorithm = a.algorithm if a.algorithm != "BTree" else None
     for x, y in zip(a.columns, b.columns, strict=True):

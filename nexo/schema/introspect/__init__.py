@@ -110,7 +110,9 @@ __all__ = [
 ]
 
 
-def introspect(conn: psycopg.Connection[Any], *, schemas: Sequence[str] | None = None) -> Database:
+def introspect(
+    conn: psycopg.Connection[Any], *, schemas: Sequence[str] | None = None, partial_indexes: bool = False
+) -> Database:
     """The relational model of the live database behind ``conn``.
 
     ``schemas=None`` reads the connection's ``current_schema()`` only and returns a single-schema
@@ -118,12 +120,16 @@ def introspect(conn: psycopg.Connection[Any], *, schemas: Sequence[str] | None =
     as a multi-schema model, like a schema with ``datasource.schemas``: ``namespaces`` holds the
     listed schemas that exist (in the given order) and every table, enum, index and foreign key
     carries its schema. Nothing is written; session settings changed for reading are restored.
+
+    ``partial_indexes`` (a schema with Prisma 7's ``partialIndexes`` preview feature): partial indexes are
+    in the model with their predicate as PostgreSQL prints it; otherwise they are left out (with a warning),
+    as Prisma does without the feature, so a hand-written partial index is never dropped.
     """
-    return introspect_with_warnings(conn, schemas=schemas)[0]
+    return introspect_with_warnings(conn, schemas=schemas, partial_indexes=partial_indexes)[0]
 
 
 def introspect_with_warnings(
-    conn: psycopg.Connection[Any], *, schemas: Sequence[str] | None = None
+    conn: psycopg.Connection[Any], *, schemas: Sequence[str] | None = None, partial_indexes: bool = False
 ) -> tuple[Database, list[str]]:
     """:func:`introspect`, plus one message per object or detail Prisma cannot express (see module doc)."""
     import psycopg
@@ -139,6 +145,6 @@ def introspect_with_warnings(
             )
     try:
         with conn.transaction():
-            return Reader(conn, schemas).read()
+            return Reader(conn, schemas, partial_indexes).read()
     except psycopg.Error as exc:
         raise IntrospectionError(f"Could not read the database schema: {str(exc).strip()}") from exc

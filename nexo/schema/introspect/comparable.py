@@ -18,6 +18,7 @@ from nexo.db.pgfacts import DEFAULT_OPCLASSES, ONE_LENGTH_TYPES
 from ...psl.names import MAX_IDENTIFIER, cut
 from ..build import qualified, quote_ident, quote_literal
 from ..model import Column, Database, Enum, Extension, ForeignKey, Index, IndexColumn, PrimaryKey, Table
+from ..predicate import canonical
 from .defaults import Arr, Lit, Parser, base_type, category
 
 __all__ = ["comparable", "differences", "same_structure"]
@@ -108,6 +109,7 @@ def _comparable_table(t: Table) -> Table:
                 ix.algorithm,
                 False,
                 _ns(ix.schema),
+                predicate=None if ix.predicate is None else canonical(ix.predicate),
             )
             for ix in t.indexes
         ),

@@ -62,7 +62,7 @@ WHERE s.relkind = 'S' AND tn.nspname = ANY(%(schemas)s)
 # one row per index key column (set-based joins; a per-index subquery is ~8x slower on 1000 indexes)
 INDEXES_SQL = """
 SELECT n.nspname, t.relname, i.relname, x.indisunique, x.indisprimary, am.amname, x.indnkeyatts, x.indnatts,
-       x.indexprs IS NOT NULL, x.indpred IS NOT NULL, x.indisvalid, {nulls_not_distinct},
+       x.indexprs IS NOT NULL, pg_catalog.pg_get_expr(x.indpred, x.indrelid), x.indisvalid, {nulls_not_distinct},
        con.contype, con.condeferrable, u.ord, a.attname, opc.opcname, opc.opcdefault, u.opt
 FROM pg_catalog.pg_index x
 JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid

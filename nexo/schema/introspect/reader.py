@@ -55,8 +55,11 @@ class _ColumnRow:
 
 
 class Reader:
-    def __init__(self, conn: psycopg.Connection[Any], schemas: Sequence[str] | None) -> None:
+    def __init__(
+        self, conn: psycopg.Connection[Any], schemas: Sequence[str] | None, partial_indexes: bool = False
+    ) -> None:
         self.conn = conn
+        self.partial_indexes = partial_indexes
         self.requested = list(dict.fromkeys(schemas)) if schemas is not None else None
         self.multi = schemas is not None
         self.warnings: list[str] = []
@@ -304,7 +307,7 @@ class Reader:
         if on_expr or any(c is None for c in cols[:nkey]):
             self.warnings.append(f"{label} is on an expression, which Prisma cannot express; left out of the model.")
             return None
-        if partial:
+        if partial is not None and not self.partial_indexes:
             self.warnings.append(
                 f"{label} is a partial index (WHERE …), which Prisma cannot express; left out of the model."
             )
@@ -350,4 +353,5 @@ class Reader:
             name != index_name(table, names, bool(unique)),
             self.ns(schema),
             constraint=contype == "u",
+            predicate=partial,
         )
