@@ -265,7 +265,7 @@ def db_migrate_status(project: Project = None, database_url: DatabaseUrl = None,
     if as_json:
         data = _with_files(st.to_dict(), config)
         if not st.up_to_date:
-            data["error"] = failure.not_up_to_date(data)
+            data["error"] = failure.not_up_to_date(st.not_up_to_date())
         _json(data)
     else:
         report.print_status(

@@ -243,9 +243,10 @@ def render_table(m: Matrix, console: Console) -> None:
 
     marks = {"ok": "[green]✔[/]", "warn": "[yellow]![/]", "fail": "[red]✘[/]", "n/a": "[dim]–[/]"}
     t = Table(title=f"nexo version matrix · {m.database['name']} ({m.database['url']})", title_justify="left")
-    t.add_column("Item", style="bold")
-    t.add_column("Value")
-    t.add_column("Supported / detail")
+    # fold, never crop: a narrow console (a CI log is 80 columns) must not cut a migration name to "2026…"
+    t.add_column("Item", style="bold", overflow="fold")
+    t.add_column("Value", overflow="fold")
+    t.add_column("Supported / detail", overflow="fold")
     t.add_column("", justify="center")
 
     def mark(ok: bool, warn: bool = False) -> str:
@@ -295,7 +296,7 @@ def render_table(m: Matrix, console: Console) -> None:
                 "Drift vs schema.prisma",
                 "not checked",
                 (d.error or d.reason or "").splitlines()[0],
-                mark(not d.error, warn=True),
+                mark(False, warn=True) if d.error else marks["n/a"],
             )
     for r in m.software:
         t.add_row(r.component, r.found, r.supported + (f" ({r.note})" if r.note else ""), marks[r.status])
@@ -451,7 +452,7 @@ def collect(config: Config, *, on_target: Callable[[str], None] | None = None) -
             software=software_rows(conn, config.root, config.prisma),
             rls=rls,
             history=_history(conn, pst.table_exists, sst.table_exists),
-            drift=orchestrate.drift_report(conn, config),
+            drift=orchestrate.drift_report(conn, config, migrations=pst),
             migrations_missing=None
             if config.migrations_dir.is_dir()
             else (

@@ -153,11 +153,67 @@ class Status:
     @property
     def up_to_date(self) -> bool:
         p = self.prisma
-        in_sync = self.drift is None or not self.drift.drifted
+        in_sync = self.drift is None or (not self.drift.drifted and not self.drift.error)
         return bool(p.up_to_date and not p.deploy_pending and not p.edited and self.sql.up_to_date and in_sync)
 
+    def not_up_to_date(self) -> list[tuple[str, str | None]]:
+        """Why the database is not up to date, each with the command that fixes it (``None``: no single
+        command does; the text says what to do). Empty when up to date."""
+        p, s, d = self.prisma, self.sql, self.drift
+        out: list[tuple[str, str | None]] = []
+        if p.lock_error is not None:
+            out.append((f"the migrations folder cannot be used: {str(p.lock_error).splitlines()[0]}", None))
+        if p.failed:
+            first = p.failed[0]
+            out.append(
+                (
+                    f"Prisma migration {first} failed: nothing else is applied until it is resolved "
+                    f'(`nexo db:migrate:resolve --rolled-back "{first}"` after fixing it, or --applied)',
+                    f'nexo db:migrate:resolve --rolled-back "{first}"',
+                )
+            )
+        if p.edited:
+            out.append(
+                (
+                    f"Prisma migration(s) edited after they were applied: {', '.join(p.edited)} (restore the "
+                    "file as it was applied, and put the change in a new migration with nexo db:migrate:dev)",
+                    None,
+                )
+            )
+        if p.history == "histories_diverge":
+            out.append((f"applied migration(s) missing from the folder: {', '.join(p.db_only)}", None))
+        pending: list[str] = []
+        if p.deploy_pending and not p.failed:  # after a failure, deploy stops: resolving comes first
+            pending.append(f"{len(p.deploy_pending)} Prisma migration(s)")
+        if s.pending or s.repeatable_pending:
+            pending.append(f"{len(s.pending) + len(s.repeatable_pending)} SQL-layer file(s)")
+        if pending:
+            out.append((f"{' and '.join(pending)} pending: run nexo db:migrate", "nexo db:migrate"))
+        if s.failed:
+            out.append((f"SQL-layer file(s) failed: {', '.join(f.script for f in s.failed)}", None))
+        if s.changed:
+            out.append(
+                (
+                    f"SQL-layer file(s) changed after they were applied: {', '.join(c.file.script for c in s.changed)} "
+                    "(nexo db:migrate:dry says how to proceed)",
+                    "nexo db:migrate:dry",
+                )
+            )
+        if d is not None and d.drifted:
+            out.append(
+                (
+                    "schema.prisma and the database differ (nexo db:migrate:dev creates the migration)",
+                    "nexo db:migrate:dev",
+                )
+            )
+        elif d is not None and d.error:
+            out.append((f"drift could not be checked: {d.error.splitlines()[0]}", None))
+        if not out and not self.up_to_date:
+            out.append(("not up to date (see above)", None))
+        return out
+
     def prisma_text(self, directory_label: str) -> str:
-        return prisma.render_status(self.prisma, directory_label=directory_label)
+        return prisma.render_status(self.prisma, directory_label=directory_label, commands="nexo")
 
     def to_dict(self) -> dict[str, object]:
         s, p = self.sql, self.prisma

@@ -1,0 +1,162 @@
+"""Seams a new user finds right after the merges (issues 11, 13, 17), each reproduced the way it was
+found: through the console script, in a temporary project, against the test server.
+
+- ``db:migrate:status`` names nexo's commands, not Prisma's (a nexo user may have no Prisma CLI);
+- a database with pending or failed Prisma migrations is not reported as drifted from schema.prisma;
+- after a failed migration the last line points at ``db:migrate:resolve``, not at ``db:migrate``
+  (which refuses), and the JSON hints are the resolving commands, which run;
+- an edited migration and an invalid schema make ``db:migrate:status`` not up to date, naming them
+  (file and line for the schema), as ``db:version --check`` does;
+- the matrix never crops a value on a narrow console (a CI log);
+- the embedded server's ``.nexo/`` is git-ignored in a project that never ran ``nexo init``;
+- (the generated client's refusal of a ``mysql://`` URL or an unencoded ``@`` is in
+  ``tests/client/test_datasource.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+
+NEXO = str(Path(sys.executable).parent / "nexo")
+SCHEMA = (
+    'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\n'
+    "model User {\n  id    Int    @id @default(autoincrement())\n  email String @unique\n}\n"
+)
+INIT_SQL = (
+    '-- CreateTable\nCREATE TABLE "User" (\n    "id" SERIAL NOT NULL,\n    "email" TEXT NOT NULL,\n\n'
+    '    CONSTRAINT "User_pkey" PRIMARY KEY ("id")\n);\n\n'
+    '-- CreateIndex\nCREATE UNIQUE INDEX "User_email_key" ON "User"("email");\n'
+)
+
+
+def run(args: list[str], cwd: Path, db_url: str | None = None, columns: int = 200) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    if db_url is not None:
+        env["DATABASE_URL"] = db_url
+    env["COLUMNS"] = str(columns)
+    return subprocess.run([NEXO, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=240)
+
+
+def prisma_project(root: Path) -> Path:
+    """Prisma's default layout with one migration, no pyproject.toml."""
+    m = root / "prisma" / "migrations" / "20240101000000_init"
+    m.mkdir(parents=True)
+    (root / "prisma" / "schema.prisma").write_text(SCHEMA)
+    (m / "migration.sql").write_text(INIT_SQL)
+    (root / "prisma" / "migrations" / "migration_lock.toml").write_text('provider = "postgresql"\n')
+    return root
+
+
+def add_migration(root: Path, name: str, sql: str) -> Path:
+    d = root / "prisma" / "migrations" / name
+    d.mkdir()
+    (d / "migration.sql").write_text(sql)
+    return d / "migration.sql"
+
+
+def test_status_of_pending_migrations_names_nexo_commands_and_reports_no_drift(tmp_path: Path, db_url: str) -> None:
+    root = prisma_project(tmp_path / "app")
+    r = run(["db:migrate:status"], root, db_url)
+    assert r.returncode == 1
+    assert "20240101000000_init" in r.stdout
+    assert "prisma migrate" not in r.stdout, r.stdout
+    assert "run nexo db:migrate:dev." in r.stdout and "run nexo db:migrate." in r.stdout
+    # the empty database differs from schema.prisma only because the migration is pending: not drift
+    assert "Drift detected" not in r.stdout and "Removed tables" not in r.stdout
+    assert "1 Prisma migration not applied yet" in r.stdout
+    assert r.stdout.rstrip().endswith("Not up to date: 1 Prisma migration(s) pending: run nexo db:migrate.")
+    data = json.loads(run(["db:migrate:status", "--json"], root, db_url).stdout)
+    assert data["drift"]["checked"] is False and data["drift"]["error"] is None
+    assert data["error"]["hints"] == ["nexo db:migrate"]
+    check = json.loads(run(["db:version", "--check", "--json"], root, db_url).stdout)
+    assert check["problems"] == ["1 Prisma migration(s) pending: 20240101000000_init"], check["problems"]
+    # once applied, the same commands are green
+    assert run(["db:migrate"], root, db_url).returncode == 0
+    r = run(["db:migrate:status"], root, db_url)
+    assert r.returncode == 0 and "Drift: none" in r.stdout, r.stdout
+    assert run(["db:version", "--check"], root, db_url).returncode == 0
+
+
+def test_status_after_a_failed_migration_points_at_resolve_and_the_hint_runs(tmp_path: Path, db_url: str) -> None:
+    root = prisma_project(tmp_path / "app")
+    add_migration(root, "20240102000000_bad", 'ALTER TABLE "User" ADD COLUMN "name" TEXT;\nSELECT nope;\n')
+    r = run(["db:migrate"], root, db_url)
+    assert r.returncode == 1 and "P3018" in r.stderr
+    r = run(["db:migrate:status"], root, db_url)
+    assert r.returncode == 1
+    assert "prisma migrate" not in r.stdout, r.stdout
+    assert 'nexo db:migrate:resolve --rolled-back "20240102000000_bad"' in r.stdout
+    assert "run nexo db:migrate." not in r.stdout and "Drift detected" not in r.stdout
+    last = r.stdout.rstrip().splitlines()[-1]
+    assert last.startswith("Not up to date: Prisma migration 20240102000000_bad failed") and "resolve" in last
+    data = json.loads(run(["db:migrate:status", "--json"], root, db_url).stdout)
+    assert data["error"]["hints"] == ['nexo db:migrate:resolve --rolled-back "20240102000000_bad"']
+    # the hint runs; after fixing the file, db:migrate applies it and everything is green
+    resolved = run(["db:migrate:resolve", "--rolled-back", "20240102000000_bad"], root, db_url)
+    assert resolved.returncode == 0, resolved.stdout + resolved.stderr
+    (root / "prisma" / "migrations" / "20240102000000_bad" / "migration.sql").write_text(
+        'ALTER TABLE "User" ADD COLUMN "name" TEXT;\n'
+    )
+    (root / "prisma" / "schema.prisma").write_text(
+        SCHEMA.replace("String @unique\n", "String @unique\n  name String?\n")
+    )
+    assert run(["db:migrate"], root, db_url).returncode == 0
+    assert run(["db:migrate:status"], root, db_url).returncode == 0
+
+
+def test_status_names_an_edited_migration_and_an_invalid_schema(tmp_path: Path, db_url: str) -> None:
+    root = prisma_project(tmp_path / "app")
+    assert run(["db:migrate"], root, db_url).returncode == 0
+    script = root / "prisma" / "migrations" / "20240101000000_init" / "migration.sql"
+    script.write_text(INIT_SQL + "-- edited after it was applied\n")
+    r = run(["db:migrate:status"], root, db_url)
+    assert r.returncode == 1
+    assert "edited after they were applied: 20240101000000_init" in r.stdout, r.stdout
+    script.write_text(INIT_SQL)
+    assert run(["db:migrate:status"], root, db_url).returncode == 0
+    (root / "prisma" / "schema.prisma").write_text(SCHEMA.replace("email String", "email Strin"))
+    r = run(["db:migrate:status"], root, db_url)
+    assert r.returncode == 1, r.stdout
+    assert "Everything is up to date" not in r.stdout
+    where = f"{root.resolve() / 'prisma' / 'schema.prisma'}:8:9"
+    assert f'drift could not be checked: schema.prisma is invalid: {where}: Type "Strin"' in r.stdout, r.stdout
+    check = json.loads(run(["db:version", "--check", "--json"], root, db_url).stdout)
+    assert any(p.startswith(f"drift not checked: schema.prisma is invalid: {where}") for p in check["problems"])
+
+
+def test_the_matrix_never_crops_a_value_on_a_narrow_console(project: Path, db_url: str) -> None:
+    assert run(["db:migrate"], project, db_url).returncode == 0
+    name = next(p.name for p in (project / "prisma_migrations").iterdir() if p.is_dir())
+    assert len(name) > 24  # longer than the Value column of an 80-column table
+    r = run(["db:version"], project, db_url, columns=80)
+    assert r.returncode == 0
+    assert "…" not in r.stdout, r.stdout
+    cells = [line.split("│")[2].strip() for line in r.stdout.splitlines() if line.count("│") == 5]
+    assert name in "".join(cells[:3]), cells[:3]
+
+
+def test_the_embedded_servers_folder_is_git_ignored_in_a_prisma_project(tmp_path: Path) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    root = prisma_project(tmp_path / "app")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    try:
+        up = run(["db:up"], root)
+        assert up.returncode == 0, up.stdout + up.stderr
+        assert "XDG_RUNTIME_DIR" not in up.stderr
+        url = up.stdout.strip()
+        with psycopg.connect(url) as c:
+            assert c.execute("SELECT 1").fetchone() == (1,)
+        st = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=True)
+        assert ".nexo" not in st.stdout and "prisma/" in st.stdout
+    finally:
+        down = run(["db:down"], root)
+    assert down.returncode == 0 and "XDG_RUNTIME_DIR" not in down.stderr, down.stderr
