@@ -445,7 +445,10 @@ class Layout:
 
     def lines(self) -> list[str]:
         """One line per file used, for text reports."""
-        out = [f"Schema: {self.rel(self.schema)} ({self.schema_source})"]
+        if self.schema_found:
+            out = [f"Schema: {self.rel(self.schema)} ({self.schema_source})"]
+        else:  # never "schema.prisma (default location (not found))": say where nexo looked
+            out = [f"Schema: none found (looked for {', '.join(self.schema_looked_for) or self.rel(self.schema)})"]
         if self.migrations_found:
             out.append(f"Migrations: {self.rel(self.migrations)}/ ({self.migrations_source})")
         else:

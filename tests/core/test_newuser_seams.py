@@ -160,3 +160,19 @@ def test_the_embedded_servers_folder_is_git_ignored_in_a_prisma_project(tmp_path
     finally:
         down = run(["db:down"], root)
     assert down.returncode == 0 and "XDG_RUNTIME_DIR" not in down.stderr, down.stderr
+
+
+def test_outside_a_project_the_files_lines_say_where_nexo_looked(tmp_path: Path) -> None:
+    r = run(["db:migrate"], tmp_path)
+    assert r.returncode == 1
+    assert "(not found))" not in r.stderr
+    assert "Schema: none found (looked for prisma/schema.prisma, prisma/schema, schema.prisma)" in r.stderr, r.stderr
+    assert "nexo init" in r.stderr
+    assert run(["init"], tmp_path).returncode == 0  # the command the message names
+    r = run(["validate"], tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_check_help_names_drift(tmp_path: Path) -> None:
+    r = run(["db:version", "--help"], tmp_path)
+    assert r.returncode == 0 and "drifted from the schema" in r.stdout
