@@ -176,3 +176,26 @@ def test_outside_a_project_the_files_lines_say_where_nexo_looked(tmp_path: Path)
 def test_check_help_names_drift(tmp_path: Path) -> None:
     r = run(["db:version", "--help"], tmp_path)
     assert r.returncode == 0 and "drifted from the schema" in r.stdout
+
+
+TASK = '\nmodel Task {\n  id        Int    @id @default(autoincrement())\n  accountId String @map("account_id") @db.Uuid\n  name      String\n%s\n  @@map("tasks")\n}\n'
+
+
+def test_a_tenant_table_without_index_fails_the_check_with_a_fix_that_works(tmp_path: Path, db_url: str) -> None:
+    """nexo init, a new tenant model, db:migrate:dev, rls:scaffold, db:migrate: the check names the missing
+    index and how to add it; doing that makes it pass."""
+    assert run(["init"], tmp_path).returncode == 0
+    schema = tmp_path / "schema.prisma"
+    base = schema.read_text()
+    schema.write_text(base + TASK % "")
+    for args in (["db:migrate:dev", "--name", "tasks", "--skip-generate"], ["rls:scaffold"], ["db:migrate"]):
+        r = run(args, tmp_path, db_url)
+        assert r.returncode == 0, r.stdout + r.stderr
+    check = json.loads(run(["db:version", "--check", "--json"], tmp_path, db_url).stdout)
+    problem = next(p for p in check["problems"] if "no index starts with account_id" in p)
+    assert "@@index" in problem and "nexo db:migrate:dev" in problem
+    schema.write_text(base + TASK % "\n  @@index([accountId])")
+    r = run(["db:migrate:dev", "--name", "tasks_index", "--skip-generate"], tmp_path, db_url)
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = run(["db:version", "--check"], tmp_path, db_url)
+    assert r.returncode == 0, r.stdout + r.stderr
