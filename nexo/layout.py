@@ -217,6 +217,9 @@ class _Reader:
                 result = _Ref(name)
         else:
             return _Unsupported(self.skip_expression())
+        # TypeScript's non-null assertion (`process.env.DATABASE_URL!`) changes nothing at run time
+        if self.at("!") and (self.peek(1) is None or any(self.at(p, 1) for p in ",})];")):
+            self.take()
         # `as const`, `satisfies PrismaConfig`, a binary operator ...: anything after the value makes it unreadable
         if not (self.peek() is None or self.at(",") or self.at("}") or self.at(")") or self.at(";")):
             nxt = self.peek()

@@ -199,3 +199,58 @@ def test_a_tenant_table_without_index_fails_the_check_with_a_fix_that_works(tmp_
     assert r.returncode == 0, r.stdout + r.stderr
     r = run(["db:version", "--check"], tmp_path, db_url)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+P7_SCHEMA = (
+    'generator client {\n  provider = "prisma-client-py"\n}\n\n'
+    'datasource db {\n  provider = "postgresql"\n}\n\n'
+    "model User {\n  id    Int    @id @default(autoincrement())\n  email String @unique\n}\n"
+)
+P7_CONFIG = """\
+import "dotenv/config";
+import { defineConfig } from "prisma/config";
+
+export default defineConfig({
+  schema: "prisma/schema.prisma",
+  migrations: { path: "prisma/migrations" },
+  datasource: { url: %s },
+});
+"""
+CLIENT_SCRIPT = """\
+import asyncio
+from prisma import Prisma
+
+async def main():
+    db = Prisma()
+    await db.connect()
+    await db.user.create(data={"email": "a@example.com"})
+    print("users:", await db.user.count())
+    await db.disconnect()
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize("url_expression", ["process.env.DATABASE_URL!", 'process.env.DATABASE_URL ?? ""'])
+def test_prisma7_project_url_from_process_env_reaches_cli_and_client(
+    tmp_path: Path, db_url: str, url_expression: str
+) -> None:
+    """`process.env.DATABASE_URL!` (TypeScript's non-null assertion) names the variable; an expression nexo cannot
+    read leaves DATABASE_URL, for the CLI and the generated client's Prisma() alike, with the URL in .env."""
+    root = prisma_project(tmp_path / "app")
+    (root / "prisma" / "schema.prisma").write_text(P7_SCHEMA)
+    (root / "prisma.config.ts").write_text(P7_CONFIG % url_expression)
+    (root / ".env").write_text(f'DATABASE_URL="{db_url}"\n')
+    r = run(["db:migrate"], root)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "(DATABASE_URL from .env)" in r.stderr
+    assert run(["db:version", "--check"], root).returncode == 0
+    assert run(["db:generate"], root).returncode == 0
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    p = subprocess.run(
+        [sys.executable, "-c", CLIENT_SCRIPT], cwd=root, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert p.stdout.strip() == "users: 1"
+    with psycopg.connect(db_url) as c:
+        assert c.execute('SELECT email FROM "User"').fetchall() == [("a@example.com",)]
