@@ -162,7 +162,8 @@ class Status:
         p, s, d = self.prisma, self.sql, self.drift
         out: list[tuple[str, str | None]] = []
         if p.lock_error is not None:
-            out.append((f"the migrations folder cannot be used: {str(p.lock_error).splitlines()[0]}", None))
+            reason = p.lock_error.message.splitlines()[0]
+            out.append((f"the migrations folder cannot be used ({p.lock_error.code}): {reason}", None))
         if p.failed:
             first = p.failed[0]
             out.append(
@@ -183,7 +184,7 @@ class Status:
         if p.history == "histories_diverge":
             out.append((f"applied migration(s) missing from the folder: {', '.join(p.db_only)}", None))
         pending: list[str] = []
-        if p.deploy_pending and not p.failed:  # after a failure, deploy stops: resolving comes first
+        if p.deploy_pending and not p.failed and p.lock_error is None:  # deploy would refuse: that comes first
             pending.append(f"{len(p.deploy_pending)} Prisma migration(s)")
         if s.pending or s.repeatable_pending:
             pending.append(f"{len(s.pending) + len(s.repeatable_pending)} SQL-layer file(s)")

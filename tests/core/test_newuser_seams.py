@@ -254,3 +254,18 @@ def test_prisma7_project_url_from_process_env_reaches_cli_and_client(
     assert p.stdout.strip() == "users: 1"
     with psycopg.connect(db_url) as c:
         assert c.execute('SELECT email FROM "User"').fetchall() == [("a@example.com",)]
+
+
+def test_a_lock_file_of_another_provider_says_how_to_fix_it_with_nexo(tmp_path: Path, db_url: str) -> None:
+    root = prisma_project(tmp_path / "app")
+    lock = root / "prisma" / "migrations" / "migration_lock.toml"
+    lock.write_text('provider = "mysql"\n')
+    r = run(["db:migrate"], root, db_url)
+    assert r.returncode == 1 and "P3019" in r.stderr
+    assert 'set provider = "postgresql" in migration_lock.toml' in r.stderr, r.stderr
+    st = run(["db:migrate:status"], root, db_url)
+    last = st.stdout.rstrip().splitlines()[-1]
+    assert st.returncode == 1 and last.startswith("Not up to date: the migrations folder cannot be used (P3019)")
+    assert "run nexo db:migrate" not in st.stdout  # it would refuse: the lock file comes first
+    lock.write_text('provider = "postgresql"\n')  # what the message says
+    assert run(["db:migrate"], root, db_url).returncode == 0
