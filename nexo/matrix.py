@@ -321,12 +321,18 @@ def render_table(m: Matrix, console: Console) -> None:
     lint = rls.lint()
     t.add_row("RLS lint", "clean" if not lint else f"{len(lint)} issue(s)", "\n".join(lint), mark(not lint))
     role_problems = rls.role_problems()
-    t.add_row(
-        f"Application role {rls.app_role.role}",
-        "privileges and policies complete" if not role_problems else f"{len(role_problems)} problem(s)",
-        "\n".join(role_problems),
-        mark(not role_problems),
-    )
+    if rls.tenant_tables == 0 and not role_problems:  # nothing to be complete about: say so, and what is known
+        missing = [] if rls.app_role.exists else [f"role {rls.app_role.role} does not exist yet"]
+        t.add_row(
+            f"Application role {rls.app_role.role}", "no tenant tables to check", "\n".join(missing), marks["n/a"]
+        )
+    else:
+        t.add_row(
+            f"Application role {rls.app_role.role}",
+            "privileges and policies complete" if not role_problems else f"{len(role_problems)} problem(s)",
+            "\n".join(role_problems),
+            mark(not role_problems),
+        )
     notes = [n for n in rls.connection_notes() if n not in role_problems]
     if notes:
         t.add_row("Connected role", f"{len(notes)} note(s)", "\n".join(notes), mark(True))

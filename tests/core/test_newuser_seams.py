@@ -269,3 +269,13 @@ def test_a_lock_file_of_another_provider_says_how_to_fix_it_with_nexo(tmp_path: 
     assert "run nexo db:migrate" not in st.stdout  # it would refuse: the lock file comes first
     lock.write_text('provider = "postgresql"\n')  # what the message says
     assert run(["db:migrate"], root, db_url).returncode == 0
+
+
+def test_the_matrix_claims_nothing_about_the_app_role_without_tenant_tables(tmp_path: Path, db_url: str) -> None:
+    root = prisma_project(tmp_path / "app")
+    assert run(["db:migrate"], root, db_url).returncode == 0
+    r = run(["db:version"], root, db_url)
+    assert r.returncode == 0
+    row = next(line for line in r.stdout.splitlines() if "Application role" in line)
+    assert "no tenant tables to check" in row and "complete" not in row, row
+    assert run(["db:version", "--check"], root, db_url).returncode == 0
