@@ -96,6 +96,13 @@ def print_migrate(result: MigrateResult, console: Console) -> None:
             console.print(f"  └─ {m.name}/migration.sql{note}", markup=False)
     else:
         console.print("No pending Prisma migrations to apply.")
+    for name in result.prisma_edited:
+        console.print(
+            f"warning: {name}/migration.sql was edited after it was applied (its checksum differs); it is not run "
+            "again, and nexo db:version --check fails until the file is restored as applied (put the change in a "
+            "new migration: nexo db:migrate:dev)",
+            markup=False,
+        )
     if result.sql is not None:
         s = result.sql_applied
         if s:

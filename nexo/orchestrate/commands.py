@@ -48,8 +48,10 @@ def migrate(config: Config, *, on_event: OnEvent | None = None, on_target: OnTar
         with advisory_lock(conn, timeout=config.lock_timeout) as waited:
             deployed = prisma.deploy(conn, config.migrations_dir, on_step=prisma_events(on_event))
             applied = sqllayer.apply(conn, files, applied_by=applied_by(), on_step=sql_events(on_event))
-            latest = prisma.summary(conn, config.migrations_dir).latest_applied
-    return MigrateResult(tgt.masked, waited, deployed, latest, applied, time.monotonic() - started, created)
+            after = prisma.status(conn, config.migrations_dir)
+    return MigrateResult(
+        tgt.masked, waited, deployed, _latest(after), applied, time.monotonic() - started, created, after.edited
+    )
 
 
 def deploy(config: Config, *, on_event: OnEvent | None = None, on_target: OnTarget | None = None) -> MigrateResult:
@@ -61,8 +63,15 @@ def deploy(config: Config, *, on_event: OnEvent | None = None, on_target: OnTarg
     with creating_session(config, on_target) as (conn, tgt, created):
         with advisory_lock(conn, timeout=config.lock_timeout) as waited:
             deployed = prisma.deploy(conn, config.migrations_dir, on_step=prisma_events(on_event))
-            latest = prisma.summary(conn, config.migrations_dir).latest_applied
-    return MigrateResult(tgt.masked, waited, deployed, latest, None, time.monotonic() - started, created)
+            after = prisma.status(conn, config.migrations_dir)
+    return MigrateResult(
+        tgt.masked, waited, deployed, _latest(after), None, time.monotonic() - started, created, after.edited
+    )
+
+
+def _latest(st: prisma.MigrationStatus) -> str | None:
+    """The applied migration that comes last in directory order (what ``summary().latest_applied`` says)."""
+    return max(st.applied, key=prisma.locale_sort_key) if st.applied else None
 
 
 def dry_run(config: Config, *, on_target: OnTarget | None = None) -> Plan:

@@ -45,6 +45,8 @@ class MigrateResult:
     seconds: float = 0.0
     #: the database this run created because the server did not have it (Prisma's ensureDatabaseExists)
     created: CreatedDatabase | None = None
+    #: applied migrations whose migration.sql changed since (not run again, as Prisma; ``--check`` fails on them)
+    prisma_edited: list[str] = field(default_factory=list)
 
     @property
     def prisma_applied(self) -> list[str]:
@@ -73,6 +75,7 @@ class MigrateResult:
                     for a in self.prisma.applied
                 ],
                 "latest": self.prisma_latest,
+                "edited": list(self.prisma_edited),
             },
             "sql": None
             if self.sql is None

@@ -279,3 +279,24 @@ def test_the_matrix_claims_nothing_about_the_app_role_without_tenant_tables(tmp_
     row = next(line for line in r.stdout.splitlines() if "Application role" in line)
     assert "no tenant tables to check" in row and "complete" not in row, row
     assert run(["db:version", "--check"], root, db_url).returncode == 0
+
+
+def test_db_migrate_warns_about_an_applied_migration_edited_since(tmp_path: Path, db_url: str) -> None:
+    """The edit is not run again (as Prisma), but db:migrate no longer reports success in silence while
+    db:version --check fails on it."""
+    root = prisma_project(tmp_path / "app")
+    assert run(["db:migrate"], root, db_url).returncode == 0
+    script = root / "prisma" / "migrations" / "20240101000000_init" / "migration.sql"
+    script.write_text(INIT_SQL + '\nALTER TABLE "User" ADD COLUMN "x" INT;\n')
+    for command in (["db:migrate"], ["db:migrate:deploy"]):
+        r = run(command, root, db_url)
+        assert r.returncode == 0
+        assert "warning: 20240101000000_init/migration.sql was edited after it was applied" in r.stdout, r.stdout
+        data = json.loads(run([*command, "--json"], root, db_url).stdout)
+        assert data["prisma"]["edited"] == ["20240101000000_init"]
+    with psycopg.connect(db_url) as c:  # not run again
+        assert c.execute("SELECT count(*) FROM information_schema.columns WHERE column_name = 'x'").fetchone() == (0,)
+    assert run(["db:version", "--check"], root, db_url).returncode == 1
+    script.write_text(INIT_SQL)
+    r = run(["db:migrate"], root, db_url)
+    assert "warning" not in r.stdout and run(["db:version", "--check"], root, db_url).returncode == 0
