@@ -189,12 +189,20 @@ class Status:
         pending: list[str] = []
         if p.deploy_pending and not p.failed and p.lock_error is None:  # deploy would refuse: that comes first
             pending.append(f"{len(p.deploy_pending)} Prisma migration(s)")
-        if s.pending or s.repeatable_pending:
-            pending.append(f"{len(s.pending) + len(s.repeatable_pending)} SQL-layer file(s)")
+        failed_sql = {f.script for f in s.failed}
+        sql_pending = [f for f in [*s.pending, *s.repeatable_pending] if f.script not in failed_sql]
+        if sql_pending:
+            pending.append(f"{len(sql_pending)} SQL-layer file(s)")
         if pending:
             out.append((f"{' and '.join(pending)} pending: run nexo db:migrate", "nexo db:migrate"))
         if s.failed:
-            out.append((f"SQL-layer file(s) failed: {', '.join(f.script for f in s.failed)}", None))
+            out.append(
+                (
+                    f"SQL-layer file(s) failed: {', '.join(sorted(failed_sql))} (fix the file: nexo db:migrate runs it "
+                    "again, in a new transaction)",
+                    "nexo db:migrate",
+                )
+            )
         if s.changed:
             out.append(
                 (

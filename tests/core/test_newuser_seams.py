@@ -300,3 +300,23 @@ def test_db_migrate_warns_about_an_applied_migration_edited_since(tmp_path: Path
     script.write_text(INIT_SQL)
     r = run(["db:migrate"], root, db_url)
     assert "warning" not in r.stdout and run(["db:version", "--check"], root, db_url).returncode == 0
+
+
+def test_status_after_a_failed_sql_file_says_fix_and_rerun(tmp_path: Path, db_url: str) -> None:
+    assert run(["init"], tmp_path).returncode == 0
+    bad = tmp_path / "sql" / "20990201_0000_bad.sql"
+    bad.write_text("CREATE TABLE qa_t (id int);\nSELECT * FROM nope_table;\n")
+    r = run(["db:migrate"], tmp_path, db_url)
+    assert r.returncode == 1 and "failed at line 2" in r.stderr
+    with psycopg.connect(db_url) as c:  # the database is as it was before the file
+        assert c.execute("SELECT to_regclass('qa_t')").fetchone() == (None,)
+    st = run(["db:migrate:status"], tmp_path, db_url)
+    last = st.stdout.rstrip().splitlines()[-1]
+    assert st.returncode == 1
+    assert last == (
+        "Not up to date: SQL-layer file(s) failed: 20990201_0000_bad.sql (fix the file: nexo db:migrate runs it "
+        "again, in a new transaction)."
+    ), st.stdout
+    bad.write_text("CREATE TABLE qa_t (id int);\n")
+    assert run(["db:migrate"], tmp_path, db_url).returncode == 0
+    assert run(["db:migrate:status"], tmp_path, db_url).returncode == 0
