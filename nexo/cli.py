@@ -413,19 +413,49 @@ def _schema_and_dialect(schema: Path | None, project: Path | None) -> tuple[Path
 
 
 @app.command("validate")
-def validate(schema: SchemaPath = None, project: Project = None, as_json: JsonFlag = False) -> None:
+def validate(
+    schema: SchemaPath = None,
+    project: Project = None,
+    as_json: JsonFlag = False,
+    citus: Annotated[
+        bool,
+        typer.Option("--citus", help="Also check Citus readiness ([tool.nexo.citus]): keys, foreign keys, sql/."),
+    ] = False,
+) -> None:
     """Validate the schema like prisma validate: print "valid" or every error (exit 1 on errors)."""
     from nexo.psl.commands import validate_command
 
     path, dialect = _schema_and_dialect(schema, project)
     report = _run(lambda: validate_command(path, dialect))
+    warnings = report.result.render_warnings()
+    if warnings and not as_json:  # before the verdict, on stderr, as Prisma prints them
+        err.print(warnings.rstrip("\n"), markup=False)
+    findings = None
+    if citus and report.ok:
+        from nexo.citus import readiness
+
+        config = _config(project, None)
+        findings = _run(lambda: readiness(config, schema=path))
     if as_json:
-        _json(failure.with_error(report.to_dict(), None if report.ok else ("P1012", mask_text(report.text()))))
+        data = report.to_dict()
+        problem = None if report.ok else ("P1012", mask_text(report.text()))
+        if findings is not None:
+            data["citus"] = {"ready": not findings, "findings": [f.to_dict() for f in findings]}
+            if findings:
+                problem = ("NEXO_CITUS_NOT_READY", f"{len(findings)} Citus readiness finding(s).")
+        _json(failure.with_error(data, problem))
     elif report.ok:
         out.print(report.text(), markup=False)
+        if findings is not None:
+            for f in findings:
+                err.print(f.text(), markup=False)
+            out.print(
+                f"{len(findings)} Citus readiness finding(s)." if findings else "The schema is ready for Citus.",
+                markup=False,
+            )
     else:
         err.print(mask_text(report.text()), markup=False)
-    if not report.ok:
+    if not report.ok or findings:
         raise typer.Exit(1)
 
 
@@ -443,6 +473,8 @@ def format_(
 
     path, dialect = _schema_and_dialect(schema, project)
     result = _run(lambda: format_command(path, check=check, dialect=dialect))
+    if result.warnings and not as_json:
+        err.print(result.warnings.rstrip("\n"), markup=False)
     if as_json:
         problem = ("NEXO_FORMAT", "\n".join(result.messages())) if result.failed else None
         _json(failure.with_error(result.to_dict(), problem))
@@ -916,6 +948,57 @@ def db_generate(
         generator.watch(schema, project=project, on_result=show, stop=threading.Event())
     except KeyboardInterrupt:
         err.print("Stopped watching.")
+
+
+@app.command("db:studio")
+def db_studio(
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 to serve the studio on.")] = 5555,
+    browser: Annotated[bool, typer.Option("--browser/--no-browser", help="Open the studio in a web browser.")] = True,
+    tenant: Annotated[
+        str | None,
+        typer.Option(
+            "--tenant",
+            metavar="ACCOUNT_ID",
+            help="Show only this tenant's rows: every query runs in its tenant session as the app role (RLS).",
+            show_default=False,
+        ),
+    ] = None,
+    read_only: Annotated[bool, typer.Option("--read-only", help="Refuse every write (for production).")] = False,
+    project: Project = None,
+    database_url: DatabaseUrl = None,
+    as_json: JsonFlag = False,
+) -> None:
+    r"""A local web page to browse and fix the project's data, tenant by tenant (pip install 'nexo\[studio]')."""
+    from nexo import studio
+
+    _run(studio.require_extra)
+    config = _config(project, database_url)
+
+    def ready(info: studio.StudioInfo) -> None:
+        if as_json:
+            _json(
+                {
+                    "url": info.url,
+                    "port": info.port,
+                    "database": info.database,
+                    "tenant": info.tenant,
+                    "read_only": info.read_only,
+                }
+            )
+            sys.stdout.flush()
+        else:
+            err.print(f"[dim]Database:[/] {info.database}")
+            out.print(f"nexo studio: {info.url}", markup=False)
+            out.print("Press Ctrl-C to stop.", markup=False)
+        if browser:
+            import webbrowser
+
+            webbrowser.open(info.url)
+
+    try:
+        _run(lambda: studio.serve(config, port=port, tenant=tenant, read_only=read_only, on_ready=ready))
+    except KeyboardInterrupt:
+        err.print("Studio stopped.")
 
 
 def main() -> None:

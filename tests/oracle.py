@@ -241,13 +241,19 @@ class PrismaOracle:
         )
         return env
 
-    def run(self, *args: str, timeout: float = CALL_TIMEOUT) -> OracleResult:
-        """Run ``prisma <args>`` from the cache folder (schema paths must be absolute)."""
+    def run(self, *args: str, timeout: float = CALL_TIMEOUT, env: dict[str, str] | None = None) -> OracleResult:
+        """Run ``prisma <args>`` from the cache folder (schema paths must be absolute); ``env`` adds
+        variables (those a schema's ``env()`` calls name, for instance)."""
         self.ensure_installed()
         cmd = ["node", str(self.cli_path), *args]
         try:
             proc = subprocess.run(
-                cmd, cwd=self.cache_dir, env=self.env(), capture_output=True, text=True, timeout=timeout
+                cmd,
+                cwd=self.cache_dir,
+                env={**self.env(), **(env or {})},
+                capture_output=True,
+                text=True,
+                timeout=timeout,
             )
         except subprocess.TimeoutExpired as exc:
             return OracleResult(

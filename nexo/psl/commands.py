@@ -48,13 +48,16 @@ class ValidateReport:
         return "Prisma schema validation\nError code: P1012\n" + self.result.render()
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "schema": self.schema_path,
             "files": self.files,
             "valid": self.ok,
             "error_count": len(self.result.diagnostics),
             "diagnostics": [d.to_dict() for d in self.result.diagnostics],
         }
+        if self.result.warnings:  # Prisma's warnings (severity "warning"), then nexo's own
+            data["warnings"] = [d.to_dict() for d in self.result.warnings]
+        return data
 
 
 def validate_command(schema_path: str | Path, dialect: str = "6") -> ValidateReport:
@@ -77,6 +80,8 @@ class FormatResult:
     changed_files: list[Path] = field(default_factory=list)
     checked_files: list[Path] = field(default_factory=list)
     check: bool = False
+    #: the formatted schema's warnings, as ``nexo validate`` prints them (``ValidationResult.render_warnings``)
+    warnings: str = ""
 
     @property
     def changed(self) -> bool:
@@ -128,4 +133,4 @@ def format_command(schema_path: str | Path, check: bool = False, dialect: str = 
     if not check:
         for f in changed:
             f.write_bytes(formatted[display_name(f)].encode("utf-8"))
-    return FormatResult(changed_files=changed, checked_files=files, check=check)
+    return FormatResult(changed_files=changed, checked_files=files, check=check, warnings=checked.render_warnings())

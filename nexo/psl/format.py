@@ -32,7 +32,7 @@ from typing import Union
 from . import ast as A
 from .diagnostics import Diagnostic
 from .errors import FormatError, PslError
-from .parser import parse
+from .parser import WS_CHARS, parse
 
 INDENT = "  "
 SCALAR_TYPES = frozenset(("String", "Boolean", "Int", "BigInt", "Float", "Decimal", "DateTime", "Json", "Bytes"))
@@ -196,6 +196,7 @@ class _Writer:
 @dataclass
 class _CommentRun:
     lines: list[str]
+    first_line: int = 0  # the line (1-based) the run's first comment starts on
 
 
 @dataclass
@@ -218,7 +219,10 @@ _Token = Union[
 
 
 def _comment_text(comment: A.Comment, source: str) -> str:
-    """A comment line as Prisma re-emits it: from the ``//`` to the end of the line, trailing spaces kept."""
+    """A comment line as Prisma re-emits it: from the ``//`` to the end of the line, trailing spaces kept
+    (a trailing ``/* … */`` as written)."""
+    if comment.kind == "block":
+        return comment.raw
     m = _LINE_END.search(source, comment.span.start)
     end = m.start() if m else len(source)
     return source[comment.span.start : end]
@@ -237,17 +241,39 @@ def _tokens(members: Iterable[object], source: str, close_line_newline: bool = F
     tokens: list[_Token] = []
     for item in flat:
         if isinstance(item, A.Comment):
-            line = _comment_text(item, source)
-            if tokens and isinstance(tokens[-1], _CommentRun):
-                tokens[-1].lines.append(line)
+            run = tokens[-1] if tokens and isinstance(tokens[-1], _CommentRun) else None
+            if item.kind == "block":
+                # Prisma strips the ``/*`` of a block comment only on the line its comment run starts on
+                later = run is not None and item.span.line != run.first_line
+                lines = _block_comment_lines(item, keep_opening=later)
             else:
-                tokens.append(_CommentRun([line]))
+                lines = [_comment_text(item, source)]
+            if run is not None:
+                run.lines.extend(lines)
+            else:
+                tokens.append(_CommentRun(lines, item.span.line))
         elif isinstance(item, (A.EmptyLine, _Blank)):
             if not (tokens and isinstance(tokens[-1], _Blank)):
                 tokens.append(_Blank())
         else:
             tokens.append(item)  # type: ignore[arg-type]
     return tokens
+
+
+def _block_comment_lines(comment: A.Comment, keep_opening: bool = False) -> list[str]:
+    """A ``/* … */`` comment on lines of its own, as Prisma re-emits it: in the ``/** … */`` form, one
+    `` * text`` line per non-blank line of its text (blanks and a leading ``*`` trimmed). With
+    ``keep_opening`` (a block comment on a later line of a comment run) its ``/*`` stays in the text."""
+    out = ["/**"]
+    text = comment.raw[:-2] if keep_opening else comment.text
+    for line in re.split(r"\r\n|\r|\n", text):
+        line = line.strip(WS_CHARS)
+        if line.startswith("*"):
+            line = line[1:].strip(WS_CHARS)
+        if line:
+            out.append(" * " + line)
+    out.append(" */")
+    return out
 
 
 def _block_ends_line(block: A.Block, source: str) -> bool:
@@ -548,8 +574,11 @@ def _relation_insertions(trees: dict[str, A.SchemaFile]) -> dict[str, list[_Inse
     """What ``prisma format`` would insert, per file (empty when relations cannot be resolved)."""
     models: dict[str, _ModelInfo] = {}
     enums: set[str] = set()
+    native_prefix = "db."  # native types are written ``@<datasource name>.Type``
     for name, tree in trees.items():
         for block in tree.blocks:
+            if isinstance(block, A.ConfigBlock) and block.keyword == "datasource":
+                native_prefix = block.name + "."
             if isinstance(block, A.Model) and block.keyword in ("model", "view"):
                 if block.name in models:
                     return {}
@@ -566,7 +595,7 @@ def _relation_insertions(trees: dict[str, A.SchemaFile]) -> dict[str, list[_Inse
 
     for rel in relations:
         _missing_relation_fields(rel, add)
-        _missing_scalar_fields(rel, add)
+        _missing_scalar_fields(rel, add, native_prefix)
     for rel in relations:
         fwd = rel.forward
         if fwd is not None and fwd.relation is None:
@@ -712,7 +741,9 @@ def _infer_scalars(rel: _Inline) -> list[_InferredScalar]:
     return out
 
 
-def _missing_scalar_fields(rel: _Inline, add) -> None:  # type: ignore[no-untyped-def]
+def _missing_scalar_fields(rel: _Inline, add, native_prefix: str) -> None:  # type: ignore[no-untyped-def]
+    """Add the scalar fields a relation's ``fields:`` will name, with the native type of the field they
+    reference (``@db.SmallInt``, or ``@pg.SmallInt`` under ``datasource pg``), as Prisma copies it."""
     if rel.forward is not None and rel.forward.list_arg("fields") is not None:
         return
     for scalar in _infer_scalars(rel):
@@ -722,7 +753,7 @@ def _missing_scalar_fields(rel: _Inline, add) -> None:  # type: ignore[no-untype
             return
         native = ""
         for a in scalar.blueprint.attributes:
-            if a.name.startswith("db."):
+            if a.name.startswith(native_prefix):
                 native = rel.referenced.source[a.span.start : a.span.end]
                 break
         arity = _render_arity(scalar.arity)

@@ -522,6 +522,8 @@ class Schema:
     enums: list[Enum]
     relations: list[Relation]
     files: list[str] = field(default_factory=list)
+    #: False when the schema has no datasource block (``datasource`` is then PostgreSQL's default)
+    has_datasource: bool = True
 
     def __init__(
         self,
@@ -531,6 +533,7 @@ class Schema:
         enums: list[Enum],
         relations: list[Relation],
         files: list[str] | None = None,
+        has_datasource: bool = True,
     ) -> None:
         self.datasource = datasource
         self.generators = generators
@@ -538,6 +541,7 @@ class Schema:
         self.enums = enums
         self.relations = relations
         self.files = list() if files is None else files
+        self.has_datasource = has_datasource
 
     @property
     def preview_features(self) -> set[str]:

@@ -34,7 +34,9 @@ _W = "[" + WS_CHARS + "]"
 # Possessive quantifiers (``*+``, ``++``): what an identifier, a run of blanks or a number matched is
 # never given back, which changes no match here (what may follow is never one of their characters) and
 # keeps failing attempts from backtracking through every shorter prefix.
-_IDENT_RE = r"[A-Za-z0-9][A-Za-z0-9_\-]*+"
+# Identifiers: a letter or digit of any script, then letters, digits, ``_`` and ``-`` (Prisma 6.19 reads
+# ``model Lööp`` and ``名前 String``; ``_x``, emoji and punctuation such as ``·`` are not identifiers).
+_IDENT_RE = r"[^\W_][\w\-]*+"
 _IDENT = re.compile(_IDENT_RE)
 _NUMBER_RE = r"-?[0-9]++(?:\.[0-9]++)?"
 _NUMBER = re.compile(_NUMBER_RE)
@@ -166,6 +168,7 @@ class Parser:
         self.block_name = ""
         self.block_keyword = ""
         self.depth = 0
+        self.limit = len(text)  # a trailing block comment ends before this offset (the block's closing line)
 
     def _closing_lines(self) -> list[int]:
         """The lines whose first non-blank character is ``}`` (where a block may close), in order."""
@@ -229,6 +232,14 @@ class Parser:
                 mid_line = False
                 continue
             lead = start + len(content) - len(_lstrip_ws(content))
+            if stripped.startswith("/*"):
+                block_comment = self._block_comment(lead)
+                if block_comment is not None:
+                    items.extend(pending_doc)
+                    pending_doc = []
+                    items.append(block_comment)
+                    i, start, mid_line = self._after_offset(block_comment.end)
+                    continue
             if stripped.startswith("//"):
                 comment = self._comment(lead, end)
                 if comment.kind == "doc" and not mid_line:
@@ -277,6 +288,23 @@ class Parser:
             mid_line = False
         items.extend(pending_doc)
         return result
+
+    def _after_offset(self, offset: int) -> tuple[int, int, bool]:
+        """Where reading resumes after something that ended at ``offset`` (a block comment): the rest of
+        its line when text follows there, else the next line."""
+        i = self.lines.line_of(offset)
+        if self.text[offset : self.lines.ends[i]].strip(WS_CHARS):
+            return i, offset, True
+        return i + 1, 0, False
+
+    def _block_comment(self, start: int, limit: int | None = None) -> A.Comment | None:
+        """The ``/* … */`` comment at ``start`` (it may span lines, up to ``limit``); None when it is not
+        closed there (the line is then unreadable, as in Prisma)."""
+        close = self.text.find("*/", start + 2, limit)
+        if close < 0:
+            return None
+        raw = self.text[start : close + 2]
+        return A.Comment("block", raw[2:-2], raw, start, close + 2, self.src)
 
     def _after_close(self, block: A.Block, close: int) -> tuple[int, int, bool]:
         """Where top-level reading resumes after a block closed on line ``close``."""
@@ -390,8 +418,15 @@ class Parser:
         text = self.text
         if not self.fast:
             simple = None
-        for i in range(first, close):
+        self.limit = lines.starts[close]
+        i = first
+        resume: int | None = None  # where the line continues after a block comment ended on it
+        while i < close:
             start, end = lines.starts[i], lines.ends[i]
+            if resume is not None:
+                start, resume = resume, None
+            line = i
+            i += 1
             if simple is not None:
                 m = simple.match(text, start, end)
                 if m is not None:
@@ -405,9 +440,18 @@ class Parser:
             if not rest:  # a blank line
                 body.extend(pending_doc)
                 pending_doc = []
-                body.append(self._empty_line(i))
+                body.append(self._empty_line(line))
                 continue
             lead = end - len(rest)
+            if rest.startswith("/*"):
+                block_comment = self._block_comment(lead, lines.starts[close])
+                if block_comment is not None:
+                    body.extend(pending_doc)
+                    pending_doc = []
+                    body.append(block_comment)
+                    i, at, mid = self._after_offset(block_comment.end)
+                    resume = at if mid else None
+                    continue
             if rest.startswith("//"):
                 comment = self._comment(lead, end)
                 if comment.kind == "doc":
@@ -419,13 +463,13 @@ class Parser:
                 continue
             self.pos, self.end = lead, end
             try:
-                node = read_line(i)
+                node = read_line(line)
             except _Fail:
                 node = None
             if node is None:
                 body.extend(pending_doc)
                 pending_doc = []
-                body.append(self._invalid(invalid_msg, lead, i))
+                body.append(self._invalid(invalid_msg, lead, line))
                 continue
             if isinstance(node, A.InvalidLine):
                 body.extend(pending_doc)
@@ -436,6 +480,10 @@ class Parser:
                 node.doc = pending_doc
                 pending_doc = []
             body.append(node)
+            trailing = getattr(node, "trailing_comment", None)
+            if trailing is not None and trailing.end > end:  # a block comment over several lines
+                i = lines.line_of(trailing.end) + 1
+        self.limit = len(text)
         body.extend(pending_doc)
         return body
 
@@ -447,6 +495,13 @@ class Parser:
             return None
         if self.text.startswith("//", self.pos):
             return self._comment(self.pos, self.end)
+        if self.text.startswith("/*", self.pos):
+            # a trailing ``/* … */`` may run over the next lines (inside the block); nothing may follow it
+            comment = self._block_comment(self.pos, self.limit)
+            if comment is not None:
+                line_end = self.lines.ends[self.lines.line_of(comment.end)]
+                if not self.text[comment.end : line_end].strip(WS_CHARS):
+                    return comment
         raise _Fail
 
     def _block_attribute(self) -> A.Attribute:

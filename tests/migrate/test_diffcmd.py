@@ -247,3 +247,36 @@ def test_to_migrations_and_from_schema(project: Path, db_url: str, pg_server_url
     assert r.returncode == 2, r.stdout + r.stderr
     assert r.stdout == '-- CreateSchema\nCREATE SCHEMA IF NOT EXISTS "public";\n'
     assert shadow_databases(pg_server_url) == []
+
+
+NO_DATASOURCE = """\
+model User {
+  id   Int  @id
+  role Role
+}
+
+enum Role {
+  A
+  B
+}
+"""
+
+
+@pytest.mark.parametrize("side", ["to", "from"])
+def test_a_schema_without_datasource_is_refused_as_prisma_does(tmp_path: Path, prisma_oracle, side: str):
+    """Prisma's schema engine diffs only a schema with a datasource block: exit 1, "There is no datasource in
+    the schema." (nexo used to print a script, one that even used an enum type it never created)."""
+    schema = tmp_path / "nods.prisma"
+    schema.write_text(NO_DATASOURCE)
+    pair = (
+        ["--from-empty", "--to-schema-datamodel", str(schema)]
+        if side == "to"
+        else ["--from-schema-datamodel", str(schema), "--to-empty"]
+    )
+    ours = run(["db:migrate:diff", *pair, "--script"], tmp_path)
+    theirs = prisma_oracle.migrate_diff(
+        from_schema=schema if side == "from" else None, to_schema=schema if side == "to" else None
+    )
+    assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout) == (1, "")
+    assert "There is no datasource in the schema." in theirs.stderr
+    assert "There is no datasource in the schema." in ours.stderr

@@ -63,7 +63,7 @@ class Attributes(Indexes):
             data.mapped = self.coerce.string(a.default("name"))
             a.finish()
         if "schema" in s.by_name and (a := s.single("schema")) is not None:
-            v = a.default("name")
+            v = a.default("map")  # @@schema's argument is called ``map`` (``@@schema(map: "x")``)
             name = self.coerce.string(v)
             if name is not None and v is not None:
                 data.schema = (name, v.span)
@@ -97,7 +97,7 @@ class Attributes(Indexes):
             self.coerce.string(a.default("name"))
             a.finish()
         if "schema" in s.by_name and (a := s.single("schema")) is not None:
-            self.coerce.string(a.default("name"))
+            self.coerce.string(a.default("map"))
             a.finish()
         s.finish()
 

@@ -40,6 +40,53 @@ ACTIVE_PREVIEW_FEATURES_7 = (
     "views",
 )
 
+# Former preview features Prisma 6.19's CLI warns about ("Preview feature "x" is deprecated. ..."), from
+# running it on every name; ``fullTextSearch`` and ``metrics`` have their own wording.
+DEPRECATED_PREVIEW_FEATURES = frozenset(
+    [
+        "aggregateApi",
+        "atomicNumberOperations",
+        "clientExtensions",
+        "cockroachdb",
+        "connectOrCreate",
+        "createMany",
+        "dataProxy",
+        "deno",
+        "distinct",
+        "driverAdapters",
+        "extendedIndexes",
+        "extendedWhereUnique",
+        "fieldReference",
+        "filterJson",
+        "filteredRelationCount",
+        "fullTextIndex",
+        "groupBy",
+        "improvedQueryRaw",
+        "interactiveTransactions",
+        "jsonProtocol",
+        "microsoftSqlServer",
+        "middlewares",
+        "mongoDb",
+        "multiSchema",
+        "nApi",
+        "namedConstraints",
+        "napi",
+        "nativeTypes",
+        "omitApi",
+        "orderByAggregateGroup",
+        "orderByNulls",
+        "orderByRelation",
+        "prismaSchemaFolder",
+        "queryCompiler",
+        "referentialActions",
+        "referentialIntegrity",
+        "selectRelationCount",
+        "tracing",
+        "transactionApi",
+        "uncheckedScalarInputs",
+    ]
+)
+
 # Names Prisma recognises as former preview features (now generally available, or removed): accepted.
 RETIRED_PREVIEW_FEATURES = frozenset(
     (
@@ -217,10 +264,40 @@ class Config(Context):
             if self.dialect == "7"
             else (RETIRED_PREVIEW_FEATURES, ACTIVE_PREVIEW_FEATURES)
         )
+        if "fullTextSearchPostgres" in names:
+            self.fts_postgres_span = v.span  # known only with a PostgreSQL datasource (see provider_features)
         for n in names:
             if n not in known:
                 self.err(f'The preview feature "{n}" is not known. Expected one of: {", ".join(active)}', v.span)
+            elif n == "fullTextSearch":
+                self.warn(
+                    'On `provider = "postgresql"`, preview feature "fullTextSearch" has been renamed to '
+                    '"fullTextSearchPostgres". Learn more at https://pris.ly/d/fts-postgres.',
+                    v.span,
+                )
+            elif n == "metrics":
+                self.warn(
+                    'Preview feature "metrics" is deprecated. It will be removed in a future version of Prisma.', v.span
+                )
+            elif n in DEPRECATED_PREVIEW_FEATURES:
+                self.warn(
+                    f'Preview feature "{n}" is deprecated. The functionality can be used without specifying it as a '
+                    "preview feature.",
+                    v.span,
+                )
         return [n for n in names if n in known]
+
+    def provider_features(self, datasource: M.Datasource | None) -> None:
+        """``fullTextSearchPostgres`` is a PostgreSQL feature: without a readable datasource Prisma does not
+        know it (``url`` missing, for instance, makes it "not known" too)."""
+        span = getattr(self, "fts_postgres_span", None)
+        if datasource is None and span is not None:
+            known = ", ".join(
+                n
+                for n in (ACTIVE_PREVIEW_FEATURES_7 if self.dialect == "7" else ACTIVE_PREVIEW_FEATURES)
+                if n != "fullTextSearchPostgres"
+            )
+            self.err(f'The preview feature "fullTextSearchPostgres" is not known. Expected one of: {known}', span)
 
     def datasource(self) -> M.Datasource | None:
         self.repeated_keys()
@@ -247,6 +324,7 @@ class Config(Context):
         # different files are accepted and the first one is used.
         ds = lifted[0]
         self.ds_name = ds.name
+        self.has_datasource = True
         self.relation_mode = ds.relation_mode
         return ds
 

@@ -261,7 +261,11 @@ class Context:
         self.infos: dict[int, list[FieldInfo]] = {}
         self.mdata: dict[int, ModelData] = {}
         self.ds_name = "db"
+        self.has_datasource = False
         self.preview: set[str] = set()
+        # warnings (the schema stays valid), in Prisma CLI's wording, with the span they concern
+        self.warnings: list[Diagnostic] = []
+        self.nexo_warnings: list[Diagnostic] = []  # nexo's own (messages start with "nexo: ")
         # ``err`` reports into ``diags`` without holding the validator (no reference cycle: the
         # validator and the syntax trees it holds are freed as soon as validation ends)
         self.err = reporter(diags)
@@ -277,6 +281,9 @@ class Context:
         self.defaults: dict[tuple[bool, str], M.DefaultValue] = {}
         self.relation_mode = "foreignKeys"
         self.enum_value_names: dict[str, set[str]] = {}  # enum → its value names (for defaults)
+
+    def warn(self, message: str, span: A.Span) -> None:
+        self.warnings.append(Diagnostic(message, span, severity="warning"))
 
     # ------------------------------------------------------------------ spans as Prisma marks them
     def aspan(self, a: A.Attribute) -> A.Span:
@@ -398,8 +405,9 @@ class Context:
 
     def db_name(self, block: A.Model | A.Enum) -> str:
         a = next((a for a in block.attributes if a.name == "map"), None)
-        if a is not None and a.positional and isinstance(a.positional[0].value, A.StringValue):
-            return a.positional[0].value.value
+        first = first_argument(a, "name") if a is not None else None
+        if first is not None and isinstance(first.value, A.StringValue):
+            return first.value.value
         return block.name
 
     def column_name(self, info: FieldInfo) -> str:
@@ -407,6 +415,15 @@ class Context:
 
     def block_schema(self, b: A.Model | A.Enum) -> str | None:
         sa = next((a for a in b.attributes if a.name == "schema"), None)
-        if sa is not None and sa.positional and isinstance(sa.positional[0].value, A.StringValue):
-            return sa.positional[0].value.value
+        first = first_argument(sa, "map") if sa is not None else None
+        if first is not None and isinstance(first.value, A.StringValue):
+            return first.value.value
         return None
+
+
+def first_argument(attr: A.Attribute, name: str) -> A.Argument | None:
+    """An attribute's first argument, given by position or by its name (``@@map("x")`` or ``@@map(name: "x")``)."""
+    named = attr.named(name)
+    if named is not None:
+        return named
+    return attr.positional[0] if attr.positional else None

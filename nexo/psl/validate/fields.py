@@ -263,6 +263,8 @@ class Fields(Names):
                 return (
                     f'Expected a numeric value, but failed while parsing "{display(v)}": invalid digit found in string.'
                 )
+            if v.raw.startswith("-"):
+                return f"Expected a nonnegative integer, but found ({v.raw})."
             args.append(v.raw)
         n = len(args)
         if spec.max_args == 0 and n:

@@ -8,13 +8,14 @@ from .. import ast as A
 from .. import model as M
 from ..attrargs import display
 from .constraints import ConstraintNames
-from .context import NO_RELATION_ARGS, FieldInfo
+from .context import NO_RELATION_ARGS, FieldInfo, first_argument
 
 
 class Lowering(ConstraintNames):
     """The schema model of a schema without diagnostics."""
 
     def build(self, ds: M.Datasource | None, gens: list[M.Generator], relations: list[M.Relation]) -> M.Schema:
+        has_datasource = ds is not None
         if ds is None:
             ds = M.Datasource("db", "postgresql", A.Span("", 0, 0, 1, 1, 1, 1))
         enums = []
@@ -22,7 +23,8 @@ class Lowering(ConstraintNames):
             values = []
             for v in e.values:
                 mp = next((a for a in v.attributes if a.name == "map"), None)
-                db = mp.positional[0].value.value if mp is not None and mp.positional else v.name  # type: ignore[union-attr]
+                first = first_argument(mp, "name") if mp is not None else None
+                db = first.value.value if first is not None and isinstance(first.value, A.StringValue) else v.name
                 values.append(M.EnumValue(v.name, db, v.span, v.documentation))
             enums.append(M.Enum(e.name, self.db_name(e), values, e.span, self.block_schema(e), e.documentation))
         rel_by_field: dict[tuple[str, str], M.Relation] = {}
@@ -128,7 +130,7 @@ class Lowering(ConstraintNames):
                 )
             )
         files = [t.file for t in self.trees]
-        return M.Schema(ds, gens, models, enums, relations, files)
+        return M.Schema(ds, gens, models, enums, relations, files, has_datasource)
 
     # Equal immutable values of the model are made once and shared: a large schema repeats the same few
     # native types, defaults and index fields thousands of times.

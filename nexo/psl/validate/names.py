@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import ast as A
 from .config import Config
-from .context import KIND_NAMES, KIND_TITLES, SCALARS, FieldInfo, ModelData
+from .context import KIND_NAMES, KIND_TITLES, SCALARS, FieldInfo, ModelData, first_argument
 
 
 class Names(Config):
@@ -134,7 +134,8 @@ class Names(Config):
                 continue
             sa = next((a for a in block.attributes if a.name == "schema"), None)
             if sa is not None:
-                val = sa.positional[0].value if sa.positional else None
+                first = first_argument(sa, "map")
+                val = first.value if first is not None else None
                 if schemas_declared is None or (isinstance(val, A.StringValue) and val.value not in schemas_declared):
                     self.err(
                         "This schema is not defined in the datasource. Read more on `@@schema` at "
@@ -144,9 +145,16 @@ class Names(Config):
             elif schemas_declared:
                 if isinstance(block, A.Model):
                     self.err(
-                        f'Error validating {block.keyword} "{block.name}": This model is missing an `@@schema` '
-                        "attribute.",
+                        f'Error validating {block.keyword} "{block.name}": This {block.keyword} is missing an '
+                        "`@@schema` attribute.",
                         block.span,
                     )
                 else:
                     self.err("This enum is missing an `@@schema` attribute.", block.span)
+        # two enums with one database name in one schema (``@@map``): the second is refused
+        seen: set[tuple[str | None, str]] = set()
+        for e in self.enums:
+            key = (self.block_schema(e), self.db_name(e))
+            if key in seen:
+                self.err("An enum with the same database name is already defined.", e.span)
+            seen.add(key)

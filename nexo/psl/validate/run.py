@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import ast as A
 from .. import model as M
 from ..diagnostics import Diagnostic, render_diagnostics
 from ..errors import PslError
 from ..parser import parse, paused_gc
-from .context import FieldInfo, Rel
+from .context import FieldInfo, IndexData, Rel, RelArgs
 from .lowering import Lowering
 
 
@@ -31,6 +32,10 @@ class LoadedSchema:
         return dict(self.files)
 
 
+#: how nexo's own warnings (Prisma has no such warning) start; printed after Prisma's, with their position
+NEXO_WARNING = "nexo: "
+
+
 @dataclass(init=False)
 class ValidationResult:
     """The outcome of validating a schema: the schema when valid, and every diagnostic found."""
@@ -38,16 +43,36 @@ class ValidationResult:
     schema: M.Schema | None
     diagnostics: list[Diagnostic]
     texts: dict[str, str] = field(default_factory=dict)
+    #: what Prisma's CLI prints as "Prisma schema warning(s)" (the schema is valid all the same)
+    warnings: list[Diagnostic] = field(default_factory=list)
 
     def __init__(
         self,
         schema: M.Schema | None,
         diagnostics: list[Diagnostic],
         texts: dict[str, str] | None = None,
+        warnings: list[Diagnostic] | None = None,
     ) -> None:
         self.schema = schema
         self.diagnostics = diagnostics
         self.texts = dict() if texts is None else texts
+        self.warnings = list() if warnings is None else warnings
+
+    def render_warnings(self) -> str:
+        """The warnings as Prisma's CLI prints them (empty when there are none)::
+
+        Prisma schema warning:
+        - <message>
+        """
+        prisma = [w for w in self.warnings if not w.message.startswith(NEXO_WARNING)]
+        ours = [w for w in self.warnings if w.message.startswith(NEXO_WARNING)]
+        out = ""
+        if prisma:
+            out += ("Prisma schema warning:" if len(prisma) == 1 else "Prisma schema warnings:") + "\n"
+            out += "".join(f"- {w.message}\n" for w in prisma)
+        for w in ours:
+            out += f"warning: {w.message[len(NEXO_WARNING) :]}\n  -->  {w.span.file}:{w.span.line}:{w.span.column}\n"
+        return out
 
     @property
     def ok(self) -> bool:
@@ -111,21 +136,24 @@ def validate_sources(files: list[tuple[str, str]], dialect: str = "6") -> Valida
     or ``"7"`` (7.x: ``url``, ``directUrl`` and ``shadowDatabaseUrl`` belong in ``prisma.config.ts``)."""
     _check_dialect(dialect)
     with paused_gc():
-        schema, diags = _validate_trees(files, dialect)
+        schema, diags, warnings = _validate_trees(files, dialect)
         # The syntax trees and the validator's working data are garbage now (and, having no reference
         # cycles, already freed), so the collector only ever sees the validated schema.
-    return ValidationResult(None if diags else schema, diags, {name: text for name, text in files})
+    return ValidationResult(None if diags else schema, diags, {name: text for name, text in files}, warnings)
 
 
-def _validate_trees(files: list[tuple[str, str]], dialect: str) -> tuple[M.Schema | None, list[Diagnostic]]:
+def _validate_trees(
+    files: list[tuple[str, str]], dialect: str
+) -> tuple[M.Schema | None, list[Diagnostic], list[Diagnostic]]:
     trees = []
     diags: list[Diagnostic] = []
     for name, text in files:
         tree, d = parse(text, name)
         trees.append(tree)
         diags.extend(d)
-    schema = Validator(trees, diags, dialect).run()
-    return schema, diags
+    validator = Validator(trees, diags, dialect)
+    schema = validator.run()
+    return schema, diags, validator.warnings + validator.nexo_warnings
 
 
 class Validator(Lowering):
@@ -137,6 +165,7 @@ class Validator(Lowering):
         for g in generators:
             self.preview.update(g.preview_features)
         datasource = self.datasource()
+        self.provider_features(datasource)
         self.extension_rules()
         self.names()
         self.types()
@@ -182,6 +211,7 @@ class Validator(Lowering):
                 self.relation_field_checks(info)
             for index in data.indexes:
                 self.index_checks(m, data, index)
+                self.json_index_note(m, index)
         self.schema_checks()
         self.infer_relations_cache = self.infer_relations()
         relations = self.relations()
@@ -195,6 +225,13 @@ class Validator(Lowering):
             if r.kind in ("1:1", "1:n"):
                 self.inline_relation_checks(r)
             elif r.kind == "m:n":
+                sides = [side for side in (r.forward, r.back) if side is not None]
+                if any(s.model.keyword == "view" or self.model_by_name[s.type].keyword == "view" for s in sides):
+                    for side in sides:
+                        self.err(
+                            "Error validating: Implicit many-to-many relations are not supported for views.",
+                            self.fspan(side),
+                        )
                 self.many_to_many_checks(r)
             else:
                 msg = (
@@ -208,6 +245,71 @@ class Validator(Lowering):
             return []
         return [self.relation_model(r) for r in rels]
 
+    def json_index_note(self, m: A.Model, index: IndexData) -> None:
+        """nexo's own warning (Prisma accepts the schema): a B-tree or hash index over a ``@db.Json`` column
+        cannot be created, PostgreSQL's ``json`` type has no operator class for them (the migration fails)."""
+        if index.kind == "fulltext" or (index.algorithm or "BTree") not in ("BTree", "Hash"):
+            return
+        for info, _sort, _length, _ops in index.fields:
+            if info.native is not None and info.native[0] == "Json":
+                what = {"unique": "unique constraint", "index": "index"}[index.kind]
+                self.nexo_warnings.append(
+                    Diagnostic(
+                        f"nexo: The {what} on `{m.name}.{info.node.name}` cannot be created: PostgreSQL's `json` "
+                        f'type has no default operator class for access method "{(index.algorithm or "BTree").lower()}", '
+                        "so the migration would fail. Drop `@db.Json` (Json is `jsonb` by default) and index it with "
+                        "`type: Gin`, or remove the index.",
+                        self.aspan(index.attr),
+                        severity="warning",
+                    )
+                )
+                return
+
+    def missing_relation_index(self, fwd: FieldInfo, args: RelArgs) -> None:
+        """With ``relationMode = "prisma"`` no foreign key brings an index: Prisma warns when the relation's
+        fields are not the leading fields (in order) of the primary key, a unique or an index."""
+        wanted = list(args.fields or [])
+        if not wanted:
+            return
+        data = self.mdata[id(fwd.model)]
+        lists = [[f[0].node.name for f in data.pk_fields]] if data.pk_attr is not None else []
+        lists += [[f[0].node.name for f in index.fields] for index in data.indexes if index.kind != "fulltext"]
+        if any(names[: len(wanted)] == wanted for names in lists):
+            return
+        self.warn(
+            'With `relationMode = "prisma"`, no foreign keys are used, so relation fields will not benefit from the '
+            "index usually created by the relational database under the hood. This can lead to poor performance "
+            "when querying these fields. We recommend adding an index manually. Learn more at "
+            'https://pris.ly/d/relation-mode-prisma-indexes" ',
+            self.fspan(fwd),
+        )
+
+    def set_null_on_required(self, fwd: FieldInfo, args: RelArgs) -> None:
+        """``onDelete``/``onUpdate: SetNull`` while a field of ``fields:`` is required: an error where Prisma
+        emulates relations (``relationMode = "prisma"``, or no datasource), else a warning (PostgreSQL
+        would then fail the action at run time)."""
+        own = self.fields[fwd.model.name]
+        if not any(f in own and own[f].arity == "required" for f in args.fields or []):
+            return
+        span = self.fspan(fwd)  # Prisma marks the whole field
+        for action, value in (("onDelete", args.on_delete), ("onUpdate", args.on_update)):
+            if value != "SetNull":
+                continue
+            if self.relation_mode == "prisma" or not self.has_datasource:
+                self.err(
+                    f'Error parsing attribute "@relation": The `{action}` referential action of a relation must not '
+                    "be set to `SetNull` when a referenced field is required.\nEither choose another referential "
+                    "action, or make the referenced fields optional.\n",
+                    span,
+                )
+            else:
+                self.warn(
+                    f"The `{action}` referential action of a relation should not be set to `SetNull` when a "
+                    "referenced field is required. We recommend either to choose another referential action, or to "
+                    "make the referenced fields optional. Read more at https://pris.ly/d/postgres-set-null ",
+                    span,
+                )
+
     def inline_relation_checks(self, r: Rel) -> None:
         """A one-to-one or one-to-many relation: cycles (``relationMode = \"prisma\"``), the forward side,
         then the rules of its kind."""
@@ -217,6 +319,9 @@ class Validator(Lowering):
             self.cycles(r)
         if fwd is not None:
             self.forward_side_checks(fwd, fa)
+            self.set_null_on_required(fwd, fa)
+            if self.relation_mode == "prisma":
+                self.missing_relation_index(fwd, fa)
         if r.kind == "1:1":
             self.one_to_one_checks(r, fa, ba)
         else:
