@@ -320,3 +320,30 @@ def test_status_after_a_failed_sql_file_says_fix_and_rerun(tmp_path: Path, db_ur
     bad.write_text("CREATE TABLE qa_t (id int);\n")
     assert run(["db:migrate"], tmp_path, db_url).returncode == 0
     assert run(["db:migrate:status"], tmp_path, db_url).returncode == 0
+
+
+def test_multi_file_schema_folder_client_imports_from_the_project_folder(tmp_path: Path, db_url: str) -> None:
+    """prisma/schema/*.prisma: the client package is prisma/ (not prisma/schema/prisma/, which left
+    `from prisma import Prisma` failing from the project folder), with no schema copy at prisma/schema.prisma."""
+    root = tmp_path / "app"
+    folder = root / "prisma" / "schema"
+    m = folder / "migrations" / "20240101000000_init"
+    m.mkdir(parents=True)
+    (m / "migration.sql").write_text(INIT_SQL)
+    (folder / "migrations" / "migration_lock.toml").write_text('provider = "postgresql"\n')
+    (folder / "main.prisma").write_text(
+        'generator client {\n  provider = "prisma-client-py"\n}\n\n' + SCHEMA.split("model")[0]
+    )
+    (folder / "user.prisma").write_text("model" + SCHEMA.split("model", 1)[1])
+    assert run(["db:migrate"], root, db_url).returncode == 0
+    g = run(["db:generate"], root)
+    assert g.returncode == 0, g.stdout + g.stderr
+    assert (root / "prisma" / "client.py").is_file() and not (root / "prisma" / "schema.prisma").exists()
+    assert "Schema: prisma/schema (default location)" in run(["db:migrate:status"], root, db_url).stderr
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["DATABASE_URL"] = db_url
+    p = subprocess.run(
+        [sys.executable, "-c", CLIENT_SCRIPT], cwd=root, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert p.stdout.strip() == "users: 1"
