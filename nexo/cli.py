@@ -265,7 +265,7 @@ def db_migrate_status(project: Project = None, database_url: DatabaseUrl = None,
     if as_json:
         data = _with_files(st.to_dict(), config)
         if not st.up_to_date:
-            data["error"] = failure.not_up_to_date(data)
+            data["error"] = failure.not_up_to_date(st.not_up_to_date())
         _json(data)
     else:
         report.print_status(
@@ -351,7 +351,12 @@ def db_version(
         bool, typer.Option("--markdown", help="Print a version document (history + matrix) in Markdown.")
     ] = False,
     check: Annotated[
-        bool, typer.Option("--check", help="Exit 1 when anything is pending, failed, changed or RLS is incomplete.")
+        bool,
+        typer.Option(
+            "--check",
+            help="Exit 1 when anything is pending, failed or changed, the database drifted from the schema, "
+            "or RLS is incomplete.",
+        ),
     ] = False,
 ) -> None:
     """Show the version matrix: schema versions, pending/failed steps, software versions, RLS status."""

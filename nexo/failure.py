@@ -63,12 +63,14 @@ def check_failed(problems: list[str]) -> dict[str, Any]:
     }
 
 
-def not_up_to_date(status: dict[str, Any]) -> dict[str, Any]:
-    """The ``error`` of ``db:migrate:status --json`` when the database is not up to date."""
+def not_up_to_date(reasons: list[tuple[str, str | None]]) -> dict[str, Any]:
+    """The ``error`` of ``db:migrate:status --json`` when the database is not up to date: ``reasons`` are
+    ``Status.not_up_to_date()`` (what is wrong, and the command that fixes it when one does)."""
     return {
         "code": "NEXO_NOT_UP_TO_DATE",
-        "message": "The database is not up to date with prisma_migrations/, sql/ or schema.prisma.",
-        "hints": ["nexo db:migrate"],
+        "message": "The database is not up to date with the migrations, sql/ or schema.prisma:\n"
+        + "\n".join(f"- {reason}" for reason, _ in reasons),
+        "hints": list(dict.fromkeys(hint for _, hint in reasons if hint)),
     }
 
 

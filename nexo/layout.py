@@ -217,6 +217,9 @@ class _Reader:
                 result = _Ref(name)
         else:
             return _Unsupported(self.skip_expression())
+        # TypeScript's non-null assertion (`process.env.DATABASE_URL!`) changes nothing at run time
+        if self.at("!") and (self.peek(1) is None or any(self.at(p, 1) for p in ",})];")):
+            self.take()
         # `as const`, `satisfies PrismaConfig`, a binary operator ...: anything after the value makes it unreadable
         if not (self.peek() is None or self.at(",") or self.at("}") or self.at(")") or self.at(";")):
             nxt = self.peek()
@@ -445,7 +448,10 @@ class Layout:
 
     def lines(self) -> list[str]:
         """One line per file used, for text reports."""
-        out = [f"Schema: {self.rel(self.schema)} ({self.schema_source})"]
+        if self.schema_found:
+            out = [f"Schema: {self.rel(self.schema)} ({self.schema_source})"]
+        else:  # never "schema.prisma (default location (not found))": say where nexo looked
+            out = [f"Schema: none found (looked for {', '.join(self.schema_looked_for) or self.rel(self.schema)})"]
         if self.migrations_found:
             out.append(f"Migrations: {self.rel(self.migrations)}/ ({self.migrations_source})")
         else:

@@ -249,9 +249,10 @@ def render_table(m: Matrix, console: Console) -> None:
 
     marks = {"ok": "[green]✔[/]", "warn": "[yellow]![/]", "fail": "[red]✘[/]", "n/a": "[dim]–[/]"}
     t = Table(title=f"nexo version matrix · {m.database['name']} ({m.database['url']})", title_justify="left")
-    t.add_column("Item", style="bold")
-    t.add_column("Value")
-    t.add_column("Supported / detail")
+    # fold, never crop: a narrow console (a CI log is 80 columns) must not cut a migration name to "2026…"
+    t.add_column("Item", style="bold", overflow="fold")
+    t.add_column("Value", overflow="fold")
+    t.add_column("Supported / detail", overflow="fold")
     t.add_column("", justify="center")
 
     def mark(ok: bool, warn: bool = False) -> str:
@@ -301,7 +302,7 @@ def render_table(m: Matrix, console: Console) -> None:
                 "Drift vs schema.prisma",
                 "not checked",
                 (d.error or d.reason or "").splitlines()[0],
-                mark(not d.error, warn=True),
+                mark(False, warn=True) if d.error else marks["n/a"],
             )
     for r in m.software:
         t.add_row(r.component, r.found, r.supported + (f" ({r.note})" if r.note else ""), marks[r.status])
@@ -347,12 +348,18 @@ def render_table(m: Matrix, console: Console) -> None:
     lint = rls.lint()
     t.add_row("RLS lint", "clean" if not lint else f"{len(lint)} issue(s)", "\n".join(lint), mark(not lint))
     role_problems = rls.role_problems()
-    t.add_row(
-        f"Application role {rls.app_role.role}",
-        "privileges and policies complete" if not role_problems else f"{len(role_problems)} problem(s)",
-        "\n".join(role_problems),
-        mark(not role_problems),
-    )
+    if rls.tenant_tables == 0 and not role_problems:  # nothing to be complete about: say so, and what is known
+        missing = [] if rls.app_role.exists else [f"role {rls.app_role.role} does not exist yet"]
+        t.add_row(
+            f"Application role {rls.app_role.role}", "no tenant tables to check", "\n".join(missing), marks["n/a"]
+        )
+    else:
+        t.add_row(
+            f"Application role {rls.app_role.role}",
+            "privileges and policies complete" if not role_problems else f"{len(role_problems)} problem(s)",
+            "\n".join(role_problems),
+            mark(not role_problems),
+        )
     notes = [n for n in rls.connection_notes() if n not in role_problems]
     if notes:
         t.add_row("Connected role", f"{len(notes)} note(s)", "\n".join(notes), mark(True))
@@ -479,7 +486,7 @@ def collect(config: Config, *, on_target: Callable[[str], None] | None = None) -
             software=software_rows(conn, config.root, config.prisma),
             rls=rls,
             history=_history(conn, pst.table_exists, sst.table_exists),
-            drift=orchestrate.drift_report(conn, config),
+            drift=orchestrate.drift_report(conn, config, migrations=pst),
             migrations_missing=None
             if config.migrations_dir.is_dir()
             else (

@@ -96,6 +96,13 @@ def print_migrate(result: MigrateResult, console: Console) -> None:
             console.print(f"  └─ {m.name}/migration.sql{note}", markup=False)
     else:
         console.print("No pending Prisma migrations to apply.")
+    for name in result.prisma_edited:
+        console.print(
+            f"warning: {name}/migration.sql was edited after it was applied (its checksum differs); it is not run "
+            "again, and nexo db:version --check fails until the file is restored as applied (put the change in a "
+            "new migration: nexo db:migrate:dev)",
+            markup=False,
+        )
     if result.sql is not None:
         s = result.sql_applied
         if s:
@@ -168,12 +175,14 @@ def print_status(st: Status, console: Console, directory_label: str = "prisma_mi
         print_drift(st.drift, console)
     if st.up_to_date:
         console.print("Everything is up to date.")
-    elif st.drift is not None and st.drift.drifted and st.prisma.up_to_date and not st.prisma.deploy_pending:
-        console.print(
-            "Not up to date: schema.prisma and the database differ (nexo db:migrate:dev creates the migration)."
-        )
+        return
+    reasons = st.not_up_to_date()
+    if len(reasons) == 1:
+        console.print(f"Not up to date: {reasons[0][0]}.", markup=False)
     else:
-        console.print("Not up to date: run nexo db:migrate (see above).")
+        console.print("Not up to date:")
+        for reason, _ in reasons:
+            console.print(f"  - {reason}", markup=False)
 
 
 def rollback_dict(result: sqllayer.RollbackResult) -> dict[str, object]:

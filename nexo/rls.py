@@ -105,7 +105,9 @@ class RlsReport:
                 )
             if not t.tenant_index:
                 issues.append(
-                    f"{t.table}: no index starts with {self.tenant_column}: every policy check scans the table"
+                    f"{t.table}: no index starts with {self.tenant_column}: every policy check scans the table "
+                    f"(in schema.prisma, give the model of {t.table} an @@index whose first field is the one mapped "
+                    f"to {self.tenant_column}, then run nexo db:migrate:dev)"
                 )
         return issues
 

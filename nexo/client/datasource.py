@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from nexo.client.errors import EngineConnectionError
-from nexo.db.urls import mask_text, mask_url
+from nexo.db.urls import mask_text, mask_url, url_problem
 
 #: what ``pool_timeout=0`` (no limit) becomes: psycopg_pool takes a number of seconds
 NO_LIMIT_SECONDS = 365 * 24 * 3600.0
@@ -74,7 +74,15 @@ def _bool(url: str, key: str, value: str) -> bool:
 
 
 def parse_datasource(url: str) -> Datasource:
-    """The :class:`Datasource` of a Prisma URL (a keyword/value conninfo string is taken as it is)."""
+    """The :class:`Datasource` of a Prisma URL (a keyword/value conninfo string is taken as it is).
+
+    A URL of another database system, or one whose password holds an unencoded ``@``, is P1013 here,
+    before libpq could print its password (in a parse error, or as the host name it cannot resolve)."""
+    problem = url_problem(url)
+    if problem is not None:
+        err = EngineConnectionError(f"P1013: {problem}")
+        err.code = "P1013"
+        raise err
     if "://" not in url:
         return Datasource(url)
     parts = urlsplit(url)

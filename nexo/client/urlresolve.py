@@ -54,6 +54,8 @@ def resolve_url(
     root = project_root(start)
     if not env_name and not literal:  # a Prisma 7 schema (no url): prisma.config.ts's datasource.url
         env_name, literal = config_datasource(root)
+    if not env_name and not literal:  # none there either (or one nexo cannot read): DATABASE_URL, as the CLI
+        env_name = "DATABASE_URL"
     if env_name:
         tried.append(f"the environment variable {env_name}")
         if env.get(env_name):

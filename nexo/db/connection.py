@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from nexo.config import Config
 from nexo.db import embedded
 from nexo.db.errors import AuthenticationFailed, ConnectionFailed, DatabaseMissing, NotAProject, UnsupportedDatabase
-from nexo.db.urls import database_name, foreign_scheme, mask_text, mask_url, prisma_url_to_libpq, url_schema
+from nexo.db.urls import database_name, mask_text, mask_url, prisma_url_to_libpq, url_problem, url_schema
 
 if TYPE_CHECKING:
     import psycopg
@@ -78,19 +78,11 @@ def project_data_dir(config: Config) -> Path:
 
 
 def check_postgres_url(url: str) -> None:
-    """Refuse a URL of another database system with a message that says so (not a libpq parse error)."""
-    scheme = foreign_scheme(url)
-    if scheme is not None:
-        raise UnsupportedDatabase(
-            f"The database URL {mask_url(url)} is a {scheme}:// URL: nexo supports PostgreSQL only "
-            "(postgresql://USER:PASSWORD@HOST:PORT/DATABASE)."
-        )
-    if "://" in url and url.split("://", 1)[1].split("/", 1)[0].count("@") > 1:
-        # libpq would split at the first @ and print the rest of the password as the host name
-        raise UnsupportedDatabase(
-            f"The database URL {mask_url(url)} has an @ in its user name or password that is not "
-            "percent-encoded: write every @ of the password as %40."
-        )
+    """Refuse a URL of another database system with a message that says so (not a libpq parse error), and
+    one whose password holds an unencoded @ (libpq would print the rest of the password as a host name)."""
+    problem = url_problem(url)
+    if problem is not None:
+        raise UnsupportedDatabase(problem)
 
 
 _AUTH_FAILURES = (

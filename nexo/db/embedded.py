@@ -45,6 +45,7 @@ def _server(pgdata: Path) -> PostgresServer:
                 "the embedded PostgreSQL needs the 'embedded' extra (pgserver is not installed): "
                 "pip install 'nexo[embedded]', or set DATABASE_URL to use your own server"
             ) from exc
+    _make_data_dir(pgdata.parent)
     pgdata.mkdir(parents=True, exist_ok=True)
     try:
         with warnings.catch_warnings():
@@ -56,6 +57,19 @@ def _server(pgdata: Path) -> PostgresServer:
         if log.is_file():
             tail = "\n" + "\n".join(log.read_text(errors="replace").splitlines()[-15:])
         raise EmbeddedServerError(f"could not start the embedded PostgreSQL in {pgdata}: {exc}{tail}") from exc
+
+
+#: what nexo writes into the data folder it creates: a cluster must never be committed by a `git add .`
+DATA_DIR_GITIGNORE = "# Written by nexo: the embedded PostgreSQL's data, never to be committed.\n*\n"
+
+
+def _make_data_dir(data_dir: Path) -> None:
+    """Create the data folder (``.nexo/``) with a ``.gitignore`` that ignores all of it, as a virtual
+    environment does: a project that never ran ``nexo init`` (a Prisma project) has no entry for it."""
+    if data_dir.exists():
+        return
+    data_dir.mkdir(parents=True)
+    (data_dir / ".gitignore").write_text(DATA_DIR_GITIGNORE, encoding="utf-8")
 
 
 def start(data_dir: Path, database: str = EMBEDDED_DATABASE) -> str:
@@ -103,7 +117,9 @@ def stop(data_dir: Path) -> bool:
     pgdata = pgdata_path(data_dir)
     if _postmaster_pid(pgdata) is None:
         return False
-    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]  # the same binary pgserver started it with
+    with warnings.catch_warnings():  # importing pgserver warns about XDG_RUNTIME_DIR: noise for users
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        from pgserver._commands import pg_ctl  # type: ignore[attr-defined]  # the binary pgserver started it with
 
     try:
         pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user="pgserver" if os.geteuid() == 0 else None)

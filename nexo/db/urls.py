@@ -41,6 +41,25 @@ def foreign_scheme(url: str) -> str | None:
     return None if scheme in POSTGRES_SCHEMES else scheme
 
 
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be a PostgreSQL URL nexo connects with, in words safe to print (the password
+    masked), or ``None``: another database system's scheme, or an ``@`` in the user name or password that
+    is not percent-encoded (libpq would split at the first one and show the rest of the password as the
+    host name)."""
+    scheme = foreign_scheme(url)
+    if scheme is not None:
+        return (
+            f"The database URL {mask_url(url)} is a {scheme}:// URL: nexo supports PostgreSQL only "
+            "(a postgresql:// or postgres:// URL)."
+        )
+    if "://" in url and url.split("://", 1)[1].split("/", 1)[0].count("@") > 1:
+        return (
+            f"The database URL {mask_url(url)} has an @ in its user name or password that is not "
+            "percent-encoded: write every @ of the password as %40."
+        )
+    return None
+
+
 def database_name(url: str) -> str:
     """The database name a URL or conninfo string points at ('' when unspecified)."""
     try:

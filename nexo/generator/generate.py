@@ -97,7 +97,12 @@ def render_package(
     copy: str | None = None
     if schema is not None:
         schema_rel = Path(os.path.relpath(schema.resolve(), opts.output.resolve())).as_posix()
-        if schema_text is not None and not schema.is_dir():
+        inside = schema.resolve().parent != opts.output.resolve() and schema.resolve().is_relative_to(
+            opts.output.resolve()
+        )
+        # a schema in a sub-folder of the package (prisma/schema/...) gets no copy at prisma/schema.prisma,
+        # which Prisma and nexo would then find first
+        if schema_text is not None and not schema.is_dir() and not inside:
             packaged = True
             if (opts.output / "schema.prisma").resolve() != schema.resolve():
                 copy = f"// {HEADER_MARK[2:]} (nexo db:generate): a copy of {source}; do not edit.\n" + schema_text

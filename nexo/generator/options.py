@@ -9,7 +9,8 @@ from ``PRISMA_PY_CONFIG_<OPTION>`` when the block does not set it.
 
 Default ``output``: a package named ``prisma`` so that ``from prisma import Prisma`` works from the
 project folder: the schema's own folder when that folder is called ``prisma`` (the usual
-``prisma/schema.prisma`` layout), else ``<schema folder>/prisma``.
+``prisma/schema.prisma`` layout), ``prisma/`` for the multi-file ``prisma/schema/`` folder, else
+``<schema folder>/prisma``.
 """
 
 from __future__ import annotations
@@ -115,6 +116,10 @@ def _bool(value: str, key: str, g: psl_model.Generator) -> bool:
 def default_output(schema_file: Path) -> Path:
     folder = schema_file if schema_file.is_dir() else schema_file.parent
     folder = folder.resolve()
+    if folder.name == "schema" and folder.parent.name == "prisma":
+        # Prisma's multi-file layout (prisma/schema/*.prisma): the package is prisma/, so that
+        # `from prisma import Prisma` works from the project folder as in the prisma/schema.prisma layout
+        return folder.parent
     return folder if folder.name == "prisma" else folder / "prisma"
 
 

@@ -185,6 +185,11 @@ class ProviderMismatch(MigrateError):
             f"the migration_lock.toml, `{expected_provider}`. Please remove your current migration directory and "
             "start a new migration history with prisma migrate dev. Read more: "
             "https://pris.ly/d/migrate-provider-switch",
+            detail=(
+                f"With nexo: if the migrations in {lock_file.parent.name}/ were written for {provider}, set "
+                f'provider = "{provider}" in migration_lock.toml; otherwise move the folder aside and write a new '
+                "first migration with `nexo db:migrate:dev --name init`."
+            ),
             file=lock_file,
         )
 

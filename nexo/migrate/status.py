@@ -174,8 +174,27 @@ def _s(items: list[str]) -> str:
     return "s" if len(items) > 1 else ""
 
 
-def render_status(st: MigrationStatus, *, directory_label: str = "prisma/migrations") -> str:
-    """The text ``prisma migrate status`` (6.19) prints for ``st``, stdout and stderr in order."""
+#: Prisma's command hints in the status text, and the nexo commands that do the same (``commands="nexo"``)
+NEXO_COMMANDS = (
+    ("run prisma migrate dev.", "run nexo db:migrate:dev."),
+    ("run prisma migrate deploy.", "run nexo db:migrate."),
+    ("\nprisma migrate resolve ", "\nnexo db:migrate:resolve "),  # then --rolled-back / --applied "NAME"
+)
+
+
+def render_status(st: MigrationStatus, *, directory_label: str = "prisma/migrations", commands: str = "prisma") -> str:
+    """The text ``prisma migrate status`` (6.19) prints for ``st``, stdout and stderr in order.
+
+    ``commands="nexo"``: the same text with nexo's commands where Prisma names its own (what ``nexo
+    db:migrate:status`` prints: a nexo user may have no Prisma CLI at all)."""
+    text = _render_status(st, directory_label)
+    if commands == "nexo":
+        for prisma_words, nexo_words in NEXO_COMMANDS:
+            text = text.replace(prisma_words, nexo_words)
+    return text
+
+
+def _render_status(st: MigrationStatus, directory_label: str) -> str:
     if st.lock_error is not None:
         return str(st.lock_error) + "\n"
     n = len(st.local)

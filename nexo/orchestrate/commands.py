@@ -51,8 +51,10 @@ def migrate(config: Config, *, on_event: OnEvent | None = None, on_target: OnTar
                 conn, config.migrations_dir, on_step=prisma_events(on_event), rewrite=migration_rewriter(conn, config)
             )
             applied = sqllayer.apply(conn, files, applied_by=applied_by(), on_step=sql_events(on_event))
-            latest = prisma.summary(conn, config.migrations_dir).latest_applied
-    return MigrateResult(tgt.masked, waited, deployed, latest, applied, time.monotonic() - started, created)
+            after = prisma.status(conn, config.migrations_dir)
+    return MigrateResult(
+        tgt.masked, waited, deployed, _latest(after), applied, time.monotonic() - started, created, after.edited
+    )
 
 
 def deploy(config: Config, *, on_event: OnEvent | None = None, on_target: OnTarget | None = None) -> MigrateResult:
@@ -66,8 +68,15 @@ def deploy(config: Config, *, on_event: OnEvent | None = None, on_target: OnTarg
             deployed = prisma.deploy(
                 conn, config.migrations_dir, on_step=prisma_events(on_event), rewrite=migration_rewriter(conn, config)
             )
-            latest = prisma.summary(conn, config.migrations_dir).latest_applied
-    return MigrateResult(tgt.masked, waited, deployed, latest, None, time.monotonic() - started, created)
+            after = prisma.status(conn, config.migrations_dir)
+    return MigrateResult(
+        tgt.masked, waited, deployed, _latest(after), None, time.monotonic() - started, created, after.edited
+    )
+
+
+def _latest(st: prisma.MigrationStatus) -> str | None:
+    """The applied migration that comes last in directory order (what ``summary().latest_applied`` says)."""
+    return max(st.applied, key=prisma.locale_sort_key) if st.applied else None
 
 
 def dry_run(config: Config, *, on_target: OnTarget | None = None) -> Plan:
@@ -99,7 +108,7 @@ def status(config: Config, *, on_target: OnTarget | None = None, drift: bool = F
     with session(config, on_target) as (conn, tgt):
         st = Status(tgt.masked, prisma.status(conn, config.migrations_dir), sqllayer.status(conn, files), len(files))
         if drift:
-            st.drift = drift_report(conn, config)
+            st.drift = drift_report(conn, config, migrations=st.prisma)
         return st
 
 
@@ -149,19 +158,35 @@ def rollback(
             )
 
 
-def drift_report(conn: psycopg.Connection, config: Config) -> DriftReport:
-    """The database on ``conn`` against schema.prisma: one introspection, SQL-layer objects ignored."""
+def drift_report(
+    conn: psycopg.Connection, config: Config, *, migrations: prisma.MigrationStatus | None = None
+) -> DriftReport:
+    """The database on ``conn`` against schema.prisma: one introspection, SQL-layer objects ignored.
+
+    With ``migrations`` (the Prisma status of the same database): while a migration is pending or failed,
+    the database cannot match schema.prisma yet, so drift is not checked (a reason, not an error: the
+    pending or failed migration is the problem to report)."""
     import psycopg
 
     from nexo.errors import NexoError
     from nexo.migrate import drift
 
+    if migrations is not None and migrations.failed:
+        return drift.not_checked(
+            f"Prisma migration {migrations.failed[0]} failed: drift is checked once it is resolved"
+        )
+    if migrations is not None and migrations.deploy_pending:
+        n = len(migrations.deploy_pending)
+        return drift.not_checked(
+            f"{n} Prisma migration{'s' if n > 1 else ''} not applied yet; drift is checked once "
+            f"{'they are' if n > 1 else 'it is'}"
+        )
     if not config.schema.exists():
         return drift.not_checked(f"no schema file at {config.schema}")
     try:
         model, namespaces = schema_model(config)
     except NexoError as exc:
-        return drift.not_checked(error=f"schema.prisma is invalid:\n{exc}")
+        return drift.not_checked(error=f"{_first_schema_error(config, exc)}\n{exc}")
     try:
         return drift.check(
             conn,
@@ -172,6 +197,20 @@ def drift_report(conn: psycopg.Connection, config: Config) -> DriftReport:
         )
     except (NexoError, psycopg.Error) as exc:
         return drift.not_checked(error=f"the database schema could not be compared: {str(exc).strip()}")
+
+
+def _first_schema_error(config: Config, exc: BaseException) -> str:
+    """One line for an invalid schema: the file, line and column of its first error, and the error
+    (``nexo validate`` shows them all)."""
+    import re
+
+    text = str(exc)
+    error = re.search(r"^error: (.+)$", text, re.MULTILINE)
+    where = re.search(r"^\s*-->\s+(\S+)$", text, re.MULTILINE)
+    if error is None:
+        return f"{config.schema.name} is invalid (nexo validate shows why)"
+    location = f"{where[1]}: " if where else ""
+    return f"{config.schema.name} is invalid: {location}{error[1]} (nexo validate shows every error)"
 
 
 def drift(config: Config, *, on_target: OnTarget | None = None) -> DriftReport:

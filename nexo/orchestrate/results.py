@@ -45,6 +45,8 @@ class MigrateResult:
     seconds: float = 0.0
     #: the database this run created because the server did not have it (Prisma's ensureDatabaseExists)
     created: CreatedDatabase | None = None
+    #: applied migrations whose migration.sql changed since (not run again, as Prisma; ``--check`` fails on them)
+    prisma_edited: list[str] = field(default_factory=list)
 
     @property
     def prisma_applied(self) -> list[str]:
@@ -73,6 +75,7 @@ class MigrateResult:
                     for a in self.prisma.applied
                 ],
                 "latest": self.prisma_latest,
+                "edited": list(self.prisma_edited),
             },
             "sql": None
             if self.sql is None
@@ -156,11 +159,76 @@ class Status:
     @property
     def up_to_date(self) -> bool:
         p = self.prisma
-        in_sync = self.drift is None or not self.drift.drifted
+        in_sync = self.drift is None or (not self.drift.drifted and not self.drift.error)
         return bool(p.up_to_date and not p.deploy_pending and not p.edited and self.sql.up_to_date and in_sync)
 
+    def not_up_to_date(self) -> list[tuple[str, str | None]]:
+        """Why the database is not up to date, each with the command that fixes it (``None``: no single
+        command does; the text says what to do). Empty when up to date."""
+        p, s, d = self.prisma, self.sql, self.drift
+        out: list[tuple[str, str | None]] = []
+        if p.lock_error is not None:
+            reason = p.lock_error.message.splitlines()[0]
+            out.append((f"the migrations folder cannot be used ({p.lock_error.code}): {reason}", None))
+        if p.failed:
+            first = p.failed[0]
+            out.append(
+                (
+                    f"Prisma migration {first} failed: nothing else is applied until it is resolved "
+                    f'(`nexo db:migrate:resolve --rolled-back "{first}"` after fixing it, or --applied)',
+                    f'nexo db:migrate:resolve --rolled-back "{first}"',
+                )
+            )
+        if p.edited:
+            out.append(
+                (
+                    f"Prisma migration(s) edited after they were applied: {', '.join(p.edited)} (restore the "
+                    "file as it was applied, and put the change in a new migration with nexo db:migrate:dev)",
+                    None,
+                )
+            )
+        if p.history == "histories_diverge":
+            out.append((f"applied migration(s) missing from the folder: {', '.join(p.db_only)}", None))
+        pending: list[str] = []
+        if p.deploy_pending and not p.failed and p.lock_error is None:  # deploy would refuse: that comes first
+            pending.append(f"{len(p.deploy_pending)} Prisma migration(s)")
+        failed_sql = {f.script for f in s.failed}
+        sql_pending = [f for f in [*s.pending, *s.repeatable_pending] if f.script not in failed_sql]
+        if sql_pending:
+            pending.append(f"{len(sql_pending)} SQL-layer file(s)")
+        if pending:
+            out.append((f"{' and '.join(pending)} pending: run nexo db:migrate", "nexo db:migrate"))
+        if s.failed:
+            out.append(
+                (
+                    f"SQL-layer file(s) failed: {', '.join(sorted(failed_sql))} (fix the file: nexo db:migrate runs it "
+                    "again, in a new transaction)",
+                    "nexo db:migrate",
+                )
+            )
+        if s.changed:
+            out.append(
+                (
+                    f"SQL-layer file(s) changed after they were applied: {', '.join(c.file.script for c in s.changed)} "
+                    "(nexo db:migrate:dry says how to proceed)",
+                    "nexo db:migrate:dry",
+                )
+            )
+        if d is not None and d.drifted:
+            out.append(
+                (
+                    "schema.prisma and the database differ (nexo db:migrate:dev creates the migration)",
+                    "nexo db:migrate:dev",
+                )
+            )
+        elif d is not None and d.error:
+            out.append((f"drift could not be checked: {d.error.splitlines()[0]}", None))
+        if not out and not self.up_to_date:
+            out.append(("not up to date (see above)", None))
+        return out
+
     def prisma_text(self, directory_label: str) -> str:
-        return prisma.render_status(self.prisma, directory_label=directory_label)
+        return prisma.render_status(self.prisma, directory_label=directory_label, commands="nexo")
 
     def to_dict(self) -> dict[str, object]:
         s, p = self.sql, self.prisma

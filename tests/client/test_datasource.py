@@ -7,6 +7,7 @@ import asyncio
 import importlib
 from decimal import Decimal
 from types import SimpleNamespace
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from pydantic import BaseModel
@@ -89,3 +90,36 @@ def test_generated_package_has_prisma_client_pythons_helper_modules(generated: S
     assert isinstance(loop, asyncio.AbstractEventLoop)
     assert generated.feature.Prisma._active_provider == "postgresql"
     assert generated.sync.Prisma._active_provider == "postgresql"
+
+
+def _with_password(url: str, password: str) -> str:
+    parts = urlsplit(url)
+    user = parts.username or "postgres"
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{user}:{password}@{host}"))
+
+
+def test_generated_client_refuses_foreign_and_unencoded_urls_without_printing_the_password(
+    generated: SimpleNamespace, db_url: str
+) -> None:
+    from nexo.client.errors import EngineConnectionError
+
+    for url, words in (
+        (_with_password(db_url, "S3cr3t@Leak"), "not percent-encoded"),
+        ("mysql://root:S3cr3tLeak@localhost:3306/app", "nexo supports PostgreSQL only"),
+    ):
+        client = generated.crm_sync.Prisma(datasource={"url": url}, use_dotenv=False)
+        with pytest.raises(EngineConnectionError, match=words) as exc:
+            client.connect()
+        assert exc.value.code == "P1013"
+        assert "S3cr3t" not in str(exc.value) and "Leak" not in str(exc.value), str(exc.value)
+        assert not client.is_connected()
+    # what the message says to do works on the real server (trust authentication ignores the password)
+    # (a test server with a password keeps it: only a trust-authenticated one can take any password)
+    good = db_url if urlsplit(db_url).password else _with_password(db_url, "S3cr3t%40Leak")
+    client = generated.crm_sync.Prisma(datasource={"url": good}, use_dotenv=False)
+    client.connect()
+    try:
+        assert client.query_first("SELECT 1 AS one") == {"one": 1}
+    finally:
+        client.disconnect()
