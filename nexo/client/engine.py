@@ -21,6 +21,7 @@ from nexo.client.actions import ModelActions
 from nexo.client.compiler import RowPlan
 from nexo.client.datasource import connection_error
 from nexo.client.engine_base import (
+    CITUS_PROBE,
     FEW_ROWS,
     BatchActions,
     BatchBase,
@@ -95,6 +96,7 @@ class Client(ClientBase):
             raise EngineConnectionError(f"Can't reach the database at {mask_url(url)}: {mask_text(str(exc))}") from None
         self._pool = pool
         self._executor = Executor(pool, self.log_queries)
+        self._citus = None
 
     async def _configure_connection(self, conn: psycopg.AsyncConnection[Any]) -> None:
         pid = await _configure(conn)
@@ -232,10 +234,17 @@ class TransactionManager(TransactionManagerBase):
         self._conn = conn
         logged = self.client.log_queries
         try:
+            if self.tenant is not None and self.client._citus is None:
+                rows, _, _ = await _run(conn, CITUS_PROBE, [], None, False)
+                self.client._citus = bool(rows[0][0])
             begin, settings, params = self._opening()
             if logged:
                 query_log.info("%s %r", begin, [])
             await _run(conn, begin, [], None, False)
+            for statement in self._citus_settings():
+                if logged:
+                    query_log.info("%s %r", statement, [])
+                await _run(conn, statement, [], None, False)
             if settings is not None:
                 if logged:
                     query_log.info("%s %r", settings, params)

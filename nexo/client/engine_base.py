@@ -68,6 +68,7 @@ from nexo.client.models import ModelShape, ShapeRegistry
 from nexo.client.pooler import PreparePolicy
 from nexo.client.support import user_stacklevel
 from nexo.client.tenantguard import check_raw_sql
+from nexo.db.ident import quote_ident
 
 log = logging.getLogger("nexo.client")
 query_log = logging.getLogger("prisma")
@@ -287,6 +288,8 @@ class ClientBase:
         self.log_queries = log_queries
         self._executor = self._EXECUTOR(None, log_queries)
         self._pool = None
+        #: whether the database is a Citus coordinator: ``None`` until the first tenant session of a pool asks
+        self._citus: bool | None = None
         self._cache: dict[Any, Plan] = {}
         self._actions = {}
         self._tx = None
@@ -390,6 +393,10 @@ class ClientBase:
         return plan
 
 
+#: asked once per pool, on its first tenant session: is this database a Citus coordinator?
+CITUS_PROBE = "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')"
+
+
 def tenant_id(account_id: Any) -> str:
     if account_id is None or str(account_id) == "":
         raise DataError("tenant() needs an account id")
@@ -422,7 +429,7 @@ class TransactionManagerBase:
         begin = "BEGIN" + (f" ISOLATION LEVEL {self.isolation_level}" if self.isolation_level else "")
         settings = []
         params: list[Any] = []
-        if self.tenant is not None:
+        if self.tenant is not None and not self.client._citus:
             # the tenant first: the transaction's first statement scopes it to the tenant
             settings.append("set_config(%s, %s, true)")
             params += [self.client.tenant_setting, self.tenant]
@@ -430,6 +437,21 @@ class TransactionManagerBase:
             settings.append("set_config('statement_timeout', %s, true)")
             params.append(str(max(int(self.timeout * 1000), 1)))
         return begin, ("SELECT " + ", ".join(settings)) if settings else None, params
+
+    def _citus_settings(self) -> list[str]:
+        """On Citus, the statements that set the tenant right after ``BEGIN`` (empty elsewhere).
+
+        ``set_config(…, true)`` stays on the coordinator, so the workers' policies would see no tenant;
+        ``SET LOCAL`` with ``citus.propagate_set_commands = 'local'`` reaches every worker the transaction
+        uses. SET takes no parameters: the value is an escaped literal, the setting's parts quoted identifiers.
+        """
+        if self.tenant is None or not self.client._citus:
+            return []
+        if "\x00" in self.tenant:
+            raise DataError("a tenant id cannot contain NUL")
+        name = ".".join(quote_ident(part) for part in self.client.tenant_setting.split("."))
+        value = "E'" + self.tenant.replace("\\", "\\\\").replace("'", "''") + "'"
+        return ["SET LOCAL citus.propagate_set_commands = 'local'", f"SET LOCAL {name} = {value}"]
 
     def _deadline(self) -> float | None:
         return time.monotonic() + self.timeout if self.timeout is not None else None

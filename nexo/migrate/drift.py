@@ -139,7 +139,7 @@ def compare(
     schema with the ``postgresqlExtensions`` preview feature; pass the schema's setting when both
     models were introspected (a shadow database against the live one).
     """
-    from nexo.migrate.differ import diff
+    from nexo.migrate.diff import diff
 
     ignore = list(ignore_tables)
     expected = without_tables(expected, ignore)

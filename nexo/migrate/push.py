@@ -57,7 +57,7 @@ def run_in_one_transaction(conn: psycopg.Connection, script: str) -> int:
         with conn.transaction():
             for s in statements:
                 current = s
-                conn.execute(s.text)  # type: ignore[arg-type]
+                conn.execute(s.text)
     except psycopg.Error as exc:
         code, text, _ = _database_error(exc, current.text if current else script)
         raise PushFailed(code, text, current.first_line if current else None) from exc
@@ -76,7 +76,7 @@ def push(
 ) -> PushResult:
     """Make the database on ``conn`` match ``target`` (see the module docstring). What the SQL layer created
     (``owned``) and ``target`` does not declare is left alone, never dropped."""
-    from nexo.migrate.differ import diff
+    from nexo.migrate.diff import diff
     from nexo.schema.introspect import introspect
 
     started = time.monotonic()
