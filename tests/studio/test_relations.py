@@ -14,7 +14,6 @@ import pytest
 
 pytest.importorskip("starlette", reason="the studio extra is not installed: pip install 'nexo[studio]'")
 
-from conftest import BASE, PORT, TOKEN
 from starlette.testclient import TestClient
 
 from nexo.config import load_config
@@ -23,6 +22,8 @@ from nexo.schema import relational_model, render_create_script
 from nexo.studio.app import create_app
 from nexo.studio.data import Studio
 from nexo.studio.schema import load
+
+from .conftest import BASE, PORT, TOKEN
 
 SCHEMA = """
 datasource db {
