@@ -56,6 +56,8 @@ def _window_first(model: ModelMeta, args: dict[str, Any]) -> bool:
     ``_relevance`` is an expression that cannot be repeated there)."""
     if args.get("take") is None or args.get("distinct"):
         return False
+    if not args.get("order") and not model.id_fields:
+        return False  # no ORDER BY at all (no order, no id to default to): nothing to repeat outside
     for item in as_list(args.get("order") or []):
         if not isinstance(item, dict) or len(item) != 1:
             return False
