@@ -63,3 +63,19 @@ def test_the_client_may_not_import_the_schema_model(tmp_path: Path):
         in " ".join(run.stdout.split())
     )
     assert "nexo.client.errors -> nexo.schema" in run.stdout
+
+
+def test_the_studio_may_not_import_the_generator(tmp_path: Path):
+    # the studio sits above the generator in the layers, so only the forbidden contract catches this
+    root = copy_of_the_package(tmp_path)
+    schema = root / "nexo" / "studio" / "schema.py"
+    schema.write_text(schema.read_text("utf-8") + "\nimport nexo.generator.view  # noqa: E402,F401\n", "utf-8")
+    run = lint_imports(root)
+    assert run.returncode != 0
+    out = " ".join(run.stdout.split())
+    assert (
+        "The studio imports only the client runtime, the schema stages (psl, schema) and nexo.db/config/errors BROKEN"
+        in out
+    )
+    assert "Pipeline order" in out and "errors KEPT" in out
+    assert "nexo.studio.schema -> nexo.generator.view" in run.stdout

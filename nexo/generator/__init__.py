@@ -12,10 +12,11 @@ Prisma Client Python's, :class:`nexo.client.errors.GeneratorError`, a different 
 
 from __future__ import annotations
 
+from nexo.schema.client_view import SchemaView, build_view
+
 from .errors import GenerateError
 from .generate import GeneratedClient, GenerateResult, generate, render_package, watch
 from .options import ClientOptions, read_generators
-from .view import SchemaView, build_view
 
 #: the former name of :class:`GenerateError`
 GeneratorError = GenerateError

@@ -1,13 +1,10 @@
-"""Errors of the client generator (``nexo db:generate``)."""
+"""Errors of the client generator (``nexo db:generate``).
+
+:class:`GenerateError` lives in :mod:`nexo.schema.errors`, next to the client metadata builder
+(:mod:`nexo.schema.client_view`) that raises it; it is the same class under both names."""
 
 from __future__ import annotations
 
-from nexo.errors import NexoError
+from nexo.schema.errors import GenerateError
 
-
-class GenerateError(NexoError):
-    """The client cannot be generated: a bad generator option, a name Python cannot use, an output
-    folder holding files nexo did not write, or a failing partial type generator. Names the file and
-    line where known; nothing is written when it is raised before writing starts."""
-
-    code = "NEXO_GENERATE"
+__all__ = ["GenerateError"]

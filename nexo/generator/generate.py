@@ -13,6 +13,7 @@ from typing import Any
 
 from nexo.config import load_config
 from nexo.psl import validate_path
+from nexo.schema.client_view import SchemaView, build_view
 
 from . import partials as partial_types
 from .emit import HEADER_MARK
@@ -22,7 +23,6 @@ from .options import ClientOptions, read_generators
 from .render_client import render_actions, render_client, render_small
 from .render_models import render_bases, render_enums, render_metadata, render_models, render_partials
 from .render_types import render_types
-from .view import SchemaView, build_view
 from .writer import WriteReport, check_output, write_package
 
 

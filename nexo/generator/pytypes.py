@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .view import VField
+from nexo.schema.client_view import VField
 
 SCALARS = ("String", "Int", "BigInt", "Float", "Decimal", "Boolean", "DateTime", "Json", "Bytes")
 NUMERIC = ("Int", "BigInt", "Float", "Decimal")

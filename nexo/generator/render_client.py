@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from nexo.schema.client_view import SchemaView, VModel
+
 from .emit import annotated, header, module, names_list, q
-from .view import SchemaView, VModel
 
 ERRORS = (
     "PrismaError",

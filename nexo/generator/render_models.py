@@ -5,9 +5,10 @@ from __future__ import annotations
 import pprint
 from typing import Any
 
+from nexo.schema.client_view import SchemaView, VModel
+
 from . import pytypes
 from .emit import docstring, header, module, names_list, q
-from .view import SchemaView, VModel
 
 MODEL_CONFIG = (
     "ConfigDict(\n"

@@ -4,10 +4,11 @@ ordering, Json path filters, nested update/upsert shapes)."""
 
 from __future__ import annotations
 
+from nexo.schema.client_view import SchemaView, VField, VModel
+
 from . import pytypes
 from .emit import header, literal, module, typed_dict, union
 from .options import ClientOptions
-from .view import SchemaView, VField, VModel
 
 
 def _filters(

@@ -28,7 +28,7 @@ from nexo.client.meta import ModelMeta
 from nexo.db.urls import mask_text
 
 from . import pages
-from .data import Filter, Studio, StudioInputError, View
+from .data import Filter, Studio, StudioInputError, View, m2m_inverse
 from .values import BadValue, parse, plain
 
 STATIC = Path(__file__).parent / "static"
@@ -235,9 +235,21 @@ def create_app(studio: Studio, token: str, port: int, *, manage_client: bool = T
         counts = await studio.relation_counts(model, found, ctx.tenant)
         canonical = json.dumps({k: plain(found[k]) for k in schema.key_fields(model)})
         shown = dict(found) if row is None else {**found, **row}
+        m2m_back = {r.field: inv.field for r in model.relations if (inv := m2m_inverse(schema, model, r)) is not None}
         return HTMLResponse(
             pages.record(
-                ctx, model, model.name in schema.views, canonical, shown, counts, enums, errors or {}, models, message
+                ctx,
+                model,
+                model.name in schema.views,
+                canonical,
+                shown,
+                counts,
+                enums,
+                errors or {},
+                models,
+                message,
+                m2m_back=m2m_back,
+                record_key=schema.key_fields(model),
             ),
             status_code=status,
         )

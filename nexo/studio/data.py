@@ -7,6 +7,7 @@ application role (``SET LOCAL ROLE``), so row-level security applies exactly as 
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from typing import Any
 
 from nexo.client import Client
 from nexo.client.errors import PrismaError
-from nexo.client.meta import ModelMeta
+from nexo.client.meta import ModelMeta, RelationMeta
 from nexo.db.ident import quote_ident
 
 from .schema import StudioSchema
@@ -36,6 +37,9 @@ OPERATORS = (
     "isNull",
     "isNotNull",
 )
+#: operators of a filter on a relation field (the value is the key of a row of the related model):
+#: to-many relations take ``some``/``none``/``every``, to-one relations ``is``/``is_not``
+RELATION_OPERATORS = ("some", "none", "every", "is", "is_not")
 
 
 @dataclass(frozen=True)
@@ -61,11 +65,15 @@ class StudioInputError(ValueError):
     """A filter, sort or key the page cannot use (bad field, operator or value)."""
 
 
-def where_of(model: ModelMeta, filters: list[Filter]) -> dict[str, Any]:
-    """The client's ``where`` for the page's filters: the AND of ``{field: {op: value}}``."""
+def where_of(model: ModelMeta, filters: list[Filter], schema: StudioSchema | None = None) -> dict[str, Any]:
+    """The client's ``where`` for the page's filters: the AND of ``{field: {op: value}}``, and, given
+    the ``schema``, ``{relation: {op: {key of the related row}}}`` for a filter on a relation field."""
     parts: list[dict[str, Any]] = []
     for flt in filters:
         f = model.field(flt.field)
+        if f is not None and f.kind == "relation" and schema is not None:
+            parts.append(relation_filter(schema, model, flt))
+            continue
         if f is None or f.kind == "relation":
             raise StudioInputError(f"{model.name} has no field {flt.field!r}")
         if flt.op not in OPERATORS:
@@ -85,6 +93,58 @@ def where_of(model: ModelMeta, filters: list[Filter]) -> dict[str, Any]:
         except BadValue as exc:
             raise StudioInputError(f"filter on {f.name}: {exc}") from None
     return {"AND": parts} if parts else {}
+
+
+def relation_filter(schema: StudioSchema, model: ModelMeta, flt: Filter) -> dict[str, Any]:
+    """``{relation: {op: where}}`` for a filter on a relation field of ``model``: rows related (``some``,
+    ``is``), not related (``none``, ``is_not``) or related only (``every``) to the row of the target model
+    whose key is the filter's value (the key's value, or a JSON object for a key of several fields)."""
+    rel = next(r for r in model.relations if r.field == flt.field)
+    ops = ("some", "none", "every") if rel.is_list else ("is", "is_not")
+    if flt.op not in ops:
+        raise StudioInputError(
+            f"{model.name}.{rel.field} is a {'to-many' if rel.is_list else 'to-one'} relation: "
+            f"filter it with {', '.join(ops)} (the value is the key of a {rel.target})"
+        )
+    target = schema.model(rel.target)
+    names = schema.key_fields(target)
+    raw = flt.value.strip()
+    key: dict[str, Any]
+    if len(names) == 1 and not raw.startswith("{"):
+        key = {names[0]: raw}
+    else:
+        try:
+            key = json.loads(raw)
+        except ValueError:
+            key = {}
+        if not isinstance(key, dict) or set(key) != set(names):
+            raise StudioInputError(
+                f"filter on {rel.field}: the value is the key of a {rel.target}, a JSON object with " + ", ".join(names)
+            )
+    try:
+        values = {n: parse(target.field(n), str(key[n])) for n in names}  # type: ignore[arg-type]
+    except BadValue as exc:
+        raise StudioInputError(f"filter on {rel.field}: {exc}") from None
+    return {rel.field: {flt.op: values}}
+
+
+def m2m_inverse(schema: StudioSchema, model: ModelMeta, rel: RelationMeta) -> RelationMeta | None:
+    """The other side of an implicit many-to-many relation: the target's relation over the same join
+    table, from the other column (so a self-relation finds its opposite field)."""
+    if not rel.is_m2m:
+        return None
+    target = schema.model(rel.target)
+    return next(
+        (
+            r
+            for r in target.relations
+            if r.is_m2m
+            and r.target == model.name
+            and (r.join_schema, r.join_table) == (rel.join_schema, rel.join_table)
+            and r.join_self == rel.join_other
+        ),
+        None,
+    )
 
 
 def keyset_after(
@@ -200,7 +260,7 @@ class Studio:
 
     async def page(self, model: ModelMeta, view: View, tenant: str | None) -> Page:
         order = self.order(model, view)
-        where = where_of(model, view.filters)
+        where = where_of(model, view.filters, self.schema)
         if view.after is not None:
             if len(view.after) != len(order):
                 raise StudioInputError("the page cursor does not match the sort")
@@ -250,6 +310,9 @@ class Studio:
                 if r.is_list and r.back_fields and not r.is_m2m:
                     where = {b: row[ref] for b, ref in zip(r.back_fields, r.back_references)}
                     out[r.field] = await c.model(r.target).count(where=where)
+                elif (inverse := m2m_inverse(self.schema, model, r)) is not None:
+                    key = {n: row[n] for n in self.schema.key_fields(model)}
+                    out[r.field] = await c.model(r.target).count(where={inverse.field: {"some": key}})
         return out
 
     async def cascade(

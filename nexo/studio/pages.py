@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 
 from nexo.client.meta import FieldMeta, ModelMeta
 
-from .data import OPERATORS, Page, View
-from .values import cell, text
+from .data import OPERATORS, RELATION_OPERATORS, Page, View
+from .values import cell, plain, text
 
 
 class Ctx:
@@ -166,8 +166,11 @@ def table(
     if not body_rows:
         body_rows.append(f'<tr><td colspan="{len(shown) + len(to_one) + 1}" class="empty">No rows</td></tr>')
     # filters
-    field_opts = "".join(f'<option value="{escape(f.name)}">{escape(f.name)}</option>' for f in scalars)
-    op_opts = "".join(f'<option value="{o}">{o}</option>' for o in OPERATORS)
+    field_opts = "".join(f'<option value="{escape(f.name)}">{escape(f.name)}</option>' for f in scalars) + "".join(
+        f'<option value="{escape(r.field)}">{escape(r.field)} → {escape(r.target)}{"[]" if r.is_list else ""}</option>'
+        for r in model.relations
+    )
+    op_opts = "".join(f'<option value="{o}">{o}</option>' for o in (*OPERATORS, *RELATION_OPERATORS))
     frows = []
     for flt in v.filters or []:
         fo = field_opts.replace(f'value="{escape(flt.field)}"', f'value="{escape(flt.field)}" selected')
@@ -268,8 +271,13 @@ def record(
     errors: dict[str, str],
     models: list[tuple[str, bool]],
     message: str | None = None,
+    m2m_back: dict[str, str] | None = None,
+    record_key: tuple[str, ...] = (),
 ) -> str:
+    """``m2m_back``: per implicit many-to-many relation, the target's field of the other side (its
+    link filters the target by it); ``record_key``: the fields identifying the row."""
     creating = key is None
+    m2m_back = m2m_back or {}
     fields = [f for f in model.scalar_fields]
     show = (
         "".join(
@@ -292,14 +300,22 @@ def record(
         elif r.back_fields and not r.is_m2m and not creating:
             params = []
             for b, ref in zip(r.back_fields, r.back_references):
-                from .values import plain
-
                 params += [("ff", b), ("fo", "equals"), ("fv", str(plain(row.get(ref))))]
             n = rel_counts.get(r.field, 0)
             rels.append(
                 f'<li><a class="rel" data-relation="{escape(r.field)}" href="{ctx.url("/m/" + r.target, params)}">'
                 f"{escape(r.field)} → {escape(r.target)}{'[]' if r.is_list else ''}</a> "
                 f'<span class="count">({n})</span></li>'
+            )
+        elif r.is_m2m and r.field in rel_counts and m2m_back.get(r.field) and not creating:
+            # implicit many-to-many: the target's rows filtered by its side of the relation
+            own = json.dumps({k: str(plain(row.get(k))) for k in record_key})
+            value = own if len(record_key) > 1 else str(plain(row.get(record_key[0])))
+            params = [("ff", m2m_back[r.field]), ("fo", "some"), ("fv", value)]
+            rels.append(
+                f'<li><a class="rel" data-relation="{escape(r.field)}" href="{ctx.url("/m/" + r.target, params)}">'
+                f"{escape(r.field)} → {escape(r.target)}[]</a> "
+                f'<span class="count">({rel_counts[r.field]})</span></li>'
             )
     top = errors.get("", "")
     msg = f'<p class="ok" id="message">{escape(message)}</p>' if message else ""

@@ -66,9 +66,9 @@ def relations(model: ModelMeta) -> list[RelationMeta]:
 
 def load(config: Config) -> StudioSchema:
     """Validate ``schema.prisma`` and build the studio's view of it (raises the validator's errors)."""
-    from nexo.generator.view import build_view
     from nexo.psl import validate_path
     from nexo.schema import relational_model
+    from nexo.schema.client_view import build_view
 
     validated = validate_path(Path(config.schema)).raise_for_errors()
     view = build_view(validated, config.tenant_setting)

@@ -39,8 +39,33 @@ def compile_find(
     else:
         pairs, decs, batches = compiler.select_level(model, alias, args.get("include"), args.get("select"), batch)
     sel = ", ".join(e for _, e in pairs)
-    sql, neg, _ = compiler.list_query(model, alias, args, "TRUE", "", sel, order_key="order")
+    if _window_first(model, args):
+        # ORDER BY + LIMIT: sort and cut the rows in an inner query, then cast and build the selection
+        # (``id::text``, included relations) for the kept rows only, in the same order
+        inner, neg, order = compiler.list_query(model, alias, args, "TRUE", "", f"{alias}.*", order_key="order")
+        sql = f"SELECT {sel} FROM ({inner}) AS {alias} ORDER BY {order}"
+    else:
+        sql, neg, _ = compiler.list_query(model, alias, args, "TRUE", "", sel, order_key="order")
     return Plan(sql, compiler.specs, RowPlan([k for k, _ in pairs], decs), reverse=neg, binary=True, batches=batches)
+
+
+def _window_first(model: ModelMeta, args: dict[str, Any]) -> bool:
+    """Whether a find can select its window of rows first and compute its selection over that window
+    only: it has a LIMIT (``take``), no ``distinct``, and orders on scalar columns of ``model`` only
+    (the outer query repeats the ORDER BY over the inner one's columns; an ordering on a relation or
+    ``_relevance`` is an expression that cannot be repeated there)."""
+    if args.get("take") is None or args.get("distinct"):
+        return False
+    if not args.get("order") and not model.id_fields:
+        return False  # no ORDER BY at all (no order, no id to default to): nothing to repeat outside
+    for item in as_list(args.get("order") or []):
+        if not isinstance(item, dict) or len(item) != 1:
+            return False
+        ((k, _),) = item.items()
+        field = model.field(k)
+        if field is None or field.kind == "relation":
+            return False
+    return True
 
 
 def check_unique(model: ModelMeta, where: Any) -> None:

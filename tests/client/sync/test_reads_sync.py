@@ -408,3 +408,32 @@ def test_compiled_sql_is_cached_per_shape(seeded: Any) -> None:
     assert len(seeded._cache) == 2
     got = u.find_many(where={"email": "bob@x.io"}, take=5)
     assert [r.email for r in got] == ["bob@x.io"]
+
+
+def test_an_ordered_window_is_the_slice_of_the_whole_order(seeded: Any) -> None:
+    # take + order: the window is cut first and the selection (casts, includes) computed over it; the
+    # rows, their values and their order are those of the whole ordered list, sliced
+    for i in range(4):
+        seeded.post.create({"title": f"extra {i}", "views": 5 * (i % 2), "author": {"connect": {"id": 1}}})
+    include: dict[str, Any] = {"author": True, "categories": True, "_count": True, "comments": {"take": 1}}
+    order = [{"views": "desc"}, {"title": "asc"}]
+    whole = [p.model_dump() for p in seeded.post.find_many(order=order, include=include)]
+    assert len(whole) == 7
+    for take, skip in ((1, None), (3, None), (3, 2), (10, 4), (2, 6)):
+        got = seeded.post.find_many(order=order, take=take, skip=skip, include=include)
+        start = skip or 0
+        assert [p.model_dump() for p in got] == whole[start : start + take]
+    got = seeded.post.find_many(order=order, take=-2, include=include)
+    assert [p.model_dump() for p in got] == whole[-2:]
+    third = whole[2]["id"]
+    got = seeded.post.find_many(order=order, take=2, skip=1, cursor={"id": third}, include=include)
+    assert [p.model_dump() for p in got] == whole[3:5]
+    # the default order (the id) and a NULLS placement
+    by_id = [u.model_dump() for u in seeded.user.find_many(order={"id": "asc"})]
+    assert [u.model_dump() for u in seeded.user.find_many(take=2)] == by_id[:2]
+    nulls = [{"name": {"sort": "asc", "nulls": "first"}}, {"id": "asc"}]
+    whole_users = [u.model_dump() for u in seeded.user.find_many(order=nulls)]
+    assert whole_users[0]["name"] is None
+    assert [u.model_dump() for u in seeded.user.find_many(order=nulls, take=2)] == whole_users[:2]
+    first = seeded.post.find_first(order=order, include=include)
+    assert first is not None and first.model_dump() == whole[0]
