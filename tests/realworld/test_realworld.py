@@ -4,7 +4,7 @@ The corpus (``corpus.py``: real projects' PostgreSQL schemas, prisma-engines' PS
 reformatter files) lives in a local cache, never in the repository. When it is absent every test
 here is skipped with the reason (``python tests/realworld/corpus.py verify`` says what is missing).
 
-Five checks per corpus file, each against the real CLI (its results are kept in the oracle's cache
+Six checks per corpus file, each against the real CLI (its results are kept in the oracle's cache
 folder under a hash of the input, so only new files run the CLI again):
 
 - ``verdict``: ``prisma validate`` and nexo accept or reject alike, with the same (line, message) errors;
