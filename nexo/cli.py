@@ -408,7 +408,15 @@ def _schema_and_dialect(schema: Path | None, project: Path | None) -> tuple[Path
 
 
 @app.command("validate")
-def validate(schema: SchemaPath = None, project: Project = None, as_json: JsonFlag = False) -> None:
+def validate(
+    schema: SchemaPath = None,
+    project: Project = None,
+    as_json: JsonFlag = False,
+    citus: Annotated[
+        bool,
+        typer.Option("--citus", help="Also check Citus readiness ([tool.nexo.citus]): keys, foreign keys, sql/."),
+    ] = False,
+) -> None:
     """Validate the schema like prisma validate: print "valid" or every error (exit 1 on errors)."""
     from nexo.psl.commands import validate_command
 
@@ -417,13 +425,32 @@ def validate(schema: SchemaPath = None, project: Project = None, as_json: JsonFl
     warnings = report.result.render_warnings()
     if warnings and not as_json:  # before the verdict, on stderr, as Prisma prints them
         err.print(warnings.rstrip("\n"), markup=False)
+    findings = None
+    if citus and report.ok:
+        from nexo.citus import readiness
+
+        config = _config(project, None)
+        findings = _run(lambda: readiness(config, schema=path))
     if as_json:
-        _json(failure.with_error(report.to_dict(), None if report.ok else ("P1012", mask_text(report.text()))))
+        data = report.to_dict()
+        problem = None if report.ok else ("P1012", mask_text(report.text()))
+        if findings is not None:
+            data["citus"] = {"ready": not findings, "findings": [f.to_dict() for f in findings]}
+            if findings:
+                problem = ("NEXO_CITUS_NOT_READY", f"{len(findings)} Citus readiness finding(s).")
+        _json(failure.with_error(data, problem))
     elif report.ok:
         out.print(report.text(), markup=False)
+        if findings is not None:
+            for f in findings:
+                err.print(f.text(), markup=False)
+            out.print(
+                f"{len(findings)} Citus readiness finding(s)." if findings else "The schema is ready for Citus.",
+                markup=False,
+            )
     else:
         err.print(mask_text(report.text()), markup=False)
-    if not report.ok:
+    if not report.ok or findings:
         raise typer.Exit(1)
 
 

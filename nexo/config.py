@@ -36,6 +36,22 @@ _ROLE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 
 
 @dataclass(frozen=True)
+class CitusConfig:
+    """``[tool.nexo.citus]``: how the tables are laid out on a Citus cluster.
+
+    ``distribution_column`` (default: the tenant column) distributes every table that has it, co-located
+    with ``root_table`` distributed by ``root_key`` (``root = "accounts.id"``); ``reference`` tables are
+    copied to every node; ``local`` tables stay on the coordinator.
+    """
+
+    distribution_column: str = DEFAULT_TENANT_COLUMN
+    root_table: str = "accounts"
+    root_key: str = "id"
+    reference: tuple[str, ...] = ()
+    local: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything a command needs to know about the project, resolved once."""
 
@@ -55,6 +71,8 @@ class Config:
     lock_timeout: float = 10.0
     #: the seed command (``seed`` in ``[tool.nexo]``), run through the shell by ``db:seed`` and ``db:reset``
     seed: str | None = None
+    #: ``[tool.nexo.citus]``; ``None`` when the project does not configure Citus
+    citus: CitusConfig | None = None
     #: extra settings from ``[tool.nexo]`` kept for later stages
     extra: dict[str, object] = field(default_factory=dict)
     #: where the schema and migrations were found, and what was looked for (:mod:`nexo.layout`)
@@ -235,6 +253,7 @@ def load_config(
         "lock_timeout",
         "seed",
         "prisma",
+        "citus",
     }
 
     def path_of(key: str, default: str) -> Path:
@@ -283,6 +302,8 @@ def load_config(
             file=base / "pyproject.toml",
         )
 
+    citus = _citus_config(table.get("citus"), tenant_column, base / "pyproject.toml")
+
     prisma = detect_dialect(base, layout.schema, table.get("prisma"))
     # Prisma 7: the URL is prisma.config.ts's datasource.url (env("NAME") names the variable; a literal is used
     # when no variable is set); Prisma 6 and projects without one: DATABASE_URL
@@ -313,9 +334,44 @@ def load_config(
         database_url_source=source,
         lock_timeout=float(lock_timeout),
         seed=seed,
+        citus=citus,
         extra={k: v for k, v in table.items() if k not in known},
         layout=layout,
         prisma=prisma,
         tenant_column_declared="tenant_column" in table,
         tool_table=in_project,
     )
+
+
+def _citus_config(value: object, tenant_column: str, file: Path) -> CitusConfig | None:
+    """Parse ``[tool.nexo.citus]`` (``None`` when absent)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ConfigError("[tool.nexo.citus] must be a table", file=file)
+    unknown = sorted(set(value) - {"distribution_column", "root", "reference", "local"})
+    if unknown:
+        raise ConfigError(
+            f"[tool.nexo.citus] has unknown key(s) {', '.join(unknown)} "
+            "(known: distribution_column, root, reference, local)",
+            file=file,
+        )
+    column = value.get("distribution_column", tenant_column)
+    if not isinstance(column, str) or not _ROLE_RE.match(column):
+        raise ConfigError(f"[tool.nexo.citus] distribution_column {column!r} must be a plain column name", file=file)
+    root = value.get("root", "accounts.id")
+    if not isinstance(root, str) or root.count(".") != 1 or not all(_ROLE_RE.match(p) for p in root.split(".")):
+        raise ConfigError(f'[tool.nexo.citus] root {root!r} must be "table.column", like "accounts.id"', file=file)
+    root_table, root_key = root.split(".")
+
+    def names(key: str) -> tuple[str, ...]:
+        items = value.get(key, [])
+        if not isinstance(items, list) or not all(isinstance(i, str) and _ROLE_RE.match(i) for i in items):
+            raise ConfigError(f"[tool.nexo.citus] {key} must be a list of table names", file=file)
+        return tuple(items)
+
+    reference, local = names("reference"), names("local")
+    both = sorted(set(reference) & set(local))
+    if both:
+        raise ConfigError(f"[tool.nexo.citus] table(s) {', '.join(both)} are both reference and local", file=file)
+    return CitusConfig(column, root_table, root_key, reference, local)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import nexo
 from nexo import _compiled
+from nexo.citus import CitusReport
 from nexo.config import Config
 from nexo.db import Target
 from nexo.db.errors import DatabaseError
@@ -93,6 +94,8 @@ class Matrix:
     migrations_missing: str | None = None
     #: ``tenant_column`` is set in ``[tool.nexo]``: a schema with no such table then fails ``--check``
     tenant_column_declared: bool = True
+    #: Citus's view of the database (``None``: not a Citus database)
+    citus: CitusReport | None = None
     generated_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     def problems(self) -> list[str]:
@@ -126,6 +129,8 @@ class Matrix:
             )
         out += [f"RLS: {issue}" for issue in self.rls.lint()]
         out += [f"RLS: {w}" for w in self.rls.role_problems()]
+        if self.citus is not None:
+            out += [f"Citus: {f.text()}" for f in self.citus.findings]
         out += [
             f"{r.component} {r.found} is outside the supported range {r.supported}"
             for r in self.software
@@ -149,6 +154,7 @@ class Matrix:
             "rls": self.rls.to_dict(),
             "drift": self.drift.to_dict() if self.drift is not None else None,
             "migrations_missing": self.migrations_missing,
+            "citus": self.citus.to_dict() if self.citus is not None else None,
             "problems": self.problems(),
             "ok": not self.problems(),
         }
@@ -299,6 +305,27 @@ def render_table(m: Matrix, console: Console) -> None:
             )
     for r in m.software:
         t.add_row(r.component, r.found, r.supported + (f" ({r.note})" if r.note else ""), marks[r.status])
+    if m.citus is not None:
+        c = m.citus
+        t.add_row("Citus", c.version, f"{c.workers} worker(s): " + ", ".join(c.nodes), mark(c.workers > 0, warn=True))
+        t.add_row(
+            "Citus tables",
+            ", ".join(f"{sum(1 for x in c.tables if x.kind == k)} {k}" for k in ("distributed", "reference", "local")),
+            "\n".join(
+                f"{x.table}: {x.kind}"
+                + (f" by {x.column}" if x.column else "")
+                + (f", co-location {x.colocation_id}" if x.colocation_id is not None else "")
+                + (f", {x.shard_count} shards" if x.shard_count is not None else "")
+                for x in c.tables
+            ),
+            mark(True),
+        )
+        t.add_row(
+            "Citus readiness",
+            "clean" if not c.findings else f"{len(c.findings)} finding(s)",
+            "\n".join(f.text() for f in c.findings),
+            mark(not c.findings),
+        )
     rls = m.rls
     if rls.tenant_tables == 0:  # information, unless [tool.nexo] names a tenant column no table has
         t.add_row(
@@ -444,6 +471,7 @@ def collect(config: Config, *, on_target: Callable[[str], None] | None = None) -
             missing_on_disk=[a.script for a in sst.missing_on_disk],
         )
         rls = inspect_rls(conn, app_role=config.app_role, tenant_column=config.tenant_column)
+        citus_report = citus_part(conn, config)
         return Matrix(
             database=database_info(conn, target),
             prisma=prisma_part,
@@ -458,4 +486,21 @@ def collect(config: Config, *, on_target: Callable[[str], None] | None = None) -
                 config.layout.missing_migrations_message() if config.layout else f"{config.migrations_dir} not found"
             ),
             tenant_column_declared=config.tenant_column_declared,
+            citus=citus_report,
         )
+
+
+def citus_part(conn: psycopg.Connection, config: Config) -> CitusReport | None:
+    """Citus's view of the database plus the readiness lint of the project (``None`` without Citus)."""
+    from nexo import citus
+    from nexo.psl import PslError
+
+    report = citus.inspect(conn)
+    if report is None:
+        return None
+    report.configured = config.citus is not None
+    try:
+        report.findings = citus.readiness(config)
+    except (PslError, OSError):
+        report.findings = []  # an invalid or missing schema is reported by the drift check
+    return report

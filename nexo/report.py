@@ -124,6 +124,10 @@ def print_plan(plan: Plan, console: Console) -> None:
         for i, m in enumerate(pp.pending, 1):
             tx = "" if m.mode == "transaction" else f"  [no transaction: statement by statement; {m.reason}]"
             console.print(f"  {i}. {m.name}  sha256 {m.checksum}{tx}", markup=False)
+            for step in plan.citus_steps.get(m.name, []):
+                console.print(
+                    f"     citus: {step}  (after its CREATE TABLE/INDEX, before its foreign keys)", markup=False
+                )
     elif not plan.prisma_blocked:
         console.print("Prisma migrations: nothing to apply.")
     if plan.sql_blocked:

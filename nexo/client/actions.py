@@ -227,6 +227,7 @@ class ModelActions(ModelActionsBase):
     @counted
     async def update(self, data: Any, where: Any, include: Any = None, *, select: Any = None) -> Any:
         check_unique(self._m, where)
+        where = self._scope_where(where)
         try:
             scalars, rels = split_data(self._m, data)
             if not rels:
@@ -261,6 +262,7 @@ class ModelActions(ModelActionsBase):
         check_unique(self._m, where)
         if not isinstance(data, dict) or "create" not in data or "update" not in data:
             raise DataError("upsert data needs both 'create' and 'update'")
+        where = self._scope_where(where)
         async with self._client._executor.atomic() as ex:
             found = await self._keys(ex, self._m, where, lock=True)
             row: dict[str, Any] | None
@@ -273,7 +275,7 @@ class ModelActions(ModelActionsBase):
     @counted
     async def delete(self, where: Any, include: Any = None, *, select: Any = None) -> Any:
         check_unique(self._m, where)
-        plan = compile_delete(self._client.meta, self._name, where, include, select)
+        plan = compile_delete(self._client.meta, self._name, self._scope_where(where), include, select)
         rows, _ = await self._exec(self._client._executor, plan)
         if not rows:
             if self._raise_not_found:
@@ -283,7 +285,7 @@ class ModelActions(ModelActionsBase):
 
     @counted
     async def delete_many(self, where: Any = None) -> int:
-        plan = compile_delete(self._client.meta, self._name, where or {}, many=True)
+        plan = compile_delete(self._client.meta, self._name, self._scope_where(where) or {}, many=True)
         _, count = await self._exec(self._client._executor, plan)
         return count
 

@@ -229,6 +229,7 @@ class ModelActions(ModelActionsBase):
     @counted
     def update(self, data: Any, where: Any, include: Any = None, *, select: Any = None) -> Any:
         check_unique(self._m, where)
+        where = self._scope_where(where)
         try:
             scalars, rels = split_data(self._m, data)
             if not rels:
@@ -263,6 +264,7 @@ class ModelActions(ModelActionsBase):
         check_unique(self._m, where)
         if not isinstance(data, dict) or "create" not in data or "update" not in data:
             raise DataError("upsert data needs both 'create' and 'update'")
+        where = self._scope_where(where)
         with self._client._executor.atomic() as ex:
             found = self._keys(ex, self._m, where, lock=True)
             row: dict[str, Any] | None
@@ -275,7 +277,7 @@ class ModelActions(ModelActionsBase):
     @counted
     def delete(self, where: Any, include: Any = None, *, select: Any = None) -> Any:
         check_unique(self._m, where)
-        plan = compile_delete(self._client.meta, self._name, where, include, select)
+        plan = compile_delete(self._client.meta, self._name, self._scope_where(where), include, select)
         rows, _ = self._exec(self._client._executor, plan)
         if not rows:
             if self._raise_not_found:
@@ -285,7 +287,7 @@ class ModelActions(ModelActionsBase):
 
     @counted
     def delete_many(self, where: Any = None) -> int:
-        plan = compile_delete(self._client.meta, self._name, where or {}, many=True)
+        plan = compile_delete(self._client.meta, self._name, self._scope_where(where) or {}, many=True)
         _, count = self._exec(self._client._executor, plan)
         return count
 

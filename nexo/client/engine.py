@@ -21,6 +21,8 @@ from nexo.client.actions import ModelActions
 from nexo.client.compiler import RowPlan
 from nexo.client.datasource import connection_error
 from nexo.client.engine_base import (
+    CITUS_PROBE,
+    CITUS_ROUTING,
     FEW_ROWS,
     BatchActions,
     BatchBase,
@@ -95,6 +97,8 @@ class Client(ClientBase):
             raise EngineConnectionError(f"Can't reach the database at {mask_url(url)}: {mask_text(str(exc))}") from None
         self._pool = pool
         self._executor = Executor(pool, self.log_queries)
+        self._citus = None
+        self._routing = None
 
     async def _configure_connection(self, conn: psycopg.AsyncConnection[Any]) -> None:
         pid = await _configure(conn)
@@ -181,7 +185,10 @@ class Client(ClientBase):
         isolation_level: str | None = None,
     ) -> TransactionManager:
         """A tenant session: every call through it runs in one transaction whose first statement
-        is ``SELECT set_config(<tenant_setting>, account_id, true)`` (transaction-local)."""
+        is ``SELECT set_config(<tenant_setting>, account_id, true)`` (transaction-local).
+
+        On Citus: ``SET LOCAL`` (reaches the workers), and queries on distributed models get
+        ``<distribution column> = account_id`` (where, included to-many relations) so each routes to one shard."""
         return (self._TX_MANAGER or TransactionManager)(
             self, max_wait=max_wait, timeout=timeout, isolation_level=isolation_level, tenant=tenant_id(account_id)
         )
@@ -232,10 +239,20 @@ class TransactionManager(TransactionManagerBase):
         self._conn = conn
         logged = self.client.log_queries
         try:
+            if self.tenant is not None and self.client._citus is None:
+                rows, _, _ = await _run(conn, CITUS_PROBE, [], None, False)
+                self.client._citus = bool(rows[0][0])
+                if self.client._citus:
+                    rows, _, _ = await _run(conn, CITUS_ROUTING, [], None, False)
+                    self.client._set_routing(rows)
             begin, settings, params = self._opening()
             if logged:
                 query_log.info("%s %r", begin, [])
             await _run(conn, begin, [], None, False)
+            for statement in self._citus_settings():
+                if logged:
+                    query_log.info("%s %r", statement, [])
+                await _run(conn, statement, [], None, False)
             if settings is not None:
                 if logged:
                     query_log.info("%s %r", settings, params)

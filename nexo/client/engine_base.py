@@ -68,6 +68,7 @@ from nexo.client.models import ModelShape, ShapeRegistry
 from nexo.client.pooler import PreparePolicy
 from nexo.client.support import user_stacklevel
 from nexo.client.tenantguard import check_raw_sql
+from nexo.db.ident import quote_ident
 
 log = logging.getLogger("nexo.client")
 query_log = logging.getLogger("prisma")
@@ -287,6 +288,10 @@ class ClientBase:
         self.log_queries = log_queries
         self._executor = self._EXECUTOR(None, log_queries)
         self._pool = None
+        #: whether the database is a Citus coordinator: ``None`` until the first tenant session of a pool asks
+        self._citus: bool | None = None
+        #: on Citus, model name → its distribution column's field (read with :data:`CITUS_ROUTING` once per pool)
+        self._routing: dict[str, str] | None = None
         self._cache: dict[Any, Plan] = {}
         self._actions = {}
         self._tx = None
@@ -380,6 +385,19 @@ class ClientBase:
             return [shape.validate(d) for d in out]
         return [apply_model(model, d) for d in out]
 
+    def _set_routing(self, rows: list[tuple[Any, ...]]) -> None:
+        """Keep, from the rows of :data:`CITUS_ROUTING` (schema, table, column), each model's distribution field."""
+        by_table = {(str(r[0]), str(r[1])): str(r[2]) for r in rows if r[2] is not None}
+        routing: dict[str, str] = {}
+        for name, m in self.meta.models.items():
+            column = by_table.get((m.schema or "public", m.db_name))
+            if column is None:
+                continue
+            for f in m.scalar_fields:
+                if f.db_name == column:
+                    routing[name] = f.name
+        self._routing = routing
+
     def _plan(self, key: Any, make: Callable[[], Plan]) -> Plan:
         plan = self._cache.get(key)
         if plan is None:
@@ -388,6 +406,17 @@ class ClientBase:
                 self._cache.clear()
             self._cache[key] = plan
         return plan
+
+
+#: asked once per pool, on its first tenant session: is this database a Citus coordinator?
+CITUS_PROBE = "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')"
+
+
+#: asked once per pool after :data:`CITUS_PROBE` found Citus: each hash-distributed table's distribution column
+CITUS_ROUTING = (
+    "SELECT n.nspname, c.relname, column_to_column_name(p.logicalrelid, p.partkey) FROM pg_dist_partition p "
+    "JOIN pg_class c ON c.oid = p.logicalrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE p.partmethod = 'h'"
+)
 
 
 def tenant_id(account_id: Any) -> str:
@@ -422,7 +451,7 @@ class TransactionManagerBase:
         begin = "BEGIN" + (f" ISOLATION LEVEL {self.isolation_level}" if self.isolation_level else "")
         settings = []
         params: list[Any] = []
-        if self.tenant is not None:
+        if self.tenant is not None and not self.client._citus:
             # the tenant first: the transaction's first statement scopes it to the tenant
             settings.append("set_config(%s, %s, true)")
             params += [self.client.tenant_setting, self.tenant]
@@ -430,6 +459,21 @@ class TransactionManagerBase:
             settings.append("set_config('statement_timeout', %s, true)")
             params.append(str(max(int(self.timeout * 1000), 1)))
         return begin, ("SELECT " + ", ".join(settings)) if settings else None, params
+
+    def _citus_settings(self) -> list[str]:
+        """On Citus, the statements that set the tenant right after ``BEGIN`` (empty elsewhere).
+
+        ``set_config(…, true)`` stays on the coordinator, so the workers' policies would see no tenant;
+        ``SET LOCAL`` with ``citus.propagate_set_commands = 'local'`` reaches every worker the transaction
+        uses. SET takes no parameters: the value is an escaped literal, the setting's parts quoted identifiers.
+        """
+        if self.tenant is None or not self.client._citus:
+            return []
+        if "\x00" in self.tenant:
+            raise DataError("a tenant id cannot contain NUL")
+        name = ".".join(quote_ident(part) for part in self.client.tenant_setting.split("."))
+        value = "E'" + self.tenant.replace("\\", "\\\\").replace("'", "''") + "'"
+        return ["SET LOCAL citus.propagate_set_commands = 'local'", f"SET LOCAL {name} = {value}"]
 
     def _deadline(self) -> float | None:
         return time.monotonic() + self.timeout if self.timeout is not None else None
@@ -537,6 +581,60 @@ class ModelActionsBase:
             args["include"] = shape.adapt_include(args["include"])
         return args
 
+    # ------------------------------------------------------------ Citus routing
+    def _tenant_scope(self) -> tuple[dict[str, str], str] | None:
+        """Inside a tenant session on Citus: the distribution fields and the tenant (else None)."""
+        client = self._client
+        tx = client._tx
+        if tx is None or tx.tenant is None or not client._citus or not client._routing:
+            return None
+        return client._routing, tx.tenant
+
+    def _scope_where(self, where: Any, model: str | None = None) -> Any:
+        """``where`` plus ``<distribution field> = <tenant>`` on a distributed model inside a tenant session on
+        Citus, so that the statement routes to the tenant's shard (RLS alone does not prune shards: citus#7415).
+        Unchanged elsewhere, and where it already filters on that field."""
+        scope = self._tenant_scope()
+        if scope is None:
+            return where
+        field = scope[0].get(model or self._name)
+        if field is None or (isinstance(where, dict) and field in where):
+            return where
+        if where is None:
+            return {field: scope[1]}
+        if not isinstance(where, dict):
+            return where
+        return {**where, field: scope[1]}
+
+    def _scope_args(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Read arguments with the tenant filter (see :meth:`_scope_where`) on the model and on its included
+        to-many relations (at every level)."""
+        scope = self._tenant_scope()
+        if scope is None:
+            return args
+        return self._scope_level(self._m, args, scope[0])
+
+    def _scope_level(self, m: ModelMeta, args: dict[str, Any], routing: dict[str, str]) -> dict[str, Any]:
+        out = dict(args)
+        if m.name in routing:
+            out["where"] = self._scope_where(args.get("where"), m.name)
+        for key in ("include", "select"):
+            nested = args.get(key)
+            if isinstance(nested, dict):
+                out[key] = {name: self._scope_nested(m, name, v, routing) for name, v in nested.items()}
+        return out
+
+    def _scope_nested(self, m: ModelMeta, name: str, v: Any, routing: dict[str, str]) -> Any:
+        r = m.relation(name)
+        if r is None or not v:
+            return v
+        target = self._client.meta.model(r.target)
+        if not r.is_list:  # a to-one relation: its key (with the distribution column) routes it
+            return self._scope_level(target, v, routing) if isinstance(v, dict) else v
+        if target.name not in routing:
+            return self._scope_level(target, v, routing) if isinstance(v, dict) else v
+        return self._scope_level(target, v if isinstance(v, dict) else {}, routing)
+
     def _not_found(self, what: str) -> RecordNotFoundError:
         return RecordNotFoundError(f"{NOT_FOUND} {what}", meta={"cause": what, "modelName": self._name})
 
@@ -545,6 +643,7 @@ class ModelActionsBase:
         self, kind: str, args: dict[str, Any], compile_fn: Callable[[SchemaMeta, str, Any], Plan]
     ) -> tuple[Plan, list[Any]]:
         """The plan of a count/group_by call and its parameters."""
+        args = self._scope_args(args)
         shape, values = shape_values(args)
         key = (kind, self._name, shape)
         client = self._client
@@ -563,6 +662,7 @@ class ModelActionsBase:
         shape = self._shape
         if shape is not None and (shape.select is not None or not shape.fast):
             args = self._shaped(args)
+        args = self._scope_args(args)
         key_shape, values = shape_values(args)
         client = self._client
         take = args.get("take")
@@ -638,6 +738,7 @@ class ModelActionsBase:
         return compile_insert_many(self._client.meta, self._name, rows, bool(skip_duplicates))
 
     def _update_many_plan(self, data: Any, where: Any) -> Plan:
+        where = self._scope_where(where)
         scalars, rels = split_data(self._m, data)
         if rels:
             raise DataError(f"update_many does not take relation fields ({', '.join(rels)})")

@@ -288,7 +288,11 @@ def build_view(schema: psl_model.Schema, tenant_setting: str) -> SchemaView:
             r = rf.relation
             if r is not None and r.kind != "m:n" and r.referencing_model == m.name and r.referencing_field == rf.name:
                 fk_fields.update(r.fields)
-        single_unique = {ix.fields[0].name for ix in m.indexes if ix.kind == "unique" and len(ix.fields) == 1}
+        # a partial unique (Prisma 7's ``where:``) does not make its field unique in Prisma 7's DMMF (``isUnique``
+        # false, not in ``uniqueFields``), but stays a selector of ``WhereUniqueInput`` (``unique_sets`` below)
+        single_unique = {
+            ix.fields[0].name for ix in m.indexes if ix.kind == "unique" and len(ix.fields) == 1 and ix.where is None
+        }
         fields: list[VField] = []
         for f in m.fields:
             if f.is_ignored:

@@ -5,7 +5,7 @@ advisory lock (``nexo.db.advisory_lock``, Prisma's key 72707369) around the func
 """
 
 from nexo.migrate.checksum import checksum_matches, decode_script, legacy_checksum, script_checksum
-from nexo.migrate.deploy import AppliedMigration, DeployEvent, DeployResult, Plan, PlannedMigration, deploy, plan
+from nexo.migrate.deploy import AppliedMigration, DeployEvent, DeployPlan, DeployResult, PlannedMigration, deploy, plan
 from nexo.migrate.directory import (
     LOCK_FILE,
     PROVIDER_NOT_FOUND,
@@ -44,6 +44,7 @@ __all__ = [
     "SCRIPT_FILE",
     "AppliedMigration",
     "DeployEvent",
+    "DeployPlan",
     "DeployResult",
     "ExecutionReport",
     "FailedMigrationsFound",
@@ -60,7 +61,6 @@ __all__ = [
     "MigrationStatus",
     "MigrationSummary",
     "MigrationsTableMissing",
-    "Plan",
     "PlannedMigration",
     "ProviderMismatch",
     "ResolveResult",

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import psycopg
 
+    from nexo.migrate.diff import MigrationPlan
+
 _TABLE = re.compile(r"(?:the `([^`]+)` table|on table `([^`]+)`|on the table `([^`]+)`|drop the `([^`]+)` table)")
 _COLUMN = re.compile(r"(?:the column `([^`]+)`|column `([^`]+)`|type of `([^`]+)`)")
 
@@ -172,7 +174,7 @@ class Item:
     step_index: int | None = None
 
 
-def plan_items(plan) -> tuple[list[Item], list[Item]]:  # plan: nexo.migrate.differ.MigrationPlan
+def plan_items(plan: MigrationPlan) -> tuple[list[Item], list[Item]]:
     """The plan's warnings and unexecutable items, placed on their steps (table, step index)."""
     warnings: list[Item] = []
     unexecutable: list[Item] = []
@@ -186,7 +188,7 @@ def plan_items(plan) -> tuple[list[Item], list[Item]]:  # plan: nexo.migrate.dif
     return warnings, unexecutable
 
 
-def evaluate_plan(conn: psycopg.Connection, plan) -> Evaluation:
+def evaluate_plan(conn: psycopg.Connection, plan: MigrationPlan) -> Evaluation:
     """:func:`evaluate` for a differ plan."""
     warnings, unexecutable = plan_items(plan)
     return evaluate(conn, warnings, unexecutable)

@@ -98,7 +98,7 @@ class PlannedMigration:
 
 
 @dataclass(frozen=True)
-class Plan:
+class DeployPlan:
     """Dry run of :func:`deploy`: what would run, in order, and what would stop it."""
 
     found: int
@@ -182,7 +182,7 @@ def _excerpt(text: str, limit: int = 100) -> str:
     return one if len(one) <= limit else one[: limit - 3] + "..."
 
 
-def plan(conn: psycopg.Connection, directory: str | Path, *, provider: str = DEFAULT_PROVIDER) -> Plan:
+def plan(conn: psycopg.Connection, directory: str | Path, *, provider: str = DEFAULT_PROVIDER) -> DeployPlan:
     """What :func:`deploy` would apply, with checksums, and the refusals it would raise. Writes nothing."""
     blockers: list[MigrateError] = []
     try:
@@ -209,7 +209,7 @@ def plan(conn: psycopg.Connection, directory: str | Path, *, provider: str = DEF
             continue
         analysis = analyse_script(script)
         pending.append(PlannedMigration(m.name, m.path, script_checksum(script), analysis.mode, analysis.reason))
-    return Plan(len(migrations), exists, pending, blockers)
+    return DeployPlan(len(migrations), exists, pending, blockers)
 
 
 def deploy(
@@ -218,8 +218,12 @@ def deploy(
     *,
     provider: str = DEFAULT_PROVIDER,
     on_step: StepCallback | None = None,
+    rewrite: Callable[[str], str] | None = None,
 ) -> DeployResult:
     """Apply the pending migrations of ``directory`` to ``conn`` (autocommit), like ``prisma migrate deploy``.
+
+    ``rewrite`` turns a migration's script into the one that runs (Citus: distribution steps inserted
+    before its foreign keys); the ledger rows, checksum included, stay those of the file.
 
     Raises P3019 (lock file names another provider), P3005 (schema not empty and no migrations table),
     P3009 (failed rows), P3015 (a pending folder has no migration.sql) before writing anything, and
@@ -243,7 +247,9 @@ def deploy(
         ledger.create_table(conn)  # like Prisma: deploy leaves the table even with nothing to apply
     for index, (migration, script) in enumerate(todo, 1):
         create = not exists and index == 1  # created with the first migration, so a kill leaves nothing
-        result.applied.append(_apply_one(conn, migration, script, index, len(todo), on_step, create_table=create))
+        result.applied.append(
+            _apply_one(conn, migration, script, index, len(todo), on_step, create_table=create, rewrite=rewrite)
+        )
     return result
 
 
@@ -256,6 +262,7 @@ def _apply_one(
     on_step: StepCallback | None,
     *,
     create_table: bool = False,
+    rewrite: Callable[[str], str] | None = None,
 ) -> AppliedMigration:
     """Apply one migration with Prisma's ledger rows.
 
@@ -272,6 +279,8 @@ def _apply_one(
     if on_step:
         on_step(DeployEvent(migration.name, "start", index, total))
     row: list[str] = []
+    if rewrite is not None:
+        script = rewrite(script)
     analysis = analyse_script(script)
     total_statements = len(analysis.statements)
     identity: list[tuple[int, str]] = []

@@ -163,7 +163,7 @@ def diagnose_history(
 def _introspect(conn: psycopg.Connection, schemas: Sequence[str] | None, ignore: Iterable[str]) -> Database:
     from nexo.schema.introspect import introspect
 
-    return without_tables(introspect(conn, schemas=list(schemas) if schemas else None), ignore)
+    return without_tables(introspect(conn, schemas=list(schemas) if schemas else None, partial_indexes=True), ignore)
 
 
 def history_models(
@@ -181,7 +181,7 @@ def history_models(
 
     ``extensions``: compare extensions in the drift check (the schema has ``postgresqlExtensions``);
     both sides are introspected, so the differ cannot tell on its own."""
-    from nexo.migrate.differ import diff
+    from nexo.migrate.diff import diff
 
     ignore = list(ignore_tables)
     diag, applied = diagnose_history(conn, migrations)
@@ -246,7 +246,7 @@ def migrate_dev(
 ) -> DevResult:
     """See the module docstring. ``location`` names the schema/server in the reset message; ``owned``: what
     the SQL layer created, which is not drift (see :func:`nexo.migrate.drift.without_owned`)."""
-    from nexo.migrate.differ import diff
+    from nexo.migrate.diff import diff
 
     started = time.monotonic()
     directory = Path(directory)

@@ -27,7 +27,7 @@ from nexo.schema.model import Database
 
 if TYPE_CHECKING:
     from nexo.config import Config
-    from nexo.migrate.differ import MigrationPlan
+    from nexo.migrate.diff import MigrationPlan
     from nexo.psl.datasource import SchemaDatasource
 
 KINDS = ("empty", "schema", "schema-datasource", "config-datasource", "migrations", "url")
@@ -151,7 +151,7 @@ def migrate_diff(
     connection. As in Prisma, the ``schemas`` of every schema and schema-datasource side, together,
     decide what introspection reads.
     """
-    from nexo.migrate.differ import diff
+    from nexo.migrate.diff import diff
 
     models: dict[int, Database | None] = {}
     live: dict[int, tuple[str, Path | None]] = {}  # the side's URL and the folder relative paths start in
@@ -235,8 +235,10 @@ def introspect_url(
 
     conninfo, schema = prisma_url_to_libpq(url, config_dir)
     with connect(conninfo, application_name="nexo diff") as conn:
-        conn.execute(f"SET search_path TO {quote_ident(schema)}")  # type: ignore[arg-type]
-        return without_tables(introspect(conn, schemas=list(schemas) if schemas else None), ignore)
+        conn.execute(f"SET search_path TO {quote_ident(schema)}")
+        return without_tables(
+            introspect(conn, schemas=list(schemas) if schemas else None, partial_indexes=True), ignore
+        )
 
 
 def _load(

@@ -139,7 +139,7 @@ def compare(
     schema with the ``postgresqlExtensions`` preview feature; pass the schema's setting when both
     models were introspected (a shadow database against the live one).
     """
-    from nexo.migrate.differ import diff
+    from nexo.migrate.diff import diff
 
     ignore = list(ignore_tables)
     expected = without_tables(expected, ignore)
@@ -169,7 +169,7 @@ def check(
     ``owned``: what the SQL layer created, see :func:`without_owned`)."""
     from nexo.schema.introspect import introspect
 
-    actual = introspect(conn, schemas=list(schemas) if schemas else None)
+    actual = introspect(conn, schemas=list(schemas) if schemas else None, partial_indexes=True)
     return compare(expected, actual, against=against, ignore_tables=ignore_tables, extensions=extensions, owned=owned)
 
 

@@ -57,7 +57,7 @@ def run_in_one_transaction(conn: psycopg.Connection, script: str) -> int:
         with conn.transaction():
             for s in statements:
                 current = s
-                conn.execute(s.text)  # type: ignore[arg-type]
+                conn.execute(s.text)
     except psycopg.Error as exc:
         code, text, _ = _database_error(exc, current.text if current else script)
         raise PushFailed(code, text, current.first_line if current else None) from exc
@@ -76,14 +76,16 @@ def push(
 ) -> PushResult:
     """Make the database on ``conn`` match ``target`` (see the module docstring). What the SQL layer created
     (``owned``) and ``target`` does not declare is left alone, never dropped."""
-    from nexo.migrate.differ import diff
+    from nexo.migrate.diff import diff
     from nexo.schema.introspect import introspect
 
     started = time.monotonic()
     ignore = list(ignore_tables)
     target = without_tables(target, ignore)
     live = without_owned(
-        without_tables(introspect(conn, schemas=list(schemas) if schemas else None), ignore), target, owned
+        without_tables(introspect(conn, schemas=list(schemas) if schemas else None, partial_indexes=True), ignore),
+        target,
+        owned,
     )
     plan = diff(live, target, before_is_live=True)
     if plan.is_empty:

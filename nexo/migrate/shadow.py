@@ -28,7 +28,8 @@ import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from types import FrameType
+from typing import TYPE_CHECKING, NoReturn
 
 from nexo.db import connect, mask_text, mask_url, with_database
 from nexo.errors import NexoError
@@ -61,7 +62,7 @@ def shadow_lock_key(name: str) -> int:
     return int(name[-8:], 16) & 0x7FFFFFFF
 
 
-def _interrupt(signum, frame):
+def _interrupt(signum: int, frame: FrameType | None) -> NoReturn:
     raise KeyboardInterrupt(f"signal {signum}")
 
 
@@ -291,4 +292,4 @@ def schema_from_migrations(
     with shadow_database(main_url, shadow_url=shadow_url) as url:
         with connect(url, application_name="nexo shadow") as conn:
             replay(conn, migrations)
-            return introspect(conn, schemas=list(schemas) if schemas else None)
+            return introspect(conn, schemas=list(schemas) if schemas else None, partial_indexes=True)

@@ -43,9 +43,11 @@ __all__ = [
     "render_drop_extension",
     "render_drop_foreign_key",
     "render_drop_index",
+    "render_drop_primary_key",
     "render_drop_table",
     "render_rename_foreign_key",
     "render_rename_index",
+    "render_rename_primary_key",
     "render_script",
     "render_warnings_block",
     "sequence_name",
@@ -190,6 +192,14 @@ def render_add_column(c: Column) -> str:
 def render_add_primary_key(name: str | None, columns: Sequence[str]) -> str:
     named = f"CONSTRAINT {quote_ident(name)} " if name else ""
     return f"ADD {named}PRIMARY KEY ({', '.join(quote_ident(c) for c in columns)})"
+
+
+def render_drop_primary_key(name: str) -> str:
+    return f"DROP CONSTRAINT {quote_ident(name)}"
+
+
+def render_rename_primary_key(previous: str, nxt: str) -> str:
+    return f"RENAME CONSTRAINT {quote_ident(previous)} TO {quote_ident(nxt)}"
 
 
 def sequence_name(table: Table, column: Column) -> str:

@@ -30,7 +30,7 @@ from nexo.orchestrate.commands import (
     status,
 )
 from nexo.orchestrate.context import (
-    LEDGER_TABLES,
+    DRIFT_IGNORED_TABLES,
     applied_by,
     creating_session,
     datasource_shadow_url,
@@ -60,7 +60,7 @@ from nexo.orchestrate.results import (
 from nexo.orchestrate.schema_commands import migrate_dev, push, reset
 
 __all__ = [
-    "LEDGER_TABLES",
+    "DRIFT_IGNORED_TABLES",
     "SKIP_GENERATE_ENV",
     "DevReport",
     "ForceReset",

@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING
 
 from nexo import migrate as prisma
 from nexo import sqllayer
+from nexo.citus import distribution_steps, migration_rewriter
 from nexo.config import Config
 from nexo.db import advisory_lock, resolve_target
 from nexo.migrate.diffcmd import Source as DiffSource
 from nexo.migrate.drift import DriftReport
 from nexo.orchestrate.context import (
-    LEDGER_TABLES,
+    DRIFT_IGNORED_TABLES,
     applied_by,
     creating_session,
     introspection_schemas,
@@ -46,7 +47,9 @@ def migrate(config: Config, *, on_event: OnEvent | None = None, on_target: OnTar
     started = time.monotonic()
     with creating_session(config, on_target) as (conn, tgt, created):
         with advisory_lock(conn, timeout=config.lock_timeout) as waited:
-            deployed = prisma.deploy(conn, config.migrations_dir, on_step=prisma_events(on_event))
+            deployed = prisma.deploy(
+                conn, config.migrations_dir, on_step=prisma_events(on_event), rewrite=migration_rewriter(conn, config)
+            )
             applied = sqllayer.apply(conn, files, applied_by=applied_by(), on_step=sql_events(on_event))
             latest = prisma.summary(conn, config.migrations_dir).latest_applied
     return MigrateResult(tgt.masked, waited, deployed, latest, applied, time.monotonic() - started, created)
@@ -60,7 +63,9 @@ def deploy(config: Config, *, on_event: OnEvent | None = None, on_target: OnTarg
     started = time.monotonic()
     with creating_session(config, on_target) as (conn, tgt, created):
         with advisory_lock(conn, timeout=config.lock_timeout) as waited:
-            deployed = prisma.deploy(conn, config.migrations_dir, on_step=prisma_events(on_event))
+            deployed = prisma.deploy(
+                conn, config.migrations_dir, on_step=prisma_events(on_event), rewrite=migration_rewriter(conn, config)
+            )
             latest = prisma.summary(conn, config.migrations_dir).latest_applied
     return MigrateResult(tgt.masked, waited, deployed, latest, None, time.monotonic() - started, created)
 
@@ -76,7 +81,15 @@ def dry_run(config: Config, *, on_target: OnTarget | None = None) -> Plan:
             sql_plan = sqllayer.plan(conn, files)
         except sqllayer.SqlLayerError as exc:
             sql_plan, blocked = [], str(exc)
-    return Plan(tgt.masked, prisma_plan, sql_plan, blocked)
+        citus_steps: dict[str, list[str]] = {}
+        steps_of = distribution_steps(conn, config)
+        if steps_of is not None:
+            for m in prisma_plan.pending:
+                script = m.path / "migration.sql"
+                steps = steps_of(script.read_text(encoding="utf-8")) if script.is_file() else []
+                if steps:
+                    citus_steps[m.name] = steps
+    return Plan(tgt.masked, prisma_plan, sql_plan, blocked, citus_steps)
 
 
 def status(config: Config, *, on_target: OnTarget | None = None, drift: bool = False) -> Status:
@@ -154,7 +167,7 @@ def drift_report(conn: psycopg.Connection, config: Config) -> DriftReport:
             conn,
             model,
             schemas=introspection_schemas(namespaces),
-            ignore_tables=LEDGER_TABLES,
+            ignore_tables=DRIFT_IGNORED_TABLES,
             owned=sql_owned(conn),
         )
     except (NexoError, psycopg.Error) as exc:

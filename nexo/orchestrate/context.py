@@ -143,8 +143,9 @@ def sql_events(on_event: OnEvent | None) -> Callable[[sqllayer.StepEvent], None]
     return cb
 
 
-#: tables that belong to a ledger, never to the schema (Prisma's own table is known to the migrate package)
-LEDGER_TABLES = (sqllayer.HISTORY_TABLE,)
+#: tables the drift check leaves out: the SQL layer's ledger (Prisma's own table is known to the migrate
+#: package; introspection leaves out both, see nexo.schema.introspect.LEDGER_TABLES)
+DRIFT_IGNORED_TABLES = (sqllayer.HISTORY_TABLE,)
 
 
 def load_schema(config: Config) -> Schema:

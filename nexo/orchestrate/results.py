@@ -99,9 +99,11 @@ class Plan:
     """What ``db:migrate`` would run, in order (a dry run)."""
 
     target: str
-    prisma: prisma.Plan
+    prisma: prisma.DeployPlan
     sql: list[sqllayer.PlannedStep]
     sql_blocked: str | None = None
+    #: on Citus with ``[tool.nexo.citus]``: the distribution statements each pending migration gets
+    citus_steps: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def prisma_blocked(self) -> str | None:
@@ -138,6 +140,7 @@ class Plan:
                 for s in self.sql
             ],
             "sql_blocked": self.sql_blocked,
+            "citus_steps": self.citus_steps,
         }
 
 

@@ -15,7 +15,7 @@ from nexo.errors import NexoError
 from nexo.migrate.dev import AskName
 from nexo.migrate.reset import Confirm
 from nexo.orchestrate.context import (
-    LEDGER_TABLES,
+    DRIFT_IGNORED_TABLES,
     applied_by,
     creating_session,
     datasource_shadow_url,
@@ -108,7 +108,7 @@ def migrate_dev(
                 ask_name=ask_name,
                 shadow_url=shadow,
                 schemas=introspection_schemas(namespaces),
-                ignore_tables=LEDGER_TABLES,
+                ignore_tables=DRIFT_IGNORED_TABLES,
                 now=now,
                 on_step=prisma_events(on_event),
                 owned=sql_owned(conn),
@@ -209,7 +209,7 @@ def push(
                     accept_data_loss=accept_data_loss,
                     confirm=confirm,
                     schemas=introspection_schemas(namespaces),
-                    ignore_tables=LEDGER_TABLES,
+                    ignore_tables=DRIFT_IGNORED_TABLES,
                     owned=sql_owned(conn),
                 )
                 applied = sqllayer.apply(conn, files, applied_by=applied_by(), on_step=sql_events(on_event))

@@ -322,7 +322,27 @@ class ArrayValue(_Located):
         self.src = src
 
 
-Expression = Union[StringValue, NumberValue, ConstantValue, FunctionCall, ArrayValue]
+@dataclass(slots=True, init=False)
+class ObjectValue(_Located):
+    """An object literal ``{ key: value, … }`` (Prisma 7 only: the ``where`` of a partial index).
+
+    ``entries`` holds ``(key, key_start, value)`` in the order written; Prisma 7 rejects a trailing comma,
+    quoted keys and a key without a value as a syntax error.
+    """
+
+    entries: list[tuple[str, int, Expression]]
+    start: int
+    end: int
+    src: Source = field(repr=False, compare=False)
+
+    def __init__(self, entries: list[tuple[str, int, Expression]], start: int, end: int, src: Source) -> None:
+        self.entries = entries
+        self.start = start
+        self.end = end
+        self.src = src
+
+
+Expression = Union[StringValue, NumberValue, ConstantValue, FunctionCall, ArrayValue, ObjectValue]
 
 
 @dataclass(slots=True, init=False)

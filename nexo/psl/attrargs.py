@@ -40,6 +40,8 @@ def display(e: A.Expression | None) -> str:
         return e.name
     if isinstance(e, A.FunctionCall):
         return e.name + "(" + ",".join(display_argument(a) for a in e.arguments if a.value is not None) + ")"
+    if isinstance(e, A.ObjectValue):
+        return "{ " + ", ".join(f"{k}: {display(v)}" for k, _, v in e.entries) + " }"
     return "[" + ",".join(display(i) for i in e.items) + "]"
 
 
@@ -76,6 +78,8 @@ def value_kind(e: A.Expression) -> str:
         return "literal"
     if isinstance(e, A.FunctionCall):
         return "functional"
+    if isinstance(e, A.ObjectValue):
+        return "object"
     return "array"
 
 

@@ -122,7 +122,7 @@ def format_command(schema_path: str | Path, check: bool = False, dialect: str = 
     names = {display_name(f): f for f in files}
     raw = {name: f.read_bytes() for name, f in names.items()}
     sources = {name: data.decode("utf-8", "replace") for name, data in raw.items()}
-    formatted = format_sources(sources)
+    formatted = format_sources(sources, dialect)
     checked = validate_sources(list(formatted.items()), dialect)
     if not checked.ok:
         original = validate_sources(list(sources.items()), dialect)

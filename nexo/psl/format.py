@@ -45,25 +45,25 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 # =============================================================================== public API
 
 
-def format_source(text: str, file: str = "schema.prisma") -> str:
+def format_source(text: str, file: str = "schema.prisma", dialect: str = "6") -> str:
     """The canonical form of one schema file's text (raises :class:`FormatError` if it does not parse)."""
-    return format_sources({file: text})[file]
+    return format_sources({file: text}, dialect)[file]
 
 
-def format_sources(sources: dict[str, str]) -> dict[str, str]:
+def format_sources(sources: dict[str, str], dialect: str = "6") -> dict[str, str]:
     """Format the files of one schema together (a multi-file schema); file name → formatted text.
 
     Relation repair sees every file: a missing back-relation field goes into the file that declares
     the model it belongs to.
     """
-    trees = _parse_all(sources)
+    trees = _parse_all(sources, dialect)
     insertions = _relation_insertions(trees)
     out: dict[str, str] = {}
     for name, text in sources.items():
         bits = insertions.get(name)
         if bits:
             text = _insert(text, bits)
-            tree, diagnostics = parse(text, name)
+            tree, diagnostics = parse(text, name, dialect)
             if diagnostics:  # cannot happen for well-formed insertions; refuse rather than guess
                 raise FormatError(diagnostics, {name: text})
         else:
@@ -72,7 +72,7 @@ def format_sources(sources: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def format_path(path: Path | str, check: bool = False) -> list[Path]:
+def format_path(path: Path | str, check: bool = False, dialect: str = "6") -> list[Path]:
     """Format a schema file, or every ``.prisma`` file under a folder, in place.
 
     Returns the files whose text changes. With ``check`` nothing is written. Files are read and
@@ -81,7 +81,7 @@ def format_path(path: Path | str, check: bool = False) -> list[Path]:
     """
     files = schema_files(Path(path))
     sources = {str(f): f.read_bytes().decode("utf-8") for f in files}
-    formatted = format_sources(sources)
+    formatted = format_sources(sources, dialect)
     changed = [f for f in files if formatted[str(f)] != sources[str(f)]]
     if not check:
         for f in changed:
@@ -101,11 +101,11 @@ def schema_files(path: Path) -> list[Path]:
     return [path]
 
 
-def _parse_all(sources: dict[str, str]) -> dict[str, A.SchemaFile]:
+def _parse_all(sources: dict[str, str], dialect: str) -> dict[str, A.SchemaFile]:
     trees: dict[str, A.SchemaFile] = {}
     errors: list[Diagnostic] = []
     for name, text in sources.items():
-        tree, diagnostics = parse(text, name)
+        tree, diagnostics = parse(text, name, dialect)
         trees[name] = tree
         errors.extend(d for d in diagnostics if d.severity == "error")
     if errors:
@@ -446,6 +446,8 @@ def _expression(e: A.Expression) -> str:
         return e.name
     if isinstance(e, A.FunctionCall):
         return e.name + _argument_list(e.arguments)
+    if isinstance(e, A.ObjectValue):
+        return "{ " + ", ".join(f"{k}: {_expression(v)}" for k, _, v in e.entries) + " }" if e.entries else "{}"
     return "[" + ", ".join(_expression(item) for item in e.items) + "]"
 
 

@@ -265,6 +265,8 @@ class Index:
     name: str | None = None
     map: str | None = None
     algorithm: str | None = None
+    #: the predicate of a partial index (Prisma 7's ``where:``, ``partialIndexes`` preview feature) as SQL
+    where: str | None = None
 
     def __init__(
         self,
@@ -275,6 +277,7 @@ class Index:
         name: str | None = None,
         map: str | None = None,
         algorithm: str | None = None,
+        where: str | None = None,
     ) -> None:
         self.kind = kind
         self.fields = fields
@@ -283,6 +286,7 @@ class Index:
         self.name = name
         self.map = map
         self.algorithm = algorithm
+        self.where = where
 
 
 @dataclass

@@ -151,9 +151,11 @@ def _lstrip_ws(s: str) -> str:
 class Parser:
     """Parses one file; use :func:`parse`."""
 
-    def __init__(self, text: str, file: str, fast: bool = True) -> None:
+    def __init__(self, text: str, file: str, fast: bool = True, objects: bool = False) -> None:
         self.text = text
         self.file = file
+        # ``objects``: read object literals ``{ key: value }`` (Prisma 7's grammar; 6.19 has none)
+        self.objects = objects
         # ``fast``: read the common line shapes with single regular expressions (same tree, less work);
         # the general reader handles everything, and the tests compare the two.
         self.fast = fast
@@ -933,6 +935,8 @@ class Parser:
                     self.pos += 1
                     return A.ArrayValue(items, start, self.pos, self.src)
                 raise _Fail
+        if c == "{" and self.objects:
+            return self._object()
         m = _NUMBER.match(text, start, end)
         if m is not None:
             self.pos = m.end()
@@ -948,6 +952,35 @@ class Parser:
             return call
         self.pos = after
         return A.ConstantValue(name, start, self.pos, self.src)
+
+    def _object(self) -> A.ObjectValue:
+        """``{ key: value, … }`` at ``{`` (Prisma 7): identifier keys, no trailing comma."""
+        start = self.pos
+        self.pos += 1
+        entries: list[tuple[str, int, A.Expression]] = []
+        self.ws()
+        if self.peek() == "}":
+            self.pos += 1
+            return A.ObjectValue(entries, start, self.pos, self.src)
+        while True:
+            self.ws()
+            key_start = self.pos
+            key = self.ident()
+            self.ws()
+            if self.peek() != ":":
+                raise _Fail
+            self.pos += 1
+            self.ws()
+            entries.append((key, key_start, self.expression()))
+            self.ws()
+            c = self.peek()
+            if c == ",":
+                self.pos += 1
+                continue
+            if c == "}":
+                self.pos += 1
+                return A.ObjectValue(entries, start, self.pos, self.src)
+            raise _Fail
 
     def string(self) -> A.StringValue:
         """A string literal with escapes (JSON's rules); bad escapes are reported, the line still reads."""
@@ -1042,9 +1075,12 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def parse(text: str, file: str = "schema.prisma") -> tuple[A.SchemaFile, list[Diagnostic]]:
-    """Parse one schema file: the syntax tree and the syntax errors found (empty when it parsed)."""
+def parse(text: str, file: str = "schema.prisma", dialect: str = "6") -> tuple[A.SchemaFile, list[Diagnostic]]:
+    """Parse one schema file: the syntax tree and the syntax errors found (empty when it parsed).
+
+    ``dialect`` ``"7"`` also reads Prisma 7's object literals (``where: { active: true }``).
+    """
     with paused_gc():
-        p = Parser(text, file)
+        p = Parser(text, file, objects=dialect == "7")
         tree = p.parse()
     return tree, p.diagnostics

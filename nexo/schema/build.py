@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import re
 
+from nexo.db.pgfacts import SERIAL_OF_INTEGER
+
 from ..psl import model as M
 from ..psl.names import cut, fk_name, index_name, pk_name
 from ..psl.native import DEFAULT_NATIVE, NATIVE_TYPES, opclass_sql
@@ -24,7 +26,6 @@ ACTION_SQL = {
     "SetNull": "SET NULL",
     "SetDefault": "SET DEFAULT",
 }
-_SERIAL = {"SMALLINT": "SMALLSERIAL", "INTEGER": "SERIAL", "BIGINT": "BIGSERIAL"}
 _DT = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$")
 
 
@@ -91,6 +92,7 @@ class _Builder:
             tuple(ds.schemas),
             ds.relation_mode,
             "postgresqlExtensions" in self.schema.preview_features,
+            "partialIndexes" in self.schema.preview_features,
         )
 
     # ------------------------------------------------------------------ columns
@@ -119,8 +121,8 @@ class _Builder:
         typ = self.base_type(f)
         d = f.default
         auto = d is not None and d.function == "autoincrement"
-        if auto and typ in _SERIAL:
-            typ = _SERIAL[typ]
+        if auto and typ in SERIAL_OF_INTEGER:
+            typ = SERIAL_OF_INTEGER[typ]
         kind = f.kind
         native = enum = None
         if kind == "scalar":
@@ -201,7 +203,7 @@ class _Builder:
             iname = ix.map or index_name(name, names, unique)
             icols = tuple(IndexColumn(cols[f.name], f.sort, _opclass(f.ops)) for f in ix.fields)
             algo = ix.algorithm if ix.algorithm and ix.algorithm != "BTree" else None
-            indexes.append(Index(iname, name, icols, unique, algo, ix.map is not None, schema))
+            indexes.append(Index(iname, name, icols, unique, algo, ix.map is not None, schema, predicate=ix.where))
         fks = []
         if self.fks:
             for rf in m.relation_fields:

@@ -113,6 +113,7 @@ class Index:
     ``constraint`` is True for a unique index that backs a ``UNIQUE`` constraint (``ALTER TABLE … ADD
     CONSTRAINT … UNIQUE``, written by hand; Prisma only creates indexes): it is the same structure to
     Prisma, but PostgreSQL drops it with ``ALTER TABLE … DROP CONSTRAINT`` only. Introspection sets it.
+    ``predicate`` makes it a partial index (``CREATE [UNIQUE] INDEX … WHERE predicate``).
     """
 
     name: str
@@ -123,6 +124,9 @@ class Index:
     explicit_name: bool = False
     schema: str | None = None
     constraint: bool = False
+    #: the predicate of a partial index (``WHERE …``) as SQL: as written in the schema (Prisma 7's ``where:``),
+    #: or as PostgreSQL prints it (``pg_get_expr``) when introspected; compare with :func:`.predicate.same`
+    predicate: str | None = None
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -217,6 +221,9 @@ class Database:
     namespaces: tuple[str, ...] = ()
     relation_mode: str = "foreignKeys"
     manages_extensions: bool = False
+    #: built from a schema with Prisma 7's ``partialIndexes`` preview feature: only then does Migrate create,
+    #: change or drop partial indexes (without it they are left alone on both sides)
+    manages_partial_indexes: bool = False
 
     def table(self, name: str, schema: str | None = None) -> Table | None:
         for t in self.tables:

@@ -8,6 +8,8 @@ CreateIndex, AddForeignKey.
 
 from __future__ import annotations
 
+from nexo.db.pgfacts import METHOD_SQL
+
 from .build import qualified, quote_ident, quote_literal
 from .model import Column, Database, Enum, Extension, ForeignKey, Index, Table
 
@@ -42,10 +44,11 @@ def render_create_index(ix: Index) -> str:
     cols = ", ".join(parts)
     unique = "UNIQUE " if ix.unique else ""
     table = qualified(ix.table, ix.schema)
+    where = "" if ix.predicate is None else f" WHERE {ix.predicate}"
     if ix.algorithm:
-        method = {"Hash": "HASH", "Gist": "GIST", "Gin": "GIN", "SpGist": "SPGIST", "Brin": "BRIN"}[ix.algorithm]
-        return f"CREATE {unique}INDEX {quote_ident(ix.name)} ON {table} USING {method} ({cols})"
-    return f"CREATE {unique}INDEX {quote_ident(ix.name)} ON {table}({cols})"
+        method = METHOD_SQL[ix.algorithm]
+        return f"CREATE {unique}INDEX {quote_ident(ix.name)} ON {table} USING {method} ({cols}){where}"
+    return f"CREATE {unique}INDEX {quote_ident(ix.name)} ON {table}({cols}){where}"
 
 
 def render_add_foreign_key(fk: ForeignKey) -> str:

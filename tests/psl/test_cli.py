@@ -167,11 +167,14 @@ def test_format_folder_uses_config_and_names_changed_files(tmp_path: Path) -> No
     (folder / "b.prisma").write_text("model B {\nid Int @id\n}\n")
     r = run(["format", "--check", "--json"], root)
     assert r.returncode == 1
-    assert json.loads(r.stdout) == {
+    data = json.loads(r.stdout)
+    error = data.pop("error")  # a failed --check is a failure: one JSON object with its error (issue 11)
+    assert data == {
         "check": True,
         "files": [os.path.join("schema", "a.prisma"), os.path.join("schema", "b.prisma")],
         "changed": [os.path.join("schema", "b.prisma")],
     }
+    assert error["code"] == "NEXO_FORMAT" and os.path.join("schema", "b.prisma") in error["message"]
     assert run(["format"], root).returncode == 0
     assert (folder / "b.prisma").read_text() == "model B {\n  id Int @id\n}\n"
     assert (folder / "a.prisma").read_text() == HEADER.rstrip() + "\n"

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ACME, GLOBEX, TOKEN, Seeded
+
+from .conftest import ACME, GLOBEX, TOKEN, Seeded
 
 pytestmark = pytest.mark.browser
 

@@ -11,9 +11,10 @@ import subprocess
 import sys
 
 import httpx
-from conftest import Seeded
 
 from nexo.db.urls import mask_url
+
+from .conftest import Seeded
 
 
 def _free_port() -> int:

@@ -145,6 +145,8 @@ class IndexData:
     map: str | None = None
     algorithm: str | None = None
     clustered: bool | None = None
+    #: the predicate of a partial index (Prisma 7 ``where:``) as SQL
+    where: str | None = None
 
     def __init__(
         self,
@@ -165,6 +167,7 @@ class IndexData:
         self.map = map
         self.algorithm = algorithm
         self.clustered = clustered
+        self.where = None
 
 
 @dataclass(slots=True, init=False)

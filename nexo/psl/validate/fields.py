@@ -96,11 +96,15 @@ class Fields(Names):
             length = self.coerce.integer(a.optional("length"))
             sort = self.sort_argument(a)
             clustered = self.coerce.boolean(a.optional("clustered"))
-            data.indexes.append(
-                IndexData("unique", a.attr, [(info, sort, length, None)], source=info, map=mp, clustered=clustered)
-            )
+            unique = IndexData("unique", a.attr, [(info, sort, length, None)], source=info, map=mp, clustered=clustered)
+            unique.where = self.where_argument(info.model, a, "@unique")
+            data.indexes.append(unique)
             a.finish()
         s.finish()
+
+    def where_argument(self, m: A.Model, a: Args, label: str) -> str | None:
+        """Overridden by :class:`~.indexes.Indexes` (partial indexes)."""
+        raise NotImplementedError
 
     # ------------------------------------------------------------------ @default (stage 1: kinds and functions)
     def visit_default(self, info: FieldInfo, a: Args) -> None:

@@ -177,6 +177,8 @@ class Indexes(Fields):
                     )
                 if not unknown and not relational:
                     index.fields = resolved
+        if kind in ("index", "unique"):
+            index.where = self.where_argument(m, a, f"@@{kind}")
         if kind == "index":
             name = self.name_argument(a)
             mp = self.map_argument(a)
@@ -206,6 +208,141 @@ class Indexes(Fields):
         else:
             index.map = self.map_argument(a)
         data.indexes.append(index)
+
+    # ------------------------------------------------------------------ partial indexes (Prisma 7)
+    def where_argument(self, m: A.Model, a: Args, label: str) -> str | None:
+        """The ``where:`` of ``@unique``/``@@unique``/``@@index`` (Prisma 7, ``partialIndexes``) as SQL, or None.
+
+        Under dialect 6 the argument stays unread (6.19 answers ``No such argument.``). A malformed ``where``
+        is reported with 7's wording; a well-formed one without the preview feature is rejected at the argument.
+        """
+        if self.dialect != "7":
+            return None
+        arg = a.remaining.pop("where", None)
+        if arg is None or arg.value is None:
+            return None
+        value = arg.value
+        sql: str | None
+        if isinstance(value, A.FunctionCall) and value.name == "raw":
+            first = value.arguments[0].value if value.arguments else None
+            if isinstance(first, A.StringValue):
+                if first.value == "":
+                    a.error("The `where` argument cannot contain an empty string.")
+                    return None
+                sql = first.value
+            else:
+                if first is not None:
+                    self.err(mismatch("string", first), first.span)
+                a.error(
+                    "The `where` argument must be a raw() function with a string argument, e.g. "
+                    "`where: raw(\"status = 'active'\")`."
+                )
+                return None
+        elif isinstance(value, A.ObjectValue):
+            if not value.entries:
+                a.error("The `where` argument cannot be an empty object.")
+                return None
+            sql = self._where_object(m, a, value)
+            if sql is None:
+                return None
+        else:
+            if not isinstance(value, A.FunctionCall):
+                self.err(mismatch("function", value), value.span)
+            a.error(
+                "The `where` argument must be either a raw() function call or an object literal, e.g. "
+                "`where: raw(\"status = 'active'\")` or `where: { active: true }`."
+            )
+            return None
+        if "partialIndexes" not in self.preview:
+            self.err(
+                f'Error parsing attribute "{label}": Partial indexes are a preview feature. Add "partialIndexes" '
+                "to previewFeatures in your generator block.",
+                arg.span,
+            )
+            return None
+        return sql
+
+    def _where_object(self, m: A.Model, a: Args, obj: A.ObjectValue) -> str | None:
+        """The SQL of ``{ field: value, … }`` (conditions joined by ``AND``), or None after reporting."""
+        invalid = "Expected true, false, null, a string, a number, or an object like { not: null }."
+        by_name = self.field_index(m)
+        parts: list[str] = []
+        for key, _, value in obj.entries:
+            info = by_name.get(key)
+            if info is None:
+                a.error(f"Field '{key}' does not exist in model '{m.name}'.")
+                return None
+            if info.kind == "relation":
+                a.error(f"Field '{key}' is a relation field. Only scalar fields can be used in the where clause.")
+                return None
+            negate = False
+            if isinstance(value, A.ObjectValue):
+                if len(value.entries) != 1:
+                    a.error(
+                        "Nested object in where clause must have exactly one key. Use `{ not: null }` or "
+                        '`{ not: "value" }`.'
+                    )
+                    return None
+                inner_key, _, value = value.entries[0]
+                if inner_key != "not":
+                    a.error(f"Unknown key '{inner_key}' in nested where clause object. Only 'not' is supported.")
+                    return None
+                negate = True
+            if isinstance(value, A.ConstantValue) and value.name not in ("true", "false", "null"):
+                a.error(f"Invalid value '{value.name}' in where clause. {invalid}")
+                return None
+            if not isinstance(value, (A.ConstantValue, A.StringValue, A.NumberValue)):
+                a.error(f"Invalid value in where clause. {invalid}")
+                return None
+            column = '"' + (info.mapped or info.node.name).replace('"', '""') + '"'
+            if isinstance(value, A.ConstantValue) and value.name == "null":
+                parts.append(f"{column} IS {'NOT ' if negate else ''}NULL")
+                continue
+            problem = self._where_type_mismatch(info, value)
+            if problem is not None:
+                a.error(problem)
+                return None
+            if isinstance(value, A.StringValue):
+                literal = "'" + value.value.replace("'", "''") + "'"
+            elif isinstance(value, A.NumberValue):
+                literal = value.raw
+            else:
+                literal = value.name
+            parts.append(f"{column} {'<>' if negate else '='} {literal}")
+        return " AND ".join(parts)
+
+    @staticmethod
+    def _where_type_mismatch(info: FieldInfo, value: A.Expression) -> str | None:
+        """Prisma 7's type check of one value of a ``where`` object against its field (null already accepted)."""
+        got = (
+            "a String"
+            if isinstance(value, A.StringValue)
+            else "a Number"
+            if isinstance(value, A.NumberValue)
+            else "Boolean"
+        )
+        if info.kind == "enum":
+            if isinstance(value, A.StringValue):
+                return None
+            return f"Type mismatch: field '{info.node.name}' is an Enum and only accepts String values in the where clause."
+        if info.kind != "scalar":
+            what = "an unsupported type" if info.kind == "unsupported" else "a composite type"
+            return (
+                f"Field '{info.node.name}' is {what} and cannot be used in the object syntax of a where clause. "
+                "Use raw() instead."
+            )
+        accepts = {
+            "String": "a String",
+            "DateTime": "a String",
+            "Decimal": "a Number",
+            "Int": "a Number",
+            "BigInt": "a Number",
+            "Float": "a Number",
+            "Boolean": "Boolean",
+        }
+        if accepts.get(info.type) == got:
+            return None
+        return f"Type mismatch: field '{info.node.name}' is of type {info.type}, but the value is {got}."
 
     # ------------------------------------------------------------------ stage 2: unique criteria and primary keys
     def unique_criteria(self, m: A.Model, data: ModelData) -> None:

@@ -113,6 +113,7 @@ class Lowering(ConstraintNames):
                         index.name,
                         index.map,
                         index.algorithm,  # name, map, algorithm
+                        index.where,
                     )
                 )
             models.append(

@@ -148,7 +148,7 @@ def _validate_trees(
     trees = []
     diags: list[Diagnostic] = []
     for name, text in files:
-        tree, d = parse(text, name)
+        tree, d = parse(text, name, dialect)
         trees.append(tree)
         diags.extend(d)
     validator = Validator(trees, diags, dialect)

@@ -1,0 +1,53 @@
+"""Citus: detection on a live database, the distribution plan from ``[tool.nexo.citus]``, and the readiness lint.
+
+- :func:`inspect` — version, nodes and each table's kind, co-location and shard count (``db:version``).
+- :func:`plan_schema` / :func:`lint_schema` / :func:`lint_sql` — what Citus would refuse, with the fix.
+- :func:`readiness` — the whole lint for a project (``nexo validate --citus``).
+"""
+
+from __future__ import annotations
+
+from .detect import CitusReport, TableLayout, citus_version, inspect, is_citus
+from .layout import (
+    DISTRIBUTED,
+    LOCAL,
+    REFERENCE,
+    Finding,
+    TablePlan,
+    distribute_script,
+    distribution_order,
+    distribution_statement,
+    lint_schema,
+    lint_sql,
+    plan_schema,
+    plan_table,
+    split_foreign_keys,
+    tables_to_distribute,
+)
+from .readiness import readiness
+from .steps import distribution_steps, migration_rewriter
+
+__all__ = [
+    "DISTRIBUTED",
+    "LOCAL",
+    "REFERENCE",
+    "CitusReport",
+    "Finding",
+    "TableLayout",
+    "TablePlan",
+    "citus_version",
+    "distribute_script",
+    "distribution_order",
+    "distribution_statement",
+    "distribution_steps",
+    "inspect",
+    "is_citus",
+    "lint_schema",
+    "lint_sql",
+    "migration_rewriter",
+    "plan_schema",
+    "plan_table",
+    "readiness",
+    "split_foreign_keys",
+    "tables_to_distribute",
+]

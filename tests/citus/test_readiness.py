@@ -1,0 +1,193 @@
+"""``[tool.nexo.citus]`` and the Citus readiness lint (``nexo validate --citus``), without a cluster;
+test_cluster.py proves on the real cluster that what the lint refuses Citus refuses."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nexo.citus import DISTRIBUTED, LOCAL, REFERENCE, TablePlan, plan_schema, readiness
+from nexo.config import CitusConfig, load_config
+from nexo.errors import ConfigError
+from nexo.psl import validate_path
+
+from .projects import READY_SCHEMA, SUBLINK_SQL, line_of, write_project
+
+REPO = Path(__file__).resolve().parent.parent.parent
+
+
+def nexo(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "nexo.cli", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_config_defaults_and_values(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.nexo]\ntenant_column = "org_id"\n[tool.nexo.citus]\n')
+    cfg = load_config(tmp_path).citus
+    assert cfg == CitusConfig(distribution_column="org_id", root_table="accounts", root_key="id")
+    write_project(tmp_path)
+    cfg = load_config(tmp_path).citus
+    assert cfg is not None and cfg.reference == ("currencies",) and cfg.distribution_column == "account_id"
+    (tmp_path / "pyproject.toml").write_text("[tool.nexo]\n")
+    assert load_config(tmp_path).citus is None
+    assert "citus" not in load_config(tmp_path).extra
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('root = "accounts"', 'must be "table.column"'),
+        ("reference = 3", "reference must be a list"),
+        ('reference = ["a"]\nlocal = ["a"]', "both reference and local"),
+        ("shards = 4", "unknown key(s) shards"),
+    ],
+)
+def test_config_errors(tmp_path: Path, body: str, message: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(f"[tool.nexo]\n[tool.nexo.citus]\n{body}\n")
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_config(tmp_path)
+
+
+def test_plan_of_the_ready_project(tmp_path: Path) -> None:
+    config = load_config(write_project(tmp_path))
+    assert config.citus is not None
+    plans = plan_schema(validate_path(config.schema).raise_for_errors(), config.citus)
+    assert plans == {
+        "accounts": TablePlan("accounts", DISTRIBUTED, "id"),
+        "currencies": TablePlan("currencies", REFERENCE),
+        "contacts": TablePlan("contacts", DISTRIBUTED, "account_id", "accounts"),
+        "notes": TablePlan("notes", DISTRIBUTED, "account_id", "accounts"),
+    }
+
+
+def test_ready_project_has_no_findings(tmp_path: Path) -> None:
+    root = write_project(tmp_path)
+    assert readiness(load_config(root)) == []
+    done = nexo("validate", "--citus", cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert "ready for Citus" in done.stdout
+
+
+def test_each_refused_form_is_reported_with_its_fix(tmp_path: Path) -> None:
+    schema = (
+        READY_SCHEMA.replace(
+            'id           String   @default(dbgenerated("gen_random_uuid()")) @db.Uuid',
+            'id           String   @id @default(dbgenerated("gen_random_uuid()")) @db.Uuid',
+        )
+        .replace("  @@id([accountId, id])\n  @@unique([accountId, email])\n", "  @@unique([email])\n", 1)
+        .replace("fields: [accountId, contactId], references: [accountId, id]", "fields: [contactId], references: [id]")
+        .replace("contactId], references: [id], onDelete: Cascade, onUpdate: NoAction", "contactId], references: [id]")
+        .replace(
+            "  contacts Contact[]\n  notes    Note[]\n", "  contacts Contact[]\n  notes    Note[]\n  logs     Log[]\n"
+        )
+    )
+    schema += """
+model Log {
+  id        Int     @id @default(autoincrement())
+  accountId String  @db.Uuid
+  account   Account @relation(fields: [accountId], references: [id])
+
+  @@map("logs")
+}
+"""
+    root = write_project(tmp_path, schema, SUBLINK_SQL)
+    found = readiness(load_config(root))
+    by_code: dict[str, list[str]] = {}
+    for f in found:
+        by_code.setdefault(f.code, []).append(f"{f.file}:{f.line} {f.table}: {f.fix}")
+    contact_id = line_of(schema, "id           String   @id")
+    assert by_code["citus-primary-key"] == [
+        f"schema.prisma:{contact_id} contacts: replace @id on field id with @@id([accountId, id]) in model Contact"
+    ]
+    assert by_code["citus-unique"] == [
+        f"schema.prisma:{line_of(schema, '@@unique([email])')} contacts: @@unique([accountId, email]) in model Contact"
+    ]
+    assert by_code["citus-foreign-key"] == [
+        f"schema.prisma:{line_of(schema, 'fields: [contactId]')} notes: @relation(fields: [accountId, contactId], "
+        "references: [accountId, id]) on Note.contact, with @@unique([accountId, id]) (or @@id) in model Contact"
+    ]
+    # logs keeps its tenant in a column named accountId (not account_id): a local table pointing at accounts
+    assert by_code["citus-fk-from-local"] == [
+        f"schema.prisma:{line_of(schema, 'account   Account @relation(fields: [accountId], references: [id])')} "
+        "logs: add a field account_id to model Log so it is distributed too, or remove the relation"
+    ]
+    sql = "sql/20260101_0000_rls.sql"
+    assert [x.split(" ", 1)[0] for x in by_code["citus-policy-sublink"]] == [f"{sql}:1"]
+    assert "USING (account_id = current_tenant())" in by_code["citus-policy-sublink"][0]
+    assert [x.split(" ", 1)[0] for x in by_code["citus-trigger"]] == [f"{sql}:4"]
+    assert set(by_code) == {
+        "citus-primary-key",
+        "citus-unique",
+        "citus-foreign-key",
+        "citus-fk-from-local",
+        "citus-policy-sublink",
+        "citus-trigger",
+    }
+
+    done = nexo("validate", "--citus", "--json", cwd=root)
+    assert done.returncode == 1
+    data = json.loads(done.stdout)
+    assert data["valid"] is True and data["citus"]["ready"] is False
+    assert data["error"]["code"] == "NEXO_CITUS_NOT_READY"
+    assert len(data["citus"]["findings"]) == len(found)
+
+    # the trigger is accepted when the file turns on citus.enable_unsafe_triggers
+    (root / "sql" / "20260101_0000_rls.sql").write_text("SET citus.enable_unsafe_triggers = on;\n" + SUBLINK_SQL)
+    assert "citus-trigger" not in {f.code for f in readiness(load_config(root))}
+
+
+def test_on_update_cascade_on_the_distribution_key_is_reported(tmp_path: Path) -> None:
+    schema = READY_SCHEMA.replace(
+        "references: [id], onDelete: Cascade, onUpdate: NoAction)\n  currency",
+        "references: [id], onDelete: Cascade)\n  currency",
+    )
+    assert schema != READY_SCHEMA
+    found = readiness(load_config(write_project(tmp_path, schema)))
+    assert [(f.code, f.line, f.fix) for f in found] == [
+        (
+            "citus-fk-action",
+            line_of(schema, "account      Account  @relation"),
+            "add onUpdate: NoAction to @relation of Contact.account",
+        )
+    ]
+
+
+def test_repo_crm_reports_its_real_findings() -> None:
+    found = readiness(load_config(REPO))
+    schema = (REPO / "schema.prisma").read_text(encoding="utf-8")
+    fixes = {(f.code, f.table): f for f in found}
+    user_pk = fixes["citus-primary-key", "users"]
+    assert user_pk.fix == "replace @id on field id with @@id([accountId, id]) in model User"
+    assert (user_pk.file, user_pk.line) == ("schema.prisma", line_of(schema, "model User {") + 1)
+    assert fixes["citus-primary-key", "user_roles"].fix == "@@id([accountId, userId, roleId]) in model UserRole"
+    emp_fk = [f for f in found if f.code == "citus-foreign-key" and f.table == "employees"]
+    assert [f.fix for f in emp_fk] == [
+        "@relation(fields: [accountId, userId], references: [accountId, id]) on Employee.user, "
+        "with @@unique([accountId, id]) (or @@id) in model User"
+    ]
+    # every tenant table's policy uses the sub-select form and carries the updated_at trigger
+    policies = {f.table for f in found if f.code == "citus-policy-sublink"}
+    triggers = {f.table for f in found if f.code == "citus-trigger"}
+    tenant_tables = {"users", "roles", "user_roles", "clients", "suppliers", "employees", "professionals"}
+    assert policies == tenant_tables | {"accounts"}
+    assert triggers >= {"accounts", "users", "employees"}
+    assert all(f.table != "accounts" or f.code != "citus-primary-key" for f in found)
+    done = nexo("validate", "--citus", cwd=REPO)
+    assert done.returncode == 1 and f"{len(found)} Citus readiness finding(s)." in done.stdout
+
+
+def test_local_tables_are_left_alone(tmp_path: Path) -> None:
+    root = write_project(tmp_path)
+    text = (root / "pyproject.toml").read_text().replace('reference = ["currencies"]', 'local = ["notes"]')
+    (root / "pyproject.toml").write_text(text)
+    config = load_config(root)
+    assert config.citus is not None
+    plans = plan_schema(validate_path(config.schema).raise_for_errors(), config.citus)
+    assert plans["notes"].kind == LOCAL and plans["currencies"].kind == LOCAL
+    codes = {(f.code, f.table) for f in readiness(config)}
+    # a local table pointing at a distributed one, and a distributed table pointing at a local one
+    assert ("citus-fk-from-local", "notes") in codes
+    assert ("citus-fk-to-local", "contacts") in codes
