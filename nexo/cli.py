@@ -601,6 +601,7 @@ def db_migrate_dev(
                 before_seed=before_seed,
                 on_event=on_event,
                 on_target=lambda d: _say_target(d, as_json),
+                on_warnings=None if as_json else lambda text: err.print(text.rstrip("\n"), markup=False),
             )
         )
     unprotected = [] if create_only else _run(lambda: _tables_without_policy(config))

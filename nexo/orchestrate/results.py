@@ -307,6 +307,8 @@ class DevReport:
     seed: SeedResult | None = None
     #: why the seed command could not even be found (a bad package.json): reported, the work kept
     seed_error: NexoError | None = None
+    #: the schema's warnings (``nexo validate``'s, as dictionaries): Prisma's, then nexo's own
+    schema_warnings: list[dict[str, object]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
         d = self.dev
@@ -321,6 +323,7 @@ class DevReport:
             "create_only": d.create_only,
             "in_sync": d.created is None and not d.create_only,
             "warnings": list(d.warnings),
+            "schema_warnings": self.schema_warnings,
             "unexecutable": list(d.unexecutable),
             "sql": None
             if self.sql is None

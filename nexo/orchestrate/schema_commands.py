@@ -55,6 +55,7 @@ def migrate_dev(
     before_seed: Callable[[DevReport], None] | None = None,
     on_event: OnEvent | None = None,
     on_target: OnTarget | None = None,
+    on_warnings: Callable[[str], None] | None = None,
     now: datetime | None = None,
 ) -> DevReport:
     """``nexo db:migrate:dev``: like ``prisma migrate dev`` (see :mod:`nexo.migrate.dev`), then the SQL layer,
@@ -73,15 +74,26 @@ def migrate_dev(
     not raised.
     """
     from nexo.migrate.dev import migrate_dev as dev
+    from nexo.psl import validate_path
     from nexo.schema import relational_model
 
-    schema = load_schema(config)  # P1012 before anything else
+    checked = validate_path(config.schema, config.prisma.version)
+    schema = checked.raise_for_errors()  # P1012 before anything else
+    warnings = checked.render_warnings()
     model, namespaces = relational_model(schema), tuple(schema.datasource.schemas)
     shadow = shadow_database_url or datasource_shadow_url(config, schema)
     migrations(config)
     files = sql_files(config)
     started = time.monotonic()
-    with creating_session(config, on_target) as (conn, tgt, created):
+
+    def target_then_warnings(description: str) -> None:
+        # the schema's warnings follow the database line, in ``nexo validate``'s wording
+        if on_target is not None:
+            on_target(description)
+        if warnings and on_warnings is not None:
+            on_warnings(warnings)
+
+    with creating_session(config, target_then_warnings) as (conn, tgt, created):
         with advisory_lock(conn, timeout=config.lock_timeout):
             result = dev(
                 conn,
@@ -107,6 +119,7 @@ def migrate_dev(
     seconds = time.monotonic() - started
     generated = None if create_only or not generate_wanted(config, skip_generate) else run_generators(config, schema)
     report = DevReport(tgt.masked, result, applied, str(config.migrations_dir), seconds, generated, created)
+    report.schema_warnings = [w.to_dict() for w in checked.warnings]
     _seed_after_creation(
         config, report, tgt, skip_seed=skip_seed or create_only, output=seed_output, before=before_seed
     )

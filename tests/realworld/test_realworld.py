@@ -4,7 +4,7 @@ The corpus (``corpus.py``: real projects' PostgreSQL schemas, prisma-engines' PS
 reformatter files) lives in a local cache, never in the repository. When it is absent every test
 here is skipped with the reason (``python tests/realworld/corpus.py verify`` says what is missing).
 
-Five checks per corpus file, each against the real CLI (its results are kept in the oracle's cache
+Six checks per corpus file, each against the real CLI (its results are kept in the oracle's cache
 folder under a hash of the input, so only new files run the CLI again):
 
 - ``verdict``: ``prisma validate`` and nexo accept or reject alike, with the same (line, message) errors;
@@ -19,6 +19,13 @@ folder under a hash of the input, so only new files run the CLI again):
 - ``roundtrip``: that database diffed back to the schema (nexo: ``--from-url``; Prisma 6.19, whose
   driver adapter cannot serve ``--from-url``, the same database built from ``--from-migrations``)
   prints what Prisma prints, normally the empty migration.
+
+A real project's schema whose datasource has no ``url`` is written for Prisma 7 (the URL lives in
+``prisma.config.ts``): it is checked under nexo's dialect "7" against Prisma 7's CLI (``tests/oracle7.py``,
+offline) for ``verdict``, ``warnings`` and ``format``. Prisma 7's ``migrate diff`` needs its native schema
+engine, which cannot run here, so ``diff``, ``apply`` and ``roundtrip`` compare nexo's dialect-7 run with
+6.19's on the same schema with ``url = env("DATABASE_URL")`` added to the datasource (the migration SQL
+of both releases is the same for PostgreSQL).
 
 Differences nexo keeps on purpose or has not fixed yet are listed in :data:`KNOWN` with their cause
 and run as strict xfails (a fixed one fails until it is taken off the list). ``NEXO_CORPUS_STRICT=1``
@@ -41,12 +48,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "migrate"))
 
+import oracle7
 from corpus import Source, corpus_dir, present, problems
 from oracle import OracleResult, PrismaOracle
 from pgservers import EXTENSION_TYPES, available_extensions
 from psycopg import sql
 
 from nexo.db.urls import with_database
+from nexo.layout import schema_has_url
 from nexo.psl import validate_sources
 
 CASES = present()
@@ -90,8 +99,27 @@ def test_corpus_present() -> None:
 
 # ----------------------------------------------------------------------------------------- nexo side
 @cache
-def nexo_validation(path: Path):
-    return validate_sources([(path.name, path.read_bytes().decode("utf-8"))])
+def dialect_of(path: Path, kind: str) -> str:
+    """ "7" for a real project's schema whose datasource has no ``url`` (Prisma 7's layout), else "6"."""
+    return "7" if kind == "realworld" and schema_has_url(path) is False else "6"
+
+
+@cache
+def nexo_validation(path: Path, dialect: str = "6"):
+    return validate_sources([(path.name, path.read_bytes().decode("utf-8"))], dialect)
+
+
+_DATASOURCE_OPEN = re.compile(r"(?m)^(\s*datasource\s+\w+\s*\{[^\n]*\n)")
+
+
+def with_url(path: Path, work: Path) -> Path:
+    """A copy of a Prisma 7 schema with ``url = env("DATABASE_URL")`` first in its datasource (what 6.19 needs)."""
+    text = path.read_bytes().decode("utf-8")
+    copy = work / f"url6-{path.name}"
+    copy.write_bytes(
+        _DATASOURCE_OPEN.sub(lambda m: m.group(1) + '  url = env("DATABASE_URL")\n', text, count=1).encode()
+    )
+    return copy
 
 
 def prisma_warnings(stderr: str) -> str:
@@ -197,8 +225,17 @@ def test_same_as_prisma(
     contrib_server,
     tmp_path: Path,
 ) -> None:
+    dialect = dialect_of(path, source.kind)
+    if dialect == "7":
+        _check_prisma7(path, check, tmp_path)
+        if check in ("verdict", "warnings", "format"):
+            return
+        path6 = with_url(path, tmp_path)
+        assert nexo_validation(path6).ok == nexo_validation(path, "7").ok
+    else:
+        path6 = path
     ours = nexo_validation(path)
-    theirs = prisma_validate(prisma_oracle, path)
+    theirs = prisma_validate(prisma_oracle, path6)
     if check == "verdict":
         assert ours.ok == theirs.ok, (
             f"nexo ok={ours.ok}, prisma exit={theirs.returncode}\n{theirs.output}\n---\n{ours.render()}"
@@ -214,7 +251,7 @@ def test_same_as_prisma(
         return
     if not theirs.ok:
         pytest.skip("Prisma rejects the schema: nothing to diff")  # the verdict check covers it
-    expected = prisma_diff(prisma_oracle, path)
+    expected = prisma_diff(prisma_oracle, path6)
     code, text = nexo_diff(path)
     if check == "diff":
         if expected.ok:
@@ -242,7 +279,7 @@ def test_same_as_prisma(
             return
         if nexo_failure is not None:
             pytest.skip(f"the script does not apply ({nexo_failure}): the apply check covers it")
-        _check_roundtrip(prisma_oracle, path, with_database(admin, db_nexo), admin, by_hand, tmp_path)
+        _check_roundtrip(prisma_oracle, path, with_database(admin, db_nexo), admin, by_hand, tmp_path, path6)
     finally:
         drop(admin, db_nexo)
 
@@ -265,7 +302,40 @@ def _check_format(oracle: PrismaOracle, path: Path, work: Path) -> None:
     assert copy.read_bytes().decode("utf-8") == outcome.formatted
 
 
-def _check_roundtrip(oracle: PrismaOracle, path: Path, db_url: str, admin: str, by_hand: set[str], work: Path) -> None:
+def _check_prisma7(path: Path, check: str, work: Path) -> None:
+    """``verdict``, ``warnings`` and ``format`` of a Prisma 7 schema: nexo's dialect "7" against Prisma 7's CLI."""
+    from nexo.psl.commands import format_command
+    from nexo.psl.errors import PslError
+
+    why = oracle7.unavailable()
+    if why is not None:
+        pytest.skip(f"Prisma 7 oracle: {why}")
+    text = path.read_bytes().decode("utf-8")
+    ours = nexo_validation(path, "7")
+    if check == "verdict":
+        theirs = oracle7.validate7(text)
+        assert ours.ok == (theirs.returncode == 0), f"{theirs.output}\n---\n{ours.render()}"
+        if not ours.ok:
+            assert sorted((d.line, d.message) for d in ours.diagnostics) == cli_errors(theirs.output)
+    elif check == "warnings":
+        theirs = oracle7.validate7(text)
+        assert prisma_warnings(theirs.output) == ours.render_warnings().split("warning: ", 1)[0]
+    elif check == "format":
+        theirs = oracle7.format7(text)
+        copy = work / "schema.prisma"
+        copy.write_bytes(path.read_bytes())
+        try:
+            format_command(copy, dialect="7")
+            ok = True
+        except PslError:
+            ok = False
+        assert ok == (theirs.returncode == 0), theirs.output
+        assert copy.read_bytes().decode("utf-8") == theirs.formatted
+
+
+def _check_roundtrip(
+    oracle: PrismaOracle, path: Path, db_url: str, admin: str, by_hand: set[str], work: Path, path6: Path
+) -> None:
     from nexo.migrate.diffcmd import Source as DiffSource
     from nexo.migrate.diffcmd import migrate_diff
 
@@ -277,7 +347,10 @@ def _check_roundtrip(oracle: PrismaOracle, path: Path, db_url: str, admin: str, 
         assert ours == EMPTY + "\n\n"
         return
     theirs = _cached(
-        oracle, f"rediff-{'+'.join(sorted(by_hand))}", path, lambda: _prisma_rediff(oracle, path, admin, by_hand, work)
+        oracle,
+        f"rediff-{'+'.join(sorted(by_hand))}",
+        path6,
+        lambda: _prisma_rediff(oracle, path6, admin, by_hand, work),
     )
     assert theirs.ok, theirs.output
     assert ours == theirs.stdout

@@ -23,6 +23,7 @@ class Attributes(Indexes):
             for info in self.infos[id(m)]:
                 if info.kind == "relation":
                     self.relation_field_attributes(info)
+        self.composite_type_misuse()
         for m in self.models:
             if m.keyword == "type":
                 for info in self.infos[id(m)]:
@@ -38,6 +39,31 @@ class Attributes(Indexes):
             self.model_attributes(m)
         for e in self.enums:
             self.enum_attributes(e)
+
+    def composite_type_misuse(self) -> None:
+        """Attributes a composite type's field or block cannot have (Prisma reports these before any
+        unknown attribute): ``@id``, ``@unique`` and ``@relation`` on a field, ``@@map`` on the block."""
+        for m in self.models:
+            if m.keyword != "type":
+                continue
+            for info in self.infos[id(m)]:
+                for a in info.node.attributes:
+                    if a.name in ("id", "unique", "relation"):
+                        self.err(
+                            f"Error validating: Defining `@{a.name}` attribute for a field in a composite type is "
+                            "not allowed.",
+                            self.fspan(info),
+                        )
+        for m in self.models:
+            if m.keyword != "type":
+                continue
+            for a in m.attributes:
+                if a.name == "map":
+                    self.err(
+                        "Error validating: The name of a composite type is not persisted in the database, therefore "
+                        "it does not need a mapped database name.",
+                        a.span,
+                    )
 
     def model_attributes(self, m: A.Model) -> None:
         data = self.mdata[id(m)]

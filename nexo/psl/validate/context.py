@@ -21,7 +21,7 @@ from ..diagnostics import Diagnostic
 MAX_NAME = 63
 DEFAULT_FUNCTIONS = ("autoincrement", "now", "dbgenerated", "uuid", "cuid", "nanoid", "ulid", "auto")
 KIND_NAMES = {"model": "model", "view": "view", "type": "composite type", "enum": "enum"}
-KIND_TITLES = {"model": "Model", "view": "View", "type": "Composite Type", "enum": "Enum"}
+KIND_TITLES = {"model": "Model", "view": "view", "type": "Composite type", "enum": "Enum"}
 
 SCALARS = frozenset(M.SCALAR_TYPES)
 

@@ -40,8 +40,9 @@ class Names(Config):
                     if f.name in names:
                         self.err(f'Field "{f.name}" is already defined on {b.keyword} "{b.name}".', f.name_span)
                     names.add(f.name)
-                    if f.name[:1].isdigit():
-                        self.err("Error validating: The name of a Field must not start with a number.", f.name_span)
+                    if f.name[:1].isdigit() and b.keyword != "type":  # Prisma does not check composite fields
+                        what = "Field" if b.keyword == "model" else "field"
+                        self.err(f"Error validating: The name of a {what} must not start with a number.", f.name_span)
             else:
                 if not b.values:
                     self.err("Error validating: An enum must have at least one value.", b.span)
