@@ -145,7 +145,12 @@ def test_the_default_is_unchanged_for_a_live_after(conn: psycopg.Connection) -> 
 
 
 def test_the_round_trip_leaves_out_only_the_unread_schemas() -> None:
-    assert sorted(c.name[:2] for c in CASES if c not in ROUND_TRIP) == ["06", "73", "93"]
+    assert sorted(c.name[:2] for c in CASES if c not in ROUND_TRIP) == [
+        "06",
+        "73",
+        "93",
+        "97",
+    ]  # 97: named first arguments across two schemas
     assert set(TO_LIVE_FAILS) | set(TO_LIVE_DIFFERS) <= {c.name for c in ROUND_TRIP}
 
 

@@ -99,9 +99,9 @@ def test_drift_is_one_introspection(project: Path, db_url: str, monkeypatch):
     calls: list[int] = []
     real = introspect_module.introspect
 
-    def counting(conn, *, schemas=None):
+    def counting(conn, *, schemas=None, **options):
         calls.append(1)
-        return real(conn, schemas=schemas)
+        return real(conn, schemas=schemas, **options)
 
     monkeypatch.setattr(introspect_module, "introspect", counting)
     _migrated(project, db_url)
