@@ -53,10 +53,7 @@ from nexo.psl import validate_source
 from nexo.schema import relational_model, render_create_script
 
 REPO = Path(__file__).resolve().parent.parent
-CLUSTER = next(
-    (p for p in (REPO.parent / "shared/citus/cluster", Path("/work/shared/citus/cluster")) if p.is_file()),
-    REPO.parent / "shared/citus/cluster",
-)
+CLUSTER = REPO.parent / "shared" / "citus" / "cluster"  # ../shared beside the repository, as the tests find it
 
 SCHEMA = """generator client {
   provider = "prisma-client-py"
