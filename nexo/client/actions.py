@@ -279,7 +279,9 @@ class ModelActions(ModelActionsBase):
             async with self._client._executor.atomic() as ex:
                 rows = await self._delete_split(ex, self._scope_where(where), include, select)
         else:
-            plan = compile_delete(self._client.meta, self._name, self._scope_where(where), include, select)
+            plan = compile_delete(
+                self._client.meta, self._name, self._scope_where(where), include, select, cte=self._cte(self._m)
+            )
             rows, _ = await self._exec(self._client._executor, plan)
         if not rows:
             if self._raise_not_found:
@@ -357,7 +359,7 @@ class ModelActions(ModelActionsBase):
         check_required(m, scalars, provided)
         if not after:
             return await self._insert(ex, m, scalars, include, select)
-        plan = compile_insert(meta, m.name, scalars)
+        plan = compile_insert(meta, m.name, scalars, cte=self._cte(m))
         rows, _ = await self._exec(ex, plan)
         row = rows[0]
         for r, ops in after:
@@ -502,7 +504,7 @@ class ModelActions(ModelActionsBase):
                     raise DataError(f"Unknown nested write '{op}' for relation '{r.field}'")
         pk = self._pk_where(m, current)
         if scalars:
-            plan = compile_update(meta, m.name, scalars, pk)
+            plan = compile_update(meta, m.name, scalars, pk, cte=self._cte(m))
             rows, _ = await self._exec(ex, plan)
             current = rows[0]
             pk = self._pk_where(m, current)

@@ -663,6 +663,12 @@ class ModelActionsBase:
         subquery"). Never on a single server (same SQL as before)."""
         return bool(include or select) and bool(self._client._citus)
 
+    def _cte(self, m: ModelMeta) -> bool:
+        """On Citus, a single-row write of a model with enum columns returns its row through a CTE: their
+        ``::text`` is not IMMUTABLE, and Citus refuses that in RETURNING ("non-IMMUTABLE functions are not
+        allowed in the RETURNING clause"). Never on a single server."""
+        return bool(self._client._citus) and any(f.kind == "enum" for f in m.fields)
+
     def _not_found(self, what: str) -> RecordNotFoundError:
         return RecordNotFoundError(f"{NOT_FOUND} {what}", meta={"cause": what, "modelName": self._name})
 
@@ -819,14 +825,15 @@ class ModelActionsBase:
         keys = tuple(scalars)
         values = [scalars[k] for k in keys]
         shape, extra, args = self._extra(include, select, len(keys))
-        key = ("insert", m.name, keys, shape)
+        cte = self._cte(m)
+        key = ("insert", m.name, keys, shape, "cte") if cte else ("insert", m.name, keys, shape)
         plan = client._cache.get(key)
         if plan is None:
 
             def make() -> Plan:
                 skel = skeletonize(args, len(keys))[0] if args else {}
                 slots = {k: Slot(i) for i, k in enumerate(keys)}
-                return compile_insert(client.meta, m.name, slots, skel.get("include"), skel.get("select"))
+                return compile_insert(client.meta, m.name, slots, skel.get("include"), skel.get("select"), cte=cte)
 
             plan = client._plan(key, make)
         return plan, bind(plan.specs, values + extra)
@@ -860,7 +867,8 @@ class ModelActionsBase:
                 values.append(v)
         wshape, wvalues = shape_values(where)
         shape, extra, args = self._extra(include, select, len(values) + len(wvalues))
-        key = ("update", m.name, tuple(ops), wshape, shape)
+        cte = self._cte(m)
+        key = ("update", m.name, tuple(ops), wshape, shape) + (("cte",) if cte else ())
         plan = client._cache.get(key)
         if plan is None:
             n = len(values)
@@ -869,7 +877,9 @@ class ModelActionsBase:
                 sets = {k: (Slot(i) if op is None else {op: Slot(i)}) for i, (k, op) in enumerate(ops)}
                 wskel = skeletonize(where, n)[0]
                 skel = skeletonize(args, n + len(wvalues))[0] if args else {}
-                return compile_update(client.meta, m.name, sets, wskel, skel.get("include"), skel.get("select"))
+                return compile_update(
+                    client.meta, m.name, sets, wskel, skel.get("include"), skel.get("select"), cte=cte
+                )
 
             plan = client._plan(key, make)
         return plan, bind(plan.specs, values + wvalues + extra)

@@ -289,6 +289,7 @@ class Report:
     single_shard: int = 0
     multi_shard: list[str] = field(default_factory=list)
     tables: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
 
     @property
     def fraction(self) -> float:
@@ -299,7 +300,7 @@ class Report:
         return (
             f"{self.tasks} tasks, {self.tenants} tenants, {self.sessions} tenant sessions, {ops} operations over "
             f"{len(self.tables)} tenant tables ({', '.join(self.tables)}); leaks {self.leaks}, wrong results "
-            f"{len(self.wrong)}, cross-tenant writes accepted {self.cross_writes}; single-shard statements "
+            f"{len(self.wrong)}, errors {len(self.errors)}, cross-tenant writes accepted {self.cross_writes}; single-shard statements "
             f"{self.single_shard}/{self.statements} ({self.fraction:.1%})"
         )
 
@@ -656,7 +657,11 @@ async def run_probe(
             async def task(i: int) -> None:
                 tenant = project.tenants[i % len(project.tenants)]
                 for r in range(rounds):
-                    await probe.session(tenant, r)
+                    try:
+                        await probe.session(tenant, r)
+                    except Exception as exc:  # reported, not raised: the other tasks go on
+                        last = [st.sql for st in log.statements if st.tag == tenant][-1:]
+                        report.errors.append(f"{tenant[:8]} {type(exc).__name__}: {exc} (after: {last})")
                     await asyncio.sleep(0)
 
             await asyncio.gather(*(task(i) for i in range(tasks)))
@@ -664,7 +669,7 @@ async def run_probe(
         await client.disconnect()
     probe.final_check()
     tenant_statements = [s for s in log.statements if s.tag is not None and not s.sql.startswith("EXPLAIN")]
-    counts = task_counts(project.admin_url, tenant_statements)
+    counts = task_counts(project.admin_url, tenant_statements, report.errors)
     report.statements = len(tenant_statements)
     for st, c in zip(tenant_statements, counts, strict=True):
         if single_shard(c):

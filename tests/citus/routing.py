@@ -64,21 +64,26 @@ def statement_log() -> Iterator[StatementLog]:
         log.setLevel(old)
 
 
-def task_counts(admin_url: str, statements: list[Statement]) -> list[list[int]]:
+def task_counts(admin_url: str, statements: list[Statement], errors: list[str] | None = None) -> list[list[int]]:
     """For each statement, the ``Task Count`` of each Citus scan in its plan (``[]``: no distributed scan).
-    Shard pruning depends on the statement alone (RLS does not prune: citus#7415), so the admin role plans it."""
+    Shard pruning depends on the statement alone (RLS does not prune: citus#7415), so the admin role plans it.
+    A statement Citus cannot plan gets ``[]`` and its error in ``errors``."""
+    errors = [] if errors is None else errors
     out: list[list[int]] = []
     seen: dict[tuple[str, str], list[int]] = {}
-    with psycopg.connect(admin_url) as c:
+    with psycopg.connect(admin_url, autocommit=True) as c:
         for st in statements:
             key = (st.sql, repr(st.params))
             counts = seen.get(key)
             if counts is None:
-                plan = [str(r[0]) for r in c.execute("EXPLAIN " + st.sql, st.params).fetchall()]
+                try:
+                    plan = [str(r[0]) for r in c.execute("EXPLAIN " + st.sql, st.params).fetchall()]
+                except psycopg.Error as exc:  # Citus refuses to plan it: reported as such (not single-shard)
+                    errors.append(f"{exc.sqlstate}: {exc} in {st.sql[:200]}")
+                    plan = []
                 counts = [int(line.split(":")[1]) for line in plan if "Task Count:" in line]
                 seen[key] = counts
             out.append(counts)
-        c.rollback()
     return out
 
 

@@ -4,12 +4,15 @@ wrong or empty results, 0 cross-tenant writes, every tenant statement single-sha
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from nexo.citus import readiness
+from nexo.config import load_config
 from nexo.psl import validate_source
 from nexo.schema import relational_model, render_create_script
 
@@ -18,6 +21,8 @@ from .projects import READY_SCHEMA, READY_SQL, write_project
 from .test_migrate import add_migration
 
 pytestmark = pytest.mark.citus
+
+REPO = Path(__file__).resolve().parent.parent.parent
 
 #: every tenant table of the small project under forced RLS (the root: a tenant sees its own account)
 PROBE_SQL = (
@@ -50,6 +55,7 @@ async def test_probe_over_the_small_project(citus_db: str, tmp_path: Path) -> No
     print("\n" + report.summary())
     assert report.tables == ["contacts", "notes"]
     assert report.tasks == 100 and report.sessions == 200
+    assert report.errors == []
     assert report.leaks == 0
     assert report.wrong == []
     assert report.cross_writes == 0
@@ -93,3 +99,34 @@ async def test_probe_sees_leaks_and_fan_out_when_isolation_is_off(citus_db: str,
         drop_role(project)
     print("\n" + report.summary())
     assert report.leaks > 0 and report.wrong and report.multi_shard
+
+
+def copy_repo_project(dest: Path) -> Path:
+    """The repo's own CRM project (pyproject.toml, schema.prisma, migrations, SQL layer) in ``dest``."""
+    dest.mkdir(parents=True)
+    for name in ("pyproject.toml", "schema.prisma"):
+        shutil.copy(REPO / name, dest / name)
+    for name in ("prisma_migrations", "sql"):
+        shutil.copytree(REPO / name, dest / name)
+    return dest
+
+
+async def test_probe_over_the_repo_crm(citus_db: str, tmp_path: Path) -> None:
+    """The same probe over the repo's CRM: every CRM tenant table, distributed by db:migrate from its own
+    migrations and SQL layer."""
+    root = copy_repo_project(tmp_path / "crm")
+    assert readiness(load_config(root)) == []
+    project = prepare(root, citus_db, tenants=40, module_name=f"probe_crm_{uuid.uuid4().hex[:6]}")
+    try:
+        report = await run_probe(project, tasks=100, rounds=1)
+    finally:
+        drop_role(project)
+    print("\n" + report.summary())
+    assert set(report.tables) == {"users", "roles", "user_roles", "clients", "suppliers", "employees", "professionals"}
+    assert report.tasks == 100 and report.sessions == 100
+    assert report.errors == []
+    assert report.leaks == 0
+    assert report.wrong == []
+    assert report.cross_writes == 0
+    assert report.multi_shard == []
+    assert report.statements > 100 * 50 and report.single_shard == report.statements
