@@ -14,6 +14,7 @@ from .layout import (
     REFERENCE,
     Finding,
     TablePlan,
+    deferred_tables,
     distribute_script,
     distribution_order,
     distribution_statement,
@@ -25,7 +26,13 @@ from .layout import (
     tables_to_distribute,
 )
 from .readiness import readiness
-from .steps import distribution_steps, migration_rewriter
+from .steps import (
+    distribute_existing,
+    distribution_preview,
+    distribution_steps,
+    migration_rewriter,
+    pending_distribution,
+)
 
 __all__ = [
     "DISTRIBUTED",
@@ -36,8 +43,11 @@ __all__ = [
     "TableLayout",
     "TablePlan",
     "citus_version",
+    "deferred_tables",
+    "distribute_existing",
     "distribute_script",
     "distribution_order",
+    "distribution_preview",
     "distribution_statement",
     "distribution_steps",
     "inspect",
@@ -45,6 +55,7 @@ __all__ = [
     "lint_schema",
     "lint_sql",
     "migration_rewriter",
+    "pending_distribution",
     "plan_schema",
     "plan_table",
     "readiness",

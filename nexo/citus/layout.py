@@ -379,12 +379,49 @@ def tables_to_distribute(script: str, plans: dict[str, TablePlan]) -> list[Table
     return distribution_order([plans[t] for t in created if t in plans and plans[t].kind != LOCAL])
 
 
+_PRIMARY_KEY = re.compile(r"\bPRIMARY\s+KEY\s*\(([^)]*)\)", re.I)
+_UNIQUE_INDEX = re.compile(
+    rf"^\s*CREATE\s+UNIQUE\s+INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?:{_NAME}\s+)?ON\s+(?:ONLY\s+)?"
+    rf"{_QUALIFIED}\s*(?:USING\s+\w+\s*)?\(([^;]*)\)",
+    re.I | re.S,
+)
+
+
+def _columns(text: str) -> list[str]:
+    return [c.strip().strip('"') for c in text.split(",")]
+
+
+def ready_in_script(script: str, plan: TablePlan) -> bool:
+    """Whether the table as ``script`` creates it is one Citus distributes as ``plan`` says: a distributed
+    table's primary key and unique indexes (those in the script) include its distribution column. A
+    migration that creates a table Citus would refuse (the repo CRM's first migration: keys without
+    ``account_id``) runs unchanged; :func:`nexo.citus.distribute_existing` distributes its tables once a
+    later migration has made them ready."""
+    if plan.kind != DISTRIBUTED:
+        return True
+    for st in split_statements(script):
+        if (m := _CREATE_TABLE.match(st.text)) and _table_name(m.group(1)) == plan.table:
+            if any(plan.column not in _columns(k.group(1)) for k in _PRIMARY_KEY.finditer(st.text)):
+                return False
+        elif (m := _UNIQUE_INDEX.match(st.text)) and _table_name(m.group(1)) == plan.table:
+            if plan.column not in _columns(m.group(2)):
+                return False
+    return True
+
+
+def deferred_tables(script: str, plans: dict[str, TablePlan]) -> list[TablePlan]:
+    """The tables ``script`` creates that Citus would refuse as created (see :func:`ready_in_script`); when there
+    is one, the migration distributes none of its tables (they reference each other) and runs unchanged."""
+    chosen = tables_to_distribute(script, plans)
+    return chosen if any(not ready_in_script(script, p) for p in chosen) else []
+
+
 def distribute_script(script: str, plans: dict[str, TablePlan]) -> str:
     """A migration's script as it runs on Citus: its statements but the foreign keys, then the distribution
     of each table it creates (as ``plans`` lays it out), then its foreign keys. Unchanged when it creates
     no table to distribute."""
     chosen = tables_to_distribute(script, plans)
-    if not chosen:
+    if not chosen or deferred_tables(script, plans):
         return script
     rest, fks = split_foreign_keys(script)
     # in one transaction, a foreign key to a reference table after a parallel DDL on a distributed table is
