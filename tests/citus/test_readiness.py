@@ -209,8 +209,8 @@ def test_repo_crm_before_it_was_ready_reports_every_change(tmp_path: Path) -> No
     assert len(found) == 34
     # the SQL layer's second file re-creates every policy on current_tenant() and every trigger with
     # citus.enable_unsafe_triggers on: the layer as a whole has no SQL finding left
-    (root / "sql" / "20261207_0200_citus_ready.sql").write_text(
-        (REPO / "sql" / "20261207_0200_citus_ready.sql").read_text()
+    (root / "sql" / "20260123_1900_citus_ready.sql").write_text(
+        (REPO / "sql" / "20260123_1900_citus_ready.sql").read_text()
     )
     assert not [f for f in readiness(load_config(root)) if f.file.startswith("sql/")]
 

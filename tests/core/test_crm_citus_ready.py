@@ -20,8 +20,8 @@ from nexo.orchestrate import migrate, rollback
 
 REPO = Path(__file__).resolve().parents[2]
 TABLES = ["accounts", "users", "roles", "user_roles", "clients", "suppliers", "employees", "professionals"]
-NEW_MIGRATION = "20261207020000_composite_tenant_keys"
-NEW_SQL = "20261207_0200_citus_ready"
+NEW_MIGRATION = "20260123190000_composite_tenant_keys"
+NEW_SQL = "20260123_1900_citus_ready"
 
 
 def counts(conn: psycopg.Connection) -> dict[str, int]:

@@ -1,4 +1,4 @@
--- Undo 20261207_0200_citus_ready: the policies go back to the sub-select form of the first file, the
+-- Undo 20260123_1900_citus_ready: the policies go back to the sub-select form of the first file, the
 -- unlink_employee trigger and current_tenant() are dropped (the updated_at triggers stay: the first file
 -- owns them).
 

@@ -1,7 +1,7 @@
 -- nexo:schema-version 1.1.0
 --
 -- The CRM made ready for Citus, with the same behaviour on a single server (run after the Prisma
--- migration 20261207020000_composite_tenant_keys, which puts account_id into every key).
+-- migration 20260123190000_composite_tenant_keys, which puts account_id into every key).
 --
 --   * current_tenant(): the tenant setting ${tenant_setting} as a uuid (NULL when unset or empty), a
 --     STABLE SQL function that PostgreSQL inlines into each policy, so an index on account_id is still
