@@ -115,12 +115,25 @@ def pending_distribution(conn: psycopg.Connection, config: Config) -> list[str] 
 def distribute_existing(conn: psycopg.Connection, config: Config) -> list[str]:
     """Run :func:`pending_distribution`'s statements in one transaction (all or nothing); returns the tables
     laid out (``[]``: nothing to do, which makes a second run a no-op)."""
+    import psycopg
+
+    from nexo.errors import NexoError
+
     steps = pending_distribution(conn, config)
     if not steps:
         return []
-    with conn.transaction():
-        for st in steps:
-            conn.execute(st)  # built from catalog names, quoted
+    try:
+        with conn.transaction():
+            for st in steps:
+                current = st
+                conn.execute(st)  # built from catalog names, quoted
+    except psycopg.Error as exc:
+        raise NexoError(
+            f"Citus refused to lay out the configured tables, so nothing was distributed (the migrations and the "
+            f"SQL layer stay applied).\nStatement: {current}\nCitus: {str(exc).strip()}\n"
+            "Run nexo validate --citus for the schema.prisma and sql/ changes it needs, then nexo db:migrate again.",
+            code="NEXO_CITUS_DISTRIBUTE",
+        ) from exc
     return [st.split("'", 2)[1].strip('"') for st in steps if st.startswith("SELECT create_")]
 
 

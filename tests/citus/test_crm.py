@@ -257,3 +257,59 @@ def test_existing_single_server_database_goes_to_citus_with_its_data(
         assert c.execute("SELECT count(*) FROM employees WHERE account_id = %s", (a,)).fetchone() == (
             expected[a]["employees"],
         )
+
+
+REFUSED_SCHEMA = """datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+model Account {
+  id       String    @id @default(dbgenerated("gen_random_uuid()")) @db.Uuid
+  contacts Contact[]
+
+  @@map("accounts")
+}
+
+model Contact {
+  id        String  @id @default(dbgenerated("gen_random_uuid()")) @db.Uuid
+  accountId String  @map("account_id") @db.Uuid
+  account   Account @relation(fields: [accountId], references: [id], onDelete: Cascade, onUpdate: NoAction)
+
+  @@map("contacts")
+}
+"""
+
+
+def test_a_layout_citus_refuses_fails_naming_the_statement_and_distributes_nothing(
+    citus_db: str, tmp_path: Path
+) -> None:
+    from nexo.psl import validate_source
+    from nexo.schema import relational_model, render_create_script
+
+    from .projects import write_project
+
+    root = write_project(tmp_path, REFUSED_SCHEMA, "SELECT 1;\n")
+    folder = root / "prisma_migrations" / "20260101000000_init"
+    folder.mkdir(parents=True)
+    (folder / "migration.sql").write_text(
+        render_create_script(relational_model(validate_source(REFUSED_SCHEMA).raise_for_errors()))
+    )
+    (root / "prisma_migrations" / "migration_lock.toml").write_text('provider = "postgresql"\n')
+    plan = json.loads(nexo(root, citus_db, "db:migrate:dry", "--json").stdout)
+    assert plan["citus_steps"] == {}  # contacts' key lacks account_id: the migration runs unchanged
+    assert (
+        "SELECT create_distributed_table('\"contacts\"', 'account_id', colocate_with => '\"accounts\"')"
+        in (plan["citus_distribute"])
+    )
+    done = nexo(root, citus_db, "db:migrate", "--json")
+    assert done.returncode == 1
+    error = json.loads(done.stdout)["error"]
+    assert error["code"] == "NEXO_CITUS_DISTRIBUTE"
+    assert "create_distributed_table('\"contacts\"'" in error["message"]
+    assert "nexo validate --citus" in error["message"]
+    assert layout(citus_db) == {}  # one transaction: accounts was not left distributed either
+    with psycopg.connect(citus_db) as c:
+        assert c.execute("SELECT migration_name FROM _prisma_migrations").fetchall() == [("20260101000000_init",)]
+        fks = c.execute("SELECT count(*) FROM pg_constraint WHERE conname = 'contacts_account_id_fkey'").fetchone()
+        assert fks == (1,)  # the dropped foreign key is back
