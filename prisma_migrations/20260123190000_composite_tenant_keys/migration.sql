@@ -1,3 +1,16 @@
+/*
+  Warnings:
+
+  - The primary key for the `clients` table will be changed. If it partially fails, the table could be left without primary key constraint.
+  - The primary key for the `employees` table will be changed. If it partially fails, the table could be left without primary key constraint.
+  - The primary key for the `professionals` table will be changed. If it partially fails, the table could be left without primary key constraint.
+  - The primary key for the `roles` table will be changed. If it partially fails, the table could be left without primary key constraint.
+  - The primary key for the `suppliers` table will be changed. If it partially fails, the table could be left without primary key constraint.
+  - The primary key for the `user_roles` table will be changed. If it partially fails, the table could be left without primary key constraint.
+  - The primary key for the `users` table will be changed. If it partially fails, the table could be left without primary key constraint.
+  - A unique constraint covering the columns `[account_id,user_id]` on the table `employees` will be added. If there are existing duplicate values, this will fail.
+
+*/
 -- DropForeignKey
 ALTER TABLE "clients" DROP CONSTRAINT "clients_account_id_fkey";
 
@@ -91,4 +104,3 @@ ALTER TABLE "employees" ADD CONSTRAINT "employees_account_id_user_id_fkey" FOREI
 
 -- AddForeignKey
 ALTER TABLE "professionals" ADD CONSTRAINT "professionals_account_id_fkey" FOREIGN KEY ("account_id") REFERENCES "accounts"("id") ON DELETE CASCADE ON UPDATE NO ACTION;
-
