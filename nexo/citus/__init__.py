@@ -3,6 +3,9 @@
 - :func:`inspect` — version, nodes and each table's kind, co-location and shard count (``db:version``).
 - :func:`plan_schema` / :func:`lint_schema` / :func:`lint_sql` — what Citus would refuse, with the fix.
 - :func:`readiness` — the whole lint for a project (``nexo validate --citus``).
+- :func:`migration_rewriter` / :func:`distribute_existing` — ``db:migrate``: each migration distributes the
+  tables it creates (when Citus accepts them as created), then the configured tables still local are
+  distributed with their data (:func:`pending_distribution`, :func:`distribution_preview` for the dry run).
 """
 
 from __future__ import annotations
