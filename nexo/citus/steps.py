@@ -122,6 +122,7 @@ def distribute_existing(conn: psycopg.Connection, config: Config) -> list[str]:
     steps = pending_distribution(conn, config)
     if not steps:
         return []
+    current = steps[0]
     try:
         with conn.transaction():
             for st in steps:
