@@ -5,7 +5,8 @@ account gets 1,000,000 users, and then, interleaved round by round:
 
 - ``first page``  GET /m/User (the whole request through the studio's ASGI app: guard, client
   compile and run, HTML) vs the raw ``SELECT * FROM users ORDER BY id LIMIT 51`` on psycopg;
-- ``next page``   the page after a cursor in the middle of the table (keyset: ``WHERE id > …``);
+- ``next page``   the page after a cursor in the middle of the table (keyset on the primary key
+                  (account_id, id): ``WHERE (account_id, id) > …``);
 - ``filtered``    a filter on the tenant column (``accountId equals …``), sorted by id;
 - ``as tenant``   the first page in the tenant's session as the application role (RLS applies);
 - ``sort email``  sorted by a column without an index of its own (both sides sort the whole table).
@@ -76,24 +77,30 @@ async def run(url: str, proj: Path, rounds: int) -> int:
     await studio.start()
     raw = await psycopg.AsyncConnection.connect(url, autocommit=True)
     count = (await (await raw.execute("SELECT count(*) FROM users")).fetchone() or [0])[0]
-    mid_row = await (await raw.execute("SELECT id FROM users ORDER BY id OFFSET %s LIMIT 1", (count // 2,))).fetchone()
+    mid_row = await (
+        await raw.execute("SELECT account_id, id FROM users ORDER BY account_id, id OFFSET %s LIMIT 1", (count // 2,))
+    ).fetchone()
     assert mid_row is not None
-    mid = mid_row[0]
+    mid_account, mid = mid_row
     transport = httpx.ASGITransport(app=app)
     cases = {
-        "first page": ({"token": token}, "SELECT * FROM users ORDER BY id LIMIT 51", ()),
+        "first page": ({"token": token}, "SELECT * FROM users ORDER BY account_id, id LIMIT 51", ()),
         "next page": (
-            {"token": token, "after": json.dumps([str(mid)])},
-            "SELECT * FROM users WHERE id > %s ORDER BY id LIMIT 51",
-            (mid,),
+            {"token": token, "after": json.dumps([str(mid_account), str(mid)])},
+            "SELECT * FROM users WHERE (account_id, id) > (%s, %s) ORDER BY account_id, id LIMIT 51",
+            (mid_account, mid),
         ),
         "filtered": (
             [("token", token), ("ff", "accountId"), ("fo", "equals"), ("fv", ACCOUNT)],
-            "SELECT * FROM users WHERE account_id = %s ORDER BY id LIMIT 51",
+            "SELECT * FROM users WHERE account_id = %s ORDER BY account_id, id LIMIT 51",
             (ACCOUNT,),
         ),
-        "as tenant": ({"token": token, "tenant": ACCOUNT}, "SELECT * FROM users ORDER BY id LIMIT 51", ()),
-        "sort email": ({"token": token, "sort": "email"}, "SELECT * FROM users ORDER BY email, id LIMIT 51", ()),
+        "as tenant": ({"token": token, "tenant": ACCOUNT}, "SELECT * FROM users ORDER BY account_id, id LIMIT 51", ()),
+        "sort email": (
+            {"token": token, "sort": "email"},
+            "SELECT * FROM users ORDER BY email, account_id, id LIMIT 51",
+            (),
+        ),
     }
     times: dict[str, tuple[list[float], list[float]]] = {k: ([], []) for k in cases}
     async with httpx.AsyncClient(transport=transport, base_url=f"http://127.0.0.1:{port}") as http:

@@ -116,6 +116,10 @@ def print_migrate(result: MigrateResult, console: Console) -> None:
             console.print("No pending SQL-layer files to apply.")
         latest = result.sql.latest_version or "none"
         sem = f", schema version {result.sql.latest_schema_version}" if result.sql.latest_schema_version else ""
+        if result.citus_distributed:
+            console.print("Citus: distributed the local table(s), data copied to the shards:")
+            for t in result.citus_distributed:
+                console.print(f"  └─ {t}", markup=False)
         console.print(
             f"Database at Prisma {result.prisma_latest or 'none'}, SQL layer {latest}{sem} ({result.seconds:.2f} s)."
         )
@@ -148,6 +152,10 @@ def print_plan(plan: Plan, console: Console) -> None:
                 console.print(f"     warning: {w}", markup=False)
     else:
         console.print("SQL layer: nothing to apply.")
+    if plan.citus_distribute:
+        console.print("Citus, after the SQL layer (configured tables still local), in one transaction:")
+        for st in plan.citus_distribute:
+            console.print(f"  {st}", markup=False)
 
 
 def print_status(st: Status, console: Console, directory_label: str = "prisma_migrations") -> None:

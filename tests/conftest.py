@@ -117,10 +117,22 @@ def pg_server_url() -> Iterator[str]:
     tmp.chmod(0o755)
     srv = pgserver.get_server(tmp / "pgdata", cleanup_mode="delete")
     try:
-        yield srv.get_uri()
+        uri = srv.get_uri()
+        _throwaway_durability(uri)
+        yield uri
     finally:
         srv.cleanup()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _throwaway_durability(admin_url: str) -> None:
+    """A test server's data is thrown away after the run, so it need not survive a crash: no fsync, no
+    synchronous commit, no full-page writes (the system server of ``pgservers`` starts the same way).
+    Dropping a database then costs about 10 ms instead of about 90 ms; every test creates and drops one."""
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+            conn.execute(f"ALTER SYSTEM SET {setting} = off")
+        conn.execute("SELECT pg_reload_conf()")
 
 
 @pytest.fixture

@@ -3,6 +3,9 @@
 - :func:`inspect` — version, nodes and each table's kind, co-location and shard count (``db:version``).
 - :func:`plan_schema` / :func:`lint_schema` / :func:`lint_sql` — what Citus would refuse, with the fix.
 - :func:`readiness` — the whole lint for a project (``nexo validate --citus``).
+- :func:`migration_rewriter` / :func:`distribute_existing` — ``db:migrate``: each migration distributes the
+  tables it creates (when Citus accepts them as created), then the configured tables still local are
+  distributed with their data (:func:`pending_distribution`, :func:`distribution_preview` for the dry run).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from .layout import (
     REFERENCE,
     Finding,
     TablePlan,
+    deferred_tables,
     distribute_script,
     distribution_order,
     distribution_statement,
@@ -25,7 +29,13 @@ from .layout import (
     tables_to_distribute,
 )
 from .readiness import readiness
-from .steps import distribution_steps, migration_rewriter
+from .steps import (
+    distribute_existing,
+    distribution_preview,
+    distribution_steps,
+    migration_rewriter,
+    pending_distribution,
+)
 
 __all__ = [
     "DISTRIBUTED",
@@ -36,8 +46,11 @@ __all__ = [
     "TableLayout",
     "TablePlan",
     "citus_version",
+    "deferred_tables",
+    "distribute_existing",
     "distribute_script",
     "distribution_order",
+    "distribution_preview",
     "distribution_statement",
     "distribution_steps",
     "inspect",
@@ -45,6 +58,7 @@ __all__ = [
     "lint_schema",
     "lint_sql",
     "migration_rewriter",
+    "pending_distribution",
     "plan_schema",
     "plan_table",
     "readiness",

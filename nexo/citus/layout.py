@@ -51,8 +51,13 @@ class Finding:
         return asdict(self)
 
 
-def plan_table(name: str, columns: set[str], cfg: CitusConfig) -> TablePlan:
-    """The layout of table ``name`` with ``columns`` under ``cfg``."""
+def plan_table(name: str, columns: set[str], cfg: CitusConfig, colocate_with: str | None = None) -> TablePlan:
+    """The layout of table ``name`` with ``columns`` under ``cfg``.
+
+    A distributed table is co-located with the root table when the root is distributed (by its key), else
+    with ``colocate_with`` (:func:`plan_schema` passes the first distributed table: the root is then a
+    reference table, ``reference = ["accounts"]``, and the tenant tables are co-located with each other).
+    """
     if name in cfg.local:
         return TablePlan(name, LOCAL)
     if name in cfg.reference:
@@ -60,18 +65,26 @@ def plan_table(name: str, columns: set[str], cfg: CitusConfig) -> TablePlan:
     if name == cfg.root_table:
         return TablePlan(name, DISTRIBUTED, cfg.root_key)
     if cfg.distribution_column in columns:
-        return TablePlan(name, DISTRIBUTED, cfg.distribution_column, cfg.root_table)
+        anchor = colocate_with if root_is_reference_or_local(cfg) else cfg.root_table
+        return TablePlan(name, DISTRIBUTED, cfg.distribution_column, anchor if anchor != name else None)
     return TablePlan(name, LOCAL)
+
+
+def root_is_reference_or_local(cfg: CitusConfig) -> bool:
+    """The root table is configured as a reference (or local) table: it is not distributed by its key."""
+    return cfg.root_table in cfg.reference or cfg.root_table in cfg.local
 
 
 def plan_schema(schema: M.Schema, cfg: CitusConfig) -> dict[str, TablePlan]:
     """Every model's table (views and ignored models left out) by table name."""
-    out: dict[str, TablePlan] = {}
-    for m in schema.models:
-        if m.is_view or m.is_ignored:
-            continue
-        out[m.db_name] = plan_table(m.db_name, {f.db_name for f in m.scalar_fields}, cfg)
-    return out
+    tables = [
+        (m.db_name, {f.db_name for f in m.scalar_fields}) for m in schema.models if not (m.is_view or m.is_ignored)
+    ]
+    anchor = next(
+        (t for t, cols in tables if plan_table(t, cols, cfg).kind == DISTRIBUTED),
+        None,
+    )
+    return {t: plan_table(t, cols, cfg, anchor) for t, cols in tables}
 
 
 def _field_of_column(model: M.Model, column: str | None) -> str | None:
@@ -135,6 +148,12 @@ def lint_schema(schema: M.Schema, cfg: CitusConfig) -> list[Finding]:
                 fix = f"replace @unique on field {names[0]} with @@unique({_list(fields)}) in model {m.name}"
             else:
                 fix = f"@@unique({_list(fields)}) in model {m.name}"
+            if m.db_name == cfg.root_table:  # the tenant table: a composite unique drops global uniqueness
+                fix = (
+                    f'add "{m.db_name}" to reference = [...] in [tool.nexo.citus] (a reference table is copied to '
+                    f"every node and keeps ({', '.join(names)}) unique across all tenants), or {fix} (then "
+                    f"({', '.join(names)}) is no longer unique on its own)"
+                )
             out.append(
                 Finding(
                     "citus-unique",
@@ -156,6 +175,8 @@ def lint_schema(schema: M.Schema, cfg: CitusConfig) -> list[Finding]:
             q = plans[target.db_name]
             where = (rf.span.file, rf.span.line, rf.span.column)
             if q.kind != DISTRIBUTED:
+                if p.kind == DISTRIBUTED and q.kind == REFERENCE:  # measured: same action rules as between
+                    out += _fk_actions(m, rf, _field_of_column(m, p.column) in rf.fields)  # distributed tables
                 if p.kind == DISTRIBUTED and q.kind == LOCAL:
                     out.append(
                         Finding(
@@ -237,13 +258,14 @@ def _fk_actions(m: M.Model, rf: M.RelationField, includes_key: bool) -> list[Fin
     ]
 
 
+_NAME = r"(?:\"[^\"]+\"|\w+)"
+_QUALIFIED = rf"({_NAME}(?:\.{_NAME})?)"
 _TRIGGER = re.compile(
-    r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:CONSTRAINT\s+)?TRIGGER\s+.*?\bON\s+((?:\"[^\"]+\"|\w+)(?:\.(?:\"[^\"]+\"|\w+))?)",
-    re.I | re.S,
+    rf"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:CONSTRAINT\s+)?TRIGGER\s+({_NAME})\s+.*?\bON\s+{_QUALIFIED}", re.I | re.S
 )
-_POLICY = re.compile(
-    r"^\s*CREATE\s+POLICY\s+(?:\"[^\"]+\"|\w+)\s+ON\s+((?:\"[^\"]+\"|\w+)(?:\.(?:\"[^\"]+\"|\w+))?)", re.I | re.S
-)
+_DROP_TRIGGER = re.compile(rf"^\s*DROP\s+TRIGGER\s+(?:IF\s+EXISTS\s+)?({_NAME})\s+ON\s+{_QUALIFIED}", re.I)
+_POLICY = re.compile(rf"^\s*CREATE\s+POLICY\s+({_NAME})\s+ON\s+{_QUALIFIED}", re.I | re.S)
+_DROP_POLICY = re.compile(rf"^\s*DROP\s+POLICY\s+(?:IF\s+EXISTS\s+)?({_NAME})\s+ON\s+{_QUALIFIED}", re.I)
 _SUBLINK = re.compile(r"\(\s*SELECT\b", re.I)
 _UNSAFE_TRIGGERS = re.compile(r"citus\.enable_unsafe_triggers", re.I)
 
@@ -252,49 +274,64 @@ def _table_name(text: str) -> str:
     return text.split(".")[-1].strip('"')
 
 
+def _key(name: str, table: str) -> tuple[str, str]:
+    return (name.strip('"'), _table_name(table))
+
+
 def lint_sql(files: list[Path], plans: dict[str, TablePlan], cfg: CitusConfig, tenant_setting: str) -> list[Finding]:
-    """Triggers and policy forms in the SQL layer that Citus refuses on distributed/reference tables."""
-    out: list[Finding] = []
+    """Triggers and policy forms in the SQL layer that Citus refuses on distributed/reference tables.
+
+    The layer is read as the database ends up after all ``files`` in order: a trigger or policy that a
+    later file drops (``DROP TRIGGER``/``DROP POLICY``) or re-creates in an accepted form is not reported.
+    """
+    triggers: dict[tuple[str, str], Finding | None] = {}
+    policies: dict[tuple[str, str], Finding | None] = {}
     for path in files:
         script = path.read_text(encoding="utf-8")
         unsafe_ok = bool(_UNSAFE_TRIGGERS.search(script))
         for st in split_statements(script):
-            m = _TRIGGER.match(st.text)
-            if m and not unsafe_ok:
-                table = _table_name(m.group(1))
+            if m := _DROP_TRIGGER.match(st.text):
+                triggers.pop(_key(m.group(1), m.group(2)), None)
+            elif m := _DROP_POLICY.match(st.text):
+                policies.pop(_key(m.group(1), m.group(2)), None)
+            elif m := _TRIGGER.match(st.text):
+                key = _key(m.group(1), m.group(2))
+                table = key[1]
                 p = plans.get(table)
-                if p is not None and p.kind != LOCAL:
-                    out.append(
-                        Finding(
-                            "citus-trigger",
-                            table,
-                            f"A trigger on the {p.kind} table {table}: create_distributed_table refuses tables "
-                            "with triggers.",
-                            "drop the trigger (for updated_at, @updatedAt in schema.prisma sets it from the "
-                            "client) or run the file with SET citus.enable_unsafe_triggers = on",
-                            str(path),
-                            st.line,
-                        )
+                triggers.pop(key, None)
+                triggers[key] = None
+                if not unsafe_ok and p is not None and p.kind != LOCAL:
+                    triggers[key] = Finding(
+                        "citus-trigger",
+                        table,
+                        f"A trigger on the {p.kind} table {table}: create_distributed_table refuses tables "
+                        "with triggers.",
+                        "drop the trigger (for updated_at, @updatedAt in schema.prisma sets it from the "
+                        "client) or run the file with SET citus.enable_unsafe_triggers = on",
+                        str(path),
+                        st.line,
                     )
-            m = _POLICY.match(st.text)
-            if m and _SUBLINK.search(st.text[m.end() :]):
-                table = _table_name(m.group(1))
+            elif m := _POLICY.match(st.text):
+                key = _key(m.group(1), m.group(2))
+                table = key[1]
                 p = plans.get(table)
-                if p is not None and p.kind == DISTRIBUTED:
-                    out.append(
-                        Finding(
-                            "citus-policy-sublink",
-                            table,
-                            f"The policy on the distributed table {table} uses a (SELECT ...) sub-select, which "
-                            "Citus rejects (unexpected non-SELECT command in SubLink).",
-                            "move the expression into a STABLE SQL function: CREATE FUNCTION current_tenant() "
-                            f"RETURNS uuid LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('{tenant_setting}', "
-                            f"true), '')::uuid $$; then USING ({p.column} = current_tenant())",
-                            str(path),
-                            st.line,
-                        )
+                policies.pop(key, None)
+                policies[key] = None
+                if _SUBLINK.search(st.text[m.end() :]) and p is not None and p.kind == DISTRIBUTED:
+                    policies[key] = Finding(
+                        "citus-policy-sublink",
+                        table,
+                        f"The policy on the distributed table {table} uses a (SELECT ...) sub-select, which "
+                        "Citus rejects (unexpected non-SELECT command in SubLink).",
+                        "move the expression into a STABLE SQL function: CREATE FUNCTION current_tenant() "
+                        f"RETURNS uuid LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('{tenant_setting}', "
+                        f"true), '')::uuid $$; then USING ({p.column} = current_tenant())",
+                        str(path),
+                        st.line,
                     )
-    return out
+    found = [f for f in [*triggers.values(), *policies.values()] if f is not None]
+    order = {str(path): i for i, path in enumerate(files)}
+    return sorted(found, key=lambda f: (order.get(f.file, 0), f.line))
 
 
 def distribution_order(plans: list[TablePlan]) -> list[TablePlan]:
@@ -344,12 +381,49 @@ def tables_to_distribute(script: str, plans: dict[str, TablePlan]) -> list[Table
     return distribution_order([plans[t] for t in created if t in plans and plans[t].kind != LOCAL])
 
 
+_PRIMARY_KEY = re.compile(r"\bPRIMARY\s+KEY\s*\(([^)]*)\)", re.I)
+_UNIQUE_INDEX = re.compile(
+    rf"^\s*CREATE\s+UNIQUE\s+INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?:{_NAME}\s+)?ON\s+(?:ONLY\s+)?"
+    rf"{_QUALIFIED}\s*(?:USING\s+\w+\s*)?\(([^;]*)\)",
+    re.I | re.S,
+)
+
+
+def _columns(text: str) -> list[str]:
+    return [c.strip().strip('"') for c in text.split(",")]
+
+
+def ready_in_script(script: str, plan: TablePlan) -> bool:
+    """Whether the table as ``script`` creates it is one Citus distributes as ``plan`` says: a distributed
+    table's primary key and unique indexes (those in the script) include its distribution column. A
+    migration that creates a table Citus would refuse (the repo CRM's first migration: keys without
+    ``account_id``) runs unchanged; :func:`nexo.citus.distribute_existing` distributes its tables once a
+    later migration has made them ready."""
+    if plan.kind != DISTRIBUTED:
+        return True
+    for st in split_statements(script):
+        if (m := _CREATE_TABLE.match(st.text)) and _table_name(m.group(1)) == plan.table:
+            if any(plan.column not in _columns(k.group(1)) for k in _PRIMARY_KEY.finditer(st.text)):
+                return False
+        elif (m := _UNIQUE_INDEX.match(st.text)) and _table_name(m.group(1)) == plan.table:
+            if plan.column not in _columns(m.group(2)):
+                return False
+    return True
+
+
+def deferred_tables(script: str, plans: dict[str, TablePlan]) -> list[TablePlan]:
+    """The tables ``script`` creates that Citus would refuse as created (see :func:`ready_in_script`); when there
+    is one, the migration distributes none of its tables (they reference each other) and runs unchanged."""
+    chosen = tables_to_distribute(script, plans)
+    return chosen if any(not ready_in_script(script, p) for p in chosen) else []
+
+
 def distribute_script(script: str, plans: dict[str, TablePlan]) -> str:
     """A migration's script as it runs on Citus: its statements but the foreign keys, then the distribution
     of each table it creates (as ``plans`` lays it out), then its foreign keys. Unchanged when it creates
     no table to distribute."""
     chosen = tables_to_distribute(script, plans)
-    if not chosen:
+    if not chosen or deferred_tables(script, plans):
         return script
     rest, fks = split_foreign_keys(script)
     # in one transaction, a foreign key to a reference table after a parallel DDL on a distributed table is

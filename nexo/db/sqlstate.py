@@ -6,7 +6,7 @@ SQLSTATE (``psycopg.errors.UniqueViolation`` is 23505) and one per class of them
 classes, the failures nexo reacts to; :func:`error_kind` finds the row of an error (its exact SQLSTATE
 first, then its class), and :class:`Diagnostics` is what the server said about it (``diag``), kept on
 the error nexo raises. The client (:mod:`nexo.client.errors`: Prisma's P-codes), the migration runners
-(:mod:`nexo.migrate.execute`, :mod:`nexo.sqllayer.runner`) and database creation
+(:mod:`nexo.migrate.execute`, :mod:`nexo.sqllayer.failures`) and database creation
 (:mod:`nexo.db.create`) all read this table.
 
 psycopg is imported on first use only: commands that never reach a database do not pay for it.

@@ -139,3 +139,16 @@ def module(parts: list[list[str]]) -> str:
             out += ["", ""]
         out += block
     return "\n".join(out).rstrip() + "\n"
+
+
+class Flavour:
+    """The words that differ between the two interfaces: ``asyncio`` (``async def``, ``await``, the
+    asyncio runtime ``nexo.client.engine``) and ``sync`` (plain functions, ``nexo.client.engine_sync``)."""
+
+    def __init__(self, is_async: bool) -> None:
+        self.is_async = is_async
+        self.a = "async " if is_async else ""
+        self.w = "await " if is_async else ""
+        self.engine = "nexo.client.engine" if is_async else "nexo.client.engine_sync"
+        self.enter = "__aenter__" if is_async else "__enter__"
+        self.exit = "__aexit__" if is_async else "__exit__"

@@ -20,8 +20,10 @@ from .emit import HEADER_MARK
 from .errors import GenerateError
 from .importcheck import import_notes
 from .options import ClientOptions, read_generators
-from .render_client import render_actions, render_client, render_small
+from .render_actions import render_actions
+from .render_client import render_client
 from .render_models import render_bases, render_enums, render_metadata, render_models, render_partials
+from .render_small import render_small
 from .render_types import render_types
 from .writer import WriteReport, check_output, write_package
 

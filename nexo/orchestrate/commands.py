@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from nexo import migrate as prisma
 from nexo import sqllayer
-from nexo.citus import distribution_steps, migration_rewriter
+from nexo.citus import distribute_existing, distribution_preview, distribution_steps, migration_rewriter
 from nexo.config import Config
 from nexo.db import advisory_lock, resolve_target
 from nexo.migrate.diffcmd import Source as DiffSource
@@ -51,9 +51,18 @@ def migrate(config: Config, *, on_event: OnEvent | None = None, on_target: OnTar
                 conn, config.migrations_dir, on_step=prisma_events(on_event), rewrite=migration_rewriter(conn, config)
             )
             applied = sqllayer.apply(conn, files, applied_by=applied_by(), on_step=sql_events(on_event))
+            distributed = distribute_existing(conn, config)
             after = prisma.status(conn, config.migrations_dir)
     return MigrateResult(
-        tgt.masked, waited, deployed, _latest(after), applied, time.monotonic() - started, created, after.edited
+        tgt.masked,
+        waited,
+        deployed,
+        _latest(after),
+        applied,
+        time.monotonic() - started,
+        created,
+        after.edited,
+        distributed,
     )
 
 
@@ -98,7 +107,9 @@ def dry_run(config: Config, *, on_target: OnTarget | None = None) -> Plan:
                 steps = steps_of(script.read_text(encoding="utf-8")) if script.is_file() else []
                 if steps:
                     citus_steps[m.name] = steps
-    return Plan(tgt.masked, prisma_plan, sql_plan, blocked, citus_steps)
+        scripts = [(m.path / "migration.sql") for m in prisma_plan.pending]
+        distribute = distribution_preview(conn, config, [p.read_text(encoding="utf-8") for p in scripts if p.is_file()])
+    return Plan(tgt.masked, prisma_plan, sql_plan, blocked, citus_steps, distribute)
 
 
 def status(config: Config, *, on_target: OnTarget | None = None, drift: bool = False) -> Status:

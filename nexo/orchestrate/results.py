@@ -47,6 +47,8 @@ class MigrateResult:
     created: CreatedDatabase | None = None
     #: applied migrations whose migration.sql changed since (not run again, as Prisma; ``--check`` fails on them)
     prisma_edited: list[str] = field(default_factory=list)
+    #: on Citus with ``[tool.nexo.citus]``: local tables this run distributed (or made reference tables), in order
+    citus_distributed: list[str] = field(default_factory=list)
 
     @property
     def prisma_applied(self) -> list[str]:
@@ -77,6 +79,7 @@ class MigrateResult:
                 "latest": self.prisma_latest,
                 "edited": list(self.prisma_edited),
             },
+            "citus_distributed": list(self.citus_distributed),
             "sql": None
             if self.sql is None
             else {
@@ -107,6 +110,9 @@ class Plan:
     sql_blocked: str | None = None
     #: on Citus with ``[tool.nexo.citus]``: the distribution statements each pending migration gets
     citus_steps: dict[str, list[str]] = field(default_factory=dict)
+    #: on Citus: the statements that lay out configured tables still local after the migrations and the SQL
+    #: layer (an existing database made a Citus coordinator, or tables created in a form Citus refuses)
+    citus_distribute: list[str] = field(default_factory=list)
 
     @property
     def prisma_blocked(self) -> str | None:
@@ -144,6 +150,7 @@ class Plan:
             ],
             "sql_blocked": self.sql_blocked,
             "citus_steps": self.citus_steps,
+            "citus_distribute": self.citus_distribute,
         }
 
 

@@ -22,26 +22,14 @@ from nexo.sqllayer.errors import (
     TransactionSafetyError,
     UnsupportedStatementError,
 )
+from nexo.sqllayer.execute import apply
 from nexo.sqllayer.files import SqlFile, checksum_bytes, discover, version_key
 from nexo.sqllayer.history import TABLE as HISTORY_TABLE
 from nexo.sqllayer.history import HistoryRow
-from nexo.sqllayer.runner import (
-    ApplyResult,
-    PlannedStep,
-    RepairResult,
-    RollbackResult,
-    StepEvent,
-    StepResult,
-    apply,
-    check_connection,
-    history,
-    owned,
-    plan,
-    plan_rollback,
-    repair_checksum,
-    rollback,
-    status,
-)
+from nexo.sqllayer.planning import check_connection, history, owned, plan, status
+from nexo.sqllayer.repair import repair_checksum
+from nexo.sqllayer.results import ApplyResult, PlannedStep, RepairResult, RollbackResult, StepEvent, StepResult
+from nexo.sqllayer.rollbacks import plan_rollback, rollback
 from nexo.sqllayer.state import AppliedEntry, ChangedEntry, FailedEntry, LayerStatus
 
 __all__ = [

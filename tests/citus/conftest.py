@@ -6,9 +6,11 @@ say so. Each test gets its own database with Citus on every node and the workers
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,7 +52,10 @@ def citus_cluster() -> str:
     """The coordinator's admin URL (the cluster is started once, and left running for the next run)."""
     if not CLUSTER.is_file():
         pytest.skip(f"no Citus cluster script at {CLUSTER} (../shared/citus is absent outside the team's machines)")
-    return _cluster("start")
+    # test runs in parallel (pytest -n, several worktrees) start it at once: one at a time, the others find it up
+    with open(Path(tempfile.gettempdir()) / "nexo-citus-cluster.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _cluster("start")
 
 
 @pytest.fixture

@@ -156,9 +156,36 @@ def test_on_update_cascade_on_the_distribution_key_is_reported(tmp_path: Path) -
     ]
 
 
-def test_repo_crm_reports_its_real_findings() -> None:
-    found = readiness(load_config(REPO))
-    schema = (REPO / "schema.prisma").read_text(encoding="utf-8")
+def test_repo_crm_is_citus_ready() -> None:
+    """The repo's CRM with its [tool.nexo.citus] (accounts a reference table): 0 findings."""
+    config = load_config(REPO)
+    assert config.citus is not None and config.citus.reference == ("accounts",)
+    assert readiness(config) == []
+    plans = plan_schema(validate_path(config.schema).raise_for_errors(), config.citus)
+    assert plans["accounts"] == TablePlan("accounts", REFERENCE)
+    assert plans["users"] == TablePlan("users", DISTRIBUTED, "account_id")
+    tenant = {"roles", "user_roles", "clients", "suppliers", "employees", "professionals"}
+    assert {t: p for t, p in plans.items() if t in tenant} == {
+        t: TablePlan(t, DISTRIBUTED, "account_id", "users") for t in tenant
+    }
+    done = nexo("validate", "--citus", cwd=REPO)
+    assert done.returncode == 0 and "ready for Citus" in done.stdout, done.stdout + done.stderr
+
+
+def test_repo_crm_before_it_was_ready_reports_every_change(tmp_path: Path) -> None:
+    """The CRM as it was (first migration's schema, first SQL file) with accounts distributed by id: each
+    refused form is reported, and the unique slug of the root table names the reference-table option."""
+    # the PSL corpus keeps the CRM schema as it was before it became Citus-ready
+    schema = (REPO / "tests" / "psl" / "corpus" / "valid" / "repo_schema.prisma").read_text()
+    assert "@@id([userId, roleId])" in schema
+    root = tmp_path / "crm"
+    (root / "sql").mkdir(parents=True)
+    (root / "schema.prisma").write_text(schema)
+    (root / "sql" / "20260123_1800_initial_rls_setup.sql").write_text(
+        (REPO / "sql" / "20260123_1800_initial_rls_setup.sql").read_text()
+    )
+    (root / "pyproject.toml").write_text('[tool.nexo]\n\n[tool.nexo.citus]\nroot = "accounts.id"\n')
+    found = readiness(load_config(root))
     fixes = {(f.code, f.table): f for f in found}
     user_pk = fixes["citus-primary-key", "users"]
     assert user_pk.fix == "replace @id on field id with @@id([accountId, id]) in model User"
@@ -169,15 +196,39 @@ def test_repo_crm_reports_its_real_findings() -> None:
         "@relation(fields: [accountId, userId], references: [accountId, id]) on Employee.user, "
         "with @@unique([accountId, id]) (or @@id) in model User"
     ]
-    # every tenant table's policy uses the sub-select form and carries the updated_at trigger
+    slug = fixes["citus-unique", "accounts"]
+    assert slug.fix == (
+        'add "accounts" to reference = [...] in [tool.nexo.citus] (a reference table is copied to every node and '
+        "keeps (slug) unique across all tenants), or replace @unique on field slug with @@unique([id, slug]) in "
+        "model Account (then (slug) is no longer unique on its own)"
+    )
     policies = {f.table for f in found if f.code == "citus-policy-sublink"}
     triggers = {f.table for f in found if f.code == "citus-trigger"}
     tenant_tables = {"users", "roles", "user_roles", "clients", "suppliers", "employees", "professionals"}
     assert policies == tenant_tables | {"accounts"}
-    assert triggers >= {"accounts", "users", "employees"}
-    assert all(f.table != "accounts" or f.code != "citus-primary-key" for f in found)
-    done = nexo("validate", "--citus", cwd=REPO)
-    assert done.returncode == 1 and f"{len(found)} Citus readiness finding(s)." in done.stdout
+    assert triggers == tenant_tables - {"user_roles"} | {"accounts"}
+    assert len(found) == 34
+    # the SQL layer's second file re-creates every policy on current_tenant() and every trigger with
+    # citus.enable_unsafe_triggers on: the layer as a whole has no SQL finding left
+    (root / "sql" / "20260123_1900_citus_ready.sql").write_text(
+        (REPO / "sql" / "20260123_1900_citus_ready.sql").read_text()
+    )
+    assert not [f for f in readiness(load_config(root)) if f.file.startswith("sql/")]
+
+
+def test_a_later_file_that_drops_the_policy_clears_the_finding(tmp_path: Path) -> None:
+    root = write_project(tmp_path, sql=SUBLINK_SQL)
+    assert {f.code for f in readiness(load_config(root))} == {"citus-policy-sublink", "citus-trigger"}
+    (root / "sql" / "20260102_0000_fix.sql").write_text(
+        'DROP POLICY IF EXISTS "tenant_isolation" ON "notes";\nDROP TRIGGER "touch" ON contacts;\n'
+    )
+    assert readiness(load_config(root)) == []
+    # re-created later in the refused form: reported again, at the later file's line
+    (root / "sql" / "20260103_0000_again.sql").write_text("-- again\n" + SUBLINK_SQL)
+    assert [(f.code, f.file, f.line) for f in readiness(load_config(root))] == [
+        ("citus-policy-sublink", "sql/20260103_0000_again.sql", 2),
+        ("citus-trigger", "sql/20260103_0000_again.sql", 5),
+    ]
 
 
 def test_local_tables_are_left_alone(tmp_path: Path) -> None:

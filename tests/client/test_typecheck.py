@@ -174,6 +174,11 @@ async def main(db: Prisma, account: str) -> None:
         print(acc.clients, acc.slug)
         await t.user.create({"email": "e@x.io", "status": UserStatus.INVITED, "account": {"connect": {"id": account}}})
         await t.client.find_unique(where={"accountId_email": {"accountId": account, "email": "x"}})
+        # composite primary keys (Citus-ready CRM): the compound key, or find_first by id in the tenant session
+        c = await t.client.find_unique(where={"accountId_id": {"accountId": account, "id": "x"}})
+        print(c.name if c else None, await t.client.find_first(where={"id": "x"}))
+        await t.userrole.delete(where={"accountId_userId_roleId": {"accountId": account, "userId": "u", "roleId": "r"}})
+        await t.employee.find_unique(where={"accountId_userId": {"accountId": account, "userId": "u"}})
 """
 
 GOOD_DEEP = """\
@@ -185,6 +190,7 @@ async def main(db: Prisma) -> None:
 """
 
 WRONG = """\
+from crm_client import Prisma as Crm
 from feature_client import Prisma
 from feature_sync import Prisma as SyncPrisma
 
@@ -211,6 +217,7 @@ async def main() -> None:
     await db.nope.find_many()  # E unknown model
     await db.post.find_many(order={"_relevance": {"fields": ["views"], "search": "x", "sort": "desc"}})  # E not a String field
     p: str = await db.get_metrics()  # E json metrics are a Metrics
+    await Crm().client.find_unique(where={"id": "x"})  # E id alone is no longer a unique key of Client
 """
 
 

@@ -51,12 +51,16 @@ def test_migrate_version_and_check_on_a_url(project: Path, db_url: str):
     dry = run(["db:migrate:dry", "--json"], project, env)
     assert dry.returncode == 0, dry.stderr
     plan = json.loads(dry.stdout)
-    assert [m["name"] for m in plan["prisma"]["pending"]] == ["20260123175900_initial_multi_tenant_setup"]
+    assert [m["name"] for m in plan["prisma"]["pending"]] == [
+        "20260123175900_initial_multi_tenant_setup",
+        "20260123190000_composite_tenant_keys",
+    ]
 
     first = run(["db:migrate"], project, env)
     assert first.returncode == 0, first.stderr
     assert "20260123175900_initial_multi_tenant_setup" in first.stdout
     assert "20260123_1800_initial_rls_setup.sql" in first.stdout
+    assert "20260123190000_composite_tenant_keys" in first.stdout and "20260123_1900_citus_ready.sql" in first.stdout
 
     again = run(["db:migrate"], project, env)
     assert again.returncode == 0 and "No pending Prisma migrations" in again.stdout
@@ -65,9 +69,9 @@ def test_migrate_version_and_check_on_a_url(project: Path, db_url: str):
     assert v.returncode == 0, v.stderr
     data = json.loads(v.stdout)
     assert data["schema_version"] == {
-        "prisma": "20260123175900_initial_multi_tenant_setup",
-        "sql": "20260123_1800",
-        "semantic": "1.0.0",
+        "prisma": "20260123190000_composite_tenant_keys",
+        "sql": "20260123_1900",
+        "semantic": "1.1.0",
     }
     assert data["rls"]["tenant_tables"] == 7 and data["rls"]["protected_tables"] == 7
     assert data["rls"]["policy_count"] == 8
@@ -214,13 +218,16 @@ def test_killed_during_a_prisma_migration_leaves_the_database_as_it_was(project:
     slow.mkdir()
     (slow / "migration.sql").write_text('CREATE TABLE "slow_t" ("id" INTEGER NOT NULL);\nSELECT pg_sleep(60);\n')
     _kill_while_sleeping(["db:migrate"], project, db_url)
-    # the first migration committed with its row; the killed one left neither its table nor a "started" row
+    # the repo's migrations committed with their rows; the killed one left neither its table nor a "started" row
     assert "slow_t" not in _tables(db_url)
     with psycopg.connect(db_url) as c:
         rows = c.execute(
             "SELECT migration_name, finished_at IS NOT NULL FROM _prisma_migrations ORDER BY started_at"
         ).fetchall()
-    assert rows == [("20260123175900_initial_multi_tenant_setup", True)]
+    assert rows == [
+        ("20260123175900_initial_multi_tenant_setup", True),
+        ("20260123190000_composite_tenant_keys", True),
+    ]
     # the lock died with the process: a new run proceeds at once and is not blocked by a failed row
     (slow / "migration.sql").write_text('CREATE TABLE "slow_t" ("id" INTEGER NOT NULL);\n')
     again = run(["db:migrate"], project, {"DATABASE_URL": db_url})
@@ -241,4 +248,4 @@ def test_killed_during_an_sql_layer_file_leaves_nothing_of_it(project: Path, db_
     assert "slow_sql" not in _tables(db_url)
     with psycopg.connect(db_url) as c:
         versions = [r[0] for r in c.execute("SELECT version FROM migration_history ORDER BY id")]
-    assert versions == ["20260123_1800"]
+    assert versions == ["20260123_1800", "20260123_1900"]

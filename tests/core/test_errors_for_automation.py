@@ -27,6 +27,19 @@ def run(args: list[str], cwd: Path, env_extra: dict[str, str] | None = None) -> 
     return subprocess.run([NEXO, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
 
+def show_completion_from_bash(cwd: Path) -> subprocess.CompletedProcess:
+    """``nexo --show-completion`` typed in bash: the shell is detected from the parent process, so the test
+    does not depend on what started pytest (a detached or parallel run has no shell among its ancestors)."""
+    import shlex
+    import shutil
+
+    bash = shutil.which("bash")
+    assert bash is not None
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    command = f"{shlex.quote(NEXO)} --show-completion; exit $?"  # not exec: bash stays the parent
+    return subprocess.run([bash, "-c", command], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
 def one_json_error(r: subprocess.CompletedProcess) -> dict:
     """The single JSON object a failed ``--json`` command printed on stdout (and nothing else there)."""
     assert r.returncode != 0, r.stdout
@@ -175,7 +188,7 @@ def test_help_shows_tool_nexo_literally_and_no_bool_metavar(tmp_path: Path):
 def test_shell_completion(tmp_path: Path):
     r = run(["--help"], tmp_path)
     assert "--install-completion" in r.stdout and "--show-completion" in r.stdout
-    shown = run(["--show-completion"], tmp_path)  # the shell is detected (bash here)
+    shown = show_completion_from_bash(tmp_path)  # the shell is detected (bash here)
     assert shown.returncode == 0 and "complete -o default -F" in shown.stdout and "_NEXO_COMPLETE" in shown.stdout
     zsh = run([], tmp_path, {"_NEXO_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "nexo db:ver"})
     assert zsh.stdout.startswith("_arguments") and "version" in zsh.stdout and "migrate" not in zsh.stdout
@@ -194,7 +207,7 @@ def test_bash_completion_of_colon_commands(tmp_path: Path):
     bash = shutil.which("bash")
     assert bash is not None
     script = tmp_path / "nexo.bash"
-    script.write_text(run(["--show-completion"], tmp_path).stdout)
+    script.write_text(show_completion_from_bash(tmp_path).stdout)
     probe = (
         f"source {script}\n"
         'for spec in "nexo|db|:|migrate|:|d" "nexo|db|:|version|--ch"; do\n'

@@ -15,6 +15,9 @@ from nexo.orchestrate import dry_run, migrate, rollback, status
 
 MIGRATION = "20260123175900_initial_multi_tenant_setup"
 SQL_VERSION = "20260123_1800"
+#: the repo's migrations and SQL-layer files, in order (the second of each makes the CRM Citus-ready)
+MIGRATIONS = [MIGRATION, "20260123190000_composite_tenant_keys"]
+SQL_VERSIONS = [SQL_VERSION, "20260123_1900"]
 
 
 def _catalog(url: str) -> list[tuple]:
@@ -43,16 +46,19 @@ def _catalog(url: str) -> list[tuple]:
 def test_migrate_applies_both_ledgers_then_nothing(project: Path, db_url: str):
     config = load_config(project, database_url=db_url)
     first = migrate(config)
-    assert first.prisma_applied == [MIGRATION]
-    assert first.sql_applied == [SQL_VERSION]
-    assert first.sql.latest_schema_version == "1.0.0"
+    assert first.prisma_applied == MIGRATIONS
+    assert first.sql_applied == SQL_VERSIONS
+    assert first.sql.latest_schema_version == "1.1.0"
     with psycopg.connect(db_url) as c:
-        row = c.execute(
-            "SELECT migration_name, finished_at IS NOT NULL, applied_steps_count, logs FROM _prisma_migrations"
-        ).fetchone()
-        assert row == (MIGRATION, True, 1, None)
-        hist = c.execute("SELECT version, kind, success, schema_version FROM migration_history").fetchall()
-        assert hist == [(SQL_VERSION, "versioned", True, "1.0.0")]
+        rows = c.execute(
+            "SELECT migration_name, finished_at IS NOT NULL, applied_steps_count, logs FROM _prisma_migrations "
+            "ORDER BY migration_name"
+        ).fetchall()
+        assert rows == [(m, True, 1, None) for m in MIGRATIONS]
+        hist = c.execute(
+            "SELECT version, kind, success, schema_version FROM migration_history ORDER BY version"
+        ).fetchall()
+        assert hist == [(SQL_VERSIONS[0], "versioned", True, "1.0.0"), (SQL_VERSIONS[1], "versioned", True, "1.1.0")]
     second = migrate(config)
     assert second.prisma_applied == [] and second.sql_applied == []
     st = status(config)
@@ -63,8 +69,8 @@ def test_dry_run_lists_everything_and_changes_nothing(project: Path, db_url: str
     config = load_config(project, database_url=db_url)
     before = _catalog(db_url)
     plan = dry_run(config)
-    assert [m.name for m in plan.prisma.pending] == [MIGRATION]
-    assert [s.version for s in plan.sql] == [SQL_VERSION]
+    assert [m.name for m in plan.prisma.pending] == MIGRATIONS
+    assert [s.version for s in plan.sql] == SQL_VERSIONS
     assert all(len(s.checksum) == 64 for s in plan.sql)
     assert _catalog(db_url) == before
     migrate(config)
@@ -94,7 +100,7 @@ def test_lock_held_elsewhere_times_out_then_succeeds(project: Path, db_url: str)
             with pytest.raises(LockTimeout) as info:
                 migrate(config)
             assert info.value.code == "P1002"
-    assert migrate(config).prisma_applied == [MIGRATION]
+    assert migrate(config).prisma_applied == MIGRATIONS
 
 
 def test_lock_released_when_holder_dies(project: Path, db_url: str):
@@ -105,7 +111,7 @@ def test_lock_released_when_holder_dies(project: Path, db_url: str):
     with psycopg.connect(db_url, autocommit=True) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
     config = load_config(project, database_url=db_url)
-    assert migrate(config).prisma_applied == [MIGRATION]
+    assert migrate(config).prisma_applied == MIGRATIONS
     holder.close()
 
 
@@ -128,22 +134,26 @@ def test_two_concurrent_runs_apply_everything_exactly_once(project: Path, db_url
         p.join(timeout=60)
     assert all(r[0] != "error" for r in results), results
     applied = sorted(results, key=lambda r: len(r[0]))
-    assert applied[0] == ([], []) and applied[1] == ([MIGRATION], [SQL_VERSION])
+    assert applied[0] == ([], []) and applied[1] == (MIGRATIONS, SQL_VERSIONS)
     with psycopg.connect(db_url) as c:
-        assert c.execute("SELECT count(*) FROM _prisma_migrations").fetchone()[0] == 1
-        assert c.execute("SELECT count(*) FROM migration_history").fetchone()[0] == 1
+        assert c.execute("SELECT count(*) FROM _prisma_migrations").fetchone()[0] == 2
+        assert c.execute("SELECT count(*) FROM migration_history").fetchone()[0] == 2
 
 
 def test_rollback_runs_the_twin_and_migrate_reapplies(project: Path, db_url: str):
     config = load_config(project, database_url=db_url)
     migrate(config)
+    result = rollback(config, steps=1)  # the newest file: back to the sub-select policies
+    assert [s.step.version for s in result.steps] == [SQL_VERSIONS[1]]
+    with psycopg.connect(db_url) as c:
+        assert c.execute("SELECT count(*) FROM pg_policies WHERE qual LIKE '%SELECT%'").fetchone()[0] == 8
     result = rollback(config, steps=1)
     assert [s.step.version for s in result.steps] == [SQL_VERSION]
     with psycopg.connect(db_url) as c:
         assert c.execute("SELECT count(*) FROM pg_policy").fetchone()[0] == 0
         assert c.execute("SELECT relrowsecurity FROM pg_class WHERE relname = 'clients'").fetchone() == (False,)
     again = migrate(config)
-    assert again.sql_applied == [SQL_VERSION]
+    assert again.sql_applied == SQL_VERSIONS
     with psycopg.connect(db_url) as c:
         assert c.execute("SELECT count(*) FROM pg_policy").fetchone()[0] == 8
 

@@ -188,10 +188,12 @@ def test_updated_at_trigger(crm, db_url):
 
 
 def test_policies_read_the_setting_once_per_query(crm):
-    """The policy wraps current_setting in a scalar subquery: the plan shows an InitPlan, not a
-    per-row function call."""
+    """The policy calls current_tenant(), a STABLE SQL function that PostgreSQL inlines: the setting is
+    read in the index condition (once per scan), with no per-row function call and no sub-plan."""
     conn, (a, _), _ = crm
     with conn.transaction():
         _as_tenant(conn, a)
+        conn.execute("SET LOCAL enable_seqscan = off")
         plan = "\n".join(r[0] for r in conn.execute("EXPLAIN SELECT * FROM clients"))
-    assert "InitPlan" in plan
+    assert "Index Cond: (account_id = (NULLIF(current_setting('app.current_account_id'" in plan, plan
+    assert "current_tenant" not in plan and "SubPlan" not in plan

@@ -341,8 +341,11 @@ def test_sql_layer_runs_after_the_new_migration(project: Path, db_url: str):
     """The repo's project: migrate dev applies the Prisma history, then the SQL layer (RLS policies)."""
     report = orchestrate.migrate_dev(config(project, db_url), name="nothing new")
     assert report.dev.created is None
-    assert report.dev.pending_names == ["20260123175900_initial_multi_tenant_setup"]
-    assert report.sql is not None and [s.step.version for s in report.sql.steps] == ["20260123_1800"]
+    assert report.dev.pending_names == [
+        "20260123175900_initial_multi_tenant_setup",
+        "20260123190000_composite_tenant_keys",
+    ]
+    assert report.sql is not None and [s.step.version for s in report.sql.steps] == ["20260123_1800", "20260123_1900"]
     assert scalar(db_url, "SELECT count(*) FROM pg_policies") == 8
     # the SQL layer's policies, functions, triggers and ledger are not drift
     again = orchestrate.migrate_dev(config(project, db_url), name="still nothing")

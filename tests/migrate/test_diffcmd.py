@@ -38,8 +38,13 @@ def test_from_empty_script_is_the_differs_text(tmp_path: Path, db_url: str):
     assert r.returncode == 0, r.stderr
     script = diff(None, _model(SCHEMA)).script()
     assert r.stdout == script + "\n"  # Prisma's CLI prints a blank line after the script
+    # the repo's first migration is the from-empty script of its first schema (kept in the PSL corpus)
     initial = (MIGRATIONS / "20260123175900_initial_multi_tenant_setup" / "migration.sql").read_text()
-    assert script.endswith(initial)
+    assert (
+        diff(None, _model(REPO / "tests" / "psl" / "corpus" / "valid" / "repo_schema.prisma"))
+        .script()
+        .endswith(initial)
+    )
     code = run(["db:migrate:diff", "--from-empty", "--to-schema", str(SCHEMA), "--script", "--exit-code"], tmp_path)
     assert code.returncode == 2 and code.stdout == script  # with --exit-code and a difference, without it
 

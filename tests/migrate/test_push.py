@@ -120,7 +120,7 @@ def test_push_of_the_repo_project_brings_its_rls_layer(project: Path, db_url: st
 
     report = orchestrate.push(load_config(project, database_url=db_url))
     assert report.push.changed and report.sql is not None
-    assert [s.step.version for s in report.sql.steps] == ["20260123_1800"]
+    assert [s.step.version for s in report.sql.steps] == ["20260123_1800", "20260123_1900"]
     assert "_prisma_migrations" not in tables(db_url)
     assert scalar(db_url, "SELECT count(*) FROM pg_policies WHERE policyname = 'tenant_isolation'") == 8
     assert scalar(db_url, "SELECT has_table_privilege('nexo_app', 'migration_history', 'SELECT')") is True

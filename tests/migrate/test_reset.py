@@ -56,13 +56,16 @@ def test_force_reset_drops_everything_and_brings_back_migrations_and_sql_layer(p
     report = orchestrate.reset(cfg, force=True)
     assert report.schemas == ["public"]
     assert "public.manual_tbl" in report.cleaned.dropped["table"]
-    assert report.prisma.applied_names == ["20260123175900_initial_multi_tenant_setup"]
-    assert report.sql is not None and [s.step.version for s in report.sql.steps] == ["20260123_1800"]
+    assert report.prisma.applied_names == [
+        "20260123175900_initial_multi_tenant_setup",
+        "20260123190000_composite_tenant_keys",
+    ]
+    assert report.sql is not None and [s.step.version for s in report.sql.steps] == ["20260123_1800", "20260123_1900"]
     objects = _user_objects(db_url)
     assert not {o for o in objects if o.startswith("manual")}
     assert scalar(db_url, "SELECT count(*) FROM accounts") == 0
-    assert scalar(db_url, "SELECT count(*) FROM _prisma_migrations") == 1
-    assert scalar(db_url, "SELECT count(*) FROM migration_history") == 1
+    assert scalar(db_url, "SELECT count(*) FROM _prisma_migrations") == 2
+    assert scalar(db_url, "SELECT count(*) FROM migration_history") == 2
     # policies, forced RLS, trigger function and grants are back
     assert scalar(db_url, "SELECT count(*) FROM pg_policies") == 8
     assert scalar(db_url, "SELECT bool_and(relforcerowsecurity) FROM pg_class WHERE relname IN ('accounts', 'users')")
@@ -177,8 +180,11 @@ def test_cli_reset(project: Path, db_url: str):
     ok = run(["db:reset", "--force", "--json"], project, env)
     assert ok.returncode == 0, ok.stderr
     data = json.loads(ok.stdout)
-    assert data["prisma"]["applied"] == ["20260123175900_initial_multi_tenant_setup"]
-    assert data["sql"]["applied"] == ["20260123_1800"]
+    assert data["prisma"]["applied"] == [
+        "20260123175900_initial_multi_tenant_setup",
+        "20260123190000_composite_tenant_keys",
+    ]
+    assert data["sql"]["applied"] == ["20260123_1800", "20260123_1900"]
     text = run(["db:reset", "-f"], project, env)
     assert text.returncode == 0 and "Database reset successful" in text.stdout
 

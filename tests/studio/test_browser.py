@@ -4,6 +4,7 @@ the test's temporary folder (and docs/studio.png when NEXO_STUDIO_SCREENSHOT is 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -15,6 +16,12 @@ from pathlib import Path
 import pytest
 
 from .conftest import ACME, GLOBEX, TOKEN, Seeded
+
+
+def user_key(n: int) -> str:
+    """The key of Acme's user n (users' primary key is (accountId, id))."""
+    return json.dumps({"accountId": ACME, "id": f"aaaaaaaa-0000-0000-0000-{n:012d}"})
+
 
 pytestmark = pytest.mark.browser
 
@@ -132,7 +139,7 @@ def test_browse_filter_sort_paginate_follow_edit_delete(browser, seeded: Seeded,
         page.click("a[data-relation=users]")
         assert page.locator("#rows tbody tr").count() == 5
         # edit a record
-        page.goto(srv.url("/m/User/record", key='{"id": "aaaaaaaa-0000-0000-0000-000000000002"}'))
+        page.goto(srv.url("/m/User/record", key=user_key(2)))
         page.fill("input[name=v_name]", "Grace Hopper")
         page.select_option("select[name=v_status]", "DISABLED")
         page.click("#save")
@@ -145,10 +152,11 @@ def test_browse_filter_sort_paginate_follow_edit_delete(browser, seeded: Seeded,
         assert "unique" in err.inner_text() and "email" in err.inner_text()
         shot(page, tmp_path, "unique-error")
         # delete with the cascade shown first
-        page.goto(srv.url("/m/User/record", key='{"id": "aaaaaaaa-0000-0000-0000-000000000001"}'))
+        page.goto(srv.url("/m/User/record", key=user_key(1)))
         page.click("#delete")
         cascade = page.inner_text("#cascade")
-        assert "UserRole" in cascade and "deleted too" in cascade and "set to NULL" in cascade
+        # employees -> users is NO ACTION: the SQL layer's unlink_employee trigger clears user_id on delete
+        assert "UserRole" in cascade and "deleted too" in cascade and "blocks the delete (NO ACTION)" in cascade
         shot(page, tmp_path, "cascade")
         page.click("#confirm")
         assert page.locator("#rows tbody tr").count() == 50
@@ -177,14 +185,14 @@ def test_switch_tenant_and_read_only_and_no_token(browser, seeded: Seeded, tmp_p
         assert page.inner_text("#message") == "Saved." and "Globex" in page.inner_text("#mode")
         assert GLOBEX in page.inner_text("table.record")
         # an Acme row cannot be opened as Globex
-        resp = page.goto(srv.url("/m/User/record", key='{"id": "aaaaaaaa-0000-0000-0000-000000000001"}', tenant=GLOBEX))
+        resp = page.goto(srv.url("/m/User/record", key=user_key(1), tenant=GLOBEX))
         assert resp is not None and resp.status == 404
         # no token
         resp = page.goto(f"{srv.base}/m/User")
         assert resp is not None and resp.status == 401 and "token" in page.inner_text("#error")
     with Server(seeded, tenant=ACME, read_only=True) as srv:
         page = browser.new_page()  # type: ignore[attr-defined]
-        page.goto(srv.url("/m/User/record", key='{"id": "aaaaaaaa-0000-0000-0000-000000000002"}'))
+        page.goto(srv.url("/m/User/record", key=user_key(2)))
         assert "Read-only mode" in page.inner_text("#readonly")
         assert page.locator("#edit").count() == 0 and page.locator("#delete").count() == 0
         resp = page.goto(srv.url("/m/User", tenant=GLOBEX))
@@ -192,11 +200,11 @@ def test_switch_tenant_and_read_only_and_no_token(browser, seeded: Seeded, tmp_p
         # a write sent anyway (the page's own origin) is refused
         page.goto(srv.url("/"))
         status = page.evaluate(
-            """async (token) => {
-                const body = new URLSearchParams({token, key: '{"id": "aaaaaaaa-0000-0000-0000-000000000002"}'});
+            """async ([token, key]) => {
+                const body = new URLSearchParams({token, key});
                 const r = await fetch('/m/User/delete', {method: 'POST', body});
                 return r.status;
             }""",
-            TOKEN,
+            [TOKEN, user_key(2)],
         )
         assert status == 403

@@ -201,3 +201,40 @@ def test_unique_violation_names_fields(app: Any) -> None:
 # left out of the sync twin (a sync test already)
 
 
+def test_find_by_id_with_the_composite_keys(app: Any) -> None:
+    """The CRM's keys are (accountId, id): find_unique takes the compound key ``accountId_id``; inside a tenant
+    session ``find_first(where={"id": ...})`` finds the row (RLS adds the tenant), another tenant's id finds none."""
+    with app.tenant(A) as t:
+        mine = t.client.find_first_or_raise(where={"name": "a-client-1"})
+        got = t.client.find_unique(where={"accountId_id": {"accountId": A, "id": mine.id}})
+        assert got is not None and got.id == mine.id
+        assert (t.client.find_first_or_raise(where={"id": mine.id})).name == "a-client-1"
+        user = t.user.create({"email": "new@a.io", "account": {"connect": {"id": A}}})
+        role = t.role.create({"name": "admin", "account": {"connect": {"id": A}}})
+        link = t.userrole.create(
+            {
+                "account": {"connect": {"id": A}},
+                "user": {"connect": {"accountId_id": {"accountId": A, "id": user.id}}},
+                "role": {"connect": {"accountId_id": {"accountId": A, "id": role.id}}},
+            }
+        )
+        assert (link.accountId, link.userId, link.roleId) == (A, user.id, role.id)
+        emp = t.employee.create(
+            {
+                "firstName": "F",
+                "lastName": "L",
+                "email": "f@a.io",
+                "account": {"connect": {"id": A}},
+                "user": {"connect": {"accountId_id": {"accountId": A, "id": user.id}}},
+            }
+        )
+        found = t.employee.find_unique(
+            where={"accountId_userId": {"accountId": A, "userId": user.id}}, include={"user": True}
+        )
+        assert found is not None and found.id == emp.id and found.user is not None and found.user.email == "new@a.io"
+        # deleting the user unlinks the employee (onDelete: SetNull's behaviour, kept by the SQL layer)
+        t.user.delete(where={"accountId_id": {"accountId": A, "id": user.id}})
+        assert (t.employee.find_first_or_raise(where={"id": emp.id})).userId is None
+    with app.tenant(B) as t:
+        assert t.client.find_first(where={"id": mine.id}) is None
+        assert t.client.find_unique(where={"accountId_id": {"accountId": A, "id": mine.id}}) is None
