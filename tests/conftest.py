@@ -30,6 +30,11 @@ REPO = Path(__file__).resolve().parent.parent
 #: test here ran 3 s or more (CLI subprocesses, mypy, several databases, a 200-model schema), on a
 #: busy 2-core machine; a module is listed whole when most of its tests are such tests.
 SLOW_TESTS: tuple[str, ...] = (
+    "tests/citus/test_crm.py::test_crm_from_empty_on_the_cluster",
+    "tests/citus/test_crm.py::test_existing_single_server_database_goes_to_citus_with_its_data",
+    "tests/citus/test_migrate_dev.py::test_migrate_dev_adds_a_distributed_tenant_table",
+    "tests/citus/test_probe.py::test_probe_over_the_repo_crm",
+    "tests/citus/test_probe.py::test_probe_over_the_small_project",
     "tests/client/test_generator.py::test_cli_generate",
     "tests/client/test_generator.py::test_partial_type_generator",
     "tests/client/test_typecheck.py::test_mypy_strict_on_generated_packages",

@@ -221,7 +221,9 @@ def lint_schema(schema: M.Schema, cfg: CitusConfig) -> list[Finding]:
                     *where,
                 )
             )
-    return out
+    from .m2m import lint_implicit_m2m  # here: m2m builds on this module
+
+    return out + lint_implicit_m2m(schema, plans, cfg)
 
 
 def _fk_actions(m: M.Model, rf: M.RelationField, includes_key: bool) -> list[Finding]:

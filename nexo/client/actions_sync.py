@@ -209,7 +209,7 @@ class ModelActions(ModelActionsBase):
     def create(self, data: Any, include: Any = None, *, select: Any = None) -> Any:
         m = self._m
         scalars, rels = split_data(m, data)
-        if not rels:
+        if not rels and not self._split_write(include, select):
             fill_create_defaults(m, scalars)
             check_required(m, scalars, set())
             plan, rows = self._insert_rows(self._client._executor, m, scalars, include, select)
@@ -232,7 +232,7 @@ class ModelActions(ModelActionsBase):
         where = self._scope_where(where)
         try:
             scalars, rels = split_data(self._m, data)
-            if not rels:
+            if not rels and not self._split_write(include, select):
                 self._touch(self._m, scalars)
                 plan, rows = self._update_rows(self._client._executor, self._m, scalars, where, include, select)
                 if not rows:
@@ -277,8 +277,14 @@ class ModelActions(ModelActionsBase):
     @counted
     def delete(self, where: Any, include: Any = None, *, select: Any = None) -> Any:
         check_unique(self._m, where)
-        plan = compile_delete(self._client.meta, self._name, self._scope_where(where), include, select)
-        rows, _ = self._exec(self._client._executor, plan)
+        if self._split_write(include, select):
+            with self._client._executor.atomic() as ex:
+                rows = self._delete_split(ex, self._scope_where(where), include, select)
+        else:
+            plan = compile_delete(
+                self._client.meta, self._name, self._scope_where(where), include, select, cte=self._cte(self._m)
+            )
+            rows, _ = self._exec(self._client._executor, plan)
         if not rows:
             if self._raise_not_found:
                 raise self._not_found("Record to delete does not exist.")
@@ -355,7 +361,7 @@ class ModelActions(ModelActionsBase):
         check_required(m, scalars, provided)
         if not after:
             return self._insert(ex, m, scalars, include, select)
-        plan = compile_insert(meta, m.name, scalars)
+        plan = compile_insert(meta, m.name, scalars, cte=self._cte(m))
         rows, _ = self._exec(ex, plan)
         row = rows[0]
         for r, ops in after:
@@ -373,9 +379,35 @@ class ModelActions(ModelActionsBase):
         self, ex: Executor, m: ModelMeta, scalars: dict[str, Any], include: Any, select: Any
     ) -> tuple[Plan, list[tuple[Any, ...]]]:
         """INSERT one row; the statement is compiled once per shape (columns, include, select)."""
+        if self._split_write(include, select):
+            plan, params = self._insert_plan(m, scalars, None, None)
+            rows, _, _ = ex.fetch(plan.sql, params, m, binary=plan.binary)
+            assert plan.rows is not None
+            return self._reselect_rows(ex, m, plan.rows.row(rows[0]), include, select)
         plan, params = self._insert_plan(m, scalars, include, select)
         rows, _, _ = ex.fetch(plan.sql, params, m, binary=plan.binary)
         return plan, rows
+
+    def _reselect_rows(
+        self, ex: Executor, m: ModelMeta, row: dict[str, Any], include: Any, select: Any
+    ) -> tuple[Plan, list[tuple[Any, ...]]]:
+        """The row just written, read again by its primary key with ``include``/``select`` (see
+        :meth:`_split_write`)."""
+        plan = self._reselect_plan(m, row, include, select)
+        rows, _, _ = ex.fetch(plan.sql, bind(plan.specs, []), m, binary=plan.binary)
+        return plan, rows
+
+    def _delete_split(self, ex: Executor, where: Any, include: Any, select: Any) -> list[dict[str, Any]]:
+        """DELETE with ``include``/``select`` in three single-shard statements (see :meth:`_split_write`): lock
+        the row, read it with its relations, delete it by its primary key."""
+        m = self._m
+        found = self._keys(ex, m, where, list(m.id_fields), lock=True)
+        if found is None:
+            return []
+        plan, rows = self._reselect_rows(ex, m, found, include, select)
+        self._exec(ex, compile_delete(self._client.meta, self._name, self._pk_where(m, found), many=True))
+        assert plan.rows is not None
+        return [plan.rows.row(rows[0])]
 
     def _update(
         self, ex: Executor, m: ModelMeta, scalars: dict[str, Any], where: Any, include: Any, select: Any
@@ -390,6 +422,13 @@ class ModelActions(ModelActionsBase):
         self, ex: Executor, m: ModelMeta, scalars: dict[str, Any], where: Any, include: Any, select: Any
     ) -> tuple[Plan, list[tuple[Any, ...]]]:
         """UPDATE the row ``where`` names (scalar fields only); compiled once per shape."""
+        if self._split_write(include, select):
+            plan, params = self._update_plan(m, scalars, where, None, None)
+            rows, _, _ = ex.fetch(plan.sql, params, m, binary=plan.binary)
+            if not rows:
+                return plan, rows
+            assert plan.rows is not None
+            return self._reselect_rows(ex, m, plan.rows.row(rows[0]), include, select)
         plan, params = self._update_plan(m, scalars, where, include, select)
         rows, _, _ = ex.fetch(plan.sql, params, m, binary=plan.binary)
         return plan, rows
@@ -467,7 +506,7 @@ class ModelActions(ModelActionsBase):
                     raise DataError(f"Unknown nested write '{op}' for relation '{r.field}'")
         pk = self._pk_where(m, current)
         if scalars:
-            plan = compile_update(meta, m.name, scalars, pk)
+            plan = compile_update(meta, m.name, scalars, pk, cte=self._cte(m))
             rows, _ = self._exec(ex, plan)
             current = rows[0]
             pk = self._pk_where(m, current)

@@ -201,6 +201,8 @@ class Client(ClientBase):
     async def query_raw(self, query: str, *args: Any, model: Any = None) -> list[Any]:
         self._guard_raw(query)
         sql, params = convert_placeholders(query, args)
+        if self._raw_check_wanted():
+            await self._check_raw(sql, params)
         rows, names, _ = await self._executor.fetch(sql, params, raw=True)
         return self._raw_rows(rows, names, model)
 
@@ -212,8 +214,16 @@ class Client(ClientBase):
     async def execute_raw(self, query: str, *args: Any) -> int:
         self._guard_raw(query)
         sql, params = convert_placeholders(query, args)
+        if self._raw_check_wanted():
+            await self._check_raw(sql, params)
         _, _, count = await self._executor.fetch(sql, params, raw=True)
         return max(count, 0)
+
+    async def _check_raw(self, sql: str, params: list[Any]) -> None:
+        """``EXPLAIN`` of a raw statement in a tenant session on Citus (nothing runs), then warn or refuse when
+        it is not single-shard (:mod:`nexo.client.citusraw`)."""
+        plan, _, _ = await self._executor.fetch("EXPLAIN " + sql, params, raw=True)
+        self._raw_routing(sql, plan)
 
 
 # ====================================================================== transactions

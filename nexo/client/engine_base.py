@@ -37,6 +37,7 @@ except ImportError:  # another psycopg layout: every statement goes through a cu
     LEAN = False
 
 from nexo.client import codec
+from nexo.client.citusraw import check_mode, check_routing
 from nexo.client.compiler import (
     Plan,
     RelationBatch,
@@ -285,6 +286,9 @@ class ClientBase:
         self.tenant_setting = tenant_setting or self.meta.tenant_setting
         #: refuse raw SQL that can change the tenant setting inside a tenant session (nexo.client.tenantguard)
         self.tenant_guard = tenant_guard
+        #: on Citus, plan raw SQL of tenant sessions first and warn / refuse when it is not single-shard
+        #: (``None``, ``"warn"``, ``"error"``; see :mod:`nexo.client.citusraw`)
+        self.citus_raw_check: str | None = None
         self.log_queries = log_queries
         self._executor = self._EXECUTOR(None, log_queries)
         self._pool = None
@@ -351,6 +355,23 @@ class ClientBase:
         """With ``tenant_guard``: refuse raw SQL that can change the tenant inside a tenant session."""
         if self.tenant_guard and self._tx is not None and self._tx.tenant is not None:
             check_raw_sql(query, self.tenant_setting)
+
+    def _raw_check_wanted(self) -> bool:
+        """Whether raw SQL is planned first (see :mod:`nexo.client.citusraw`): opted in, in a tenant session on
+        Citus."""
+        mode = check_mode(self.citus_raw_check)
+        return mode is not None and self._tx is not None and self._tx.tenant is not None and bool(self._citus)
+
+    def _raw_routing(self, sql: str, plan: list[tuple[Any, ...]]) -> None:
+        mode = self.citus_raw_check
+        assert mode is not None
+        columns: dict[str, int] = {}  # the distribution column most tables share (the root's key aside)
+        for model, name in (self._routing or {}).items():
+            f = self.meta.model(model).field(name)
+            if f is not None and f.db_name:
+                columns[f.db_name] = columns.get(f.db_name, 0) + 1
+        column = max(sorted(columns), key=lambda c: columns[c]) if columns else "the distribution column"
+        check_routing(mode, sql, [str(r[0]) for r in plan], column, stacklevel=user_stacklevel() + 1)
 
     def is_transaction(self) -> bool:
         return self._tx is not None
@@ -629,11 +650,24 @@ class ModelActionsBase:
         if r is None or not v:
             return v
         target = self._client.meta.model(r.target)
-        if not r.is_list:  # a to-one relation: its key (with the distribution column) routes it
-            return self._scope_level(target, v, routing) if isinstance(v, dict) else v
+        # to-one relations too: a correlated sub-select joined on the distribution column alone is planned on
+        # every shard (measured: Task Count = shard count); the constant filter prunes it to one
         if target.name not in routing:
             return self._scope_level(target, v, routing) if isinstance(v, dict) else v
         return self._scope_level(target, v if isinstance(v, dict) else {}, routing)
+
+    def _split_write(self, include: Any, select: Any) -> bool:
+        """On Citus, a write with ``include``/``select`` runs as the write then a read by primary key: Citus
+        refuses the single-statement form (``WITH w AS (INSERT … RETURNING *) SELECT …`` with correlated
+        sub-selects: "correlated subqueries are not supported when the FROM clause contains a CTE or
+        subquery"). Never on a single server (same SQL as before)."""
+        return bool(include or select) and bool(self._client._citus)
+
+    def _cte(self, m: ModelMeta) -> bool:
+        """On Citus, a single-row write of a model with enum columns returns its row through a CTE: their
+        ``::text`` is not IMMUTABLE, and Citus refuses that in RETURNING ("non-IMMUTABLE functions are not
+        allowed in the RETURNING clause"). Never on a single server."""
+        return bool(self._client._citus) and any(f.kind == "enum" for f in m.fields)
 
     def _not_found(self, what: str) -> RecordNotFoundError:
         return RecordNotFoundError(f"{NOT_FOUND} {what}", meta={"cause": what, "modelName": self._name})
@@ -780,6 +814,9 @@ class ModelActionsBase:
 
     def _reselect_plan(self, m: ModelMeta, row: dict[str, Any], include: Any, select: Any) -> Plan:
         args = given(where=self._pk_where(m, row), include=include, select=select)
+        scope = self._tenant_scope()
+        if scope is not None:  # Citus: the included to-many relations carry the tenant filter too
+            args = self._scope_level(m, args, scope[0])
         return compile_find(self._client.meta, m.name, args)
 
     def _insert_plan(self, m: ModelMeta, scalars: dict[str, Any], include: Any, select: Any) -> tuple[Plan, list[Any]]:
@@ -788,14 +825,15 @@ class ModelActionsBase:
         keys = tuple(scalars)
         values = [scalars[k] for k in keys]
         shape, extra, args = self._extra(include, select, len(keys))
-        key = ("insert", m.name, keys, shape)
+        cte = self._cte(m)
+        key = ("insert", m.name, keys, shape, "cte") if cte else ("insert", m.name, keys, shape)
         plan = client._cache.get(key)
         if plan is None:
 
             def make() -> Plan:
                 skel = skeletonize(args, len(keys))[0] if args else {}
                 slots = {k: Slot(i) for i, k in enumerate(keys)}
-                return compile_insert(client.meta, m.name, slots, skel.get("include"), skel.get("select"))
+                return compile_insert(client.meta, m.name, slots, skel.get("include"), skel.get("select"), cte=cte)
 
             plan = client._plan(key, make)
         return plan, bind(plan.specs, values + extra)
@@ -829,7 +867,8 @@ class ModelActionsBase:
                 values.append(v)
         wshape, wvalues = shape_values(where)
         shape, extra, args = self._extra(include, select, len(values) + len(wvalues))
-        key = ("update", m.name, tuple(ops), wshape, shape)
+        cte = self._cte(m)
+        key = ("update", m.name, tuple(ops), wshape, shape) + (("cte",) if cte else ())
         plan = client._cache.get(key)
         if plan is None:
             n = len(values)
@@ -838,7 +877,9 @@ class ModelActionsBase:
                 sets = {k: (Slot(i) if op is None else {op: Slot(i)}) for i, (k, op) in enumerate(ops)}
                 wskel = skeletonize(where, n)[0]
                 skel = skeletonize(args, n + len(wvalues))[0] if args else {}
-                return compile_update(client.meta, m.name, sets, wskel, skel.get("include"), skel.get("select"))
+                return compile_update(
+                    client.meta, m.name, sets, wskel, skel.get("include"), skel.get("select"), cte=cte
+                )
 
             plan = client._plan(key, make)
         return plan, bind(plan.specs, values + wvalues + extra)

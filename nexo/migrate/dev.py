@@ -243,9 +243,12 @@ def migrate_dev(
     now: datetime | None = None,
     on_step: StepCallback | None = None,
     owned: Collection[Owned] = (),
+    rewrite: Callable[[str], str] | None = None,
 ) -> DevResult:
     """See the module docstring. ``location`` names the schema/server in the reset message; ``owned``: what
-    the SQL layer created, which is not drift (see :func:`nexo.migrate.drift.without_owned`)."""
+    the SQL layer created, which is not drift (see :func:`nexo.migrate.drift.without_owned`). ``rewrite``: how a
+    migration's script runs on this database (Citus: the distribution steps, see :func:`nexo.migrate.deploy`);
+    the migration file, its checksum and the shadow database's replay keep the file's text."""
     from nexo.migrate.diff import diff
 
     started = time.monotonic()
@@ -268,7 +271,9 @@ def migrate_dev(
     if reason is not None:
         raise ResetRequired(reason, location, drift_summary=diag.drift_summary)
 
-    pending = deploy(conn, directory, provider=provider, on_step=on_step)  # also re-applies rolled-back ones
+    pending = deploy(
+        conn, directory, provider=provider, on_step=on_step, rewrite=rewrite
+    )  # also re-applies rolled-back ones
 
     plan = diff(history, without_tables(target, ignore_tables), before_is_live=True)
     warnings = list(plan.warnings)
@@ -304,6 +309,6 @@ def migrate_dev(
     result.created = created
     result.script = script
     if not create_only:
-        result.applied_new = deploy(conn, directory, provider=provider, on_step=on_step)
+        result.applied_new = deploy(conn, directory, provider=provider, on_step=on_step, rewrite=rewrite)
     result.seconds = time.monotonic() - started
     return result

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from nexo import migrate as prisma
 from nexo import sqllayer
+from nexo.citus import migration_rewriter
 from nexo.config import Config
 from nexo.db import Target, advisory_lock
 from nexo.errors import NexoError
@@ -112,6 +113,7 @@ def migrate_dev(
                 now=now,
                 on_step=prisma_events(on_event),
                 owned=sql_owned(conn),
+                rewrite=migration_rewriter(conn, config),
             )
             applied = None
             if not create_only:

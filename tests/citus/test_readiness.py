@@ -4,6 +4,7 @@ test_cluster.py proves on the real cluster that what the lint refuses Citus refu
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -242,3 +243,143 @@ def test_local_tables_are_left_alone(tmp_path: Path) -> None:
     # a local table pointing at a distributed one, and a distributed table pointing at a local one
     assert ("citus-fk-from-local", "notes") in codes
     assert ("citus-fk-to-local", "contacts") in codes
+
+
+#: the root and a reference table joined by an implicit many-to-many relation (valid for Prisma: single @id)
+M2M_ROOT_SCHEMA = READY_SCHEMA.replace(
+    '  notes    Note[]\n\n  @@map("accounts")', '  notes    Note[]\n  currencies Currency[]\n\n  @@map("accounts")'
+).replace(
+    '  contacts Contact[]\n\n  @@map("currencies")',
+    '  contacts Contact[]\n  accounts Account[]\n\n  @@map("currencies")',
+)
+
+ACCOUNT_TO_CURRENCY = """model AccountToCurrency {
+  accountId    String   @map("account_id") @db.Uuid
+  currencyCode String
+  account      Account  @relation(fields: [accountId], references: [id], onDelete: Cascade, onUpdate: NoAction)
+  currency     Currency @relation(fields: [currencyCode], references: [code], onDelete: Cascade)
+
+  @@id([accountId, currencyCode])
+}"""
+
+
+def apply_m2m_fix(schema: str, fix: str) -> str:
+    """schema.prisma with an implicit-m2m finding's fix applied: the two list fields retyped, the model added."""
+    head, model = fix.split(", and add\n", 1)
+    for owner, name, new_type in re.findall(r"\bin model (\w+) `(\w+) ([^`]+)`", head):
+        block = schema.index(f"model {owner} {{")
+        line = schema.index(f"  {name} ", block)
+        end = schema.index("\n", line)
+        schema = schema[:line] + f"  {name} {new_type}" + schema[end:]
+    return schema + "\n" + model + "\n"
+
+
+def test_implicit_many_to_many_with_a_distributed_table_is_reported(tmp_path: Path) -> None:
+    schema = M2M_ROOT_SCHEMA
+    found = readiness(load_config(write_project(tmp_path, schema)))
+    assert [(f.code, f.table, f.file, f.line) for f in found] == [
+        ("citus-implicit-m2m", "_AccountToCurrency", "schema.prisma", line_of(schema, "currencies Currency[]"))
+    ]
+    assert "join table _AccountToCurrency, which has no account_id column" in found[0].message
+    assert found[0].fix == (
+        "replace the implicit relation by an explicit join model that carries accountId: in model Account "
+        "`currencies AccountToCurrency[]`, in model Currency `accounts AccountToCurrency[]`, and add\n"
+        + ACCOUNT_TO_CURRENCY
+    )
+    # the fix applied: a valid schema, ready for Citus, the join model distributed with the root
+    fixed = apply_m2m_fix(schema, found[0].fix)
+    root = write_project(tmp_path / "fixed", fixed)
+    config = load_config(root)
+    assert readiness(config) == []
+    assert config.citus is not None
+    plans = plan_schema(validate_path(config.schema).raise_for_errors(), config.citus)
+    assert plans["AccountToCurrency"] == TablePlan("AccountToCurrency", DISTRIBUTED, "account_id", "accounts")
+
+
+def test_implicit_many_to_many_between_tenant_tables_is_reported(tmp_path: Path) -> None:
+    """A single-server schema: contacts and tags with their own @id, joined implicitly. The lint reports the keys
+    and the join table; all fixes applied give a schema without findings."""
+    schema = (
+        READY_SCHEMA.replace("  notes        Note[]\n", "  notes        Note[]\n  tags         Tag[]\n")
+        .replace(
+            '  notes    Note[]\n\n  @@map("accounts")', '  notes    Note[]\n  tags     Tag[]\n\n  @@map("accounts")'
+        )
+        .replace(
+            'id           String   @default(dbgenerated("gen_random_uuid()")) @db.Uuid',
+            'id           String   @id @default(dbgenerated("gen_random_uuid()")) @db.Uuid',
+        )
+        .replace("  @@id([accountId, id])\n  @@unique([accountId, email])", "  @@unique([accountId, id])")
+    )
+    schema += """
+model Tag {
+  id        String    @id @default(dbgenerated("gen_random_uuid()")) @db.Uuid
+  accountId String    @map("account_id") @db.Uuid
+  label     String
+  account   Account   @relation(fields: [accountId], references: [id], onDelete: Cascade, onUpdate: NoAction)
+  contacts  Contact[]
+
+  @@map("tags")
+}
+"""
+    found = readiness(load_config(write_project(tmp_path, schema)))
+    assert {(f.code, f.table) for f in found} == {
+        ("citus-primary-key", "contacts"),
+        ("citus-primary-key", "tags"),
+        ("citus-implicit-m2m", "_ContactToTag"),
+    }
+    (m2m,) = [f for f in found if f.code == "citus-implicit-m2m"]
+    assert m2m.line == line_of(schema, "  tags         Tag[]")
+    assert m2m.fix == (
+        "replace the implicit relation by an explicit join model that carries accountId: in model Contact "
+        "`tags ContactToTag[]`, in model Tag `contacts ContactToTag[]`, and add\n"
+        "model ContactToTag {\n"
+        '  accountId String  @map("account_id") @db.Uuid\n'
+        "  contactId String  @db.Uuid\n"
+        "  tagId     String  @db.Uuid\n"
+        "  contact   Contact @relation(fields: [accountId, contactId], references: [accountId, id], "
+        "onDelete: Cascade, onUpdate: NoAction)\n"
+        "  tag       Tag     @relation(fields: [accountId, tagId], references: [accountId, id], "
+        "onDelete: Cascade, onUpdate: NoAction)\n"
+        "\n"
+        "  @@id([accountId, contactId, tagId])\n"
+        "  @@index([accountId, tagId])\n"
+        "}"
+    )
+    # every fix applied (the keys as the other findings say, then the join model): ready for Citus
+    fixed = (
+        apply_m2m_fix(schema, m2m.fix)
+        .replace("id           String   @id @default(", "id           String   @default(")
+        .replace('  @@unique([accountId, id])\n  @@map("contacts")', '  @@id([accountId, id])\n  @@map("contacts")')
+        .replace(
+            'id        String    @id @default(dbgenerated("gen_random_uuid()")) @db.Uuid\n  accountId String    @map',
+            'id        String    @default(dbgenerated("gen_random_uuid()")) @db.Uuid\n  accountId String    @map',
+        )
+        .replace('  @@map("tags")', '  @@id([accountId, id])\n  @@map("tags")')
+    )
+    assert readiness(load_config(write_project(tmp_path / "fixed", fixed))) == []
+
+
+def test_implicit_many_to_many_between_reference_tables_is_fine(tmp_path: Path) -> None:
+    schema = (
+        READY_SCHEMA
+        + """
+model Country {
+  code       String     @id
+  currencies Currency2[]
+
+  @@map("countries")
+}
+
+model Currency2 {
+  code      String    @id
+  countries Country[]
+
+  @@map("currencies2")
+}
+"""
+    )
+    root = write_project(tmp_path, schema)
+    (root / "pyproject.toml").write_text(
+        (root / "pyproject.toml").read_text().replace('["currencies"]', '["currencies", "countries", "currencies2"]')
+    )
+    assert readiness(load_config(root)) == []

@@ -89,9 +89,13 @@ def returning(compiler: Compiler, model: ModelMeta, include: Any, select: Any = 
     return ", ".join(e for _, e in pairs), RowPlan([k for k, _ in pairs], decs)
 
 
-def _wrap_cte(compiler: Compiler, model: ModelMeta, stmt: str, include: Any, select: Any) -> tuple[str, RowPlan]:
-    """A data-modifying statement returning rows of ``model`` (with includes via a CTE)."""
-    if include or select:
+def _wrap_cte(
+    compiler: Compiler, model: ModelMeta, stmt: str, include: Any, select: Any, cte: bool = False
+) -> tuple[str, RowPlan]:
+    """A data-modifying statement returning rows of ``model`` (with includes via a CTE). ``cte``: the CTE form
+    also without includes, so the column expressions (``::text`` of an enum: not IMMUTABLE) are outside the
+    RETURNING clause, where Citus refuses them."""
+    if include or select or cte:
         sel, rows = returning(compiler, model, include, select)
         return f"WITH w AS ({stmt} RETURNING *) SELECT {sel} FROM w AS t0", rows
     sel, rows = returning(compiler, model, None)
@@ -99,7 +103,13 @@ def _wrap_cte(compiler: Compiler, model: ModelMeta, stmt: str, include: Any, sel
 
 
 def compile_insert(
-    meta: SchemaMeta, model_name: str, scalars: dict[str, Any], include: Any = None, select: Any = None
+    meta: SchemaMeta,
+    model_name: str,
+    scalars: dict[str, Any],
+    include: Any = None,
+    select: Any = None,
+    *,
+    cte: bool = False,
 ) -> Plan:
     compiler = Compiler(meta)
     model = compiler.model(model_name)
@@ -112,7 +122,7 @@ def compile_insert(
         stmt = f"INSERT INTO {table(model)} AS t0 ({', '.join(cols)}) VALUES ({', '.join(vals)})"
     else:
         stmt = f"INSERT INTO {table(model)} AS t0 DEFAULT VALUES"
-    sql, rows = _wrap_cte(compiler, model, stmt, include, select)
+    sql, rows = _wrap_cte(compiler, model, stmt, include, select, cte)
     return Plan(sql, compiler.specs, rows, binary=True)
 
 
@@ -185,6 +195,7 @@ def compile_update(
     select: Any = None,
     *,
     many: bool = False,
+    cte: bool = False,
 ) -> Plan:
     compiler = Compiler(meta)
     model = compiler.model(model_name)
@@ -202,19 +213,26 @@ def compile_update(
     stmt = f"UPDATE {table(model)} AS t0 SET {sets} WHERE {where_sql}"
     if many:
         return Plan(stmt, compiler.specs)
-    sql, rows = _wrap_cte(compiler, model, stmt, include, select)
+    sql, rows = _wrap_cte(compiler, model, stmt, include, select, cte)
     return Plan(sql, compiler.specs, rows, binary=True)
 
 
 def compile_delete(
-    meta: SchemaMeta, model_name: str, where: Any, include: Any = None, select: Any = None, *, many: bool = False
+    meta: SchemaMeta,
+    model_name: str,
+    where: Any,
+    include: Any = None,
+    select: Any = None,
+    *,
+    many: bool = False,
+    cte: bool = False,
 ) -> Plan:
     compiler = Compiler(meta)
     model = compiler.model(model_name)
     stmt = f"DELETE FROM {table(model)} AS t0 WHERE {compiler.where(model, 't0', where)}"
     if many:
         return Plan(stmt, compiler.specs)
-    sql, rows = _wrap_cte(compiler, model, stmt, include, select)
+    sql, rows = _wrap_cte(compiler, model, stmt, include, select, cte)
     return Plan(sql, compiler.specs, rows, binary=True)
 
 
