@@ -115,13 +115,24 @@ def pending_distribution(conn: psycopg.Connection, config: Config) -> list[str] 
 def distribute_existing(conn: psycopg.Connection, config: Config) -> list[str]:
     """Run :func:`pending_distribution`'s statements in one transaction (all or nothing); returns the tables
     laid out (``[]``: nothing to do, which makes a second run a no-op)."""
+    return distribute_configured(conn, config) or []
+
+
+def distribute_configured(
+    conn: psycopg.Connection, config: Config, *, command: str = "db:migrate", applied: str = "the migrations and the"
+) -> list[str] | None:
+    """:func:`distribute_existing` for any command that ends with the configured layout (``db:migrate``,
+    ``db:migrate:dev``, ``db:reset``, ``db:push``): ``None`` without Citus or ``[tool.nexo.citus]`` (nothing
+    run, nothing to report), else the tables laid out. On a refusal the error names the statement, says that
+    ``applied`` (what the command did before: "the migrations and the", "the schema changes and the") SQL
+    layer stays applied, and suggests ``nexo <command>`` again."""
     import psycopg
 
     from nexo.errors import NexoError
 
     steps = pending_distribution(conn, config)
     if not steps:
-        return []
+        return steps
     current = steps[0]
     try:
         with conn.transaction():
@@ -130,9 +141,9 @@ def distribute_existing(conn: psycopg.Connection, config: Config) -> list[str]:
                 conn.execute(st)  # built from catalog names, quoted
     except psycopg.Error as exc:
         raise NexoError(
-            f"Citus refused to lay out the configured tables, so nothing was distributed (the migrations and the "
+            f"Citus refused to lay out the configured tables, so nothing was distributed ({applied} "
             f"SQL layer stay applied).\nStatement: {current}\nCitus: {str(exc).strip()}\n"
-            "Run nexo validate --citus for the schema.prisma and sql/ changes it needs, then nexo db:migrate again.",
+            f"Run nexo validate --citus for the schema.prisma and sql/ changes it needs, then nexo {command} again.",
             code="NEXO_CITUS_DISTRIBUTE",
         ) from exc
     return [st.split("'", 2)[1].strip('"') for st in steps if st.startswith("SELECT create_")]
