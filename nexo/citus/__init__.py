@@ -37,6 +37,7 @@ from .steps import (
     distribution_steps,
     migration_rewriter,
     pending_distribution,
+    push_rewriter,
 )
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "pending_distribution",
     "plan_schema",
     "plan_table",
+    "push_rewriter",
     "readiness",
     "split_foreign_keys",
     "tables_to_distribute",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from nexo import migrate as prisma
 from nexo import sqllayer
-from nexo.citus import distribute_configured, migration_rewriter
+from nexo.citus import distribute_configured, migration_rewriter, push_rewriter
 from nexo.config import Config
 from nexo.db import Target, advisory_lock
 from nexo.errors import NexoError
@@ -216,7 +216,7 @@ def push(
                     schemas=introspection_schemas(namespaces),
                     ignore_tables=DRIFT_IGNORED_TABLES,
                     owned=sql_owned(conn),
-                    rewrite=migration_rewriter(conn, config),
+                    rewrite=push_rewriter(conn, config),
                 )
                 applied = sqllayer.apply(conn, files, applied_by=applied_by(), on_step=sql_events(on_event))
                 distributed = distribute_configured(
