@@ -20,7 +20,7 @@ import psycopg
 import pytest
 
 from .projects import READY_SCHEMA, write_project
-from .test_crm import CRM_TABLES, assert_crm_on_citus, layout, seed
+from .test_crm import CRM_TABLES, TENANT_TABLES, assert_crm_on_citus, layout, seed
 from .test_migrate_dev import TASK_MODEL
 
 pytestmark = pytest.mark.citus
@@ -158,4 +158,16 @@ def test_crm_push_on_an_empty_cluster_database_ends_laid_out(citus_db: str, proj
     assert report["citus_distributed"] == CRM_TABLES
     assert report["sql"]["applied"] and report["changed"]
     assert json.loads(nexo(project, citus_db, "db:push", "--json").stdout)["citus_distributed"] == []
-    assert_crm_on_citus(project, citus_db, seed(citus_db))
+    got = layout(citus_db)
+    coloc = got["users"][2]
+    assert got == {
+        "accounts": ("reference", None, got["accounts"][2]),
+        **{t: ("distributed", "account_id", coloc) for t in TENANT_TABLES},
+    }
+    version = subprocess.run(  # the migrations are not recorded (a push), so only the Citus part is checked
+        [sys.executable, "-m", "nexo.cli", "db:version", "--json", "--database-url", citus_db],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert json.loads(version.stdout)["citus"]["findings"] == []
