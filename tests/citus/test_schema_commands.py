@@ -171,3 +171,26 @@ def test_crm_push_on_an_empty_cluster_database_ends_laid_out(citus_db: str, proj
         text=True,
     )
     assert json.loads(version.stdout)["citus"]["findings"] == []
+
+
+def test_push_of_a_layout_citus_refuses_keeps_the_tables_and_says_what_to_do(citus_db: str, tmp_path: Path) -> None:
+    from .test_crm import REFUSED_SCHEMA
+
+    root = write_project(tmp_path / "p", REFUSED_SCHEMA, "SELECT 1;\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "nexo.cli", "db:push", "--skip-generate", "--json", "--database-url", citus_db],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    error = json.loads(done.stdout)["error"]
+    assert error["code"] == "NEXO_CITUS_DISTRIBUTE"
+    assert "create_distributed_table('\"contacts\"'" in error["message"]
+    assert "the schema changes and the SQL layer stay applied" in error["message"]
+    assert "nexo validate --citus" in error["message"] and "then nexo db:push again" in error["message"]
+    assert layout(citus_db) == {}  # one transaction: accounts was not left distributed either
+    with psycopg.connect(citus_db) as c:  # the pushed tables stay, with their foreign key
+        assert c.execute(
+            "SELECT count(*) FROM pg_constraint WHERE conname = 'contacts_account_id_fkey'"
+        ).fetchone() == (1,)
