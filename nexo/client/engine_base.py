@@ -1,22 +1,25 @@
 """The client runtime's code that does no I/O, written once for the async and the sync runtime.
 
 As in psycopg, each runtime class has a base here that holds its state and everything that needs
-no round trip to the database: pool settings from a datasource URL, ``$n`` placeholder conversion,
-isolation levels and the statements that open a transaction, plan lookup and compilation, result
-shaping, queued batch operations. The I/O halves subclass these bases; they are written async
-(:mod:`nexo.client.executor`, :mod:`nexo.client.actions`, :mod:`nexo.client.engine`) and generated
-sync (the ``*_sync`` twins, by :mod:`nexo.client._codegen`).
+no round trip to the database: plan lookup and compilation, result shaping, raw rows. The I/O halves
+subclass these bases; they are written async (:mod:`nexo.client.executor`, :mod:`nexo.client.actions`,
+:mod:`nexo.client.engine`) and generated sync (the ``*_sync`` twins, by :mod:`nexo.client._codegen`).
+
+The other code without I/O lives in one module per job, and its names are re-exported here:
+pool settings from a datasource URL (:mod:`nexo.client.settings`), ``$n`` placeholder conversion
+(:mod:`nexo.client.placeholders`), isolation levels and the statements that open a transaction
+(:mod:`nexo.client.txbase`), queued batch operations (:mod:`nexo.client.batch`) and the Citus tenant
+routing (:mod:`nexo.client.routing`).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import time
 import warnings
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 
 import psycopg
 
@@ -37,7 +40,9 @@ except ImportError:  # another psycopg layout: every statement goes through a cu
     LEAN = False
 
 from nexo.client import codec
-from nexo.client.citusraw import check_mode, check_routing
+from nexo.client.batch import BatchActions as BatchActions
+from nexo.client.batch import BatchBase as BatchBase
+from nexo.client.batch import BatchOp as BatchOp
 from nexo.client.compiler import (
     Plan,
     RelationBatch,
@@ -55,34 +60,32 @@ from nexo.client.compiler import (
     skeletonize,
     split_data,
 )
-from nexo.client.datasource import parse_datasource
 from nexo.client.errors import (
     ClientNotConnectedError,
     DataError,
     MissingRequiredValueError,
     RecordNotFoundError,
-    TransactionExpiredError,
 )
 from nexo.client.meta import ModelMeta, RelationMeta, SchemaMeta
 from nexo.client.metrics import Metrics, QueryStats, collect, to_prometheus
 from nexo.client.models import ModelShape, ShapeRegistry
+from nexo.client.placeholders import convert_placeholders as convert_placeholders
 from nexo.client.pooler import PreparePolicy
+from nexo.client.routing import CITUS_PROBE as CITUS_PROBE
+from nexo.client.routing import CITUS_ROUTING as CITUS_ROUTING
+from nexo.client.routing import ActionsRouting, ClientRouting
+from nexo.client.settings import pool_settings as pool_settings
+from nexo.client.settings import seconds as seconds
 from nexo.client.support import user_stacklevel
-from nexo.client.tenantguard import check_raw_sql
-from nexo.db.ident import quote_ident
+from nexo.client.txbase import ISOLATION_LEVELS as ISOLATION_LEVELS
+from nexo.client.txbase import TransactionManagerBase as TransactionManagerBase
+from nexo.client.txbase import TxState as TxState
+from nexo.client.txbase import parse_isolation_level as parse_isolation_level
+from nexo.client.txbase import tenant_id as tenant_id
 
 log = logging.getLogger("nexo.client")
 query_log = logging.getLogger("prisma")
 
-ISOLATION_LEVELS = {
-    "READ UNCOMMITTED": "READ UNCOMMITTED",
-    "READ COMMITTED": "READ COMMITTED",
-    "REPEATABLE READ": "REPEATABLE READ",
-    "SERIALIZABLE": "SERIALIZABLE",
-    "READUNCOMMITTED": "READ UNCOMMITTED",
-    "READCOMMITTED": "READ COMMITTED",
-    "REPEATABLEREAD": "REPEATABLE READ",
-}
 TUPLES_OK = psycopg.pq.ExecStatus.TUPLES_OK
 COMMAND_OK = psycopg.pq.ExecStatus.COMMAND_OK
 FATAL_ERROR = psycopg.pq.ExecStatus.FATAL_ERROR
@@ -99,83 +102,6 @@ FEW_ROWS = 3
 clock = time.perf_counter
 NOT_FOUND = "An operation failed because it depends on one or more records that were required but not found."
 Factory = Callable[[str, dict[str, Any]], Any]
-#: one queued batch operation: (model or None for raw SQL, action, positional and keyword arguments)
-BatchOp = tuple[str | None, str, tuple[Any, ...], dict[str, Any]]
-
-
-def seconds(v: timedelta | float | int | None) -> float | None:
-    if v is None:
-        return None
-    if isinstance(v, timedelta):
-        return v.total_seconds()
-    if isinstance(v, int):
-        warnings.warn(
-            "Passing an int as a timeout is deprecated; it is taken as milliseconds",
-            DeprecationWarning,
-            stacklevel=user_stacklevel(),
-        )
-        return v / 1000
-    return float(v)
-
-
-def pool_settings(url: str) -> tuple[str, dict[str, Any]]:
-    """A psycopg conninfo from a Prisma datasource URL, and pool options from its parameters
-    (see :mod:`nexo.client.datasource`): ``search_path``, ``max_size``, ``timeout``,
-    ``prepare_threshold`` (None: no prepared statements), ``prepared_max``, ``pgbouncer``."""
-    ds = parse_datasource(url)
-    opts: dict[str, Any] = {}
-    if ds.search_path is not None:
-        opts["search_path"] = ds.search_path
-    if ds.max_size is not None:
-        opts["max_size"] = ds.max_size
-    if ds.pool_timeout is not None:
-        opts["timeout"] = ds.pool_timeout
-    if ds.pgbouncer is not None:
-        opts["pgbouncer"] = ds.pgbouncer
-    if ds.pgbouncer or ds.statement_cache_size == 0:
-        opts["prepare_threshold"] = None
-    elif ds.statement_cache_size is not None:
-        opts["prepared_max"] = ds.statement_cache_size
-    return ds.conninfo, opts
-
-
-_PLACEHOLDER = re.compile(
-    r"""(?P<skip>'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|/\*.*?\*/|(?P<dq>\$[A-Za-z_]*\$).*?(?P=dq))|(?P<ph>\$(?P<n>\d+))|(?P<pct>%)""",
-    re.S,
-)
-
-
-def convert_placeholders(query: str, args: tuple[Any, ...]) -> tuple[str, list[Any]]:
-    """PostgreSQL ``$n`` placeholders as psycopg ``%s`` (args reordered, ``%`` escaped), leaving
-    string literals, quoted identifiers, dollar-quoted bodies and comments untouched."""
-    params: list[Any] = []
-
-    def sub(m: re.Match[str]) -> str:
-        if m.group("skip") is not None:
-            return m.group("skip").replace("%", "%%")
-        if m.group("pct") is not None:
-            return "%%"
-        n = int(m.group("n"))
-        if n < 1 or n > len(args):
-            raise DataError(f"Raw query placeholder ${n} has no argument ({len(args)} given)")
-        params.append(codec.raw_param(args[n - 1]))
-        return "%s"
-
-    return _PLACEHOLDER.sub(sub, query), params
-
-
-def parse_isolation_level(isolation_level: str | None) -> str | None:
-    """The SQL spelling of an isolation level given in any of Prisma's spellings (None: the server's)."""
-    if isolation_level is None:
-        return None
-    level = ISOLATION_LEVELS.get(isolation_level.upper().replace("_", " ").strip()) or ISOLATION_LEVELS.get(
-        isolation_level.upper().replace("_", "").replace(" ", "")
-    )
-    if level is None:
-        raise DataError(
-            f"Unknown isolation level {isolation_level!r}; use one of {sorted(set(ISOLATION_LEVELS.values()))}"
-        )
-    return level
 
 
 def attach_batch(rows: list[list[Any]], batch: RelationBatch, related: list[Any]) -> None:
@@ -221,34 +147,10 @@ def sql_params(plan: Plan) -> tuple[str, list[Any]]:
     return plan.sql, bind(plan.specs, [])
 
 
-# ====================================================================== executors
-
-
-class TxState:
-    """The state of a transaction's executor that tells whether it may still run statements."""
-
-    closed: bool
-    expired: bool
-    deadline: float | None
-
-    def check(self) -> None:
-        if self.closed:
-            if self.expired:
-                raise TransactionExpiredError(
-                    "Transaction already closed: the transaction timed out and was rolled back."
-                )
-            raise TransactionExpiredError(
-                "Transaction already closed: a query cannot be executed on a closed transaction."
-            )
-        if self.deadline is not None and time.monotonic() > self.deadline:
-            self.expired = True
-            raise TransactionExpiredError("Transaction already closed: the timeout for this transaction was exceeded.")
-
-
 # ====================================================================== client
 
 
-class ClientBase:
+class ClientBase(ClientRouting):
     """The state of a client and what it does without the database (see :class:`nexo.client.engine.Client`)."""
 
     _shapes: ShapeRegistry | None = None
@@ -351,28 +253,6 @@ class ClientBase:
     def is_connected(self) -> bool:
         return self._pool is not None and not self._pool.closed
 
-    def _guard_raw(self, query: str) -> None:
-        """With ``tenant_guard``: refuse raw SQL that can change the tenant inside a tenant session."""
-        if self.tenant_guard and self._tx is not None and self._tx.tenant is not None:
-            check_raw_sql(query, self.tenant_setting)
-
-    def _raw_check_wanted(self) -> bool:
-        """Whether raw SQL is planned first (see :mod:`nexo.client.citusraw`): opted in, in a tenant session on
-        Citus."""
-        mode = check_mode(self.citus_raw_check)
-        return mode is not None and self._tx is not None and self._tx.tenant is not None and bool(self._citus)
-
-    def _raw_routing(self, sql: str, plan: list[tuple[Any, ...]]) -> None:
-        mode = self.citus_raw_check
-        assert mode is not None
-        columns: dict[str, int] = {}  # the distribution column most tables share (the root's key aside)
-        for model, name in (self._routing or {}).items():
-            f = self.meta.model(model).field(name)
-            if f is not None and f.db_name:
-                columns[f.db_name] = columns.get(f.db_name, 0) + 1
-        column = max(sorted(columns), key=lambda c: columns[c]) if columns else "the distribution column"
-        check_routing(mode, sql, [str(r[0]) for r in plan], column, stacklevel=user_stacklevel() + 1)
-
     def is_transaction(self) -> bool:
         return self._tx is not None
 
@@ -406,19 +286,6 @@ class ClientBase:
             return [shape.validate(d) for d in out]
         return [apply_model(model, d) for d in out]
 
-    def _set_routing(self, rows: list[tuple[Any, ...]]) -> None:
-        """Keep, from the rows of :data:`CITUS_ROUTING` (schema, table, column), each model's distribution field."""
-        by_table = {(str(r[0]), str(r[1])): str(r[2]) for r in rows if r[2] is not None}
-        routing: dict[str, str] = {}
-        for name, m in self.meta.models.items():
-            column = by_table.get((m.schema or "public", m.db_name))
-            if column is None:
-                continue
-            for f in m.scalar_fields:
-                if f.db_name == column:
-                    routing[name] = f.name
-        self._routing = routing
-
     def _plan(self, key: Any, make: Callable[[], Plan]) -> Plan:
         plan = self._cache.get(key)
         if plan is None:
@@ -429,136 +296,10 @@ class ClientBase:
         return plan
 
 
-#: asked once per pool, on its first tenant session: is this database a Citus coordinator?
-CITUS_PROBE = "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')"
-
-
-#: asked once per pool after :data:`CITUS_PROBE` found Citus: each hash-distributed table's distribution column
-CITUS_ROUTING = (
-    "SELECT n.nspname, c.relname, column_to_column_name(p.logicalrelid, p.partkey) FROM pg_dist_partition p "
-    "JOIN pg_class c ON c.oid = p.logicalrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE p.partmethod = 'h'"
-)
-
-
-def tenant_id(account_id: Any) -> str:
-    if account_id is None or str(account_id) == "":
-        raise DataError("tenant() needs an account id")
-    return str(account_id)
-
-
-# ====================================================================== transactions
-
-
-class TransactionManagerBase:
-    """The settings of one interactive transaction (or tenant session) and its opening statements."""
-
-    def __init__(
-        self,
-        client: Any,
-        *,
-        max_wait: timedelta | float,
-        timeout: timedelta | float | None,
-        isolation_level: str | None,
-        tenant: str | None = None,
-    ) -> None:
-        self.client = client
-        self.max_wait = seconds(max_wait) or 2.0
-        self.timeout = seconds(timeout)
-        self.isolation_level = parse_isolation_level(isolation_level)
-        self.tenant = tenant
-
-    def _opening(self) -> tuple[str, str | None, list[Any]]:
-        """``BEGIN ...``, then the statement of the transaction-local settings (or None) and its parameters."""
-        begin = "BEGIN" + (f" ISOLATION LEVEL {self.isolation_level}" if self.isolation_level else "")
-        settings = []
-        params: list[Any] = []
-        if self.tenant is not None and not self.client._citus:
-            # the tenant first: the transaction's first statement scopes it to the tenant
-            settings.append("set_config(%s, %s, true)")
-            params += [self.client.tenant_setting, self.tenant]
-        if self.timeout is not None:
-            settings.append("set_config('statement_timeout', %s, true)")
-            params.append(str(max(int(self.timeout * 1000), 1)))
-        return begin, ("SELECT " + ", ".join(settings)) if settings else None, params
-
-    def _citus_settings(self) -> list[str]:
-        """On Citus, the statements that set the tenant right after ``BEGIN`` (empty elsewhere).
-
-        ``set_config(…, true)`` stays on the coordinator, so the workers' policies would see no tenant;
-        ``SET LOCAL`` with ``citus.propagate_set_commands = 'local'`` reaches every worker the transaction
-        uses. SET takes no parameters: the value is an escaped literal, the setting's parts quoted identifiers.
-        """
-        if self.tenant is None or not self.client._citus:
-            return []
-        if "\x00" in self.tenant:
-            raise DataError("a tenant id cannot contain NUL")
-        name = ".".join(quote_ident(part) for part in self.client.tenant_setting.split("."))
-        value = "E'" + self.tenant.replace("\\", "\\\\").replace("'", "''") + "'"
-        return ["SET LOCAL citus.propagate_set_commands = 'local'", f"SET LOCAL {name} = {value}"]
-
-    def _deadline(self) -> float | None:
-        return time.monotonic() + self.timeout if self.timeout is not None else None
-
-
-# ====================================================================== batch
-
-
-class BatchBase:
-    """Queued writes (sent together in one transaction by the I/O half's ``commit()``)."""
-
-    def __init__(self, client: Any) -> None:
-        # private names: generated subclasses add one attribute per model (a model may be called Client)
-        self._client = client
-        self._ops: list[BatchOp] = []
-
-    def model(self, name: str) -> BatchActions:
-        self._client.meta.model(name)
-        return BatchActions(self, name)
-
-    def execute_raw(self, query: str, *args: Any) -> None:
-        self._ops.append((None, "execute_raw", (query, *args), {}))
-
-
-class _Queue(Protocol):
-    _ops: list[BatchOp]
-
-
-class BatchActions:
-    """The write actions of one model, queued on a batch."""
-
-    def __init__(self, batch: _Queue, model: str) -> None:
-        self._batch = batch
-        self._model = model
-
-    def _q(self, action: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        self._batch._ops.append((self._model, action, args, kwargs))
-
-    def create(self, data: Any, include: Any = None) -> None:
-        self._q("create", (data,), {"include": include})
-
-    def create_many(self, data: Any, *, skip_duplicates: bool | None = None) -> None:
-        self._q("create_many", (data,), {"skip_duplicates": skip_duplicates})
-
-    def update(self, data: Any, where: Any, include: Any = None) -> None:
-        self._q("update", (data, where), {"include": include})
-
-    def upsert(self, where: Any, data: Any, include: Any = None) -> None:
-        self._q("upsert", (where, data), {"include": include})
-
-    def delete(self, where: Any, include: Any = None) -> None:
-        self._q("delete", (where,), {"include": include})
-
-    def update_many(self, data: Any, where: Any) -> None:
-        self._q("update_many", (data, where), {})
-
-    def delete_many(self, where: Any = None) -> None:
-        self._q("delete_many", (where,), {})
-
-
 # ====================================================================== actions
 
 
-class ModelActionsBase:
+class ModelActionsBase(ActionsRouting):
     """One model's actions without the database: plans (compiled once per call shape), arguments
     and results (see :class:`nexo.client.actions.ModelActions`)."""
 
@@ -601,73 +342,6 @@ class ModelActionsBase:
         if "include" in args and (not shape.fast or shape.select is not None):
             args["include"] = shape.adapt_include(args["include"])
         return args
-
-    # ------------------------------------------------------------ Citus routing
-    def _tenant_scope(self) -> tuple[dict[str, str], str] | None:
-        """Inside a tenant session on Citus: the distribution fields and the tenant (else None)."""
-        client = self._client
-        tx = client._tx
-        if tx is None or tx.tenant is None or not client._citus or not client._routing:
-            return None
-        return client._routing, tx.tenant
-
-    def _scope_where(self, where: Any, model: str | None = None) -> Any:
-        """``where`` plus ``<distribution field> = <tenant>`` on a distributed model inside a tenant session on
-        Citus, so that the statement routes to the tenant's shard (RLS alone does not prune shards: citus#7415).
-        Unchanged elsewhere, and where it already filters on that field."""
-        scope = self._tenant_scope()
-        if scope is None:
-            return where
-        field = scope[0].get(model or self._name)
-        if field is None or (isinstance(where, dict) and field in where):
-            return where
-        if where is None:
-            return {field: scope[1]}
-        if not isinstance(where, dict):
-            return where
-        return {**where, field: scope[1]}
-
-    def _scope_args(self, args: dict[str, Any]) -> dict[str, Any]:
-        """Read arguments with the tenant filter (see :meth:`_scope_where`) on the model and on its included
-        to-many relations (at every level)."""
-        scope = self._tenant_scope()
-        if scope is None:
-            return args
-        return self._scope_level(self._m, args, scope[0])
-
-    def _scope_level(self, m: ModelMeta, args: dict[str, Any], routing: dict[str, str]) -> dict[str, Any]:
-        out = dict(args)
-        if m.name in routing:
-            out["where"] = self._scope_where(args.get("where"), m.name)
-        for key in ("include", "select"):
-            nested = args.get(key)
-            if isinstance(nested, dict):
-                out[key] = {name: self._scope_nested(m, name, v, routing) for name, v in nested.items()}
-        return out
-
-    def _scope_nested(self, m: ModelMeta, name: str, v: Any, routing: dict[str, str]) -> Any:
-        r = m.relation(name)
-        if r is None or not v:
-            return v
-        target = self._client.meta.model(r.target)
-        # to-one relations too: a correlated sub-select joined on the distribution column alone is planned on
-        # every shard (measured: Task Count = shard count); the constant filter prunes it to one
-        if target.name not in routing:
-            return self._scope_level(target, v, routing) if isinstance(v, dict) else v
-        return self._scope_level(target, v if isinstance(v, dict) else {}, routing)
-
-    def _split_write(self, include: Any, select: Any) -> bool:
-        """On Citus, a write with ``include``/``select`` runs as the write then a read by primary key: Citus
-        refuses the single-statement form (``WITH w AS (INSERT … RETURNING *) SELECT …`` with correlated
-        sub-selects: "correlated subqueries are not supported when the FROM clause contains a CTE or
-        subquery"). Never on a single server (same SQL as before)."""
-        return bool(include or select) and bool(self._client._citus)
-
-    def _cte(self, m: ModelMeta) -> bool:
-        """On Citus, a single-row write of a model with enum columns returns its row through a CTE: their
-        ``::text`` is not IMMUTABLE, and Citus refuses that in RETURNING ("non-IMMUTABLE functions are not
-        allowed in the RETURNING clause"). Never on a single server."""
-        return bool(self._client._citus) and any(f.kind == "enum" for f in m.fields)
 
     def _not_found(self, what: str) -> RecordNotFoundError:
         return RecordNotFoundError(f"{NOT_FOUND} {what}", meta={"cause": what, "modelName": self._name})

@@ -20,23 +20,10 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from nexo.client.actions_sync import ModelActions
+from nexo.client.batch import BatchActions, BatchBase
 from nexo.client.compiler import RowPlan
 from nexo.client.datasource import connection_error
-from nexo.client.engine_base import (
-    CITUS_PROBE,
-    CITUS_ROUTING,
-    FEW_ROWS,
-    BatchActions,
-    BatchBase,
-    ClientBase,
-    TransactionManagerBase,
-    convert_placeholders,
-    log,
-    pool_settings,
-    query_log,
-    seconds,
-    tenant_id,
-)
+from nexo.client.engine_base import FEW_ROWS, ClientBase, log, query_log
 from nexo.client.errors import (
     AlreadyConnectedError,
     ClientNotConnectedError,
@@ -48,6 +35,10 @@ from nexo.client.errors import (
 )
 from nexo.client.executor_sync import Executor, TxExecutor, _configure, _Connection, _run, counted
 from nexo.client.metrics import Metrics
+from nexo.client.placeholders import convert_placeholders
+from nexo.client.routing import CITUS_PROBE, CITUS_ROUTING
+from nexo.client.settings import pool_settings, seconds
+from nexo.client.txbase import TransactionManagerBase, tenant_id
 from nexo.db.urls import mask_text, mask_url
 
 # ====================================================================== client

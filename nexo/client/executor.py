@@ -27,7 +27,6 @@ from nexo.client.engine_base import (
     LEAN_STATEMENTS,
     NO_NAMES,
     TUPLES_OK,
-    TxState,
     attach_batch,
     clock,
     log,
@@ -37,6 +36,7 @@ from nexo.client.errors import ClientNotConnectedError, EngineConnectionError, T
 from nexo.client.meta import ModelMeta
 from nexo.client.metrics import QueryStats
 from nexo.client.pooler import PreparePolicy
+from nexo.client.txbase import TxState
 from nexo.db.urls import mask_text
 
 if LEAN:
