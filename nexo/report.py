@@ -116,13 +116,18 @@ def print_migrate(result: MigrateResult, console: Console) -> None:
             console.print("No pending SQL-layer files to apply.")
         latest = result.sql.latest_version or "none"
         sem = f", schema version {result.sql.latest_schema_version}" if result.sql.latest_schema_version else ""
-        if result.citus_distributed:
-            console.print("Citus: distributed the local table(s), data copied to the shards:")
-            for t in result.citus_distributed:
-                console.print(f"  └─ {t}", markup=False)
+        print_citus_distributed(result.citus_distributed, console)
         console.print(
             f"Database at Prisma {result.prisma_latest or 'none'}, SQL layer {latest}{sem} ({result.seconds:.2f} s)."
         )
+
+
+def print_citus_distributed(tables: list[str] | None, console: Console) -> None:
+    """The tables a run laid out on Citus after the SQL layer (nothing when none, or not on Citus)."""
+    if tables:
+        console.print("Citus: distributed the local table(s), data copied to the shards:")
+        for t in tables:
+            console.print(f"  └─ {t}", markup=False)
 
 
 def print_plan(plan: Plan, console: Console) -> None:
@@ -319,6 +324,7 @@ def print_dev(report: DevReport, console: Console) -> None:
         _tree(console, label, [d.created.name])
         console.print("\nYour database is now in sync with your schema.")
     _sql_line(report.sql, console)
+    print_citus_distributed(report.citus_distributed, console)
     print_generate(report.generate, console)
 
 
@@ -343,6 +349,7 @@ def print_push(report: PushReport, console: Console) -> None:
             console.print("")
         console.print(f"Your database is now in sync with your Prisma schema. Done in {p.seconds * 1000:.0f}ms")
     _sql_line(report.sql, console)
+    print_citus_distributed(report.citus_distributed, console)
     print_generate(report.generate, console)
 
 
@@ -364,6 +371,7 @@ def print_reset(report: ResetReport, console: Console) -> None:
         console.print("SQL layer skipped (--skip-sql).")
     else:
         _sql_line(report.sql, console)
+    print_citus_distributed(report.citus_distributed, console)
     print_generate(report.generate, console)
 
 

@@ -35,6 +35,7 @@ SLOW_TESTS: tuple[str, ...] = (
     "tests/citus/test_migrate_dev.py::test_migrate_dev_adds_a_distributed_tenant_table",
     "tests/citus/test_probe.py::test_probe_over_the_repo_crm",
     "tests/citus/test_probe.py::test_probe_over_the_small_project",
+    "tests/citus/test_schema_commands.py::",
     "tests/client/test_generator.py::test_cli_generate",
     "tests/client/test_generator.py::test_partial_type_generator",
     "tests/client/test_typecheck.py::test_mypy_strict_on_generated_packages",

@@ -5,7 +5,8 @@
 - :func:`readiness` — the whole lint for a project (``nexo validate --citus``).
 - :func:`migration_rewriter` / :func:`distribute_existing` — ``db:migrate``: each migration distributes the
   tables it creates (when Citus accepts them as created), then the configured tables still local are
-  distributed with their data (:func:`pending_distribution`, :func:`distribution_preview` for the dry run).
+  distributed with their data (:func:`pending_distribution`, :func:`distribution_preview` for the dry run);
+  ``db:migrate:dev``, ``db:reset`` and ``db:push`` end with the same layout (:func:`distribute_configured`).
 """
 
 from __future__ import annotations
@@ -30,11 +31,13 @@ from .layout import (
 )
 from .readiness import readiness
 from .steps import (
+    distribute_configured,
     distribute_existing,
     distribution_preview,
     distribution_steps,
     migration_rewriter,
     pending_distribution,
+    push_rewriter,
 )
 
 __all__ = [
@@ -47,6 +50,7 @@ __all__ = [
     "TablePlan",
     "citus_version",
     "deferred_tables",
+    "distribute_configured",
     "distribute_existing",
     "distribute_script",
     "distribution_order",
@@ -61,6 +65,7 @@ __all__ = [
     "pending_distribution",
     "plan_schema",
     "plan_table",
+    "push_rewriter",
     "readiness",
     "split_foreign_keys",
     "tables_to_distribute",

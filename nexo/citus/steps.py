@@ -33,6 +33,27 @@ def migration_rewriter(conn: psycopg.Connection, config: Config) -> Callable[[st
     return lambda script: distribute_script(script, plans)
 
 
+def push_rewriter(conn: psycopg.Connection, config: Config) -> Callable[[str], str] | None:
+    """The script rewriter for ``db:push`` (``None`` without Citus or ``[tool.nexo.citus]``, and while no table
+    of the current schema is a Citus table yet).
+
+    On a database already laid out, the tables a push creates are distributed before their foreign keys, as
+    a migration's are (a foreign key from a plain table to a distributed one is refused). On a database with
+    no Citus table yet (an empty one), the push creates plain tables, the SQL layer runs on them as on one
+    server, and :func:`distribute_configured` then lays them out, as ``db:migrate`` does with the repo's CRM:
+    a SQL layer whose history starts with a form Citus refuses on distributed tables (a ``(SELECT ...)``
+    policy that a later file replaces) still applies (measured on Citus 13.2.2: run before it, the
+    distribution makes the first file fail with ``unexpected non-SELECT command in SubLink``)."""
+    rewrite = migration_rewriter(conn, config)
+    if rewrite is None:
+        return None
+    laid_out = conn.execute(
+        """SELECT EXISTS (SELECT 1 FROM pg_dist_partition d JOIN pg_class c ON c.oid = d.logicalrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema())"""
+    ).fetchone()
+    return rewrite if laid_out and laid_out[0] else None
+
+
 def distribution_steps(conn: psycopg.Connection, config: Config) -> Callable[[str], list[str]] | None:
     """For ``db:migrate:dry``: the distribution statements a migration's script would get (``None`` without
     Citus or ``[tool.nexo.citus]``)."""
@@ -115,13 +136,24 @@ def pending_distribution(conn: psycopg.Connection, config: Config) -> list[str] 
 def distribute_existing(conn: psycopg.Connection, config: Config) -> list[str]:
     """Run :func:`pending_distribution`'s statements in one transaction (all or nothing); returns the tables
     laid out (``[]``: nothing to do, which makes a second run a no-op)."""
+    return distribute_configured(conn, config) or []
+
+
+def distribute_configured(
+    conn: psycopg.Connection, config: Config, *, command: str = "db:migrate", applied: str = "the migrations and the"
+) -> list[str] | None:
+    """:func:`distribute_existing` for any command that ends with the configured layout (``db:migrate``,
+    ``db:migrate:dev``, ``db:reset``, ``db:push``): ``None`` without Citus or ``[tool.nexo.citus]`` (nothing
+    run, nothing to report), else the tables laid out. On a refusal the error names the statement, says that
+    ``applied`` (what the command did before: "the migrations and the", "the schema changes and the") SQL
+    layer stays applied, and suggests ``nexo <command>`` again."""
     import psycopg
 
     from nexo.errors import NexoError
 
     steps = pending_distribution(conn, config)
     if not steps:
-        return []
+        return steps
     current = steps[0]
     try:
         with conn.transaction():
@@ -130,9 +162,9 @@ def distribute_existing(conn: psycopg.Connection, config: Config) -> list[str]:
                 conn.execute(st)  # built from catalog names, quoted
     except psycopg.Error as exc:
         raise NexoError(
-            f"Citus refused to lay out the configured tables, so nothing was distributed (the migrations and the "
+            f"Citus refused to lay out the configured tables, so nothing was distributed ({applied} "
             f"SQL layer stay applied).\nStatement: {current}\nCitus: {str(exc).strip()}\n"
-            "Run nexo validate --citus for the schema.prisma and sql/ changes it needs, then nexo db:migrate again.",
+            f"Run nexo validate --citus for the schema.prisma and sql/ changes it needs, then nexo {command} again.",
             code="NEXO_CITUS_DISTRIBUTE",
         ) from exc
     return [st.split("'", 2)[1].strip('"') for st in steps if st.startswith("SELECT create_")]

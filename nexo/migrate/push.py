@@ -11,7 +11,7 @@ advisory lock and runs the SQL layer afterwards.
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -73,9 +73,12 @@ def push(
     schemas: Sequence[str] | None = None,
     ignore_tables: Iterable[str] = (),
     owned: Collection[Owned] = (),
+    rewrite: Callable[[str], str] | None = None,
 ) -> PushResult:
     """Make the database on ``conn`` match ``target`` (see the module docstring). What the SQL layer created
-    (``owned``) and ``target`` does not declare is left alone, never dropped."""
+    (``owned``) and ``target`` does not declare is left alone, never dropped. ``rewrite`` turns the change
+    script into the one that runs (Citus: the new tables distributed before their foreign keys, as
+    :func:`nexo.migrate.deploy` does for a migration); ``result.script`` is the script that ran."""
     from nexo.migrate.diff import diff
     from nexo.schema.introspect import introspect
 
@@ -103,6 +106,8 @@ def push(
         ):
             raise OperationCancelled("Push")
     script = plan.script()
+    if rewrite is not None:
+        script = rewrite(script)
     count = run_in_one_transaction(conn, script)
     return PushResult(
         script,

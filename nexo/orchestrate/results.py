@@ -32,6 +32,12 @@ def _created_dict(created: CreatedDatabase | None) -> dict[str, object] | None:
     return None if created is None else created.to_dict()
 
 
+def _citus_dict(distributed: list[str] | None) -> dict[str, object]:
+    """``{"citus_distributed": [...]}`` on Citus with ``[tool.nexo.citus]`` (as ``db:migrate --json``), else
+    nothing: a single server's output is unchanged."""
+    return {} if distributed is None else {"citus_distributed": list(distributed)}
+
+
 @dataclass
 class MigrateResult:
     """What one ``db:migrate`` (or ``db:migrate:deploy``) run did."""
@@ -316,6 +322,9 @@ class DevReport:
     seed_error: NexoError | None = None
     #: the schema's warnings (``nexo validate``'s, as dictionaries): Prisma's, then nexo's own
     schema_warnings: list[dict[str, object]] = field(default_factory=list)
+    #: on Citus with ``[tool.nexo.citus]``: the configured tables still local after the SQL layer that this run
+    #: laid out, as ``db:migrate`` does (``[]``: none left); ``None`` elsewhere (and not in ``--json``)
+    citus_distributed: list[str] | None = None
 
     def to_dict(self) -> dict[str, object]:
         d = self.dev
@@ -341,6 +350,7 @@ class DevReport:
             "generate": None if self.generate is None else self.generate.to_dict(),
             "seed": None if self.seed is None else self.seed.to_dict(),
             **({"seed_error": str(self.seed_error)} if self.seed_error is not None else {}),
+            **_citus_dict(self.citus_distributed),
         }
 
 
@@ -374,6 +384,9 @@ class PushReport:
     generate: GenerateStep | None = None
     #: the database this run created because the server did not have it (Prisma's ensureDatabaseExists)
     created: CreatedDatabase | None = None
+    #: on Citus with ``[tool.nexo.citus]``: the configured tables still local after the SQL layer that this run
+    #: laid out, as ``db:migrate`` does (``[]``: none left); ``None`` elsewhere (and not in ``--json``)
+    citus_distributed: list[str] | None = None
 
     def to_dict(self) -> dict[str, object]:
         p = self.push
@@ -394,6 +407,7 @@ class PushReport:
                 "latest_version": self.sql.latest_version,
             },
             "generate": None if self.generate is None else self.generate.to_dict(),
+            **_citus_dict(self.citus_distributed),
         }
 
 
@@ -412,6 +426,9 @@ class ResetReport:
     seed: SeedResult | None = None
     #: the database this run created because the server did not have it (Prisma's ensureDatabaseExists)
     created: CreatedDatabase | None = None
+    #: on Citus with ``[tool.nexo.citus]``: the configured tables still local after the SQL layer that this run
+    #: laid out, as ``db:migrate`` does (``[]``: none left); ``None`` elsewhere (and not in ``--json``)
+    citus_distributed: list[str] | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -430,4 +447,5 @@ class ResetReport:
             "seconds": round(self.seconds, 3),
             "generate": None if self.generate is None else self.generate.to_dict(),
             "seed": None if self.seed is None else self.seed.to_dict(),
+            **_citus_dict(self.citus_distributed),
         }

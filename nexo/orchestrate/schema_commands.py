@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from nexo import migrate as prisma
 from nexo import sqllayer
-from nexo.citus import migration_rewriter
+from nexo.citus import distribute_configured, migration_rewriter, push_rewriter
 from nexo.config import Config
 from nexo.db import Target, advisory_lock
 from nexo.errors import NexoError
@@ -116,11 +116,14 @@ def migrate_dev(
                 rewrite=migration_rewriter(conn, config),
             )
             applied = None
+            distributed = None
             if not create_only:
                 applied = sqllayer.apply(conn, files, applied_by=applied_by(), on_step=sql_events(on_event))
+                distributed = distribute_configured(conn, config, command="db:migrate:dev")
     seconds = time.monotonic() - started
     generated = None if create_only or not generate_wanted(config, skip_generate) else run_generators(config, schema)
     report = DevReport(tgt.masked, result, applied, str(config.migrations_dir), seconds, generated, created)
+    report.citus_distributed = distributed
     report.schema_warnings = [w.to_dict() for w in checked.warnings]
     _seed_after_creation(
         config, report, tgt, skip_seed=skip_seed or create_only, output=seed_output, before=before_seed
@@ -213,8 +216,12 @@ def push(
                     schemas=introspection_schemas(namespaces),
                     ignore_tables=DRIFT_IGNORED_TABLES,
                     owned=sql_owned(conn),
+                    rewrite=push_rewriter(conn, config),
                 )
                 applied = sqllayer.apply(conn, files, applied_by=applied_by(), on_step=sql_events(on_event))
+                distributed = distribute_configured(
+                    conn, config, command="db:push", applied="the schema changes and the"
+                )
             except (NexoError, psycopg.Error) as exc:
                 if reset is None:
                     raise
@@ -223,7 +230,7 @@ def push(
                 ) from exc
     seconds = time.monotonic() - started
     generated = run_generators(config, schema) if generate_wanted(config, skip_generate) else None
-    return PushReport(tgt.masked, result, applied, seconds, reset, generated, created)
+    return PushReport(tgt.masked, result, applied, seconds, reset, generated, created, distributed)
 
 
 def _allowed_reset(
@@ -308,13 +315,17 @@ def reset(
         )
         with advisory_lock(conn, timeout=config.lock_timeout):
             cleaned = clean_schemas(conn, schemas)
-            deployed = prisma.deploy(conn, config.migrations_dir, on_step=prisma_events(on_event))
-            applied = None
-            if not skip_sql:
+            deployed = prisma.deploy(
+                conn, config.migrations_dir, on_step=prisma_events(on_event), rewrite=migration_rewriter(conn, config)
+            )
+            applied = distributed = None
+            if not skip_sql:  # with --skip-sql, as db:migrate:deploy: the migrations' own distribution steps only
                 applied = sqllayer.apply(conn, files, applied_by=applied_by(), on_step=sql_events(on_event))
+                distributed = distribute_configured(conn, config, command="db:migrate")
     seconds = time.monotonic() - started
     generated = run_generators(config) if generate_wanted(config, skip_generate) else None
     report = ResetReport(tgt.masked, database, schemas, cleaned, deployed, applied, seconds, generated, created=created)
+    report.citus_distributed = distributed
     if before_seed is not None:
         before_seed(report)
     if seed_command is not None:
