@@ -18,6 +18,13 @@ import pytest
 from .conftest import ACME, GLOBEX, TOKEN, Seeded
 
 
+def click(page: object, selector: str) -> None:
+    """Click, then wait until the page the click may have opened has loaded: ``page.click`` returns once a
+    navigation has started, and reading rows right then finds none on a busy machine."""
+    page.click(selector)  # type: ignore[attr-defined]
+    page.wait_for_load_state()  # type: ignore[attr-defined]
+
+
 def user_key(n: int) -> str:
     """The key of Acme's user n (users' primary key is (accountId, id))."""
     return json.dumps({"accountId": ACME, "id": f"aaaaaaaa-0000-0000-0000-{n:012d}"})
@@ -107,21 +114,21 @@ def test_browse_filter_sort_paginate_follow_edit_delete(browser, seeded: Seeded,
         assert rows.count() == 8
         assert page.locator("#models tr:has(a:text-is('User')) td.count").inner_text() == "125"
         shot(page, tmp_path, "models")
-        page.click("#models a:text-is('User')")
+        click(page, "#models a:text-is('User')")
         assert page.locator("#rows tbody tr").count() == 50
         # DateTime cells get the local time next to UTC (the JS file ran)
         assert page.locator("#rows time.dt + small.local").count() > 0
         # paginate
         first = page.locator("#rows td[data-field=id]").first.inner_text()
-        page.click("#next")
+        click(page, "#next")
         assert page.locator("#rows td[data-field=id]").first.inner_text() != first
         # sort by name descending (click twice: ascending, then descending)
-        page.click("th[data-field=name] a.sort")
-        page.click("th[data-field=name] a.sort")
+        click(page, "th[data-field=name] a.sort")
+        click(page, "th[data-field=name] a.sort")
         assert page.locator("#rows td[data-field=name]").first.inner_text() == "Globex user 5"
         # filter: email endswith @globex.test AND name contains "user 2"
-        page.click("#add-filter")
-        page.click("#add-filter")
+        click(page, "#add-filter")
+        click(page, "#add-filter")
         f = page.locator("#filter-rows .filter")
         f.nth(0).locator("select[name=ff]").select_option("email")
         f.nth(0).locator("select[name=fo]").select_option("endswith")
@@ -129,36 +136,36 @@ def test_browse_filter_sort_paginate_follow_edit_delete(browser, seeded: Seeded,
         f.nth(1).locator("select[name=ff]").select_option("name")
         f.nth(1).locator("select[name=fo]").select_option("contains")
         f.nth(1).locator("input[name=fv]").fill("user 2")
-        page.click("#apply")
+        click(page, "#apply")
         assert page.locator("#rows td[data-field=email]").all_inner_texts() == ["user2@globex.test"]
         shot(page, tmp_path, "filtered")
         # follow the relation to the account, then back to its users (with the count)
-        page.click("#rows a.rel")
+        click(page, "#rows a.rel")
         assert "Globex" in page.inner_text("table.record")
         assert page.locator("a[data-relation=users] + .count").inner_text() == "(5)"
-        page.click("a[data-relation=users]")
+        click(page, "a[data-relation=users]")
         assert page.locator("#rows tbody tr").count() == 5
         # edit a record
         page.goto(srv.url("/m/User/record", key=user_key(2)))
         page.fill("input[name=v_name]", "Grace Hopper")
         page.select_option("select[name=v_status]", "DISABLED")
-        page.click("#save")
+        click(page, "#save")
         assert page.inner_text("#message") == "Saved."
         assert "Grace Hopper" in page.inner_text("table.record") and "DISABLED" in page.inner_text("table.record")
         # unique violation: the error sits next to the email field
         page.fill("input[name=v_email]", "user3@acme.test")
-        page.click("#save")
+        click(page, "#save")
         err = page.locator(".field[data-field=email] .field-error")
         assert "unique" in err.inner_text() and "email" in err.inner_text()
         shot(page, tmp_path, "unique-error")
         # delete with the cascade shown first
         page.goto(srv.url("/m/User/record", key=user_key(1)))
-        page.click("#delete")
+        click(page, "#delete")
         cascade = page.inner_text("#cascade")
         # employees -> users is NO ACTION: the SQL layer's unlink_employee trigger clears user_id on delete
         assert "UserRole" in cascade and "deleted too" in cascade and "blocks the delete (NO ACTION)" in cascade
         shot(page, tmp_path, "cascade")
-        page.click("#confirm")
+        click(page, "#confirm")
         assert page.locator("#rows tbody tr").count() == 50
         page.goto(srv.url("/", json="1"))
         assert '{"name":"User","view":false,"count":124}' in page.inner_text("body")
@@ -172,16 +179,16 @@ def test_switch_tenant_and_read_only_and_no_token(browser, seeded: Seeded, tmp_p
         page.wait_for_selector("#mode.tenant")
         assert "Globex" in page.inner_text("#mode")
         assert page.locator("#models td.count").all_inner_texts()[1] == "5"
-        page.click("#models a:text-is('User')")
+        click(page, "#models a:text-is('User')")
         emails = page.locator("#rows td[data-field=email]").all_inner_texts()
         assert len(emails) == 5 and all(e.endswith("@globex.test") for e in emails)
         shot(page, tmp_path, "tenant")
         # create as the tenant: the form starts with the tenant's id; the row lands in that tenant
-        page.click("nav a:text-is('Client')")
-        page.click("#new")
+        click(page, "nav a:text-is('Client')")
+        click(page, "#new")
         assert page.input_value("input[name=v_accountId]") == GLOBEX
         page.fill("input[name=v_name]", "Globex client")
-        page.click("#save")
+        click(page, "#save")
         assert page.inner_text("#message") == "Saved." and "Globex" in page.inner_text("#mode")
         assert GLOBEX in page.inner_text("table.record")
         # an Acme row cannot be opened as Globex
