@@ -39,7 +39,8 @@ from .diagnostics import Diagnostic
 from .errors import FormatError, PslError
 from .format_relations import SCALAR_TYPES, apply_insertions, relation_insertions
 from .inflection import camel_case, to_plural
-from .parser import WS_CHARS, parse
+from .parser import parse
+from .terms import WS_CHARS
 
 __all__ = [
     "INDENT",
