@@ -43,6 +43,7 @@ MODULES = (
     "nexo.psl.names",
     "nexo.psl.native",
     "nexo.psl.parser",
+    "nexo.psl.terms",
     "nexo.psl.validate.context",
     "nexo.psl.validate.config",
     "nexo.psl.validate.names",

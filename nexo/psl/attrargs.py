@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from . import ast as A
-from .parser import WS_CHARS
+from .terms import WS_CHARS
 
 Report = Callable[[str, A.Span], None]
 
