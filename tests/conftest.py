@@ -100,6 +100,21 @@ SLOW_TESTS: tuple[str, ...] = (
 )
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """As root, the embedded servers of the tests run as the system user ``pgserver``, which must reach the
+    test's folder. pytest's own ``/tmp/pytest-of-root`` is reset to mode 0700 whenever another pytest run
+    starts on the machine, which then locks those servers out mid-run: the run's temporary folders go into a
+    folder of its own instead (readable by others, deleted at the end). ``--basetemp`` still wins, and
+    pytest-xdist's workers inherit the folder from the main process."""
+    if os.geteuid() != 0 or config.option.basetemp or hasattr(config, "workerinput"):
+        return
+    base = Path(tempfile.mkdtemp(prefix="nexo-pytest-"))
+    base.chmod(0o755)
+    config.option.basetemp = str(base / "t")
+    config.add_cleanup(lambda: shutil.rmtree(base, ignore_errors=True))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark what needs the Prisma CLI as ``oracle`` (its fixture, or an ``*oracle*`` test module), and the
     known long tests as ``slow``."""
