@@ -22,6 +22,14 @@ def _sleeping_in_shadow(server_url: str) -> bool:
         )
 
 
+def _signals_as_in_a_terminal() -> None:
+    """In the child before exec: SIGINT and SIGTERM at their defaults, as a shell on a terminal starts a command.
+    A run started in the background (``cmd &``, nohup, some CI runners) ignores SIGINT, the child inherits
+    that, and Python then leaves Ctrl-C ignored: the test would measure how it was started."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_interrupt_during_shadow_replay_drops_the_shadow_database(
     tmp_path: Path, db_url: str, pg_server_url: str, signum: int
@@ -37,6 +45,7 @@ def test_interrupt_during_shadow_replay_drops_the_shadow_database(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_signals_as_in_a_terminal,
     )
     try:
         wait_for(lambda: _sleeping_in_shadow(pg_server_url), "the replay to reach pg_sleep in the shadow database")
